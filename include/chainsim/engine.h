@@ -1,0 +1,112 @@
+/*
+** engine.h - one replication of a delivery chain on the event kernel.
+**
+** The engine owns a cs_sim, its random streams, item pools and the
+** per-replication statistics; it borrows the model, which must outlive
+** it.  One engine serves many replications one after the other (a thread
+** keeps one); nothing is shared between engines, so engines on different
+** threads need no locks.
+**
+** Flow rules are SPEC 1.0 and docs/model.md.  Random numbers follow SPEC
+** 1.4: every source has its own GSL stream seeded from (seed, replication,
+** the source's names), so a variant that changes one team leaves every
+** other source's draws unchanged.
+*/
+#ifndef CHAINSIM_ENGINE_H
+#define CHAINSIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chainsim/error.h"
+#include "chainsim/model.h"
+#include "chainsim/stats.h"
+
+/* Batches of the horizon over which WIP is averaged for warm-up detection. */
+#define CS_REP_BATCHES 100
+
+typedef struct cs_team_rep {
+    double utilization;      /* busy capacity-time / capacity-time, window */
+    double queue_len_mean;   /* time-average items waiting for a worker */
+    double wait_sum;         /* sum of queue waits of work started in window */
+    uint64_t wait_n;
+    double blocked_fraction; /* share of window with >= 1 finished item blocked */
+    double wip_mean;         /* time-average WIP (as the WIP limit counts it) */
+} cs_team_rep;
+
+typedef struct cs_class_rep {
+    uint64_t n;              /* lead times recorded (arrived >= warmup, done) */
+    double lt_sum;
+    cs_hist *hist;           /* lead times, owned */
+    uint64_t done_window;    /* items done in the window, any arrival time */
+} cs_class_rep;
+
+typedef struct cs_promise_rep {
+    uint64_t eligible;       /* LEAD_TIME: arrived in [warmup, horizon - within] */
+    uint64_t on_time;        /* of those, done within `within` */
+    double achieved;         /* LEAD_TIME: share (NaN if none eligible);
+                                THROUGHPUT: items per `per` days in the window */
+} cs_promise_rep;
+
+/* What one replication measured.  Sized for one model; reused. */
+typedef struct cs_rep {
+    int nteams, nclasses, npromises;
+    double warmup, horizon;
+    uint64_t arrived;        /* items arrived over the whole run */
+    uint64_t done;           /* items done over the whole run */
+    uint64_t visits;         /* work starts (item-visits) over the whole run */
+    uint64_t events;         /* kernel events run */
+    uint64_t in_system_end;  /* items not done at the horizon */
+    uint64_t lt_n;           /* all classes */
+    double lt_sum;
+    double work_sum;         /* time in work of the same items (flow efficiency) */
+    cs_hist *hist;           /* all lead times, owned */
+    uint64_t done_window;    /* throughput numerator */
+    double wip_mean;         /* time-average items in the chain (backlog included) */
+    double batch_wip[CS_REP_BATCHES]; /* time-average WIP per 1/100 of horizon */
+    cs_team_rep *teams;      /* [nteams] */
+    cs_class_rep *classes;   /* [nclasses] */
+    cs_promise_rep *promises;/* [npromises] */
+} cs_rep;
+
+cs_rep *cs_rep_new(const cs_model *m);   /* NULL if out of memory */
+void cs_rep_free(cs_rep *r);             /* NULL allowed */
+void cs_rep_reset(cs_rep *r);            /* zero counts, keep memory */
+
+/* One line of the event log (trace).  team is -1 when none. */
+typedef struct cs_trace_event {
+    double time;
+    uint64_t item;           /* serial number in the replication, from 1 */
+    int cls;
+    int team;
+    int step;                /* index into the class's steps, -1 when none */
+    const char *event;       /* arrive, enter, queue, start, finish, blocked,
+                                fork, join, rework, skip, done */
+} cs_trace_event;
+
+typedef void (*cs_trace_fn)(void *ctx, const cs_trace_event *ev);
+
+typedef struct cs_engine cs_engine;
+
+/* New engine for m (borrowed); NULL if out of memory.  Caller frees. */
+cs_engine *cs_engine_new(const cs_model *m);
+void cs_engine_free(cs_engine *e);       /* NULL allowed */
+
+/* Every event of the next runs goes to fn(ctx, ...); NULL turns it off. */
+void cs_engine_set_trace(cs_engine *e, cs_trace_fn fn, void *ctx);
+
+/* Ends a run with CS_ESIM when more than max items are in the chain at
+** once (an unstable chain).  0 = the default, 2,000,000. */
+void cs_engine_set_max_items(cs_engine *e, uint64_t max);
+
+/*
+** Runs replication number rep (0-based) of the model from time 0 to the
+** model's horizon, collecting statistics over [warmup, horizon] into out
+** (reset first).  warmup overrides the model's (the runner resolves
+** "auto").  Returns CS_OK; CS_ESIM for a deadlock (the message names the
+** time and the teams) or a runaway chain; CS_ENOMEM.
+*/
+cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
+                        cs_error *err);
+
+#endif /* CHAINSIM_ENGINE_H */

@@ -1,0 +1,69 @@
+/*
+** kernel.h - the discrete-event kernel: a clock and a time-ordered event
+** queue.  It knows nothing about teams, items, YAML or random numbers.
+**
+** Events run in order of (time, priority, sequence): among events at the
+** same time the lower priority value runs first, and among those the one
+** scheduled first runs first, so every run is deterministic.
+*/
+#ifndef CHAINSIM_KERNEL_H
+#define CHAINSIM_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cs_sim cs_sim;
+
+/* An event handler.  ctx and data are whatever was given to schedule. */
+typedef void (*cs_handler)(cs_sim *sim, void *ctx, void *data);
+
+/* A scheduled event: a plain record. */
+typedef struct cs_event {
+    double time;
+    int32_t priority;
+    uint64_t seq;
+    cs_handler fn;
+    void *ctx;
+    void *data;
+} cs_event;
+
+/* New simulation at time 0 with room for capacity_hint events (0 = a
+** default); NULL if out of memory.  Caller frees with cs_sim_free. */
+cs_sim *cs_sim_new(size_t capacity_hint);
+
+/* Frees sim; NULL is allowed. */
+void cs_sim_free(cs_sim *sim);
+
+/* Drops every pending event and sets the clock back to 0; keeps memory. */
+void cs_sim_reset(cs_sim *sim);
+
+/* Current simulated time.  Cannot fail. */
+double cs_sim_now(const cs_sim *sim);
+
+/*
+** Schedules fn(sim, ctx, data) at absolute time t (t >= now; a t in the
+** past is an assertion failure).  Returns 0, or -1 if out of memory.
+*/
+int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
+                    void *ctx, void *data);
+
+/* Runs the earliest event: returns 1, or 0 if the queue is empty. */
+int cs_sim_step(cs_sim *sim);
+
+/*
+** Runs events while the earliest is at time <= until and cs_sim_stop was
+** not called; then sets the clock to until if the queue still holds events
+** beyond it (or is empty).  Returns the number of events run.
+*/
+uint64_t cs_sim_run(cs_sim *sim, double until);
+
+/* Makes the running cs_sim_run return after the current event. */
+void cs_sim_stop(cs_sim *sim);
+
+/* Number of pending events. */
+size_t cs_sim_pending(const cs_sim *sim);
+
+/* Time of the earliest pending event, or +infinity when none. */
+double cs_sim_next_time(const cs_sim *sim);
+
+#endif /* CHAINSIM_KERNEL_H */

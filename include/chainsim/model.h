@@ -1,0 +1,162 @@
+/*
+** model.h - a validated delivery chain: teams, classes of work with their
+** routes, promises.  Plain records built by the scenario module (or by
+** hand in tests) and read by the engine, runner and report.  Every index
+** here is checked when the model is built, so readers need not re-check.
+**
+** Routes.  A class's steps live in one array, steps[0..nsteps).  The
+** top-level route is route[0..nroute), each an index into steps.  A
+** parallel step (kind CS_STEP_PARALLEL) owns branches: the indices
+** steps[s].branch_first .. branch_first + nbranches - 1, each a single
+** team step (kind CS_STEP_WORK).  Rework targets are route positions.
+*/
+#ifndef CHAINSIM_MODEL_H
+#define CHAINSIM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chainsim/dist.h"
+#include "chainsim/error.h"
+
+/* Where a value came from in the scenario file (for later messages). */
+typedef struct cs_pos {
+    int line;     /* 1-based, 0 = unknown */
+    int column;   /* 1-based */
+} cs_pos;
+
+typedef enum cs_team_type {
+    CS_TEAM_STREAM_ALIGNED = 0,
+    CS_TEAM_PLATFORM,
+    CS_TEAM_ENABLING,
+    CS_TEAM_COMPLICATED_SUBSYSTEM
+} cs_team_type;
+
+typedef enum cs_discipline {
+    CS_DISC_FIFO = 0,
+    CS_DISC_PRIORITY,   /* class priority, higher first; ties FIFO */
+    CS_DISC_EDD         /* earliest due date first; no due date last; ties FIFO */
+} cs_discipline;
+
+typedef struct cs_team {
+    char *name;
+    cs_team_type type;
+    int capacity;            /* >= 1 */
+    int wip_limit;           /* 0 = unlimited, else >= 1 */
+    cs_discipline discipline;
+    int has_handoff;
+    cs_dist handoff;         /* when has_handoff */
+    double focus;            /* (0, 1], default 1 */
+    double cost_per_day;     /* per capacity unit, default 0 */
+    cs_pos pos;
+} cs_team;
+
+typedef enum cs_step_kind {
+    CS_STEP_WORK = 0,
+    CS_STEP_PARALLEL
+} cs_step_kind;
+
+typedef struct cs_step {
+    char *id;                /* explicit id, or the team name when unique; may be NULL
+                                for a parallel step without an explicit id */
+    cs_step_kind kind;
+    int team;                /* CS_STEP_WORK: index into model teams */
+    cs_dist effort;          /* CS_STEP_WORK: effort in days (before focus) */
+    double p;                /* probability the step is needed, (0, 1] */
+    int branch_first;        /* CS_STEP_PARALLEL: first branch in steps[] */
+    int nbranches;           /* CS_STEP_PARALLEL: >= 1 */
+    int has_rework;          /* top-level steps only */
+    double rework_p;         /* [0, 1) */
+    int rework_to;           /* route position, <= this step's position */
+    double rework_factor;    /* > 0, default 1 */
+    cs_pos pos;
+} cs_step;
+
+typedef enum cs_arrival_kind {
+    CS_ARRIVE_NONE = 0,      /* backlog only */
+    CS_ARRIVE_RATE,          /* Poisson */
+    CS_ARRIVE_INTERVAL       /* renewal */
+} cs_arrival_kind;
+
+typedef struct cs_class {
+    char *name;
+    int priority;
+    int has_due;
+    double due;              /* days after arrival */
+    cs_arrival_kind arrival;
+    double rate;             /* per day, CS_ARRIVE_RATE */
+    cs_dist interval;        /* CS_ARRIVE_INTERVAL */
+    int batch;               /* items per arrival event, >= 1 */
+    int backlog;             /* items at time 0, >= 0 */
+    cs_step *steps;          /* owned */
+    int nsteps;
+    int *route;              /* owned; top-level step indices */
+    int nroute;
+    cs_pos pos;
+} cs_class;
+
+typedef enum cs_promise_kind {
+    CS_PROMISE_LEAD_TIME = 0,
+    CS_PROMISE_THROUGHPUT
+} cs_promise_kind;
+
+typedef struct cs_promise {
+    char *name;
+    cs_promise_kind kind;
+    int work;                /* class index, or -1 for all classes */
+    double within;           /* LEAD_TIME: days */
+    double target;           /* LEAD_TIME: percentile / 100; THROUGHPUT: count */
+    double per;              /* THROUGHPUT: period in days (target items per period) */
+    cs_pos pos;
+} cs_promise;
+
+typedef struct cs_model {
+    char *name;
+    char *description;       /* may be NULL */
+    char *variant;           /* "baseline" or the variant's name */
+    char *hypothesis;        /* may be NULL */
+    cs_units units;
+    double horizon;          /* days, > 0 */
+    double warmup;           /* days, >= 0, < horizon (ignored when warmup_auto) */
+    int warmup_auto;
+    unsigned replications;   /* >= 1 */
+    uint64_t seed;
+    cs_team *teams;
+    int nteams;
+    cs_class *classes;
+    int nclasses;
+    cs_promise *promises;
+    int npromises;
+} cs_model;
+
+/* An empty model with SPEC defaults (horizon 260, 100 replications, seed
+** 1, default units); NULL if out of memory.  Caller frees. */
+cs_model *cs_model_new(void);
+
+/* Frees m and everything it owns; NULL is allowed. */
+void cs_model_free(cs_model *m);
+
+/* Index of the team / class named name, or -1. */
+int cs_model_team_index(const cs_model *m, const char *name);
+int cs_model_class_index(const cs_model *m, const char *name);
+
+/*
+** Offered load of each team: sum over classes of arrival rate x expected
+** visits x mean effort / focus / capacity (ignoring backlog).  util must
+** hold nteams doubles.  Expected visits account for p, parallel branches
+** and rework loops (geometric).  Cannot fail.
+*/
+void cs_model_offered_load(const cs_model *m, double *util);
+
+/* Cost per day: sum over teams of cost_per_day x capacity. */
+double cs_model_cost_per_day(const cs_model *m);
+
+/* Mean arrival rate of class c in items per day (rate or 1/mean interval,
+** times batch); 0 for backlog only. */
+double cs_model_class_rate(const cs_model *m, int c);
+
+/* Team type name ("stream-aligned", ...) and discipline name ("fifo", ...). */
+const char *cs_team_type_name(cs_team_type t);
+const char *cs_discipline_name(cs_discipline d);
+
+#endif /* CHAINSIM_MODEL_H */

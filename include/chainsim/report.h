@@ -1,0 +1,55 @@
+/*
+** report.h - results as a person or a script reads them: a compact table,
+** CSV (stable columns), JSON (SPEC 3).  Knows the model and the summaries,
+** not YAML or the simulation.  Never prints nan or inf: an undefined value
+** is "-" in a table, empty in CSV and null in JSON.
+*/
+#ifndef CHAINSIM_REPORT_H
+#define CHAINSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "chainsim/error.h"
+#include "chainsim/runner.h"
+
+typedef enum cs_format {
+    CS_FORMAT_TABLE = 0,
+    CS_FORMAT_CSV,
+    CS_FORMAT_JSON
+} cs_format;
+
+/* One simulated variant (at one sweep point). */
+typedef struct cs_report_row {
+    const cs_summary *summary;       /* summary->model->variant is the name */
+    const cs_comparison *vs;         /* vs the baseline of the same point; NULL
+                                        for the baseline or when not compared */
+    const char *const *point;        /* values of the varied paths, [nvary] */
+} cs_report_row;
+
+typedef struct cs_report {
+    const char *scenario_file;
+    const char *scenario_name;
+    const char *command;             /* "run" or "compare" */
+    uint64_t seed;
+    unsigned threads;
+    double wall_seconds;             /* < 0 when not to be shown */
+    const char *const *vary;         /* varied paths, [nvary] */
+    size_t nvary;
+    const cs_report_row *rows;
+    size_t nrows;
+    int no_header;                   /* csv: omit the header line */
+    int partial;                     /* interrupted: mark results partial */
+    int color;                       /* table: ANSI colours allowed */
+} cs_report;
+
+/*
+** Writes the report in format fmt to out.  Returns CS_OK, or CS_EIO when
+** writing fails, or CS_ENOMEM.
+*/
+cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
+                          cs_error *err);
+
+/* Parses "table" | "csv" | "json"; -1 when unknown. */
+int cs_format_parse(const char *s);
+
+#endif /* CHAINSIM_REPORT_H */

@@ -1,0 +1,115 @@
+/*
+** stats.h - statistics that know nothing of YAML or teams: running
+** accumulators, time-weighted averages, a mergeable log-linear histogram
+** for percentiles, and confidence intervals over replications (Student t,
+** from GSL), plain and paired.
+*/
+#ifndef CHAINSIM_STATS_H
+#define CHAINSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- running accumulator (Welford) ---------------------------------- */
+
+typedef struct cs_acc {
+    uint64_t n;
+    double mean;
+    double m2;
+    double min;
+    double max;
+    double sum;
+} cs_acc;
+
+void cs_acc_init(cs_acc *a);
+void cs_acc_add(cs_acc *a, double x);
+/* Adds b into a (parallel Welford).  Deterministic for a fixed order. */
+void cs_acc_merge(cs_acc *a, const cs_acc *b);
+/* Sample variance (n - 1); 0 when n < 2. */
+double cs_acc_variance(const cs_acc *a);
+
+/* ---- time-weighted average over a window [start, ...) --------------- */
+
+/*
+** Tracks the integral of a piecewise-constant value from start on.
+** Changes before start move the value but add no area.
+*/
+typedef struct cs_tavg {
+    double start;
+    double last;    /* time of the last change (>= start once past it) */
+    double value;
+    double area;
+} cs_tavg;
+
+void cs_tavg_init(cs_tavg *t, double start, double value);
+/* The value becomes v at time now (now never decreases). */
+static inline void cs_tavg_set(cs_tavg *t, double now, double v)
+{
+    if (now > t->last) {
+        if (t->last >= t->start)
+            t->area += t->value * (now - t->last);
+        else if (now > t->start)
+            t->area += t->value * (now - t->start);
+        t->last = now;
+    }
+    t->value = v;
+}
+/* Average over [start, end]; 0 when end <= start. */
+double cs_tavg_mean(const cs_tavg *t, double end);
+
+/* ---- histogram ------------------------------------------------------ */
+
+/*
+** A log-linear histogram of non-negative values: 128 sub-buckets per
+** power of two, so a quantile is within 0.4% (relative) of the exact
+** order statistic's value; exact min and max are kept to clamp.  Values
+** below 2^-30 fall in the first bucket, above 2^40 in the last.
+** Histograms merge by adding counts, so merging is order-independent.
+*/
+typedef struct cs_hist cs_hist;
+
+cs_hist *cs_hist_new(void);             /* NULL if out of memory */
+void cs_hist_free(cs_hist *h);          /* NULL allowed */
+void cs_hist_reset(cs_hist *h);
+void cs_hist_add(cs_hist *h, double x);
+void cs_hist_merge(cs_hist *dst, const cs_hist *src);
+uint64_t cs_hist_count(const cs_hist *h);
+/* q in [0, 1]; NaN when the histogram is empty. */
+double cs_hist_quantile(const cs_hist *h, double q);
+/* Share of values <= x (bucket resolution); NaN when empty. */
+double cs_hist_cdf(const cs_hist *h, double x);
+/* Bucket index of x and a representative value of a bucket (for tests). */
+size_t cs_hist_bucket(double x);
+double cs_hist_bucket_value(size_t bucket);
+size_t cs_hist_nbuckets(void);
+
+/* ---- confidence intervals ------------------------------------------ */
+
+/*
+** A mean with a two-sided confidence interval.  valid is 0 when the CI
+** cannot be computed (fewer than 2 values): then lo = hi = mean, and
+** n == 0 also makes mean 0.  A constant sample has lo = hi = mean.
+*/
+typedef struct cs_ci {
+    double mean;
+    double lo;
+    double hi;
+    double sd;
+    size_t n;
+    int valid;
+} cs_ci;
+
+/* Student-t CI of the mean of x[0..n) at confidence level (0.95). */
+cs_ci cs_ci_mean(const double *x, size_t n, double level);
+
+/*
+** CI of the mean of the paired differences a[i] - b[i].  Identical inputs
+** give exactly mean 0, CI [0, 0].  level may be Bonferroni-adjusted by the
+** caller (1 - 0.05 / m).
+*/
+cs_ci cs_ci_paired(const double *a, const double *b, size_t n, double level);
+
+/* Half-width of a Student-t CI for sd over n values; 0 when n < 2. */
+double cs_ci_halfwidth(double sd, size_t n, double level);
+
+#endif /* CHAINSIM_STATS_H */

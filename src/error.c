@@ -1,0 +1,106 @@
+/*
+** error.c - cs_error helpers and the "did you mean" hint.
+*/
+#include "chainsim/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void cs_error_clear(cs_error *err)
+{
+    if (err == NULL)
+        return;
+    memset(err, 0, sizeof *err);
+}
+
+cs_status cs_error_set(cs_error *err, cs_status status, const char *file,
+                       int line, int column, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL)
+        return status;
+    err->status = status;
+    if (file != NULL)
+        snprintf(err->file, sizeof err->file, "%s", file);
+    else
+        err->file[0] = '\0';
+    err->line = file != NULL ? line : 0;
+    err->column = file != NULL ? column : 0;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void cs_error_format(const cs_error *err, char *buf, size_t size)
+{
+    if (err->file[0] != '\0' && err->line > 0)
+        snprintf(buf, size, "%s:%d:%d: error: %s", err->file, err->line,
+                 err->column > 0 ? err->column : 1, err->msg);
+    else if (err->file[0] != '\0')
+        snprintf(buf, size, "%s: error: %s", err->file, err->msg);
+    else
+        snprintf(buf, size, "chainsim: error: %s", err->msg);
+}
+
+int cs_status_exit_code(cs_status status)
+{
+    switch (status) {
+    case CS_OK:
+        return 0;
+    case CS_EINPUT:
+    case CS_EIO:
+        return 2;
+    case CS_ESIM:
+    case CS_ENOMEM:
+        return 3;
+    }
+    return 3;
+}
+
+/* Levenshtein distance, bounded to short words (keys and names). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[65];
+
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            const size_t up = row[j];
+            const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *cs_suggest(const char *word, const char *const *candidates)
+{
+    const size_t len = strlen(word);
+    const size_t limit = len / 3 > 2 ? len / 3 : 2;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+
+    for (size_t i = 0; candidates[i] != NULL; i++) {
+        const size_t d = edit_distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}

@@ -1,0 +1,186 @@
+/*
+** model.c - lifetime and derived figures of a validated chain model.
+*/
+#include "chainsim/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+cs_model *cs_model_new(void)
+{
+    cs_model *m = calloc(1, sizeof *m);
+
+    if (m == NULL)
+        return NULL;
+    m->units = cs_units_default();
+    m->horizon = 260.0;
+    m->warmup = 0.0;
+    m->replications = 100;
+    m->seed = 1;
+    return m;
+}
+
+static void class_fini(cs_class *c)
+{
+    for (int s = 0; s < c->nsteps; s++) {
+        free(c->steps[s].id);
+        cs_dist_fini(&c->steps[s].effort);
+    }
+    free(c->steps);
+    free(c->route);
+    free(c->name);
+    cs_dist_fini(&c->interval);
+}
+
+void cs_model_free(cs_model *m)
+{
+    if (m == NULL)
+        return;
+    for (int t = 0; t < m->nteams; t++) {
+        free(m->teams[t].name);
+        cs_dist_fini(&m->teams[t].handoff);
+    }
+    for (int c = 0; c < m->nclasses; c++)
+        class_fini(&m->classes[c]);
+    for (int p = 0; p < m->npromises; p++)
+        free(m->promises[p].name);
+    free(m->teams);
+    free(m->classes);
+    free(m->promises);
+    free(m->name);
+    free(m->description);
+    free(m->variant);
+    free(m->hypothesis);
+    free(m);
+}
+
+int cs_model_team_index(const cs_model *m, const char *name)
+{
+    for (int t = 0; t < m->nteams; t++)
+        if (strcmp(m->teams[t].name, name) == 0)
+            return t;
+    return -1;
+}
+
+int cs_model_class_index(const cs_model *m, const char *name)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (strcmp(m->classes[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
+double cs_model_class_rate(const cs_model *m, int c)
+{
+    const cs_class *k = &m->classes[c];
+
+    switch (k->arrival) {
+    case CS_ARRIVE_RATE:
+        return k->rate * k->batch;
+    case CS_ARRIVE_INTERVAL: {
+        const double mean = cs_dist_mean(&k->interval);
+        return mean > 0 ? k->batch / mean : 0.0;
+    }
+    case CS_ARRIVE_NONE:
+        break;
+    }
+    return 0.0;
+}
+
+/*
+** Expected visits to each top-level route position per item.  A rework
+** at position k back to j with probability r repeats positions j..k a
+** geometric number of times: each pass through k returns with probability
+** r, so positions j..k are visited 1 / (1 - r) times as often as the
+** flow entering j.  Nested loops multiply.  visits[pos] receives the
+** expected number of passes through pos (before the step's own p).
+*/
+static void route_passes(const cs_class *k, double *visits)
+{
+    for (int i = 0; i < k->nroute; i++)
+        visits[i] = 1.0;
+    for (int i = 0; i < k->nroute; i++) {
+        const cs_step *s = &k->steps[k->route[i]];
+        if (!s->has_rework || s->rework_p <= 0)
+            continue;
+        const double r = s->rework_p * s->p;
+        const double mult = 1.0 / (1.0 - r);
+        for (int j = s->rework_to; j <= i; j++)
+            visits[j] *= mult;
+    }
+}
+
+static void add_step_load(const cs_model *m, const cs_step *s, double flow,
+                          double *util)
+{
+    const cs_team *t = &m->teams[s->team];
+    util[s->team] += flow * s->p * cs_dist_mean(&s->effort) / t->focus /
+                     t->capacity;
+}
+
+void cs_model_offered_load(const cs_model *m, double *util)
+{
+    for (int t = 0; t < m->nteams; t++)
+        util[t] = 0.0;
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *k = &m->classes[c];
+        const double rate = cs_model_class_rate(m, c);
+        double *passes;
+
+        if (rate <= 0 || k->nroute == 0)
+            continue;
+        passes = malloc((size_t)k->nroute * sizeof *passes);
+        if (passes == NULL)
+            continue;
+        route_passes(k, passes);
+        for (int i = 0; i < k->nroute; i++) {
+            const cs_step *s = &k->steps[k->route[i]];
+            const double flow = rate * passes[i];
+            if (s->kind == CS_STEP_WORK) {
+                add_step_load(m, s, flow, util);
+                continue;
+            }
+            for (int b = 0; b < s->nbranches; b++)
+                add_step_load(m, &k->steps[s->branch_first + b], flow * s->p,
+                              util);
+        }
+        free(passes);
+    }
+}
+
+double cs_model_cost_per_day(const cs_model *m)
+{
+    double sum = 0.0;
+
+    for (int t = 0; t < m->nteams; t++)
+        sum += m->teams[t].cost_per_day * m->teams[t].capacity;
+    return sum;
+}
+
+const char *cs_team_type_name(cs_team_type t)
+{
+    switch (t) {
+    case CS_TEAM_STREAM_ALIGNED:
+        return "stream-aligned";
+    case CS_TEAM_PLATFORM:
+        return "platform";
+    case CS_TEAM_ENABLING:
+        return "enabling";
+    case CS_TEAM_COMPLICATED_SUBSYSTEM:
+        return "complicated-subsystem";
+    }
+    return "stream-aligned";
+}
+
+const char *cs_discipline_name(cs_discipline d)
+{
+    switch (d) {
+    case CS_DISC_FIFO:
+        return "fifo";
+    case CS_DISC_PRIORITY:
+        return "priority";
+    case CS_DISC_EDD:
+        return "edd";
+    }
+    return "fifo";
+}
