@@ -44,7 +44,7 @@ DEPS_model      := model dist error
 DEPS_scenario   := scenario doc model dist error
 DEPS_engine     := engine kernel dist stats model error
 DEPS_runner     := runner engine kernel dist stats model error scenario doc
-DEPS_report     := report runner engine kernel dist stats model error scenario doc
+DEPS_report     := report stats model dist error
 DEPS_validation := runner engine kernel dist stats model error scenario doc
 TESTS := $(sort $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c)))
 TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
@@ -59,21 +59,21 @@ deps:
 
 build: $(BUILD)/chainsim
 
-$(BUILD)/%.o: src/%.c | $(BUILD)
+$(BUILD)/%.o: src/%.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/chainsim: $(BUILD)/main.o $(LIBOBJ)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/test_%.o: tests/test_%.c | $(BUILD)/tests
+$(BUILD)/tests/test_%.o: tests/test_%.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $$(patsubst %,$(BUILD)/%.o,$$(DEPS_$$*))
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
 
-$(BUILD) $(BUILD)/tests:
-	@mkdir -p $@
+$(BUILD)/tests/.dir:
+	@mkdir -p $(BUILD)/tests && touch $@
 
 check: deps
 	@$(MAKE) --no-print-directory unit cli
@@ -95,7 +95,7 @@ sanitize: deps
 
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
-	    SAN="-fsanitize=thread" $(BUILD)/chainsim build-tsan/tests/test_runner
+	    SAN="-fsanitize=thread" build-tsan/chainsim build-tsan/tests/test_runner
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_runner
 
 bench: deps

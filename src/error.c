@@ -34,6 +34,23 @@ cs_status cs_error_set(cs_error *err, cs_status status, const char *file,
     return status;
 }
 
+void cs_error_prefix(cs_error *err, const char *prefix)
+{
+    const size_t lp = strlen(prefix);
+    size_t lm;
+
+    if (err == NULL || lp + 2 >= sizeof err->msg)
+        return;
+    lm = strlen(err->msg);
+    if (lp + 2 + lm >= sizeof err->msg)
+        lm = sizeof err->msg - lp - 3;
+    memmove(err->msg + lp + 2, err->msg, lm);
+    memcpy(err->msg, prefix, lp);
+    err->msg[lp] = ':';
+    err->msg[lp + 1] = ' ';
+    err->msg[lp + 2 + lm] = '\0';
+}
+
 void cs_error_format(const cs_error *err, char *buf, size_t size)
 {
     if (err->file[0] != '\0' && err->line > 0)

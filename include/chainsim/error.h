@@ -45,6 +45,9 @@ cs_status cs_error_set(cs_error *err, cs_status status, const char *file,
 #endif
     ;
 
+/* Puts "PREFIX: " in front of err's message (truncating its end). */
+void cs_error_prefix(cs_error *err, const char *prefix);
+
 /*
 ** Formats err as it is shown to a user (no trailing newline) into buf.
 ** "FILE:LINE:COLUMN: error: MSG" or "chainsim: error: MSG".

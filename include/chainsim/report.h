@@ -49,6 +49,9 @@ typedef struct cs_report {
 cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
                           cs_error *err);
 
+/* "met", "not met", "uncertain".  Cannot fail. */
+const char *cs_verdict_name(cs_verdict v);
+
 /* Parses "table" | "csv" | "json"; -1 when unknown. */
 int cs_format_parse(const char *s);
 

@@ -24,8 +24,6 @@ typedef enum cs_verdict {
     CS_VERDICT_NOT_MET
 } cs_verdict;
 
-const char *cs_verdict_name(cs_verdict v);   /* "met", "not met", "uncertain" */
-
 typedef struct cs_team_summary {
     cs_ci utilization;
     cs_ci queue_wait;        /* mean over replications of the mean wait per visit */
