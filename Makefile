@@ -81,8 +81,11 @@ check: deps
 unit: $(TESTBINS)
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
 
-cli: $(BUILD)/chainsim
-	@sh tests/cli/run.sh $(BUILD)/chainsim
+cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+
+$(BUILD)/tests/jsonq: tests/cli/jsonq.c | $(BUILD)/tests/.dir
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 demo: deps
 	@$(MAKE) --no-print-directory build

@@ -1,0 +1,195 @@
+#!/bin/sh
+# Command-line tests of chainsim: exit codes, messages, outputs.
+# Usage: tests/cli/run.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
+set -u
+BIN=$1
+JQ=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect_fail CODE SUBSTRING ARGS...: exit CODE, nothing on stdout,
+# SUBSTRING on stderr.
+expect_fail() {
+    code=$1; sub=$2; shift 2
+    "$BIN" "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "chainsim $*: exit $rc, expected $code"; sed 's/^/    /' "$T/err" >&2; return
+    fi
+    if [ -s "$T/out" ]; then bad "chainsim $*: wrote to stdout on error"; return; fi
+    if ! grep -qF -- "$sub" "$T/err"; then
+        bad "chainsim $*: stderr lacks '$sub'"; sed 's/^/    /' "$T/err" >&2; return
+    fi
+    ok
+}
+
+# expect_ok ARGS...: exit 0, stdout non-empty (saved in $T/out).
+expect_ok() {
+    "$BIN" "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        bad "chainsim $*: exit $rc"; sed 's/^/    /' "$T/err" >&2; return 1
+    fi
+    if [ ! -s "$T/out" ]; then bad "chainsim $*: no output"; return 1; fi
+    ok
+}
+
+# ---- broken scenarios: tests/bad/*.yaml, first line "# expect: L:C: TEXT"
+for f in tests/bad/*.yaml; do
+    [ -e "$f" ] || continue
+    exp=$(sed -n '1s/^# expect: //p' "$f")
+    if [ -z "$exp" ]; then bad "$f: no '# expect:' line"; continue; fi
+    pos=${exp%%: *}
+    text=${exp#*: }
+    "$BIN" check "$f" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne 2 ]; then bad "$f: exit $rc, expected 2"; sed 's/^/    /' "$T/err" >&2; continue; fi
+    if [ -s "$T/out" ]; then bad "$f: stdout not empty"; continue; fi
+    if ! grep -qF -- "$f:$pos: error: " "$T/err"; then
+        bad "$f: expected position $f:$pos:"; sed 's/^/    /' "$T/err" >&2; continue
+    fi
+    if ! grep -qF -- "$text" "$T/err"; then
+        bad "$f: stderr lacks '$text'"; sed 's/^/    /' "$T/err" >&2; continue
+    fi
+    ok
+done
+
+S=scenarios/bi-chain.yaml
+K=scenarios/kanban-wip.yaml
+
+# ---- bad command lines
+expect_fail 2 "usage" 
+expect_fail 2 "unknown command 'rnu' (did you mean 'run'?)" rnu $S
+expect_fail 2 "missing the SCENARIO" run
+expect_fail 2 "unknown option '--replicatoins' (did you mean '--replications'?)" run $S --replicatoins 3
+expect_fail 2 "unknown option '-x'" run $S -x
+expect_fail 2 "--replications: 'abc'" run $S -n abc
+expect_fail 2 "--replications: '0'" run $S -n 0
+expect_fail 2 "--replications: '-5'" run $S --replications=-5
+expect_fail 2 "--threads: '0'" run $S -j 0
+expect_fail 2 "--seed: '-1'" run $S -s -1
+expect_fail 2 "--seed: '1x'" run $S --seed 1x
+expect_fail 2 "--format: 'xml'" run $S -f xml
+expect_fail 2 "option '--output' needs a value" run $S --output
+expect_fail 2 "unexpected argument 'extra'" run $S extra
+expect_fail 2 "no variant named 'nope'" run $S --variant nope
+expect_fail 2 "--variant is for run and trace" compare $S --variant lower-wip
+expect_fail 2 "--set 'teams': expected PATH=VALUE" run $S --set teams
+expect_fail 2 "--vary is for run and compare" check $S --vary teams.ingestion.capacity=1,2
+expect_fail 2 "--vary 'x': expected" run $S --vary x
+expect_fail 2 "horizon" run $S --horizon -3d
+expect_fail 2 "horizon" run $S --horizon 10q
+expect_fail 2 "warmup" run $S --warmup abc
+expect_fail 2 "ingestoin" run $S --set teams.ingestoin.capacity=3
+expect_fail 2 "capacity" run $S --set teams.ingestion.capacity=0
+expect_fail 2 "capacity" run $S --vary teams.ingestion.capacity=2,zero
+expect_fail 2 "nosuch.yaml" check tests/nosuch.yaml
+expect_fail 2 "cannot write" run $S -n 2 -q -o /nonexistent-dir/out.csv
+
+# ---- help and version
+"$BIN" --help >"$T/out" 2>&1 && grep -q "usage: chainsim" "$T/out" && ok || bad "--help"
+"$BIN" --version >"$T/out" 2>&1 && grep -q "^chainsim [0-9]" "$T/out" && ok || bad "--version"
+
+# ---- every example scenario checks, runs and traces
+for f in scenarios/*.yaml scenarios/bench/*.yaml; do
+    [ -e "$f" ] || continue
+    expect_ok check "$f" || continue
+    grep -q "^teams" "$T/out" || bad "check $f: no teams in summary"
+done
+for f in scenarios/*.yaml; do
+    [ -e "$f" ] || continue
+    expect_ok run "$f" -n 3 -q || continue
+    expect_ok run "$f" -n 3 -q -f json -o "$T/r.json" 2>/dev/null
+    [ -s "$T/r.json" ] && "$JQ" "$T/r.json" variants.0.lead_time.mean >/dev/null && ok \
+        || bad "run $f -f json: no variants.0.lead_time.mean"
+done
+
+# ---- JSON carries SPEC 3's fields
+"$BIN" run $S -n 4 -q -f json >"$T/a.json" 2>"$T/err" || bad "run json: $(cat "$T/err")"
+for path in variants.0.name variants.0.replications variants.0.lead_time.mean \
+    variants.0.lead_time.ci95.0 variants.0.lead_time.ci95.1 variants.0.lead_time.p50 \
+    variants.0.lead_time.p85 variants.0.lead_time.p95 variants.0.lead_time.classes \
+    variants.0.throughput_per_day.mean variants.0.throughput_per_day.ci95.1 \
+    variants.0.wip.mean variants.0.flow_efficiency variants.0.teams \
+    variants.0.promises.0.name variants.0.promises.0.target variants.0.promises.0.achieved \
+    variants.0.promises.0.ci95.0 variants.0.promises.0.verdict; do
+    "$JQ" "$T/a.json" "$path" >/dev/null && ok || bad "json lacks $path"
+done
+[ "$("$JQ" "$T/a.json" variants.0.replications)" = 4 ] && ok || bad "json replications != 4"
+grep -qiE '\bnan\b|\binf\b' "$T/a.json" && bad "json contains nan/inf" || ok
+
+# ---- bit-identical whatever the thread count; seeds matter
+"$BIN" run $S -n 6 -j 1 -q -f json >"$T/j1.json" 2>/dev/null
+"$BIN" run $S -n 6 -j 2 -q -f json >"$T/j2.json" 2>/dev/null
+"$BIN" run $S -n 6 -j 5 -q -f json >"$T/j5.json" 2>/dev/null
+cmp -s "$T/j1.json" "$T/j2.json" && cmp -s "$T/j1.json" "$T/j5.json" && ok \
+    || bad "output differs between -j 1, -j 2 and -j 5"
+"$BIN" run $S -n 6 -s 7 -q -f json >"$T/s7.json" 2>/dev/null
+cmp -s "$T/j1.json" "$T/s7.json" && bad "seed 7 gives the same output as seed 1" || ok
+
+# ---- compare: a variant identical to the base differs by exactly 0
+"$BIN" compare $S -n 5 -q -f json --set "variants=[{name: same, patch: {}}]" \
+    >"$T/c.json" 2>"$T/err" || bad "compare identical: $(cat "$T/err")"
+[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.lead_time_mean_diff)" = 0 ] && ok \
+    || bad "identical variant: diff $("$JQ" "$T/c.json" variants.1.vs_baseline.lead_time_mean_diff)"
+[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.ci95.0)" = 0 ] && \
+[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.ci95.1)" = 0 ] && ok || bad "identical variant: CI not [0, 0]"
+
+# ---- csv: header, one row per variant and point, --no-header
+expect_ok compare $S -n 2 -q -f csv
+nv=$("$BIN" check $S | sed -n 's/^variants (\([0-9]*\)):/\1/p')
+[ "$(wc -l <"$T/out")" -eq $((nv + 2)) ] && ok || bad "compare csv: $(wc -l <"$T/out") lines for $nv variants"
+head -1 "$T/out" | grep -q "^scenario,variant," && ok || bad "csv header"
+expect_ok run $S -n 2 -q -f csv --no-header --vary teams.ingestion.capacity=1,2,3 --vary teams.reporting.capacity=2,3
+[ "$(wc -l <"$T/out")" -eq 6 ] && ok || bad "--vary 3x2: $(wc -l <"$T/out") rows"
+expect_ok run $S -n 2 -q -f csv --vary teams.ingestion.capacity=1,2
+head -1 "$T/out" | grep -q "teams.ingestion.capacity" && ok || bad "--vary column missing in header"
+
+# ---- -o is atomic: written on success, nothing on failure
+expect_ok run $S -n 2 -q -f csv -o "$T/o.csv" 2>/dev/null || true
+"$BIN" run $S -n 2 -q -f csv -o "$T/o.csv" && [ -s "$T/o.csv" ] && ok || bad "-o did not write"
+"$BIN" run $S -n 2 -q -o "$T/none.csv" --set teams.ingestion.capacity=-1 2>/dev/null
+[ ! -e "$T/none.csv" ] && ok || bad "-o left a file on error"
+ls "$T" | grep -q 'tmp-' && bad "-o left a temporary file" || ok
+
+# ---- --check-promise: 0 when every promise is met, 1 when one is not
+"$BIN" run $S -n 10 -q --check-promise \
+    --set "promise=[{name: easy, within: 100000d, percentile: 50}]" >/dev/null 2>&1
+[ $? -eq 0 ] && ok || bad "--check-promise with an easy promise: not 0"
+"$BIN" run $S -n 10 -q --check-promise \
+    --set "promise=[{name: impossible, within: 0.001d, percentile: 99}]" >/dev/null 2>&1
+[ $? -eq 1 ] && ok || bad "--check-promise with an impossible promise: not 1"
+
+# ---- trace: CSV of one replication
+expect_ok trace $S --horizon 30d
+head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace header"
+grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
+
+# ---- a deadlock is a simulation error: exit 3, with the time and teams
+cat >"$T/dead.yaml" <<'YAML'
+chainsim: 1
+name: deadlock
+horizon: 50d
+replications: 2
+teams:
+  - {name: a, capacity: 1, wip_limit: 1}
+  - {name: b, capacity: 1, wip_limit: 1}
+work:
+  - name: x
+    backlog: 4
+    steps:
+      - {team: a, effort: 1d}
+      - {team: b, effort: 1d}
+      - {team: a, id: a2, effort: 1d}
+promise:
+  - {name: p, within: 10d, percentile: 50}
+YAML
+expect_fail 3 "deadlock" run "$T/dead.yaml" -q
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
