@@ -69,7 +69,7 @@ $(BUILD)/tests/test_%.o: tests/test_%.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 .SECONDEXPANSION:
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $$(patsubst %,$(BUILD)/%.o,$$(DEPS_$$*))
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_$$*)))
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/.dir:
@@ -102,8 +102,10 @@ tsan: deps
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_runner
 
 bench: deps
-	@$(MAKE) --no-print-directory build
-	sh tools/bench
+	@sh tools/bench
+
+$(BUILD)/bench: tools/bench.c $(LIBOBJ)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
@@ -113,3 +115,4 @@ clean:
 	rm -rf build build-san build-tsan build-fuzz
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+.SECONDARY:

@@ -12,11 +12,11 @@
 **   every pending event has time >= now;
 **   next_seq is larger than the seq of every pending event.
 **
-** A 4-ary heap beats a binary one here: it is half as deep, and the four
-** children of a node are adjacent (192 bytes, three cache lines), so a pop
-** touches fewer lines even though it compares more keys per level
-** (tools/bench_kernel.c measures both).  Sifting moves a "hole" instead of
-** swapping, so each level costs one 48-byte copy rather than three.
+** A 4-ary heap is half as deep as a binary one and the children of a
+** node are adjacent in memory, so a pop touches fewer cache lines even
+** though it compares more keys per level; tools/bench_kernel.c measures
+** both (build with -DCS_KERNEL_ARITY=2).  Sifting moves a "hole" instead
+** of swapping, so each level costs one event copy rather than three.
 */
 #include "chainsim/kernel.h"
 

@@ -198,6 +198,30 @@ START_TEST(test_hist_quantiles)
 }
 END_TEST
 
+/*
+** Ranks on data whose values sit in distinct buckets: 1..100.  The value
+** of rank ceil(q n) is q n rounded up, read back within 0.39%; 0.07 * 100
+** is 7.000000000000001 in binary floating point and must still give 7.
+*/
+START_TEST(test_hist_ranks)
+{
+    static const double q[] = {0.01, 0.011, 0.07, 0.5, 0.505, 0.56, 0.85,
+                               0.95, 0.99, 0.999};
+    static const double want[] = {1, 2, 7, 50, 51, 56, 85, 95, 99, 100};
+    cs_hist *h = cs_hist_new();
+
+    ck_assert_ptr_nonnull(h);
+    for (int i = 100; i >= 1; i--)
+        cs_hist_add(h, i);
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        const double got = cs_hist_quantile(h, q[i]);
+        ck_assert_msg(fabs(got - want[i]) / want[i] < 0.0039,
+                      "q=%g: %g, want %g", q[i], got, want[i]);
+    }
+    cs_hist_free(h);
+}
+END_TEST
+
 START_TEST(test_hist_buckets)
 {
     const size_t nb = cs_hist_nbuckets();
@@ -470,6 +494,7 @@ static Suite *stats_suite(void)
     tcase_add_test(acc, test_tavg_window);
     tcase_add_test(acc, test_tavg_spanning);
     tcase_add_test(hist, test_hist_quantiles);
+    tcase_add_test(hist, test_hist_ranks);
     tcase_add_test(hist, test_hist_buckets);
     tcase_add_test(hist, test_hist_merge);
     tcase_add_test(hist, test_hist_empty);

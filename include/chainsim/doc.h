@@ -6,11 +6,15 @@
 **
 ** Bounds (so no input can exhaust memory or hang the loader): file size
 ** CS_DOC_MAX_BYTES, nesting depth CS_DOC_MAX_DEPTH, node count
-** CS_DOC_MAX_NODES (aliases count every expansion), scalar length
-** CS_DOC_MAX_SCALAR.  Only the first document of a stream is read; more
-** documents are an error.  Duplicate keys in a mapping are an error.
-** Aliases are expanded (copied) when loaded; merge keys "<<" are not
-** supported (an error).
+** CS_DOC_MAX_NODES (mapping keys count, and aliases count every
+** expansion), bytes of text CS_DOC_MAX_TEXT (keys and scalars, alias
+** expansions included), scalar length CS_DOC_MAX_SCALAR.  A file holds one
+** document; a second one is an error.  Duplicate keys in a mapping are an
+** error.  Aliases are expanded (copied, with the anchored node's
+** positions) when loaded; the plain merge key "<<" is not supported (an
+** error).  Mapping keys must be scalars.  Tags are ignored, except that a
+** scalar tagged !!str (or "!") reads as quoted (plain = 0).  NUL bytes are
+** an error.
 */
 #ifndef CHAINSIM_DOC_H
 #define CHAINSIM_DOC_H
@@ -23,6 +27,7 @@
 #define CS_DOC_MAX_DEPTH 64
 #define CS_DOC_MAX_NODES 200000
 #define CS_DOC_MAX_SCALAR 65536
+#define CS_DOC_MAX_TEXT (16u << 20)
 
 typedef enum cs_node_kind {
     CS_NODE_SCALAR = 0,
@@ -41,11 +46,15 @@ typedef struct cs_node cs_node;
 **   SEQ:    children[0..nchildren).
 ** file is the name used in messages (borrowed from the document or, for
 ** nodes made by --set, a string like "--set teams.a.capacity=3").
+** Nodes made by --set have line and column 0 (and so do their keys): an
+** error on them names the argument only.  Key i's position is in the file
+** of children[i] (a merge that replaces a value moves its key's position
+** into the patch too), which is what cs_node_key_error reports.
 */
 struct cs_node {
     cs_node_kind kind;
-    int line;          /* 1-based */
-    int column;        /* 1-based */
+    int line;          /* 1-based; 0 for nodes made by --set */
+    int column;        /* 1-based; 0 for nodes made by --set */
     const char *file;
     char *text;
     int plain;
@@ -67,12 +76,16 @@ typedef struct cs_doc {
 
 /*
 ** Loads the YAML file at path.  On error returns CS_EINPUT (CS_EIO when
-** the file cannot be read) with err located at the offending mark; *out is
-** left NULL.  Caller frees with cs_doc_free.
+** the file cannot be read, CS_ENOMEM) with err located at the offending
+** mark; *out is left NULL.  A file larger than CS_DOC_MAX_BYTES is an
+** unlocated error naming it.  A file without a document (empty, comments
+** only, or "---" alone) loads with root NULL.  dir is the directory part
+** of path ("." when it has none).  Caller frees with cs_doc_free.
 */
 cs_status cs_doc_load_file(const char *path, cs_doc **out, cs_error *err);
 
-/* As cs_doc_load_file, from a buffer; name is used in messages. */
+/* As cs_doc_load_file, from a buffer (borrowed; need not end with NUL);
+** name is copied and used in messages; dir is ".". */
 cs_status cs_doc_load_string(const char *name, const char *text, size_t len,
                              cs_doc **out, cs_error *err);
 
@@ -110,23 +123,42 @@ const char *cs_node_kind_name(const cs_node *n);
 **     governance (the way to remove a named element in a patch);
 **   - anything else replaces the target (a clone of the patch).
 ** The patch is cloned, not taken: new nodes keep their own file and
-** positions, so later errors point into the patch.  Removing a name or
-** key that is not there is not an error.  Returns CS_OK or CS_ENOMEM.
+** positions, so later errors point into the patch (their file strings
+** stay borrowed: the patch's document must outlive the target).
+** Removing a name or key that is not there is not an error.  A value
+** added where there was none is the patch value without its null-valued
+** keys (RFC 7396).  An empty list target counts as a named list; an empty
+** list patch replaces.  *target may be NULL (absent); a NULL patch
+** changes nothing.  patch must not share nodes with *target.  Returns
+** CS_OK or CS_ENOMEM (*target is then partly merged, still valid).
 */
 cs_status cs_doc_merge(cs_node **target, const cs_node *patch, cs_error *err);
 
 /*
-** Applies "PATH=VALUE" to the document: PATH is dot-separated; each part
-** names a mapping key or, in a named list, an element's name; VALUE is
-** read as YAML (a flow value: "3", "2/w", "{a: 1}", "null" removes).
-** Every part but the last must exist; the last may be a new key of a
-** mapping (not a new list element).  Errors (CS_EINPUT) are unlocated and
-** name the argument: "--set teams.ingestoin.capacity=3: no element named
-** 'ingestoin' in teams (did you mean 'ingestion'?)".
+** Applies "PATH=VALUE" (split at the first '=') to the document.  PATH is
+** dot-separated, no part empty; each part names a mapping key or, in a
+** named list, an element's name (so a key or name with a dot in it cannot
+** be reached).  Every part but the last must exist; the
+** last may be a new key of a mapping (not a new list element).  VALUE is
+** read as YAML ("3", "2/w", "{rate: 2/w}", "[a, b]"), then:
+**   - null ("null", "~" or empty, as in "a.b=") removes the key or the
+**     named element (removing an absent key is not an error);
+**   - a mapping is merged into the existing value as a patch
+**     (cs_doc_merge), so "work.report.arrivals={rate: 2/w}" keeps the
+**     other keys of arrivals; against a named list it is keyed by name;
+**   - a scalar or a list replaces the existing value.
+** The new nodes have file "--set PATH=VALUE" (a string kept in
+** d->sources) and no line.  Errors (CS_EINPUT) are unlocated and name the
+** argument: "--set teams.ingestoin.capacity=3: 'ingestoin' is not an
+** element of teams (did you mean 'ingestion'?)", "--set
+** teams.ingestion.capacty.x=3: 'capacty' is not a key of teams.ingestion";
+** a VALUE that is not valid YAML is an error too.  d is unchanged on
+** error (but for CS_ENOMEM, when it is partly changed, still valid).
 */
 cs_status cs_doc_set(cs_doc *d, const char *assignment, cs_error *err);
 
-/* Sets err to a located error at node n.  Returns status. */
+/* Sets err to a located error at node n (unlocated when n is NULL; only
+** the file when n has no line, as --set nodes).  Returns status. */
 cs_status cs_node_error(cs_error *err, const cs_node *n, cs_status status,
                         const char *fmt, ...)
 #if defined(__GNUC__)
@@ -134,7 +166,8 @@ cs_status cs_node_error(cs_error *err, const cs_node *n, cs_status status,
 #endif
     ;
 
-/* As cs_node_error, at the position of key i of map n. */
+/* As cs_node_error, at the position of key i of map n (in the file of
+** children[i]); at n itself when n is not a map or i is out of range. */
 cs_status cs_node_key_error(cs_error *err, const cs_node *n, size_t i,
                             cs_status status, const char *fmt, ...)
 #if defined(__GNUC__)

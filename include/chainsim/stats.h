@@ -21,6 +21,7 @@ typedef struct cs_acc {
     double sum;
 } cs_acc;
 
+/* Empty: n = 0, mean = m2 = sum = 0, min = +inf, max = -inf. */
 void cs_acc_init(cs_acc *a);
 void cs_acc_add(cs_acc *a, double x);
 /* Adds b into a (parallel Welford).  Deterministic for a fixed order. */
@@ -71,7 +72,7 @@ typedef struct cs_hist cs_hist;
 cs_hist *cs_hist_new(void);             /* NULL if out of memory */
 void cs_hist_free(cs_hist *h);          /* NULL allowed */
 void cs_hist_reset(cs_hist *h);
-void cs_hist_add(cs_hist *h, double x);
+void cs_hist_add(cs_hist *h, double x);   /* NaN is ignored */
 void cs_hist_merge(cs_hist *dst, const cs_hist *src);
 uint64_t cs_hist_count(const cs_hist *h);
 /* q in [0, 1]; NaN when the histogram is empty. */

@@ -1,0 +1,1304 @@
+/*
+** engine.c - one replication of a delivery chain (SPEC 1.0) on the event
+** kernel.
+**
+** Objects.  An item is one piece of work of one class.  A job is one part
+** of an item at one team: on a single step the item has one job, on a
+** parallel step one job per needed branch.  Jobs are embedded in their
+** item (jobs[0..maxb)), so a move never allocates.  Items come from a
+** per-class pool that grows in chunks and is rebuilt (not freed) at the
+** start of every replication.
+**
+** Where a job is (job.state) and what it counts in:
+**   WAIT_ROOM  in team U's room-waiter FIFO; counts in no team yet
+**   HANDOFF    admitted to U, delay running       U.wip, active
+**   QUEUE      waiting for a worker of U           U.wip, U.nq, active
+**   WORK       a worker of U is on it              U.wip, U.busy, active
+**   FINISHED   done at U, not yet taken onward     U.wip
+** An item between steps keeps its finished teams in its hold set until
+** every part of its next step has been admitted; then each hold team's
+** WIP drops (a part entering a hold team takes the item's slot there over
+** at once: "leaves and re-enters").  While some part still waits for
+** room, each hold team counts the item as blocked.
+**
+** Invariants: a team's queue is non-empty only while all its workers are
+** busy; a team has room waiters only while it is full (waiters are
+** admitted in FIFO order through the worklist e->work, never by
+** recursion); active == 0 with waiters left is a deadlock.
+**
+** Random numbers (SPEC 1.4).  Every source has its own gsl_rng (taus2),
+** re-seeded per replication from (seed, replication, key), key hashed from
+** names: ("arrivals", class), ("effort"|"p"|"rework"|"handoff", class,
+** step id), the step id being the model's id or "#POS" / "#POS.BRANCH"
+** (0-based route position and branch).  Streams exist only for sources
+** that draw: p when p < 1, rework when the step has rework, hand-off when
+** the step's team has a hand-off distribution.  An item's first pass
+** through its route is drawn at arrival, in arrival order, whatever it
+** will use, so queue order in a variant cannot shift another item's
+** draws.  Later passes (rework) draw afresh when they happen.
+*/
+#include "chainsim/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "chainsim/dist.h"
+#include "chainsim/kernel.h"
+
+#define DEFAULT_MAX_ITEMS 2000000u
+#define FIRST_CHUNK 64u
+#define MAX_CHUNK 8192u
+
+enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED };
+
+enum {
+    EV_ARRIVE = 0, EV_ENTER, EV_QUEUE, EV_START, EV_FINISH, EV_BLOCKED,
+    EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE
+};
+
+static const char *const ev_names[] = {
+    "arrive", "enter", "queue", "start", "finish", "blocked",
+    "fork", "join", "rework", "skip", "done"
+};
+
+typedef struct item item;
+typedef struct job job;
+
+struct job {
+    item *it;
+    job *next;            /* room-waiter FIFO or fifo queue */
+    double t_queue;       /* when it joined the team's queue */
+    double key;           /* heap key: -priority or due date */
+    uint64_t seq;         /* heap tie-break: order of joining queues */
+    int step;             /* index into the class's steps */
+    int team;
+    int state;
+};
+
+/* First-pass draws of one step; pass counts route passes (top level). */
+typedef struct slot {
+    double u_p;
+    double u_rework;
+    double effort;
+    double handoff;
+    int pass;
+} slot;
+
+typedef struct xclass xclass;
+
+struct item {
+    item *next_free;
+    xclass *xc;
+    uint64_t serial;
+    double t_arrive;
+    double due;           /* arrival + class due, or +inf */
+    double factor;        /* effort factor of repeated steps (last rework) */
+    double work;          /* time with >= 1 part in work */
+    double work_since;
+    int pos;              /* current route position, -1 before the first */
+    int nparts;           /* parts of the current step: jobs[0..nparts) */
+    int pending;          /* parts of the current move not yet admitted */
+    int parts_left;       /* parts of the current step not yet finished */
+    int in_work;          /* parts in work */
+    int nhold;            /* hold set: teams the item is finished at */
+    int blocked;          /* counted in its hold teams' nblocked */
+    job *jobs;            /* [maxb] */
+    slot *slots;          /* [nsteps] */
+    int *hold;            /* [maxb] team indices */
+    unsigned char *live;  /* [maxb] hold slot not yet released/taken over */
+};
+
+/* A step with what the hot path needs, resolved once per engine. */
+typedef struct xstep {
+    int kind;
+    int team;
+    int top;              /* the top-level step (self or the parallel parent) */
+    int bfirst, nb;
+    int has_rework;
+    int rework_to;
+    double p;
+    double rework_p;
+    double factor;
+    const cs_dist *effort;
+    const cs_dist *handoff;   /* the team's, or NULL */
+    gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;
+} xstep;
+
+typedef struct chunk {
+    char *mem;
+    size_t n;
+} chunk;
+
+struct xclass {
+    const cs_class *c;
+    int idx;
+    int nsteps, nroute, maxb;
+    const int *route;
+    xstep *steps;
+    double due;           /* +inf when none */
+    double prio_key;      /* -priority */
+    gsl_rng *r_arr;
+    int *lt_promises;     /* lead-time promises covering this class */
+    int nlt;
+    /* item pool */
+    item *free;
+    size_t item_size, off_jobs, off_slots, off_hold, off_live;
+    chunk *chunks;
+    size_t nchunks, cap_chunks, next_chunk;
+};
+
+typedef struct xteam {
+    const char *name;
+    int capacity, wip_limit;
+    cs_discipline disc;
+    double focus;
+    const cs_dist *handoff;
+    int busy, wip, nq, nblocked, nwait;
+    int in_work_list;
+    job *qhead, *qtail;   /* fifo */
+    job **heap;           /* priority, edd */
+    size_t heap_cap;
+    job *whead, *wtail;   /* room waiters */
+    cs_tavg t_busy, t_queue, t_blocked, t_wip;
+    double wait_sum;
+    uint64_t wait_n;
+} xteam;
+
+typedef struct stream {
+    gsl_rng *r;
+    uint64_t key;
+} stream;
+
+struct cs_engine {
+    const cs_model *m;
+    cs_sim *sim;
+    xteam *teams;
+    xclass *classes;
+    stream *streams;
+    size_t nstreams, cap_streams;
+    int *work;            /* teams whose room opened */
+    int nwork;
+    int nteams, nclasses;
+    int busiest;          /* highest offered load, -1 if none */
+    cs_trace_fn trace;
+    void *trace_ctx;
+    uint64_t max_items;
+    /* one run */
+    cs_rep *out;
+    cs_error *err;
+    cs_status status;
+    double warmup, horizon;
+    uint64_t serial, in_chain, qseq, nwaiting;
+    long active;
+    cs_tavg t_wip;
+    double bw_width, bw_next, bw_last, bw_area;
+    int bw_k;
+};
+
+/* ---- cs_rep ---------------------------------------------------------- */
+
+cs_rep *cs_rep_new(const cs_model *m)
+{
+    cs_rep *r = calloc(1, sizeof *r);
+
+    if (r == NULL)
+        return NULL;
+    r->nteams = m->nteams;
+    r->nclasses = m->nclasses;
+    r->npromises = m->npromises;
+    r->teams = calloc((size_t)m->nteams + 1, sizeof *r->teams);
+    r->classes = calloc((size_t)m->nclasses + 1, sizeof *r->classes);
+    r->promises = calloc((size_t)m->npromises + 1, sizeof *r->promises);
+    r->hist = cs_hist_new();
+    if (r->teams == NULL || r->classes == NULL || r->promises == NULL ||
+        r->hist == NULL)
+        goto fail;
+    for (int c = 0; c < m->nclasses; c++)
+        if ((r->classes[c].hist = cs_hist_new()) == NULL)
+            goto fail;
+    cs_rep_reset(r);
+    return r;
+fail:
+    cs_rep_free(r);
+    return NULL;
+}
+
+void cs_rep_free(cs_rep *r)
+{
+    if (r == NULL)
+        return;
+    if (r->classes != NULL)
+        for (int c = 0; c < r->nclasses; c++)
+            cs_hist_free(r->classes[c].hist);
+    cs_hist_free(r->hist);
+    free(r->teams);
+    free(r->classes);
+    free(r->promises);
+    free(r);
+}
+
+void cs_rep_reset(cs_rep *r)
+{
+    r->warmup = r->horizon = 0.0;
+    r->arrived = r->done = r->visits = r->events = r->in_system_end = 0;
+    r->lt_n = 0;
+    r->lt_sum = r->work_sum = 0.0;
+    r->done_window = 0;
+    r->wip_mean = 0.0;
+    memset(r->batch_wip, 0, sizeof r->batch_wip);
+    cs_hist_reset(r->hist);
+    memset(r->teams, 0, (size_t)r->nteams * sizeof *r->teams);
+    memset(r->promises, 0, (size_t)r->npromises * sizeof *r->promises);
+    for (int c = 0; c < r->nclasses; c++) {
+        cs_class_rep *k = &r->classes[c];
+        k->n = k->done_window = 0;
+        k->lt_sum = 0.0;
+        cs_hist_reset(k->hist);
+    }
+}
+
+/* ---- trace and errors ------------------------------------------------ */
+
+static void emit(cs_engine *e, double t, const item *it, int team, int step,
+                 int ev)
+{
+    cs_trace_event te;
+
+    te.time = t;
+    te.item = it->serial;
+    te.cls = it->xc->idx;
+    te.team = team;
+    te.step = step;
+    te.event = ev_names[ev];
+    e->trace(e->trace_ctx, &te);
+}
+
+#define TRACE(e, t, it, team, step, ev)                                     \
+    do {                                                                    \
+        if ((e)->trace != NULL)                                             \
+            emit((e), (t), (it), (team), (step), (ev));                     \
+    } while (0)
+
+static void fail(cs_engine *e, cs_status st)
+{
+    if (e->status == CS_OK)
+        e->status = st;
+    cs_sim_stop(e->sim);
+}
+
+static void fail_nomem(cs_engine *e)
+{
+    if (e->status == CS_OK)
+        cs_error_set(e->err, CS_ENOMEM, NULL, 0, 0,
+                     "out of memory at day %.1f", cs_sim_now(e->sim));
+    fail(e, CS_ENOMEM);
+}
+
+static void schedule(cs_engine *e, double t, cs_handler fn, void *data)
+{
+    if (cs_sim_schedule(e->sim, t, 0, fn, e, data) != 0)
+        fail_nomem(e);
+}
+
+/* ---- chain WIP: window average and per-batch averages ---------------- */
+
+static void batches_advance(cs_engine *e, double now)
+{
+    const double v = (double)e->in_chain;
+
+    while (e->bw_k < CS_REP_BATCHES && now >= e->bw_next) {
+        e->bw_area += v * (e->bw_next - e->bw_last);
+        e->out->batch_wip[e->bw_k] = e->bw_area / e->bw_width;
+        e->bw_area = 0.0;
+        e->bw_last = e->bw_next;
+        e->bw_k++;
+        e->bw_next = e->bw_k == CS_REP_BATCHES - 1
+                         ? e->horizon
+                         : e->bw_width * (e->bw_k + 1);
+    }
+    if (e->bw_k < CS_REP_BATCHES) {
+        e->bw_area += v * (now - e->bw_last);
+        e->bw_last = now;
+    }
+}
+
+static void chain_wip(cs_engine *e, double now, int delta)
+{
+    batches_advance(e, now);
+    if (delta > 0)
+        e->in_chain++;
+    else
+        e->in_chain--;
+    cs_tavg_set(&e->t_wip, now, (double)e->in_chain);
+}
+
+/* ---- team queues ----------------------------------------------------- */
+
+static int job_before(const job *a, const job *b)
+{
+    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
+}
+
+static int heap_push(xteam *u, job *j)
+{
+    size_t i = (size_t)u->nq;
+
+    if (i == u->heap_cap) {
+        const size_t cap = u->heap_cap ? 2 * u->heap_cap : 64;
+        job **h = realloc(u->heap, cap * sizeof *h);
+        if (h == NULL)
+            return -1;
+        u->heap = h;
+        u->heap_cap = cap;
+    }
+    while (i > 0) {
+        const size_t parent = (i - 1) / 2;
+        if (!job_before(j, u->heap[parent]))
+            break;
+        u->heap[i] = u->heap[parent];
+        i = parent;
+    }
+    u->heap[i] = j;
+    return 0;
+}
+
+static job *heap_pop(xteam *u)
+{
+    job *const top = u->heap[0];
+    const size_t n = (size_t)u->nq - 1;   /* size after the pop */
+    job *const last = u->heap[n];
+    size_t i = 0;
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && job_before(u->heap[c + 1], u->heap[c]))
+            c++;
+        if (!job_before(u->heap[c], last))
+            break;
+        u->heap[i] = u->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        u->heap[i] = last;
+    return top;
+}
+
+/* Adds j to u's queue; u->nq is not yet counted.  -1 if out of memory. */
+static int queue_push(cs_engine *e, xteam *u, job *j)
+{
+    j->seq = e->qseq++;
+    if (u->disc == CS_DISC_FIFO) {
+        j->next = NULL;
+        if (u->qtail != NULL)
+            u->qtail->next = j;
+        else
+            u->qhead = j;
+        u->qtail = j;
+        return 0;
+    }
+    j->key = u->disc == CS_DISC_PRIORITY ? j->it->xc->prio_key : j->it->due;
+    return heap_push(u, j);
+}
+
+/* Removes the next job by discipline; u->nq > 0 and still counted. */
+static job *queue_pop(xteam *u)
+{
+    job *j;
+
+    if (u->disc != CS_DISC_FIFO)
+        return heap_pop(u);
+    j = u->qhead;
+    u->qhead = j->next;
+    if (u->qhead == NULL)
+        u->qtail = NULL;
+    return j;
+}
+
+/* ---- WIP and room ---------------------------------------------------- */
+
+static void team_wip(xteam *u, double now, int delta)
+{
+    u->wip += delta;
+    cs_tavg_set(&u->t_wip, now, (double)u->wip);
+}
+
+static void room_opened(cs_engine *e, int t)
+{
+    xteam *const u = &e->teams[t];
+
+    if (u->whead != NULL && !u->in_work_list) {
+        u->in_work_list = 1;
+        e->work[e->nwork++] = t;
+    }
+}
+
+static void set_blocked(xteam *u, double now, int delta)
+{
+    const int was = u->nblocked > 0;
+
+    u->nblocked += delta;
+    if ((u->nblocked > 0) != was)
+        cs_tavg_set(&u->t_blocked, now, u->nblocked > 0 ? 1.0 : 0.0);
+}
+
+/* The item leaves every team it still holds (its move is complete). */
+static void release_hold(cs_engine *e, item *it, double now)
+{
+    for (int i = 0; i < it->nhold; i++) {
+        xteam *u;
+        if (!it->live[i])
+            continue;
+        it->live[i] = 0;
+        u = &e->teams[it->hold[i]];
+        if (it->blocked)
+            set_blocked(u, now, -1);
+        team_wip(u, now, -1);
+        room_opened(e, it->hold[i]);
+    }
+    it->blocked = 0;
+}
+
+/* ---- work ------------------------------------------------------------ */
+
+static void on_finish(cs_sim *sim, void *ctx, void *data);
+static void on_handoff(cs_sim *sim, void *ctx, void *data);
+
+static void start_work(cs_engine *e, xteam *u, job *j, double now)
+{
+    item *const it = j->it;
+    const xstep *const x = &it->xc->steps[j->step];
+    double effort;
+
+    u->busy++;
+    cs_tavg_set(&u->t_busy, now, (double)u->busy);
+    e->out->visits++;
+    if (now >= e->warmup) {
+        u->wait_sum += now - j->t_queue;
+        u->wait_n++;
+    }
+    if (it->slots[x->top].pass == 1)
+        effort = it->slots[j->step].effort;
+    else
+        effort = cs_dist_sample(x->effort, x->r_effort) * it->factor;
+    j->state = J_WORK;
+    if (it->in_work++ == 0)
+        it->work_since = now;
+    TRACE(e, now, it, j->team, j->step, EV_START);
+    schedule(e, now + effort / u->focus, on_finish, j);
+}
+
+/* j enters u's queue (from a hand-off, or at once when admitted). */
+static void join_queue(cs_engine *e, job *j, double now, int from_handoff)
+{
+    xteam *const u = &e->teams[j->team];
+
+    if (!from_handoff)
+        e->active++;
+    TRACE(e, now, j->it, j->team, j->step, EV_QUEUE);
+    j->t_queue = now;
+    if (u->busy < u->capacity && u->nq == 0) {
+        start_work(e, u, j, now);
+        return;
+    }
+    j->state = J_QUEUE;
+    if (queue_push(e, u, j) != 0) {
+        fail_nomem(e);
+        return;
+    }
+    u->nq++;
+    cs_tavg_set(&u->t_queue, now, (double)u->nq);
+}
+
+/* Starts queued jobs while u has free workers. */
+static void dispatch(cs_engine *e, xteam *u, double now)
+{
+    while (u->busy < u->capacity && u->nq > 0) {
+        job *const j = queue_pop(u);
+        u->nq--;
+        cs_tavg_set(&u->t_queue, now, (double)u->nq);
+        start_work(e, u, j, now);
+    }
+}
+
+/* Hand-off into team t applies when the item comes from another team. */
+static int from_other_team(const item *it, int t)
+{
+    for (int i = 0; i < it->nhold; i++)
+        if (it->hold[i] != t)
+            return 1;
+    return 0;
+}
+
+/* j has been admitted to its team (WIP already counted). */
+static void admit(cs_engine *e, job *j, double now)
+{
+    item *const it = j->it;
+    xteam *const u = &e->teams[j->team];
+    const int handoff = u->handoff != NULL && from_other_team(it, j->team);
+
+    TRACE(e, now, it, j->team, j->step, EV_ENTER);
+    if (--it->pending == 0)
+        release_hold(e, it, now);
+    if (handoff) {
+        const xstep *const x = &it->xc->steps[j->step];
+        const double d = it->slots[x->top].pass == 1
+                             ? it->slots[j->step].handoff
+                             : cs_dist_sample(x->handoff, x->r_handoff);
+        j->state = J_HANDOFF;
+        e->active++;
+        schedule(e, now + d, on_handoff, j);
+        return;
+    }
+    join_queue(e, j, now, 0);
+}
+
+/* j asks for room at its team: takes over a hold slot there, enters when
+** there is room and nobody waits longer, or waits. */
+static void request_room(cs_engine *e, job *j, double now)
+{
+    item *const it = j->it;
+    xteam *const u = &e->teams[j->team];
+
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i] && it->hold[i] == j->team) {
+            it->live[i] = 0;
+            admit(e, j, now);
+            return;
+        }
+    if (u->whead == NULL && (u->wip_limit == 0 || u->wip < u->wip_limit)) {
+        team_wip(u, now, +1);
+        admit(e, j, now);
+        return;
+    }
+    j->state = J_WAIT_ROOM;
+    j->next = NULL;
+    if (u->wtail != NULL)
+        u->wtail->next = j;
+    else
+        u->whead = j;
+    u->wtail = j;
+    u->nwait++;
+    e->nwaiting++;
+}
+
+/* Admits waiters of every team whose room opened, longest wait first. */
+static void drain_rooms(cs_engine *e, double now)
+{
+    while (e->nwork > 0) {
+        const int t = e->work[--e->nwork];
+        xteam *const u = &e->teams[t];
+
+        u->in_work_list = 0;
+        while (u->whead != NULL &&
+               (u->wip_limit == 0 || u->wip < u->wip_limit)) {
+            job *const j = u->whead;
+            u->whead = j->next;
+            if (u->whead == NULL)
+                u->wtail = NULL;
+            u->nwait--;
+            e->nwaiting--;
+            team_wip(u, now, +1);
+            admit(e, j, now);
+        }
+    }
+}
+
+/* ---- routing --------------------------------------------------------- */
+
+/*
+** Whether route position pos is needed on this pass; counts the pass and
+** draws p (stored draws on the first pass, fresh ones later).  For a
+** parallel step, fills jobs[] with the needed branches.
+*/
+static int position_needed(cs_engine *e, item *it, int pos, double now)
+{
+    xclass *const xc = it->xc;
+    const int s = xc->route[pos];
+    const xstep *const x = &xc->steps[s];
+    const int pass = ++it->slots[s].pass;
+    int n = 0;
+
+    if (x->p < 1.0) {
+        const double u = pass == 1 ? it->slots[s].u_p : gsl_rng_uniform(x->r_p);
+        if (!(u < x->p)) {
+            TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
+                  EV_SKIP);
+            return 0;
+        }
+    }
+    if (x->kind == CS_STEP_WORK) {
+        it->jobs[0].step = s;
+        it->nparts = 1;
+        return 1;
+    }
+    for (int b = 0; b < x->nb; b++) {
+        const int bs = x->bfirst + b;
+        const xstep *const bx = &xc->steps[bs];
+        if (bx->p < 1.0) {
+            const double u = pass == 1 ? it->slots[bs].u_p
+                                       : gsl_rng_uniform(bx->r_p);
+            if (!(u < bx->p)) {
+                TRACE(e, now, it, bx->team, bs, EV_SKIP);
+                continue;
+            }
+        }
+        it->jobs[n++].step = bs;
+    }
+    it->nparts = n;
+    if (n == 0)
+        TRACE(e, now, it, -1, s, EV_SKIP);
+    return n > 0;
+}
+
+static void item_done(cs_engine *e, item *it, double now);
+
+/* Requests room for every part of the step at it->pos. */
+static void start_move(cs_engine *e, item *it, double now)
+{
+    const int n = it->nparts;
+
+    it->pending = n;
+    it->parts_left = n;
+    if (it->xc->steps[it->xc->route[it->pos]].kind == CS_STEP_PARALLEL)
+        TRACE(e, now, it, -1, it->xc->route[it->pos], EV_FORK);
+    for (int k = 0; k < n; k++) {
+        job *const j = &it->jobs[k];
+        j->team = it->xc->steps[j->step].team;
+        request_room(e, j, now);
+    }
+    if (it->pending == 0)
+        return;
+    /* Some part waits for room: the item is blocked where it is held. */
+    it->blocked = 1;
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i]) {
+            set_blocked(&e->teams[it->hold[i]], now, +1);
+            TRACE(e, now, it, it->hold[i], it->xc->route[it->pos], EV_BLOCKED);
+        }
+}
+
+/*
+** The item has finished the step at it->pos (or just arrived, pos -1):
+** decides rework, skips unneeded steps, and moves on or leaves.
+*/
+static void item_next(cs_engine *e, item *it, double now)
+{
+    xclass *const xc = it->xc;
+    int next = it->pos + 1;
+
+    if (it->pos >= 0) {
+        const int s = xc->route[it->pos];
+        const xstep *const x = &xc->steps[s];
+        if (x->has_rework) {
+            const double u = it->slots[s].pass == 1
+                                 ? it->slots[s].u_rework
+                                 : gsl_rng_uniform(x->r_rework);
+            if (u < x->rework_p) {
+                TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
+                      EV_REWORK);
+                it->factor = x->factor;
+                next = x->rework_to;
+            }
+        }
+    }
+    while (next < xc->nroute && !position_needed(e, it, next, now))
+        next++;
+    if (next >= xc->nroute) {
+        item_done(e, it, now);
+        return;
+    }
+    it->pos = next;
+    start_move(e, it, now);
+}
+
+/* ---- item lifetime --------------------------------------------------- */
+
+static void pool_carve(xclass *xc, char *mem, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        char *const base = mem + i * xc->item_size;
+        item *const it = (void *)base;
+        it->jobs = (void *)(base + xc->off_jobs);
+        it->slots = (void *)(base + xc->off_slots);
+        it->hold = (void *)(base + xc->off_hold);
+        it->live = (void *)(base + xc->off_live);
+        it->xc = xc;
+        for (int k = 0; k < xc->maxb; k++) {
+            it->jobs[k].it = it;
+            it->jobs[k].state = J_IDLE;
+        }
+        it->next_free = xc->free;
+        xc->free = it;
+    }
+}
+
+static int pool_grow(xclass *xc)
+{
+    const size_t n = xc->next_chunk;
+    char *mem;
+
+    if (xc->nchunks == xc->cap_chunks) {
+        const size_t cap = xc->cap_chunks ? 2 * xc->cap_chunks : 8;
+        chunk *c = realloc(xc->chunks, cap * sizeof *c);
+        if (c == NULL)
+            return -1;
+        xc->chunks = c;
+        xc->cap_chunks = cap;
+    }
+    mem = malloc(n * xc->item_size);
+    if (mem == NULL)
+        return -1;
+    xc->chunks[xc->nchunks].mem = mem;
+    xc->chunks[xc->nchunks].n = n;
+    xc->nchunks++;
+    if (xc->next_chunk < MAX_CHUNK)
+        xc->next_chunk *= 2;
+    pool_carve(xc, mem, n);
+    return 0;
+}
+
+/* Every item back to the free list (start of a replication). */
+static void pool_reset(xclass *xc)
+{
+    xc->free = NULL;
+    for (size_t c = xc->nchunks; c-- > 0;)
+        pool_carve(xc, xc->chunks[c].mem, xc->chunks[c].n);
+}
+
+/* A new item of class xc arrives now: draws its first pass, enters. */
+static void arrive(cs_engine *e, xclass *xc, double now)
+{
+    item *it = xc->free;
+    cs_rep *const out = e->out;
+
+    if (it == NULL) {
+        if (pool_grow(xc) != 0) {
+            fail_nomem(e);
+            return;
+        }
+        it = xc->free;
+    }
+    xc->free = it->next_free;
+    it->serial = ++e->serial;
+    it->t_arrive = now;
+    it->due = now + xc->due;
+    it->factor = 1.0;
+    it->work = 0.0;
+    it->pos = -1;
+    it->nparts = it->pending = it->parts_left = it->in_work = 0;
+    it->nhold = 0;
+    it->blocked = 0;
+    for (int s = 0; s < xc->nsteps; s++) {
+        const xstep *const x = &xc->steps[s];
+        slot *const sl = &it->slots[s];
+        sl->pass = 0;
+        sl->u_p = x->r_p != NULL ? gsl_rng_uniform(x->r_p) : 0.0;
+        sl->u_rework = x->r_rework != NULL ? gsl_rng_uniform(x->r_rework) : 1.0;
+        sl->effort = x->r_effort != NULL ? cs_dist_sample(x->effort, x->r_effort)
+                                         : 0.0;
+        sl->handoff = x->r_handoff != NULL
+                          ? cs_dist_sample(x->handoff, x->r_handoff)
+                          : 0.0;
+    }
+    out->arrived++;
+    chain_wip(e, now, +1);
+    for (int k = 0; k < xc->nlt; k++) {
+        const cs_promise *const p = &e->m->promises[xc->lt_promises[k]];
+        if (now >= e->warmup && now <= e->horizon - p->within)
+            out->promises[xc->lt_promises[k]].eligible++;
+    }
+    TRACE(e, now, it, -1, -1, EV_ARRIVE);
+    if (e->in_chain > e->max_items && e->status == CS_OK) {
+        const int b = e->busiest;
+        cs_error_set(e->err, CS_ESIM, NULL, 0, 0,
+                     "more than %llu items in the chain at day %.1f: the "
+                     "chain cannot keep up (team %s is the busiest)",
+                     (unsigned long long)e->max_items, now,
+                     b >= 0 ? e->teams[b].name : "?");
+        fail(e, CS_ESIM);
+    }
+    item_next(e, it, now);
+}
+
+static void item_done(cs_engine *e, item *it, double now)
+{
+    xclass *const xc = it->xc;
+    cs_rep *const out = e->out;
+    cs_class_rep *const k = &out->classes[xc->idx];
+    const double lt = now - it->t_arrive;
+
+    release_hold(e, it, now);
+    it->nhold = 0;
+    TRACE(e, now, it, -1, -1, EV_DONE);
+    out->done++;
+    if (now >= e->warmup) {
+        out->done_window++;
+        k->done_window++;
+    }
+    if (it->t_arrive >= e->warmup) {
+        out->lt_n++;
+        out->lt_sum += lt;
+        out->work_sum += it->work;
+        cs_hist_add(out->hist, lt);
+        k->n++;
+        k->lt_sum += lt;
+        cs_hist_add(k->hist, lt);
+        for (int q = 0; q < xc->nlt; q++) {
+            const cs_promise *const p = &e->m->promises[xc->lt_promises[q]];
+            if (lt <= p->within && it->t_arrive <= e->horizon - p->within)
+                out->promises[xc->lt_promises[q]].on_time++;
+        }
+    }
+    chain_wip(e, now, -1);
+    it->next_free = xc->free;
+    xc->free = it;
+}
+
+/* ---- event handlers -------------------------------------------------- */
+
+static void deadlock(cs_engine *e, double now)
+{
+    char buf[CS_ERROR_MSG_MAX];
+    size_t len = 0;
+    const char *sep = "";
+
+    buf[0] = '\0';
+    for (int t = 0; t < e->nteams && len < sizeof buf; t++) {
+        const xteam *const u = &e->teams[t];
+        int w;
+        if (u->wip_limit == 0 || u->wip < u->wip_limit)
+            continue;
+        w = snprintf(buf + len, sizeof buf - len, "%s%s (%d/%d)", sep, u->name,
+                     u->wip, u->wip_limit);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+        sep = ", ";
+    }
+    cs_error_set(e->err, CS_ESIM, NULL, 0, 0,
+                 "deadlock at day %.1f: WIP limits block every remaining "
+                 "item; full teams: %s", now, buf);
+    fail(e, CS_ESIM);
+}
+
+/* End of every handler: admit waiters where room opened; a chain where
+** nothing is active but items wait for room can never move again. */
+static void settle(cs_engine *e, double now)
+{
+    if (e->nwork > 0)
+        drain_rooms(e, now);
+    if (e->active == 0 && e->nwaiting > 0 && e->status == CS_OK)
+        deadlock(e, now);
+}
+
+static void on_finish(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    job *const j = data;
+    item *const it = j->it;
+    xteam *const u = &e->teams[j->team];
+    const double now = cs_sim_now(sim);
+
+    u->busy--;
+    cs_tavg_set(&u->t_busy, now, (double)u->busy);
+    e->active--;
+    if (--it->in_work == 0)
+        it->work += now - it->work_since;
+    j->state = J_FINISHED;
+    TRACE(e, now, it, j->team, j->step, EV_FINISH);
+    if (--it->parts_left == 0) {
+        const int s = it->xc->route[it->pos];
+        if (it->xc->steps[s].kind == CS_STEP_PARALLEL)
+            TRACE(e, now, it, -1, s, EV_JOIN);
+        it->nhold = it->nparts;
+        for (int k = 0; k < it->nparts; k++) {
+            it->hold[k] = it->jobs[k].team;
+            it->live[k] = 1;
+        }
+        item_next(e, it, now);
+    }
+    dispatch(e, u, now);
+    settle(e, now);
+}
+
+static void on_handoff(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    const double now = cs_sim_now(sim);
+
+    join_queue(e, data, now, 1);
+    settle(e, now);
+}
+
+static double next_gap(xclass *xc)
+{
+    const cs_class *const c = xc->c;
+
+    if (c->arrival == CS_ARRIVE_RATE)
+        return gsl_ran_exponential(xc->r_arr, 1.0 / c->rate);
+    return cs_dist_sample(&c->interval, xc->r_arr);
+}
+
+static void on_arrival(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    xclass *const xc = data;
+    const double now = cs_sim_now(sim);
+    double t;
+
+    for (int b = 0; b < xc->c->batch; b++)
+        arrive(e, xc, now);
+    t = now + next_gap(xc);
+    if (t <= e->horizon)
+        schedule(e, t, on_arrival, xc);
+    settle(e, now);
+}
+
+/* ---- engine ---------------------------------------------------------- */
+
+static uint64_t skey(const char *kind, const char *cls, const char *id)
+{
+    uint64_t k = cs_stream_key(0, kind);
+
+    k = cs_stream_key(k, cls);
+    return id != NULL ? cs_stream_key(k, id) : k;
+}
+
+static gsl_rng *stream_new(cs_engine *e, uint64_t key)
+{
+    gsl_rng *r;
+
+    if (e->nstreams == e->cap_streams) {
+        const size_t cap = e->cap_streams ? 2 * e->cap_streams : 32;
+        stream *s = realloc(e->streams, cap * sizeof *s);
+        if (s == NULL)
+            return NULL;
+        e->streams = s;
+        e->cap_streams = cap;
+    }
+    r = gsl_rng_alloc(gsl_rng_taus2);
+    if (r == NULL)
+        return NULL;
+    e->streams[e->nstreams].r = r;
+    e->streams[e->nstreams].key = key;
+    e->nstreams++;
+    return r;
+}
+
+/* Streams of step s (top-level position pos, branch b or -1). */
+static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
+{
+    const cs_step *const st = &xc->c->steps[s];
+    xstep *const x = &xc->steps[s];
+    const char *const cname = xc->c->name;
+    char idbuf[48];
+    const char *id = st->id;
+
+    if (id == NULL) {
+        if (b < 0)
+            snprintf(idbuf, sizeof idbuf, "#%d", pos);
+        else
+            snprintf(idbuf, sizeof idbuf, "#%d.%d", pos, b);
+        id = idbuf;
+    }
+    if (st->kind == CS_STEP_WORK &&
+        (x->r_effort = stream_new(e, skey("effort", cname, id))) == NULL)
+        return -1;
+    if (x->p < 1.0 && (x->r_p = stream_new(e, skey("p", cname, id))) == NULL)
+        return -1;
+    if (x->has_rework &&
+        (x->r_rework = stream_new(e, skey("rework", cname, id))) == NULL)
+        return -1;
+    if (x->handoff != NULL &&
+        (x->r_handoff = stream_new(e, skey("handoff", cname, id))) == NULL)
+        return -1;
+    return 0;
+}
+
+static size_t round_up(size_t n, size_t a)
+{
+    return (n + a - 1) / a * a;
+}
+
+static int class_init(cs_engine *e, int c)
+{
+    const cs_model *const m = e->m;
+    const cs_class *const k = &m->classes[c];
+    xclass *const xc = &e->classes[c];
+    const size_t al = _Alignof(max_align_t);
+
+    xc->c = k;
+    xc->idx = c;
+    xc->nsteps = k->nsteps;
+    xc->nroute = k->nroute;
+    xc->route = k->route;
+    xc->due = k->has_due ? k->due : INFINITY;
+    xc->prio_key = -(double)k->priority;
+    xc->maxb = 1;
+    xc->steps = calloc((size_t)k->nsteps + 1, sizeof *xc->steps);
+    xc->lt_promises = calloc((size_t)m->npromises + 1, sizeof(int));
+    if (xc->steps == NULL || xc->lt_promises == NULL)
+        return -1;
+    for (int s = 0; s < k->nsteps; s++) {
+        const cs_step *const st = &k->steps[s];
+        xstep *const x = &xc->steps[s];
+        x->kind = st->kind;
+        x->team = st->kind == CS_STEP_WORK ? st->team : -1;
+        x->top = s;
+        x->bfirst = st->branch_first;
+        x->nb = st->nbranches;
+        x->p = st->p;
+        x->has_rework = st->has_rework && st->rework_p > 0;
+        x->rework_p = st->rework_p;
+        x->rework_to = st->rework_to;
+        x->factor = st->rework_factor > 0 ? st->rework_factor : 1.0;
+        x->effort = &st->effort;
+        x->handoff = st->kind == CS_STEP_WORK && m->teams[st->team].has_handoff
+                         ? &m->teams[st->team].handoff
+                         : NULL;
+        if (st->kind == CS_STEP_PARALLEL && st->nbranches > xc->maxb)
+            xc->maxb = st->nbranches;
+    }
+    for (int pos = 0; pos < k->nroute; pos++) {
+        const int s = k->route[pos];
+        if (step_streams(e, xc, s, pos, -1) != 0)
+            return -1;
+        if (k->steps[s].kind != CS_STEP_PARALLEL)
+            continue;
+        for (int b = 0; b < k->steps[s].nbranches; b++) {
+            const int bs = k->steps[s].branch_first + b;
+            xc->steps[bs].top = s;
+            if (step_streams(e, xc, bs, pos, b) != 0)
+                return -1;
+        }
+    }
+    if (k->arrival != CS_ARRIVE_NONE &&
+        (xc->r_arr = stream_new(e, skey("arrivals", k->name, NULL))) == NULL)
+        return -1;
+    for (int p = 0; p < m->npromises; p++) {
+        const cs_promise *const pr = &m->promises[p];
+        if (pr->kind == CS_PROMISE_LEAD_TIME && (pr->work < 0 || pr->work == c))
+            xc->lt_promises[xc->nlt++] = p;
+    }
+    xc->off_jobs = round_up(sizeof(item), al);
+    xc->off_slots = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
+    xc->off_hold = round_up(xc->off_slots + (size_t)k->nsteps * sizeof(slot), al);
+    xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
+    xc->item_size = round_up(xc->off_live + (size_t)xc->maxb, al);
+    xc->next_chunk = FIRST_CHUNK;
+    return 0;
+}
+
+cs_engine *cs_engine_new(const cs_model *m)
+{
+    cs_engine *e = calloc(1, sizeof *e);
+    double *load = NULL;
+    double best = 0.0;
+
+    if (e == NULL)
+        return NULL;
+    e->m = m;
+    e->nteams = m->nteams;
+    e->nclasses = m->nclasses;
+    e->max_items = DEFAULT_MAX_ITEMS;
+    e->busiest = -1;
+    e->sim = cs_sim_new(0);
+    e->teams = calloc((size_t)m->nteams + 1, sizeof *e->teams);
+    e->classes = calloc((size_t)m->nclasses + 1, sizeof *e->classes);
+    e->work = calloc((size_t)m->nteams + 1, sizeof *e->work);
+    load = calloc((size_t)m->nteams + 1, sizeof *load);
+    if (e->sim == NULL || e->teams == NULL || e->classes == NULL ||
+        e->work == NULL || load == NULL)
+        goto fail;
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_team *const tm = &m->teams[t];
+        xteam *const u = &e->teams[t];
+        u->name = tm->name;
+        u->capacity = tm->capacity;
+        u->wip_limit = tm->wip_limit;
+        u->disc = tm->discipline;
+        u->focus = tm->focus > 0 ? tm->focus : 1.0;
+        u->handoff = tm->has_handoff ? &tm->handoff : NULL;
+    }
+    for (int c = 0; c < m->nclasses; c++)
+        if (class_init(e, c) != 0)
+            goto fail;
+    cs_model_offered_load(m, load);
+    for (int t = 0; t < m->nteams; t++)
+        if (load[t] > best) {
+            best = load[t];
+            e->busiest = t;
+        }
+    free(load);
+    return e;
+fail:
+    free(load);
+    cs_engine_free(e);
+    return NULL;
+}
+
+void cs_engine_free(cs_engine *e)
+{
+    if (e == NULL)
+        return;
+    for (size_t i = 0; i < e->nstreams; i++)
+        gsl_rng_free(e->streams[i].r);
+    free(e->streams);
+    if (e->classes != NULL)
+        for (int c = 0; c < e->nclasses; c++) {
+            xclass *const xc = &e->classes[c];
+            for (size_t k = 0; k < xc->nchunks; k++)
+                free(xc->chunks[k].mem);
+            free(xc->chunks);
+            free(xc->steps);
+            free(xc->lt_promises);
+        }
+    if (e->teams != NULL)
+        for (int t = 0; t < e->nteams; t++)
+            free(e->teams[t].heap);
+    free(e->classes);
+    free(e->teams);
+    free(e->work);
+    cs_sim_free(e->sim);
+    free(e);
+}
+
+void cs_engine_set_trace(cs_engine *e, cs_trace_fn fn, void *ctx)
+{
+    e->trace = fn;
+    e->trace_ctx = fn != NULL ? ctx : NULL;
+}
+
+void cs_engine_set_max_items(cs_engine *e, uint64_t max)
+{
+    e->max_items = max > 0 ? max : DEFAULT_MAX_ITEMS;
+}
+
+/* Clean state for a replication: clock, teams, pools, streams, windows. */
+static void run_reset(cs_engine *e, uint64_t rep, double warmup)
+{
+    const cs_model *const m = e->m;
+
+    cs_sim_reset(e->sim);
+    for (size_t i = 0; i < e->nstreams; i++)
+        gsl_rng_set(e->streams[i].r,
+                    cs_stream_seed(m->seed, rep, e->streams[i].key));
+    for (int t = 0; t < e->nteams; t++) {
+        xteam *const u = &e->teams[t];
+        u->busy = u->wip = u->nq = u->nblocked = u->nwait = 0;
+        u->in_work_list = 0;
+        u->qhead = u->qtail = u->whead = u->wtail = NULL;
+        u->wait_sum = 0.0;
+        u->wait_n = 0;
+        cs_tavg_init(&u->t_busy, warmup, 0.0);
+        cs_tavg_init(&u->t_queue, warmup, 0.0);
+        cs_tavg_init(&u->t_blocked, warmup, 0.0);
+        cs_tavg_init(&u->t_wip, warmup, 0.0);
+    }
+    for (int c = 0; c < e->nclasses; c++)
+        pool_reset(&e->classes[c]);
+    e->nwork = 0;
+    e->status = CS_OK;
+    e->warmup = warmup;
+    e->horizon = m->horizon;
+    e->serial = e->in_chain = e->qseq = e->nwaiting = 0;
+    e->active = 0;
+    cs_tavg_init(&e->t_wip, warmup, 0.0);
+    e->bw_width = m->horizon / CS_REP_BATCHES;
+    e->bw_next = e->bw_width;
+    e->bw_last = 0.0;
+    e->bw_area = 0.0;
+    e->bw_k = 0;
+}
+
+static double tavg_close(cs_tavg *t, double end)
+{
+    cs_tavg_set(t, end, t->value);
+    return cs_tavg_mean(t, end);
+}
+
+/* Closes the window at the horizon and fills the remaining fields. */
+static void run_finish(cs_engine *e)
+{
+    const cs_model *const m = e->m;
+    cs_rep *const out = e->out;
+    const double h = e->horizon, span = h - e->warmup;
+
+    batches_advance(e, h);
+    out->wip_mean = tavg_close(&e->t_wip, h);
+    out->in_system_end = out->arrived - out->done;
+    for (int t = 0; t < e->nteams; t++) {
+        xteam *const u = &e->teams[t];
+        cs_team_rep *const r = &out->teams[t];
+        r->utilization = tavg_close(&u->t_busy, h) / u->capacity;
+        r->queue_len_mean = tavg_close(&u->t_queue, h);
+        r->blocked_fraction = tavg_close(&u->t_blocked, h);
+        r->wip_mean = tavg_close(&u->t_wip, h);
+        r->wait_sum = u->wait_sum;
+        r->wait_n = u->wait_n;
+    }
+    for (int p = 0; p < m->npromises; p++) {
+        const cs_promise *const pr = &m->promises[p];
+        cs_promise_rep *const r = &out->promises[p];
+        if (pr->kind == CS_PROMISE_LEAD_TIME) {
+            r->achieved = r->eligible > 0
+                              ? (double)r->on_time / (double)r->eligible
+                              : NAN;
+            continue;
+        }
+        if (span <= 0) {
+            r->achieved = NAN;
+            continue;
+        }
+        r->achieved = (double)(pr->work < 0 ? out->done_window
+                                            : out->classes[pr->work].done_window) /
+                      span * pr->per;
+    }
+}
+
+cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
+                        cs_error *err)
+{
+    const cs_model *const m = e->m;
+
+    if (warmup < 0)
+        warmup = m->warmup;
+    if (warmup > m->horizon)
+        warmup = m->horizon;
+    cs_error_clear(err);
+    cs_rep_reset(out);
+    out->warmup = warmup;
+    out->horizon = m->horizon;
+    e->out = out;
+    e->err = err;
+    run_reset(e, rep, warmup);
+
+    /* Backlogs arrive at time 0, class by class, before any arrival event. */
+    for (int c = 0; c < e->nclasses && e->status == CS_OK; c++)
+        for (int b = 0; b < m->classes[c].backlog && e->status == CS_OK; b++)
+            arrive(e, &e->classes[c], 0.0);
+    for (int c = 0; c < e->nclasses && e->status == CS_OK; c++) {
+        xclass *const xc = &e->classes[c];
+        double t;
+        if (xc->c->arrival == CS_ARRIVE_NONE)
+            continue;
+        t = next_gap(xc);
+        if (t <= e->horizon)
+            schedule(e, t, on_arrival, xc);
+    }
+    if (e->status == CS_OK)
+        settle(e, 0.0);
+    if (e->status == CS_OK)
+        out->events = cs_sim_run(e->sim, e->horizon);
+    run_finish(e);
+    e->out = NULL;
+    e->err = NULL;
+    return e->status;
+}

@@ -1,0 +1,419 @@
+/*
+** test_kernel.c - the event kernel: ordering, ties, clock, stop, growth.
+*/
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/kernel.h"
+
+/* What the handlers saw, in run order. */
+typedef struct evlog {
+    size_t n, cap;
+    double *time;
+    int32_t *prio;
+    uintptr_t *tag;   /* the event's data pointer, read as an integer */
+} evlog;
+
+static void evlog_init(evlog *l, size_t cap)
+{
+    l->n = 0;
+    l->cap = cap;
+    l->time = malloc(cap * sizeof *l->time);
+    l->prio = malloc(cap * sizeof *l->prio);
+    l->tag = malloc(cap * sizeof *l->tag);
+    ck_assert(l->time != NULL && l->prio != NULL && l->tag != NULL);
+}
+
+static void evlog_fini(evlog *l)
+{
+    free(l->time);
+    free(l->prio);
+    free(l->tag);
+}
+
+/* The priority travels in the tag's high bits so the log can check it. */
+static void *make_tag(uintptr_t id, int32_t prio)
+{
+    return (void *)((uintptr_t)(uint32_t)prio << 24 | id);
+}
+
+static void record(cs_sim *sim, void *ctx, void *data)
+{
+    evlog *l = ctx;
+    const uintptr_t tag = (uintptr_t)data;
+
+    ck_assert_uint_lt(l->n, l->cap);
+    l->time[l->n] = cs_sim_now(sim);
+    l->prio[l->n] = (int32_t)(uint32_t)(tag >> 24);
+    l->tag[l->n] = tag & 0xffffff;
+    l->n++;
+}
+
+/* xorshift64*, a fixed-seed source of test times. */
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ull;
+}
+
+static double rnd_unit(uint64_t *s)
+{
+    return (double)(rnd(s) >> 11) * 0x1p-53;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(test_random_times_in_order)
+{
+    enum { N = 5000 };
+    cs_sim *sim = cs_sim_new(0);
+    double *sorted = malloc(N * sizeof *sorted);
+    uint64_t s = 42;
+    evlog l;
+
+    ck_assert(sim != NULL && sorted != NULL);
+    evlog_init(&l, N);
+    for (size_t i = 0; i < N; i++) {
+        sorted[i] = 1000.0 * rnd_unit(&s);
+        ck_assert_int_eq(cs_sim_schedule(sim, sorted[i], 0, record, &l,
+                                         make_tag(i, 0)), 0);
+    }
+    qsort(sorted, N, sizeof *sorted, cmp_double);
+    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+    ck_assert_uint_eq(l.n, N);
+    for (size_t i = 0; i < N; i++)
+        ck_assert(l.time[i] == sorted[i]);
+    ck_assert(cs_sim_now(sim) == sorted[N - 1]);
+    free(sorted);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_ties_priority_then_fifo)
+{
+    static const int32_t prio[] = {2, 1, 2, 1, -1, 0};
+    static const uintptr_t want[] = {6, 4, 5, 1, 3, 0, 2};
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 16);
+    for (uintptr_t i = 0; i < 6; i++)
+        cs_sim_schedule(sim, 5.0, prio[i], record, &l, make_tag(i, prio[i]));
+    /* Earlier time wins over any priority. */
+    cs_sim_schedule(sim, 4.0, 100, record, &l, make_tag(6, 100));
+    cs_sim_run(sim, 10.0);
+    ck_assert_uint_eq(l.n, 7);
+    for (size_t i = 0; i < 7; i++)
+        ck_assert_uint_eq(l.tag[i], want[i]);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_step_empty)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 4);
+    ck_assert_int_eq(cs_sim_step(sim), 0);
+    ck_assert_uint_eq(cs_sim_pending(sim), 0);
+    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
+    ck_assert_int_eq(cs_sim_step(sim), 1);
+    ck_assert(cs_sim_now(sim) == 3.0);
+    ck_assert_int_eq(cs_sim_step(sim), 0);
+    ck_assert(cs_sim_now(sim) == 3.0);
+    ck_assert_uint_eq(l.n, 1);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_run_until)
+{
+    static const double t[] = {1.0, 2.0, 5.0, 10.0};
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 8);
+    for (uintptr_t i = 0; i < 4; i++)
+        cs_sim_schedule(sim, t[i], 0, record, &l, make_tag(i, 0));
+    /* An event exactly at until runs. */
+    ck_assert_uint_eq(cs_sim_run(sim, 5.0), 3);
+    ck_assert(cs_sim_now(sim) == 5.0);
+    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+    ck_assert(cs_sim_next_time(sim) == 10.0);
+    ck_assert_uint_eq(cs_sim_run(sim, 7.5), 0);
+    ck_assert(cs_sim_now(sim) == 7.5);
+    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+    /* Draining the queue still moves the clock to until. */
+    ck_assert_uint_eq(cs_sim_run(sim, 12.0), 1);
+    ck_assert(cs_sim_now(sim) == 12.0);
+    ck_assert_uint_eq(cs_sim_pending(sim), 0);
+    /* An infinite until leaves the clock at the last event. */
+    cs_sim_schedule(sim, 20.0, 0, record, &l, make_tag(9, 0));
+    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), 1);
+    ck_assert(cs_sim_now(sim) == 20.0);
+    ck_assert_uint_eq(l.n, 5);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+static void stop_at_two(cs_sim *sim, void *ctx, void *data)
+{
+    record(sim, ctx, data);
+    if (cs_sim_now(sim) == 2.0)
+        cs_sim_stop(sim);
+}
+
+START_TEST(test_stop_from_handler)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 8);
+    for (uintptr_t i = 1; i <= 3; i++)
+        cs_sim_schedule(sim, (double)i, 0, stop_at_two, &l, make_tag(i, 0));
+    ck_assert_uint_eq(cs_sim_run(sim, 100.0), 2);
+    ck_assert(cs_sim_now(sim) == 2.0);
+    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+    /* The stop does not stick: the next run carries on. */
+    ck_assert_uint_eq(cs_sim_run(sim, 100.0), 1);
+    ck_assert(cs_sim_now(sim) == 100.0);
+    ck_assert_uint_eq(l.n, 3);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_reset)
+{
+    cs_sim *sim = cs_sim_new(4);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 16);
+    for (uintptr_t i = 0; i < 10; i++)
+        cs_sim_schedule(sim, 1.0 + (double)i, 0, record, &l, make_tag(i, 0));
+    cs_sim_run(sim, 3.5);
+    ck_assert_uint_eq(l.n, 3);
+    cs_sim_reset(sim);
+    ck_assert(cs_sim_now(sim) == 0.0);
+    ck_assert_uint_eq(cs_sim_pending(sim), 0);
+    ck_assert(isinf(cs_sim_next_time(sim)));
+    ck_assert_int_eq(cs_sim_step(sim), 0);
+    /* Time 0 is schedulable again and FIFO order still holds. */
+    cs_sim_schedule(sim, 0.0, 0, record, &l, make_tag(20, 0));
+    cs_sim_schedule(sim, 0.0, 0, record, &l, make_tag(21, 0));
+    ck_assert_uint_eq(cs_sim_run(sim, 1.0), 2);
+    ck_assert_uint_eq(l.tag[3], 20);
+    ck_assert_uint_eq(l.tag[4], 21);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+static void check_growth(size_t hint)
+{
+    enum { N = 10000 };
+    cs_sim *sim = cs_sim_new(hint);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, N);
+    /* Descending times: every insertion sifts to the root. */
+    for (uintptr_t i = 0; i < N; i++)
+        ck_assert_int_eq(cs_sim_schedule(sim, (double)(N - i), 0, record, &l,
+                                         make_tag(i, 0)), 0);
+    ck_assert_uint_eq(cs_sim_pending(sim), N);
+    ck_assert(cs_sim_next_time(sim) == 1.0);
+    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+    for (size_t i = 0; i < N; i++)
+        ck_assert(l.time[i] == (double)(i + 1));
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+
+START_TEST(test_growth_from_zero)
+{
+    check_growth(0);
+}
+END_TEST
+
+START_TEST(test_growth_from_one)
+{
+    check_growth(1);
+}
+END_TEST
+
+START_TEST(test_next_time)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 4);
+    ck_assert(isinf(cs_sim_next_time(sim)) && cs_sim_next_time(sim) > 0);
+    cs_sim_schedule(sim, 7.0, 0, record, &l, make_tag(0, 0));
+    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
+    ck_assert(cs_sim_next_time(sim) == 3.0);
+    cs_sim_step(sim);
+    ck_assert(cs_sim_next_time(sim) == 7.0);
+    cs_sim_step(sim);
+    ck_assert(isinf(cs_sim_next_time(sim)));
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+/* Schedules two events at the current time: priority 0 and -1. */
+static void spawn_now(cs_sim *sim, void *ctx, void *data)
+{
+    record(sim, ctx, data);
+    cs_sim_schedule(sim, cs_sim_now(sim), 0, record, ctx, make_tag(10, 0));
+    cs_sim_schedule(sim, cs_sim_now(sim), -1, record, ctx, make_tag(11, -1));
+}
+
+START_TEST(test_schedule_at_now)
+{
+    static const uintptr_t want[] = {1, 11, 2, 3, 10, 4};
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 8);
+    cs_sim_schedule(sim, 1.0, 0, spawn_now, &l, make_tag(1, 0));
+    cs_sim_schedule(sim, 1.0, 0, record, &l, make_tag(2, 0));
+    cs_sim_schedule(sim, 1.0, 0, record, &l, make_tag(3, 0));
+    cs_sim_schedule(sim, 1.5, -5, record, &l, make_tag(4, -5));
+    /*
+    ** 10 joins the back of the pending priority-0 events at t=1; 11 has a
+    ** lower priority value and runs before them.
+    */
+    ck_assert_uint_eq(cs_sim_run(sim, 2.0), 6);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_uint_eq(l.tag[i], want[i]);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_million_in_order)
+{
+    enum { N = 1000000 };
+    cs_sim *sim = cs_sim_new(0);
+    uint64_t s = 7;
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, N);
+    /*
+    ** Few distinct times and priorities, so ties are common and the full
+    ** key (time, priority, schedule order = tag) is exercised.
+    */
+    for (uintptr_t i = 0; i < N; i++) {
+        const double t = (double)(rnd(&s) % 2000) * 0.5;
+        const int32_t p = (int32_t)(rnd(&s) % 4) - 1;
+        ck_assert_int_eq(cs_sim_schedule(sim, t, p, record, &l,
+                                         make_tag(i, p)), 0);
+    }
+    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+    ck_assert_uint_eq(l.n, N);
+    for (size_t i = 1; i < N; i++) {
+        const int ordered =
+            l.time[i - 1] < l.time[i] ||
+            (l.time[i - 1] == l.time[i] &&
+             (l.prio[i - 1] < l.prio[i] ||
+              (l.prio[i - 1] == l.prio[i] && l.tag[i - 1] < l.tag[i])));
+        if (!ordered)
+            ck_abort_msg("events %zu and %zu out of order", i - 1, i);
+    }
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+/* The expected assertion message would clutter the test output. */
+static void quiet_stderr(void)
+{
+    ck_assert(freopen("/dev/null", "w", stderr) != NULL);
+}
+
+START_TEST(test_past_time_asserts)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    quiet_stderr();
+    evlog_init(&l, 4);
+    cs_sim_schedule(sim, 5.0, 0, record, &l, make_tag(0, 0));
+    cs_sim_step(sim);
+    cs_sim_schedule(sim, 4.0, 0, record, &l, make_tag(1, 0));
+}
+END_TEST
+
+START_TEST(test_nan_time_asserts)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    quiet_stderr();
+    evlog_init(&l, 4);
+    cs_sim_schedule(sim, NAN, 0, record, &l, make_tag(0, 0));
+}
+END_TEST
+
+static Suite *kernel_suite(void)
+{
+    Suite *s = suite_create("kernel");
+    TCase *tc = tcase_create("core");
+    const char *fork = getenv("CK_FORK");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_random_times_in_order);
+    tcase_add_test(tc, test_ties_priority_then_fifo);
+    tcase_add_test(tc, test_step_empty);
+    tcase_add_test(tc, test_run_until);
+    tcase_add_test(tc, test_stop_from_handler);
+    tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_growth_from_zero);
+    tcase_add_test(tc, test_growth_from_one);
+    tcase_add_test(tc, test_next_time);
+    tcase_add_test(tc, test_schedule_at_now);
+    tcase_add_test(tc, test_million_in_order);
+    /* Assertion failures need a process of their own. */
+    if (fork == NULL || strcmp(fork, "no") != 0) {
+        tcase_add_test_raise_signal(tc, test_past_time_asserts, SIGABRT);
+        tcase_add_test_raise_signal(tc, test_nan_time_asserts, SIGABRT);
+    }
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(kernel_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

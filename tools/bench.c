@@ -1,0 +1,244 @@
+/*
+** bench.c - the performance benchmark on the reference tandem model
+** (scenarios/bench/tandem5.yaml): item-visits per second on one thread,
+** scaling with threads, peak memory at two horizons, the mean lead time
+** against the Jackson-network value, and start-up time of every example.
+**
+**   make bench                      (builds build/bench and runs tools/bench)
+**   build/bench [-q] [SCENARIO [EXAMPLES...]]
+**
+** Each memory figure is measured in a child process (its ru_maxrss), so
+** one measurement does not inflate the next.  -q: a shorter run (horizon
+** 2e5 days) for a quick look.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "chainsim/runner.h"
+#include "chainsim/scenario.h"
+
+static double now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static cs_model *load(const char *path, const char *variant,
+                      const char *const *sets, size_t nsets)
+{
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_error err;
+    long v = -1;
+
+    if (cs_scenario_load(path, &s, &err) != CS_OK)
+        goto fail;
+    for (size_t i = 0; i < nsets; i++)
+        if (cs_scenario_add_override(s, sets[i], &err) != CS_OK)
+            goto fail;
+    if (variant != NULL && (v = cs_scenario_variant_index(s, variant)) < 0) {
+        fprintf(stderr, "bench: no variant %s in %s\n", variant, path);
+        exit(2);
+    }
+    if (cs_scenario_build(s, v, &m, &err) != CS_OK)
+        goto fail;
+    cs_scenario_free(s);
+    return m;
+fail: {
+    char buf[1024];
+    cs_error_format(&err, buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+    exit(2);
+}
+}
+
+static cs_summary *simulate(const cs_model *m, unsigned reps, unsigned threads,
+                            double *seconds)
+{
+    cs_run_opts o;
+    cs_summary *s = NULL;
+    cs_error err;
+    double t0;
+
+    memset(&o, 0, sizeof o);
+    o.replications = reps;
+    o.threads = threads;
+    o.warmup = -1;
+    t0 = now();
+    if (cs_run(m, &o, &s, &err) != CS_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(3);
+    }
+    *seconds = now() - t0;
+    return s;
+}
+
+/* Erlang C: mean sojourn of an M/M/c queue (lambda, mean service). */
+static double mmc_sojourn(double lambda, double mean, int c)
+{
+    const double a = lambda * mean, rho = a / c;
+    double term = 1, sum = 1, pc;
+
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    term *= a / c;                  /* a^c / c! */
+    pc = term / (1 - rho);
+    return pc / (sum + pc) / (c / mean - lambda) + mean;
+}
+
+/*
+** The Jackson value of a single-class open network whose steps each visit
+** one team with an exponential effort: sum over teams of visits x sojourn.
+*/
+static double jackson(const cs_model *m)
+{
+    double *util = calloc((size_t)m->nteams, sizeof *util);
+    const double rate = cs_model_class_rate(m, 0);
+    double w = 0;
+
+    cs_model_offered_load(m, util);
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_team *k = &m->teams[t];
+        const cs_class *c = &m->classes[0];
+        double mean = 0;
+        for (int s = 0; s < c->nsteps; s++)
+            if (c->steps[s].team == t)
+                mean = cs_dist_mean(&c->steps[s].effort);
+        if (mean <= 0)
+            continue;
+        /* util = lambda_t x mean / c: the team's own arrival rate */
+        const double lambda_t = util[t] * k->capacity / mean;
+        w += lambda_t / rate * mmc_sojourn(lambda_t, mean, k->capacity);
+    }
+    free(util);
+    return w;
+}
+
+static void speed(const char *path, const char *variant, const char *horizon)
+{
+    char set[64];
+    const char *sets[2] = {set, "replications=1"};
+    cs_model *m;
+    cs_summary *s;
+    double sec, ref;
+
+    snprintf(set, sizeof set, "horizon=%s", horizon);
+    m = load(path, variant, sets, 2);
+    s = simulate(m, 1, 1, &sec);
+    ref = jackson(m);
+    printf("%-10s 1 thread: %9.0f items, %10.0f item-visits in %6.3f s = "
+           "%6.2f M item-visits/s (%5.2f M events/s)\n",
+           variant ? variant : "tandem5", (double)s->done, (double)s->visits,
+           sec, (double)s->visits / sec / 1e6, (double)s->events / sec / 1e6);
+    printf("%-10s lead time %.3f d [%.3f, %.3f]; batch-means check vs "
+           "Jackson %.3f d: %+.2f%%\n",
+           "", s->lead_time.mean, s->p50, s->p95, ref,
+           100 * (s->lead_time.mean - ref) / ref);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+
+static void scaling(const char *path, const char *horizon)
+{
+    char set[64];
+    const char *sets[1] = {set};
+    cs_model *m;
+    double t1, t2;
+    cs_summary *s;
+
+    snprintf(set, sizeof set, "horizon=%s", horizon);
+    m = load(path, NULL, sets, 1);
+    s = simulate(m, 16, 1, &t1);
+    cs_summary_free(s);
+    s = simulate(m, 16, 2, &t2);
+    cs_summary_free(s);
+    printf("scaling   -n 16 (horizon %s): -j 1 %.3f s, -j 2 %.3f s: "
+           "%.2fx on %u cores\n",
+           horizon, t1, t2, t1 / t2, cs_cpu_count());
+    cs_model_free(m);
+}
+
+/* Peak RSS in KiB of one replication at the horizon, in a child. */
+static long peak_rss(const char *path, const char *horizon)
+{
+    pid_t pid = fork();
+    struct rusage ru;
+    int status;
+
+    if (pid == 0) {
+        char set[64];
+        const char *sets[2] = {set, "replications=1"};
+        double sec;
+        snprintf(set, sizeof set, "horizon=%s", horizon);
+        cs_model *m = load(path, NULL, sets, 2);
+        cs_summary *s = simulate(m, 1, 1, &sec);
+        cs_summary_free(s);
+        cs_model_free(m);
+        _exit(0);
+    }
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || status != 0)
+        return -1;
+    return ru.ru_maxrss;
+}
+
+static void startup(int argc, char **argv, int first)
+{
+    for (int i = first; i < argc; i++) {
+        double best = INFINITY;
+        for (int k = 0; k < 20; k++) {
+            cs_scenario *s = NULL;
+            cs_model *m = NULL;
+            cs_error err;
+            const double t0 = now();
+            if (cs_scenario_load(argv[i], &s, &err) != CS_OK ||
+                cs_scenario_build(s, -1, &m, &err) != CS_OK) {
+                fprintf(stderr, "bench: %s: %s\n", argv[i], err.msg);
+                exit(2);
+            }
+            const double t = now() - t0;
+            if (t < best)
+                best = t;
+            cs_model_free(m);
+            cs_scenario_free(s);
+        }
+        printf("start-up  %-40s %7.3f ms (load, validate all variants, build)\n",
+               argv[i], best * 1e3);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = "scenarios/bench/tandem5.yaml";
+    int quick = 0, first = 1;
+
+    gsl_set_error_handler_off();
+    if (argc > 1 && strcmp(argv[1], "-q") == 0) {
+        quick = 1;
+        first++;
+    }
+    if (argc > first)
+        path = argv[first++];
+    const char *h = quick ? "200000d" : "1000000d";
+    printf("chainsim benchmark: %s, %u cores\n", path, cs_cpu_count());
+    speed(path, NULL, h);
+    speed(path, "rework5", h);
+    scaling(path, quick ? "20000d" : "100000d");
+    const long r5 = peak_rss(path, "100000d"), r6 = peak_rss(path, "1000000d");
+    printf("memory    peak RSS, 1 replication: horizon 1e5 d %ld KiB, "
+           "1e6 d %ld KiB (ratio %.2f)\n",
+           r5, r6, r5 > 0 ? (double)r6 / (double)r5 : 0.0);
+    startup(argc, argv, first);
+    return 0;
+}
