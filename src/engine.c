@@ -80,14 +80,15 @@ struct job {
     int state;
 };
 
-/* First-pass draws of one step; pass counts route passes (top level). */
-typedef struct slot {
-    double u_p;
-    double u_rework;
-    double effort;
-    double handoff;
-    int pass;
-} slot;
+/* First-pass draws of step s live at draws[s * D_N + D_...]. */
+enum { D_P = 0, D_REWORK, D_EFFORT, D_HANDOFF, D_N };
+
+/* One draw made at arrival: a uniform (d NULL) or a sample of d. */
+typedef struct draw {
+    gsl_rng *r;
+    const cs_dist *d;
+    int at;               /* index into item.draws */
+} draw;
 
 typedef struct xclass xclass;
 
@@ -108,7 +109,8 @@ struct item {
     int nhold;            /* hold set: teams the item is finished at */
     int blocked;          /* counted in its hold teams' nblocked */
     job *jobs;            /* [maxb] */
-    slot *slots;          /* [nsteps] */
+    double *draws;        /* [nsteps * D_N] first-pass draws */
+    int *pass;            /* [nsteps] passes through a top-level step */
     int *hold;            /* [maxb] team indices */
     unsigned char *live;  /* [maxb] hold slot not yet released/taken over */
 };
@@ -143,11 +145,13 @@ struct xclass {
     double due;           /* +inf when none */
     double prio_key;      /* -priority */
     gsl_rng *r_arr;
+    draw *draws;          /* what an arrival draws, in a fixed order */
+    int ndraws;
     int *lt_promises;     /* lead-time promises covering this class */
     int nlt;
     /* item pool */
     item *free;
-    size_t item_size, off_jobs, off_slots, off_hold, off_live;
+    size_t item_size, off_jobs, off_draws, off_pass, off_hold, off_live;
     chunk *chunks;
     size_t nchunks, cap_chunks, next_chunk;
 };
@@ -164,7 +168,11 @@ typedef struct xteam {
     job **heap;           /* priority, edd */
     size_t heap_cap;
     job *whead, *wtail;   /* room waiters */
-    cs_tavg t_busy, t_queue, t_blocked, t_wip;
+    /* Time integrals over the window of busy, nq, wip and (nblocked > 0),
+    ** advanced together by team_clock() before any of them changes: one
+    ** clock per team instead of four cs_tavg. */
+    double last;
+    double a_busy, a_queue, a_wip, a_blocked;
     double wait_sum;
     uint64_t wait_n;
 } xteam;
@@ -193,7 +201,7 @@ struct cs_engine {
     cs_error *err;
     cs_status status;
     double warmup, horizon;
-    uint64_t serial, in_chain, qseq, nwaiting;
+    uint64_t serial, in_chain, qseq, nwaiting, visits;
     long active;
     cs_tavg t_wip;
     double bw_width, bw_next, bw_last, bw_area;
@@ -423,10 +431,25 @@ static job *queue_pop(xteam *u)
 
 /* ---- WIP and room ---------------------------------------------------- */
 
+/* Integrates u's statistics up to now; call before changing them.  last
+** starts at the warm-up, so nothing before it is counted. */
+static inline void team_clock(xteam *u, double now)
+{
+    if (now > u->last) {
+        const double dt = now - u->last;
+        u->a_busy += dt * u->busy;
+        u->a_queue += dt * u->nq;
+        u->a_wip += dt * u->wip;
+        if (u->nblocked > 0)
+            u->a_blocked += dt;
+        u->last = now;
+    }
+}
+
 static void team_wip(xteam *u, double now, int delta)
 {
+    team_clock(u, now);
     u->wip += delta;
-    cs_tavg_set(&u->t_wip, now, (double)u->wip);
 }
 
 static void room_opened(cs_engine *e, int t)
@@ -441,11 +464,8 @@ static void room_opened(cs_engine *e, int t)
 
 static void set_blocked(xteam *u, double now, int delta)
 {
-    const int was = u->nblocked > 0;
-
+    team_clock(u, now);
     u->nblocked += delta;
-    if ((u->nblocked > 0) != was)
-        cs_tavg_set(&u->t_blocked, now, u->nblocked > 0 ? 1.0 : 0.0);
 }
 
 /* The item leaves every team it still holds (its move is complete). */
@@ -476,15 +496,15 @@ static void start_work(cs_engine *e, xteam *u, job *j, double now)
     const xstep *const x = &it->xc->steps[j->step];
     double effort;
 
+    team_clock(u, now);
     u->busy++;
-    cs_tavg_set(&u->t_busy, now, (double)u->busy);
-    e->out->visits++;
+    e->visits++;
     if (now >= e->warmup) {
         u->wait_sum += now - j->t_queue;
         u->wait_n++;
     }
-    if (it->slots[x->top].pass == 1)
-        effort = it->slots[j->step].effort;
+    if (it->pass[x->top] == 1)
+        effort = it->draws[j->step * D_N + D_EFFORT];
     else
         effort = cs_dist_sample(x->effort, x->r_effort) * it->factor;
     j->state = J_WORK;
@@ -512,8 +532,8 @@ static void join_queue(cs_engine *e, job *j, double now, int from_handoff)
         fail_nomem(e);
         return;
     }
+    team_clock(u, now);
     u->nq++;
-    cs_tavg_set(&u->t_queue, now, (double)u->nq);
 }
 
 /* Starts queued jobs while u has free workers. */
@@ -521,8 +541,8 @@ static void dispatch(cs_engine *e, xteam *u, double now)
 {
     while (u->busy < u->capacity && u->nq > 0) {
         job *const j = queue_pop(u);
+        team_clock(u, now);
         u->nq--;
-        cs_tavg_set(&u->t_queue, now, (double)u->nq);
         start_work(e, u, j, now);
     }
 }
@@ -548,8 +568,8 @@ static void admit(cs_engine *e, job *j, double now)
         release_hold(e, it, now);
     if (handoff) {
         const xstep *const x = &it->xc->steps[j->step];
-        const double d = it->slots[x->top].pass == 1
-                             ? it->slots[j->step].handoff
+        const double d = it->pass[x->top] == 1
+                             ? it->draws[j->step * D_N + D_HANDOFF]
                              : cs_dist_sample(x->handoff, x->r_handoff);
         j->state = J_HANDOFF;
         e->active++;
@@ -622,11 +642,12 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
     xclass *const xc = it->xc;
     const int s = xc->route[pos];
     const xstep *const x = &xc->steps[s];
-    const int pass = ++it->slots[s].pass;
+    const int pass = ++it->pass[s];
     int n = 0;
 
     if (x->p < 1.0) {
-        const double u = pass == 1 ? it->slots[s].u_p : gsl_rng_uniform(x->r_p);
+        const double u = pass == 1 ? it->draws[s * D_N + D_P]
+                                   : gsl_rng_uniform(x->r_p);
         if (!(u < x->p)) {
             TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
                   EV_SKIP);
@@ -635,6 +656,7 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
     }
     if (x->kind == CS_STEP_WORK) {
         it->jobs[0].step = s;
+        it->jobs[0].team = x->team;
         it->nparts = 1;
         return 1;
     }
@@ -642,14 +664,16 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
         if (bx->p < 1.0) {
-            const double u = pass == 1 ? it->slots[bs].u_p
+            const double u = pass == 1 ? it->draws[bs * D_N + D_P]
                                        : gsl_rng_uniform(bx->r_p);
             if (!(u < bx->p)) {
                 TRACE(e, now, it, bx->team, bs, EV_SKIP);
                 continue;
             }
         }
-        it->jobs[n++].step = bs;
+        it->jobs[n].step = bs;
+        it->jobs[n].team = bx->team;
+        n++;
     }
     it->nparts = n;
     if (n == 0)
@@ -666,13 +690,11 @@ static void start_move(cs_engine *e, item *it, double now)
 
     it->pending = n;
     it->parts_left = n;
-    if (it->xc->steps[it->xc->route[it->pos]].kind == CS_STEP_PARALLEL)
-        TRACE(e, now, it, -1, it->xc->route[it->pos], EV_FORK);
-    for (int k = 0; k < n; k++) {
-        job *const j = &it->jobs[k];
-        j->team = it->xc->steps[j->step].team;
-        request_room(e, j, now);
-    }
+    if (e->trace != NULL &&
+        it->xc->steps[it->xc->route[it->pos]].kind == CS_STEP_PARALLEL)
+        emit(e, now, it, -1, it->xc->route[it->pos], EV_FORK);
+    for (int k = 0; k < n; k++)
+        request_room(e, &it->jobs[k], now);
     if (it->pending == 0)
         return;
     /* Some part waits for room: the item is blocked where it is held. */
@@ -697,8 +719,8 @@ static void item_next(cs_engine *e, item *it, double now)
         const int s = xc->route[it->pos];
         const xstep *const x = &xc->steps[s];
         if (x->has_rework) {
-            const double u = it->slots[s].pass == 1
-                                 ? it->slots[s].u_rework
+            const double u = it->pass[s] == 1
+                                 ? it->draws[s * D_N + D_REWORK]
                                  : gsl_rng_uniform(x->r_rework);
             if (u < x->rework_p) {
                 TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
@@ -726,7 +748,8 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         char *const base = mem + i * xc->item_size;
         item *const it = (void *)base;
         it->jobs = (void *)(base + xc->off_jobs);
-        it->slots = (void *)(base + xc->off_slots);
+        it->draws = (void *)(base + xc->off_draws);
+        it->pass = (void *)(base + xc->off_pass);
         it->hold = (void *)(base + xc->off_hold);
         it->live = (void *)(base + xc->off_live);
         it->xc = xc;
@@ -795,17 +818,11 @@ static void arrive(cs_engine *e, xclass *xc, double now)
     it->nparts = it->pending = it->parts_left = it->in_work = 0;
     it->nhold = 0;
     it->blocked = 0;
-    for (int s = 0; s < xc->nsteps; s++) {
-        const xstep *const x = &xc->steps[s];
-        slot *const sl = &it->slots[s];
-        sl->pass = 0;
-        sl->u_p = x->r_p != NULL ? gsl_rng_uniform(x->r_p) : 0.0;
-        sl->u_rework = x->r_rework != NULL ? gsl_rng_uniform(x->r_rework) : 1.0;
-        sl->effort = x->r_effort != NULL ? cs_dist_sample(x->effort, x->r_effort)
-                                         : 0.0;
-        sl->handoff = x->r_handoff != NULL
-                          ? cs_dist_sample(x->handoff, x->r_handoff)
-                          : 0.0;
+    memset(it->pass, 0, (size_t)xc->nsteps * sizeof *it->pass);
+    for (int k = 0; k < xc->ndraws; k++) {
+        const draw *const d = &xc->draws[k];
+        it->draws[d->at] = d->d != NULL ? cs_dist_sample(d->d, d->r)
+                                        : gsl_rng_uniform(d->r);
     }
     out->arrived++;
     chain_wip(e, now, +1);
@@ -906,17 +923,17 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     xteam *const u = &e->teams[j->team];
     const double now = cs_sim_now(sim);
 
+    team_clock(u, now);
     u->busy--;
-    cs_tavg_set(&u->t_busy, now, (double)u->busy);
     e->active--;
     if (--it->in_work == 0)
         it->work += now - it->work_since;
     j->state = J_FINISHED;
     TRACE(e, now, it, j->team, j->step, EV_FINISH);
     if (--it->parts_left == 0) {
-        const int s = it->xc->route[it->pos];
-        if (it->xc->steps[s].kind == CS_STEP_PARALLEL)
-            TRACE(e, now, it, -1, s, EV_JOIN);
+        if (e->trace != NULL && it->nparts > 0 &&
+            it->xc->steps[it->jobs[0].step].top != it->jobs[0].step)
+            emit(e, now, it, -1, it->xc->route[it->pos], EV_JOIN);
         it->nhold = it->nparts;
         for (int k = 0; k < it->nparts; k++) {
             it->hold[k] = it->jobs[k].team;
@@ -924,7 +941,8 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
         }
         item_next(e, it, now);
     }
-    dispatch(e, u, now);
+    if (u->nq > 0)
+        dispatch(e, u, now);
     settle(e, now);
 }
 
@@ -1022,6 +1040,33 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
     return 0;
 }
 
+static void draw_add(xclass *xc, gsl_rng *r, const cs_dist *d, int s,
+                     int field)
+{
+    if (r == NULL)
+        return;
+    xc->draws[xc->ndraws].r = r;
+    xc->draws[xc->ndraws].d = d;
+    xc->draws[xc->ndraws].at = s * D_N + field;
+    xc->ndraws++;
+}
+
+/* The first-pass draws of an arrival: every stream of every step. */
+static int draws_init(xclass *xc)
+{
+    xc->draws = calloc((size_t)xc->nsteps * D_N + 1, sizeof *xc->draws);
+    if (xc->draws == NULL)
+        return -1;
+    for (int s = 0; s < xc->nsteps; s++) {
+        const xstep *const x = &xc->steps[s];
+        draw_add(xc, x->r_p, NULL, s, D_P);
+        draw_add(xc, x->r_rework, NULL, s, D_REWORK);
+        draw_add(xc, x->r_effort, x->effort, s, D_EFFORT);
+        draw_add(xc, x->r_handoff, x->handoff, s, D_HANDOFF);
+    }
+    return 0;
+}
+
 static size_t round_up(size_t n, size_t a)
 {
     return (n + a - 1) / a * a;
@@ -1079,6 +1124,8 @@ static int class_init(cs_engine *e, int c)
                 return -1;
         }
     }
+    if (draws_init(xc) != 0)
+        return -1;
     if (k->arrival != CS_ARRIVE_NONE &&
         (xc->r_arr = stream_new(e, skey("arrivals", k->name, NULL))) == NULL)
         return -1;
@@ -1088,8 +1135,9 @@ static int class_init(cs_engine *e, int c)
             xc->lt_promises[xc->nlt++] = p;
     }
     xc->off_jobs = round_up(sizeof(item), al);
-    xc->off_slots = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
-    xc->off_hold = round_up(xc->off_slots + (size_t)k->nsteps * sizeof(slot), al);
+    xc->off_draws = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
+    xc->off_pass = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
+    xc->off_hold = round_up(xc->off_pass + (size_t)k->nsteps * sizeof(int), al);
     xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
     xc->item_size = round_up(xc->off_live + (size_t)xc->maxb, al);
     xc->next_chunk = FIRST_CHUNK;
@@ -1158,6 +1206,7 @@ void cs_engine_free(cs_engine *e)
                 free(xc->chunks[k].mem);
             free(xc->chunks);
             free(xc->steps);
+            free(xc->draws);
             free(xc->lt_promises);
         }
     if (e->teams != NULL)
@@ -1197,10 +1246,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->qhead = u->qtail = u->whead = u->wtail = NULL;
         u->wait_sum = 0.0;
         u->wait_n = 0;
-        cs_tavg_init(&u->t_busy, warmup, 0.0);
-        cs_tavg_init(&u->t_queue, warmup, 0.0);
-        cs_tavg_init(&u->t_blocked, warmup, 0.0);
-        cs_tavg_init(&u->t_wip, warmup, 0.0);
+        u->last = warmup;
+        u->a_busy = u->a_queue = u->a_wip = u->a_blocked = 0.0;
     }
     for (int c = 0; c < e->nclasses; c++)
         pool_reset(&e->classes[c]);
@@ -1208,7 +1255,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->status = CS_OK;
     e->warmup = warmup;
     e->horizon = m->horizon;
-    e->serial = e->in_chain = e->qseq = e->nwaiting = 0;
+    e->serial = e->in_chain = e->qseq = e->nwaiting = e->visits = 0;
     e->active = 0;
     cs_tavg_init(&e->t_wip, warmup, 0.0);
     e->bw_width = m->horizon / CS_REP_BATCHES;
@@ -1234,13 +1281,15 @@ static void run_finish(cs_engine *e)
     batches_advance(e, h);
     out->wip_mean = tavg_close(&e->t_wip, h);
     out->in_system_end = out->arrived - out->done;
+    out->visits = e->visits;
     for (int t = 0; t < e->nteams; t++) {
         xteam *const u = &e->teams[t];
         cs_team_rep *const r = &out->teams[t];
-        r->utilization = tavg_close(&u->t_busy, h) / u->capacity;
-        r->queue_len_mean = tavg_close(&u->t_queue, h);
-        r->blocked_fraction = tavg_close(&u->t_blocked, h);
-        r->wip_mean = tavg_close(&u->t_wip, h);
+        team_clock(u, h);
+        r->utilization = span > 0 ? u->a_busy / span / u->capacity : 0.0;
+        r->queue_len_mean = span > 0 ? u->a_queue / span : 0.0;
+        r->blocked_fraction = span > 0 ? u->a_blocked / span : 0.0;
+        r->wip_mean = span > 0 ? u->a_wip / span : 0.0;
         r->wait_sum = u->wait_sum;
         r->wait_n = u->wait_n;
     }

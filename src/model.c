@@ -88,25 +88,27 @@ double cs_model_class_rate(const cs_model *m, int c)
 }
 
 /*
-** Expected visits to each top-level route position per item.  A rework
-** at position k back to j with probability r repeats positions j..k a
-** geometric number of times: each pass through k returns with probability
-** r, so positions j..k are visited 1 / (1 - r) times as often as the
-** flow entering j.  Nested loops multiply.  visits[pos] receives the
-** expected number of passes through pos (before the step's own p).
+** Expected work per item at each top-level route position, in units of
+** one first-pass effort.  A rework at position k back to j with
+** probability r repeats positions j..k a geometric number of times: each
+** pass through k returns with probability r, so positions j..k are passed
+** 1 / (1 - r) times; every pass after the first costs the rework's effort
+** factor f, so the work is 1 + (1 / (1 - r) - 1) f first-pass efforts.
+** Nested loops multiply (an approximation when factors differ).
 */
-static void route_passes(const cs_class *k, double *visits)
+static void route_work(const cs_class *k, double *work)
 {
     for (int i = 0; i < k->nroute; i++)
-        visits[i] = 1.0;
+        work[i] = 1.0;
     for (int i = 0; i < k->nroute; i++) {
         const cs_step *s = &k->steps[k->route[i]];
         if (!s->has_rework || s->rework_p <= 0)
             continue;
         const double r = s->rework_p * s->p;
-        const double mult = 1.0 / (1.0 - r);
+        const double passes = 1.0 / (1.0 - r);
+        const double mult = 1.0 + (passes - 1.0) * s->rework_factor;
         for (int j = s->rework_to; j <= i; j++)
-            visits[j] *= mult;
+            work[j] *= mult;
     }
 }
 
@@ -132,7 +134,7 @@ void cs_model_offered_load(const cs_model *m, double *util)
         passes = malloc((size_t)k->nroute * sizeof *passes);
         if (passes == NULL)
             continue;
-        route_passes(k, passes);
+        route_work(k, passes);
         for (int i = 0; i < k->nroute; i++) {
             const cs_step *s = &k->steps[k->route[i]];
             const double flow = rate * passes[i];

@@ -114,6 +114,20 @@ static int in_list(const char *word, const char *const *list)
     return 0;
 }
 
+/*
+** A key that is the tail of a distribution cut at its commas, as YAML
+** reads {team: a, effort: gamma(mean=4d, cv=0.5)}: "cv=0.5)" or "2d"
+** with no value.
+*/
+static int looks_cut(const cs_node *map, size_t i)
+{
+    const char *k = map->keys[i];
+
+    return cs_node_is_null(map->children[i]) &&
+           (strchr(k, ')') != NULL || strchr(k, '=') != NULL ||
+            (k[0] >= '0' && k[0] <= '9'));
+}
+
 /* Every key of map must be in allowed; where names the mapping. */
 static cs_status check_keys(const cs_node *map, const char *const *allowed,
                             const char *where, cs_error *err)
@@ -123,6 +137,12 @@ static cs_status check_keys(const cs_node *map, const char *const *allowed,
 
         if (in_list(map->keys[i], allowed))
             continue;
+        if (looks_cut(map, i))
+            return cs_node_key_error(err, map, i, CS_EINPUT,
+                                     "unknown key '" QUOTE "' in %s (inside "
+                                     "{...}, quote a distribution with "
+                                     "commas: \"gamma(mean=4d, cv=0.5)\")",
+                                     map->keys[i], where);
         hint = cs_suggest(map->keys[i], allowed);
         if (hint != NULL)
             return cs_node_key_error(err, map, i, CS_EINPUT,
@@ -354,14 +374,23 @@ static cs_status read_ident(const cs_node *n, const char *key, int capitals,
     return CS_OK;
 }
 
-/* Free text (names of promises, descriptions): any non-empty scalar. */
+/* Free text (names of promises, descriptions): any non-empty scalar,
+** without the trailing newline of YAML's block scalars ("key: >"). */
 static cs_status read_text(const cs_node *n, const char *key, char **out,
                            cs_error *err)
 {
+    size_t len;
+
     if (want_scalar(n, key, "text", err) != CS_OK)
         return CS_EINPUT;
-    *out = dup_str(n->text);
-    return *out != NULL ? CS_OK : no_memory(err);
+    if ((*out = dup_str(n->text)) == NULL)
+        return no_memory(err);
+    len = strlen(*out);
+    while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == ' '))
+        (*out)[--len] = '\0';
+    if (len == 0)
+        return cs_node_error(err, n, CS_EINPUT, "%s must not be blank", key);
+    return CS_OK;
 }
 
 /* One of names (NULL-terminated); its index in *out. */
@@ -689,7 +718,6 @@ static cs_status read_teams(const reader *r, const cs_node *root)
 
 /* Where each step of a class came from, for id and rework checks. */
 typedef struct step_src {
-    const cs_node *map;
     const cs_node *id;       /* the explicit id's value, or NULL */
     const cs_node *team;     /* the team's value (work steps) */
     const cs_node *to;       /* rework.to's value (top-level steps) */
@@ -793,7 +821,6 @@ static cs_status read_step_common(const reader *r, const cs_node *n,
     if (check_keys(n, step_keys, branch ? "parallel branch" : "step", r->err)
         != CS_OK || check_step_mix(n, branch, r->err) != CS_OK)
         return CS_EINPUT;
-    src->map = n;
     s->pos.line = n->line;
     s->pos.column = n->column;
     s->p = 1.0;

@@ -507,6 +507,36 @@ START_TEST(test_oversize_file)
 }
 END_TEST
 
+START_TEST(test_oversize_unsized_file)
+{
+    /* No size to check first: reading stops after the limit. */
+    cs_doc *d = NULL;
+    cs_error e;
+
+    ck_assert_int_eq(cs_doc_load_file("/dev/zero", &d, &e), CS_EINPUT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(e.msg, "/dev/zero is larger than the limit") != NULL,
+                  "%s", e.msg);
+}
+END_TEST
+
+START_TEST(test_oversize_buffer)
+{
+    char *big = calloc(CS_DOC_MAX_BYTES + 1, 1);
+    cs_doc *d = NULL;
+    cs_error e;
+
+    ck_assert_ptr_nonnull(big);
+    memset(big, '#', CS_DOC_MAX_BYTES + 1);
+    ck_assert_int_eq(cs_doc_load_string("big.yaml", big, CS_DOC_MAX_BYTES + 1,
+                                        &d, &e), CS_EINPUT);
+    free(big);
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(e.line, 0);
+    ck_assert_msg(strstr(e.msg, "big.yaml is larger") != NULL, "%s", e.msg);
+}
+END_TEST
+
 START_TEST(test_load_file)
 {
     char dir[] = "/tmp/test_doc_dir_XXXXXX";
@@ -706,9 +736,26 @@ END_TEST
 
 START_TEST(test_invalid_utf8)
 {
-    const cs_error e = load_fail("a: 1\nb: \xc3\xa9\xff\n");
+    cs_error e = load_fail("a: 1\nb: \xc3\xa9\xff\n");
 
     assert_error(&e, 2, 5, "invalid YAML");
+    e = load_fail("a: 1\nb: \xc3");   /* cut inside a character */
+    assert_error(&e, 2, 4, "invalid YAML: incomplete UTF-8");
+}
+END_TEST
+
+START_TEST(test_bom_and_crlf)
+{
+    cs_doc *d = load_ok("\xEF\xBB\xBF" "a: 1\r\nb:\r\n  c: x\r\n");
+    cs_error e;
+
+    assert_pos(at(d->root, "a"), 1, 4);
+    assert_pos(at(d->root, "b.c"), 3, 6);
+    cs_doc_free(d);
+    e = load_fail("\xEF\xBB\xBF" "a: 1\r\nb: \xff\r\n");
+    assert_error(&e, 2, 4, "invalid YAML");
+    e = load_fail_n("a: 1\rb: \0\r", 10);   /* old Mac line ends */
+    assert_error(&e, 2, 4, "NUL byte");
 }
 END_TEST
 
@@ -876,15 +923,17 @@ START_TEST(test_merge_keyed_patch_on_named_list)
                         "  ingestion: {capacity: 3}\n"
                         "  governance: null\n"
                         "  ghost: null\n"
-                        "  platform: {capacity: 4, wip_limit: null}\n");
+                        "  platform: {capacity: 4, wip_limit: null}\n"
+                        "  odd: 5\n");
     const cs_node *teams;
 
     merge_docs(t, p);
     teams = at(t->root, "teams");
     ck_assert_int_eq(teams->kind, CS_NODE_SEQ);
-    ck_assert_uint_eq(teams->nchildren, 3);
+    ck_assert_uint_eq(teams->nchildren, 4);
     ck_assert_str_eq(text_at(t->root, "teams.0.name"), "ingestion");
     ck_assert_str_eq(text_at(t->root, "teams.0.capacity"), "3");
+    ck_assert_str_eq(text_at(t->root, "teams.3"), "5");  /* left to check */
     ck_assert_str_eq(text_at(t->root, "teams.1.name"), "reporting");
     ck_assert_str_eq(text_at(t->root, "teams.2.name"), "platform");
     ck_assert_str_eq(text_at(t->root, "teams.2.capacity"), "4");
@@ -1116,6 +1165,8 @@ START_TEST(test_set_list_and_scalar_replace)
     ck_assert_str_eq(text_at(d->root, "work.0.steps.0.team"), "governance");
     set_ok(d, "work.report.arrivals=5");
     ck_assert_str_eq(text_at(d->root, "work.0.arrivals"), "5");
+    set_ok(d, "teams.governance=7");   /* an element replaced: checked later */
+    ck_assert_str_eq(text_at(d->root, "teams.1"), "7");
     set_ok(d, "teams=[{name: solo}]");   /* a list replaces, even named */
     ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
     ck_assert_str_eq(text_at(d->root, "teams.0.name"), "solo");
@@ -1293,6 +1344,8 @@ static Suite *doc_suite(void)
     tcase_add_test(bounds, test_too_many_nodes);
     tcase_add_test(bounds, test_big_map_duplicate);
     tcase_add_test(bounds, test_oversize_file);
+    tcase_add_test(bounds, test_oversize_unsized_file);
+    tcase_add_test(bounds, test_oversize_buffer);
     suite_add_tcase(s, bounds);
 
     tcase_add_test(errors, test_duplicate_key);
@@ -1307,6 +1360,7 @@ static Suite *doc_suite(void)
     tcase_add_test(errors, test_invalid_yaml_indentation);
     tcase_add_test(errors, test_nul_bytes);
     tcase_add_test(errors, test_invalid_utf8);
+    tcase_add_test(errors, test_bom_and_crlf);
     tcase_add_test(errors, test_truncations_never_crash);
     suite_add_tcase(s, errors);
 

@@ -570,10 +570,11 @@ END_TEST
 
 /*
 ** Fork-join of two M/M/1 servers: mean response (12 - rho)/8 / (mu -
-** lambda).  Nelson & Tantawi (1988) give this for two homogeneous
-** exponential servers (from Flatto & Hahn); their extension to more
-** servers is an approximation within about 2%.  We allow 2% on top of the
-** usual tolerance so the check holds even if it were only approximate.
+** lambda).  For two homogeneous exponential servers this is exact
+** (Flatto & Hahn 1984; Thomasian, ACM Comput. Surv. 47(2) 2014, eq. 6);
+** Nelson & Tantawi's (1988) scaling approximation extends it to K > 2
+** servers within a few percent.  We keep a 2% allowance on top of the
+** usual tolerance, as for an approximation.
 */
 START_TEST(test_fork_join)
 {
@@ -1037,6 +1038,76 @@ START_TEST(test_warmup_window)
 }
 END_TEST
 
+/*
+** Same-team rules, hand-offs 0.5 at S and A, efforts 1, one item.
+** S [0,1] -> parallel(S, A) -> A: the branch at S stays (no hand-off,
+** takes the item's slot at S over) S [1,2]; the branch at A has a
+** hand-off, A [1.5,2.5]; join 2.5; S ran a branch, so the hand-off into A
+** applies: A [3,4].  S counts the item over [0,2.5], A over [1,4].
+** With parallel(A, A) -> A every branch ran at A: no hand-off after the
+** join: A [0,1] twice (capacity 2), join 1, A [1,2].
+*/
+START_TEST(test_same_team_rules)
+{
+    cs_model *m = mk_model(10, 0);
+    int c, s, a;
+    int teams[2];
+    cs_dist eff[2];
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    s = add_team(m, "s", 1);
+    a = add_team(m, "a", 2);
+    set_handoff(m, s, d_const(0.5));
+    set_handoff(m, a, d_const(0.5));
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 1;
+    add_step(m, c, s, d_const(1.0));
+    teams[0] = s;
+    teams[1] = a;
+    eff[0] = d_const(1.0);
+    eff[1] = d_const(1.0);
+    add_parallel(m, c, 2, teams, eff);
+    add_step(m, c, a, d_const(1.0));
+    r = cs_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", s, 1), 1.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 0), 1.5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "join", -1, 0), 2.5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 1), 3.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 4.0, EPS);
+    ck_assert_double_eq_tol(r->teams[s].wip_mean, 0.25, EPS);
+    ck_assert_double_eq_tol(r->teams[a].wip_mean, 0.3, EPS);
+    ck_assert_uint_eq(tcount(&l, "blocked"), 0);
+    free(l.v);
+    cs_rep_free(r);
+    cs_model_free(m);
+
+    m = mk_model(10, 0);
+    a = add_team(m, "a", 2);
+    set_handoff(m, a, d_const(0.5));
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 1;
+    teams[0] = a;
+    teams[1] = a;
+    add_parallel(m, c, 2, teams, eff);
+    add_step(m, c, a, d_const(1.0));
+    r = cs_rep_new(m);
+    memset(&l, 0, sizeof l);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 1), 0.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "join", -1, 0), 1.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 2), 1.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 2.0, EPS);
+    /* two branch slots over [0,1], then one */
+    ck_assert_double_eq_tol(r->teams[a].wip_mean, 0.3, EPS);
+    free(l.v);
+    cs_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
 /* Effort E at focus 0.5 takes 2E. */
 START_TEST(test_focus_exact)
 {
@@ -1234,6 +1305,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_rework_factor);
     tcase_add_test(det, test_warmup_window);
     tcase_add_test(det, test_focus_exact);
+    tcase_add_test(det, test_same_team_rules);
     tcase_add_test(det, test_determinism);
     tcase_add_test(det, test_crn);
     tcase_set_timeout(det, 120);

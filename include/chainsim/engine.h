@@ -8,9 +8,22 @@
 ** threads need no locks.
 **
 ** Flow rules are SPEC 1.0 and docs/model.md.  Random numbers follow SPEC
-** 1.4: every source has its own GSL stream seeded from (seed, replication,
-** the source's names), so a variant that changes one team leaves every
-** other source's draws unchanged.
+** 1.4: every source has its own GSL stream (taus2) seeded from (seed,
+** replication, the source's names), so a variant that changes one team
+** leaves every other source's draws unchanged.  Stream keys:
+**   ("arrivals", class)                      gaps of Poisson/renewal arrivals
+**   ("effort" | "p" | "rework" | "handoff", class, step id)
+** where the step id is the model's id, else "#POS" for a top-level step
+** and "#POS.BRANCH" for a branch (0-based).  An item's first pass draws
+** every step's p, rework, effort and hand-off (a hand-off only when the
+** step's team has one; p only when p < 1; rework only when the step has
+** rework) at its arrival, in arrival order, used or not; later passes
+** (rework) draw afresh from the same streams when they happen.
+**
+** Time averages (utilization, queue length, WIP, blocked share) cover the
+** window [warmup, horizon]; so do lead times (arrived >= warmup), work
+** starts (queue waits) and done_window (done >= warmup).  batch_wip covers
+** [0, horizon] in CS_REP_BATCHES equal slices, warm-up included.
 */
 #ifndef CHAINSIM_ENGINE_H
 #define CHAINSIM_ENGINE_H
@@ -73,7 +86,21 @@ cs_rep *cs_rep_new(const cs_model *m);   /* NULL if out of memory */
 void cs_rep_free(cs_rep *r);             /* NULL allowed */
 void cs_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 
-/* One line of the event log (trace).  team is -1 when none. */
+/*
+** One line of the event log (trace).  team and step are -1 when none.
+**   arrive            item arrived (team, step -1)
+**   enter             admitted to team (WIP counted from now), step = the
+**                     step it will work on there
+**   queue             joined the team's queue (after any hand-off)
+**   start, finish     work on step at team
+**   blocked           finished at team, waits for room for step (the next)
+**   fork, join        parallel step (team -1)
+**   rework            after step at team: back to the rework target
+**   skip              step not needed on this pass (p; team of the step,
+**                     -1 for a parallel step whose branches were all skipped)
+**   done              item left the chain (team, step -1)
+** ev and its strings are only valid during the call.
+*/
 typedef struct cs_trace_event {
     double time;
     uint64_t item;           /* serial number in the replication, from 1 */
@@ -102,9 +129,14 @@ void cs_engine_set_max_items(cs_engine *e, uint64_t max);
 /*
 ** Runs replication number rep (0-based) of the model from time 0 to the
 ** model's horizon, collecting statistics over [warmup, horizon] into out
-** (reset first).  warmup overrides the model's (the runner resolves
-** "auto").  Returns CS_OK; CS_ESIM for a deadlock (the message names the
-** time and the teams) or a runaway chain; CS_ENOMEM.
+** (reset first; out must come from cs_rep_new on the same model).  warmup
+** overrides the model's (the runner resolves "auto"); a negative warmup
+** means the model's, one beyond the horizon is the horizon.  Returns
+** CS_OK; CS_ESIM for a deadlock ("deadlock at day T: WIP limits block
+** every remaining item; full teams: NAME (WIP/LIMIT), ...") or a runaway
+** chain ("more than N items in the chain at day T: ..."); CS_ENOMEM.  On
+** an error out holds the statistics up to the stop (not meaningful).
+** The same engine, model and rep always give bit-identical results.
 */
 cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
                         cs_error *err);

@@ -31,9 +31,14 @@ void cs_scenario_free(cs_scenario *s);   /* NULL allowed */
 
 /*
 ** Adds a "--set PATH=VALUE" override, applied after any variant patch to
-** every model built later.  A path that does not run through existing keys
-** and elements is an error naming the argument.  The override is checked
-** against the base document at once and again for each variant.
+** every model built later, in the order given.  It is checked at once: the
+** model it gives must build from the base document or, failing that, from
+** at least one variant (a path through a team only a variant adds);
+** otherwise it is dropped and the base's error returned (CS_EINPUT).  A
+** path that does not run through existing keys and elements is an error
+** naming the argument; a bad value is an error whose file is the argument
+** ("--set teams.a.capacity=0") with no line.  Building a model that the
+** override does not fit is then an error too.
 */
 cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
                                    cs_error *err);
@@ -48,7 +53,9 @@ long cs_scenario_variant_index(const cs_scenario *s, const char *name);
 ** Builds the validated model of the baseline (variant = -1) or of variant
 ** i: the base document, then the variant's patch, then the overrides.
 ** Caller frees the model.  Errors are located in the file (or in the
-** patch, or name the --set argument).
+** patch, or name the --set argument); a variant's error message ends with
+** " (in variant 'NAME')".  model->variant is "baseline" or the variant's
+** name, model->hypothesis the variant's (or NULL).
 */
 cs_status cs_scenario_build(const cs_scenario *s, long variant,
                             cs_model **out, cs_error *err);
@@ -58,7 +65,8 @@ const char *cs_scenario_file(const cs_scenario *s);
 
 /*
 ** Builds a model straight from a document root (used by the above and by
-** tests).  dir resolves relative paths (empirical files).
+** tests).  dir resolves relative paths (empirical files).  The key
+** `variants` is allowed and not read.  model->variant is "baseline".
 */
 cs_status cs_model_from_node(const cs_node *root, const char *dir,
                              cs_model **out, cs_error *err);

@@ -1,0 +1,1208 @@
+/*
+** test_scenario.c - scenario validation and model building (SPEC 1):
+** broken scenarios located to the line and column, complete scenarios read
+** field by field, step ids, variants, patches and --set overrides, and
+** every file of tests/bad/ and scenarios/.  Run from the repository root
+** (the Makefile does).
+*/
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chainsim/dist.h"
+#include "chainsim/error.h"
+#include "chainsim/model.h"
+#include "chainsim/scenario.h"
+
+/* Absolute tolerance for values that go through unit conversions. */
+#define EPS 1e-12
+
+static cs_scenario *load_ok(const char *text)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    char buf[1024];
+    const cs_status st = cs_scenario_load_string("test.yaml", text, &s, &err);
+
+    cs_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(st == CS_OK, "load failed: %s", buf);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static cs_model *build_ok(const cs_scenario *s, long variant)
+{
+    cs_model *m = NULL;
+    cs_error err;
+    char buf[1024];
+    const cs_status st = cs_scenario_build(s, variant, &m, &err);
+
+    cs_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(st == CS_OK, "build %ld failed: %s", variant, buf);
+    ck_assert_ptr_nonnull(m);
+    return m;
+}
+
+static const cs_team *team(const cs_model *m, const char *name)
+{
+    const int t = cs_model_team_index(m, name);
+
+    ck_assert_msg(t >= 0, "no team '%s'", name);
+    return &m->teams[t];
+}
+
+static const cs_class *klass(const cs_model *m, const char *name)
+{
+    const int c = cs_model_class_index(m, name);
+
+    ck_assert_msg(c >= 0, "no class '%s'", name);
+    return &m->classes[c];
+}
+
+/* ---- broken scenarios given as edits of one valid scenario ----------- */
+
+/* Valid; each case below replaces the first `from` in it by `to` (or
+** appends `to` when `from` is empty) and expects the error at line:column
+** with the substring in its message. */
+static const char BASE[] =
+    "chainsim: 1\n"
+    "name: t\n"
+    "teams:\n"
+    "  - {name: a, capacity: 1}\n"
+    "  - {name: b, capacity: 1}\n"
+    "work:\n"
+    "  - name: w\n"
+    "    arrivals: {rate: 1/d}\n"
+    "    steps:\n"
+    "      - {team: a, effort: 1d}\n"
+    "      - {team: b, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: p, within: 5d, percentile: 80}\n";
+
+typedef struct bad_case {
+    int line, column;
+    const char *substring;
+    const char *from;
+    const char *to;
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {4, 25, "capacity must be an integer from 1 to 10000, got '1e3'",
+     "{name: a, capacity: 1}",
+     "{name: a, capacity: 1e3}"},
+    {4, 25, "capacity must be an integer from 1 to 10000, got '2.0'",
+     "{name: a, capacity: 1}",
+     "{name: a, capacity: 2.0}"},
+    {4, 25, "capacity must be an integer from 1 to 10000, got '20000'",
+     "{name: a, capacity: 1}",
+     "{name: a, capacity: 20000}"},
+    {4, 25, "capacity must be an integer from 1 to 10000, got an empty value",
+     "{name: a, capacity: 1}",
+     "{name: a, capacity: }"},
+    {3, 7, "seed must be an integer from 0 to 18446744073709551615, got '18446744073709551616'",
+     "name: t\n",
+     "name: t\nseed: 18446744073709551616\n"},
+    {3, 15, "replications must be an integer from 1 to 1000000, got '1000001'",
+     "name: t\n",
+     "name: t\nreplications: 1000001\n"},
+    {4, 39, "wip_limit must be an integer from 1 to 1000000, got '2.5'",
+     "{name: a, capacity: 1}",
+     "{name: a, capacity: 1, wip_limit: 2.5}"},
+    {4, 22, "focus must be a number in (0, 1], got '0'",
+     "{name: a, capacity: 1}",
+     "{name: a, focus: 0}"},
+    {4, 22, "focus must be a number in (0, 1], got 'high'",
+     "{name: a, capacity: 1}",
+     "{name: a, focus: high}"},
+    {4, 22, "focus must be a number in (0, 1], got 'nan'",
+     "{name: a, capacity: 1}",
+     "{name: a, focus: nan}"},
+    {4, 29, "cost_per_day must be a number >= 0, got 'inf'",
+     "{name: a, capacity: 1}",
+     "{name: a, cost_per_day: inf}"},
+    {3, 10, "horizon: invalid duration '-5d'",
+     "name: t\n",
+     "name: t\nhorizon: -5d\n"},
+    {3, 9, "warmup: invalid duration 'soon'",
+     "name: t\n",
+     "name: t\nwarmup: soon\n"},
+    {5, 9, "warmup (10d) must be shorter than the horizon (10d)",
+     "name: t\n",
+     "name: t\nhorizon: 2w\ntime: {days_per_week: 5}\nwarmup: 10d\n"},
+    {3, 23, "days_per_week must be a number in (0, 7], got '8'",
+     "name: t\n",
+     "name: t\ntime: {days_per_week: 8}\n"},
+    {4, 18, "hours_per_day must be a number in (0, 24], got '0'",
+     "name: t\n",
+     "name: t\ntime:\n  hours_per_day: 0\n"},
+    {3, 7, "time must be a mapping, got a scalar",
+     "name: t\n",
+     "name: t\ntime: 8h\n"},
+    {2, 6, "name must be text, got an empty value",
+     "name: t\n",
+     "name:\n"},
+    {3, 14, "description must be text, got a list",
+     "name: t\n",
+     "name: t\ndescription: [a, b]\n"},
+    {1, 11, "unsupported format version '1.0'",
+     "chainsim: 1",
+     "chainsim: 1.0"},
+    {3, 1, "unknown key 'colour' in the scenario",
+     "name: t\n",
+     "name: t\ncolour: red\n"},
+    {3, 8, "teams must list at least one team",
+     "teams:\n  - {name: a, capacity: 1}\n  - {name: b, capacity: 1}\n",
+     "teams: []\n"},
+    {6, 7, "work must be a list of class",
+     "work:\n  - name: w\n    arrivals: {rate: 1/d}\n    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n",
+     "work: w\n"},
+    {5, 12, "team name must match [a-z0-9_-]+ (at most 64 characters)",
+     "{name: b, capacity: 1}",
+     "{name: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, capacity: 1}"},
+    {5, 12, "team name must match [a-z0-9_-]+",
+     "{name: b, capacity: 1}",
+     "{name: team.b, capacity: 1}"},
+    {4, 24, "handoff: invalid duration or distribution 'soon'",
+     "{name: a, capacity: 1}",
+     "{name: a, handoff: soon}"},
+    {4, 21, "type must be one of stream-aligned, platform, enabling, complicated-subsystem, got an empty value",
+     "{name: a, capacity: 1}",
+     "{name: a, type: }"},
+    {4, 27, "discipline must be one of fifo, priority, edd, got a list",
+     "{name: a, capacity: 1}",
+     "{name: a, discipline: [fifo]}"},
+    {7, 11, "class name must match [A-Za-z0-9_-]+",
+     "  - name: w\n",
+     "  - name: data.product\n"},
+    {7, 5, "each class of work must be a mapping, got a scalar",
+     "work:\n",
+     "work:\n  - report\n"},
+    {8, 15, "arrivals must be a mapping, got a scalar",
+     "    arrivals: {rate: 1/d}\n",
+     "    arrivals: 1/d\n"},
+    {8, 22, "rate: invalid rate '3/x'",
+     "{rate: 1/d}",
+     "{rate: 3/x}"},
+    {8, 26, "interval must have a positive mean",
+     "{rate: 1/d}",
+     "{interval: 0}"},
+    {8, 34, "batch must be an integer from 1 to 10000, got 'many'",
+     "{rate: 1/d}",
+     "{rate: 1/d, batch: many}"},
+    {8, 10, "due: invalid duration 'tomorrow'",
+     "    arrivals:",
+     "    due: tomorrow\n    arrivals:"},
+    {9, 12, "steps must be a list of steps, got a scalar",
+     "    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n",
+     "    steps: a\n"},
+    {10, 9, "each step must be a mapping, got a scalar",
+     "      - {team: a, effort: 1d}\n",
+     "      - a\n"},
+    {10, 16, "team must be a team name, got a list",
+     "{team: a, effort: 1d}",
+     "{team: [a], effort: 1d}"},
+    {11, 16, "unknown team 'zz'",
+     "{team: b, effort: 1d}",
+     "{team: zz, effort: 1d}"},
+    {11, 27, "effort must be a duration or a distribution (for example 3d or gamma(mean=4d, cv=0.5)), got null",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: null}"},
+    {12, 23, "unknown key 'efort' in parallel branch (did you mean 'effort'?)",
+     "      - {team: b, effort: 1d}\n",
+     "      - parallel:\n          - {team: b, efort: 1d}\n"},
+    {12, 13, "step is missing 'effort'",
+     "      - {team: b, effort: 1d}\n",
+     "      - parallel:\n          - {team: b}\n"},
+    {11, 19, "parallel must be a list of branch",
+     "      - {team: b, effort: 1d}\n",
+     "      - parallel: b\n"},
+    {11, 39, "rework must be a mapping, got a scalar",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, rework: 0.2}"},
+    {11, 39, "rework is missing 'p'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, rework: {to: a}}"},
+    {11, 43, "rework p must be a number in [0, 1), got '-0.1'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, rework: {p: -0.1, to: a}}"},
+    {11, 23, "duplicate step id 'a' in class 'w'",
+     "{team: b, effort: 1d}",
+     "{team: b, id: a, effort: 1d}"},
+    {11, 52, "rework goes to an unknown step 'c' in class 'w'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, rework: {p: 0.5, to: c}}"},
+    {10, 52, "rework goes to 'b', which comes after this step",
+     "{team: a, effort: 1d}",
+     "{team: a, effort: 1d, rework: {p: 0.5, to: b}}"},
+    {13, 5, "promise is missing 'name'",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {within: 5d, percentile: 80}\n"},
+    {13, 23, "within must be a positive duration, got '0d'",
+     "within: 5d",
+     "within: 0d"},
+    {13, 39, "percentile must be a number in (0, 100], got 'high'",
+     "percentile: 80",
+     "percentile: high"},
+    {13, 27, "throughput: the period must be positive",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, throughput: 40/0d}\n"},
+    {13, 27, "throughput: ",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, throughput: 40/x}\n"},
+    {12, 10, "promise must list at least one promise",
+     "promise:\n  - {name: p, within: 5d, percentile: 80}\n",
+     "promise: []\n"},
+    {13, 3, "promise must be a list of promises, got a mapping",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  name: p\n  within: 5d\n"},
+    {1, 1, "the scenario is missing 'work'",
+     "work:\n  - name: w\n    arrivals: {rate: 1/d}\n    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n",
+     ""},
+    {11, 27, "effort: unknown distribution 'gama' (did you mean 'gamma'?)",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: \"gama(mean=1d, cv=1)\"}"},
+    {12, 32, "gamma: cv must be positive",
+     "      - {team: b, effort: 1d}\n",
+     "      - team: b\n        effort: gamma(mean=1d, cv=0)\n"},
+    {11, 27, "effort: a distribution mapping needs 'dist'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: {mean: 1d}}"},
+    {12, 48, "values must be a duration, got a mapping",
+     "      - {team: b, effort: 1d}\n",
+     "      - team: b\n        effort: {dist: empirical, values: [1d, {a: 1}]}\n"},
+    {12, 46, "unknown argument 'cvv'",
+     "      - {team: b, effort: 1d}\n",
+     "      - team: b\n        effort: {dist: gamma, mean: 1d, cvv: 1}\n"},
+    {11, 42, "unknown key 'cv=1)' in step (inside {...}, quote a distribution with commas",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: gamma(mean=1d, cv=1)}"},
+    {11, 36, "unknown key '2d' in step (inside {...}, quote",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: pert(1d, 2d, 4d)}"},
+    {15, 5, "variant is missing 'name'",
+     "",
+     "variants:\n  - patch: {seed: 2}\n"},
+    {15, 11, "variant name must match [A-Za-z0-9_-]+",
+     "",
+     "variants:\n  - name: more people\n"},
+    {15, 5, "each variant must be a mapping, got a scalar",
+     "",
+     "variants:\n  - bigger\n"},
+    {19, 28, "rate: invalid rate 'fast'",
+     "",
+     "variants:\n  - name: busy\n    patch:\n      work:\n        - name: w\n          arrivals: {rate: fast}\n"},
+    {20, 22, "unknown team 'c'",
+     "",
+     "variants:\n  - name: swap\n    patch:\n      work:\n        - name: w\n          steps:\n            - {team: c, effort: 1d}\n"},
+    {16, 17, "hypothesis must be text, got a mapping",
+     "",
+     "variants:\n  - name: x\n    hypothesis: {a: 1}\n"},
+};
+
+enum { NBAD = sizeof bad_cases / sizeof bad_cases[0] };
+
+/* BASE with one edit; caller frees. */
+static char *edited(const bad_case *c)
+{
+    const size_t n = sizeof BASE + strlen(c->to) + 1;
+    char *text = malloc(n);
+    const char *at;
+
+    ck_assert_ptr_nonnull(text);
+    if (c->from[0] == '\0') {
+        snprintf(text, n, "%s%s", BASE, c->to);
+        return text;
+    }
+    at = strstr(BASE, c->from);
+    ck_assert_msg(at != NULL, "'%s' is not in BASE", c->from);
+    snprintf(text, n, "%.*s%s%s", (int)(at - BASE), BASE, c->to,
+             at + strlen(c->from));
+    return text;
+}
+
+/* Loads text and checks the error's status, position and message. */
+static void expect_error(const char *name, const char *text, int line,
+                         int column, const char *substring)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    char buf[1024];
+    const cs_status st = cs_scenario_load_string(name, text, &s, &err);
+
+    cs_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(st == CS_EINPUT, "%s: status %d (%s), expected an input "
+                  "error at %d:%d with '%s'", name, (int)st, buf, line, column,
+                  substring);
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(err.file, name);
+    ck_assert_msg(err.line == line && err.column == column,
+                  "%s: error at %d:%d, expected %d:%d: %s", name, err.line,
+                  err.column, line, column, buf);
+    ck_assert_msg(strstr(err.msg, substring) != NULL,
+                  "%s: message lacks '%s': %s", name, substring, buf);
+}
+
+START_TEST(test_bad_case)
+{
+    const bad_case *c = &bad_cases[_i];
+    char *text = edited(c);
+    char name[32];
+
+    snprintf(name, sizeof name, "case%d.yaml", _i);
+    expect_error(name, text, c->line, c->column, c->substring);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_base_is_valid)
+{
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_int_eq(m->nteams, 2);
+    ck_assert_int_eq(m->nclasses, 1);
+    ck_assert_int_eq(m->npromises, 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* ---- tests/bad: first line "# expect: LINE:COLUMN: SUBSTRING" ---- */
+
+static void check_bad_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char first[512], want[600], buf[1024];
+    cs_scenario *s = NULL;
+    cs_error err;
+    cs_status st;
+    int line = 0, column = 0, used = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_msg(fgets(first, sizeof first, f) != NULL, "%s is empty", path);
+    fclose(f);
+    first[strcspn(first, "\n")] = '\0';
+    ck_assert_msg(sscanf(first, "# expect: %d:%d: %n", &line, &column, &used)
+                  == 2 && used > 0, "%s: no '# expect: L:C: TEXT' line", path);
+    st = cs_scenario_load(path, &s, &err);
+    cs_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(st == CS_EINPUT, "%s: status %d: %s", path, (int)st, buf);
+    ck_assert_ptr_null(s);
+    /* What the CLI test looks for on stderr. */
+    snprintf(want, sizeof want, "%s:%d:%d: error: ", path, line, column);
+    ck_assert_msg(strncmp(buf, want, strlen(want)) == 0,
+                  "%s: got '%s', expected it to start with '%s'", path, buf,
+                  want);
+    ck_assert_msg(strstr(buf, first + used) != NULL,
+                  "%s: '%s' lacks '%s'", path, buf, first + used);
+}
+
+static int is_yaml(const char *name)
+{
+    const size_t n = strlen(name);
+
+    return n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+}
+
+START_TEST(test_bad_files)
+{
+    DIR *d = opendir("tests/bad");
+    const struct dirent *e;
+    int n = 0;
+
+    ck_assert_msg(d != NULL, "run from the repository root");
+    while ((e = readdir(d)) != NULL) {
+        char path[512];
+        if (!is_yaml(e->d_name))
+            continue;
+        snprintf(path, sizeof path, "tests/bad/%s", e->d_name);
+        check_bad_file(path);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 40);
+}
+END_TEST
+
+/* ---- a complete scenario, read field by field ------------------------ */
+
+static const char FULL[] =
+    "chainsim: 1\n"
+    "name: full example\n"
+    "description: >\n"
+    "  every key\n"
+    "  at least once\n"
+    "time:\n"
+    "  hours_per_day: 6\n"
+    "  days_per_week: 4\n"
+    "horizon: 10w\n"
+    "warmup: 3h\n"
+    "replications: 20\n"
+    "seed: 18446744073709551615\n"
+    "teams:\n"
+    "  - name: ingestion\n"
+    "    type: platform\n"
+    "    capacity: 2\n"
+    "    wip_limit: 6\n"
+    "    discipline: priority\n"
+    "    handoff: 4h\n"
+    "    focus: 0.8\n"
+    "    cost_per_day: 100\n"
+    "  - name: modelling\n"
+    "    type: complicated-subsystem\n"
+    "    discipline: edd\n"
+    "  - name: governance\n"
+    "    type: enabling\n"
+    "    handoff: {dist: uniform, a: 1d, b: 3d}\n"
+    "  - name: reporting\n"
+    "    type: stream-aligned\n"
+    "    capacity: \"3\"\n"
+    "work:\n"
+    "  - name: data-product\n"
+    "    priority: -2\n"
+    "    due: 1w\n"
+    "    arrivals:\n"
+    "      rate: 12/4w\n"
+    "      batch: 2\n"
+    "    steps:\n"
+    "      - team: ingestion\n"
+    "        effort: 4h\n"
+    "      - id: build\n"
+    "        p: 0.9\n"
+    "        parallel:\n"
+    "          - team: modelling\n"
+    "            effort: gamma(mean=4d, cv=0.5)\n"
+    "          - team: governance\n"
+    "            id: review\n"
+    "            p: 0.5\n"
+    "            effort: {dist: triangular, min: 1d, mode: 2d, max: 5d}\n"
+    "        rework: {p: 0.2, to: ingestion, effort: 0.5}\n"
+    "      - team: reporting\n"
+    "        effort: 3d\n"
+    "        rework: {p: 0.1, to: build}\n"
+    "      - team: modelling\n"
+    "        id: polish\n"
+    "        effort: uniform(1d, 2d)\n"
+    "        rework: {p: 0, to: polish}\n"
+    "  - name: report\n"
+    "    backlog: 5\n"
+    "    arrivals:\n"
+    "      interval: exponential(2d)\n"
+    "    steps:\n"
+    "      - {team: reporting, effort: 1d}\n"
+    "      - {team: reporting, effort: 2d, p: 0.25}\n"
+    "  - name: Migration_2\n"
+    "    backlog: 7\n"
+    "    steps:\n"
+    "      - {team: modelling, effort: \"empirical(1d, 2d, 6d)\"}\n"
+    "promise:\n"
+    "  - name: data products in two weeks\n"
+    "    work: data-product\n"
+    "    within: 2w\n"
+    "    percentile: 85\n"
+    "  - name: quarterly\n"
+    "    throughput: 40/65d\n"
+    "  - name: weekly reports\n"
+    "    work: report\n"
+    "    throughput: 3/w\n";
+
+START_TEST(test_full_settings)
+{
+    cs_scenario *s = load_ok(FULL);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_str_eq(m->name, "full example");
+    ck_assert_str_eq(m->description, "every key at least once");
+    ck_assert_str_eq(m->variant, "baseline");
+    ck_assert_ptr_null(m->hypothesis);
+    ck_assert_double_eq(m->units.hours_per_day, 6);
+    ck_assert_double_eq(m->units.days_per_week, 4);
+    ck_assert_double_eq_tol(m->horizon, 40.0, EPS);
+    ck_assert_double_eq_tol(m->warmup, 0.5, EPS);
+    ck_assert_int_eq(m->warmup_auto, 0);
+    ck_assert_uint_eq(m->replications, 20);
+    ck_assert_msg(m->seed == UINT64_MAX, "seed %llu",
+                  (unsigned long long)m->seed);
+    ck_assert_str_eq(cs_scenario_file(s), "test.yaml");
+    ck_assert_uint_eq(cs_scenario_nvariants(s), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_full_teams)
+{
+    cs_scenario *s = load_ok(FULL);
+    cs_model *m = build_ok(s, -1);
+    const cs_team *t;
+
+    ck_assert_int_eq(m->nteams, 4);
+    t = &m->teams[0];
+    ck_assert_str_eq(t->name, "ingestion");
+    ck_assert_int_eq(t->type, CS_TEAM_PLATFORM);
+    ck_assert_int_eq(t->capacity, 2);
+    ck_assert_int_eq(t->wip_limit, 6);
+    ck_assert_int_eq(t->discipline, CS_DISC_PRIORITY);
+    ck_assert_int_eq(t->has_handoff, 1);
+    ck_assert_int_eq(t->handoff.kind, CS_DIST_CONST);
+    ck_assert_double_eq_tol(t->handoff.p[0], 4.0 / 6.0, EPS);
+    ck_assert_double_eq(t->focus, 0.8);
+    ck_assert_double_eq(t->cost_per_day, 100);
+    ck_assert_int_eq(t->pos.line, 14);
+    ck_assert_int_eq(t->pos.column, 5);
+    t = &m->teams[1];
+    ck_assert_str_eq(t->name, "modelling");
+    ck_assert_int_eq(t->type, CS_TEAM_COMPLICATED_SUBSYSTEM);
+    ck_assert_int_eq(t->capacity, 1);
+    ck_assert_int_eq(t->wip_limit, 0);
+    ck_assert_int_eq(t->discipline, CS_DISC_EDD);
+    ck_assert_int_eq(t->has_handoff, 0);
+    ck_assert_double_eq(t->focus, 1);
+    ck_assert_double_eq(t->cost_per_day, 0);
+    t = &m->teams[2];
+    ck_assert_int_eq(t->type, CS_TEAM_ENABLING);
+    ck_assert_int_eq(t->has_handoff, 1);
+    ck_assert_int_eq(t->handoff.kind, CS_DIST_UNIFORM);
+    ck_assert_double_eq(t->handoff.p[0], 1);
+    ck_assert_double_eq(t->handoff.p[1], 3);
+    t = &m->teams[3];
+    ck_assert_int_eq(t->type, CS_TEAM_STREAM_ALIGNED);
+    ck_assert_int_eq(t->capacity, 3);
+    ck_assert_int_eq(t->discipline, CS_DISC_FIFO);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_full_classes)
+{
+    cs_scenario *s = load_ok(FULL);
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c;
+
+    ck_assert_int_eq(m->nclasses, 3);
+    c = &m->classes[0];
+    ck_assert_str_eq(c->name, "data-product");
+    ck_assert_int_eq(c->priority, -2);
+    ck_assert_int_eq(c->has_due, 1);
+    ck_assert_double_eq_tol(c->due, 4.0, EPS);
+    ck_assert_int_eq(c->arrival, CS_ARRIVE_RATE);
+    ck_assert_double_eq_tol(c->rate, 12.0 / 16.0, EPS);   /* 4w = 16 days */
+    ck_assert_int_eq(c->batch, 2);
+    ck_assert_int_eq(c->backlog, 0);
+    ck_assert_int_eq(c->pos.line, 32);
+    c = &m->classes[1];
+    ck_assert_str_eq(c->name, "report");
+    ck_assert_int_eq(c->priority, 0);
+    ck_assert_int_eq(c->has_due, 0);
+    ck_assert_int_eq(c->arrival, CS_ARRIVE_INTERVAL);
+    ck_assert_int_eq(c->interval.kind, CS_DIST_EXPONENTIAL);
+    ck_assert_double_eq_tol(cs_dist_mean(&c->interval), 2.0, EPS);
+    ck_assert_int_eq(c->batch, 1);
+    ck_assert_int_eq(c->backlog, 5);
+    c = &m->classes[2];
+    ck_assert_str_eq(c->name, "Migration_2");
+    ck_assert_int_eq(c->arrival, CS_ARRIVE_NONE);
+    ck_assert_int_eq(c->backlog, 7);
+    ck_assert_int_eq(c->nsteps, 1);
+    ck_assert_int_eq(c->steps[0].effort.kind, CS_DIST_EMPIRICAL);
+    ck_assert_uint_eq(c->steps[0].effort.nvalues, 3);
+    ck_assert_double_eq_tol(cs_dist_mean(&c->steps[0].effort), 3.0, EPS);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_full_route)
+{
+    cs_scenario *s = load_ok(FULL);
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c = klass(m, "data-product");
+    const cs_step *st = c->steps;
+
+    /* steps: ingestion, build, its two branches, reporting, polish */
+    ck_assert_int_eq(c->nsteps, 6);
+    ck_assert_int_eq(c->nroute, 4);
+    ck_assert_int_eq(c->route[0], 0);
+    ck_assert_int_eq(c->route[1], 1);
+    ck_assert_int_eq(c->route[2], 4);
+    ck_assert_int_eq(c->route[3], 5);
+
+    ck_assert_int_eq(st[0].kind, CS_STEP_WORK);
+    ck_assert_str_eq(st[0].id, "ingestion");
+    ck_assert_int_eq(st[0].team, cs_model_team_index(m, "ingestion"));
+    ck_assert_int_eq(st[0].effort.kind, CS_DIST_CONST);
+    ck_assert_double_eq_tol(st[0].effort.p[0], 4.0 / 6.0, EPS);
+    ck_assert_double_eq(st[0].p, 1);
+    ck_assert_int_eq(st[0].has_rework, 0);
+    ck_assert_int_eq(st[0].pos.line, 39);
+    ck_assert_int_eq(st[0].pos.column, 9);
+
+    ck_assert_int_eq(st[1].kind, CS_STEP_PARALLEL);
+    ck_assert_str_eq(st[1].id, "build");
+    ck_assert_double_eq(st[1].p, 0.9);
+    ck_assert_int_eq(st[1].branch_first, 2);
+    ck_assert_int_eq(st[1].nbranches, 2);
+    ck_assert_int_eq(st[1].has_rework, 1);
+    ck_assert_double_eq(st[1].rework_p, 0.2);
+    ck_assert_int_eq(st[1].rework_to, 0);
+    ck_assert_double_eq(st[1].rework_factor, 0.5);
+
+    /* modelling appears twice (branch and polish): the branch has no id of
+    ** its own, so it is labelled modelling#1 */
+    ck_assert_int_eq(st[2].kind, CS_STEP_WORK);
+    ck_assert_str_eq(st[2].id, "modelling#1");
+    ck_assert_int_eq(st[2].team, cs_model_team_index(m, "modelling"));
+    ck_assert_int_eq(st[2].effort.kind, CS_DIST_GAMMA);
+    ck_assert_double_eq_tol(st[2].effort.p[0], 4.0, EPS);   /* shape */
+    ck_assert_double_eq_tol(st[2].effort.p[1], 1.0, EPS);   /* scale */
+    ck_assert_int_eq(st[2].has_rework, 0);
+
+    ck_assert_str_eq(st[3].id, "review");
+    ck_assert_int_eq(st[3].team, cs_model_team_index(m, "governance"));
+    ck_assert_double_eq(st[3].p, 0.5);
+    ck_assert_int_eq(st[3].effort.kind, CS_DIST_TRIANGULAR);
+    ck_assert_double_eq(st[3].effort.p[0], 1);
+    ck_assert_double_eq(st[3].effort.p[1], 2);
+    ck_assert_double_eq(st[3].effort.p[2], 5);
+
+    ck_assert_str_eq(st[4].id, "reporting");
+    ck_assert_int_eq(st[4].has_rework, 1);
+    ck_assert_double_eq(st[4].rework_p, 0.1);
+    ck_assert_int_eq(st[4].rework_to, 1);   /* route position of build */
+    ck_assert_double_eq(st[4].rework_factor, 1);
+
+    ck_assert_str_eq(st[5].id, "polish");
+    ck_assert_int_eq(st[5].effort.kind, CS_DIST_UNIFORM);
+    ck_assert_int_eq(st[5].has_rework, 1);
+    ck_assert_double_eq(st[5].rework_p, 0);
+    ck_assert_int_eq(st[5].rework_to, 3);   /* itself */
+
+    c = klass(m, "report");
+    ck_assert_int_eq(c->nsteps, 2);
+    ck_assert_str_eq(c->steps[0].id, "reporting#1");
+    ck_assert_str_eq(c->steps[1].id, "reporting#2");
+    ck_assert_double_eq(c->steps[1].p, 0.25);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_full_promises)
+{
+    cs_scenario *s = load_ok(FULL);
+    cs_model *m = build_ok(s, -1);
+    const cs_promise *p = m->promises;
+
+    ck_assert_int_eq(m->npromises, 3);
+    ck_assert_str_eq(p[0].name, "data products in two weeks");
+    ck_assert_int_eq(p[0].kind, CS_PROMISE_LEAD_TIME);
+    ck_assert_int_eq(p[0].work, 0);
+    ck_assert_double_eq_tol(p[0].within, 8.0, EPS);
+    ck_assert_double_eq_tol(p[0].target, 0.85, EPS);
+    ck_assert_int_eq(p[1].kind, CS_PROMISE_THROUGHPUT);
+    ck_assert_int_eq(p[1].work, -1);
+    ck_assert_double_eq(p[1].target, 40);
+    ck_assert_double_eq(p[1].per, 65);
+    ck_assert_int_eq(p[2].kind, CS_PROMISE_THROUGHPUT);
+    ck_assert_int_eq(p[2].work, 1);
+    ck_assert_double_eq(p[2].target, 3);
+    ck_assert_double_eq(p[2].per, 4);   /* one week of 4 days */
+    ck_assert_int_eq(p[2].pos.line, 76);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+    const cs_team *t = team(m, "a");
+    const cs_class *c = klass(m, "w");
+
+    ck_assert_ptr_null(m->description);
+    ck_assert_double_eq(m->units.hours_per_day, 8);
+    ck_assert_double_eq(m->units.days_per_week, 5);
+    ck_assert_double_eq(m->horizon, 260);
+    ck_assert_double_eq(m->warmup, 0);
+    ck_assert_uint_eq(m->replications, 100);
+    ck_assert_msg(m->seed == 1, "seed");
+    ck_assert_int_eq(t->type, CS_TEAM_STREAM_ALIGNED);
+    ck_assert_int_eq(t->wip_limit, 0);
+    ck_assert_int_eq(t->discipline, CS_DISC_FIFO);
+    ck_assert_int_eq(t->has_handoff, 0);
+    ck_assert_double_eq(t->focus, 1);
+    ck_assert_int_eq(c->priority, 0);
+    ck_assert_int_eq(c->batch, 1);
+    ck_assert_int_eq(c->has_due, 0);
+    ck_assert_double_eq(c->steps[0].p, 1);
+    ck_assert_double_eq(c->steps[0].rework_factor, 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_capacity_default_and_auto_warmup)
+{
+    static const char text[] =
+        "chainsim: 1\nname: x\nwarmup: auto\n"
+        "teams: [{name: a}]\n"
+        "work: [{name: w, backlog: 1, steps: [{team: a, effort: 1d}]}]\n"
+        "promise: [{name: p, throughput: 1/d}]\n";
+    cs_scenario *s = load_ok(text);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_int_eq(m->teams[0].capacity, 1);
+    ck_assert_int_eq(m->warmup_auto, 1);
+    ck_assert_double_eq(m->promises[0].target, 1);
+    ck_assert_double_eq(m->promises[0].per, 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A parallel step without an id has none; one with an id is a target. */
+START_TEST(test_parallel_ids)
+{
+    static const char text[] =
+        "chainsim: 1\nname: x\n"
+        "teams: [{name: a}, {name: b}, {name: c}]\n"
+        "work:\n"
+        "  - name: w\n"
+        "    arrivals: {rate: 1/w}\n"
+        "    steps:\n"
+        "      - parallel: [{team: a, effort: 1d}, {team: b, effort: 1d}]\n"
+        "      - id: fork\n"
+        "        parallel: [{team: c, effort: 1d}]\n"
+        "      - team: a\n"
+        "        id: again\n"
+        "        effort: 1d\n"
+        "        rework: {p: 0.5, to: fork}\n"
+        "promise: [{name: p, within: 9d, percentile: 50}]\n";
+    cs_scenario *s = load_ok(text);
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c = &m->classes[0];
+
+    ck_assert_int_eq(c->nsteps, 6);
+    ck_assert_ptr_null(c->steps[0].id);
+    ck_assert_str_eq(c->steps[1].id, "a#1");
+    ck_assert_str_eq(c->steps[2].id, "b");
+    ck_assert_str_eq(c->steps[3].id, "fork");
+    ck_assert_int_eq(c->steps[3].branch_first, 4);
+    ck_assert_str_eq(c->steps[4].id, "c");
+    ck_assert_int_eq(c->route[2], 5);
+    ck_assert_int_eq(c->steps[5].rework_to, 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* ---- variants, patches, overrides ------------------------------------ */
+
+static const char VARIANTS[] =
+    "chainsim: 1\n"
+    "name: v\n"
+    "teams:\n"
+    "  - {name: ingestion, capacity: 2}\n"
+    "  - {name: governance, capacity: 1}\n"
+    "  - {name: reporting, capacity: 2}\n"
+    "work:\n"
+    "  - name: w\n"
+    "    arrivals: {rate: 1/d}\n"
+    "    steps:\n"
+    "      - {team: ingestion, effort: 1d}\n"
+    "      - {team: reporting, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: p, within: 5d, percentile: 80}\n"
+    "variants:\n"
+    "  - name: bigger\n"
+    "    hypothesis: >\n"
+    "      more people\n"
+    "    patch:\n"
+    "      teams:\n"
+    "        - {name: ingestion, capacity: 5}\n"
+    "        - {name: platform, capacity: 3, type: platform}\n"
+    "  - name: no-governance\n"
+    "    patch:\n"
+    "      teams: {governance: null, reporting: {wip_limit: 4}}\n"
+    "  - name: same\n";
+
+START_TEST(test_variants_build)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_model *m;
+
+    ck_assert_uint_eq(cs_scenario_nvariants(s), 3);
+    ck_assert_str_eq(cs_scenario_variant_name(s, 0), "bigger");
+    ck_assert_str_eq(cs_scenario_variant_name(s, 2), "same");
+    ck_assert_ptr_null(cs_scenario_variant_name(s, 3));
+    ck_assert_int_eq(cs_scenario_variant_index(s, "no-governance"), 1);
+    ck_assert_int_eq(cs_scenario_variant_index(s, "baseline"), -1);
+    ck_assert_int_eq(cs_scenario_variant_index(s, "nope"), -1);
+
+    m = build_ok(s, 0);                 /* capacity changed, team added */
+    ck_assert_str_eq(m->variant, "bigger");
+    ck_assert_str_eq(m->hypothesis, "more people");
+    ck_assert_int_eq(m->nteams, 4);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 5);
+    ck_assert_str_eq(m->teams[3].name, "platform");
+    ck_assert_int_eq(m->teams[3].capacity, 3);
+    ck_assert_int_eq(m->teams[3].type, CS_TEAM_PLATFORM);
+    ck_assert_int_eq(m->teams[3].pos.line, 22);
+    cs_model_free(m);
+
+    m = build_ok(s, 1);                 /* team removed by keyed null */
+    ck_assert_int_eq(m->nteams, 2);
+    ck_assert_int_eq(cs_model_team_index(m, "governance"), -1);
+    ck_assert_int_eq(team(m, "reporting")->wip_limit, 4);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
+    ck_assert_ptr_null(m->hypothesis);
+    cs_model_free(m);
+
+    m = build_ok(s, 2);                 /* no patch: the base */
+    ck_assert_str_eq(m->variant, "same");
+    ck_assert_int_eq(m->nteams, 3);
+    cs_model_free(m);
+
+    m = build_ok(s, -1);                /* the base is untouched */
+    ck_assert_str_eq(m->variant, "baseline");
+    ck_assert_int_eq(m->nteams, 3);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_variant_out_of_range)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_model *m = NULL;
+    cs_error err;
+
+    ck_assert_int_eq(cs_scenario_build(s, 3, &m, &err), CS_EINPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_int_eq(cs_scenario_build(s, -2, &m, &err), CS_EINPUT);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_override_after_patch)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_error err;
+    cs_model *m;
+
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.ingestion.capacity=7", &err), CS_OK);
+    m = build_ok(s, -1);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
+    cs_model_free(m);
+    m = build_ok(s, 0);                 /* the patch says 5; --set wins */
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
+    ck_assert_int_eq(team(m, "platform")->capacity, 3);
+    cs_model_free(m);
+    /* later overrides apply after earlier ones */
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.ingestion.capacity=8", &err), CS_OK);
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "work.w.arrivals={rate: 2/w}", &err), CS_OK);
+    m = build_ok(s, 1);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 8);
+    ck_assert_double_eq_tol(m->classes[0].rate, 0.4, EPS);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_override_errors)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_error err;
+    cs_model *m;
+
+    /* a typo in a name: an error naming the argument, with a hint */
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.ingestoin.capacity=3", &err), CS_EINPUT);
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.ingestoin.capacity=3"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "did you mean 'ingestion'"));
+    /* a bad value: reported against the argument */
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.ingestion.capacity=0", &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "--set teams.ingestion.capacity=0");
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "capacity must be an integer"));
+    ck_assert_int_eq(cs_scenario_add_override(s, "horizon", &err), CS_EINPUT);
+    /* rejected overrides are not kept */
+    m = build_ok(s, -1);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A path through a team only a variant adds is accepted; building a model
+** without that team is then an error naming the argument. */
+START_TEST(test_override_variant_only)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_model *m = NULL;
+    cs_error err;
+
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.platform.capacity=4", &err), CS_OK);
+    m = build_ok(s, 0);
+    ck_assert_int_eq(team(m, "platform")->capacity, 4);
+    cs_model_free(m);
+    m = NULL;
+    ck_assert_int_eq(cs_scenario_build(s, -1, &m, &err), CS_EINPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.platform.capacity=4"));
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_variant_patch_error_located)
+{
+    static const char patch[] =
+        "variants:\n"
+        "  - name: fine\n"
+        "  - name: broken\n"
+        "    patch:\n"
+        "      teams:\n"
+        "        - name: b\n"
+        "          focus: 2\n";
+    char text[sizeof BASE + sizeof patch];
+
+    snprintf(text, sizeof text, "%s%s", BASE, patch);
+    expect_error("patch.yaml", text, 20, 18,
+                 "focus must be a number in (0, 1], got '2' (in variant "
+                 "'broken')");
+}
+END_TEST
+
+START_TEST(test_model_from_node)
+{
+    cs_doc *d = NULL;
+    cs_model *m = NULL;
+    cs_error err;
+    static const char text[] =
+        "chainsim: 1\nname: n\nteams: [{name: a}]\n"
+        "work: [{name: w, backlog: 2, steps: [{team: a, effort: 1d}]}]\n"
+        "promise: [{name: p, throughput: 2/w}]\n"
+        "variants: this is not read here\n";
+
+    ck_assert_int_eq(cs_model_from_node(NULL, ".", &m, &err), CS_EINPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_int_eq(cs_doc_load_string("n.yaml", text, strlen(text), &d,
+                                        &err), CS_OK);
+    ck_assert_int_eq(cs_model_from_node(d->root, d->dir, &m, &err), CS_OK);
+    ck_assert_int_eq(m->classes[0].backlog, 2);
+    ck_assert_double_eq(m->promises[0].per, 5);
+    cs_model_free(m);
+    cs_doc_free(d);
+}
+END_TEST
+
+/* ---- files ------------------------------------------------------------ */
+
+START_TEST(test_empirical_file_relative)
+{
+    char dir[] = "/tmp/chainsim-test-XXXXXX";
+    char path[128], data[128];
+    cs_scenario *s = NULL;
+    cs_model *m;
+    cs_error err;
+    FILE *f;
+    static const char text[] =
+        "chainsim: 1\nname: e\nteams: [{name: a}]\n"
+        "work: [{name: w, backlog: 2,\n"
+        "        steps: [{team: a, effort: \"empirical(file=times.txt)\"}]}]\n"
+        "promise: [{name: p, within: 9d, percentile: 50}]\n";
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    snprintf(data, sizeof data, "%s/times.txt", dir);
+    f = fopen(data, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("# observed\n1d\n2d\n\n6d\n", f);
+    fclose(f);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    ck_assert_int_eq(cs_scenario_load(path, &s, &err), CS_OK);
+    m = build_ok(s, -1);
+    ck_assert_int_eq(m->classes[0].steps[0].effort.kind, CS_DIST_EMPIRICAL);
+    ck_assert_uint_eq(m->classes[0].steps[0].effort.nvalues, 3);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    /* from a string, the path resolves against the current directory */
+    ck_assert_int_eq(cs_scenario_load_string("e.yaml", text, &s, &err),
+                     CS_EINPUT);
+    ck_assert_int_eq(err.line, 5);
+    unlink(data);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    ck_assert_int_eq(cs_scenario_load("tests/bad/no-such-file.yaml", &s, &err),
+                     CS_EIO);
+    ck_assert_ptr_null(s);
+    cs_scenario_free(NULL);
+}
+END_TEST
+
+/* Every example loads, and every variant builds. */
+static void check_example(const char *path, size_t nvariants)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    char buf[1024];
+    cs_status st = cs_scenario_load(path, &s, &err);
+
+    cs_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(st == CS_OK, "%s: %s", path, buf);
+    ck_assert_uint_eq(cs_scenario_nvariants(s), nvariants);
+    for (long v = -1; v < (long)nvariants; v++)
+        cs_model_free(build_ok(s, v));
+    cs_scenario_free(s);
+}
+
+START_TEST(test_examples)
+{
+    check_example("scenarios/bi-chain.yaml", 5);
+    check_example("scenarios/kanban-wip.yaml", 4);
+    check_example("scenarios/backlog-forecast.yaml", 2);
+    check_example("scenarios/bench/tandem5.yaml", 1);
+}
+END_TEST
+
+START_TEST(test_bi_chain)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    cs_model *m;
+    static const char *const names[] = {
+        "platform-team", "enabling-governance", "lower-wip",
+        "merge-modelling-reporting", "one-more-modeller"
+    };
+    double load[4];
+
+    ck_assert_int_eq(cs_scenario_load("scenarios/bi-chain.yaml", &s, &err),
+                     CS_OK);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_str_eq(cs_scenario_variant_name(s, i), names[i]);
+    m = build_ok(s, -1);
+    ck_assert_int_eq(m->nteams, 4);
+    ck_assert_int_eq(m->nclasses, 3);
+    ck_assert_int_eq(m->npromises, 3);
+    ck_assert_int_eq(klass(m, "data-product")->steps[1].kind,
+                     CS_STEP_PARALLEL);
+    /* no team is overloaded in the baseline */
+    cs_model_offered_load(m, load);
+    for (int t = 0; t < 4; t++)
+        ck_assert_msg(load[t] > 0.5 && load[t] < 1.0, "%s load %g",
+                      m->teams[t].name, load[t]);
+    cs_model_free(m);
+    m = build_ok(s, cs_scenario_variant_index(s, "merge-modelling-reporting"));
+    ck_assert_int_eq(m->nteams, 3);
+    ck_assert_int_eq(team(m, "modelling")->capacity, 5);
+    cs_model_free(m);
+    m = build_ok(s, cs_scenario_variant_index(s, "one-more-modeller"));
+    ck_assert_int_eq(team(m, "modelling")->capacity, 4);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_tandem5)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    cs_model *m;
+    double load[5];
+
+    ck_assert_int_eq(cs_scenario_load("scenarios/bench/tandem5.yaml", &s,
+                                      &err), CS_OK);
+    m = build_ok(s, -1);
+    ck_assert_double_eq(m->horizon, 1000000);
+    ck_assert_uint_eq(m->replications, 1);
+    cs_model_offered_load(m, load);
+    for (int t = 0; t < 5; t++) {
+        ck_assert_int_eq(m->teams[t].capacity, 2);
+        ck_assert_double_eq_tol(load[t], 1.0 / 0.6 / 2, 1e-9);
+    }
+    cs_model_free(m);
+    m = build_ok(s, cs_scenario_variant_index(s, "rework5"));
+    ck_assert_int_eq(m->classes[0].steps[4].rework_to, 2);
+    ck_assert_double_eq(m->classes[0].steps[4].rework_p, 0.1);
+    cs_model_offered_load(m, load);
+    ck_assert_double_eq_tol(load[1], 0.8333333333, 1e-9);
+    ck_assert_double_eq_tol(load[2], 0.8333333333 / 0.9, 1e-9);
+    ck_assert_double_eq_tol(load[4], 0.8333333333 / 0.9, 1e-9);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+static Suite *scenario_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *bad = tcase_create("bad");
+    TCase *model = tcase_create("model");
+    TCase *variants = tcase_create("variants");
+    TCase *files = tcase_create("files");
+
+    tcase_add_test(bad, test_base_is_valid);
+    tcase_add_loop_test(bad, test_bad_case, 0, NBAD);
+    tcase_add_test(bad, test_bad_files);
+    tcase_add_test(model, test_full_settings);
+    tcase_add_test(model, test_full_teams);
+    tcase_add_test(model, test_full_classes);
+    tcase_add_test(model, test_full_route);
+    tcase_add_test(model, test_full_promises);
+    tcase_add_test(model, test_defaults);
+    tcase_add_test(model, test_capacity_default_and_auto_warmup);
+    tcase_add_test(model, test_parallel_ids);
+    tcase_add_test(model, test_model_from_node);
+    tcase_add_test(variants, test_variants_build);
+    tcase_add_test(variants, test_variant_out_of_range);
+    tcase_add_test(variants, test_override_after_patch);
+    tcase_add_test(variants, test_override_errors);
+    tcase_add_test(variants, test_override_variant_only);
+    tcase_add_test(variants, test_variant_patch_error_located);
+    tcase_add_test(files, test_empirical_file_relative);
+    tcase_add_test(files, test_missing_file);
+    tcase_add_test(files, test_examples);
+    tcase_add_test(files, test_bi_chain);
+    tcase_add_test(files, test_tandem5);
+    tcase_set_timeout(files, 30);
+    suite_add_tcase(s, bad);
+    suite_add_tcase(s, model);
+    suite_add_tcase(s, variants);
+    suite_add_tcase(s, files);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(scenario_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
