@@ -458,11 +458,14 @@ END_TEST
 
 START_TEST(test_big_map_duplicate)
 {
-    /* Many keys: the duplicate check must stay fast and exact. */
-    const int nkeys = 50000;
+    /* Many keys: the duplicate check must stay fast and exact (a scan
+    ** per key takes ~40 s here; the hash index well under 1 s, ~3 s
+    ** under valgrind). */
+    const int nkeys = 90000;
     char *text = malloc((size_t)nkeys * 16 + 32);
     size_t n = 0;
     struct timespec t0;
+    double elapsed;
     cs_error e;
 
     ck_assert_ptr_nonnull(text);
@@ -471,10 +474,10 @@ START_TEST(test_big_map_duplicate)
     n += (size_t)sprintf(text + n, "k123: again\n");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     e = load_fail(text);
-    ck_assert_msg(seconds_since(&t0) < 5.0, "took %.1f s",
-                  seconds_since(&t0));
-    assert_error(&e, nkeys + 1, 1, "duplicate key 'k123' (first at line 124)");
+    elapsed = seconds_since(&t0);
     free(text);
+    ck_assert_msg(elapsed < 20.0, "took %.1f s", elapsed);
+    assert_error(&e, nkeys + 1, 1, "duplicate key 'k123' (first at line 124)");
 }
 END_TEST
 

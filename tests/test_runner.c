@@ -32,7 +32,7 @@ static const char *const chain_yaml =
     "    steps:\n"
     "      - {team: b, effort: 1d}\n"
     "promise:\n"
-    "  - {name: easy, within: 1000d, percentile: 50}\n"
+    "  - {name: easy, within: 100d, percentile: 50}\n"
     "  - {name: impossible, work: x, within: 0.01d, percentile: 99}\n"
     "  - {name: flow, throughput: 10/100d}\n"
     "variants:\n"

@@ -104,8 +104,8 @@ done
 for f in scenarios/*.yaml; do
     [ -e "$f" ] || continue
     expect_ok run "$f" -n 3 -q || continue
-    expect_ok run "$f" -n 3 -q -f json -o "$T/r.json" 2>/dev/null
-    [ -s "$T/r.json" ] && "$JQ" "$T/r.json" variants.0.lead_time.mean >/dev/null && ok \
+    rm -f "$T/r.json"
+    "$BIN" run "$f" -n 3 -q -f json -o "$T/r.json" && [ ! -s "$T/out2" ] && [ -s "$T/r.json" ] && "$JQ" "$T/r.json" variants.0.lead_time.mean >/dev/null && ok \
         || bad "run $f -f json: no variants.0.lead_time.mean"
 done
 
@@ -133,12 +133,15 @@ cmp -s "$T/j1.json" "$T/j2.json" && cmp -s "$T/j1.json" "$T/j5.json" && ok \
 cmp -s "$T/j1.json" "$T/s7.json" && bad "seed 7 gives the same output as seed 1" || ok
 
 # ---- compare: a variant identical to the base differs by exactly 0
-"$BIN" compare $S -n 5 -q -f json --set "variants=[{name: same, patch: {}}]" \
-    >"$T/c.json" 2>"$T/err" || bad "compare identical: $(cat "$T/err")"
-[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.lead_time_mean_diff)" = 0 ] && ok \
-    || bad "identical variant: diff $("$JQ" "$T/c.json" variants.1.vs_baseline.lead_time_mean_diff)"
-[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.ci95.0)" = 0 ] && \
-[ "$("$JQ" "$T/c.json" variants.1.vs_baseline.ci95.1)" = 0 ] && ok || bad "identical variant: CI not [0, 0]"
+{ cat $S; printf '  - name: same\n    hypothesis: changes nothing\n    patch: {}\n'; } >"$T/same.yaml"
+"$BIN" compare "$T/same.yaml" -n 5 -q -f json >"$T/c.json" 2>"$T/err" || bad "compare identical: $(cat "$T/err")"
+ns=$("$JQ" "$T/c.json" variants | tr -d '#')
+ns=$((ns - 1))
+[ "$("$JQ" "$T/c.json" variants.$ns.name)" = same ] && ok || bad "identical variant not last"
+[ "$("$JQ" "$T/c.json" variants.$ns.vs_baseline.lead_time_mean_diff)" = 0 ] && ok \
+    || bad "identical variant: diff $("$JQ" "$T/c.json" variants.$ns.vs_baseline.lead_time_mean_diff)"
+[ "$("$JQ" "$T/c.json" variants.$ns.vs_baseline.ci95.0)" = 0 ] && \
+[ "$("$JQ" "$T/c.json" variants.$ns.vs_baseline.ci95.1)" = 0 ] && ok || bad "identical variant: CI not [0, 0]"
 
 # ---- csv: header, one row per variant and point, --no-header
 expect_ok compare $S -n 2 -q -f csv
@@ -151,7 +154,6 @@ expect_ok run $S -n 2 -q -f csv --vary teams.ingestion.capacity=1,2
 head -1 "$T/out" | grep -q "teams.ingestion.capacity" && ok || bad "--vary column missing in header"
 
 # ---- -o is atomic: written on success, nothing on failure
-expect_ok run $S -n 2 -q -f csv -o "$T/o.csv" 2>/dev/null || true
 "$BIN" run $S -n 2 -q -f csv -o "$T/o.csv" && [ -s "$T/o.csv" ] && ok || bad "-o did not write"
 "$BIN" run $S -n 2 -q -o "$T/none.csv" --set teams.ingestion.capacity=-1 2>/dev/null
 [ ! -e "$T/none.csv" ] && ok || bad "-o left a file on error"
@@ -166,7 +168,7 @@ ls "$T" | grep -q 'tmp-' && bad "-o left a temporary file" || ok
 [ $? -eq 1 ] && ok || bad "--check-promise with an impossible promise: not 1"
 
 # ---- trace: CSV of one replication
-expect_ok trace $S --horizon 30d
+expect_ok trace $S --horizon 60d
 head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace header"
 grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
 
