@@ -4,6 +4,8 @@
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
+#   valgrind  memcheck on the demo (few replications) and a scenario check
+#   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang)
 #   bench     tools/bench on the reference tandem model
 #   install   PREFIX=/usr/local DESTDIR=
 #   clean
@@ -49,7 +51,17 @@ DEPS_validation := runner engine kernel dist stats model error scenario doc
 TESTS := $(sort $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c)))
 TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
-.PHONY: all deps build check unit cli demo sanitize tsan bench fuzz install clean
+# Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
+# replay drivers that run saved inputs through them (make check).
+FUZZ_TARGETS := doc dist scenario
+DEPS_fuzz_doc      := doc error
+DEPS_fuzz_dist     := dist error
+DEPS_fuzz_scenario := scenario doc model dist error
+REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
+        fuzz-build replay install clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -78,11 +90,21 @@ $(BUILD)/tests/.dir:
 check: deps
 	@$(MAKE) --no-print-directory unit cli
 
-unit: $(TESTBINS)
+unit: $(TESTBINS) replay
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
+
+# Every input that once broke a fuzz target, and the seed corpus.
+replay: $(REPLAYBINS)
+	@sh tests/fuzz/replay.sh $(BUILD)/tests
 
 cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_fuzz_$$*))) | $(BUILD)/tests/.dir
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_fuzz_$$*)))
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
 
 $(BUILD)/tests/jsonq: tests/cli/jsonq.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS_ALL)
@@ -95,6 +117,18 @@ sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    unit cli
+
+# libFuzzer needs clang; each target runs FUZZ_SECONDS on a corpus kept in
+# build-fuzz/corpus/ (seeded from scenarios/ and tests/bad/).
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+fuzz-build:
+	@sh tools/install-deps clang
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    SAN="$(FUZZ_SAN)" $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \

@@ -17,6 +17,7 @@
 #include "chainsim/dist.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -24,14 +25,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 
-/* Most values an empirical distribution holds (inline or from a file). */
+/* Most values an empirical distribution holds (inline or from a file),
+** the largest empirical file and its longest line (comments excepted). */
 #define EMPIRICAL_MAX 1000000
+#define EMPIRICAL_MAX_BYTES (64 << 20)
+#define EMPIRICAL_LINE_MAX 1024
 
 /* How much of an offending string a message quotes. */
 #define QUOTE_MAX 80
@@ -373,10 +379,39 @@ double cs_dist_sample(const cs_dist *d, gsl_rng *r)
     return x > 0.0 ? x : 0.0;
 }
 
-/* Gamma function, +infinity where GSL's would overflow (and abort). */
-static double gamma_fn(double x)
+/*
+** log Gamma(x) for x >= 1.  Weibull moments go through logs because Gamma
+** itself overflows for small shapes, and GSL reports an overflow through
+** its error handler, which aborts unless main turned it off.
+*/
+static double ln_gamma(double x)
 {
-    return x < GSL_SF_GAMMA_XMAX ? gsl_sf_gamma(x) : INFINITY;
+    return x < 1e15 ? gsl_sf_lngamma(x) : INFINITY;
+}
+
+/*
+** ln Gamma(1 + 2x) - 2 ln Gamma(1 + x) for x = 1/shape.  For small x both
+** logs are close to -0.577x and their difference, about 1.645x^2, drowns
+** in rounding (1 + x itself loses x's low digits), so it is summed from
+** the series ln Gamma(1+x) = -gamma x + sum_n (-1)^n zeta(n) x^n / n,
+** whose linear terms cancel: the coefficients are
+** (-1)^n zeta(n) (2^n - 2) / n.  Through x^8 the truncation error is
+** below 4e-13 relative at x = 0.01.
+*/
+static double weibull_log_ratio(double shape)
+{
+    const double x = 1.0 / shape;
+
+    if (x >= 0.01)
+        return ln_gamma(1.0 + 2.0 * x) - 2.0 * ln_gamma(1.0 + x);
+    return x * x *
+           (1.6449340668482264 +
+            x * (-2.4041138063191886 +
+                 x * (3.7881313179889837 +
+                      x * (-6.2215665308602196 +
+                           x * (10.512544973839308 +
+                                x * (-18.150286992874611 +
+                                     x * 31.879456059284733))))));
 }
 
 static double empirical_mean(const cs_dist *d)
@@ -408,7 +443,7 @@ double cs_dist_mean(const cs_dist *d)
     case CS_DIST_LOGNORMAL:
         return exp(p[0] + 0.5 * p[1] * p[1]);
     case CS_DIST_WEIBULL:
-        return p[1] * gamma_fn(1.0 + 1.0 / p[0]);
+        return p[1] * exp(ln_gamma(1.0 + 1.0 / p[0]));
     case CS_DIST_EMPIRICAL:
         return empirical_mean(d);
     }
@@ -437,8 +472,10 @@ double cs_dist_variance(const cs_dist *d)
     case CS_DIST_UNIFORM:
         return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
     case CS_DIST_TRIANGULAR:
-        return (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - p[0] * p[1] -
-                p[0] * p[2] - p[1] * p[2]) / 18.0;
+        /* (a^2 + b^2 + c^2 - ab - ac - bc) / 18, in a form that cannot
+        ** round below zero. */
+        return ((p[0] - p[1]) * (p[0] - p[1]) + (p[0] - p[2]) * (p[0] - p[2]) +
+                (p[1] - p[2]) * (p[1] - p[2])) / 36.0;
     case CS_DIST_PERT: {
         const double w = p[2] - p[0], ab = p[3] + p[4];
         return w * w * p[3] * p[4] / (ab * ab * (ab + 1.0));
@@ -452,9 +489,9 @@ double cs_dist_variance(const cs_dist *d)
         return expm1(s2) * exp(2.0 * p[0] + s2);
     }
     case CS_DIST_WEIBULL: {
-        const double g1 = gamma_fn(1.0 + 1.0 / p[0]);
-        const double g2 = gamma_fn(1.0 + 2.0 / p[0]);
-        return p[1] * p[1] * (g2 - g1 * g1);
+        /* scale^2 (G2 - G1^2) = scale^2 G1^2 (G2 / G1^2 - 1) */
+        const double l1 = ln_gamma(1.0 + 1.0 / p[0]);
+        return p[1] * p[1] * exp(2.0 * l1) * expm1(weibull_log_ratio(p[0]));
     }
     case CS_DIST_EMPIRICAL:
         return empirical_variance(d);
@@ -927,12 +964,6 @@ static cs_status build_form(const form *first, const cs_dist_arg *args,
         *out = cs_dist_const(0.0);
         return CS_EINPUT;
     }
-    if (!isfinite(cs_dist_mean(out)) || !isfinite(cs_dist_variance(out))) {
-        say(msg, size, "%s: parameters out of range (the mean or the "
-            "variance is not finite)", f->name);
-        *out = cs_dist_const(0.0);
-        return CS_EINPUT;
-    }
     return CS_OK;
 }
 
@@ -971,14 +1002,97 @@ static int push_value(double **vals, size_t *n, size_t *cap, double x)
     return 0;
 }
 
+/*
+** Opens an empirical file for reading: a regular file of at most
+** EMPIRICAL_MAX_BYTES.  Opened without blocking, so a FIFO or a device
+** ("/dev/zero", "/dev/stdin") is refused instead of hanging the loader or
+** filling memory.  NULL with msg and *st set on failure.
+*/
+static FILE *open_empirical(const char *full, char *msg, size_t size,
+                            cs_status *st)
+{
+    struct stat sb;
+    FILE *f;
+    const int fd = open(full, O_RDONLY | O_NONBLOCK);
+
+    *st = CS_EIO;
+    if (fd < 0) {
+        say(msg, size, "empirical: cannot open '%s': %s", full,
+            strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &sb) != 0) {
+        say(msg, size, "empirical: cannot read '%s': %s", full,
+            strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        say(msg, size, "empirical: '%s' is not a regular file", full);
+        close(fd);
+        *st = CS_EINPUT;
+        return NULL;
+    }
+    if (sb.st_size > (off_t)EMPIRICAL_MAX_BYTES) {
+        say(msg, size, "empirical: '%s' is larger than %d MiB", full,
+            EMPIRICAL_MAX_BYTES >> 20);
+        close(fd);
+        *st = CS_EINPUT;
+        return NULL;
+    }
+    f = fdopen(fd, "r");
+    if (f == NULL) {
+        say(msg, size, "empirical: cannot read '%s': %s", full,
+            strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    return f;
+}
+
+/*
+** Reads one line of f into line (size EMPIRICAL_LINE_MAX), without its
+** end of line.  Returns its length, -1 at the end of the file, -2 for a
+** line too long (the rest of it is skipped when it is a comment: then the
+** part read is returned), -3 for a NUL byte.  *total counts bytes read.
+*/
+static long read_line(FILE *f, char *line, size_t *total)
+{
+    size_t n = 0;
+    int c, overlong = 0;
+
+    while ((c = getc(f)) != EOF) {
+        (*total)++;
+        if (c == '\n')
+            break;
+        if (c == '\0')
+            return -3;
+        if (n + 1 < EMPIRICAL_LINE_MAX)
+            line[n++] = (char)c;
+        else
+            overlong = 1;
+        if (*total > EMPIRICAL_MAX_BYTES)
+            break;
+    }
+    if (c == EOF && n == 0 && !overlong)
+        return -1;
+    while (n > 0 && line[n - 1] == '\r')
+        n--;
+    line[n] = '\0';
+    if (overlong && *skip_space(line) != '#')
+        return -2;
+    return (long)n;
+}
+
 static cs_status read_empirical(const char *path, const char *basedir,
                                 const cs_units *u, cs_dist *out, char *msg,
                                 size_t size)
 {
-    char *full = NULL, *line = NULL;
+    char *full = NULL;
+    char line[EMPIRICAL_LINE_MAX];
     double *vals = NULL;
-    size_t n = 0, cap = 0, linecap = 0, lineno = 0;
-    ssize_t len;
+    size_t n = 0, cap = 0, lineno = 0, total = 0;
+    long len;
     FILE *f = NULL;
     cs_status st = CS_EINPUT;
 
@@ -991,26 +1105,31 @@ static cs_status read_empirical(const char *path, const char *basedir,
         say(msg, size, "out of memory");
         return CS_ENOMEM;
     }
-    f = fopen(full, "r");
-    if (f == NULL) {
-        say(msg, size, "empirical: cannot open '%s': %s", full,
-            strerror(errno));
-        st = CS_EIO;
+    f = open_empirical(full, msg, size, &st);
+    if (f == NULL)
         goto fail;
-    }
-    while ((len = getline(&line, &linecap, f)) != -1) {
+    st = CS_EINPUT;
+    while ((len = read_line(f, line, &total)) != -1) {
         char prefix[CS_ERROR_FILE_MAX + 64];
         const char *p;
         double x;
         num_err e;
 
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
         snprintf(prefix, sizeof prefix, "empirical file '%.*s', line %zu: ",
                  CS_ERROR_FILE_MAX, full, lineno);
-        if (strlen(line) != (size_t)len) {
+        if (len == -3) {
             say(msg, size, "%scontains a NUL byte", prefix);
+            goto fail;
+        }
+        if (len == -2) {
+            say(msg, size, "%slonger than %d characters", prefix,
+                EMPIRICAL_LINE_MAX - 1);
+            goto fail;
+        }
+        if (total > EMPIRICAL_MAX_BYTES) {
+            say(msg, size, "%sthe file is larger than %d MiB", prefix,
+                EMPIRICAL_MAX_BYTES >> 20);
             goto fail;
         }
         p = skip_space(line);
@@ -1045,14 +1164,12 @@ static cs_status read_empirical(const char *path, const char *basedir,
     out->values = vals;
     out->nvalues = n;
     fclose(f);
-    free(line);
     free(full);
     return CS_OK;
 
 fail:
     if (f != NULL)
         fclose(f);
-    free(line);
     free(full);
     free(vals);
     return st;
@@ -1134,6 +1251,14 @@ cs_status cs_dist_build(const char *name, const cs_dist_arg *args,
                             &bad);
         else
             unknown_name_msg(name, strlen(name), msg, msgsize);
+    }
+    if (st == CS_OK &&
+        (!isfinite(cs_dist_mean(out)) || !isfinite(cs_dist_variance(out)))) {
+        say(msg, msgsize, "%s: %s out of range (the mean or the variance is "
+            "not finite)", name, strcmp(name, "empirical") == 0 ? "values"
+                                                                : "parameters");
+        cs_dist_fini(out);
+        st = CS_EINPUT;
     }
     if (st == CS_OK)
         bad = -1;

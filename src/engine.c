@@ -36,6 +36,15 @@
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
 ** draws.  Later passes (rework) draw afresh when they happen.
+**
+** Choices where SPEC is silent.  Passes are counted per top-level route
+** position (branches follow their parallel step): pass 1 uses the draws
+** made at arrival, a later pass is a repeat, with fresh draws and effort
+** x the factor of the most recent rework (never compounded).  Events at
+** the same time run in scheduling order.  The deadlock test runs at the
+** end of every event (two integer compares).  A runaway names the team
+** with the highest offered load (cs_model_offered_load).  Time averages
+** of a team share one clock (team_clock) rather than four cs_tavg.
 */
 #include "chainsim/engine.h"
 
@@ -49,6 +58,13 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/kernel.h"
+
+/* Keeps cold paths out of the hot event handlers (a hint only). */
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline, cold))
+#else
+#define COLD
+#endif
 
 #define DEFAULT_MAX_ITEMS 2000000u
 #define FIRST_CHUNK 64u
@@ -272,8 +288,8 @@ void cs_rep_reset(cs_rep *r)
 
 /* ---- trace and errors ------------------------------------------------ */
 
-static void emit(cs_engine *e, double t, const item *it, int team, int step,
-                 int ev)
+COLD static void emit(cs_engine *e, double t, const item *it, int team,
+                      int step, int ev)
 {
     cs_trace_event te;
 
@@ -637,13 +653,15 @@ static void drain_rooms(cs_engine *e, double now)
 ** draws p (stored draws on the first pass, fresh ones later).  For a
 ** parallel step, fills jobs[] with the needed branches.
 */
+static int branches_needed(cs_engine *e, item *it, int s, int pass,
+                           double now);
+
 static int position_needed(cs_engine *e, item *it, int pos, double now)
 {
     xclass *const xc = it->xc;
     const int s = xc->route[pos];
     const xstep *const x = &xc->steps[s];
     const int pass = ++it->pass[s];
-    int n = 0;
 
     if (x->p < 1.0) {
         const double u = pass == 1 ? it->draws[s * D_N + D_P]
@@ -660,6 +678,17 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
         it->nparts = 1;
         return 1;
     }
+    return branches_needed(e, it, s, pass, now);
+}
+
+/* The needed branches of parallel step s into jobs[]; 0 if none. */
+COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
+                                double now)
+{
+    xclass *const xc = it->xc;
+    const xstep *const x = &xc->steps[s];
+    int n = 0;
+
     for (int b = 0; b < x->nb; b++) {
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
@@ -681,7 +710,7 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
     return n > 0;
 }
 
-static void item_done(cs_engine *e, item *it, double now);
+COLD static void item_done(cs_engine *e, item *it, double now);
 
 /* Requests room for every part of the step at it->pos. */
 static void start_move(cs_engine *e, item *it, double now)
@@ -844,7 +873,7 @@ static void arrive(cs_engine *e, xclass *xc, double now)
     item_next(e, it, now);
 }
 
-static void item_done(cs_engine *e, item *it, double now)
+COLD static void item_done(cs_engine *e, item *it, double now)
 {
     xclass *const xc = it->xc;
     cs_rep *const out = e->out;
@@ -863,7 +892,6 @@ static void item_done(cs_engine *e, item *it, double now)
         out->lt_n++;
         out->lt_sum += lt;
         out->work_sum += it->work;
-        cs_hist_add(out->hist, lt);
         k->n++;
         k->lt_sum += lt;
         cs_hist_add(k->hist, lt);
@@ -880,7 +908,7 @@ static void item_done(cs_engine *e, item *it, double now)
 
 /* ---- event handlers -------------------------------------------------- */
 
-static void deadlock(cs_engine *e, double now)
+COLD static void deadlock(cs_engine *e, double now)
 {
     char buf[CS_ERROR_MSG_MAX];
     size_t len = 0;
@@ -907,12 +935,18 @@ static void deadlock(cs_engine *e, double now)
 
 /* End of every handler: admit waiters where room opened; a chain where
 ** nothing is active but items wait for room can never move again. */
-static void settle(cs_engine *e, double now)
+static void settle_slow(cs_engine *e, double now)
 {
     if (e->nwork > 0)
         drain_rooms(e, now);
     if (e->active == 0 && e->nwaiting > 0 && e->status == CS_OK)
         deadlock(e, now);
+}
+
+static inline void settle(cs_engine *e, double now)
+{
+    if (e->nwork > 0 || e->active == 0)
+        settle_slow(e, now);
 }
 
 static void on_finish(cs_sim *sim, void *ctx, void *data)
@@ -1279,6 +1313,10 @@ static void run_finish(cs_engine *e)
     const double h = e->horizon, span = h - e->warmup;
 
     batches_advance(e, h);
+    /* Lead times went to their class's histogram only; the overall one is
+    ** their sum (histograms merge exactly by adding counts). */
+    for (int c = 0; c < e->nclasses; c++)
+        cs_hist_merge(out->hist, out->classes[c].hist);
     out->wip_mean = tavg_close(&e->t_wip, h);
     out->in_system_end = out->arrived - out->done;
     out->visits = e->visits;

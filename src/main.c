@@ -65,6 +65,8 @@ static const char usage_text[] =
     "      --no-header        csv: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
     "      --check-promise    exit 1 when a promise is not met\n"
+    "      --independent      compare: each variant its own random streams\n"
+    "                         (to measure what common random numbers gain)\n"
     "  -r, --replication K    trace: which replication (default 1)\n"
     "  -q, --quiet            no progress, no warnings\n"
     "  -h, --help             this help\n"
@@ -115,6 +117,7 @@ typedef struct options {
     int no_header;
     const char *output;
     int check_promise;
+    int independent;           /* compare: no common random numbers */
     long trace_rep;            /* 1-based */
     int quiet;
 } options;
@@ -140,7 +143,7 @@ static int usage_error(const char *fmt, ...)
 static const char *const long_options[] = {
     "replications", "seed", "threads", "horizon", "warmup", "variant",
     "set", "vary", "format", "no-header", "output", "check-promise",
-    "replication", "quiet", "help", "version", NULL};
+    "independent", "replication", "quiet", "help", "version", NULL};
 
 /* Parses a whole decimal number in [lo, hi]. */
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -231,6 +234,8 @@ static int parse_options(int argc, char **argv, options *o)
             o->no_header = 1;
         } else if (strcmp(name, "check-promise") == 0) {
             o->check_promise = 1;
+        } else if (strcmp(name, "independent") == 0) {
+            o->independent = 1;
         } else if (strcmp(name, "version") == 0) {
             printf("chainsim %s\n", CS_VERSION);
             return -1;
@@ -311,6 +316,8 @@ static int parse_options(int argc, char **argv, options *o)
                            "every variant");
     if (o->nvary > 0 && (o->cmd == CMD_CHECK || o->cmd == CMD_TRACE))
         return usage_error("--vary is for run and compare");
+    if (o->independent && o->cmd != CMD_COMPARE)
+        return usage_error("--independent is for compare");
     return 0;
 }
 
@@ -932,6 +939,11 @@ static int make_plan(const options *o, plan *p)
                 p->njobs++;
                 return print_error(&err);
             }
+            /* --independent: the variant's streams keyed by its name too */
+            if (o->independent && v >= 0)
+                p->jobs[p->njobs].model->seed =
+                    cs_stream_key(p->jobs[p->njobs].model->seed,
+                                  p->jobs[p->njobs].model->variant);
             p->njobs++;
         }
     }
@@ -1047,6 +1059,7 @@ static int cmd_run(const options *o)
     rep.nrows = ndone;
     rep.no_header = o->no_header;
     rep.partial = partial;
+    rep.independent = o->independent;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
 

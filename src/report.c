@@ -166,6 +166,166 @@ static int want_diff(const cs_report *r)
     return 0;
 }
 
+/* ---- ranking ------------------------------------------------------- */
+
+/* Counts a row's promise verdicts. */
+static void count_verdicts(const cs_summary *s, int *met, int *uncertain,
+                           int *not_met)
+{
+    *met = *uncertain = *not_met = 0;
+    for (int p = 0; p < s->model->npromises; p++) {
+        switch (s->promises[p].verdict) {
+        case CS_VERDICT_MET:
+            ++*met;
+            break;
+        case CS_VERDICT_NOT_MET:
+            ++*not_met;
+            break;
+        case CS_VERDICT_UNCERTAIN:
+            ++*uncertain;
+            break;
+        }
+    }
+}
+
+static int is_compare(const cs_report *r)
+{
+    return r->command != NULL && strcmp(r->command, "compare") == 0;
+}
+
+static int is_baseline(const cs_report_row *row)
+{
+    const char *v = row_model(row)->variant;
+    return v == NULL || strcmp(v, "baseline") == 0;
+}
+
+static int same_point(const cs_report *r, const cs_report_row *a,
+                      const cs_report_row *b)
+{
+    for (size_t k = 0; k < r->nvary; k++)
+        if (strcmp(point_value(r, a, k), point_value(r, b, k)) != 0)
+            return 0;
+    return 1;
+}
+
+/* A row's ranking keys; rows of one group are ranked against each other. */
+typedef struct rank_key {
+    size_t group;
+    size_t row;
+    int met;
+    int not_met;
+    double lead_time;       /* NaN when undefined */
+    double cost;
+} rank_key;
+
+/* Lower is better; an undefined value comes after every defined one. */
+static int cmp_lower(double a, double b)
+{
+    const int da = isfinite(a), db = isfinite(b);
+
+    if (da != db)
+        return da ? -1 : 1;
+    if (!da || a == b)
+        return 0;
+    return a < b ? -1 : 1;
+}
+
+/* < 0 when a ranks before b, 0 when they tie on every key. */
+static int cmp_keys(const rank_key *a, const rank_key *b)
+{
+    int c;
+
+    if (a->met != b->met)
+        return a->met > b->met ? -1 : 1;
+    if (a->not_met != b->not_met)
+        return a->not_met < b->not_met ? -1 : 1;
+    if ((c = cmp_lower(a->lead_time, b->lead_time)) != 0)
+        return c;
+    return cmp_lower(a->cost, b->cost);
+}
+
+/* Group, then rank, then row order, so the sort is deterministic. */
+static int cmp_rank_order(const void *pa, const void *pb)
+{
+    const rank_key *a = pa, *b = pb;
+    int c;
+
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    if ((c = cmp_keys(a, b)) != 0)
+        return c;
+    return a->row < b->row ? -1 : a->row > b->row ? 1 : 0;
+}
+
+/*
+** The rows' keys sorted best first within each group, groups in row
+** order; NULL if out of memory (caller frees).  In a compare a group
+** starts at each baseline row and wherever the sweep point changes.
+*/
+static rank_key *rank_sorted(const cs_report *r)
+{
+    rank_key *k = calloc(r->nrows + 1, sizeof *k);
+    size_t group = 0;
+
+    if (k == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        int uncertain;
+        if (i > 0 && is_compare(r) &&
+            (is_baseline(row) || !same_point(r, row, &r->rows[i - 1])))
+            group++;
+        k[i].group = group;
+        k[i].row = i;
+        count_verdicts(s, &k[i].met, &uncertain, &k[i].not_met);
+        k[i].lead_time = ci_defined(&s->lead_time) ? s->lead_time.mean : NAN;
+        k[i].cost = s->cost_per_day;
+    }
+    qsort(k, r->nrows, sizeof *k, cmp_rank_order);
+    return k;
+}
+
+/* rank[row] from sorted keys: position in the group, ties share a rank. */
+static void fill_ranks(const rank_key *k, size_t n, unsigned *rank)
+{
+    unsigned pos = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const int same_group = i > 0 && k[i].group == k[i - 1].group;
+        pos = same_group ? pos + 1 : 1;
+        if (same_group && cmp_keys(&k[i], &k[i - 1]) == 0)
+            rank[k[i].row] = rank[k[i - 1].row];
+        else
+            rank[k[i].row] = pos;
+    }
+}
+
+cs_status cs_report_rank(const cs_report *r, unsigned *rank, cs_error *err)
+{
+    rank_key *k = rank_sorted(r);
+
+    if (k == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while ranking");
+    fill_ranks(k, r->nrows, rank);
+    free(k);
+    return CS_OK;
+}
+
+/* Ranks for a writer (caller frees); NULL if out of memory. */
+static unsigned *ranks_new(const cs_report *r)
+{
+    unsigned *rank = calloc(r->nrows + 1, sizeof *rank);
+    cs_error err;
+
+    if (rank != NULL && cs_report_rank(r, rank, &err) != CS_OK) {
+        free(rank);
+        return NULL;
+    }
+    return rank;
+}
+
 /* ---- JSON ----------------------------------------------------------- */
 
 /* Allocation failures are collected in oom and reported once at the end. */
@@ -338,7 +498,8 @@ static json_t *json_vs(jctx *j, const cs_report_row *row)
     return o;
 }
 
-static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row)
+static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
+                        unsigned rank)
 {
     const cs_summary *s = row->summary;
     const cs_model *m = s->model;
@@ -351,6 +512,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row)
             put(j, pt, r->vary[k], json_string(point_value(r, row, k)));
         put(j, o, "point", pt);
     }
+    put(j, o, "rank", json_integer((json_int_t)rank));
     put(j, o, "hypothesis", jstr(m->hypothesis));
     put(j, o, "replications", json_integer((json_int_t)s->replications));
     put(j, o, "partial", json_boolean(s->partial));
@@ -386,7 +548,11 @@ static cs_status write_json(FILE *out, const cs_report *r, cs_error *err)
 {
     jctx j = {0};
     json_t *root = json_object(), *variants = json_array();
+    unsigned *rank = ranks_new(r);
     int rc;
+
+    if (rank == NULL)
+        j.oom = 1;
 
     put(&j, root, "scenario", jstr(r->scenario_name));
     put(&j, root, "file", jstr(r->scenario_file));
@@ -399,6 +565,8 @@ static cs_status write_json(FILE *out, const cs_report *r, cs_error *err)
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
         put(&j, root, "seed", json_string(buf));
     }
+    if (is_compare(r))
+        put(&j, root, "common_random_numbers", json_boolean(!r->independent));
     put(&j, root, "partial", json_boolean(any_partial(r)));
     if (r->nvary > 0) {
         json_t *vary = json_array();
@@ -406,8 +574,9 @@ static cs_status write_json(FILE *out, const cs_report *r, cs_error *err)
             append(&j, vary, jstr(r->vary[k]));
         put(&j, root, "vary", vary);
     }
-    for (size_t i = 0; i < r->nrows; i++)
-        append(&j, variants, json_row(&j, r, &r->rows[i]));
+    for (size_t i = 0; i < r->nrows && rank != NULL; i++)
+        append(&j, variants, json_row(&j, r, &r->rows[i], rank[i]));
+    free(rank);
     put(&j, root, "variants", variants);
 #ifdef CS_VERSION
     put(&j, root, "version", json_string(CS_VERSION));
@@ -436,6 +605,7 @@ static cs_status write_json(FILE *out, const cs_report *r, cs_error *err)
 typedef struct csvw {
     FILE *out;
     const cs_report_row *row;   /* NULL while writing the header */
+    unsigned rank;              /* the row's rank */
     int first;                  /* no field written yet on this line */
     int oom;
 } csvw;
@@ -637,6 +807,7 @@ static void csv_line(csvw *w, const cs_report *r, const names *teams,
     csv_str(w, m ? (m->variant ? m->variant : "baseline") : NULL, "variant");
     for (size_t k = 0; k < r->nvary; k++)
         csv_str(w, row ? point_value(r, row, k) : NULL, "%s", r->vary[k]);
+    csv_num(w, s ? (double)w->rank : NAN, "rank");
     csv_num(w, s ? (double)s->replications : NAN, "replications");
     csv_num(w, s ? (double)(s->partial != 0) : NAN, "partial");
     csv_mean(w, s ? &s->lead_time : NULL, "lead_time_mean");
@@ -665,20 +836,24 @@ static void csv_line(csvw *w, const cs_report *r, const names *teams,
 static cs_status write_csv(FILE *out, const cs_report *r, cs_error *err)
 {
     names teams, classes;
-    csvw w = {out, NULL, 1, 0};
+    csvw w = {out, NULL, 0, 1, 0};
     const int np = max_promises(r);
     const int diff = want_diff(r);
+    unsigned *rank = ranks_new(r);
     int oom = names_collect(&teams, r, 0) != 0;
 
     oom |= names_collect(&classes, r, 1) != 0;
+    oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
             csv_line(&w, r, &teams, &classes, np, diff);
         for (size_t i = 0; i < r->nrows; i++) {
             w.row = &r->rows[i];
+            w.rank = rank[i];
             csv_line(&w, r, &teams, &classes, np, diff);
         }
     }
+    free(rank);
     free(teams.v);
     free(classes.v);
     if (oom || w.oom)
@@ -711,6 +886,9 @@ typedef struct table {
 
 /* The widest a table may grow before promises move to a block of their own. */
 enum { TABLE_MAX_WIDTH = 140 };
+
+/* The ranked block is read first: it should fit a 100-column terminal. */
+enum { GLANCE_MAX_WIDTH = 100 };
 
 static void tbl_init(table *t, size_t ncols)
 {
@@ -1012,12 +1190,24 @@ static int diff_decimals(const cs_ci *c, double scale)
 ** identical to its baseline), "unclear" otherwise.  scale converts units
 ** (per day -> per week, share -> points).
 */
+/* The reading of a difference with an interval, and its colour. */
+static const char *diff_word(const cs_ci *c, int lower_better, int *color)
+{
+    *color = C_NONE;
+    if (ci_significant(c)) {
+        const int good = (c->hi < 0.0) == (lower_better != 0);
+        *color = good ? C_GREEN : C_RED;
+        return good ? "better" : "worse";
+    }
+    return c->lo == 0.0 && c->hi == 0.0 ? "same" : "unclear";
+}
+
 static void cell_diff(table *t, const cs_ci *c, double scale, int lower_better,
                       const char *unit)
 {
     const int d = diff_decimals(c, scale);
     const char *word;
-    int color = C_NONE;
+    int color;
 
     if (!ci_defined(c)) {
         tbl_cell(t, C_NONE, "-");
@@ -1028,15 +1218,7 @@ static void cell_diff(table *t, const cs_ci *c, double scale, int lower_better,
                  unit);
         return;
     }
-    if (ci_significant(c)) {
-        const int good = (c->hi < 0.0) == (lower_better != 0);
-        word = good ? "better" : "worse";
-        color = good ? C_GREEN : C_RED;
-    } else if (c->lo == 0.0 && c->hi == 0.0) {
-        word = "same";
-    } else {
-        word = "unclear";
-    }
+    word = diff_word(c, lower_better, &color);
     tbl_cell(t, color, "%+.*f%s [%+.*f,%+.*f] %s", d,
              unsign_zero(c->mean * scale), unit, d, unsign_zero(c->lo * scale),
              d, unsign_zero(c->hi * scale), word);
@@ -1118,8 +1300,12 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
     const int npi = inline_p ? sh->np : 0;
     double mlt = 0, mp = 0, mth = 0, mwip = 0;
 
-    tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi + 1 +
-                    (size_t)sh->show_cost);
+    /* With a ranked block above, it carries the bottleneck and the cost. */
+    const int show_bn = !sh->any_vs;
+    const int show_cost = sh->show_cost && !sh->any_vs;
+
+    tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi +
+                    (size_t)show_bn + (size_t)show_cost);
     tbl_row(t);
     label_head(t, r, "variant");
     if (sh->show_reps)
@@ -1136,8 +1322,9 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
                    r->rows[0].summary->promises[p].target);
         tbl_cell(t, C_NONE, "%s (%s)", m0->promises[p].name, tgt);
     }
-    tbl_cell(t, C_NONE, "bottleneck (util)");
-    if (sh->show_cost)
+    if (show_bn)
+        tbl_cell(t, C_NONE, "bottleneck (util)");
+    if (show_cost)
         tbl_cell(t, C_NONE, "cost/d");
     /* One number of decimals per column, so the column lines up. */
     for (size_t i = 0; i < r->nrows; i++) {
@@ -1166,18 +1353,23 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
             tbl_cell(t, C_NONE, "-");
         for (int p = 0; p < npi; p++)
             cell_promise(t, s, p, 1);
-        if (s->bottleneck >= 0 && s->bottleneck < m->nteams &&
-            ci_defined(&s->teams[s->bottleneck].utilization))
+        if (!show_bn)
+            ;
+        else if (s->bottleneck >= 0 && s->bottleneck < m->nteams &&
+                 ci_defined(&s->teams[s->bottleneck].utilization))
             tbl_cell(t, C_NONE, "%s %.2f", m->teams[s->bottleneck].name,
                      s->teams[s->bottleneck].utilization.mean);
         else
             tbl_cell(t, C_NONE, "-");
-        if (sh->show_cost)
+        if (show_cost)
             tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
     }
 }
 
-/* Promises one per line, for when they do not fit the variant table. */
+/*
+** Promises one per line, for a single result that does not fit them in
+** the variant table (several results get a block per promise).
+*/
 static void block_promises(table *t, const cs_report *r, const shape *sh)
 {
     const int vs = sh->any_vs;
@@ -1222,6 +1414,226 @@ static void block_promises(table *t, const cs_report *r, const shape *sh)
                                                                       : "");
             else
                 tbl_cell(t, C_NONE, "%s", "");
+        }
+    }
+}
+
+
+/* Index of the promise named name in m, or -1. */
+static int promise_index(const cs_model *m, const char *name)
+{
+    for (int p = 0; p < m->npromises; p++)
+        if (strcmp(m->promises[p].name, name) == 0)
+            return p;
+    return -1;
+}
+
+/* Promise names over the rows, in order of first appearance. */
+static int promise_names(names *ns, const cs_report *r)
+{
+    ns->v = NULL;
+    ns->n = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_model *m = row_model(&r->rows[i]);
+        for (int p = 0; p < m->npromises; p++)
+            if (names_add(ns, m->promises[p].name) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/*
+** One promise, for when the promises do not fit the variant table: the
+** header names the promise and, above the achieved levels, its target;
+** one line per row with the achieved level [95% CI], the verdict and,
+** for compared rows, the difference from the baseline.  A row whose
+** target differs from the header's says so; a row without the promise
+** shows "-".
+*/
+static void block_promise(table *t, const cs_report *r, const shape *sh,
+                          const char *name)
+{
+    const cs_promise *d0 = NULL;
+    double target0 = NAN;
+    char buf[128];
+
+    for (size_t i = 0; i < r->nrows && d0 == NULL; i++) {
+        const int p = promise_index(row_model(&r->rows[i]), name);
+        if (p >= 0) {
+            d0 = &row_model(&r->rows[i])->promises[p];
+            target0 = r->rows[i].summary->promises[p].target;
+        }
+    }
+    assert(d0 != NULL);
+    if (d0 == NULL)
+        return;
+    tbl_init(t, 1 + r->nvary + 2 + (size_t)sh->any_vs);
+    tbl_row(t);
+    label_head(t, r, name);
+    fmt_target(buf, sizeof buf, d0, target0);
+    tbl_cell(t, C_NONE, "%s", buf);
+    tbl_cell(t, C_NONE, "verdict");
+    if (sh->any_vs)
+        tbl_cell(t, C_NONE, "vs baseline");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        const cs_model *m = s->model;
+        const int p = promise_index(m, name);
+        tbl_row(t);
+        label_cells(t, r, row);
+        if (p < 0) {
+            tbl_cell(t, C_NONE, "-");
+            continue;
+        }
+        fmt_achieved(buf, sizeof buf, &m->promises[p], &s->promises[p].achieved);
+        if (s->promises[p].target != target0 ||
+            m->promises[p].kind != d0->kind) {
+            char tgt[64];
+            fmt_target(tgt, sizeof tgt, &m->promises[p],
+                       s->promises[p].target);
+            tbl_cell(t, C_NONE, "%s (target %s)", buf, tgt);
+        } else {
+            tbl_cell(t, C_NONE, "%s", buf);
+        }
+        tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
+                 verdict_word(s->promises[p].verdict));
+        if (!sh->any_vs)
+            continue;
+        if (row->vs != NULL && p < row->vs->npromises)
+            cell_diff(t, &row->vs->promise[p],
+                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
+                                                                  : 1.0,
+                      0,
+                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
+                                                                  : "");
+        else
+            tbl_cell(t, C_NONE, "%s", "");
+    }
+}
+
+/* ---- the block a process manager reads first ------------------------ */
+
+/*
+** "2 met, 1 uncertain, 1 NOT MET" (the counts add up to the promises, so
+** the total is not repeated), coloured by the worst verdict.
+*/
+static void cell_kept(table *t, const cs_summary *s)
+{
+    char buf[96];
+    int met, uncertain, not_met, len;
+
+    if (s->model->npromises == 0) {
+        tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    count_verdicts(s, &met, &uncertain, &not_met);
+    len = snprintf(buf, sizeof buf, "%d met", met);
+    if (uncertain > 0 && len > 0 && (size_t)len < sizeof buf)
+        len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d uncertain",
+                        uncertain);
+    if (not_met > 0 && len > 0 && (size_t)len < sizeof buf)
+        snprintf(buf + len, sizeof buf - (size_t)len, ", %d NOT MET", not_met);
+    tbl_cell(t, not_met > 0 ? C_RED : uncertain > 0 ? C_YELLOW : C_GREEN, "%s",
+             buf);
+}
+
+/* "9.6 -3.08 better": the mean lead time and its difference, if any. */
+static void cell_glance_lead(table *t, const cs_report_row *row, int dec)
+{
+    const cs_ci *lt = &row->summary->lead_time;
+    const cs_ci *d = row->vs != NULL ? &row->vs->lead_time_mean : NULL;
+    char mean[48];
+    int color, dd;
+
+    if (ci_defined(lt))
+        snprintf(mean, sizeof mean, "%.*f", dec, unsign_zero(lt->mean));
+    else
+        snprintf(mean, sizeof mean, "-");
+    if (d == NULL || !ci_defined(d)) {
+        tbl_cell(t, C_NONE, "%s%s", mean, d == NULL ? "" : " -");
+        return;
+    }
+    /* The mean's decimals, unless they would round a difference to 0. */
+    dd = dec;
+    if (fabs(d->mean) < 0.5 * pow(10.0, -dec) && d->mean != 0.0)
+        dd = diff_decimals(d, 1.0);
+    if (!ci_interval(d)) {
+        tbl_cell(t, C_NONE, "%s %+.*f n/a", mean, dd, unsign_zero(d->mean));
+    } else {
+        const char *word = diff_word(d, 1, &color);
+        tbl_cell(t, color, "%s %+.*f %s", mean, dd, unsign_zero(d->mean),
+                 word);
+    }
+}
+
+/* The bottleneck's name, and where it was in the baseline when it moved. */
+static void cell_glance_bottleneck(table *t, const cs_summary *s,
+                                   const cs_summary *base, int compact)
+{
+    const cs_model *m = s->model;
+    const char *name, *was = NULL;
+
+    if (s->bottleneck < 0 || s->bottleneck >= m->nteams) {
+        tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    name = m->teams[s->bottleneck].name;
+    if (base != NULL && base != s && base->bottleneck >= 0 &&
+        base->bottleneck < base->model->nteams &&
+        strcmp(base->model->teams[base->bottleneck].name, name) != 0)
+        was = base->model->teams[base->bottleneck].name;
+    if (was == NULL)
+        tbl_cell(t, C_NONE, "%s", name);
+    else if (compact)
+        tbl_cell(t, C_BOLD, "%s (moved)", name);
+    else
+        tbl_cell(t, C_BOLD, "%s (moved from %s)", name, was);
+}
+
+/*
+** One line per row, best first within each group (k: the sorted keys):
+** rank, variant, promises kept, lead time and its difference from the
+** baseline, cost per day and its difference, the bottleneck.  compact
+** shortens "moved from X" to "moved".
+*/
+static void block_glance(table *t, const cs_report *r, const shape *sh,
+                         const rank_key *k, const unsigned *rank, int compact)
+{
+    double mlt = 0;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        mlt = mag_ci(mlt, &r->rows[i].summary->lead_time, 1.0);
+    tbl_init(t, 1 + 1 + r->nvary + 2 + (size_t)sh->show_cost + 1);
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "rank");
+    label_head(t, r, "variant");
+    tbl_cell(t, C_NONE, "promises");
+    tbl_cell(t, C_NONE, "lead time (d)");
+    if (sh->show_cost)
+        tbl_cell(t, C_NONE, "cost/d");
+    tbl_cell(t, C_NONE, "bottleneck");
+    for (size_t a = 0, b; a < r->nrows; a = b) {
+        const cs_summary *base = NULL;
+        for (b = a; b < r->nrows && k[b].group == k[a].group; b++)
+            if (r->rows[k[b].row].vs == NULL && base == NULL)
+                base = r->rows[k[b].row].summary;
+        for (size_t i = a; i < b; i++) {
+            const cs_report_row *row = &r->rows[k[i].row];
+            const cs_summary *s = row->summary;
+            tbl_row(t);
+            tbl_cell(t, C_NONE, "%u", rank[k[i].row]);
+            label_cells(t, r, row);
+            cell_kept(t, s);
+            cell_glance_lead(t, row, col_decimals(mlt));
+            if (sh->show_cost) {
+                if (base == NULL || base == s)
+                    tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
+                else
+                    tbl_cell(t, C_NONE, "%.6g %+.6g", s->cost_per_day,
+                             unsign_zero(s->cost_per_day - base->cost_per_day));
+            }
+            cell_glance_bottleneck(t, s, base, compact);
         }
     }
 }
@@ -1434,6 +1846,39 @@ static double first_level(const cs_report *r)
     return 0.95;
 }
 
+/* The ranked block with its legend; 0, or -1 when out of memory. */
+static int table_glance(FILE *out, const cs_report *r, const shape *sh)
+{
+    rank_key *k = rank_sorted(r);
+    unsigned *rank = calloc(r->nrows + 1, sizeof *rank);
+    table t;
+    int oom, compact = 0;
+
+    if (k == NULL || rank == NULL) {
+        free(k);
+        free(rank);
+        return -1;
+    }
+    fill_ranks(k, r->nrows, rank);
+    block_glance(&t, r, sh, k, rank, 0);
+    if (!t.oom && tbl_width(&t) > GLANCE_MAX_WIDTH) {
+        tbl_fini(&t);
+        compact = 1;
+        block_glance(&t, r, sh, k, rank, compact);
+    }
+    oom = emit(out, &t, r);
+    fputs("rank: most promises met, then fewest not met, then shortest mean "
+          "lead time, then lowest cost\n", out);
+    fprintf(out, "better/worse: the difference from the baseline is "
+                 "significant (its %.4g%% interval excludes 0)\n",
+            100.0 * first_level(r));
+    if (compact)
+        fputs("(moved): the bottleneck is not the baseline's\n", out);
+    free(k);
+    free(rank);
+    return oom;
+}
+
 static cs_status write_table(FILE *out, const cs_report *r, cs_error *err)
 {
     shape sh;
@@ -1452,6 +1897,10 @@ static cs_status write_table(FILE *out, const cs_report *r, cs_error *err)
     }
     table_title(out, r);
 
+    if (sh.any_vs) {
+        oom |= table_glance(out, r, &sh);
+    }
+
     /* Promises inline when they are the same everywhere and fit. */
     inline_p = sh.np > 0 && sh.same_promises;
     block_main(&t, r, &sh, inline_p);
@@ -1461,17 +1910,29 @@ static cs_status write_table(FILE *out, const cs_report *r, cs_error *err)
         block_main(&t, r, &sh, 0);
     }
     oom |= emit(out, &t, r);
-    if (sh.np > 0 && !inline_p) {
+    if (sh.np > 0 && !inline_p && r->nrows == 1) {
         block_promises(&t, r, &sh);
         oom |= emit(out, &t, r);
+    } else if (sh.np > 0 && !inline_p) {
+        names pn;
+        oom |= promise_names(&pn, r);
+        for (size_t k = 0; k < pn.n && !oom; k++) {
+            block_promise(&t, r, &sh, pn.v[k]);
+            oom |= emit(out, &t, r);
+        }
+        free(pn.v);
     }
     if (sh.any_vs) {
         block_vs(&t, r, &sh, inline_p);
         oom |= emit(out, &t, r);
-        fprintf(out, "paired differences over common replications, %.4g%% "
-                     "intervals; better/worse: the interval excludes 0, "
-                     "unclear: it spans 0\n",
+        fprintf(out, "%s, %.4g%% intervals\n",
+                r->independent
+                    ? "differences over replications with independent "
+                      "streams (--independent)"
+                    : "paired differences over common replications",
                 100.0 * first_level(r));
+        fputs("better/worse: the interval excludes 0; unclear: it spans 0; "
+              "same: every difference was 0\n", out);
     }
     if (r->nrows == 1) {
         if (row_model(&r->rows[0])->nclasses > 1) {

@@ -40,6 +40,8 @@ typedef struct cs_report {
     int no_header;                   /* csv: omit the header line */
     int partial;                     /* interrupted: mark results partial */
     int color;                       /* table: ANSI colours allowed */
+    int independent;                 /* compare: variants drew their own
+                                        random streams (--independent) */
 } cs_report;
 
 /*
@@ -48,6 +50,18 @@ typedef struct cs_report {
 */
 cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
                           cs_error *err);
+
+/*
+** Ranks the rows that are alternatives to each other, best first: in a
+** "compare", the baseline and the variants of one sweep point (consecutive
+** rows with the same point values); otherwise ("run") all rows, so the
+** points of a sweep are ranked.  The keys, in order: more promises met,
+** fewer promises not met, lower mean lead time (undefined last), lower
+** cost per day.  Rows equal on every key share a rank (1, 2, 2, 4).
+** Fills rank[0..r->nrows) with 1-based ranks.  Returns CS_OK, or
+** CS_ENOMEM.  Every writer ranks through this function.
+*/
+cs_status cs_report_rank(const cs_report *r, unsigned *rank, cs_error *err);
 
 /* "met", "not met", "uncertain".  Cannot fail. */
 const char *cs_verdict_name(cs_verdict v);

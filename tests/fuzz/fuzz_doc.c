@@ -7,12 +7,8 @@
 ** --set built from the first key, so the loader, the merge and the --set
 ** walker all see arbitrary trees.  Any crash, leak, hang or sanitizer report is a bug.
 **
-** Build and run (from the repository root):
-**   mkdir -p build-fuzz && clang -g -O1 \
-**       -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L \
-**       -Iinclude tools/fuzz_doc.c src/doc.c src/error.c -lyaml \
-**       -o build-fuzz/fuzz_doc
-**   build-fuzz/fuzz_doc -max_total_time=300 -timeout=5 CORPUS_DIR
+** Built and run by "make fuzz" (tests/fuzz/run.sh); replayed on the
+** inputs in tests/fuzz/regressions/doc/ by "make check".
 */
 #include <stddef.h>
 #include <stdint.h>

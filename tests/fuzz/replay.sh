@@ -1,0 +1,17 @@
+#!/bin/sh
+# Replays saved inputs through each fuzz target, without libFuzzer: the
+# regressions (inputs that once failed), the seeds, the example scenarios
+# and the broken scenarios of tests/bad/.
+# Usage: tests/fuzz/replay.sh BUILD/tests   (from the repository root)
+set -u
+dir=$1
+fail=0
+run() {
+    t=$1
+    shift
+    "$dir/replay_$t" "$@" || { echo "FAILED: replay_$t" >&2; fail=1; }
+}
+run doc tests/fuzz/regressions/doc scenarios scenarios/bench tests/bad
+run scenario tests/fuzz/regressions/scenario scenarios scenarios/bench tests/bad
+run dist tests/fuzz/regressions/dist tests/fuzz/seeds/dist
+exit $fail
