@@ -1615,6 +1615,8 @@ static void block_glance(table *t, const cs_report *r, const shape *sh,
     tbl_cell(t, C_NONE, "bottleneck");
     for (size_t a = 0, b; a < r->nrows; a = b) {
         const cs_summary *base = NULL;
+        if (a > 0)
+            tbl_row(t);              /* a blank line between sweep points */
         for (b = a; b < r->nrows && k[b].group == k[a].group; b++)
             if (r->rows[k[b].row].vs == NULL && base == NULL)
                 base = r->rows[k[b].row].summary;
@@ -1638,25 +1640,18 @@ static void block_glance(table *t, const cs_report *r, const shape *sh,
     }
 }
 
-/* Paired differences of the compared rows; promise columns when inline_p. */
-static void block_vs(table *t, const cs_report *r, const shape *sh,
-                     int inline_p)
+/* Paired differences of the compared rows (promises have their blocks). */
+static void block_vs(table *t, const cs_report *r)
 {
-    const cs_model *m0 = row_model(&r->rows[0]);
-    const int npi = inline_p ? sh->np : 0;
-
-    tbl_init(t, 1 + r->nvary + 3 + (size_t)npi);
+    tbl_init(t, 1 + r->nvary + 3);
     tbl_row(t);
     label_head(t, r, "vs baseline");
     tbl_cell(t, C_NONE, "lead time (d)");
     tbl_cell(t, C_NONE, "p85 (d)");
     tbl_cell(t, C_NONE, "thru/wk");
-    for (int p = 0; p < npi; p++)
-        tbl_cell(t, C_NONE, "%s", m0->promises[p].name);
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_comparison *c = row->vs;
-        const cs_model *m = row_model(row);
         if (c == NULL)
             continue;
         tbl_row(t);
@@ -1664,17 +1659,6 @@ static void block_vs(table *t, const cs_report *r, const shape *sh,
         cell_diff(t, &c->lead_time_mean, 1.0, 1, "");
         cell_diff(t, &c->lead_time_p85, 1.0, 1, "");
         cell_diff(t, &c->throughput, per_week(row), 0, "");
-        for (int p = 0; p < npi; p++) {
-            if (p < c->npromises && p < m->npromises)
-                cell_diff(t, &c->promise[p],
-                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
-                                                                      : 1.0,
-                          0,
-                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
-                                                                      : "");
-            else
-                tbl_cell(t, C_NONE, "-");
-        }
     }
 }
 
@@ -1874,6 +1858,9 @@ static int table_glance(FILE *out, const cs_report *r, const shape *sh)
             100.0 * first_level(r));
     if (compact)
         fputs("(moved): the bottleneck is not the baseline's\n", out);
+    if (r->independent)
+        fputs("--independent: each variant drew its own random numbers, so "
+              "differences are noisier\n", out);
     free(k);
     free(rank);
     return oom;
@@ -1901,8 +1888,9 @@ static cs_status write_table(FILE *out, const cs_report *r, cs_error *err)
         oom |= table_glance(out, r, &sh);
     }
 
-    /* Promises inline when they are the same everywhere and fit. */
-    inline_p = sh.np > 0 && sh.same_promises;
+    /* Promises inline when they are the same everywhere and fit; a
+    ** comparison gives each promise a block, with its differences. */
+    inline_p = sh.np > 0 && sh.same_promises && !sh.any_vs;
     block_main(&t, r, &sh, inline_p);
     if (inline_p && !t.oom && tbl_width(&t) > TABLE_MAX_WIDTH) {
         tbl_fini(&t);
@@ -1921,9 +1909,16 @@ static cs_status write_table(FILE *out, const cs_report *r, cs_error *err)
             oom |= emit(out, &t, r);
         }
         free(pn.v);
+        fputs("achieved [95% interval] under the target; met: the whole "
+              "interval is at or above it,\nNOT MET: all below, uncertain: "
+              "it spans the target", out);
+        if (sh.any_vs)
+            fprintf(out, "; vs baseline: %.4g%% interval",
+                    100.0 * first_level(r));
+        fputc('\n', out);
     }
     if (sh.any_vs) {
-        block_vs(&t, r, &sh, inline_p);
+        block_vs(&t, r);
         oom |= emit(out, &t, r);
         fprintf(out, "%s, %.4g%% intervals\n",
                 r->independent

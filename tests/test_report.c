@@ -734,7 +734,11 @@ START_TEST(test_table_promise_block)
 }
 END_TEST
 
-/* One promise everywhere: inline in the variant table, diff in vs block. */
+/*
+** One promise everywhere: a comparison gives it a block with its
+** differences; several results without a comparison (a sweep) show it
+** inline in the variant table.
+*/
 START_TEST(test_table_inline_promise)
 {
     fixture f;
@@ -743,12 +747,24 @@ START_TEST(test_table_inline_promise)
     fixture_init(&f, "platform-team", 0, 2);
     text = render(&f.r, CS_FORMAT_TABLE);
     assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "data products in a month  ≥85% within "
+                                       "30d  verdict  vs baseline"));
+    ck_assert_ptr_nonnull(strstr(text, "\nplatform-team             84% [82,87]"
+                                       "      met      +7.0 pts [+4.5,+9.5] "
+                                       "better\n"));
+    ck_assert_ptr_nonnull(strstr(text, "vs baseline: 95% interval"));
+    free(text);
+    f.r.command = "run";
+    f.rows[1].vs = NULL;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
     ck_assert_ptr_nonnull(strstr(text, "data products in a month (≥85% "
                                        "within 30d)"));
     ck_assert_ptr_nonnull(strstr(text, "81% [79,83] NOT MET"));
     ck_assert_ptr_nonnull(strstr(text, "84% [82,87] met"));
-    ck_assert_ptr_nonnull(strstr(text, "+7.0 pts [+4.5,+9.5] better"));
-    ck_assert_ptr_null(strstr(text, "achieved [95% CI]"));
+    ck_assert_ptr_null(strstr(text, "vs baseline"));
+    ck_assert_ptr_null(strstr(text, "rank  variant"));   /* no comparison */
+    ck_assert_ptr_nonnull(strstr(text, "bottleneck (util)"));
     free(text);
     /* A share's interval near 1 is clipped in the table only. */
     f.s[1]->promises[0].achieved = ci_of(0.99, 1.0, 1.0);

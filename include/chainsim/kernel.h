@@ -53,7 +53,8 @@ int cs_sim_step(cs_sim *sim);
 /*
 ** Runs events while the earliest is at time <= until and cs_sim_stop was
 ** not called; then sets the clock to until if the queue still holds events
-** beyond it (or is empty).  Returns the number of events run.
+** beyond it (or is empty) and until is finite (run(INFINITY) leaves the
+** clock at the last event run).  Returns the number of events run.
 */
 uint64_t cs_sim_run(cs_sim *sim, double until);
 

@@ -193,5 +193,48 @@ promise:
 YAML
 expect_fail 3 "deadlock" run "$T/dead.yaml" -q
 
+# ---- compare --independent: each variant its own streams, for measuring CRN
+expect_fail 2 "--independent is for compare" run $S --independent
+"$BIN" compare "$T/same.yaml" -n 5 -q -f json --independent >"$T/ci.json" 2>"$T/err" \
+    || bad "compare --independent: $(cat "$T/err")"
+d=$("$JQ" "$T/ci.json" variants.$ns.vs_baseline.lead_time_mean_diff)
+[ "$d" != 0 ] && [ "$d" != null ] && ok || bad "--independent: identical variant differs by '$d', expected nonzero"
+[ "$("$JQ" "$T/ci.json" common_random_numbers)" = false ] && \
+[ "$("$JQ" "$T/c.json" common_random_numbers)" = true ] && ok || bad "json common_random_numbers"
+# the baseline's own figures do not change
+[ "$("$JQ" "$T/ci.json" variants.0.lead_time.mean)" = "$("$JQ" "$T/c.json" variants.0.lead_time.mean)" ] \
+    && ok || bad "--independent changed the baseline"
+
+# ---- ranking: every row has a rank; an identical variant ties with the base
+i=0; ranks=
+while [ $i -le $ns ]; do
+    r=$("$JQ" "$T/c.json" variants.$i.rank) || { bad "json variants.$i has no rank"; break; }
+    case $r in ''|*[!0-9]*) bad "json variants.$i.rank '$r' is not a whole number" ;; esac
+    [ "$r" -ge 1 ] && [ "$r" -le $((ns + 1)) ] && ok || bad "rank $r out of 1..$((ns + 1))"
+    ranks="$ranks $r"; i=$((i + 1))
+done
+echo "$ranks" | tr ' ' '\n' | grep -qx 1 && ok || bad "no variant ranked 1:$ranks"
+[ "$("$JQ" "$T/c.json" variants.$ns.rank)" = "$("$JQ" "$T/c.json" variants.0.rank)" ] \
+    && ok || bad "identical variant does not tie with the baseline:$ranks"
+expect_ok compare $S -n 3 -q
+head -3 "$T/out" | grep -q "^rank  variant" && ok || bad "compare table does not start with the ranked block"
+grep -q "^1 " "$T/out" && ok || bad "ranked block has no rank 1"
+expect_ok compare $S -n 3 -q -f csv
+head -1 "$T/out" | grep -q "^scenario,variant,rank,replications," && ok || bad "csv rank column"
+
+# ---- tools/sweep.sh: the worked sweep runs and prints its summary
+CHAINSIM=$BIN sh tools/sweep.sh -n 3 -o "$T/sweep" --no-plot >"$T/sw.out" 2>"$T/err" \
+    || bad "tools/sweep.sh: exit $?: $(cat "$T/err")"
+[ "$(wc -l <"$T/sweep/sweep.csv")" -eq 36 ] && ok || bad "sweep.csv: $(wc -l <"$T/sweep/sweep.csv") lines, expected 1 + 5 x 7"
+grep -q "^capacity  *wip 3  *wip 4 .* wip 12  *cost/d$" "$T/sw.out" && ok || bad "sweep summary: no matrix header"
+[ "$(grep -cE '^[2-6] +([0-9]+\.[0-9][*+? ] *){7} +[0-9]+$' "$T/sw.out")" -eq 5 ] && ok \
+    || bad "sweep summary: expected 5 matrix rows of 7 cells"
+[ "$(grep -cE '^[2-6] +(modelling|ingestion|governanc|reporting)' "$T/sw.out")" -eq 5 ] && ok \
+    || bad "sweep summary: expected 5 bottleneck rows"
+grep -qE '^(cheapest that keeps|no cell keeps) "data products in a month"' "$T/sw.out" && ok \
+    || bad "sweep summary: no conclusion line"
+CHAINSIM=$BIN sh tools/sweep.sh -n 2 -o "$T/sweep" --no-plot -- --variant nope >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q "no variant named 'nope'" "$T/err" && ok || bad "sweep.sh does not pass chainsim's error on"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
