@@ -12,7 +12,9 @@
 **     the same run prints the same bytes;
 **   - rows may come from different models (variants add or drop teams,
 **     classes and promises): team and class columns are the union over the
-**     rows, in order of first appearance, and a row without one is empty.
+**     rows, in order of first appearance, and a row without one is empty;
+**   - the three writers rank the rows through cs_report_rank (rank_sorted),
+**     so a row has the same rank in the table, the CSV and the JSON.
 */
 #include "chainsim/report.h"
 
@@ -1353,13 +1355,11 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
             tbl_cell(t, C_NONE, "-");
         for (int p = 0; p < npi; p++)
             cell_promise(t, s, p, 1);
-        if (!show_bn)
-            ;
-        else if (s->bottleneck >= 0 && s->bottleneck < m->nteams &&
-                 ci_defined(&s->teams[s->bottleneck].utilization))
+        if (show_bn && s->bottleneck >= 0 && s->bottleneck < m->nteams &&
+            ci_defined(&s->teams[s->bottleneck].utilization))
             tbl_cell(t, C_NONE, "%s %.2f", m->teams[s->bottleneck].name,
                      s->teams[s->bottleneck].utilization.mean);
-        else
+        else if (show_bn)
             tbl_cell(t, C_NONE, "-");
         if (show_cost)
             tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
@@ -1567,16 +1567,19 @@ static void cell_glance_lead(table *t, const cs_report_row *row, int dec)
     }
 }
 
-/* The bottleneck's name, and where it was in the baseline when it moved. */
-static void cell_glance_bottleneck(table *t, const cs_summary *s,
-                                   const cs_summary *base, int compact)
+/*
+** The bottleneck's name, and where it was in the baseline when it moved.
+** Returns 1 when it moved.
+*/
+static int cell_glance_bottleneck(table *t, const cs_summary *s,
+                                  const cs_summary *base, int compact)
 {
     const cs_model *m = s->model;
     const char *name, *was = NULL;
 
     if (s->bottleneck < 0 || s->bottleneck >= m->nteams) {
         tbl_cell(t, C_NONE, "-");
-        return;
+        return 0;
     }
     name = m->teams[s->bottleneck].name;
     if (base != NULL && base != s && base->bottleneck >= 0 &&
@@ -1589,18 +1592,21 @@ static void cell_glance_bottleneck(table *t, const cs_summary *s,
         tbl_cell(t, C_BOLD, "%s (moved)", name);
     else
         tbl_cell(t, C_BOLD, "%s (moved from %s)", name, was);
+    return was != NULL;
 }
 
 /*
 ** One line per row, best first within each group (k: the sorted keys):
 ** rank, variant, promises kept, lead time and its difference from the
 ** baseline, cost per day and its difference, the bottleneck.  compact
-** shortens "moved from X" to "moved".
+** shortens "moved from X" to "moved".  Returns the number of rows whose
+** bottleneck moved.
 */
-static void block_glance(table *t, const cs_report *r, const shape *sh,
-                         const rank_key *k, const unsigned *rank, int compact)
+static int block_glance(table *t, const cs_report *r, const shape *sh,
+                        const rank_key *k, const unsigned *rank, int compact)
 {
     double mlt = 0;
+    int moved = 0;
 
     for (size_t i = 0; i < r->nrows; i++)
         mlt = mag_ci(mlt, &r->rows[i].summary->lead_time, 1.0);
@@ -1635,9 +1641,10 @@ static void block_glance(table *t, const cs_report *r, const shape *sh,
                     tbl_cell(t, C_NONE, "%.6g %+.6g", s->cost_per_day,
                              unsign_zero(s->cost_per_day - base->cost_per_day));
             }
-            cell_glance_bottleneck(t, s, base, compact);
+            moved += cell_glance_bottleneck(t, s, base, compact);
         }
     }
+    return moved;
 }
 
 /* Paired differences of the compared rows (promises have their blocks). */
@@ -1836,7 +1843,7 @@ static int table_glance(FILE *out, const cs_report *r, const shape *sh)
     rank_key *k = rank_sorted(r);
     unsigned *rank = calloc(r->nrows + 1, sizeof *rank);
     table t;
-    int oom, compact = 0;
+    int oom, compact = 0, moved;
 
     if (k == NULL || rank == NULL) {
         free(k);
@@ -1844,7 +1851,7 @@ static int table_glance(FILE *out, const cs_report *r, const shape *sh)
         return -1;
     }
     fill_ranks(k, r->nrows, rank);
-    block_glance(&t, r, sh, k, rank, 0);
+    moved = block_glance(&t, r, sh, k, rank, 0);
     if (!t.oom && tbl_width(&t) > GLANCE_MAX_WIDTH) {
         tbl_fini(&t);
         compact = 1;
@@ -1856,7 +1863,7 @@ static int table_glance(FILE *out, const cs_report *r, const shape *sh)
     fprintf(out, "better/worse: the difference from the baseline is "
                  "significant (its %.4g%% interval excludes 0)\n",
             100.0 * first_level(r));
-    if (compact)
+    if (compact && moved > 0)
         fputs("(moved): the bottleneck is not the baseline's\n", out);
     if (r->independent)
         fputs("--independent: each variant drew its own random numbers, so "

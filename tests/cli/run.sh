@@ -236,5 +236,11 @@ grep -qE '^(cheapest that keeps|no cell keeps) "data products in a month"' "$T/s
 CHAINSIM=$BIN sh tools/sweep.sh -n 2 -o "$T/sweep" --no-plot -- --variant nope >/dev/null 2>"$T/err"
 [ $? -eq 2 ] && grep -q "no variant named 'nope'" "$T/err" && ok || bad "sweep.sh does not pass chainsim's error on"
 
+# ---- tools/crn-gain.sh: half-widths with and without common random numbers
+CHAINSIM=$BIN sh tools/crn-gain.sh -n 10 >"$T/crn.out" 2>"$T/err" || bad "tools/crn-gain.sh: $(cat "$T/err")"
+[ "$(grep '^| [a-z-]* |' "$T/crn.out" | grep -vc '^| variant |')" -eq "$nv" ] && ok || bad "crn-gain: expected $nv variant rows"
+awk -F'|' '$2 ~ /lower-wip/ { f = 1; r = ($5 + 0 > 1) } END { exit !(f && r) }' "$T/crn.out" && ok \
+    || bad "crn-gain: common random numbers do not narrow lower-wip's interval"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
