@@ -1623,6 +1623,14 @@ cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
     if (grown == NULL)
         return no_memory(err);
     s->overrides = grown;
+    /* overrides apply to the models built from the base and each variant,
+       so the list of variants itself is not theirs to change */
+    if (strncmp(assignment, "variants", 8) == 0 &&
+        (assignment[8] == '.' || assignment[8] == '='))
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "--set %s: the variants are read from the "
+                            "scenario file; choose one with --variant, or "
+                            "edit the file", assignment);
     if ((s->overrides[s->noverrides] = dup_str(assignment)) == NULL)
         return no_memory(err);
     s->noverrides++;

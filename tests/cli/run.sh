@@ -90,6 +90,7 @@ expect_fail 2 "capacity" run $S --set teams.ingestion.capacity=0
 expect_fail 2 "capacity" run $S --vary teams.ingestion.capacity=2,zero
 expect_fail 2 "nosuch.yaml" check tests/nosuch.yaml
 expect_fail 2 "cannot write" run $S -n 2 -q -o /nonexistent-dir/out.csv
+expect_fail 2 "the variants are read from the scenario file" run $S --set variants.lower-wip=null
 
 # ---- help and version
 "$BIN" --help >"$T/out" 2>&1 && grep -q "usage: chainsim" "$T/out" && ok || bad "--help"
