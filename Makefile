@@ -1,6 +1,8 @@
 # chainsim - plain Makefile.  Targets:
 #   all       build build/chainsim (installs missing Debian packages first)
-#   check     unit tests (Check), validation against queueing theory, CLI tests
+#   check     unit tests (Check), validation against queueing theory, CLI and
+#             hardening tests, fuzz regressions; then sanitize, tsan, valgrind
+#   unit cli  the tests alone (quick)
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
@@ -87,8 +89,13 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $$(addprefix $(BUILD)/,$$(addsuff
 $(BUILD)/tests/.dir:
 	@mkdir -p $(BUILD)/tests && touch $@
 
+# The whole suite (a few minutes on two cores): the tests, then again
+# under ASan+UBSan, the threaded runs under TSan, the demo under valgrind.
 check: deps
 	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory tsan
+	@$(MAKE) --no-print-directory valgrind
 
 unit: $(TESTBINS) replay
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
@@ -99,6 +106,8 @@ replay: $(REPLAYBINS)
 
 cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_fuzz_$$*))) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
@@ -130,10 +139,28 @@ fuzz-build:
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The runner's tests and threaded runs of the CLI (run, compare, an
+# interrupted run) under ThreadSanitizer.
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
 	    SAN="-fsanitize=thread" build-tsan/chainsim build-tsan/tests/test_runner
-	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_runner
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no \
+	    sh tests/tsan.sh build-tsan
+
+# memcheck: the demo (few replications, two threads), a trace, a broken
+# scenario and --vary; any error or leak fails.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+            --show-leak-kinds=all --errors-for-leak-kinds=all
+valgrind: deps
+	@sh tools/install-deps valgrind
+	@$(MAKE) --no-print-directory build
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -n 5 -j 2 >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim run scenarios/kanban-wip.yaml -n 2 -j 2 -q -f json \
+	    --vary teams.development.capacity=1,2 >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim check tests/bad/yaml-billion-laughs.yaml \
+	    >/dev/null 2>&1; test $$? -eq 2
+	@echo "valgrind: no errors, no leaks"
 
 bench: deps
 	@sh tools/bench

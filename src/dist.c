@@ -615,12 +615,13 @@ static cs_status make_uniform(const double *v, cs_dist *out, char *msg,
     return CS_OK;
 }
 
-/* min <= mode <= max and min < max, shared by triangular and pert. */
+/* min <= mode <= max, shared by triangular and pert; min == max is a
+** constant. */
 static cs_status check_three_point(const char *name, const double *v,
                                    char *msg, size_t size, int *bad)
 {
-    if (v[0] >= v[2]) {
-        say(msg, size, "%s(min, mode, max): min must be less than max", name);
+    if (v[0] > v[2]) {
+        say(msg, size, "%s(min, mode, max): min must not exceed max", name);
         *bad = 2;
         return CS_EINPUT;
     }
@@ -650,6 +651,10 @@ static cs_status make_pert(const double *v, cs_dist *out, char *msg,
 
     if (check_three_point("pert", v, msg, size, bad) != CS_OK)
         return CS_EINPUT;
+    if (w == 0.0) {
+        *out = cs_dist_const(v[0]);
+        return CS_OK;
+    }
     out->kind = CS_DIST_PERT;
     memcpy(out->p, v, 3 * sizeof *v);
     /* Beta-PERT with lambda = 4. */

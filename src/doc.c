@@ -1555,11 +1555,16 @@ static cs_status set_value(cs_doc *d, const char *assignment,
     return CS_OK;
 }
 
-/* Applies value at key `key` of map c (index at, or -1 for a new key). */
+/*
+** Applies value at key `key` of map c (index at, or -1 for a new key), as
+** a patch would: cs_doc_merge's rules, so a mapping merges key by key, a
+** named list merges by name, anything else replaces.  Takes value.
+*/
 static cs_status set_in_map(cs_node *c, long at, const char *key,
                             cs_node *value)
 {
     cs_node *old;
+    cs_status st;
     char *k;
 
     if (value == NULL || cs_node_is_null(value)) {
@@ -1570,14 +1575,10 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
     }
     if (at < 0) {
         cs_node *fresh = NULL;
-        if (value->kind == CS_NODE_MAP) {
-            cs_status st = merge(&fresh, value);
-            cs_node_free(value);
-            if (st != CS_OK)
-                return st;
-        } else {
-            fresh = value;
-        }
+        st = merge(&fresh, value);
+        cs_node_free(value);
+        if (st != CS_OK)
+            return st;
         k = dup_str(key);
         if (k == NULL) {
             cs_node_free(fresh);
@@ -1586,15 +1587,10 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
         return node_push(c, k, 0, 0, fresh);
     }
     old = c->children[at];
-    if (value->kind == CS_NODE_MAP) {
-        cs_status st = merge(&c->children[at], value);
-        cs_node_free(value);
-        if (st != CS_OK)
-            return st;
-    } else {
-        cs_node_free(old);
-        c->children[at] = value;
-    }
+    st = merge(&c->children[at], value);
+    cs_node_free(value);
+    if (st != CS_OK)
+        return st;
     if (c->children[at] != old) {
         c->key_line[at] = 0;
         c->key_column[at] = 0;
@@ -1602,20 +1598,15 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
     return CS_OK;
 }
 
-/* Applies value to element at of named list c. */
+/* Applies value to element at of named list c, as set_in_map does. */
 static cs_status set_in_list(cs_node *c, size_t at, cs_node *value)
 {
     cs_status st = CS_OK;
 
-    if (value == NULL || cs_node_is_null(value)) {
+    if (value == NULL || cs_node_is_null(value))
         node_remove(c, at);
-    } else if (value->kind == CS_NODE_MAP) {
+    else
         st = merge(&c->children[at], value);
-    } else {
-        cs_node_free(c->children[at]);
-        c->children[at] = value;
-        return CS_OK;
-    }
     cs_node_free(value);
     return st;
 }

@@ -3,20 +3,30 @@
 **
 ** The pending events live by value in one growable array organised as a
 ** d-ary min-heap (d = CS_KERNEL_ARITY, 4 unless built otherwise) keyed by
-** (time, priority, seq).  seq is a per-simulation counter taken at
-** schedule time, so no two events compare equal and the order is total:
-** the run is deterministic whatever the heap shape.
+** (time, key), key = (priority + 2^15) << 48 | seq.  seq is a
+** per-simulation counter taken at schedule time, so no two events
+** compare equal and the order is total: the run is deterministic whatever
+** the heap shape.
 **
 ** Invariants:
 **   heap[0 .. n) satisfies the heap property under event_before();
 **   every pending event has time >= now;
-**   next_seq is larger than the seq of every pending event.
+**   next_seq is larger than the seq of every pending event;
+**   spent is 1 only while a handler runs and its event, still at
+**   heap[0], has not been replaced by a newer one.
 **
 ** A 4-ary heap is half as deep as a binary one and the children of a
 ** node are adjacent in memory, so a pop touches fewer cache lines even
 ** though it compares more keys per level; tools/bench_kernel.c measures
 ** both (build with -DCS_KERNEL_ARITY=2).  Sifting moves a "hole" instead
 ** of swapping, so each level costs one event copy rather than three.
+**
+** Most handlers schedule a successor (a finish schedules the next work
+** start).  So the running event stays at the root until its handler's
+** first schedule, which replaces it and sifts down once, instead of a pop
+** (sift down) followed by a push (sift up); an event whose handler
+** schedules nothing is popped after it.  Its time is now, the smallest of
+** all, so the heap property holds meanwhile.
 */
 #include "chainsim/kernel.h"
 
@@ -29,6 +39,8 @@
 #endif
 
 #define DEFAULT_CAPACITY 64
+#define SEQ_BITS 48
+#define SEQ_LIMIT ((uint64_t)1 << SEQ_BITS)
 
 struct cs_sim {
     double now;
@@ -37,16 +49,25 @@ struct cs_sim {
     size_t cap;
     uint64_t next_seq;
     int stopped;
+    int spent;            /* heap[0] is the event whose handler runs */
 };
 
-/* Strict order of events: time, then priority, then seq. */
+/* Strict order of events: time, then priority, then seq (one key). */
 static inline int event_before(const cs_event *a, const cs_event *b)
 {
-    if (a->time != b->time)
-        return a->time < b->time;
-    if (a->priority != b->priority)
-        return a->priority < b->priority;
-    return a->seq < b->seq;
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+/*
+** event_before() as 0 or 1 computed without branches (times are never
+** NaN, so a->time <= b->time and not a->time > b->time means equal).
+** Which child of a heap node is the earliest is a coin toss that a
+** branch predictor gets wrong half the time; index arithmetic avoids it.
+*/
+static inline size_t before_bit(const cs_event *a, const cs_event *b)
+{
+    return (size_t)((a->time < b->time) |
+                    ((a->time <= b->time) & (a->key < b->key)));
 }
 
 cs_sim *cs_sim_new(size_t capacity_hint)
@@ -82,6 +103,7 @@ void cs_sim_reset(cs_sim *sim)
     sim->n = 0;
     sim->next_seq = 0;
     sim->stopped = 0;
+    sim->spent = 0;
 }
 
 double cs_sim_now(const cs_sim *sim)
@@ -107,6 +129,48 @@ static int grow(cs_sim *sim)
     return 0;
 }
 
+/*
+** Puts e into the hole at heap[hole] of a heap of n events, moving the
+** smallest child up while it comes before e.
+*/
+static void sift_down(cs_event *heap, size_t n, size_t hole, const cs_event *e)
+{
+    for (;;) {
+        const size_t first = CS_KERNEL_ARITY * hole + 1;
+        size_t best, end;
+
+        if (first >= n)
+            break;
+        if (CS_KERNEL_ARITY == 4 && first + 4 <= n) {
+            /* A full family: the earlier of each pair, then of the two. */
+            const size_t a = first + before_bit(&heap[first + 1], &heap[first]);
+            const size_t b =
+                first + 2 + before_bit(&heap[first + 3], &heap[first + 2]);
+            best = a + ((b - a) & (0 - before_bit(&heap[b], &heap[a])));
+        } else {
+            end = first + CS_KERNEL_ARITY < n ? first + CS_KERNEL_ARITY : n;
+            best = first;
+            for (size_t c = first + 1; c < end; c++)
+                if (event_before(&heap[c], &heap[best]))
+                    best = c;
+        }
+        if (!event_before(&heap[best], e))
+            break;
+        heap[hole] = heap[best];
+        hole = best;
+    }
+    heap[hole] = *e;
+}
+
+/* Removes the root: the last event sifts down from there. */
+static void pop_root(cs_sim *sim)
+{
+    const size_t n = --sim->n;
+
+    if (n > 0)
+        sift_down(sim->heap, n, 0, &sim->heap[n]);
+}
+
 int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
                     void *ctx, void *data)
 {
@@ -117,17 +181,24 @@ int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
     assert(!isnan(t));
     assert(t >= sim->now);
     assert(fn != NULL);
-    if (sim->n == sim->cap && grow(sim) != 0)
-        return -1;
-    heap = sim->heap;
+    assert(priority >= CS_PRIORITY_MIN && priority <= CS_PRIORITY_MAX);
+    assert(sim->next_seq < SEQ_LIMIT);
     e.time = t;
-    e.priority = priority;
-    e.seq = sim->next_seq++;
+    e.key = (uint64_t)(priority - CS_PRIORITY_MIN) << SEQ_BITS | sim->next_seq++;
     e.fn = fn;
     e.ctx = ctx;
     e.data = data;
+    if (sim->spent) {
+        /* The running event's slot: e takes the root and sifts down. */
+        sim->spent = 0;
+        sift_down(sim->heap, sim->n, 0, &e);
+        return 0;
+    }
+    if (sim->n == sim->cap && grow(sim) != 0)
+        return -1;
 
     /* Sift up: move parents down into the hole until e fits. */
+    heap = sim->heap;
     i = sim->n++;
     while (i > 0) {
         const size_t parent = (i - 1) / CS_KERNEL_ARITY;
@@ -140,50 +211,36 @@ int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
     return 0;
 }
 
-/*
-** Removes the root.  The last event is re-inserted by sifting a hole down
-** from the root: at each level the smallest child moves up into the hole.
-*/
-static void pop_root(cs_sim *sim)
+/* Drops a spent root left by a handler that called back into the kernel. */
+static void drop_spent(cs_sim *sim)
 {
-    cs_event *const heap = sim->heap;
-    const size_t n = --sim->n;
-    const cs_event *last;
-    size_t hole = 0;
-
-    if (n == 0)
-        return;
-    last = &heap[n];
-    for (;;) {
-        const size_t first = CS_KERNEL_ARITY * hole + 1;
-        size_t best, end;
-
-        if (first >= n)
-            break;
-        end = first + CS_KERNEL_ARITY < n ? first + CS_KERNEL_ARITY : n;
-        best = first;
-        for (size_t c = first + 1; c < end; c++)
-            if (event_before(&heap[c], &heap[best]))
-                best = c;
-        if (!event_before(&heap[best], last))
-            break;
-        heap[hole] = heap[best];
-        hole = best;
+    if (sim->spent) {
+        sim->spent = 0;
+        pop_root(sim);
     }
-    heap[hole] = *last;
+}
+
+/* Runs the root event; sim->n > 0 and no spent root. */
+static inline void run_root(cs_sim *sim)
+{
+    const cs_event *const root = &sim->heap[0];
+    /* Copy the handler first: a schedule may move the heap. */
+    const cs_handler fn = root->fn;
+    void *const ctx = root->ctx;
+    void *const data = root->data;
+
+    sim->now = root->time;
+    sim->spent = 1;
+    fn(sim, ctx, data);
+    drop_spent(sim);
 }
 
 int cs_sim_step(cs_sim *sim)
 {
-    cs_event e;
-
+    drop_spent(sim);
     if (sim->n == 0)
         return 0;
-    /* Copy and pop first: the handler may schedule, which moves the heap. */
-    e = sim->heap[0];
-    pop_root(sim);
-    sim->now = e.time;
-    e.fn(sim, e.ctx, e.data);
+    run_root(sim);
     return 1;
 }
 
@@ -196,9 +253,10 @@ uint64_t cs_sim_run(cs_sim *sim, double until)
     uint64_t count = 0;
 
     assert(!isnan(until));
+    drop_spent(sim);
     sim->stopped = 0;
     while (sim->n > 0 && sim->heap[0].time <= until) {
-        cs_sim_step(sim);
+        run_root(sim);
         count++;
         if (sim->stopped) {
             sim->stopped = 0;
@@ -217,10 +275,19 @@ void cs_sim_stop(cs_sim *sim)
 
 size_t cs_sim_pending(const cs_sim *sim)
 {
-    return sim->n;
+    return sim->n - (size_t)sim->spent;
 }
 
+/* While a handler runs before its first schedule, the earliest pending
+** event is the earliest child of the spent root. */
 double cs_sim_next_time(const cs_sim *sim)
 {
-    return sim->n > 0 ? sim->heap[0].time : INFINITY;
+    double t = INFINITY;
+
+    if (!sim->spent)
+        return sim->n > 0 ? sim->heap[0].time : INFINITY;
+    for (size_t c = 1; c <= CS_KERNEL_ARITY && c < sim->n; c++)
+        if (sim->heap[c].time < t)
+            t = sim->heap[c].time;
+    return t;
 }

@@ -85,12 +85,16 @@ static void on_signal(int sig)
     g_stop = sig;
 }
 
+/* The first SIGINT or SIGTERM stops the run after the replications in
+** progress; a second one, with the default action restored, ends the
+** process at once (nothing is written then: -o is only opened after). */
 static void install_signals(void)
 {
     struct sigaction sa;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = (int)SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -402,44 +406,62 @@ typedef struct job {
 ** Loads the scenario with the command line's overrides and one sweep
 ** point's values, and builds the models of the variants to simulate.
 */
+/* Adds the override "KEY=VALUE", however long VALUE is. */
+static cs_status add_pair(cs_scenario *s, const char *key, const char *value,
+                          cs_error *err)
+{
+    const size_t n = strlen(key) + strlen(value) + 2;
+    char *buf = malloc(n);
+    cs_status st;
+
+    if (buf == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    snprintf(buf, n, "%s=%s", key, value);
+    st = cs_scenario_add_override(s, buf, err);
+    free(buf);
+    return st;
+}
+
 static cs_status load_point(const options *o, const vary_axis *ax,
                             const size_t *pick, cs_scenario **out,
                             cs_error *err)
 {
     cs_scenario *s = NULL;
-    char buf[4096];
+    char buf[64];
     cs_status st = cs_scenario_load(o->scenario, &s, err);
 
     if (st != CS_OK)
         return st;
     if (o->replications > 0) {
-        snprintf(buf, sizeof buf, "replications=%ld", o->replications);
-        if ((st = cs_scenario_add_override(s, buf, err)) != CS_OK)
+        snprintf(buf, sizeof buf, "%ld", o->replications);
+        if ((st = add_pair(s, "replications", buf, err)) != CS_OK)
             goto fail;
     }
-    if (o->seed != NULL) {
-        snprintf(buf, sizeof buf, "seed=%s", o->seed);
-        if ((st = cs_scenario_add_override(s, buf, err)) != CS_OK)
-            goto fail;
-    }
+    if (o->seed != NULL && (st = add_pair(s, "seed", o->seed, err)) != CS_OK)
+        goto fail;
+    /* --horizon then --warmup, or the other way round when the new
+    ** horizon is shorter than the scenario's warm-up */
     if (o->horizon != NULL) {
-        snprintf(buf, sizeof buf, "horizon=%s", o->horizon);
-        if ((st = cs_scenario_add_override(s, buf, err)) != CS_OK)
+        st = add_pair(s, "horizon", o->horizon, err);
+        if (st == CS_EINPUT && o->warmup != NULL) {
+            if (add_pair(s, "warmup", o->warmup, err) == CS_OK)
+                st = add_pair(s, "horizon", o->horizon, err);
+        } else if (st == CS_OK && o->warmup != NULL) {
+            st = add_pair(s, "warmup", o->warmup, err);
+        }
+        if (st != CS_OK)
             goto fail;
-    }
-    if (o->warmup != NULL) {
-        snprintf(buf, sizeof buf, "warmup=%s", o->warmup);
-        if ((st = cs_scenario_add_override(s, buf, err)) != CS_OK)
-            goto fail;
+    } else if (o->warmup != NULL &&
+               (st = add_pair(s, "warmup", o->warmup, err)) != CS_OK) {
+        goto fail;
     }
     for (size_t i = 0; i < o->nsets; i++)
         if ((st = cs_scenario_add_override(s, o->sets[i], err)) != CS_OK)
             goto fail;
-    for (size_t i = 0; i < o->nvary; i++) {
-        snprintf(buf, sizeof buf, "%s=%s", ax[i].path, ax[i].values[pick[i]]);
-        if ((st = cs_scenario_add_override(s, buf, err)) != CS_OK)
+    for (size_t i = 0; i < o->nvary; i++)
+        if ((st = add_pair(s, ax[i].path, ax[i].values[pick[i]], err)) !=
+            CS_OK)
             goto fail;
-    }
     *out = s;
     return CS_OK;
 fail:
@@ -637,7 +659,9 @@ static void print_check(FILE *f, const cs_model *m)
         if (k->cost_per_day > 0)
             fprintf(f, "  cost %g/d", k->cost_per_day);
         if (util != NULL)
-            fprintf(f, "  load %.2f%s", util[t], util[t] >= 1 ? " (unstable)" : "");
+            fprintf(f, util[t] < 1e6 ? "  load %.2f%s" : "  load >%.0e%s",
+                    util[t] < 1e6 ? util[t] : 1e6,
+                    util[t] >= 1 ? " (unstable)" : "");
         fputc('\n', f);
     }
     fprintf(f, "work (%d):\n", m->nclasses);
@@ -790,6 +814,7 @@ static int cmd_trace(const options *o)
         rc = 2;
         goto out;
     }
+    cs_engine_set_max_items(e, cs_run_max_items(m));
     trace_ctx tc = {out.fp, m};
     if (!o->no_header)
         fputs("time,item,class,team,event\n", out.fp);
@@ -826,12 +851,34 @@ static void warn_unstable(const cs_model *m)
     for (int t = 0; t < m->nteams; t++)
         if (util[t] >= 1.0)
             fprintf(stderr,
-                    "chainsim: warning: %s%s%s: team '%s' is offered %.0f%% of "
-                    "its capacity; its queue grows without bound\n",
+                    "chainsim: warning: %s%s%s: team '%s' is offered %s%.0f%% "
+                    "of its capacity; its queue grows without bound\n",
                     m->name, m->variant ? " / " : "",
                     m->variant ? m->variant : "", m->teams[t].name,
-                    util[t] * 100);
+                    util[t] < 1e6 ? "" : "more than ",
+                    util[t] < 1e6 ? util[t] * 100 : 1e8);
     free(util);
+}
+
+/*
+** Step visits (work starts) are what a run costs: a few million a second
+** per thread.  The scenario refuses more than 10^9 in one replication;
+** here a run of more than 10^10 in all is announced.
+*/
+static void warn_long(const cs_model *m)
+{
+    double visits = 0;
+
+    for (int c = 0; c < m->nclasses; c++)
+        visits += (cs_model_class_rate(m, c) * m->horizon +
+                   m->classes[c].backlog) * cs_model_class_visits(m, c);
+    visits *= m->replications;
+    if (visits > 1e10)
+        fprintf(stderr, "chainsim: warning: %s%s%s: about %.2g step visits "
+                "over %u replications; this run may take hours (fewer "
+                "replications or a shorter horizon cut it)\n", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "",
+                visits, m->replications);
 }
 
 typedef struct plan {
@@ -934,6 +981,9 @@ static int make_plan(const options *o, plan *p)
             memset(&p->jobs[p->njobs], 0, sizeof *nj);
             p->jobs[p->njobs].point = pt;
             p->jobs[p->njobs].is_base = v < 0;
+            if (p->njobs >= MAX_POINTS)
+                return usage_error("--vary: more than %d simulations "
+                                   "(points x variants)", MAX_POINTS);
             if (cs_scenario_build(s, v, &p->jobs[p->njobs].model, &err) !=
                 CS_OK) {
                 p->njobs++;
@@ -946,6 +996,9 @@ static int make_plan(const options *o, plan *p)
                                   p->jobs[p->njobs].model->variant);
             p->njobs++;
         }
+        /* the models own what they need: free the point's document */
+        cs_scenario_free(p->scenarios[pt]);
+        p->scenarios[pt] = NULL;
     }
     return 0;
 }
@@ -971,7 +1024,10 @@ static int cmd_run(const options *o)
     if (!o->quiet)
         for (size_t j = 0; j < p.njobs; j++)
             if (p.jobs[j].point == 0)
+            {
                 warn_unstable(p.jobs[j].model);
+                warn_long(p.jobs[j].model);
+            }
     install_signals();
 
     for (size_t j = 0; j < p.njobs && !g_stop; j++) {
@@ -1086,8 +1142,11 @@ static int cmd_run(const options *o)
     if (rc != 0)
         return rc;
     if (g_stop) {
-        fprintf(stderr, "chainsim: interrupted: the results above are "
-                        "partial\n");
+        fprintf(stderr, partial ? "chainsim: interrupted: the results are "
+                                  "partial (marked so in the output)\n"
+                                : "chainsim: interrupted: every replication "
+                                  "had started, so the results are "
+                                  "complete\n");
         return 128 + (int)g_stop;
     }
     if (o->check_promise) {

@@ -94,9 +94,11 @@ double cs_model_class_rate(const cs_model *m, int c)
 ** pass through k returns with probability r, so positions j..k are passed
 ** 1 / (1 - r) times; every pass after the first costs the rework's effort
 ** factor f, so the work is 1 + (1 / (1 - r) - 1) f first-pass efforts.
-** Nested loops multiply (an approximation when factors differ).
+** Nested loops multiply (an approximation when factors differ).  With
+** count_passes, f is taken as 1: work[i] is then the expected number of
+** passes through position i.
 */
-static void route_work(const cs_class *k, double *work)
+static void route_work(const cs_class *k, double *work, int count_passes)
 {
     for (int i = 0; i < k->nroute; i++)
         work[i] = 1.0;
@@ -106,10 +108,33 @@ static void route_work(const cs_class *k, double *work)
             continue;
         const double r = s->rework_p * s->p;
         const double passes = 1.0 / (1.0 - r);
-        const double mult = 1.0 + (passes - 1.0) * s->rework_factor;
+        const double f = count_passes ? 1.0 : s->rework_factor;
+        const double mult = 1.0 + (passes - 1.0) * f;
         for (int j = s->rework_to; j <= i; j++)
             work[j] *= mult;
     }
+}
+
+double cs_model_class_visits(const cs_model *m, int c)
+{
+    const cs_class *k = &m->classes[c];
+    double *passes = malloc((size_t)k->nroute * sizeof *passes + 1);
+    double visits = 0.0;
+
+    if (passes == NULL)
+        return (double)k->nsteps;
+    route_work(k, passes, 1);
+    for (int i = 0; i < k->nroute; i++) {
+        const cs_step *s = &k->steps[k->route[i]];
+        if (s->kind == CS_STEP_WORK) {
+            visits += passes[i] * s->p;
+            continue;
+        }
+        for (int b = 0; b < s->nbranches; b++)
+            visits += passes[i] * s->p * k->steps[s->branch_first + b].p;
+    }
+    free(passes);
+    return visits;
 }
 
 static void add_step_load(const cs_model *m, const cs_step *s, double flow,
@@ -134,7 +159,7 @@ void cs_model_offered_load(const cs_model *m, double *util)
         passes = malloc((size_t)k->nroute * sizeof *passes);
         if (passes == NULL)
             continue;
-        route_work(k, passes);
+        route_work(k, passes, 0);
         for (int i = 0; i < k->nroute; i++) {
             const cs_step *s = &k->steps[k->route[i]];
             const double flow = rate * passes[i];

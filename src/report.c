@@ -472,6 +472,8 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
     return arr;
 }
 
+static double first_level(const cs_report *r);
+
 static json_t *json_vs(jctx *j, const cs_report_row *row)
 {
     const cs_comparison *c = row->vs;
@@ -535,8 +537,32 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     }
     put(j, o, "cost_per_day", jnum(s->cost_per_day));
     put(j, o, "promises", json_promises(j, s));
-    if (row->vs != NULL)
+    if (row->vs != NULL) {
         put(j, o, "vs_baseline", json_vs(j, row));
+    } else if (m->variant == NULL || strcmp(m->variant, "baseline") == 0) {
+        /* the baseline against itself: exactly zero (SPEC 3 shows the
+           field on every variant) */
+        cs_comparison self;
+        cs_ci zero[1];
+        cs_ci *zeros = calloc((size_t)m->npromises + 1, sizeof *zeros);
+        memset(&self, 0, sizeof self);
+        memset(zero, 0, sizeof zero);
+        zero[0].n = s->replications;
+        zero[0].valid = 1;   /* a difference known exactly */
+        for (int p = 0; zeros != NULL && p < m->npromises; p++)
+            zeros[p] = zero[0];
+        self.level = first_level(r);
+        self.lead_time_mean = self.lead_time_p85 = self.throughput =
+            self.wip = zero[0];
+        self.promise = zeros;
+        self.npromises = zeros != NULL ? m->npromises : 0;
+        cs_report_row me = *row;
+        me.vs = &self;
+        put(j, o, "vs_baseline", json_vs(j, &me));
+        free(zeros);
+    } else {
+        put(j, o, "vs_baseline", json_null());
+    }
     {
         json_t *items = json_object();
         put(j, items, "arrived", json_integer((json_int_t)s->arrived));

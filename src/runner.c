@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -188,6 +189,7 @@ typedef struct pool {
     unsigned next;          /* next replication to hand out */
     unsigned finished;      /* replications completed */
     unsigned running;       /* workers still running */
+    int halt;               /* *stop was seen set: hand out no more */
     int failed;             /* 1 once a replication failed */
     unsigned err_rep;       /* the lowest failed replication */
     cs_status status;
@@ -207,7 +209,7 @@ static int take(pool *p, unsigned *rep)
     int ok = 0;
 
     pthread_mutex_lock(&p->lock);
-    if (!p->failed && p->next < p->total && !(p->stop != NULL && *p->stop)) {
+    if (!p->failed && !p->halt && p->next < p->total) {
         *rep = p->next++;
         ok = 1;
     }
@@ -283,6 +285,10 @@ static void supervise(pool *p, const cs_run_opts *o)
 
     pthread_mutex_lock(&p->lock);
     while (p->running > 0) {
+        /* only this thread reads the flag: a handler that sets it runs
+        ** here, since the workers block asynchronous signals */
+        if (o->stop != NULL && *o->stop)
+            p->halt = 1;
         if (o->progress != NULL && p->finished != shown) {
             const unsigned done = p->finished;
             shown = done;
@@ -502,6 +508,7 @@ cs_status cs_warmup_auto(const cs_model *m, unsigned pilots, double *warmup,
     }
     if (pilots == 0)
         pilots = 1;
+    cs_engine_set_max_items(e, cs_run_max_items(m));
     for (unsigned i = 0; i < pilots; i++) {
         st = cs_engine_run(e, i, 0.0, r, err);
         if (st != CS_OK)
@@ -519,6 +526,15 @@ out:
 
 /* ---- the run -------------------------------------------------------- */
 
+uint64_t cs_run_max_items(const cs_model *m)
+{
+    uint64_t n = CS_RUN_MAX_ITEMS;
+
+    for (int c = 0; c < m->nclasses; c++)
+        n += (uint64_t)m->classes[c].backlog;
+    return n;
+}
+
 cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
                  cs_error *err)
 {
@@ -530,6 +546,7 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
     unsigned nthreads;
     cs_status st = CS_OK;
     int have_lock = 0;
+    sigset_t block, saved;
 
     *out = NULL;
     memset(&p, 0, sizeof p);
@@ -543,7 +560,7 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
     p.m = m;
     p.total = o.replications;
     p.stop = o.stop;
-    p.max_items = o.max_items;
+    p.max_items = o.max_items > 0 ? o.max_items : cs_run_max_items(m);
     if (o.warmup >= 0) {
         p.warmup = o.warmup;
     } else if (m->warmup_auto) {
@@ -572,6 +589,15 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
             goto out;
         }
     }
+    /* workers start with asynchronous signals blocked (they inherit the
+    ** mask), so SIGINT and SIGTERM reach this thread only */
+    sigfillset(&block);
+    sigdelset(&block, SIGSEGV);
+    sigdelset(&block, SIGBUS);
+    sigdelset(&block, SIGFPE);
+    sigdelset(&block, SIGILL);
+    sigdelset(&block, SIGABRT);
+    pthread_sigmask(SIG_BLOCK, &block, &saved);
     for (unsigned i = 0; i < nthreads; i++) {
         pthread_mutex_lock(&p.lock);
         p.running++;
@@ -581,6 +607,7 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
             p.running--;
             pthread_mutex_unlock(&p.lock);
             if (i == 0) {
+                pthread_sigmask(SIG_SETMASK, &saved, NULL);
                 st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                                   "cannot start a thread");
                 goto out;
@@ -589,6 +616,7 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
         }
         ws[i].started = 1;
     }
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     supervise(&p, &o);
     for (unsigned i = 0; i < nthreads; i++)
         if (ws[i].started)

@@ -18,6 +18,7 @@
 */
 #include "chainsim/scenario.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -39,16 +40,51 @@
 #define MAX_BACKLOG 1000000L
 #define MAX_PRIORITY 1000000L
 #define MAX_NAME 64
+/* Bounds on list lengths: every check of a name against the others and
+** every variant build (a copy of the whole document) stays fast. */
+#define MAX_TEAMS 500
+#define MAX_CLASSES 500
+#define MAX_STEPS 200           /* per class, parallel branches included */
+#define MAX_PROMISES 500
+#define MAX_VARIANTS 100
+/* Each variant is built from a copy of the whole document, more than
+** once per command: (variants + 1) x the document's nodes is bounded, so
+** a big file with many variants is refused instead of loading for
+** minutes (a few seconds at most). */
+#define MAX_VARIANT_NODES 4000000.0
+/* The sum of every class's backlog: items that exist at time 0. */
+#define MAX_BACKLOG_TOTAL 1000000L
+/* Expected step visits (work starts) in one replication: about a minute
+** of simulation per 10^8 on one core, so 10^9 is far beyond any sensible
+** chain and catches a wrong unit ("3/h" for "3/w") or horizon before a
+** run that would not end. */
+#define MAX_VISITS 1e9
 
 /* Longest piece of user text quoted in a message. */
 #define QUOTE "%.80s"
 
 /* Everything a reader needs: where errors go, the units, the model. */
+/* A name and where it is, for lookups in a list sorted by name. */
+typedef struct name_key {
+    const char *name;
+    int index;
+} name_key;
+
+/* By name, then by index (so equal names keep their file order). */
+static int cmp_name_key(const void *a, const void *b)
+{
+    const name_key *x = a, *y = b;
+    const int c = strcmp(x->name, y->name);
+
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 typedef struct reader {
     cs_error *err;
     const char *dir;
     cs_units units;
     cs_model *m;
+    name_key *teams_by_name;   /* [m->nteams], once the teams are read */
 } reader;
 
 static const char *const top_keys[] = {
@@ -218,6 +254,16 @@ static cs_status want_list(const cs_node *n, const char *key, const char *item,
 ** Integers are written as decimal integers: an optional sign and digits,
 ** nothing else ("2.5", "1e3", "0x10" and " 2" are not integers).
 */
+/* Refuses a list longer than max, at its first element beyond. */
+static cs_status check_length(const cs_node *list, size_t max,
+                              const char *what, cs_error *err)
+{
+    if (list->nchildren <= max)
+        return CS_OK;
+    return cs_node_error(err, list->children[max], CS_EINPUT, "too many %s: "
+                         "at most %zu, got %zu", what, max, list->nchildren);
+}
+
 static int parse_integer(const char *s, long long *out)
 {
     const char *p = s;
@@ -690,7 +736,8 @@ static cs_status read_teams(const reader *r, const cs_node *root)
     const cs_node *list = need_key(root, "teams", "the scenario", r->err);
     cs_model *m = r->m;
 
-    if (list == NULL || want_list(list, "teams", "team", r->err) != CS_OK)
+    if (list == NULL || want_list(list, "teams", "team", r->err) != CS_OK ||
+        check_length(list, MAX_TEAMS, "teams", r->err) != CS_OK)
         return CS_EINPUT;
     m->teams = calloc(list->nchildren, sizeof *m->teams);
     if (m->teams == NULL)
@@ -744,7 +791,22 @@ static cs_status read_team_ref(const reader *r, const cs_node *n, int *out)
 
     if (want_scalar(n, "team", "a team name", r->err) != CS_OK)
         return CS_EINPUT;
-    *out = cs_model_team_index(r->m, n->text);
+    {
+        const name_key key = {n->text, -1}, *hit = NULL;
+        size_t lo = 0, hi = (size_t)r->m->nteams;
+        /* first team named n->text: index -1 sorts before every match */
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (cmp_name_key(&r->teams_by_name[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < (size_t)r->m->nteams &&
+            strcmp(r->teams_by_name[lo].name, n->text) == 0)
+            hit = &r->teams_by_name[lo];
+        *out = hit != NULL ? hit->index : -1;
+    }
     if (*out >= 0)
         return CS_OK;
     if ((names = team_names(r->m)) == NULL)
@@ -904,6 +966,49 @@ static cs_status read_route(const reader *r, const cs_node *list, cs_class *k,
 ** and that has no id gets the label "TEAM#N" (N-th such step), which only
 ** names it in reports: rework.to cannot refer to it.
 */
+/*
+** Referable ids must be unique in a class: sorted by (id, position), the
+** duplicate reported is the earliest step whose id an earlier step has,
+** against the first step with that id.
+*/
+static cs_status check_ids(const reader *r, const cs_class *k,
+                           const step_src *src)
+{
+    name_key *keys = malloc(((size_t)k->nsteps + 1) * sizeof *keys);
+    size_t n = 0;
+    int i = -1, j = -1;
+
+    if (keys == NULL)
+        return no_memory(r->err);
+    for (int s = 0; s < k->nsteps; s++)
+        if (src[s].referable) {
+            keys[n].name = k->steps[s].id;
+            keys[n++].index = s;
+        }
+    qsort(keys, n, sizeof *keys, cmp_name_key);
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && strcmp(keys[a].name, keys[b].name) == 0; b++)
+            ;
+        if (b - a > 1 && (i < 0 || keys[a + 1].index < i)) {
+            i = keys[a + 1].index;
+            j = keys[a].index;
+        }
+    }
+    free(keys);
+    if (i < 0)
+        return CS_OK;
+    if (src[i].id != NULL)
+        return cs_node_error(r->err, src[i].id, CS_EINPUT,
+                             "duplicate step id '%s' in class '%s' "
+                             "(first at line %d)", k->steps[i].id,
+                             k->name, k->steps[j].pos.line);
+    return cs_node_error(r->err, src[i].team, CS_EINPUT,
+                         "this step's id '%s' (its team's name) is "
+                         "already the id of the step at line %d in "
+                         "class '%s'", k->steps[i].id,
+                         k->steps[j].pos.line, k->name);
+}
+
 static cs_status assign_ids(const reader *r, cs_class *k, step_src *src)
 {
     const cs_model *m = r->m;
@@ -931,25 +1036,7 @@ static cs_status assign_ids(const reader *r, cs_class *k, step_src *src)
         if (s->id == NULL)
             return no_memory(r->err);
     }
-    for (int i = 0; i < k->nsteps; i++) {
-        if (!src[i].referable)
-            continue;
-        for (int j = 0; j < i; j++) {
-            if (!src[j].referable || strcmp(k->steps[i].id, k->steps[j].id))
-                continue;
-            if (src[i].id != NULL)
-                return cs_node_error(r->err, src[i].id, CS_EINPUT,
-                                     "duplicate step id '%s' in class '%s' "
-                                     "(first at line %d)", k->steps[i].id,
-                                     k->name, k->steps[j].pos.line);
-            return cs_node_error(r->err, src[i].team, CS_EINPUT,
-                                 "this step's id '%s' (its team's name) is "
-                                 "already the id of the step at line %d in "
-                                 "class '%s'", k->steps[i].id,
-                                 k->steps[j].pos.line, k->name);
-        }
-    }
-    return CS_OK;
+    return check_ids(r, k, src);
 }
 
 /* Why `to` names no top-level step: the most helpful message. */
@@ -1028,9 +1115,14 @@ static cs_status read_steps(const reader *r, const cs_node *cls, cs_class *k)
     size_t total;
     cs_status st;
 
-    if (list == NULL || want_list(list, "steps", "step", r->err) != CS_OK)
+    if (list == NULL || want_list(list, "steps", "step", r->err) != CS_OK ||
+        check_length(list, MAX_STEPS, "steps", r->err) != CS_OK)
         return CS_EINPUT;
     total = count_steps(list);
+    if (total > MAX_STEPS)
+        return cs_node_error(r->err, list, CS_EINPUT, "too many steps: at "
+                             "most %d, parallel branches included, got %zu",
+                             MAX_STEPS, total);
     k->steps = calloc(total, sizeof *k->steps);
     k->route = calloc(list->nchildren, sizeof *k->route);
     src = calloc(total, sizeof *src);
@@ -1132,7 +1224,8 @@ static cs_status read_classes(const reader *r, const cs_node *root)
     const cs_node *list = need_key(root, "work", "the scenario", r->err);
     cs_model *m = r->m;
 
-    if (list == NULL || want_list(list, "work", "class", r->err) != CS_OK)
+    if (list == NULL || want_list(list, "work", "class", r->err) != CS_OK ||
+        check_length(list, MAX_CLASSES, "classes of work", r->err) != CS_OK)
         return CS_EINPUT;
     m->classes = calloc(list->nchildren, sizeof *m->classes);
     if (m->classes == NULL)
@@ -1292,7 +1385,9 @@ static cs_status read_promises(const reader *r, const cs_node *root)
     const cs_node *list = need_key(root, "promise", "the scenario", r->err);
     cs_model *m = r->m;
 
-    if (list == NULL || want_list(list, "promise", "promise", r->err) != CS_OK)
+    if (list == NULL ||
+        want_list(list, "promise", "promise", r->err) != CS_OK ||
+        check_length(list, MAX_PROMISES, "promises", r->err) != CS_OK)
         return CS_EINPUT;
     m->promises = calloc(list->nchildren, sizeof *m->promises);
     if (m->promises == NULL)
@@ -1318,6 +1413,76 @@ static cs_status read_promises(const reader *r, const cs_node *root)
 ** The model from a document tree.
 */
 
+/* x for a message: finite, so "inf" never shows. */
+static double shown(double x)
+{
+    return isfinite(x) ? x : DBL_MAX;
+}
+
+/*
+** The work of one replication, bounded: backlogs add up to at most
+** MAX_BACKLOG_TOTAL items, and the expected step visits (arrivals over
+** the horizon plus backlog, times the visits an item makes, rework loops
+** included) to at most MAX_VISITS.  Reported at the class that brings the
+** most.
+*/
+static cs_status check_size(const reader *r, const cs_node *root)
+{
+    const cs_model *m = r->m;
+    const cs_node *work = cs_node_get(root, "work");
+    double total = 0.0, worst = -1.0;
+    long backlog = 0;
+    int at = 0;
+
+    for (int c = 0; c < m->nclasses; c++) {
+        const double items = cs_model_class_rate(m, c) * m->horizon +
+                             m->classes[c].backlog;
+        const double visits = items * cs_model_class_visits(m, c);
+        backlog += m->classes[c].backlog;
+        total += visits;
+        if (!(visits <= worst)) {
+            worst = visits;
+            at = c;
+        }
+    }
+    if (backlog > MAX_BACKLOG_TOTAL)
+        return cs_node_error(r->err, work, CS_EINPUT, "the backlogs of all "
+                             "classes add up to %ld items; at most %ld",
+                             backlog, MAX_BACKLOG_TOTAL);
+    if (total <= MAX_VISITS)
+        return CS_OK;
+    {
+        const cs_class *k = &m->classes[at];
+        return cs_node_error(r->err, work->children[at], CS_EINPUT,
+                             "class '%s' makes about %.3g step visits in one "
+                             "replication (%.3g items over the %gd horizon, "
+                             "%.3g step visits per item); at most %.0e: is "
+                             "the rate's unit, the horizon or a rework "
+                             "probability wrong?", k->name, shown(worst),
+                             shown(cs_model_class_rate(m, at) * m->horizon +
+                                   k->backlog), m->horizon,
+                             shown(cs_model_class_visits(m, at)), MAX_VISITS);
+    }
+}
+
+/* The teams sorted by name, so each step finds its team in log time. */
+static cs_status index_teams(reader *r)
+{
+    const cs_model *m = r->m;
+
+    r->teams_by_name = malloc(((size_t)m->nteams + 1) *
+                              sizeof *r->teams_by_name);
+    if (r->teams_by_name == NULL)
+        return no_memory(r->err);
+    for (int t = 0; t < m->nteams; t++) {
+        r->teams_by_name[t].name = m->teams[t].name;
+        r->teams_by_name[t].index = t;
+    }
+    qsort(r->teams_by_name, (size_t)m->nteams, sizeof *r->teams_by_name,
+          cmp_name_key);
+    return CS_OK;
+}
+
 static cs_status read_model(reader *r, const cs_node *root)
 {
     if (check_keys(root, top_keys, "the scenario", r->err) != CS_OK ||
@@ -1325,10 +1490,11 @@ static cs_status read_model(reader *r, const cs_node *root)
         return CS_EINPUT;
     r->m->units = r->units;
     if (read_settings(r, root) != CS_OK || read_teams(r, root) != CS_OK ||
-        read_classes(r, root) != CS_OK || read_promises(r, root) != CS_OK)
+        index_teams(r) != CS_OK || read_classes(r, root) != CS_OK ||
+        read_promises(r, root) != CS_OK)
         return r->err != NULL && r->err->status != CS_OK ? r->err->status
                                                          : CS_EINPUT;
-    return CS_OK;
+    return check_size(r, root);
 }
 
 cs_status cs_model_from_node(const cs_node *root, const char *dir,
@@ -1352,6 +1518,7 @@ cs_status cs_model_from_node(const cs_node *root, const char *dir,
     r.err = err;
     r.dir = dir != NULL ? dir : ".";
     r.units = cs_units_default();
+    r.teams_by_name = NULL;
     if ((r.m = cs_model_new()) == NULL)
         return no_memory(err);
     if ((r.m->variant = dup_str("baseline")) == NULL) {
@@ -1359,6 +1526,7 @@ cs_status cs_model_from_node(const cs_node *root, const char *dir,
         return no_memory(err);
     }
     st = read_model(&r, root);
+    free(r.teams_by_name);
     if (st != CS_OK) {
         cs_model_free(r.m);
         return st;
@@ -1429,29 +1597,48 @@ static cs_status wrap_tree(const cs_scenario *s, cs_node *root, cs_doc **out,
     return CS_OK;
 }
 
+/*
+** The document of variant v (-1 = baseline) with the first nover
+** overrides applied: a clone of the base, the variant's patch merged in,
+** then each override.  *root receives the tree and, when overrides were
+** applied, *d the document that owns it (their nodes borrow its strings).
+** The caller frees both.
+*/
+static cs_status variant_tree(const cs_scenario *s, long v, size_t nover,
+                              cs_node **root, cs_doc **d, cs_error *err)
+{
+    const variant_def *var = v >= 0 ? &s->variants[v] : NULL;
+    cs_status st = CS_OK;
+
+    *d = NULL;
+    *root = cs_node_clone(s->doc->root);
+    if (*root == NULL)
+        return no_memory(err);
+    if (var != NULL && var->patch != NULL)
+        st = cs_doc_merge(root, var->patch, err);
+    if (st == CS_OK && nover > 0) {
+        st = wrap_tree(s, *root, d, err);
+        *root = NULL;
+        for (size_t i = 0; i < nover && st == CS_OK; i++)
+            st = cs_doc_set(*d, s->overrides[i], err);
+        if (*d != NULL)
+            *root = (*d)->root;
+    }
+    return st;
+}
+
 /* Builds variant v (-1 = baseline) with the first nover overrides. */
 static cs_status build(const cs_scenario *s, long v, size_t nover,
                        cs_model **out, cs_error *err)
 {
     const variant_def *var = v >= 0 ? &s->variants[v] : NULL;
-    cs_node *root = cs_node_clone(s->doc->root);
+    cs_node *root = NULL;
     cs_doc *d = NULL;
-    cs_status st = CS_OK;
+    cs_status st = variant_tree(s, v, nover, &root, &d, err);
 
     *out = NULL;
-    if (root == NULL)
-        return no_memory(err);
-    if (var != NULL && var->patch != NULL)
-        st = cs_doc_merge(&root, var->patch, err);
-    if (st == CS_OK && nover > 0) {
-        st = wrap_tree(s, root, &d, err);
-        root = NULL;
-        for (size_t i = 0; i < nover && st == CS_OK; i++)
-            st = cs_doc_set(d, s->overrides[i], err);
-    }
     if (st == CS_OK)
-        st = cs_model_from_node(d != NULL ? d->root : root, s->doc->dir, out,
-                                err);
+        st = cs_model_from_node(root, s->doc->dir, out, err);
     if (st == CS_OK && var != NULL)
         st = name_variant(*out, var, err);
     if (st != CS_OK && var != NULL)
@@ -1460,7 +1647,8 @@ static cs_status build(const cs_scenario *s, long v, size_t nover,
         cs_model_free(*out);
         *out = NULL;
     }
-    cs_node_free(root);
+    if (d == NULL)
+        cs_node_free(root);
     cs_doc_free(d);
     return st;
 }
@@ -1499,6 +1687,18 @@ static cs_status read_variant(cs_scenario *s, const cs_node *n,
     return CS_OK;
 }
 
+/* Nodes in a tree (keys not counted); depth is bounded by the loader. */
+static double count_nodes(const cs_node *n)
+{
+    double c = 1.0;
+
+    if (n == NULL)
+        return 0.0;
+    for (size_t i = 0; i < n->nchildren; i++)
+        c += count_nodes(n->children[i]);
+    return c;
+}
+
 static cs_status read_variants(cs_scenario *s, cs_error *err)
 {
     const cs_node *list = cs_node_get(s->doc->root, "variants");
@@ -1508,6 +1708,18 @@ static cs_status read_variants(cs_scenario *s, cs_error *err)
     if (list->kind != CS_NODE_SEQ)
         return cs_node_error(err, list, CS_EINPUT, "variants must be a list "
                              "of variants, got %s", got_kind(list));
+    if (check_length(list, MAX_VARIANTS, "variants", err) != CS_OK)
+        return CS_EINPUT;
+    {
+        const double nodes = count_nodes(s->doc->root);
+        if (((double)list->nchildren + 1) * nodes > MAX_VARIANT_NODES)
+            return cs_node_error(err, list, CS_EINPUT, "too many variants for "
+                                 "the size of the scenario: each of the %zu "
+                                 "variants is built from a copy of its %.0f "
+                                 "YAML nodes, at most %.0f nodes in all; use "
+                                 "fewer variants or a smaller file",
+                                 list->nchildren, nodes, MAX_VARIANT_NODES);
+    }
     s->variants = calloc(list->nchildren + 1, sizeof *s->variants);
     if (s->variants == NULL)
         return no_memory(err);
@@ -1605,9 +1817,12 @@ void cs_scenario_free(cs_scenario *s)
 }
 
 /*
-** The new override must build with the base; failing that (a path through
-** a team or class only a variant adds, say), with at least one variant, or
-** the base's error is returned and the override dropped.
+** The new override's path must run through the base document with every
+** earlier override applied; failing that (a path through a team or class
+** only a variant adds, say), through at least one variant's, or the
+** base's error is returned and the override dropped.  The values are
+** validated when a model is built, after every override: so
+** "promise=null" followed by "promise=[...]" replaces a named list.
 */
 cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
                                    cs_error *err)
@@ -1615,8 +1830,7 @@ cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
     char **grown = realloc(s->overrides,
                            (s->noverrides + 1) * sizeof *s->overrides);
     cs_error first;
-    cs_model *m = NULL;
-    cs_status st;
+    cs_status st = CS_EINPUT;
 
     cs_error_clear(err);
     cs_error_clear(&first);
@@ -1634,21 +1848,24 @@ cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
     if ((s->overrides[s->noverrides] = dup_str(assignment)) == NULL)
         return no_memory(err);
     s->noverrides++;
-    st = build(s, -1, s->noverrides, &m, &first);
-    for (size_t i = 0; i < s->nvariants && st == CS_EINPUT; i++) {
+    for (long v = -1; v < (long)s->nvariants && st == CS_EINPUT; v++) {
         cs_error ignored;
-        cs_model_free(m);
-        m = NULL;
-        if (build(s, (long)i, s->noverrides, &m, &ignored) == CS_OK)
-            st = CS_OK;
+        cs_node *root = NULL;
+        cs_doc *d = NULL;
+        st = variant_tree(s, v, s->noverrides, &root, &d,
+                          v < 0 ? &first : &ignored);
+        if (d == NULL)
+            cs_node_free(root);
+        cs_doc_free(d);
     }
-    cs_model_free(m);
     if (st == CS_OK)
         return CS_OK;
     s->noverrides--;
     free(s->overrides[s->noverrides]);
     if (err != NULL)
-        *err = first;
+        *err = st == CS_EINPUT ? first : (cs_error){0};
+    if (err != NULL && st != CS_EINPUT)
+        cs_error_set(err, st, NULL, 0, 0, "out of memory");
     return st;
 }
 

@@ -124,11 +124,20 @@ enum {
 static const double hist_lo = 0x1p-30;
 static const double hist_hi = 0x1p40;
 
+/*
+** Each bucket also keeps the least and greatest value it holds (valid only
+** where count > 0), so a quantile is the middle of what its bucket really
+** holds: within half a bucket of the order statistic (0.4%), and exact
+** when the bucket holds one distinct value, as deterministic chains do.
+** Minima and maxima merge in any order with the same result.
+*/
 struct cs_hist {
     uint64_t n;
     double min;
     double max;
     uint64_t count[HIST_N];
+    double bmin[HIST_N];
+    double bmax[HIST_N];
 };
 
 cs_hist *cs_hist_new(void)
@@ -196,9 +205,18 @@ size_t cs_hist_nbuckets(void)
 ** ignored (it has no place in a histogram of durations). */
 void cs_hist_add(cs_hist *h, double x)
 {
+    size_t b;
+
     if (isnan(x))
         return;
-    h->count[cs_hist_bucket(x)]++;
+    b = cs_hist_bucket(x);
+    if (h->count[b]++ == 0) {
+        h->bmin[b] = h->bmax[b] = x;
+    } else if (x < h->bmin[b]) {
+        h->bmin[b] = x;
+    } else if (x > h->bmax[b]) {
+        h->bmax[b] = x;
+    }
     h->n++;
     if (x < h->min)
         h->min = x;
@@ -210,8 +228,20 @@ void cs_hist_merge(cs_hist *dst, const cs_hist *src)
 {
     if (src->n == 0)
         return;
-    for (size_t b = 0; b < HIST_N; b++)
+    for (size_t b = 0; b < HIST_N; b++) {
+        if (src->count[b] == 0)
+            continue;
+        if (dst->count[b] == 0) {
+            dst->bmin[b] = src->bmin[b];
+            dst->bmax[b] = src->bmax[b];
+        } else {
+            if (src->bmin[b] < dst->bmin[b])
+                dst->bmin[b] = src->bmin[b];
+            if (src->bmax[b] > dst->bmax[b])
+                dst->bmax[b] = src->bmax[b];
+        }
         dst->count[b] += src->count[b];
+    }
     dst->n += src->n;
     if (src->min < dst->min)
         dst->min = src->min;
@@ -252,11 +282,7 @@ double cs_hist_quantile(const cs_hist *h, double q)
             break;
     }
     assert(b < HIST_N);
-    v = cs_hist_bucket_value(b);
-    if (v < h->min)
-        v = h->min;
-    if (v > h->max)
-        v = h->max;
+    v = h->bmin[b] + (h->bmax[b] - h->bmin[b]) / 2;
     return v;
 }
 

@@ -314,7 +314,7 @@ START_TEST(test_parse_reject)
         {"uniform(1d)", "missing argument 'b'", -1},
         {"uniform(1d, 2d, 3d)", "too many arguments", 16},
         {"triangular(1d, 6d, 5d)", "mode must lie between", 15},
-        {"triangular(5d, 5d, 5d)", "min must be less than max", 19},
+        {"triangular(5d, 2d, 1d)", "min must not exceed max", 19},
         {"pert(3d, 1d, 5d)", "mode must lie between", 9},
         {"exponential(0)", "mean must be positive", 12},
         {"exponential()", "missing argument 'mean'", -1},
@@ -481,6 +481,17 @@ START_TEST(test_const_and_bounds)
         ck_assert(xp >= 1.0 && xp <= 5.0);
     }
     ck_assert(cs_dist_mean(&c) == 3.0 && cs_dist_variance(&c) == 0.0);
+    /* min == max: a constant, as min <= mode <= max allows */
+    {
+        cs_dist t1 = parse_ok("triangular(2d, 2d, 2d)");
+        cs_dist p1 = parse_ok("pert(2d, 2d, 2d)");
+        for (int i = 0; i < 100; i++) {
+            ck_assert(cs_dist_sample(&t1, r) == 2.0);
+            ck_assert(cs_dist_sample(&p1, r) == 2.0);
+        }
+        ck_assert(cs_dist_mean(&t1) == 2.0 && cs_dist_variance(&t1) == 0.0);
+        ck_assert(cs_dist_mean(&p1) == 2.0 && cs_dist_variance(&p1) == 0.0);
+    }
     gsl_rng_free(r);
 }
 END_TEST

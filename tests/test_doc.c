@@ -1170,7 +1170,27 @@ START_TEST(test_set_list_and_scalar_replace)
     ck_assert_str_eq(text_at(d->root, "work.0.arrivals"), "5");
     set_ok(d, "teams.governance=7");   /* an element replaced: checked later */
     ck_assert_str_eq(text_at(d->root, "teams.1"), "7");
-    set_ok(d, "teams=[{name: solo}]");   /* a list replaces, even named */
+    set_ok(d, "teams=[{name: solo}]");   /* teams is no named list now */
+    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
+    ck_assert_str_eq(text_at(d->root, "teams.0.name"), "solo");
+    cs_doc_free(d);
+}
+END_TEST
+
+/* SPEC 1.3: --set is the patch mechanism, so a named list merges by name. */
+START_TEST(test_set_named_list_merges)
+{
+    cs_doc *d = load_ok(base_doc);
+
+    set_ok(d, "teams=[{name: governance, capacity: 4}, {name: solo}]");
+    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 3);
+    ck_assert_str_eq(text_at(d->root, "teams.0.name"), "ingestion");
+    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "2");
+    ck_assert_str_eq(text_at(d->root, "teams.1.capacity"), "4");
+    ck_assert_str_eq(text_at(d->root, "teams.2.name"), "solo");
+    /* replacing a named list whole: remove it, then set it */
+    set_ok(d, "teams=null");
+    set_ok(d, "teams=[{name: solo}]");
     ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
     ck_assert_str_eq(text_at(d->root, "teams.0.name"), "solo");
     cs_doc_free(d);
@@ -1385,6 +1405,7 @@ static Suite *doc_suite(void)
     tcase_add_test(set, test_set_new_last_key);
     tcase_add_test(set, test_set_map_merges);
     tcase_add_test(set, test_set_list_and_scalar_replace);
+    tcase_add_test(set, test_set_named_list_merges);
     tcase_add_test(set, test_set_null_removes);
     tcase_add_test(set, test_set_missing_middle_part);
     tcase_add_test(set, test_set_new_list_element_refused);

@@ -367,9 +367,14 @@ START_TEST(test_json_spec_fields)
         ck_assert(json_number_value(get(json_array_get(proms, 0), "target")) ==
                   0.85);
     }
-    /* vs_baseline on the variant only. */
-    ck_assert_ptr_null(json_object_get(json_array_get(vars, 0),
-                                       "vs_baseline"));
+    /* the baseline against itself: exactly 0, interval [0, 0] */
+    {
+        const json_t *vs = get(json_array_get(vars, 0), "vs_baseline");
+        const json_t *ci = get(vs, "ci95");
+        ck_assert(json_number_value(get(vs, "lead_time_mean_diff")) == 0.0);
+        ck_assert(json_number_value(json_array_get(ci, 0)) == 0.0);
+        ck_assert(json_number_value(json_array_get(ci, 1)) == 0.0);
+    }
     {
         const json_t *vs = get(json_array_get(vars, 1), "vs_baseline");
         const json_t *pd = get(vs, "promises");

@@ -931,16 +931,40 @@ START_TEST(test_override_errors)
     ck_assert_int_eq(err.line, 0);
     ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.ingestoin.capacity=3"));
     ck_assert_ptr_nonnull(strstr(err.msg, "did you mean 'ingestion'"));
-    /* a bad value: reported against the argument */
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.ingestion.capacity=0", &err), CS_EINPUT);
-    ck_assert_str_eq(err.file, "--set teams.ingestion.capacity=0");
-    ck_assert_int_eq(err.line, 0);
-    ck_assert_ptr_nonnull(strstr(err.msg, "capacity must be an integer"));
     ck_assert_int_eq(cs_scenario_add_override(s, "horizon", &err), CS_EINPUT);
     /* rejected overrides are not kept */
     m = build_ok(s, -1);
     ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
+    cs_model_free(m);
+    /* a bad value: accepted as a path, reported against the argument when
+       the model is built */
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "teams.ingestion.capacity=0", &err), CS_OK);
+    m = NULL;
+    ck_assert_int_eq(cs_scenario_build(s, -1, &m, &err), CS_EINPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_str_eq(err.file, "--set teams.ingestion.capacity=0");
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "capacity must be an integer"));
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* Overrides are validated together: removing a named list and setting a
+** new one replaces it, though the model between the two has no promise. */
+START_TEST(test_override_replace_list)
+{
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_error err;
+    cs_model *m;
+
+    ck_assert_int_eq(cs_scenario_add_override(s, "promise=null", &err), CS_OK);
+    ck_assert_int_eq(cs_scenario_add_override(
+                         s, "promise=[{name: only, within: 9d, percentile: 50}]",
+                         &err), CS_OK);
+    m = build_ok(s, -1);
+    ck_assert_int_eq(m->npromises, 1);
+    ck_assert_str_eq(m->promises[0].name, "only");
     cs_model_free(m);
     cs_scenario_free(s);
 }
@@ -1181,6 +1205,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(variants, test_variant_out_of_range);
     tcase_add_test(variants, test_override_after_patch);
     tcase_add_test(variants, test_override_errors);
+    tcase_add_test(variants, test_override_replace_list);
     tcase_add_test(variants, test_override_variant_only);
     tcase_add_test(variants, test_variant_patch_error_located);
     tcase_add_test(files, test_empirical_file_relative);

@@ -222,6 +222,36 @@ START_TEST(test_hist_ranks)
 }
 END_TEST
 
+/* A bucket holding one distinct value gives that value exactly, so
+** deterministic chains report exact percentiles; merging keeps it. */
+START_TEST(test_hist_exact_values)
+{
+    static const double a[] = {2, 2, 4, 2, 2}, b[] = {3, 5, 3, 5};
+    cs_hist *h = cs_hist_new(), *g = cs_hist_new(), *m = cs_hist_new();
+
+    for (size_t i = 0; i < 5; i++)
+        cs_hist_add(h, a[i]);
+    for (size_t i = 0; i < 4; i++)
+        cs_hist_add(g, b[i]);
+    ck_assert(cs_hist_quantile(h, 0.5) == 2.0);
+    ck_assert(cs_hist_quantile(h, 0.85) == 4.0);
+    ck_assert(cs_hist_quantile(g, 0.5) == 3.0);
+    ck_assert(cs_hist_quantile(g, 0.51) == 5.0);
+    /* 2.3 and 2.3 + 1e-6 share a bucket: the middle of what it holds */
+    cs_hist_add(m, 2.3 + 1e-6);
+    cs_hist_merge(m, g);
+    cs_hist_add(g, 2.3);
+    cs_hist_merge(m, g);
+    ck_assert_uint_eq(cs_hist_count(m), 10);
+    ck_assert(cs_hist_quantile(m, 0.0) == 2.3);
+    ck_assert(cs_hist_quantile(m, 0.1) == 2.3 + ((2.3 + 1e-6) - 2.3) / 2);
+    ck_assert(cs_hist_quantile(m, 0.5) == 3.0);
+    cs_hist_free(h);
+    cs_hist_free(g);
+    cs_hist_free(m);
+}
+END_TEST
+
 START_TEST(test_hist_buckets)
 {
     const size_t nb = cs_hist_nbuckets();
@@ -496,6 +526,7 @@ static Suite *stats_suite(void)
     tcase_add_test(hist, test_hist_quantiles);
     tcase_add_test(hist, test_hist_ranks);
     tcase_add_test(hist, test_hist_buckets);
+    tcase_add_test(hist, test_hist_exact_values);
     tcase_add_test(hist, test_hist_merge);
     tcase_add_test(hist, test_hist_empty);
     tcase_add_test(hist, test_hist_cdf);

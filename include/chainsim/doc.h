@@ -143,10 +143,14 @@ cs_status cs_doc_merge(cs_node **target, const cs_node *patch, cs_error *err);
 ** read as YAML ("3", "2/w", "{rate: 2/w}", "[a, b]"), then:
 **   - null ("null", "~" or empty, as in "a.b=") removes the key or the
 **     named element (removing an absent key is not an error);
-**   - a mapping is merged into the existing value as a patch
-**     (cs_doc_merge), so "work.report.arrivals={rate: 2/w}" keeps the
-**     other keys of arrivals; against a named list it is keyed by name;
-**   - a scalar or a list replaces the existing value.
+**   - anything else is merged into the existing value as a patch
+**     (cs_doc_merge, SPEC 1.3: "the same mechanism serves the command
+**     line"): a mapping merges key by key, so
+**     "work.report.arrivals={rate: 2/w}" keeps the other keys of
+**     arrivals (against a named list it is keyed by name); a named list
+**     merges element by element by name ("teams=[{name: b, capacity:
+**     2}]" changes team b only); a scalar or another list replaces.
+**     To replace a named list whole, remove it first ("promise=null").
 ** The new nodes have file "--set PATH=VALUE" (a string kept in
 ** d->sources) and no line.  Errors (CS_EINPUT) are unlocated and name the
 ** argument: "--set teams.ingestoin.capacity=3: 'ingestoin' is not an

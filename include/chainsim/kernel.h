@@ -17,11 +17,18 @@ typedef struct cs_sim cs_sim;
 /* An event handler.  ctx and data are whatever was given to schedule. */
 typedef void (*cs_handler)(cs_sim *sim, void *ctx, void *data);
 
-/* A scheduled event: a plain record. */
+/* Priorities an event may have (an assertion checks the range). */
+#define CS_PRIORITY_MIN (-32768)
+#define CS_PRIORITY_MAX 32767
+
+/*
+** A scheduled event: a plain record.  key packs the priority (biased to
+** be unsigned, high 16 bits) above the sequence number (low 48 bits), so
+** ties in time break by one integer compare and the record is 40 bytes.
+*/
 typedef struct cs_event {
     double time;
-    int32_t priority;
-    uint64_t seq;
+    uint64_t key;
     cs_handler fn;
     void *ctx;
     void *data;
@@ -42,7 +49,8 @@ double cs_sim_now(const cs_sim *sim);
 
 /*
 ** Schedules fn(sim, ctx, data) at absolute time t (t >= now; a t in the
-** past is an assertion failure).  Returns 0, or -1 if out of memory.
+** past, or a priority outside [CS_PRIORITY_MIN, CS_PRIORITY_MAX], is an
+** assertion failure).  Returns 0, or -1 if out of memory.
 */
 int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
                     void *ctx, void *data);

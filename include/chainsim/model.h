@@ -148,6 +148,13 @@ int cs_model_class_index(const cs_model *m, const char *name);
 */
 void cs_model_offered_load(const cs_model *m, double *util);
 
+/*
+** Expected work steps an item of class c starts (parallel branches
+** counted each, step p and rework loops included, as for the offered
+** load).  Cannot fail.
+*/
+double cs_model_class_visits(const cs_model *m, int c);
+
 /* Cost per day: sum over teams of cost_per_day x capacity. */
 double cs_model_cost_per_day(const cs_model *m);
 

@@ -99,9 +99,23 @@ typedef struct cs_run_opts {
     cs_progress_fn progress;       /* may be NULL */
     void *progress_ctx;
     volatile sig_atomic_t *stop;   /* may be NULL; when set, no new
-                                      replication starts (partial result) */
-    uint64_t max_items;            /* 0 = engine default */
+                                      replication starts (partial result).
+                                      Read by the calling thread only (at
+                                      least every 0.1 s); the workers block
+                                      asynchronous signals, so a handler
+                                      that sets it runs in that thread */
+    uint64_t max_items;            /* 0 = cs_run_max_items(m) */
 } cs_run_opts;
+
+/*
+** Most items in the chain at once in one replication: an unstable chain
+** ends with CS_ESIM there instead of filling memory.  CS_RUN_MAX_ITEMS
+** plus the backlogs of every class (which the scenario bounds to
+** 1,000,000); an item costs about 250 bytes, so a worker thread stays
+** under about 250 MB (500 MB with the largest backlog).  Cannot fail.
+*/
+#define CS_RUN_MAX_ITEMS 1000000u
+uint64_t cs_run_max_items(const cs_model *m);
 
 /*
 ** Runs the replications of m and merges them into *out (caller frees).

@@ -62,8 +62,10 @@ double cs_tavg_mean(const cs_tavg *t, double end);
 
 /*
 ** A log-linear histogram of non-negative values: 128 sub-buckets per
-** power of two, so a quantile is within 0.4% (relative) of the exact
-** order statistic's value; exact min and max are kept to clamp.  Values
+** power of two, each keeping the least and greatest value it holds; a
+** quantile is the middle of its bucket's values, so it is within 0.4%
+** (relative) of the exact order statistic, and exact when the bucket
+** holds one distinct value.  Values
 ** below 2^-30 fall in the first bucket, above 2^40 in the last.
 ** Histograms merge by adding counts, so merging is order-independent.
 */

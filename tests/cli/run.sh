@@ -162,10 +162,10 @@ ls "$T" | grep -q 'tmp-' && bad "-o left a temporary file" || ok
 
 # ---- --check-promise: 0 when every promise is met, 1 when one is not
 "$BIN" run $S -n 10 -q --check-promise \
-    --set "promise=[{name: easy, within: 100000d, percentile: 50}]" >/dev/null 2>&1
+    --set promise=null --set "promise=[{name: easy, within: 100000d, percentile: 50}]" >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "--check-promise with an easy promise: not 0"
 "$BIN" run $S -n 10 -q --check-promise \
-    --set "promise=[{name: impossible, within: 0.001d, percentile: 99}]" >/dev/null 2>&1
+    --set promise=null --set "promise=[{name: impossible, within: 0.001d, percentile: 99}]" >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "--check-promise with an impossible promise: not 1"
 
 # ---- trace: CSV of one replication

@@ -106,7 +106,8 @@ static int run_dir(const char *dir, size_t *count)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);   /* a stable order */
+    if (n > 1)
+        qsort(names, n, sizeof *names, by_name);   /* a stable order */
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
         if (stat(names[i], &sb) == 0 && S_ISREG(sb.st_mode) &&

@@ -1,0 +1,353 @@
+#!/bin/sh
+# Hardening tests of chainsim (docs/reliability.md): inputs beyond the
+# bounds, hostile files, bad command lines, numerical edge cases, an
+# unstable chain, interrupts.  Every failure must be a clear message and
+# an exit code, never a crash, a hang, a memory blow-up or a half-written
+# file.  (The broken scenarios of tests/bad/ are checked by run.sh.)
+# Usage: tests/cli/hardening.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
+set -u
+BIN=$1
+JQ=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# Runs chainsim with a time limit when timeout(1) exists: a hang fails.
+run() {
+    if command -v timeout >/dev/null 2>&1; then
+        timeout 120 "$BIN" "$@"
+    else
+        "$BIN" "$@"
+    fi
+}
+
+# expect_fail CODE SUBSTRING ARGS...: exit CODE, nothing on stdout,
+# SUBSTRING on stderr.
+expect_fail() {
+    code=$1; sub=$2; shift 2
+    run "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "chainsim $(echo "$*" | cut -c1-100): exit $rc, expected $code"
+        sed 's/^/    /' "$T/err" | cut -c1-300 >&2; return 1
+    fi
+    if [ -s "$T/out" ]; then bad "chainsim $*: wrote to stdout on error"; return 1; fi
+    if ! grep -qF -- "$sub" "$T/err"; then
+        bad "chainsim $(echo "$*" | cut -c1-100): stderr lacks '$sub'"
+        sed 's/^/    /' "$T/err" | cut -c1-300 >&2; return 1
+    fi
+    ok
+}
+
+# expect_located FILE SUBSTRING: "chainsim check FILE" exits 2 with
+# "FILE:LINE:COLUMN: error: ...SUBSTRING".
+expect_located() {
+    f=$1; sub=$2
+    expect_fail 2 "$sub" check "$f" || return
+    grep -qE "^$f:[0-9]+:[0-9]+: error: " "$T/err" && ok \
+        || bad "check $f: message not located: $(head -c 200 "$T/err")"
+}
+
+# no_nan FILE WHAT: no nan or inf in an output.
+no_nan() {
+    if grep -qiE 'nan|inf([^o]|$)' "$1"; then
+        bad "$2: output contains nan or inf: $(grep -iE 'nan|inf([^o]|$)' "$1" | head -2)"
+    else
+        ok
+    fi
+}
+
+S=scenarios/bi-chain.yaml
+
+# A minimal scenario: one team, one class; $1 replaces the class's arrivals
+# and $2 its effort; extra top-level lines come from $3, the horizon from
+# $H (100d).
+mini() {
+    cat <<EOF
+chainsim: 1
+name: mini
+horizon: ${H:-100d}
+replications: 4
+${3:-}
+teams:
+  - {name: a, capacity: 1}
+  - {name: idle, capacity: 1}
+work:
+  - name: x
+    $1
+    steps:
+      - {team: a, effort: "$2"}
+promise:
+  - {name: p, within: 10d, percentile: 50}
+EOF
+}
+
+# ---- hostile files: each bounded, with a located or named message
+printf 'chainsim: 1\nname: a\000b\n' >"$T/nul.yaml"
+expect_located "$T/nul.yaml" "NUL byte"
+printf 'chainsim: 1\nname: a\377\376b\n' >"$T/utf8.yaml"
+expect_located "$T/utf8.yaml" "UTF-8"
+{ printf 'chainsim: 1\nname: '; head -c 70000 /dev/zero | tr '\000' x; echo; } >"$T/scalar.yaml"
+expect_located "$T/scalar.yaml" "longer than the limit"
+{ echo 'chainsim: 1'; i=0; while [ $i -lt 5 ]; do
+      head -c 1000000 /dev/zero | tr '\000' '#'; echo; i=$((i + 1)); done; } >"$T/big.yaml"
+expect_fail 2 "larger than the limit" check "$T/big.yaml"
+expect_fail 2 "is a directory" check "$T"
+expect_fail 2 "larger than the limit" check /dev/zero
+awk 'BEGIN { print "chainsim: 1"; print "name: keys";
+             for (i = 0; i < 210000; i++) printf "k%d: 1\n", i }' >"$T/nodes.yaml"
+expect_located "$T/nodes.yaml" "nodes"
+
+# ---- counts: teams, classes, steps, promises, variants
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams:";
+             for (i = 0; i < 501; i++) printf "  - {name: t%d}\n", i;
+             print "work: [{name: w, backlog: 1, steps: [{team: t0, effort: 1d}]}]";
+             print "promise: [{name: p, within: 1d, percentile: 50}]" }' >"$T/teams.yaml"
+expect_located "$T/teams.yaml" "too many teams: at most 500"
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams: [{name: a}]\nwork:";
+             for (i = 0; i < 501; i++)
+                 printf "  - {name: c%d, backlog: 1, steps: [{team: a, effort: 1d}]}\n", i;
+             print "promise: [{name: p, within: 1d, percentile: 50}]" }' >"$T/classes.yaml"
+expect_located "$T/classes.yaml" "too many classes of work: at most 500"
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams: [{name: a}]\nwork:\n  - name: c\n    backlog: 1\n    steps:";
+             for (i = 0; i < 201; i++) printf "      - {team: a, id: s%d, effort: 1d}\n", i;
+             print "promise: [{name: p, within: 1d, percentile: 50}]" }' >"$T/steps.yaml"
+expect_located "$T/steps.yaml" "too many steps: at most 200"
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams: [{name: a}]\nwork:\n  - name: c\n    backlog: 1\n    steps:\n      - parallel:";
+             for (i = 0; i < 200; i++) printf "          - {team: a, id: s%d, effort: 1d}\n", i;
+             print "promise: [{name: p, within: 1d, percentile: 50}]" }' >"$T/branches.yaml"
+expect_located "$T/branches.yaml" "parallel branches included"
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams: [{name: a}]";
+             print "work: [{name: w, backlog: 1, steps: [{team: a, effort: 1d}]}]\npromise:";
+             for (i = 0; i < 501; i++) printf "  - {name: p%d, within: 1d, percentile: 50}\n", i }' >"$T/promises.yaml"
+expect_located "$T/promises.yaml" "too many promises: at most 500"
+{ cat $S; awk 'BEGIN { for (i = 0; i < 101; i++) printf "  - {name: v%d}\n", i }'; } >"$T/variants.yaml"
+expect_located "$T/variants.yaml" "too many variants: at most 100"
+awk 'BEGIN { print "chainsim: 1\nname: n\nteams: [{name: a}]\nwork:";
+             for (c = 0; c < 60; c++) {
+                 printf "  - name: c%d\n    backlog: 1\n    steps:\n", c;
+                 for (i = 0; i < 200; i++) printf "      - {team: a, id: s%d, effort: 1d}\n", i }
+             print "promise: [{name: p, within: 1d, percentile: 50}]\nvariants:";
+             for (i = 0; i < 90; i++) printf "  - {name: v%d, patch: {teams: [{name: a, capacity: 2}]}}\n", i }' >"$T/heavy.yaml"
+expect_located "$T/heavy.yaml" "too many variants for the size of the scenario"
+
+# ---- empirical files: only regular files, bounded lines
+mini "arrivals: {rate: 1/d}" "empirical(file=long.txt)" >"$T/emp-long.yaml"
+{ echo 1d; head -c 2000 /dev/zero | tr '\000' 1; echo d; } >"$T/long.txt"
+expect_located "$T/emp-long.yaml" "longer than 1023 characters"
+mini "arrivals: {rate: 1/d}" "empirical(file=nul.txt)" >"$T/emp-nul.yaml"
+printf '1d\n2\000d\n' >"$T/nul.txt"
+expect_located "$T/emp-nul.yaml" "NUL byte"
+mini "arrivals: {rate: 1/d}" "empirical(file=comments.txt)" >"$T/emp-comment.yaml"
+{ printf '# '; head -c 5000 /dev/zero | tr '\000' c; printf '\n1d\r\n\n3d'; } >"$T/comments.txt"
+run check "$T/emp-comment.yaml" >"$T/out" 2>"$T/err" && grep -q "empirical(2 values, mean 2d)" "$T/out" \
+    && ok || bad "empirical file with a long comment, CRLF and no final newline: $(cat "$T/err")"
+if command -v mkfifo >/dev/null 2>&1 && mkfifo "$T/fifo.txt" 2>/dev/null; then
+    mini "arrivals: {rate: 1/d}" "empirical(file=fifo.txt)" >"$T/emp-fifo.yaml"
+    expect_located "$T/emp-fifo.yaml" "is not a regular file"
+fi
+
+# ---- bad command lines: exit 2, the argument named
+expect_fail 2 "--replications: '1000001'" run $S -n 1000001
+expect_fail 2 "--replications: '99999999999999999999'" run $S -n 99999999999999999999
+expect_fail 2 "--threads: '1025'" run $S -j 1025
+expect_fail 2 "--seed: '18446744073709551616'" run $S -s 18446744073709551616
+expect_fail 2 "horizon" run $S --horizon 0
+expect_fail 2 "must be finite" run $S --horizon inf
+expect_fail 2 "must be finite" run $S --horizon nan
+expect_fail 2 "must be finite" run $S --horizon 1e999d
+expect_fail 2 "step visits in one replication" run $S --horizon 1e10d
+expect_fail 2 "step visits in one replication" check $S --set work.report.arrivals.rate=1e9/d
+expect_fail 2 "warmup" run $S --warmup -1d
+expect_fail 2 "warmup (400d) must be shorter than the horizon (300d)" run $S --warmup 400d
+expect_fail 2 "warmup (40d) must be shorter than the horizon (10d)" run $S --horizon 10d
+expect_fail 2 "warmup (20d) must be shorter than the horizon (10d)" run $S --horizon 10d --warmup 20d
+expect_fail 2 "--set teams=[" run $S --set "teams=["
+expect_fail 2 "--set" run $S --set "=3"
+expect_fail 2 "--set" run $S --set "a..b=1"
+expect_fail 2 "horizon" run $S -n 2 --horizon "100d$(head -c 5000 /dev/zero | tr '\000' ' ')x"
+v17=""
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do v17="$v17 --vary seed=1,2"; done
+# shellcheck disable=SC2086
+expect_fail 2 "at most 16 --vary" run $S $v17
+expect_fail 2 "more than 100000 points" run $S --vary "seed=$(seq -s, 1 400)" --vary "replications=$(seq -s, 1 400)"
+expect_fail 2 "--format: ''" run $S -f ""
+expect_fail 2 "--output needs a file name" run $S -o ""
+expect_fail 2 "cannot write" run $S -n 2 -q -o "$T"
+expect_fail 2 "--replication: '0'" trace $S -r 0
+expect_fail 2 "--replication: 'abc'" trace $S -r abc
+expect_fail 2 "no variant named ''" run $S --variant ""
+expect_fail 2 "unknown command ''" "" $S
+expect_fail 2 "unknown option" run $S "--$(head -c 300 /dev/zero | tr '\000' r)"
+expect_fail 2 "needs a value" run $S -n
+expect_fail 2 "scenario is empty" check /dev/null
+
+# ---- numerical edge cases: correct results, never nan or inf
+cat >"$T/edge.yaml" <<'EOF'
+chainsim: 1
+name: edge
+horizon: 100d
+replications: 5
+teams:
+  - {name: a, capacity: 1}
+  - {name: slow, capacity: 1}
+work:
+  - name: x
+    arrivals: {interval: 2d}
+    steps:
+      - {team: a, effort: 1d}
+  - name: never
+    backlog: 1
+    steps:
+      - {team: slow, effort: 1000d}
+promise:
+  - {name: p, within: 10d, percentile: 50}
+  - {name: q, work: never, within: 10d, percentile: 50}
+  - {name: t, throughput: 10/w}
+variants:
+  - {name: same}
+EOF
+for n in 1 2 5; do
+    for f in table csv json; do
+        if run compare "$T/edge.yaml" -n $n -q -f $f >"$T/e.$f" 2>"$T/err"; then
+            ok; no_nan "$T/e.$f" "compare -n $n -f $f"
+        else
+            bad "compare edge -n $n -f $f: $(cat "$T/err")"
+        fi
+    done
+done
+run run "$T/edge.yaml" -n 1 -q -f json >"$T/one.json" 2>/dev/null
+[ "$("$JQ" "$T/one.json" variants.0.lead_time.ci95)" = null ] && ok \
+    || bad "one replication: ci95 is not null"
+run run "$T/edge.yaml" -n 5 -q -f json >"$T/five.json" 2>/dev/null
+lo=$("$JQ" "$T/five.json" variants.0.lead_time.ci95.0)
+hi=$("$JQ" "$T/five.json" variants.0.lead_time.ci95.1)
+[ "$lo" = 1 ] && [ "$hi" = 1 ] && ok || bad "constant lead time: CI [$lo, $hi], expected [1, 1]"
+[ "$("$JQ" "$T/five.json" variants.0.lead_time.classes.never.mean)" = null ] && ok \
+    || bad "class with no finished item: mean is not null"
+[ "$("$JQ" "$T/five.json" variants.0.lead_time.classes.never.count)" = 0 ] && ok \
+    || bad "class with no finished item: count is not 0"
+run run "$T/edge.yaml" -n 1 -q -f table >"$T/one.txt" 2>/dev/null
+grep -q "n/a" "$T/one.txt" && ok || bad "one replication: the table does not say n/a"
+
+edge_run() {   # edge_run NAME ARRIVALS EFFORT [TOP-LEVEL LINES]
+    mini "$2" "$3" "${4:-}" >"$T/$1.yaml"
+    for f in table csv json; do
+        if run run "$T/$1.yaml" -q -f $f >"$T/$1.$f" 2>"$T/err"; then
+            ok; no_nan "$T/$1.$f" "$1 -f $f"
+        else
+            bad "$1 -f $f: exit $?: $(head -c 300 "$T/err")"
+        fi
+    done
+}
+edge_run tiny-effort "arrivals: {rate: 1/d}" "1e-300d"
+edge_run huge-effort "arrivals: {rate: 1/d}" "1e300d"
+edge_run tiny-rate "arrivals: {rate: 1e-300/d}
+    backlog: 1" "1d"
+H=1e300d edge_run huge-horizon "backlog: 3" "1d" "warmup: 1e299d"
+edge_run heavy-tail "arrivals: {rate: 1/d}" "lognormal(mean=1d, sd=1e100d)"
+edge_run auto-warmup "arrivals: {rate: 0.5/d}" "1d" "warmup: auto"
+edge_run short-horizon "arrivals: {rate: 1/d}" "1d" "warmup: 0.5d"
+sed 's/horizon: 100d/horizon: 1d/' "$T/short-horizon.yaml" >"$T/short2.yaml"
+run run "$T/short2.yaml" -q -f json >"$T/short2.json" 2>"$T/err" && ok || bad "horizon 1d: $(cat "$T/err")"
+no_nan "$T/short2.json" "horizon 1d"
+run run $S -n 2 -q --horizon 10d --warmup 2d >"$T/out" 2>"$T/err" && ok \
+    || bad "--horizon below the scenario's warm-up with --warmup: $(cat "$T/err")"
+mini "arrivals: {rate: 1/d}" "1d" >"$T/focus.yaml"
+sed -i.orig 's/capacity: 1}$/capacity: 1, focus: 1e-300}/' "$T/focus.yaml"
+run check "$T/focus.yaml" >"$T/out" 2>"$T/err" && grep -q "load >1e+06 (unstable)" "$T/out" && ok \
+    || bad "focus 1e-300: check does not say 'load >1e+06': $(grep load "$T/out")"
+no_nan "$T/out" "check with focus 1e-300"
+
+# ---- an unstable chain: warned before the run, ended at the item cap
+cat >"$T/unstable.yaml" <<'EOF'
+chainsim: 1
+name: unstable
+horizon: 100000d
+replications: 2
+teams:
+  - {name: a, capacity: 1}
+work:
+  - name: x
+    arrivals: {rate: 30/d}
+    steps:
+      - {team: a, effort: 1d}
+promise:
+  - {name: p, within: 10d, percentile: 50}
+EOF
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%M" -o "$T/rss" "$BIN" run "$T/unstable.yaml" -j 2 -o "$T/unstable.csv" >"$T/out" 2>"$T/err"
+    rc=$?
+    rss=$(tail -1 "$T/rss")
+    [ "$rss" -lt 1000000 ] && ok || bad "unstable chain: peak RSS ${rss} KB, expected under 1 GB"
+else
+    "$BIN" run "$T/unstable.yaml" -j 2 -o "$T/unstable.csv" >"$T/out" 2>"$T/err"
+    rc=$?
+fi
+[ $rc -eq 3 ] && ok || bad "unstable chain: exit $rc, expected 3"
+grep -q "team 'a' is offered 3000% of its capacity" "$T/err" && ok || bad "unstable chain: no warning"
+grep -q "more than 1000000 items in the chain" "$T/err" && ok || bad "unstable chain: no item-cap message"
+[ ! -e "$T/unstable.csv" ] && ok || bad "unstable chain: -o written on failure"
+ls "$T" | grep -q 'tmp-' && bad "unstable chain: a temporary file is left" || ok
+
+# ---- interrupts: partial results, -o complete or absent, 128 + signal
+cat >"$T/long.yaml" <<'EOF'
+chainsim: 1
+name: long
+horizon: 20000d
+replications: 2000
+teams:
+  - {name: a, capacity: 2}
+  - {name: b, capacity: 1}
+work:
+  - name: x
+    arrivals: {rate: 3/d}
+    steps:
+      - {team: a, effort: "exponential(0.5d)"}
+      - {team: b, effort: "exponential(0.25d)"}
+promise:
+  - {name: p, within: 10d, percentile: 50}
+EOF
+interrupt() {   # interrupt SIGNAL CODE FORMAT
+    rm -f "$T/int.out"
+    "$BIN" run "$T/long.yaml" -j 2 -f "$3" -o "$T/int.out" >"$T/out" 2>"$T/err" &
+    pid=$!
+    sleep 1
+    kill -"$1" $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq "$2" ] && ok || bad "SIG$1: exit $rc, expected $2"
+    grep -q "interrupted: the results are partial" "$T/err" && ok || bad "SIG$1: stderr: $(cat "$T/err")"
+    [ -s "$T/int.out" ] && ok || bad "SIG$1: -o not written"
+    ls "$T" | grep -q 'tmp-' && bad "SIG$1: a temporary file is left" || ok
+}
+interrupt INT 130 csv
+head -1 "$T/int.out" | cut -d, -f5 | grep -qx partial && sed -n 2p "$T/int.out" | cut -d, -f5 | grep -qx 1 \
+    && ok || bad "SIGINT: the CSV row is not marked partial"
+n=$(sed -n 2p "$T/int.out" | cut -d, -f4)
+[ "$n" -gt 0 ] && [ "$n" -lt 2000 ] && ok || bad "SIGINT: $n replications reported"
+interrupt TERM 143 json
+[ "$("$JQ" "$T/int.out" partial)" = true ] && [ "$("$JQ" "$T/int.out" variants.0.partial)" = true ] \
+    && ok || bad "SIGTERM: the JSON is not marked partial"
+no_nan "$T/int.out" "interrupted JSON"
+# a second signal ends the process at once: no output file, no temporary
+sed 's/horizon: 20000d/horizon: 2000000d/; s/replications: 2000/replications: 8/' "$T/long.yaml" >"$T/longer.yaml"
+rm -f "$T/int.out"
+"$BIN" run "$T/longer.yaml" -j 2 -o "$T/int.out" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+sleep 0.3
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok || bad "second SIGINT: exit $rc, expected 130"
+[ ! -e "$T/int.out" ] && ok || bad "second SIGINT: -o was written"
+ls "$T" | grep -q 'tmp-' && bad "second SIGINT: a temporary file is left" || ok
+
+echo "hardening: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
