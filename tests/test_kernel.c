@@ -350,6 +350,161 @@ START_TEST(test_million_in_order)
 }
 END_TEST
 
+START_TEST(test_priority_extremes)
+{
+    static const int32_t prio[] = {CS_PRIORITY_MAX, 0, CS_PRIORITY_MIN,
+                                   CS_PRIORITY_MAX, CS_PRIORITY_MIN};
+    static const uintptr_t want[] = {2, 4, 1, 0, 3};
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 8);
+    for (uintptr_t i = 0; i < 5; i++)
+        cs_sim_schedule(sim, 1.0, prio[i], record, &l, make_tag(i, 0));
+    ck_assert_uint_eq(cs_sim_run(sim, 1.0), 5);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_uint_eq(l.tag[i], want[i]);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
+/*
+** A naive model of the pending set for test_reschedule_like_reference:
+** the same events in an unordered array, the earliest found by a scan.
+*/
+typedef struct refev {
+    double time;
+    int32_t prio;
+    uint64_t seq;
+} refev;
+
+typedef struct refsim {
+    cs_sim *sim;
+    refev *ev;
+    size_t n, cap;
+    uint64_t seq, runs, max_runs, rng;
+    int bad;
+} refsim;
+
+static void ref_handler(cs_sim *sim, void *ctx, void *data);
+
+static void ref_schedule(refsim *r, double t, int32_t prio)
+{
+    ck_assert_uint_lt(r->n, r->cap);
+    r->ev[r->n].time = t;
+    r->ev[r->n].prio = prio;
+    r->ev[r->n].seq = r->seq;
+    r->n++;
+    ck_assert_int_eq(cs_sim_schedule(r->sim, t, prio, ref_handler, r,
+                                     (void *)(uintptr_t)r->seq), 0);
+    r->seq++;
+}
+
+static int ref_before(const refev *a, const refev *b)
+{
+    if (a->time != b->time)
+        return a->time < b->time;
+    if (a->prio != b->prio)
+        return a->prio < b->prio;
+    return a->seq < b->seq;
+}
+
+/*
+** Checks that the event running is the reference's earliest, and that
+** pending and next_time agree before and after each schedule; then
+** schedules 0, 1 or 2 successors (ties in time and priority are common).
+*/
+static void ref_handler(cs_sim *sim, void *ctx, void *data)
+{
+    refsim *r = ctx;
+    const uint64_t seq = (uint64_t)(uintptr_t)data;
+    size_t best = 0;
+    uint64_t k;
+
+    for (size_t i = 1; i < r->n; i++)
+        if (ref_before(&r->ev[i], &r->ev[best]))
+            best = i;
+    if (r->n == 0 || r->ev[best].seq != seq ||
+        r->ev[best].time != cs_sim_now(sim))
+        r->bad = 1;
+    r->ev[best] = r->ev[--r->n];
+    if (++r->runs >= r->max_runs)
+        return;
+    k = rnd(&r->rng) % 8;
+    for (uint64_t m = 0; m < (k < 2 ? 0 : k < 6 ? 1 : 2); m++) {
+        double next = INFINITY;
+        for (size_t i = 0; i < r->n; i++)
+            if (r->ev[i].time < next)
+                next = r->ev[i].time;
+        if (cs_sim_pending(sim) != r->n || cs_sim_next_time(sim) != next)
+            r->bad = 1;
+        ref_schedule(r, cs_sim_now(sim) + (double)(rnd(&r->rng) % 4) * 0.5,
+                     (int32_t)(rnd(&r->rng) % 3) - 1);
+    }
+}
+
+START_TEST(test_reschedule_like_reference)
+{
+    enum { START = 40, RUNS = 200000 };
+    refsim r;
+
+    memset(&r, 0, sizeof r);
+    r.sim = cs_sim_new(0);
+    r.cap = START + 2 * RUNS;
+    r.ev = malloc(r.cap * sizeof *r.ev);
+    r.max_runs = RUNS;
+    r.rng = 99;
+    ck_assert(r.sim != NULL && r.ev != NULL);
+    for (int i = 0; i < START; i++)
+        ref_schedule(&r, (double)(rnd(&r.rng) % 8),
+                     (int32_t)(rnd(&r.rng) % 3) - 1);
+    cs_sim_run(r.sim, INFINITY);
+    ck_assert_int_eq(r.bad, 0);
+    ck_assert_uint_eq(r.n, 0);
+    ck_assert_uint_eq(cs_sim_pending(r.sim), 0);
+    free(r.ev);
+    cs_sim_free(r.sim);
+}
+END_TEST
+
+/* Runs the next event from inside a handler, once. */
+static void step_inside(cs_sim *sim, void *ctx, void *data)
+{
+    evlog *l = ctx;
+
+    record(sim, ctx, data);
+    ck_assert_uint_eq(cs_sim_pending(sim), 2);
+    ck_assert(cs_sim_next_time(sim) == 2.0);
+    if (l->n == 1)
+        ck_assert_int_eq(cs_sim_step(sim), 1);
+    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+}
+
+START_TEST(test_step_inside_handler)
+{
+    static const uintptr_t want[] = {0, 1, 2};
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    ck_assert(sim != NULL);
+    evlog_init(&l, 8);
+    cs_sim_schedule(sim, 1.0, 0, step_inside, &l, make_tag(0, 0));
+    cs_sim_schedule(sim, 2.0, 0, record, &l, make_tag(1, 0));
+    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(2, 0));
+    /* Each event runs once: the outer one is not run again after the
+    ** inner step. */
+    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), 2);
+    ck_assert_uint_eq(l.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(l.tag[i], want[i]);
+    ck_assert(cs_sim_now(sim) == 3.0);
+    evlog_fini(&l);
+    cs_sim_free(sim);
+}
+END_TEST
+
 /* The expected assertion message would clutter the test output. */
 static void quiet_stderr(void)
 {
@@ -366,6 +521,17 @@ START_TEST(test_past_time_asserts)
     cs_sim_schedule(sim, 5.0, 0, record, &l, make_tag(0, 0));
     cs_sim_step(sim);
     cs_sim_schedule(sim, 4.0, 0, record, &l, make_tag(1, 0));
+}
+END_TEST
+
+START_TEST(test_priority_range_asserts)
+{
+    cs_sim *sim = cs_sim_new(0);
+    evlog l;
+
+    quiet_stderr();
+    evlog_init(&l, 4);
+    cs_sim_schedule(sim, 1.0, CS_PRIORITY_MAX + 1, record, &l, make_tag(0, 0));
 }
 END_TEST
 
@@ -398,10 +564,14 @@ static Suite *kernel_suite(void)
     tcase_add_test(tc, test_next_time);
     tcase_add_test(tc, test_schedule_at_now);
     tcase_add_test(tc, test_million_in_order);
+    tcase_add_test(tc, test_priority_extremes);
+    tcase_add_test(tc, test_reschedule_like_reference);
+    tcase_add_test(tc, test_step_inside_handler);
     /* Assertion failures need a process of their own. */
     if (fork == NULL || strcmp(fork, "no") != 0) {
         tcase_add_test_raise_signal(tc, test_past_time_asserts, SIGABRT);
         tcase_add_test_raise_signal(tc, test_nan_time_asserts, SIGABRT);
+        tcase_add_test_raise_signal(tc, test_priority_range_asserts, SIGABRT);
     }
     suite_add_tcase(s, tc);
     return s;

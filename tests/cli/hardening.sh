@@ -19,7 +19,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 # Runs chainsim with a time limit when timeout(1) exists: a hang fails.
 run() {
     if command -v timeout >/dev/null 2>&1; then
-        timeout 120 "$BIN" "$@"
+        timeout -k 5 120 "$BIN" "$@"
     else
         "$BIN" "$@"
     fi

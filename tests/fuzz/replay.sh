@@ -14,4 +14,5 @@ run() {
 run doc tests/fuzz/regressions/doc scenarios scenarios/bench tests/bad
 run scenario tests/fuzz/regressions/scenario scenarios scenarios/bench tests/bad
 run dist tests/fuzz/regressions/dist tests/fuzz/seeds/dist
+run engine tests/fuzz/regressions/engine scenarios scenarios/bench
 exit $fail
