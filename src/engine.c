@@ -35,7 +35,9 @@
 ** the step's team has a hand-off distribution.  An item's first pass
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
-** draws.  Later passes (rework) draw afresh when they happen.
+** draws.  Later passes (rework) draw afresh when they happen, from
+** streams of their own ("effort-again", "p-again", "rework-again",
+** "handoff-again"), so they cannot shift first-pass draws either.
 **
 ** Choices where SPEC is silent.  Passes are counted per top-level route
 ** position (branches follow their parallel step): pass 1 uses the draws
@@ -144,7 +146,8 @@ typedef struct xstep {
     double factor;
     const cs_dist *effort;
     const cs_dist *handoff;   /* the team's, or NULL */
-    gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;
+    gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;   /* first passes */
+    gsl_rng *a_effort, *a_p, *a_rework, *a_handoff;   /* repeated passes */
 } xstep;
 
 typedef struct chunk {
@@ -165,6 +168,7 @@ struct xclass {
     int ndraws;
     int *lt_promises;     /* lead-time promises covering this class */
     int nlt;
+    int has_rework;       /* some step has rework: repeated passes happen */
     /* item pool */
     item *free;
     size_t item_size, off_jobs, off_draws, off_pass, off_hold, off_live;
@@ -528,7 +532,7 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     if (it->pass[x->top] == 1)
         effort = it->draws[j->step * D_N + D_EFFORT];
     else
-        effort = cs_dist_sample(x->effort, x->r_effort) * it->factor;
+        effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
     j->state = J_WORK;
     if (it->in_work++ == 0)
         it->work_since = now;
@@ -593,7 +597,7 @@ static inline void admit(cs_engine *e, job *j, double now)
         const xstep *const x = &it->xc->steps[j->step];
         const double d = it->pass[x->top] == 1
                              ? it->draws[j->step * D_N + D_HANDOFF]
-                             : cs_dist_sample(x->handoff, x->r_handoff);
+                             : cs_dist_sample(x->handoff, x->a_handoff);
         j->state = J_HANDOFF;
         e->active++;
         schedule(e, now + d, on_handoff, j);
@@ -672,7 +676,7 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
 
     if (x->p < 1.0) {
         const double u = pass == 1 ? it->draws[s * D_N + D_P]
-                                   : gsl_rng_uniform(x->r_p);
+                                   : gsl_rng_uniform(x->a_p);
         if (!(u < x->p)) {
             TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
                   EV_SKIP);
@@ -701,7 +705,7 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
         const xstep *const bx = &xc->steps[bs];
         if (bx->p < 1.0) {
             const double u = pass == 1 ? it->draws[bs * D_N + D_P]
-                                       : gsl_rng_uniform(bx->r_p);
+                                       : gsl_rng_uniform(bx->a_p);
             if (!(u < bx->p)) {
                 TRACE(e, now, it, bx->team, bs, EV_SKIP);
                 continue;
@@ -757,7 +761,7 @@ static void item_next(cs_engine *e, item *it, double now)
         if (x->has_rework) {
             const double u = it->pass[s] == 1
                                  ? it->draws[s * D_N + D_REWORK]
-                                 : gsl_rng_uniform(x->r_rework);
+                                 : gsl_rng_uniform(x->a_rework);
             if (u < x->rework_p) {
                 TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
                       EV_REWORK);
@@ -1078,6 +1082,24 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
     if (x->handoff != NULL &&
         (x->r_handoff = stream_new(e, skey("handoff", cname, id))) == NULL)
         return -1;
+    if (!xc->has_rework)
+        return 0;
+    /* Repeated passes draw from streams of their own, so how many repeats
+       the queue order lets happen before an arrival cannot shift the
+       first-pass draws of later items. */
+    if (st->kind == CS_STEP_WORK &&
+        (x->a_effort = stream_new(e, skey("effort-again", cname, id))) == NULL)
+        return -1;
+    if (x->p < 1.0 &&
+        (x->a_p = stream_new(e, skey("p-again", cname, id))) == NULL)
+        return -1;
+    if (x->has_rework &&
+        (x->a_rework = stream_new(e, skey("rework-again", cname, id))) == NULL)
+        return -1;
+    if (x->handoff != NULL &&
+        (x->a_handoff = stream_new(e, skey("handoff-again", cname, id))) ==
+            NULL)
+        return -1;
     return 0;
 }
 
@@ -1152,6 +1174,9 @@ static int class_init(cs_engine *e, int c)
         if (st->kind == CS_STEP_PARALLEL && st->nbranches > xc->maxb)
             xc->maxb = st->nbranches;
     }
+    for (int pos = 0; pos < k->nroute; pos++)
+        if (k->steps[k->route[pos]].has_rework)
+            xc->has_rework = 1;
     for (int pos = 0; pos < k->nroute; pos++) {
         const int s = k->route[pos];
         if (step_streams(e, xc, s, pos, -1) != 0)

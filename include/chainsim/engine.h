@@ -18,7 +18,9 @@
 ** every step's p, rework, effort and hand-off (a hand-off only when the
 ** step's team has one; p only when p < 1; rework only when the step has
 ** rework) at its arrival, in arrival order, used or not; later passes
-** (rework) draw afresh from the same streams when they happen.
+** (rework) draw afresh when they happen, from the streams ("effort-again"
+** | "p-again" | "rework-again" | "handoff-again", class, step id), which
+** exist only in classes with a rework step.
 **
 ** Time averages (utilization, queue length, WIP, blocked share) cover the
 ** window [warmup, horizon]; so do lead times (arrived >= warmup), work
