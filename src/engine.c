@@ -69,6 +69,7 @@
 #endif
 
 #define DEFAULT_MAX_ITEMS 2000000u
+#define RUN_SLICE 65536u      /* events between looks at the stop flag */
 #define FIRST_CHUNK 64u
 #define MAX_CHUNK 8192u
 
@@ -216,6 +217,7 @@ struct cs_engine {
     cs_trace_fn trace;
     void *trace_ctx;
     uint64_t max_items;
+    volatile sig_atomic_t *stop;   /* may be NULL */
     /* one run */
     cs_rep *out;
     cs_error *err;
@@ -1296,6 +1298,11 @@ void cs_engine_set_max_items(cs_engine *e, uint64_t max)
     e->max_items = max > 0 ? max : DEFAULT_MAX_ITEMS;
 }
 
+void cs_engine_set_stop(cs_engine *e, volatile sig_atomic_t *stop)
+{
+    e->stop = stop;
+}
+
 /* Clean state for a replication: clock, teams, pools, streams, windows. */
 static void run_reset(cs_engine *e, uint64_t rep, double warmup)
 {
@@ -1414,8 +1421,18 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
     }
     if (e->status == CS_OK)
         settle(e, 0.0);
-    if (e->status == CS_OK)
-        out->events = cs_sim_run(e->sim, e->horizon);
+    /* In slices, so a signal's flag is seen within a fraction of a second
+       even in one long replication. */
+    while (e->status == CS_OK) {
+        const uint64_t n = cs_sim_run_max(e->sim, e->horizon, RUN_SLICE);
+        out->events += n;
+        if (n < RUN_SLICE)
+            break;
+        if (e->stop != NULL && *e->stop) {
+            cs_error_set(err, CS_EINTR, NULL, 0, 0, "interrupted");
+            e->status = CS_EINTR;
+        }
+    }
     run_finish(e);
     e->out = NULL;
     e->err = NULL;

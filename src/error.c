@@ -73,6 +73,8 @@ int cs_status_exit_code(cs_status status)
     case CS_ESIM:
     case CS_ENOMEM:
         return 3;
+    case CS_EINTR:
+        return 130;
     }
     return 3;
 }

@@ -246,7 +246,7 @@ int cs_sim_step(cs_sim *sim)
 ** An infinite until leaves the clock at the last event: moving it to
 ** +infinity would forbid every later schedule.
 */
-uint64_t cs_sim_run(cs_sim *sim, double until)
+uint64_t cs_sim_run_max(cs_sim *sim, double until, uint64_t max_events)
 {
     uint64_t count = 0;
 
@@ -254,6 +254,8 @@ uint64_t cs_sim_run(cs_sim *sim, double until)
     drop_spent(sim);
     sim->stopped = 0;
     while (sim->n > 0 && sim->heap[0].time <= until) {
+        if (count == max_events)
+            return count;
         run_root(sim);
         count++;
         if (sim->stopped) {
@@ -264,6 +266,11 @@ uint64_t cs_sim_run(cs_sim *sim, double until)
     if (until > sim->now && isfinite(until))
         sim->now = until;
     return count;
+}
+
+uint64_t cs_sim_run(cs_sim *sim, double until)
+{
+    return cs_sim_run_max(sim, until, UINT64_MAX);
 }
 
 void cs_sim_stop(cs_sim *sim)

@@ -127,6 +127,47 @@ static void store_put(rep_store *s, size_t i, const cs_rep *r)
         s->prom[i * (size_t)s->npromises + p] = r->promises[p].achieved;
 }
 
+/* Moves the rows of a [n][width] table whose ok flag is set to the front,
+** in order. */
+static void compact_rows(void *table, size_t elem, size_t width,
+                         const unsigned char *ok, size_t n)
+{
+    char *const t = table;
+    const size_t row = elem * width;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (ok[i]) {
+            if (k != i && row > 0)
+                memmove(t + k * row, t + i * row, row);
+            k++;
+        }
+}
+
+/*
+** After an interrupt the completed replications need not be the first
+** ones (a thread may finish a later one while another is stopped): keeps
+** those in replication order at the front of every table.
+*/
+static void store_compact(rep_store *s, const unsigned char *ok, size_t n)
+{
+    const size_t nc = (size_t)s->nclasses, nt = (size_t)s->nteams;
+    const size_t np = (size_t)s->npromises;
+    double *const one[] = {s->lt_mean, s->lt_p85, s->thru, s->wip,
+                           s->lt_sum, s->work_sum};
+    uint64_t *const ones[] = {s->lt_n, s->visits, s->events, s->arrived,
+                              s->done};
+
+    for (size_t a = 0; a < sizeof one / sizeof *one; a++)
+        compact_rows(one[a], sizeof(double), 1, ok, n);
+    for (size_t a = 0; a < sizeof ones / sizeof *ones; a++)
+        compact_rows(ones[a], sizeof(uint64_t), 1, ok, n);
+    compact_rows(s->cls_mean, sizeof(double), nc, ok, n);
+    compact_rows(s->cls_thru, sizeof(double), nc, ok, n);
+    compact_rows(s->team, sizeof(double), nt * TEAM_NFIELDS, ok, n);
+    compact_rows(s->prom, sizeof(double), np, ok, n);
+}
+
 /* Histograms of one thread: all lead times and per class. */
 typedef struct hist_set {
     cs_hist *all;
@@ -188,6 +229,7 @@ typedef struct pool {
     pthread_cond_t changed;
     unsigned next;          /* next replication to hand out */
     unsigned finished;      /* replications completed */
+    unsigned char *ok;      /* [total]: replication i completed */
     unsigned running;       /* workers still running */
     int halt;               /* *stop was seen set: hand out no more */
     int failed;             /* 1 once a replication failed */
@@ -223,6 +265,9 @@ static void report_done(pool *p, unsigned rep, cs_status st,
     pthread_mutex_lock(&p->lock);
     if (st == CS_OK) {
         p->finished++;
+        p->ok[rep] = 1;
+    } else if (st == CS_EINTR) {
+        /* stopped by a signal: left out of a partial result */
     } else if (!p->failed || rep < p->err_rep) {
         p->failed = 1;
         p->err_rep = rep;
@@ -250,6 +295,7 @@ static void *work(void *arg)
     }
     if (p->max_items > 0)
         cs_engine_set_max_items(e, p->max_items);
+    cs_engine_set_stop(e, p->stop);
     while (take(p, &rep)) {
         cs_status st;
 
@@ -574,8 +620,9 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
     if (store_init(&store, m, o.replications) != 0)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     p.store = &store;
+    p.ok = calloc((size_t)o.replications + 1, 1);
     ws = calloc(nthreads, sizeof *ws);
-    if (ws == NULL || hist_set_init(&total, m->nclasses) != 0) {
+    if (p.ok == NULL || ws == NULL || hist_set_init(&total, m->nclasses) != 0) {
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
@@ -636,6 +683,8 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
     }
     for (unsigned i = 0; i < nthreads; i++)
         hist_set_merge(&total, &ws[i].hists);
+    if (p.finished < p.total)
+        store_compact(&store, p.ok, p.total);
     *out = summarise(m, &store, p.finished, &total, p.warmup);
     if (*out == NULL) {
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -649,6 +698,7 @@ out:
     free(ws);
     hist_set_free(&total);
     store_free(&store);
+    free(p.ok);
     if (have_lock) {
         pthread_mutex_destroy(&p.lock);
         pthread_cond_destroy(&p.changed);

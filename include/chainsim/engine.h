@@ -30,6 +30,7 @@
 #ifndef CHAINSIM_ENGINE_H
 #define CHAINSIM_ENGINE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -127,6 +128,12 @@ void cs_engine_set_trace(cs_engine *e, cs_trace_fn fn, void *ctx);
 /* Ends a run with CS_ESIM when more than max items are in the chain at
 ** once (an unstable chain).  0 = the default, 2,000,000. */
 void cs_engine_set_max_items(cs_engine *e, uint64_t max);
+
+/*
+** A run looks at *stop every 65,536 events and, when it is set, ends with
+** CS_EINTR (its statistics are then meaningless).  NULL turns it off.
+*/
+void cs_engine_set_stop(cs_engine *e, volatile sig_atomic_t *stop);
 
 /*
 ** Runs replication number rep (0-based) of the model from time 0 to the

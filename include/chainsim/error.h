@@ -16,7 +16,8 @@ typedef enum cs_status {
     CS_EINPUT = 2,   /* bad scenario or usage: exit code 2 */
     CS_ESIM = 3,     /* simulation error (deadlock, runaway): exit code 3 */
     CS_ENOMEM = 4,   /* out of memory (reported with exit code 3) */
-    CS_EIO = 5       /* file could not be read or written (exit code 2) */
+    CS_EIO = 5,      /* file could not be read or written (exit code 2) */
+    CS_EINTR = 6     /* stopped by a signal (exit code 130) */
 } cs_status;
 
 #define CS_ERROR_MSG_MAX 512

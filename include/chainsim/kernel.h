@@ -66,6 +66,14 @@ int cs_sim_step(cs_sim *sim);
 */
 uint64_t cs_sim_run(cs_sim *sim, double until);
 
+/*
+** As cs_sim_run, but returns after at most max_events events (the clock
+** then stays at the last event run), so a caller can look up between
+** slices of a long run.  Returns the number of events run: fewer than
+** max_events when the run ended or was stopped.
+*/
+uint64_t cs_sim_run_max(cs_sim *sim, double until, uint64_t max_events);
+
 /* Makes the running cs_sim_run return after the current event. */
 void cs_sim_stop(cs_sim *sim);
 
