@@ -6,8 +6,9 @@
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
-#   valgrind  memcheck on the demo (few replications) and a scenario check
-#   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang)
+#   valgrind  memcheck on the demo, a trace, a sweep and a refused file
+#   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang);
+#             fuzz-coverage: the sources' coverage by their corpora
 #   bench     tools/bench on the reference tandem model
 #   install   PREFIX=/usr/local DESTDIR=
 #   clean
@@ -64,7 +65,7 @@ REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
-        fuzz-build replay install clean
+        fuzz-build fuzz-coverage replay install clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -132,16 +133,18 @@ sanitize: deps
 # build-fuzz/corpus/ (seeded from scenarios/ and tests/bad/).
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
-# (clang's -Wsign-conversion flags an enum-to-int assignment in engine.c
-# that gcc accepts; a warning there, not an error, until it is cast.)
 fuzz-build:
 	@sh tools/install-deps clang
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	    CFLAGS="-O1 -g -Wno-error=sign-conversion" \
+	    CFLAGS="-O1 -g" \
 	    SAN="$(FUZZ_SAN)" $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Line and branch coverage of the sources reached by the fuzz corpora.
+fuzz-coverage:
+	@sh tests/fuzz/coverage.sh $(FUZZ_TARGETS)
 
 # The runner's tests and threaded runs of the CLI (run, compare, an
 # interrupted run) under ThreadSanitizer.
@@ -151,14 +154,14 @@ tsan: deps
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no \
 	    sh tests/tsan.sh build-tsan
 
-# memcheck: the demo (few replications, two threads), a trace, a broken
+# memcheck: the demo (all its replications, two threads), a trace, a broken
 # scenario and --vary; any error or leak fails.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all
 valgrind: deps
 	@sh tools/install-deps valgrind
 	@$(MAKE) --no-print-directory build
-	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -n 5 -j 2 >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -j 2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim run scenarios/kanban-wip.yaml -n 2 -j 2 -q -f json \
 	    --vary teams.development.capacity=1,2 >/dev/null
@@ -177,7 +180,7 @@ install: all
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
 
 clean:
-	rm -rf build build-san build-tsan build-fuzz
+	rm -rf build build-san build-tsan build-fuzz build-cov
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
 .SECONDARY:

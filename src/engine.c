@@ -1159,7 +1159,7 @@ static int class_init(cs_engine *e, int c)
     for (int s = 0; s < k->nsteps; s++) {
         const cs_step *const st = &k->steps[s];
         xstep *const x = &xc->steps[s];
-        x->kind = st->kind;
+        x->kind = (int)st->kind;
         x->team = st->kind == CS_STEP_WORK ? st->team : -1;
         x->top = s;
         x->bfirst = st->branch_first;
@@ -1428,7 +1428,7 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
         out->events += n;
         if (n < RUN_SLICE)
             break;
-        if (e->stop != NULL && *e->stop) {
+        if (e->stop != NULL && __atomic_load_n(e->stop, __ATOMIC_RELAXED)) {
             cs_error_set(err, CS_EINTR, NULL, 0, 0, "interrupted");
             e->status = CS_EINTR;
         }

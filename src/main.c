@@ -78,26 +78,74 @@ static const char usage_text[] =
 
 /* ---- signals --------------------------------------------------------- */
 
+/*
+** SIGINT, SIGTERM (and SIGHUP).  In run and compare the first one sets
+** g_stop: no new replication starts and the completed ones are reported,
+** marked partial.  A second one, or any in trace (one replication: a
+** partial event log is of no use), ends the process at once: the
+** temporary file of -o, if one is open, is removed first and the signal
+** raised again with its default action, so the exit status says which
+** signal it was and FILE is left as it was.  Both are set only while the
+** signals are blocked, so the handler never sees them half-written.
+*/
 static volatile sig_atomic_t g_stop;   /* the signal number, once caught */
+static volatile sig_atomic_t g_graceful;   /* 1: the first signal stops */
+static const char *volatile g_tmp;     /* temporary output file, or NULL */
 
 static void on_signal(int sig)
 {
-    g_stop = sig;
+    if (g_graceful && g_stop == 0) {
+        g_stop = sig;
+        return;
+    }
+    if (g_tmp != NULL)
+        unlink(g_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);    /* delivered when the handler returns */
 }
 
-/* The first SIGINT or SIGTERM stops the run after the replications in
-** progress; a second one, with the default action restored, ends the
-** process at once (nothing is written then: -o is only opened after). */
-static void install_signals(void)
+static void block_signals(int block, sigset_t *saved)
 {
-    struct sigaction sa;
+    sigset_t set;
 
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    if (block)
+        sigprocmask(SIG_BLOCK, &set, saved);
+    else
+        sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
+/* The temporary file to remove if a signal ends the process. */
+static void set_cleanup(const char *tmp)
+{
+    sigset_t saved;
+
+    block_signals(1, &saved);
+    g_tmp = tmp;
+    block_signals(0, &saved);
+}
+
+/* SIGINT and SIGTERM are caught even when ignored at start (a background
+** job of a script), so "kill -INT" always stops a run cleanly; an ignored
+** SIGHUP stays ignored (nohup). */
+static void install_signals(int graceful)
+{
+    struct sigaction sa, old;
+    sigset_t saved;
+
+    block_signals(1, &saved);
+    g_graceful = graceful;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = (int)SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
+    block_signals(0, &saved);
 }
 
 /* ---- options --------------------------------------------------------- */
@@ -499,11 +547,13 @@ static int sink_open(sink *k, const char *path)
         k->tmp = NULL;
         return -1;
     }
+    set_cleanup(k->tmp);
     fchmod(fd, 0644);
     k->fp = fdopen(fd, "w");
     if (k->fp == NULL) {
         close(fd);
         unlink(k->tmp);
+        set_cleanup(NULL);
         free(k->tmp);
         k->tmp = NULL;
         return -1;
@@ -531,6 +581,7 @@ static int sink_close(sink *k, int commit)
         ok = 0;
     if (!commit || !ok)
         unlink(k->tmp);
+    set_cleanup(NULL);
     free(k->tmp);
     return ok ? 0 : -1;
 }
@@ -808,6 +859,7 @@ static int cmd_trace(const options *o)
         rc = 3;
         goto out;
     }
+    install_signals(0);
     if (sink_open(&out, o->output) != 0) {
         fprintf(stderr, "chainsim: error: cannot write '%s': %s\n",
                 o->output, strerror(errno));
@@ -841,22 +893,38 @@ out:
 
 /* ---- run and compare ---------------------------------------------------- */
 
-static void warn_unstable(const cs_model *m)
+/*
+** Warns of each team offered at least its capacity, naming the sweep
+** point when there is one; at most *budget lines (then only counted in
+** *more).
+*/
+static void warn_unstable(const cs_model *m, const char *const *paths,
+                          const char *const *values, size_t naxes,
+                          int *budget, size_t *more)
 {
     double *util = calloc((size_t)m->nteams + 1, sizeof *util);
 
     if (util == NULL)
         return;
     cs_model_offered_load(m, util);
-    for (int t = 0; t < m->nteams; t++)
-        if (util[t] >= 1.0)
-            fprintf(stderr,
-                    "chainsim: warning: %s%s%s: team '%s' is offered %s%.0f%% "
-                    "of its capacity; its queue grows without bound\n",
-                    m->name, m->variant ? " / " : "",
-                    m->variant ? m->variant : "", m->teams[t].name,
-                    util[t] < 1e6 ? "" : "more than ",
-                    util[t] < 1e6 ? util[t] * 100 : 1e8);
+    for (int t = 0; t < m->nteams; t++) {
+        if (!(util[t] >= 1.0))
+            continue;
+        if (*budget <= 0) {
+            (*more)++;
+            continue;
+        }
+        (*budget)--;
+        fprintf(stderr, "chainsim: warning: %s%s%s", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "");
+        for (size_t i = 0; i < naxes; i++)
+            fprintf(stderr, "%s%s=%s%s", i == 0 ? " (" : ", ", paths[i],
+                    values[i], i + 1 == naxes ? ")" : "");
+        fprintf(stderr, ": team '%s' is offered %s%.0f%% of its capacity; "
+                "its queue grows without bound\n", m->teams[t].name,
+                util[t] < 1e6 ? "" : "more than ",
+                util[t] < 1e6 ? util[t] * 100 : 1e8);
+    }
     free(util);
 }
 
@@ -1021,14 +1089,24 @@ static int cmd_run(const options *o)
     pr.njobs = p.njobs;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pr.start = t0;
-    if (!o->quiet)
-        for (size_t j = 0; j < p.njobs; j++)
+    if (!o->quiet) {
+        const char *paths[MAX_VARY];
+        int budget = 20;
+        size_t more = 0;
+        for (size_t i = 0; i < p.naxes; i++)
+            paths[i] = p.axes[i].path;
+        for (size_t j = 0; j < p.njobs; j++) {
+            warn_unstable(p.jobs[j].model, paths,
+                          (const char *const *)p.point_values[p.jobs[j].point],
+                          p.naxes, &budget, &more);
             if (p.jobs[j].point == 0)
-            {
-                warn_unstable(p.jobs[j].model);
                 warn_long(p.jobs[j].model);
-            }
-    install_signals();
+        }
+        if (more > 0)
+            fprintf(stderr, "chainsim: warning: and %zu more unstable teams "
+                    "(in other variants or sweep points)\n", more);
+    }
+    install_signals(1);
 
     for (size_t j = 0; j < p.njobs && !g_stop; j++) {
         cs_run_opts ro;
@@ -1144,8 +1222,8 @@ static int cmd_run(const options *o)
     if (g_stop) {
         fprintf(stderr, partial ? "chainsim: interrupted: the results are "
                                   "partial (marked so in the output)\n"
-                                : "chainsim: interrupted: every replication "
-                                  "had started, so the results are "
+                                : "chainsim: interrupted after the last "
+                                  "replication: the results are "
                                   "complete\n");
         return 128 + (int)g_stop;
     }

@@ -232,6 +232,10 @@ typedef struct pool {
     unsigned char *ok;      /* [total]: replication i completed */
     unsigned running;       /* workers still running */
     int halt;               /* *stop was seen set: hand out no more */
+    /* what the engines look at: set (atomically) by the supervising
+    ** thread when it sees *stop, so the signal handler's flag is only
+    ** ever read by the thread the handler runs in */
+    volatile sig_atomic_t engines_stop;
     int failed;             /* 1 once a replication failed */
     unsigned err_rep;       /* the lowest failed replication */
     cs_status status;
@@ -295,7 +299,8 @@ static void *work(void *arg)
     }
     if (p->max_items > 0)
         cs_engine_set_max_items(e, p->max_items);
-    cs_engine_set_stop(e, p->stop);
+    if (p->stop != NULL)
+        cs_engine_set_stop(e, &p->engines_stop);
     while (take(p, &rep)) {
         cs_status st;
 
@@ -331,10 +336,12 @@ static void supervise(pool *p, const cs_run_opts *o)
 
     pthread_mutex_lock(&p->lock);
     while (p->running > 0) {
-        /* only this thread reads the flag: a handler that sets it runs
-        ** here, since the workers block asynchronous signals */
-        if (o->stop != NULL && *o->stop)
+        /* a handler that sets the flag runs in this thread, since the
+        ** workers block asynchronous signals */
+        if (o->stop != NULL && *o->stop && !p->halt) {
             p->halt = 1;
+            __atomic_store_n(&p->engines_stop, 1, __ATOMIC_RELAXED);
+        }
         if (o->progress != NULL && p->finished != shown) {
             const unsigned done = p->finished;
             shown = done;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -702,6 +703,48 @@ START_TEST(test_empirical_missing_file)
 }
 END_TEST
 
+/* Only regular files are read, and their lines are bounded: a FIFO or a
+** device would block or never end. */
+START_TEST(test_empirical_file_bounds)
+{
+    char dir[] = "/tmp/cs-dist-XXXXXX";
+    char path[64];
+    cs_dist d;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(cs_dist_parse("empirical(file=/dev/zero)", NULL, NULL,
+                                   &d, msg, sizeof msg, NULL), CS_EINPUT);
+    ck_assert_msg(strstr(msg, "not a regular file") != NULL, "%s", msg);
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(cs_dist_parse("empirical(file=fifo)", NULL, dir, &d, msg,
+                                   sizeof msg, NULL), CS_EINPUT);
+    ck_assert_msg(strstr(msg, "not a regular file") != NULL, "%s", msg);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/long", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "# %01500d\n1d\n%01200d\n", 0, 1);   /* a long comment is fine */
+    fclose(f);
+    ck_assert_int_eq(cs_dist_parse("empirical(file=long)", NULL, dir, &d, msg,
+                                   sizeof msg, NULL), CS_EINPUT);
+    ck_assert_msg(strstr(msg, "line 3: longer than 1023 characters") != NULL,
+                  "%s", msg);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "# %01500d\r\n1d\r\n\n3d", 0);       /* CRLF, no final newline */
+    fclose(f);
+    ck_assert_int_eq(cs_dist_parse("empirical(file=long)", NULL, dir, &d, msg,
+                                   sizeof msg, NULL), CS_OK);
+    ck_assert_uint_eq(d.nvalues, 2);
+    ck_assert_double_eq(cs_dist_mean(&d), 2.0);
+    cs_dist_fini(&d);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- */
 /* Describe, copy, streams                                           */
 /* ---------------------------------------------------------------- */
@@ -832,6 +875,7 @@ static Suite *dist_suite(void)
     tcase_add_test(misc, test_empirical_file);
     tcase_add_test(misc, test_empirical_bad_line);
     tcase_add_test(misc, test_empirical_missing_file);
+    tcase_add_test(misc, test_empirical_file_bounds);
     tcase_add_test(misc, test_describe);
     tcase_add_test(misc, test_copy);
     tcase_add_test(misc, test_stream_keys);

@@ -1181,6 +1181,92 @@ START_TEST(test_tandem5)
 }
 END_TEST
 
+/* Expected step visits: p, parallel branches and geometric rework loops. */
+START_TEST(test_class_visits)
+{
+    cs_scenario *s = load_ok(
+        "chainsim: 1\nname: v\n"
+        "teams: [{name: a}, {name: b}, {name: c}]\n"
+        "work:\n"
+        "  - name: x\n    backlog: 1\n    steps:\n"
+        "      - {team: a, id: first, effort: 1d}\n"
+        "      - {team: b, effort: 1d, p: 0.5,\n"
+        "         rework: {p: 0.5, to: first, effort: 0.1}}\n"
+        "      - parallel:\n"
+        "          - {team: a, id: pa, effort: 1d}\n"
+        "          - {team: c, effort: 1d, p: 0.25}\n"
+        "promise: [{name: p, within: 1d, percentile: 50}]\n");
+    cs_model *m = build_ok(s, -1);
+
+    /* step b returns with probability 0.5 x 0.5: positions a..b are passed
+    ** 1 / (1 - 0.25) times, the effort factor does not change the count */
+    const double loop = 1.0 / 0.75;
+    ck_assert_double_eq_tol(cs_model_class_visits(m, 0),
+                            loop * (1.0 + 0.5) + 1.0 + 0.25, EPS);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A list at its bound loads; one more element is refused at that element. */
+START_TEST(test_count_bounds)
+{
+    const size_t size = 64 * 1024;
+    char *text = malloc(size);
+    cs_scenario *s = NULL;
+    cs_error err;
+    size_t n;
+
+    ck_assert_ptr_nonnull(text);
+    for (int extra = 0; extra <= 1; extra++) {
+        n = (size_t)snprintf(text, size, "chainsim: 1\nname: n\nteams:\n");
+        for (int t = 0; t < 500 + extra; t++)
+            n += (size_t)snprintf(text + n, size - n, "  - {name: t%d}\n", t);
+        snprintf(text + n, size - n,
+                 "work: [{name: w, backlog: 1, steps: [{team: t499, "
+                 "effort: 1d}]}]\n"
+                 "promise: [{name: p, within: 1d, percentile: 50}]\n");
+        const cs_status st = cs_scenario_load_string("n.yaml", text, &s, &err);
+        if (extra == 0) {
+            ck_assert_int_eq(st, CS_OK);
+            cs_scenario_free(s);
+        } else {
+            ck_assert_int_eq(st, CS_EINPUT);
+            ck_assert_int_eq(err.line, 504);
+            ck_assert_msg(strstr(err.msg, "too many teams: at most 500, got "
+                                 "501") != NULL, "%s", err.msg);
+        }
+    }
+    free(text);
+}
+END_TEST
+
+/* 10^9 step visits in one replication are allowed, a few more are not. */
+START_TEST(test_visits_bound)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+    static const char base[] =
+        "chainsim: 1\nname: v\nhorizon: 1000d\n"
+        "teams: [{name: a}]\n"
+        "work:\n  - name: x\n    arrivals: {rate: %s}\n"
+        "    steps: [{team: a, effort: 1d}]\n"
+        "promise: [{name: p, within: 1d, percentile: 50}]\n";
+    char text[512];
+
+    snprintf(text, sizeof text, base, "1000000/d");
+    ck_assert_int_eq(cs_scenario_load_string("v.yaml", text, &s, &err), CS_OK);
+    cs_scenario_free(s);
+    snprintf(text, sizeof text, base, "1000001/d");
+    ck_assert_int_eq(cs_scenario_load_string("v.yaml", text, &s, &err),
+                     CS_EINPUT);
+    ck_assert_int_eq(err.line, 6);
+    ck_assert_int_eq(err.column, 5);
+    ck_assert_msg(strstr(err.msg, "step visits in one replication") != NULL,
+                  "%s", err.msg);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -1201,6 +1287,9 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_capacity_default_and_auto_warmup);
     tcase_add_test(model, test_parallel_ids);
     tcase_add_test(model, test_model_from_node);
+    tcase_add_test(model, test_class_visits);
+    tcase_add_test(model, test_count_bounds);
+    tcase_add_test(model, test_visits_bound);
     tcase_add_test(variants, test_variants_build);
     tcase_add_test(variants, test_variant_out_of_range);
     tcase_add_test(variants, test_override_after_patch);

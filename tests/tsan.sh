@@ -23,8 +23,10 @@ check 0 "run -j 4" "$B/chainsim" run scenarios/bi-chain.yaml -n 12 -j 4 -q
 check 0 "compare -j 3" "$B/chainsim" compare scenarios/kanban-wip.yaml -n 6 -j 3 -q
 check 0 "warm-up auto -j 2" "$B/chainsim" run scenarios/bi-chain.yaml -n 4 -j 2 -q --warmup auto
 check 3 "deadlock -j 2" "$B/chainsim" run tests/tsan-deadlock.yaml -n 4 -j 2 -q
-# a signal while four workers run
-"$B/chainsim" run scenarios/bi-chain.yaml -n 100000 -j 4 -q >/dev/null 2>"$B/tsan.err" &
+# a signal while four workers run long replications (the engines look at
+# the stop flag as they run)
+"$B/chainsim" run scenarios/bi-chain.yaml --horizon 300000d -n 8 -j 4 -q \
+    >/dev/null 2>"$B/tsan.err" &
 pid=$!
 sleep 2
 kill -INT $pid

@@ -100,10 +100,12 @@ typedef struct cs_run_opts {
     void *progress_ctx;
     volatile sig_atomic_t *stop;   /* may be NULL; when set, no new
                                       replication starts (partial result).
-                                      Read by the calling thread only (at
-                                      least every 0.1 s); the workers block
-                                      asynchronous signals, so a handler
-                                      that sets it runs in that thread */
+                                      Read only by the calling thread (at
+                                      least every 0.1 s), which then stops
+                                      the engines through a flag of its
+                                      own; the workers block asynchronous
+                                      signals, so a handler that sets it
+                                      runs in the calling thread */
     uint64_t max_items;            /* 0 = cs_run_max_items(m) */
 } cs_run_opts;
 

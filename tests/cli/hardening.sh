@@ -294,6 +294,12 @@ grep -q "more than 1000000 items in the chain" "$T/err" && ok || bad "unstable c
 [ ! -e "$T/unstable.csv" ] && ok || bad "unstable chain: -o written on failure"
 ls "$T" | grep -q 'tmp-' && bad "unstable chain: a temporary file is left" || ok
 
+# every sweep point is checked, and named in the warning
+run run $S -n 1 -f csv --horizon 60d --warmup 0 --vary teams.modelling.capacity=1,3 >"$T/out" 2>"$T/err"
+grep -q "baseline (teams.modelling.capacity=1): team 'modelling' is offered 271% of its capacity" "$T/err" \
+    && ok || bad "an unstable sweep point is not warned about: $(cat "$T/err")"
+grep -q "capacity=3)" "$T/err" && bad "a stable sweep point is warned about" || ok
+
 # ---- interrupts: partial results, -o complete or absent, 128 + signal
 cat >"$T/long.yaml" <<'EOF'
 chainsim: 1
@@ -351,6 +357,19 @@ t1=$(date +%s)
 [ -s "$T/int.out" ] && [ "$(wc -l <"$T/int.out")" -eq 1 ] && ok \
     || bad "SIGINT in one long replication: $(cat "$T/int.out")"
 ls "$T" | grep -q 'tmp-' && bad "SIGINT in one long replication: a temporary file is left" || ok
+
+# trace: a signal ends it at once (a partial event log is of no use),
+# leaving neither FILE nor a temporary file
+rm -f "$T/trace.csv"
+"$BIN" trace "$T/long.yaml" --horizon 400000d -o "$T/trace.csv" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid 2>/dev/null
+rc=$?
+[ $rc -eq 143 ] && ok || bad "trace, SIGTERM: exit $rc, expected 143"
+[ ! -e "$T/trace.csv" ] && ok || bad "trace, SIGTERM: -o was written"
+ls "$T" | grep -q 'tmp-' && bad "trace, SIGTERM: a temporary file is left" || ok
 
 echo "hardening: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
