@@ -5,43 +5,7 @@
 # an exit code, never a crash, a hang, a memory blow-up or a half-written
 # file.  (The broken scenarios of tests/bad/ are checked by run.sh.)
 # Usage: tests/cli/hardening.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
-set -u
-BIN=$1
-JQ=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# Runs chainsim with a time limit when timeout(1) exists: a hang fails.
-run() {
-    if command -v timeout >/dev/null 2>&1; then
-        timeout -k 5 120 "$BIN" "$@"
-    else
-        "$BIN" "$@"
-    fi
-}
-
-# expect_fail CODE SUBSTRING ARGS...: exit CODE, nothing on stdout,
-# SUBSTRING on stderr.
-expect_fail() {
-    code=$1; sub=$2; shift 2
-    run "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "chainsim $(echo "$*" | cut -c1-100): exit $rc, expected $code"
-        sed 's/^/    /' "$T/err" | cut -c1-300 >&2; return 1
-    fi
-    if [ -s "$T/out" ]; then bad "chainsim $*: wrote to stdout on error"; return 1; fi
-    if ! grep -qF -- "$sub" "$T/err"; then
-        bad "chainsim $(echo "$*" | cut -c1-100): stderr lacks '$sub'"
-        sed 's/^/    /' "$T/err" | cut -c1-300 >&2; return 1
-    fi
-    ok
-}
+. "$(dirname "$0")/lib.sh"
 
 # expect_located FILE SUBSTRING: "chainsim check FILE" exits 2 with
 # "FILE:LINE:COLUMN: error: ...SUBSTRING".
@@ -371,5 +335,4 @@ rc=$?
 [ ! -e "$T/trace.csv" ] && ok || bad "trace, SIGTERM: -o was written"
 ls "$T" | grep -q 'tmp-' && bad "trace, SIGTERM: a temporary file is left" || ok
 
-echo "hardening: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish hardening

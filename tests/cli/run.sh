@@ -1,43 +1,7 @@
 #!/bin/sh
 # Command-line tests of chainsim: exit codes, messages, outputs.
 # Usage: tests/cli/run.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
-set -u
-BIN=$1
-JQ=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_fail CODE SUBSTRING ARGS...: exit CODE, nothing on stdout,
-# SUBSTRING on stderr.
-expect_fail() {
-    code=$1; sub=$2; shift 2
-    "$BIN" "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "chainsim $*: exit $rc, expected $code"; sed 's/^/    /' "$T/err" >&2; return
-    fi
-    if [ -s "$T/out" ]; then bad "chainsim $*: wrote to stdout on error"; return; fi
-    if ! grep -qF -- "$sub" "$T/err"; then
-        bad "chainsim $*: stderr lacks '$sub'"; sed 's/^/    /' "$T/err" >&2; return
-    fi
-    ok
-}
-
-# expect_ok ARGS...: exit 0, stdout non-empty (saved in $T/out).
-expect_ok() {
-    "$BIN" "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-    if [ "$rc" -ne 0 ]; then
-        bad "chainsim $*: exit $rc"; sed 's/^/    /' "$T/err" >&2; return 1
-    fi
-    if [ ! -s "$T/out" ]; then bad "chainsim $*: no output"; return 1; fi
-    ok
-}
+. "$(dirname "$0")/lib.sh"
 
 # ---- broken scenarios: tests/bad/*.yaml, first line "# expect: L:C: TEXT"
 for f in tests/bad/*.yaml; do
@@ -243,5 +207,4 @@ CHAINSIM=$BIN sh tools/crn-gain.sh -n 10 >"$T/crn.out" 2>"$T/err" || bad "tools/
 awk -F'|' '$2 ~ /lower-wip/ { f = 1; r = ($5 + 0 > 1) } END { exit !(f && r) }' "$T/crn.out" && ok \
     || bad "crn-gain: common random numbers do not narrow lower-wip's interval"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -14,19 +14,8 @@
 # Checks marked DEVIATION test what SPEC.md or the docs require and the
 # implementation does not do yet: they fail until it is fixed (and make this
 # script exit non-zero on purpose).
-set -u
-BIN=$1
-JQ=$2
-# absolute paths: some checks run from another directory
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-case $JQ in /*) ;; *) JQ=$(pwd)/$JQ ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 dev() { fail=$((fail + 1)); echo "FAIL (DEVIATION): $*" >&2; }
 
 # is_num X: X is a decimal number (not empty, not null).
@@ -1295,5 +1284,4 @@ if [ -s "$T/focus.json" ]; then
     { feq "$jv" 3 || feq "$jv" 4; } && ok || dev "lead_time.p50 is $jv for lead times {3,5,3,5}, expected 3 (nearest rank) or 4 (interpolated)"
 fi
 
-echo "semantics: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish semantics
