@@ -1,0 +1,154 @@
+/*
+** test_model.c - the derived figures of a model built by hand: offered
+** load (p, parallel branches, rework with its effort factor, focus), expected
+** visits, arrival rates, cost, look-ups and names.
+*/
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/model.h"
+
+static char *dup(const char *s)
+{
+    char *d = malloc(strlen(s) + 1);
+
+    ck_assert_ptr_nonnull(d);
+    return strcpy(d, s);
+}
+
+/*
+** Teams a (capacity 2, focus 0.5, cost 2) and b (capacity 1, cost 3).
+** Class x: 0.5 arrivals a day in batches of 2; route
+**   0: a, effort 1
+**   1: parallel [b effort 0.5, a effort 1 with p 0.5], rework p 0.2 back to
+**      position 0 with effort factor 0.5
+**   2: b, effort 0.25, p 0.4
+** Class y: backlog only (no load).
+*/
+static cs_model *sample(void)
+{
+    cs_model *m = cs_model_new();
+    cs_class *x, *y;
+
+    ck_assert_ptr_nonnull(m);
+    m->nteams = 2;
+    m->teams = calloc(2, sizeof *m->teams);
+    m->teams[0] = (cs_team){.name = dup("a"), .capacity = 2, .focus = 0.5,
+                            .cost_per_day = 2};
+    m->teams[1] = (cs_team){.name = dup("b"), .capacity = 1, .focus = 1,
+                            .cost_per_day = 3};
+    m->nclasses = 2;
+    m->classes = calloc(2, sizeof *m->classes);
+    x = &m->classes[0];
+    x->name = dup("x");
+    x->arrival = CS_ARRIVE_RATE;
+    x->rate = 0.5;
+    x->batch = 2;
+    x->nsteps = 5;
+    x->steps = calloc(5, sizeof *x->steps);
+    x->steps[0] = (cs_step){.id = dup("a#1"), .kind = CS_STEP_WORK, .team = 0,
+                            .effort = cs_dist_const(1), .p = 1};
+    x->steps[1] = (cs_step){.id = dup("both"), .kind = CS_STEP_PARALLEL,
+                            .p = 1, .branch_first = 2, .nbranches = 2,
+                            .has_rework = 1, .rework_p = 0.2,
+                            .rework_to = 0, .rework_factor = 0.5};
+    x->steps[2] = (cs_step){.id = dup("b#1"), .kind = CS_STEP_WORK, .team = 1,
+                            .effort = cs_dist_const(0.5), .p = 1};
+    x->steps[3] = (cs_step){.id = dup("a#2"), .kind = CS_STEP_WORK, .team = 0,
+                            .effort = cs_dist_const(1), .p = 0.5};
+    x->steps[4] = (cs_step){.id = dup("b#2"), .kind = CS_STEP_WORK, .team = 1,
+                            .effort = cs_dist_const(0.25), .p = 0.4};
+    x->nroute = 3;
+    x->route = malloc(3 * sizeof *x->route);
+    x->route[0] = 0;
+    x->route[1] = 1;
+    x->route[2] = 4;
+    y = &m->classes[1];
+    y->name = dup("y");
+    y->arrival = CS_ARRIVE_NONE;
+    y->batch = 1;
+    y->backlog = 5;
+    y->nsteps = 1;
+    y->steps = calloc(1, sizeof *y->steps);
+    y->steps[0] = (cs_step){.id = dup("b"), .kind = CS_STEP_WORK, .team = 1,
+                            .effort = cs_dist_const(1), .p = 1};
+    y->nroute = 1;
+    y->route = malloc(sizeof *y->route);
+    y->route[0] = 0;
+    return m;
+}
+
+START_TEST(test_defaults)
+{
+    cs_model *m = cs_model_new();
+
+    ck_assert(m->horizon == 260.0 && m->warmup == 0.0);
+    ck_assert_uint_eq(m->replications, 100);
+    ck_assert_uint_eq(m->seed, 1);
+    ck_assert(m->units.hours_per_day == 8 && m->units.days_per_week == 5);
+    cs_model_free(m);
+    cs_model_free(NULL);
+}
+END_TEST
+
+START_TEST(test_offered_load)
+{
+    cs_model *m = sample();
+    double util[2];
+
+    /* positions 0 and 1 are passed 1/(1-0.2) = 1.25 times; the repeats
+       cost half: work factor 1 + 0.25 x 0.5 = 1.125 at rate 1/d.
+       a: step 0: 1.125 x 1 / 0.5 / 2 = 1.125; branch a: 1.125 x 0.5 x 1
+          / 0.5 / 2 = 0.5625; in all 1.6875
+       b: branch b: 1.125 x 0.5 = 0.5625; step 2: 0.4 x 0.25 = 0.1 */
+    cs_model_offered_load(m, util);
+    ck_assert_double_eq_tol(util[0], 1.6875, 1e-12);
+    ck_assert_double_eq_tol(util[1], 0.6625, 1e-12);
+    /* visits count passes, not effort: 1.25 + 1.25 x 1.5 + 0.4 */
+    ck_assert_double_eq_tol(cs_model_class_visits(m, 0), 3.525, 1e-12);
+    ck_assert_double_eq_tol(cs_model_class_visits(m, 1), 1.0, 1e-12);
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_rates_cost_lookups)
+{
+    cs_model *m = sample();
+
+    ck_assert(cs_model_class_rate(m, 0) == 1.0);
+    ck_assert(cs_model_class_rate(m, 1) == 0.0);
+    m->classes[0].arrival = CS_ARRIVE_INTERVAL;
+    m->classes[0].interval = cs_dist_const(4);
+    ck_assert(cs_model_class_rate(m, 0) == 0.5);   /* batch 2 every 4 days */
+    ck_assert(cs_model_cost_per_day(m) == 7.0);    /* 2 x 2 + 3 x 1 */
+    ck_assert_int_eq(cs_model_team_index(m, "b"), 1);
+    ck_assert_int_eq(cs_model_team_index(m, "c"), -1);
+    ck_assert_int_eq(cs_model_class_index(m, "y"), 1);
+    ck_assert_int_eq(cs_model_class_index(m, "z"), -1);
+    ck_assert_str_eq(cs_team_type_name(CS_TEAM_PLATFORM), "platform");
+    ck_assert_str_eq(cs_team_type_name(CS_TEAM_COMPLICATED_SUBSYSTEM),
+                     "complicated-subsystem");
+    ck_assert_str_eq(cs_discipline_name(CS_DISC_EDD), "edd");
+    cs_model_free(m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_offered_load);
+    tcase_add_test(tc, test_rates_cost_lookups);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
