@@ -1,5 +1,5 @@
 # chainsim - plain Makefile.  Targets:
-#   all       build build/chainsim (installs missing Debian packages first)
+#   all       build build/chainsim (never installs packages: see deps)
 #   check     unit tests (Check), validation against queueing theory, CLI and
 #             hardening tests, fuzz regressions; then sanitize, tsan, valgrind
 #   unit cli  the tests alone (quick)
@@ -35,57 +35,45 @@ CFLAGS   ?= $(OPT) -g
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread
 
-# Modules: src/X.c + include/chainsim/X.h + tests/test_X.c.
-MODULES := error kernel dist stats doc model scenario engine runner report
+# Modules: src/X.c + include/chainsim/X.h + tests/test_X.c.  Every module
+# but main goes into libchainsim.a, which every test binary links.
+MODULES := $(sort $(filter-out main,$(patsubst src/%.c,%,$(wildcard src/*.c))))
 LIBOBJ  := $(MODULES:%=$(BUILD)/%.o)
-
-# What each test binary links (so a module is testable on its own).
-DEPS_kernel     := kernel
-DEPS_dist       := dist error
-DEPS_stats      := stats
-DEPS_error      := error
-DEPS_doc        := doc error
-DEPS_model      := model dist error
-DEPS_scenario   := scenario doc model dist error
-DEPS_engine     := engine kernel dist stats model error
-DEPS_runner     := runner engine kernel dist stats model error scenario doc
-DEPS_report     := report stats model dist error
-DEPS_validation := runner engine kernel dist stats model error scenario doc
+LIB     := $(BUILD)/libchainsim.a
 TESTS := $(sort $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c)))
 TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
 # Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
 # replay drivers that run saved inputs through them (make check).
 FUZZ_TARGETS := doc dist scenario engine
-DEPS_fuzz_doc      := doc error
-DEPS_fuzz_dist     := dist error
-DEPS_fuzz_scenario := scenario doc model dist error
-DEPS_fuzz_engine   := engine kernel stats scenario doc model dist error
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install clean
 
-all: deps
-	@$(MAKE) --no-print-directory build
+all: build
 
+# Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps
+	@sh tools/install-deps valgrind
 
 build: $(BUILD)/chainsim
 
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILD)/chainsim: $(BUILD)/main.o $(LIBOBJ)
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/chainsim: $(BUILD)/main.o $(LIB)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/test_%.o: tests/test_%.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-.SECONDEXPANSION:
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_$$*)))
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/.dir:
@@ -111,11 +99,11 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_fuzz_$$*))) | $(BUILD)/tests/.dir
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(DEPS_fuzz_$$*)))
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS_ALL)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
 
 $(BUILD)/tests/jsonq: tests/cli/jsonq.c | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS_ALL)
@@ -124,7 +112,7 @@ demo: deps
 	@$(MAKE) --no-print-directory build
 	$(BUILD)/chainsim compare scenarios/bi-chain.yaml
 
-sanitize: deps
+sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    unit cli
@@ -134,12 +122,12 @@ sanitize: deps
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 fuzz-build:
-	@sh tools/install-deps clang
+	@command -v clang >/dev/null || { echo "chainsim: make fuzz needs clang (apt-get install clang)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS="-O1 -g" \
 	    SAN="$(FUZZ_SAN)" $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
-fuzz: deps fuzz-build
+fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Line and branch coverage of the sources reached by the fuzz corpora.
@@ -148,7 +136,7 @@ fuzz-coverage:
 
 # The runner's tests and threaded runs of the CLI (run, compare, an
 # interrupted run) under ThreadSanitizer.
-tsan: deps
+tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
 	    SAN="-fsanitize=thread" build-tsan/chainsim build-tsan/tests/test_runner
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no \
@@ -158,8 +146,7 @@ tsan: deps
 # scenario and --vary; any error or leak fails.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all
-valgrind: deps
-	@sh tools/install-deps valgrind
+valgrind:
 	@$(MAKE) --no-print-directory build
 	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -j 2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d >/dev/null
@@ -169,13 +156,13 @@ valgrind: deps
 	    >/dev/null 2>&1; test $$? -eq 2
 	@echo "valgrind: no errors, no leaks"
 
-bench: deps
+bench:
 	@sh tools/bench
 
-$(BUILD)/bench: tools/bench.c $(LIBOBJ)
+$(BUILD)/bench: tools/bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-install: all
+install: build
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
 
