@@ -785,7 +785,7 @@ static int is_dist_name(const char *name)
 static void unknown_name_msg(const char *name, size_t len, char *msg,
                              size_t size)
 {
-    const char *hint = cs_suggest(name, dist_names);
+    const char *hint = cs_error_suggest(name, dist_names);
 
     if (hint != NULL)
         say(msg, size, "unknown distribution '%.*s' (did you mean '%s'?)",
@@ -845,7 +845,7 @@ static void unknown_arg_msg(const form *f, const form *alt, const char *key,
     for (int i = 0; alt != NULL && i < alt->nparams; i++)
         cand[n++] = alt->params[i].name;
     cand[n] = NULL;
-    hint = cs_suggest(key, cand);
+    hint = cs_error_suggest(key, cand);
     signatures(f, alt, sig, sizeof sig);
     if (hint != NULL)
         say(msg, size, "%s: unknown argument '%.*s' (did you mean '%s'?)",
@@ -1199,7 +1199,7 @@ static cs_status build_empirical(const cs_dist_arg *args, size_t nargs,
             say(msg, size, "empirical: unknown argument '%.*s'%s: expected "
                 "empirical(file=PATH) or empirical(v1, v2, ...)",
                 QUOTE_MAX, args[i].key,
-                cs_suggest(args[i].key, (const char *const[]){"file", NULL})
+                cs_error_suggest(args[i].key, (const char *const[]){"file", NULL})
                     ? " (did you mean 'file'?)" : "");
             return CS_EINPUT;
         }

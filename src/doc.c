@@ -1483,7 +1483,7 @@ static const char *suggest_in(const cs_node *c, const char *word)
         if (t != NULL)
             cands[k++] = t;
     }
-    best = cs_suggest(word, cands);
+    best = cs_error_suggest(word, cands);
     free(cands);
     return best;
 }

@@ -232,7 +232,7 @@ struct cs_engine {
 
 /* ---- cs_rep ---------------------------------------------------------- */
 
-cs_rep *cs_rep_new(const cs_model *m)
+cs_rep *cs_engine_rep_new(const cs_model *m)
 {
     cs_rep *r = calloc(1, sizeof *r);
 
@@ -251,14 +251,14 @@ cs_rep *cs_rep_new(const cs_model *m)
     for (int c = 0; c < m->nclasses; c++)
         if ((r->classes[c].hist = cs_hist_new()) == NULL)
             goto fail;
-    cs_rep_reset(r);
+    cs_engine_rep_reset(r);
     return r;
 fail:
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     return NULL;
 }
 
-void cs_rep_free(cs_rep *r)
+void cs_engine_rep_free(cs_rep *r)
 {
     if (r == NULL)
         return;
@@ -272,7 +272,7 @@ void cs_rep_free(cs_rep *r)
     free(r);
 }
 
-void cs_rep_reset(cs_rep *r)
+void cs_engine_rep_reset(cs_rep *r)
 {
     r->warmup = r->horizon = 0.0;
     r->arrived = r->done = r->visits = r->events = r->in_system_end = 0;
@@ -318,20 +318,20 @@ static void fail(cs_engine *e, cs_status st)
 {
     if (e->status == CS_OK)
         e->status = st;
-    cs_sim_stop(e->sim);
+    cs_kernel_stop(e->sim);
 }
 
 static void fail_nomem(cs_engine *e)
 {
     if (e->status == CS_OK)
         cs_error_set(e->err, CS_ENOMEM, NULL, 0, 0,
-                     "out of memory at day %.1f", cs_sim_now(e->sim));
+                     "out of memory at day %.1f", cs_kernel_now(e->sim));
     fail(e, CS_ENOMEM);
 }
 
 static void schedule(cs_engine *e, double t, cs_handler fn, void *data)
 {
-    if (cs_sim_schedule(e->sim, t, 0, fn, e, data) != 0)
+    if (cs_kernel_schedule(e->sim, t, 0, fn, e, data) != 0)
         fail_nomem(e);
 }
 
@@ -364,7 +364,7 @@ static void chain_wip(cs_engine *e, double now, int delta)
         e->in_chain++;
     else
         e->in_chain--;
-    cs_tavg_set(&e->t_wip, now, (double)e->in_chain);
+    cs_stats_tavg_set(&e->t_wip, now, (double)e->in_chain);
 }
 
 /* ---- team queues ----------------------------------------------------- */
@@ -968,7 +968,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     job *const j = data;
     item *const it = j->it;
     xteam *const u = &e->teams[j->team];
-    const double now = cs_sim_now(sim);
+    const double now = cs_kernel_now(sim);
 
     team_clock(u, now);
     u->busy--;
@@ -996,7 +996,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
 static void on_handoff(cs_sim *sim, void *ctx, void *data)
 {
     cs_engine *const e = ctx;
-    const double now = cs_sim_now(sim);
+    const double now = cs_kernel_now(sim);
 
     join_queue(e, data, now, 1);
     settle(e, now);
@@ -1015,7 +1015,7 @@ static void on_arrival(cs_sim *sim, void *ctx, void *data)
 {
     cs_engine *const e = ctx;
     xclass *const xc = data;
-    const double now = cs_sim_now(sim);
+    const double now = cs_kernel_now(sim);
     double t;
 
     for (int b = 0; b < xc->c->batch; b++)
@@ -1225,7 +1225,7 @@ cs_engine *cs_engine_new(const cs_model *m)
     e->nclasses = m->nclasses;
     e->max_items = DEFAULT_MAX_ITEMS;
     e->busiest = -1;
-    e->sim = cs_sim_new(0);
+    e->sim = cs_kernel_new(0);
     e->teams = calloc((size_t)m->nteams + 1, sizeof *e->teams);
     e->classes = calloc((size_t)m->nclasses + 1, sizeof *e->classes);
     e->work = calloc((size_t)m->nteams + 1, sizeof *e->work);
@@ -1283,7 +1283,7 @@ void cs_engine_free(cs_engine *e)
     free(e->classes);
     free(e->teams);
     free(e->work);
-    cs_sim_free(e->sim);
+    cs_kernel_free(e->sim);
     free(e);
 }
 
@@ -1308,7 +1308,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
 {
     const cs_model *const m = e->m;
 
-    cs_sim_reset(e->sim);
+    cs_kernel_reset(e->sim);
     for (size_t i = 0; i < e->nstreams; i++)
         gsl_rng_set(e->streams[i].r,
                     cs_stream_seed(m->seed, rep, e->streams[i].key));
@@ -1330,7 +1330,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->horizon = m->horizon;
     e->serial = e->in_chain = e->qseq = e->nwaiting = e->visits = 0;
     e->active = 0;
-    cs_tavg_init(&e->t_wip, warmup, 0.0);
+    cs_stats_tavg_init(&e->t_wip, warmup, 0.0);
     e->bw_width = m->horizon / CS_REP_BATCHES;
     e->bw_next = e->bw_width;
     e->bw_last = 0.0;
@@ -1340,8 +1340,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
 
 static double tavg_close(cs_tavg *t, double end)
 {
-    cs_tavg_set(t, end, t->value);
-    return cs_tavg_mean(t, end);
+    cs_stats_tavg_set(t, end, t->value);
+    return cs_stats_tavg_mean(t, end);
 }
 
 /* Closes the window at the horizon and fills the remaining fields. */
@@ -1399,7 +1399,7 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
     if (warmup > m->horizon)
         warmup = m->horizon;
     cs_error_clear(err);
-    cs_rep_reset(out);
+    cs_engine_rep_reset(out);
     out->warmup = warmup;
     out->horizon = m->horizon;
     e->out = out;
@@ -1424,7 +1424,7 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
     /* In slices, so a signal's flag is seen within a fraction of a second
        even in one long replication. */
     while (e->status == CS_OK) {
-        const uint64_t n = cs_sim_run_max(e->sim, e->horizon, RUN_SLICE);
+        const uint64_t n = cs_kernel_run_max(e->sim, e->horizon, RUN_SLICE);
         out->events += n;
         if (n < RUN_SLICE)
             break;

@@ -62,7 +62,7 @@ void cs_error_format(const cs_error *err, char *buf, size_t size)
         snprintf(buf, size, "chainsim: error: %s", err->msg);
 }
 
-int cs_status_exit_code(cs_status status)
+int cs_error_exit_code(cs_status status)
 {
     switch (status) {
     case CS_OK:
@@ -107,7 +107,7 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-const char *cs_suggest(const char *word, const char *const *candidates)
+const char *cs_error_suggest(const char *word, const char *const *candidates)
 {
     const size_t len = strlen(word);
     const size_t limit = len / 3 > 2 ? len / 3 : 2;

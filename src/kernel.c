@@ -72,7 +72,7 @@ static inline int event_before(const cs_event *a, const cs_event *b)
     return a->key < b->key;
 }
 
-cs_sim *cs_sim_new(size_t capacity_hint)
+cs_sim *cs_kernel_new(size_t capacity_hint)
 {
     cs_sim *sim = calloc(1, sizeof *sim);
 
@@ -91,7 +91,7 @@ fail:
     return NULL;
 }
 
-void cs_sim_free(cs_sim *sim)
+void cs_kernel_free(cs_sim *sim)
 {
     if (sim == NULL)
         return;
@@ -99,7 +99,7 @@ void cs_sim_free(cs_sim *sim)
     free(sim);
 }
 
-void cs_sim_reset(cs_sim *sim)
+void cs_kernel_reset(cs_sim *sim)
 {
     sim->now = 0.0;
     sim->n = 0;
@@ -108,7 +108,7 @@ void cs_sim_reset(cs_sim *sim)
     sim->spent = 0;
 }
 
-double cs_sim_now(const cs_sim *sim)
+double cs_kernel_now(const cs_sim *sim)
 {
     return sim->now;
 }
@@ -165,8 +165,8 @@ static void pop_root(cs_sim *sim)
         sift_down(sim->heap, n, 0, &sim->heap[n]);
 }
 
-int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
-                    void *ctx, void *data)
+int cs_kernel_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
+                       void *ctx, void *data)
 {
     cs_event *heap;
     cs_event e;
@@ -233,7 +233,7 @@ static inline void run_root(cs_sim *sim)
     drop_spent(sim);
 }
 
-int cs_sim_step(cs_sim *sim)
+int cs_kernel_step(cs_sim *sim)
 {
     drop_spent(sim);
     if (sim->n == 0)
@@ -246,7 +246,7 @@ int cs_sim_step(cs_sim *sim)
 ** An infinite until leaves the clock at the last event: moving it to
 ** +infinity would forbid every later schedule.
 */
-uint64_t cs_sim_run_max(cs_sim *sim, double until, uint64_t max_events)
+uint64_t cs_kernel_run_max(cs_sim *sim, double until, uint64_t max_events)
 {
     uint64_t count = 0;
 
@@ -268,24 +268,24 @@ uint64_t cs_sim_run_max(cs_sim *sim, double until, uint64_t max_events)
     return count;
 }
 
-uint64_t cs_sim_run(cs_sim *sim, double until)
+uint64_t cs_kernel_run(cs_sim *sim, double until)
 {
-    return cs_sim_run_max(sim, until, UINT64_MAX);
+    return cs_kernel_run_max(sim, until, UINT64_MAX);
 }
 
-void cs_sim_stop(cs_sim *sim)
+void cs_kernel_stop(cs_sim *sim)
 {
     sim->stopped = 1;
 }
 
-size_t cs_sim_pending(const cs_sim *sim)
+size_t cs_kernel_pending(const cs_sim *sim)
 {
     return sim->n - (size_t)sim->spent;
 }
 
 /* While a handler runs before its first schedule, the earliest pending
 ** event is the earliest child of the spent root. */
-double cs_sim_next_time(const cs_sim *sim)
+double cs_kernel_next_time(const cs_sim *sim)
 {
     double t = INFINITY;
 

@@ -297,7 +297,7 @@ static int parse_options(int argc, char **argv, options *o)
                 if (strcmp(long_options[k], name) == 0)
                     known = 1;
             if (!known) {
-                const char *hint = cs_suggest(name, long_options);
+                const char *hint = cs_error_suggest(name, long_options);
                 if (hint != NULL)
                     return usage_error("unknown option '--%s' (did you mean "
                                        "'--%s'?)", name, hint);
@@ -381,7 +381,7 @@ static int print_error(const cs_error *err)
 
     cs_error_format(err, buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
-    return cs_status_exit_code(err->status != CS_OK ? err->status : CS_EINPUT);
+    return cs_error_exit_code(err->status != CS_OK ? err->status : CS_EINPUT);
 }
 
 /* One --vary option: its path and values. */
@@ -697,10 +697,10 @@ static void print_check(FILE *f, const cs_model *m)
     for (int t = 0; t < m->nteams; t++) {
         const cs_team *k = &m->teams[t];
         fprintf(f, "  %-20s %-21s capacity %d", k->name,
-                cs_team_type_name(k->type), k->capacity);
+                cs_model_team_type_name(k->type), k->capacity);
         if (k->wip_limit > 0)
             fprintf(f, "  wip %d", k->wip_limit);
-        fprintf(f, "  %s", cs_discipline_name(k->discipline));
+        fprintf(f, "  %s", cs_model_discipline_name(k->discipline));
         if (k->has_handoff) {
             cs_dist_describe(&k->handoff, buf, sizeof buf);
             fprintf(f, "  handoff %s", buf);
@@ -853,7 +853,7 @@ static int cmd_trace(const options *o)
     }
     warmup = m->warmup_auto ? 0 : m->warmup;
     e = cs_engine_new(m);
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     if (e == NULL || r == NULL) {
         fprintf(stderr, "chainsim: error: out of memory\n");
         rc = 3;
@@ -884,7 +884,7 @@ static int cmd_trace(const options *o)
         rc = 2;
     }
 out:
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_engine_free(e);
     cs_model_free(m);
     cs_scenario_free(s);
@@ -1271,7 +1271,7 @@ int main(int argc, char **argv)
     else {
         static const char *const cmds[] = {"run", "compare", "check", "trace",
                                            NULL};
-        const char *hint = cs_suggest(argv[1], cmds);
+        const char *hint = cs_error_suggest(argv[1], cmds);
         if (hint != NULL)
             return usage_error("unknown command '%s' (did you mean '%s'?)",
                                argv[1], hint);

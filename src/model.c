@@ -184,7 +184,7 @@ double cs_model_cost_per_day(const cs_model *m)
     return sum;
 }
 
-const char *cs_team_type_name(cs_team_type t)
+const char *cs_model_team_type_name(cs_team_type t)
 {
     switch (t) {
     case CS_TEAM_STREAM_ALIGNED:
@@ -199,7 +199,7 @@ const char *cs_team_type_name(cs_team_type t)
     return "stream-aligned";
 }
 
-const char *cs_discipline_name(cs_discipline d)
+const char *cs_model_discipline_name(cs_discipline d)
 {
     switch (d) {
     case CS_DISC_FIFO:

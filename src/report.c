@@ -437,7 +437,7 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         put(j, o, "queue_length_mean", jmean(&k->queue_len));
         put(j, o, "blocked_fraction", jmean(&k->blocked_fraction));
         put(j, o, "wip_mean", jmean(&k->wip));
-        put(j, o, "type", json_string(cs_team_type_name(m->teams[t].type)));
+        put(j, o, "type", json_string(cs_model_team_type_name(m->teams[t].type)));
         put(j, o, "capacity", json_integer(m->teams[t].capacity));
         put(j, o, "wip_limit", m->teams[t].wip_limit > 0
                                    ? json_integer(m->teams[t].wip_limit)
@@ -1727,7 +1727,7 @@ static void block_teams(table *t, const cs_report_row *row)
             tbl_cell(t, C_BOLD, "%s *", d->name);
         else
             tbl_cell(t, C_NONE, "%s", d->name);
-        tbl_cell(t, C_NONE, "%s", cs_team_type_name(d->type));
+        tbl_cell(t, C_NONE, "%s", cs_model_team_type_name(d->type));
         tbl_cell(t, C_NONE, "%d", d->capacity);
         if (d->wip_limit > 0)
             tbl_cell(t, C_NONE, "%d", d->wip_limit);

@@ -287,7 +287,7 @@ static void *work(void *arg)
     worker *w = arg;
     pool *p = w->p;
     cs_engine *e = cs_engine_new(p->m);
-    cs_rep *r = cs_rep_new(p->m);
+    cs_rep *r = cs_engine_rep_new(p->m);
     unsigned rep;
     cs_error err;
 
@@ -313,7 +313,7 @@ static void *work(void *arg)
         report_done(p, rep, st, &err);
     }
 out:
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_engine_free(e);
     pthread_mutex_lock(&p->lock);
     p->running--;
@@ -393,7 +393,7 @@ static cs_ci column_ci(const double *table, size_t n, size_t stride,
 {
     for (size_t i = 0; i < n; i++)
         tmp[i] = table[i * stride + j];
-    return cs_ci_mean(tmp, n, 0.95);
+    return cs_stats_ci_mean(tmp, n, 0.95);
 }
 
 void cs_summary_free(cs_summary *s)
@@ -451,9 +451,9 @@ static cs_summary *summarise(const cs_model *m, const rep_store *st,
         !s->rep_wip)
         goto fail;
 
-    s->lead_time = cs_ci_mean(st->lt_mean, n, 0.95);
-    s->throughput = cs_ci_mean(st->thru, n, 0.95);
-    s->wip = cs_ci_mean(st->wip, n, 0.95);
+    s->lead_time = cs_stats_ci_mean(st->lt_mean, n, 0.95);
+    s->throughput = cs_stats_ci_mean(st->thru, n, 0.95);
+    s->wip = cs_stats_ci_mean(st->wip, n, 0.95);
     s->lt_n = cs_hist_count(h->all);
     s->p50 = cs_hist_quantile(h->all, 0.50);
     s->p85 = cs_hist_quantile(h->all, 0.85);
@@ -505,7 +505,7 @@ static cs_summary *summarise(const cs_model *m, const rep_store *st,
         for (size_t i = 0; i < n; i++)
             s->rep_promise[p][i] = st->prom[i * np + p];
         k->target = m->promises[p].target;
-        k->achieved = cs_ci_mean(s->rep_promise[p], n, 0.95);
+        k->achieved = cs_stats_ci_mean(s->rep_promise[p], n, 0.95);
         k->verdict = verdict_of(&k->achieved, k->target);
     }
     s->cost_per_day = cs_model_cost_per_day(m);
@@ -551,7 +551,7 @@ cs_status cs_warmup_auto(const cs_model *m, unsigned pilots, double *warmup,
 {
     double series[CS_REP_BATCHES] = {0};
     cs_engine *e = cs_engine_new(m);
-    cs_rep *r = cs_rep_new(m);
+    cs_rep *r = cs_engine_rep_new(m);
     cs_status st = CS_OK;
 
     if (e == NULL || r == NULL) {
@@ -572,7 +572,7 @@ cs_status cs_warmup_auto(const cs_model *m, unsigned pilots, double *warmup,
     *warmup = (double)mser(series, CS_REP_BATCHES) * m->horizon /
               CS_REP_BATCHES;
 out:
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_engine_free(e);
     return st;
 }
@@ -740,13 +740,13 @@ cs_comparison *cs_compare(const cs_summary *base, const cs_summary *v,
         free(c);
         return NULL;
     }
-    c->lead_time_mean = cs_ci_paired(v->rep_lt_mean, base->rep_lt_mean, n,
+    c->lead_time_mean = cs_stats_ci_paired(v->rep_lt_mean, base->rep_lt_mean, n,
                                      level);
-    c->lead_time_p85 = cs_ci_paired(v->rep_lt_p85, base->rep_lt_p85, n,
+    c->lead_time_p85 = cs_stats_ci_paired(v->rep_lt_p85, base->rep_lt_p85, n,
                                     level);
-    c->throughput = cs_ci_paired(v->rep_throughput, base->rep_throughput, n,
+    c->throughput = cs_stats_ci_paired(v->rep_throughput, base->rep_throughput, n,
                                  level);
-    c->wip = cs_ci_paired(v->rep_wip, base->rep_wip, n, level);
+    c->wip = cs_stats_ci_paired(v->rep_wip, base->rep_wip, n, level);
     for (int p = 0; p < c->npromises; p++) {
         int q = -1;
         for (int j = 0; j < base->model->npromises; j++)
@@ -757,7 +757,7 @@ cs_comparison *cs_compare(const cs_summary *base, const cs_summary *v,
             c->promise[p].mean = c->promise[p].lo = c->promise[p].hi = NAN;
             continue;
         }
-        c->promise[p] = cs_ci_paired(v->rep_promise[p], base->rep_promise[q],
+        c->promise[p] = cs_stats_ci_paired(v->rep_promise[p], base->rep_promise[q],
                                      n, level);
     }
     return c;

@@ -179,7 +179,7 @@ static cs_status check_keys(const cs_node *map, const char *const *allowed,
                                      "{...}, quote a distribution with "
                                      "commas: \"gamma(mean=4d, cv=0.5)\")",
                                      map->keys[i], where);
-        hint = cs_suggest(map->keys[i], allowed);
+        hint = cs_error_suggest(map->keys[i], allowed);
         if (hint != NULL)
             return cs_node_key_error(err, map, i, CS_EINPUT,
                                      "unknown key '" QUOTE "' in %s (did you "
@@ -458,7 +458,7 @@ static cs_status read_enum(const cs_node *n, const char *key,
     if (n->kind != CS_NODE_SCALAR || cs_node_is_null(n))
         return cs_node_error(err, n, CS_EINPUT, "%s must be one of %s, got %s",
                              key, list, got_kind(n));
-    hint = cs_suggest(n->text, names);
+    hint = cs_error_suggest(n->text, names);
     if (hint != NULL)
         return cs_node_error(err, n, CS_EINPUT, "%s must be one of %s, got '"
                              QUOTE "' (did you mean '%s'?)", key, list,
@@ -811,7 +811,7 @@ static cs_status read_team_ref(const reader *r, const cs_node *n, int *out)
         return CS_OK;
     if ((names = team_names(r->m)) == NULL)
         return no_memory(r->err);
-    hint = cs_suggest(n->text, names);
+    hint = cs_error_suggest(n->text, names);
     if (hint != NULL)
         st = cs_node_error(r->err, n, CS_EINPUT, "unknown team '" QUOTE "' "
                            "(did you mean '%s'?)", n->text, hint);
@@ -1067,7 +1067,7 @@ static cs_status bad_rework_target(const reader *r, const cs_class *k,
     for (int j = 0; j < k->nsteps; j++)
         if (src[j].referable && src[j].top >= 0)
             ids[n++] = k->steps[j].id;
-    hint = cs_suggest(to->text, ids);
+    hint = cs_error_suggest(to->text, ids);
     if (hint != NULL)
         st = cs_node_error(r->err, to, CS_EINPUT, "rework goes to an unknown "
                            "step '" QUOTE "' in class '%s' (did you mean "
@@ -1306,7 +1306,7 @@ static cs_status read_class_ref(const reader *r, const cs_node *n, int *out)
         return no_memory(r->err);
     for (int c = 0; c < r->m->nclasses; c++)
         names[c] = r->m->classes[c].name;
-    hint = cs_suggest(n->text, names);
+    hint = cs_error_suggest(n->text, names);
     if (hint != NULL)
         st = cs_node_error(r->err, n, CS_EINPUT, "unknown class '" QUOTE "' "
                            "(did you mean '%s'?)", n->text, hint);

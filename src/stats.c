@@ -27,7 +27,7 @@
 
 /* ---- running accumulator -------------------------------------------- */
 
-void cs_acc_init(cs_acc *a)
+void cs_stats_acc_init(cs_acc *a)
 {
     a->n = 0;
     a->mean = 0.0;
@@ -37,7 +37,7 @@ void cs_acc_init(cs_acc *a)
     a->sum = 0.0;
 }
 
-void cs_acc_add(cs_acc *a, double x)
+void cs_stats_acc_add(cs_acc *a, double x)
 {
     const double delta = x - a->mean;
 
@@ -55,7 +55,7 @@ void cs_acc_add(cs_acc *a, double x)
 ** Chan, Golub and LeVeque's pairwise update: with delta the difference of
 ** the means, M2 = M2a + M2b + delta^2 na nb / n.
 */
-void cs_acc_merge(cs_acc *a, const cs_acc *b)
+void cs_stats_acc_merge(cs_acc *a, const cs_acc *b)
 {
     double na, nb, n, delta;
 
@@ -79,7 +79,7 @@ void cs_acc_merge(cs_acc *a, const cs_acc *b)
         a->max = b->max;
 }
 
-double cs_acc_variance(const cs_acc *a)
+double cs_stats_acc_variance(const cs_acc *a)
 {
     if (a->n < 2)
         return 0.0;
@@ -89,11 +89,11 @@ double cs_acc_variance(const cs_acc *a)
 /* ---- time-weighted average ------------------------------------------ */
 
 /*
-** last starts at start: cs_tavg_set then adds no area for changes at or
+** last starts at start: cs_stats_tavg_set then adds no area for changes at or
 ** before start (it only moves the value), and from start on integrates
 ** the value in force, which is the last one set before start.
 */
-void cs_tavg_init(cs_tavg *t, double start, double value)
+void cs_stats_tavg_init(cs_tavg *t, double start, double value)
 {
     t->start = start;
     t->last = start;
@@ -101,7 +101,7 @@ void cs_tavg_init(cs_tavg *t, double start, double value)
     t->area = 0.0;
 }
 
-double cs_tavg_mean(const cs_tavg *t, double end)
+double cs_stats_tavg_mean(const cs_tavg *t, double end)
 {
     double area = t->area;
 
@@ -305,7 +305,7 @@ double cs_hist_cdf(const cs_hist *h, double x)
 
 /* ---- confidence intervals ------------------------------------------ */
 
-double cs_ci_halfwidth(double sd, size_t n, double level)
+double cs_stats_ci_halfwidth(double sd, size_t n, double level)
 {
     assert(level > 0.0 && level < 1.0);
     if (n < 2 || !(sd > 0.0))
@@ -324,7 +324,7 @@ static cs_ci ci_make(double mean, double sd, size_t n, double level)
     c.sd = n > 1 ? sd : 0.0;
     c.valid = n > 1;
     if (c.valid && c.sd > 0.0) {
-        const double hw = cs_ci_halfwidth(c.sd, n, level);
+        const double hw = cs_stats_ci_halfwidth(c.sd, n, level);
         c.lo = c.mean - hw;
         c.hi = c.mean + hw;
     } else {
@@ -355,17 +355,17 @@ static cs_ci ci_streaming(const double *a, const double *b, size_t n,
 {
     cs_acc acc;
 
-    cs_acc_init(&acc);
+    cs_stats_acc_init(&acc);
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(a[i]) || (b != NULL && !isfinite(b[i])))
             continue;
-        cs_acc_add(&acc, b != NULL ? a[i] - b[i] : a[i]);
+        cs_stats_acc_add(&acc, b != NULL ? a[i] - b[i] : a[i]);
     }
-    return ci_make(acc.mean, sqrt(cs_acc_variance(&acc)), (size_t)acc.n,
+    return ci_make(acc.mean, sqrt(cs_stats_acc_variance(&acc)), (size_t)acc.n,
                    level);
 }
 
-cs_ci cs_ci_mean(const double *x, size_t n, double level)
+cs_ci cs_stats_ci_mean(const double *x, size_t n, double level)
 {
     size_t m = 0;
     double *v;
@@ -393,7 +393,8 @@ cs_ci cs_ci_mean(const double *x, size_t n, double level)
 ** With a[i] == b[i] every difference is exactly +0, so GSL's running mean
 ** and its sum of squared deviations stay exactly 0: mean 0, CI [0, 0].
 */
-cs_ci cs_ci_paired(const double *a, const double *b, size_t n, double level)
+cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
+                         double level)
 {
     size_t m = 0;
     double *d;

@@ -236,7 +236,7 @@ static meas *replicate(const cs_model *m, int R)
 {
     meas *x = calloc(1, sizeof *x);
     cs_engine *e = cs_engine_new(m);
-    cs_rep *r = cs_rep_new(m);
+    cs_rep *r = cs_engine_rep_new(m);
     double rate = 0.0;
     cs_error err;
 
@@ -268,7 +268,7 @@ static meas *replicate(const cs_model *m, int R)
             x->starts[t][i] = (double)r->teams[t].wait_n;
         }
     }
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_engine_free(e);
     return x;
 }
@@ -661,7 +661,7 @@ START_TEST(test_backlog_only)
     c = add_class(m, "w", 0);
     m->classes[c].backlog = 10;
     add_step(m, c, a, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_uint_eq(r->arrived, 10);
     ck_assert_uint_eq(r->done, 10);
@@ -681,7 +681,7 @@ START_TEST(test_backlog_only)
                             EPS);
     ck_assert_double_eq_tol(cs_hist_quantile(r->hist, 1.0), 5.0, 0.03);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -707,7 +707,7 @@ START_TEST(test_wip_limit_blocking)
     m->classes[c].backlog = 3;
     add_step(m, c, a, d_const(1.0));
     add_step(m, c, b, d_const(2.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 3.0, EPS);
     ck_assert_double_eq_tol(tfind(&l, 2, "done", -1, 0), 5.0, EPS);
@@ -728,7 +728,7 @@ START_TEST(test_wip_limit_blocking)
     ck_assert_double_eq_tol(r->teams[b].wip_mean, 0.6, EPS);
     ck_assert_double_eq_tol(r->lt_sum, 15.0, EPS);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -764,7 +764,7 @@ START_TEST(test_fork_join_hold)
     eff[1] = d_const(3.0);
     add_parallel(m, c, 2, teams, eff);
     add_step(m, c, d, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_double_eq_tol(tfind(&l, 1, "join", -1, 0), 4.0, EPS);
     ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 5.0, EPS);
@@ -782,7 +782,7 @@ START_TEST(test_fork_join_hold)
     ** item 2 [1,2] + [3,7] + [7,8] = 6 */
     ck_assert_double_eq_tol(r->work_sum, 11.0, EPS);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -810,7 +810,7 @@ START_TEST(test_handoff)
     add_step(m, c, a, d_const(1.0));
     add_step(m, c, b, d_const(1.0));
     add_step(m, c, b, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_uint_eq(r->arrived, 100);
     ck_assert_uint_eq(r->lt_n, 99);
@@ -826,7 +826,7 @@ START_TEST(test_handoff)
     ck_assert_double_eq_tol(r->teams[b].wip_mean, 99 * 2.5 / 1000.0, EPS);
     ck_assert_double_eq_tol(r->teams[b].queue_len_mean, 0.0, EPS);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -849,14 +849,14 @@ START_TEST(test_deadlock)
     add_step(m, c, a, d_const(1.0));
     add_step(m, c, b, d_const(1.0));
     add_step(m, c, a, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_ESIM, &err);
     ck_assert_int_eq(err.status, CS_ESIM);
     ck_assert_ptr_nonnull(strstr(err.msg, "deadlock at day 2.0"));
     ck_assert_ptr_nonnull(strstr(err.msg, "alpha (1/1)"));
     ck_assert_ptr_nonnull(strstr(err.msg, "beta (1/1)"));
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -872,7 +872,7 @@ START_TEST(test_runaway)
     a = add_team(m, "slow", 1);
     c = add_class(m, "w", 2.0);
     add_step(m, c, a, d_exp(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     e = cs_engine_new(m);
     cs_engine_set_max_items(e, 500);
     ck_assert_int_eq(cs_engine_run(e, 0, 0, r, &err), CS_ESIM);
@@ -883,7 +883,7 @@ START_TEST(test_runaway)
     m->horizon = 50;
     ck_assert_int_eq(cs_engine_run(e, 1, 0, r, &err), CS_OK);
     cs_engine_free(e);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -915,7 +915,7 @@ static void start_order(cs_discipline disc, const uint64_t *want)
     m->classes[y].due = 5;
     m->classes[y].priority = 1;
     add_step(m, y, a, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     for (size_t i = 0; i < l.n; i++)
         if (strcmp(l.v[i].ev, "start") == 0) {
@@ -925,7 +925,7 @@ static void start_order(cs_discipline disc, const uint64_t *want)
         }
     ck_assert_uint_eq(k, 5);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 
@@ -962,7 +962,7 @@ START_TEST(test_rework_factor)
     add_step(m, c, a, d_const(2.0));
     s = add_step(m, c, b, d_const(1.0));
     set_rework(m, c, s, 0.5, 0, 0.25);
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_uint_eq(r->done, 99);     /* the 100th arrives at the horizon */
     for (uint64_t i = 1; i <= r->done; i++) {
@@ -984,7 +984,7 @@ START_TEST(test_rework_factor)
     ck_assert_uint_gt(reworks, 50);
     ck_assert_uint_lt(reworks, 200);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -1008,7 +1008,7 @@ START_TEST(test_warmup_window)
     p_ok = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 2.0, 0.85, 0);
     p_late = add_promise(m, CS_PROMISE_LEAD_TIME, c, 1.0, 0.85, 0);
     p_thr = add_promise(m, CS_PROMISE_THROUGHPUT, c, 0, 5, 10.0);
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     e = cs_engine_new(m);
     ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
     ck_assert_uint_eq(r->arrived, 100);
@@ -1033,7 +1033,7 @@ START_TEST(test_warmup_window)
     ck_assert_double_eq_tol(r->promises[p_late].achieved, 0.0, EPS);
     ck_assert_double_eq_tol(r->promises[p_thr].achieved, 10.0, EPS);
     cs_engine_free(e);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -1070,7 +1070,7 @@ START_TEST(test_same_team_rules)
     eff[1] = d_const(1.0);
     add_parallel(m, c, 2, teams, eff);
     add_step(m, c, a, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_double_eq_tol(tfind(&l, 1, "start", s, 1), 1.0, EPS);
     ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 0), 1.5, EPS);
@@ -1081,7 +1081,7 @@ START_TEST(test_same_team_rules)
     ck_assert_double_eq_tol(r->teams[a].wip_mean, 0.3, EPS);
     ck_assert_uint_eq(tcount(&l, "blocked"), 0);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 
     m = mk_model(10, 0);
@@ -1093,7 +1093,7 @@ START_TEST(test_same_team_rules)
     teams[1] = a;
     add_parallel(m, c, 2, teams, eff);
     add_step(m, c, a, d_const(1.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     memset(&l, 0, sizeof l);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 1), 0.0, EPS);
@@ -1103,7 +1103,7 @@ START_TEST(test_same_team_rules)
     /* two branch slots over [0,1], then one */
     ck_assert_double_eq_tol(r->teams[a].wip_mean, 0.3, EPS);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -1122,12 +1122,12 @@ START_TEST(test_focus_exact)
     c = add_class(m, "w", 0);
     m->classes[c].backlog = 1;
     add_step(m, c, a, d_const(3.0));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_OK, &err);
     ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 6.0, EPS);
     ck_assert_double_eq_tol(r->teams[a].utilization, 0.06, EPS);
     free(l.v);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST
@@ -1190,7 +1190,7 @@ START_TEST(test_determinism)
 {
     cs_model *m = mk_rich();
     cs_engine *e1 = cs_engine_new(m), *e2 = cs_engine_new(m);
-    cs_rep *r1 = cs_rep_new(m), *r2 = cs_rep_new(m), *r3 = cs_rep_new(m);
+    cs_rep *r1 = cs_engine_rep_new(m), *r2 = cs_engine_rep_new(m), *r3 = cs_engine_rep_new(m);
     cs_error err;
 
     ck_assert_int_eq(cs_engine_run(e1, 3, m->warmup, r1, &err), CS_OK);
@@ -1202,9 +1202,9 @@ START_TEST(test_determinism)
     rep_equal(r1, r2);
     ck_assert(r1->lt_sum != r3->lt_sum);
     ck_assert(r1->arrived > 100);
-    cs_rep_free(r1);
-    cs_rep_free(r2);
-    cs_rep_free(r3);
+    cs_engine_rep_free(r1);
+    cs_engine_rep_free(r2);
+    cs_engine_rep_free(r3);
     cs_engine_free(e1);
     cs_engine_free(e2);
     cs_model_free(m);
@@ -1259,7 +1259,7 @@ START_TEST(test_crn)
     add_step(m, c, a, d_exp(0.8));
     add_step(m, c, b, d_exp(1.0));
     add_step(m, c, a, d_gamma(0.2, 0.5));
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     e = cs_engine_new(m);
     cs_engine_set_trace(e, crn_fn, l1);
     ck_assert_int_eq(cs_engine_run(e, 7, 0, r, &err), CS_OK);
@@ -1282,7 +1282,7 @@ START_TEST(test_crn)
     ck_assert_uint_gt(compared, 2000);
     free(l1);
     free(l2);
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_model_free(m);
 }
 END_TEST

@@ -55,12 +55,12 @@ END_TEST
 
 START_TEST(test_exit_codes)
 {
-    ck_assert_int_eq(cs_status_exit_code(CS_OK), 0);
-    ck_assert_int_eq(cs_status_exit_code(CS_EINPUT), 2);
-    ck_assert_int_eq(cs_status_exit_code(CS_EIO), 2);
-    ck_assert_int_eq(cs_status_exit_code(CS_ESIM), 3);
-    ck_assert_int_eq(cs_status_exit_code(CS_ENOMEM), 3);
-    ck_assert_int_eq(cs_status_exit_code(CS_EINTR), 130);
+    ck_assert_int_eq(cs_error_exit_code(CS_OK), 0);
+    ck_assert_int_eq(cs_error_exit_code(CS_EINPUT), 2);
+    ck_assert_int_eq(cs_error_exit_code(CS_EIO), 2);
+    ck_assert_int_eq(cs_error_exit_code(CS_ESIM), 3);
+    ck_assert_int_eq(cs_error_exit_code(CS_ENOMEM), 3);
+    ck_assert_int_eq(cs_error_exit_code(CS_EINTR), 130);
 }
 END_TEST
 
@@ -69,11 +69,11 @@ START_TEST(test_suggest)
     static const char *const keys[] = {"capacity", "wip_limit", "handoff",
                                        "focus", NULL};
 
-    ck_assert_str_eq(cs_suggest("capacty", keys), "capacity");
-    ck_assert_str_eq(cs_suggest("wip-limit", keys), "wip_limit");
-    ck_assert_str_eq(cs_suggest("handof", keys), "handoff");
-    ck_assert_ptr_null(cs_suggest("colour", keys));
-    ck_assert_ptr_null(cs_suggest("zzzzzzzzzzzzzzzzzzzzzz", keys));
+    ck_assert_str_eq(cs_error_suggest("capacty", keys), "capacity");
+    ck_assert_str_eq(cs_error_suggest("wip-limit", keys), "wip_limit");
+    ck_assert_str_eq(cs_error_suggest("handof", keys), "handoff");
+    ck_assert_ptr_null(cs_error_suggest("colour", keys));
+    ck_assert_ptr_null(cs_error_suggest("zzzzzzzzzzzzzzzzzzzzzz", keys));
 }
 END_TEST
 

@@ -48,7 +48,7 @@ static void record(cs_sim *sim, void *ctx, void *data)
     const uintptr_t tag = (uintptr_t)data;
 
     ck_assert_uint_lt(l->n, l->cap);
-    l->time[l->n] = cs_sim_now(sim);
+    l->time[l->n] = cs_kernel_now(sim);
     l->prio[l->n] = (int32_t)(uint32_t)(tag >> 24);
     l->tag[l->n] = tag & 0xffffff;
     l->n++;
@@ -77,7 +77,7 @@ static int cmp_double(const void *a, const void *b)
 START_TEST(test_random_times_in_order)
 {
     enum { N = 5000 };
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     double *sorted = malloc(N * sizeof *sorted);
     uint64_t s = 42;
     evlog l;
@@ -86,18 +86,18 @@ START_TEST(test_random_times_in_order)
     evlog_init(&l, N);
     for (size_t i = 0; i < N; i++) {
         sorted[i] = 1000.0 * rnd_unit(&s);
-        ck_assert_int_eq(cs_sim_schedule(sim, sorted[i], 0, record, &l,
-                                         make_tag(i, 0)), 0);
+        ck_assert_int_eq(cs_kernel_schedule(sim, sorted[i], 0, record, &l,
+                                            make_tag(i, 0)), 0);
     }
     qsort(sorted, N, sizeof *sorted, cmp_double);
-    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+    ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), N);
     ck_assert_uint_eq(l.n, N);
     for (size_t i = 0; i < N; i++)
         ck_assert(l.time[i] == sorted[i]);
-    ck_assert(cs_sim_now(sim) == sorted[N - 1]);
+    ck_assert(cs_kernel_now(sim) == sorted[N - 1]);
     free(sorted);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
@@ -105,150 +105,150 @@ START_TEST(test_ties_priority_then_fifo)
 {
     static const int32_t prio[] = {2, 1, 2, 1, -1, 0};
     static const uintptr_t want[] = {6, 4, 5, 1, 3, 0, 2};
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 16);
     for (uintptr_t i = 0; i < 6; i++)
-        cs_sim_schedule(sim, 5.0, prio[i], record, &l, make_tag(i, prio[i]));
+        cs_kernel_schedule(sim, 5.0, prio[i], record, &l, make_tag(i, prio[i]));
     /* Earlier time wins over any priority. */
-    cs_sim_schedule(sim, 4.0, 100, record, &l, make_tag(6, 100));
-    cs_sim_run(sim, 10.0);
+    cs_kernel_schedule(sim, 4.0, 100, record, &l, make_tag(6, 100));
+    cs_kernel_run(sim, 10.0);
     ck_assert_uint_eq(l.n, 7);
     for (size_t i = 0; i < 7; i++)
         ck_assert_uint_eq(l.tag[i], want[i]);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 START_TEST(test_step_empty)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 4);
-    ck_assert_int_eq(cs_sim_step(sim), 0);
-    ck_assert_uint_eq(cs_sim_pending(sim), 0);
-    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
-    ck_assert_int_eq(cs_sim_step(sim), 1);
-    ck_assert(cs_sim_now(sim) == 3.0);
-    ck_assert_int_eq(cs_sim_step(sim), 0);
-    ck_assert(cs_sim_now(sim) == 3.0);
+    ck_assert_int_eq(cs_kernel_step(sim), 0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 0);
+    cs_kernel_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
+    ck_assert_int_eq(cs_kernel_step(sim), 1);
+    ck_assert(cs_kernel_now(sim) == 3.0);
+    ck_assert_int_eq(cs_kernel_step(sim), 0);
+    ck_assert(cs_kernel_now(sim) == 3.0);
     ck_assert_uint_eq(l.n, 1);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 START_TEST(test_run_until)
 {
     static const double t[] = {1.0, 2.0, 5.0, 10.0};
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 8);
     for (uintptr_t i = 0; i < 4; i++)
-        cs_sim_schedule(sim, t[i], 0, record, &l, make_tag(i, 0));
+        cs_kernel_schedule(sim, t[i], 0, record, &l, make_tag(i, 0));
     /* An event exactly at until runs. */
-    ck_assert_uint_eq(cs_sim_run(sim, 5.0), 3);
-    ck_assert(cs_sim_now(sim) == 5.0);
-    ck_assert_uint_eq(cs_sim_pending(sim), 1);
-    ck_assert(cs_sim_next_time(sim) == 10.0);
-    ck_assert_uint_eq(cs_sim_run(sim, 7.5), 0);
-    ck_assert(cs_sim_now(sim) == 7.5);
-    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+    ck_assert_uint_eq(cs_kernel_run(sim, 5.0), 3);
+    ck_assert(cs_kernel_now(sim) == 5.0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 1);
+    ck_assert(cs_kernel_next_time(sim) == 10.0);
+    ck_assert_uint_eq(cs_kernel_run(sim, 7.5), 0);
+    ck_assert(cs_kernel_now(sim) == 7.5);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 1);
     /* Draining the queue still moves the clock to until. */
-    ck_assert_uint_eq(cs_sim_run(sim, 12.0), 1);
-    ck_assert(cs_sim_now(sim) == 12.0);
-    ck_assert_uint_eq(cs_sim_pending(sim), 0);
+    ck_assert_uint_eq(cs_kernel_run(sim, 12.0), 1);
+    ck_assert(cs_kernel_now(sim) == 12.0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 0);
     /* An infinite until leaves the clock at the last event. */
-    cs_sim_schedule(sim, 20.0, 0, record, &l, make_tag(9, 0));
-    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), 1);
-    ck_assert(cs_sim_now(sim) == 20.0);
+    cs_kernel_schedule(sim, 20.0, 0, record, &l, make_tag(9, 0));
+    ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), 1);
+    ck_assert(cs_kernel_now(sim) == 20.0);
     ck_assert_uint_eq(l.n, 5);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 static void stop_at_two(cs_sim *sim, void *ctx, void *data)
 {
     record(sim, ctx, data);
-    if (cs_sim_now(sim) == 2.0)
-        cs_sim_stop(sim);
+    if (cs_kernel_now(sim) == 2.0)
+        cs_kernel_stop(sim);
 }
 
 START_TEST(test_stop_from_handler)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 8);
     for (uintptr_t i = 1; i <= 3; i++)
-        cs_sim_schedule(sim, (double)i, 0, stop_at_two, &l, make_tag(i, 0));
-    ck_assert_uint_eq(cs_sim_run(sim, 100.0), 2);
-    ck_assert(cs_sim_now(sim) == 2.0);
-    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+        cs_kernel_schedule(sim, (double)i, 0, stop_at_two, &l, make_tag(i, 0));
+    ck_assert_uint_eq(cs_kernel_run(sim, 100.0), 2);
+    ck_assert(cs_kernel_now(sim) == 2.0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 1);
     /* The stop does not stick: the next run carries on. */
-    ck_assert_uint_eq(cs_sim_run(sim, 100.0), 1);
-    ck_assert(cs_sim_now(sim) == 100.0);
+    ck_assert_uint_eq(cs_kernel_run(sim, 100.0), 1);
+    ck_assert(cs_kernel_now(sim) == 100.0);
     ck_assert_uint_eq(l.n, 3);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 START_TEST(test_reset)
 {
-    cs_sim *sim = cs_sim_new(4);
+    cs_sim *sim = cs_kernel_new(4);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 16);
     for (uintptr_t i = 0; i < 10; i++)
-        cs_sim_schedule(sim, 1.0 + (double)i, 0, record, &l, make_tag(i, 0));
-    cs_sim_run(sim, 3.5);
+        cs_kernel_schedule(sim, 1.0 + (double)i, 0, record, &l, make_tag(i, 0));
+    cs_kernel_run(sim, 3.5);
     ck_assert_uint_eq(l.n, 3);
-    cs_sim_reset(sim);
-    ck_assert(cs_sim_now(sim) == 0.0);
-    ck_assert_uint_eq(cs_sim_pending(sim), 0);
-    ck_assert(isinf(cs_sim_next_time(sim)));
-    ck_assert_int_eq(cs_sim_step(sim), 0);
+    cs_kernel_reset(sim);
+    ck_assert(cs_kernel_now(sim) == 0.0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 0);
+    ck_assert(isinf(cs_kernel_next_time(sim)));
+    ck_assert_int_eq(cs_kernel_step(sim), 0);
     /* Time 0 is schedulable again and FIFO order still holds. */
-    cs_sim_schedule(sim, 0.0, 0, record, &l, make_tag(20, 0));
-    cs_sim_schedule(sim, 0.0, 0, record, &l, make_tag(21, 0));
-    ck_assert_uint_eq(cs_sim_run(sim, 1.0), 2);
+    cs_kernel_schedule(sim, 0.0, 0, record, &l, make_tag(20, 0));
+    cs_kernel_schedule(sim, 0.0, 0, record, &l, make_tag(21, 0));
+    ck_assert_uint_eq(cs_kernel_run(sim, 1.0), 2);
     ck_assert_uint_eq(l.tag[3], 20);
     ck_assert_uint_eq(l.tag[4], 21);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 static void check_growth(size_t hint)
 {
     enum { N = 10000 };
-    cs_sim *sim = cs_sim_new(hint);
+    cs_sim *sim = cs_kernel_new(hint);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, N);
     /* Descending times: every insertion sifts to the root. */
     for (uintptr_t i = 0; i < N; i++)
-        ck_assert_int_eq(cs_sim_schedule(sim, (double)(N - i), 0, record, &l,
-                                         make_tag(i, 0)), 0);
-    ck_assert_uint_eq(cs_sim_pending(sim), N);
-    ck_assert(cs_sim_next_time(sim) == 1.0);
-    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+        ck_assert_int_eq(cs_kernel_schedule(sim, (double)(N - i), 0, record, &l,
+                                            make_tag(i, 0)), 0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), N);
+    ck_assert(cs_kernel_next_time(sim) == 1.0);
+    ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), N);
     for (size_t i = 0; i < N; i++)
         ck_assert(l.time[i] == (double)(i + 1));
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 
 START_TEST(test_growth_from_zero)
@@ -265,21 +265,21 @@ END_TEST
 
 START_TEST(test_next_time)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 4);
-    ck_assert(isinf(cs_sim_next_time(sim)) && cs_sim_next_time(sim) > 0);
-    cs_sim_schedule(sim, 7.0, 0, record, &l, make_tag(0, 0));
-    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
-    ck_assert(cs_sim_next_time(sim) == 3.0);
-    cs_sim_step(sim);
-    ck_assert(cs_sim_next_time(sim) == 7.0);
-    cs_sim_step(sim);
-    ck_assert(isinf(cs_sim_next_time(sim)));
+    ck_assert(isinf(cs_kernel_next_time(sim)) && cs_kernel_next_time(sim) > 0);
+    cs_kernel_schedule(sim, 7.0, 0, record, &l, make_tag(0, 0));
+    cs_kernel_schedule(sim, 3.0, 0, record, &l, make_tag(1, 0));
+    ck_assert(cs_kernel_next_time(sim) == 3.0);
+    cs_kernel_step(sim);
+    ck_assert(cs_kernel_next_time(sim) == 7.0);
+    cs_kernel_step(sim);
+    ck_assert(isinf(cs_kernel_next_time(sim)));
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
@@ -287,38 +287,40 @@ END_TEST
 static void spawn_now(cs_sim *sim, void *ctx, void *data)
 {
     record(sim, ctx, data);
-    cs_sim_schedule(sim, cs_sim_now(sim), 0, record, ctx, make_tag(10, 0));
-    cs_sim_schedule(sim, cs_sim_now(sim), -1, record, ctx, make_tag(11, -1));
+    cs_kernel_schedule(sim, cs_kernel_now(sim), 0, record, ctx,
+                       make_tag(10, 0));
+    cs_kernel_schedule(sim, cs_kernel_now(sim), -1, record, ctx,
+                       make_tag(11, -1));
 }
 
 START_TEST(test_schedule_at_now)
 {
     static const uintptr_t want[] = {1, 11, 2, 3, 10, 4};
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 8);
-    cs_sim_schedule(sim, 1.0, 0, spawn_now, &l, make_tag(1, 0));
-    cs_sim_schedule(sim, 1.0, 0, record, &l, make_tag(2, 0));
-    cs_sim_schedule(sim, 1.0, 0, record, &l, make_tag(3, 0));
-    cs_sim_schedule(sim, 1.5, -5, record, &l, make_tag(4, -5));
+    cs_kernel_schedule(sim, 1.0, 0, spawn_now, &l, make_tag(1, 0));
+    cs_kernel_schedule(sim, 1.0, 0, record, &l, make_tag(2, 0));
+    cs_kernel_schedule(sim, 1.0, 0, record, &l, make_tag(3, 0));
+    cs_kernel_schedule(sim, 1.5, -5, record, &l, make_tag(4, -5));
     /*
     ** 10 joins the back of the pending priority-0 events at t=1; 11 has a
     ** lower priority value and runs before them.
     */
-    ck_assert_uint_eq(cs_sim_run(sim, 2.0), 6);
+    ck_assert_uint_eq(cs_kernel_run(sim, 2.0), 6);
     for (size_t i = 0; i < 6; i++)
         ck_assert_uint_eq(l.tag[i], want[i]);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
 START_TEST(test_million_in_order)
 {
     enum { N = 1000000 };
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     uint64_t s = 7;
     evlog l;
 
@@ -331,10 +333,10 @@ START_TEST(test_million_in_order)
     for (uintptr_t i = 0; i < N; i++) {
         const double t = (double)(rnd(&s) % 2000) * 0.5;
         const int32_t p = (int32_t)(rnd(&s) % 4) - 1;
-        ck_assert_int_eq(cs_sim_schedule(sim, t, p, record, &l,
-                                         make_tag(i, p)), 0);
+        ck_assert_int_eq(cs_kernel_schedule(sim, t, p, record, &l,
+                                            make_tag(i, p)), 0);
     }
-    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), N);
+    ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), N);
     ck_assert_uint_eq(l.n, N);
     for (size_t i = 1; i < N; i++) {
         const int ordered =
@@ -346,7 +348,7 @@ START_TEST(test_million_in_order)
             ck_abort_msg("events %zu and %zu out of order", i - 1, i);
     }
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
@@ -355,18 +357,18 @@ START_TEST(test_priority_extremes)
     static const int32_t prio[] = {CS_PRIORITY_MAX, 0, CS_PRIORITY_MIN,
                                    CS_PRIORITY_MAX, CS_PRIORITY_MIN};
     static const uintptr_t want[] = {2, 4, 1, 0, 3};
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 8);
     for (uintptr_t i = 0; i < 5; i++)
-        cs_sim_schedule(sim, 1.0, prio[i], record, &l, make_tag(i, 0));
-    ck_assert_uint_eq(cs_sim_run(sim, 1.0), 5);
+        cs_kernel_schedule(sim, 1.0, prio[i], record, &l, make_tag(i, 0));
+    ck_assert_uint_eq(cs_kernel_run(sim, 1.0), 5);
     for (size_t i = 0; i < 5; i++)
         ck_assert_uint_eq(l.tag[i], want[i]);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
@@ -397,8 +399,8 @@ static void ref_schedule(refsim *r, double t, int32_t prio)
     r->ev[r->n].prio = prio;
     r->ev[r->n].seq = r->seq;
     r->n++;
-    ck_assert_int_eq(cs_sim_schedule(r->sim, t, prio, ref_handler, r,
-                                     (void *)(uintptr_t)r->seq), 0);
+    ck_assert_int_eq(cs_kernel_schedule(r->sim, t, prio, ref_handler, r,
+                                        (void *)(uintptr_t)r->seq), 0);
     r->seq++;
 }
 
@@ -427,7 +429,7 @@ static void ref_handler(cs_sim *sim, void *ctx, void *data)
         if (ref_before(&r->ev[i], &r->ev[best]))
             best = i;
     if (r->n == 0 || r->ev[best].seq != seq ||
-        r->ev[best].time != cs_sim_now(sim))
+        r->ev[best].time != cs_kernel_now(sim))
         r->bad = 1;
     r->ev[best] = r->ev[--r->n];
     if (++r->runs >= r->max_runs)
@@ -438,10 +440,10 @@ static void ref_handler(cs_sim *sim, void *ctx, void *data)
         for (size_t i = 0; i < r->n; i++)
             if (r->ev[i].time < next)
                 next = r->ev[i].time;
-        if (cs_sim_pending(sim) != r->n || cs_sim_next_time(sim) != next)
+        if (cs_kernel_pending(sim) != r->n || cs_kernel_next_time(sim) != next)
             r->bad = 1;
-        ref_schedule(r, cs_sim_now(sim) + (double)(rnd(&r->rng) % 4) * 0.5,
-                     (int32_t)(rnd(&r->rng) % 3) - 1);
+        ref_schedule(r, cs_kernel_now(sim) + (double)(rnd(&r->rng) % 4) * 0.5,
+                        (int32_t)(rnd(&r->rng) % 3) - 1);
     }
 }
 
@@ -451,7 +453,7 @@ START_TEST(test_reschedule_like_reference)
     refsim r;
 
     memset(&r, 0, sizeof r);
-    r.sim = cs_sim_new(0);
+    r.sim = cs_kernel_new(0);
     r.cap = START + 2 * RUNS;
     r.ev = malloc(r.cap * sizeof *r.ev);
     r.max_runs = RUNS;
@@ -460,12 +462,12 @@ START_TEST(test_reschedule_like_reference)
     for (int i = 0; i < START; i++)
         ref_schedule(&r, (double)(rnd(&r.rng) % 8),
                      (int32_t)(rnd(&r.rng) % 3) - 1);
-    cs_sim_run(r.sim, INFINITY);
+    cs_kernel_run(r.sim, INFINITY);
     ck_assert_int_eq(r.bad, 0);
     ck_assert_uint_eq(r.n, 0);
-    ck_assert_uint_eq(cs_sim_pending(r.sim), 0);
+    ck_assert_uint_eq(cs_kernel_pending(r.sim), 0);
     free(r.ev);
-    cs_sim_free(r.sim);
+    cs_kernel_free(r.sim);
 }
 END_TEST
 
@@ -475,33 +477,33 @@ static void step_inside(cs_sim *sim, void *ctx, void *data)
     evlog *l = ctx;
 
     record(sim, ctx, data);
-    ck_assert_uint_eq(cs_sim_pending(sim), 2);
-    ck_assert(cs_sim_next_time(sim) == 2.0);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 2);
+    ck_assert(cs_kernel_next_time(sim) == 2.0);
     if (l->n == 1)
-        ck_assert_int_eq(cs_sim_step(sim), 1);
-    ck_assert_uint_eq(cs_sim_pending(sim), 1);
+        ck_assert_int_eq(cs_kernel_step(sim), 1);
+    ck_assert_uint_eq(cs_kernel_pending(sim), 1);
 }
 
 START_TEST(test_step_inside_handler)
 {
     static const uintptr_t want[] = {0, 1, 2};
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     ck_assert(sim != NULL);
     evlog_init(&l, 8);
-    cs_sim_schedule(sim, 1.0, 0, step_inside, &l, make_tag(0, 0));
-    cs_sim_schedule(sim, 2.0, 0, record, &l, make_tag(1, 0));
-    cs_sim_schedule(sim, 3.0, 0, record, &l, make_tag(2, 0));
+    cs_kernel_schedule(sim, 1.0, 0, step_inside, &l, make_tag(0, 0));
+    cs_kernel_schedule(sim, 2.0, 0, record, &l, make_tag(1, 0));
+    cs_kernel_schedule(sim, 3.0, 0, record, &l, make_tag(2, 0));
     /* Each event runs once: the outer one is not run again after the
     ** inner step. */
-    ck_assert_uint_eq(cs_sim_run(sim, INFINITY), 2);
+    ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), 2);
     ck_assert_uint_eq(l.n, 3);
     for (size_t i = 0; i < 3; i++)
         ck_assert_uint_eq(l.tag[i], want[i]);
-    ck_assert(cs_sim_now(sim) == 3.0);
+    ck_assert(cs_kernel_now(sim) == 3.0);
     evlog_fini(&l);
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
 }
 END_TEST
 
@@ -513,36 +515,37 @@ static void quiet_stderr(void)
 
 START_TEST(test_past_time_asserts)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     quiet_stderr();
     evlog_init(&l, 4);
-    cs_sim_schedule(sim, 5.0, 0, record, &l, make_tag(0, 0));
-    cs_sim_step(sim);
-    cs_sim_schedule(sim, 4.0, 0, record, &l, make_tag(1, 0));
+    cs_kernel_schedule(sim, 5.0, 0, record, &l, make_tag(0, 0));
+    cs_kernel_step(sim);
+    cs_kernel_schedule(sim, 4.0, 0, record, &l, make_tag(1, 0));
 }
 END_TEST
 
 START_TEST(test_priority_range_asserts)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     quiet_stderr();
     evlog_init(&l, 4);
-    cs_sim_schedule(sim, 1.0, CS_PRIORITY_MAX + 1, record, &l, make_tag(0, 0));
+    cs_kernel_schedule(sim, 1.0, CS_PRIORITY_MAX + 1, record, &l,
+                       make_tag(0, 0));
 }
 END_TEST
 
 START_TEST(test_nan_time_asserts)
 {
-    cs_sim *sim = cs_sim_new(0);
+    cs_sim *sim = cs_kernel_new(0);
     evlog l;
 
     quiet_stderr();
     evlog_init(&l, 4);
-    cs_sim_schedule(sim, NAN, 0, record, &l, make_tag(0, 0));
+    cs_kernel_schedule(sim, NAN, 0, record, &l, make_tag(0, 0));
 }
 END_TEST
 

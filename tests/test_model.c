@@ -127,10 +127,10 @@ START_TEST(test_rates_cost_lookups)
     ck_assert_int_eq(cs_model_team_index(m, "c"), -1);
     ck_assert_int_eq(cs_model_class_index(m, "y"), 1);
     ck_assert_int_eq(cs_model_class_index(m, "z"), -1);
-    ck_assert_str_eq(cs_team_type_name(CS_TEAM_PLATFORM), "platform");
-    ck_assert_str_eq(cs_team_type_name(CS_TEAM_COMPLICATED_SUBSYSTEM),
+    ck_assert_str_eq(cs_model_team_type_name(CS_TEAM_PLATFORM), "platform");
+    ck_assert_str_eq(cs_model_team_type_name(CS_TEAM_COMPLICATED_SUBSYSTEM),
                      "complicated-subsystem");
-    ck_assert_str_eq(cs_discipline_name(CS_DISC_EDD), "edd");
+    ck_assert_str_eq(cs_model_discipline_name(CS_DISC_EDD), "edd");
     cs_model_free(m);
 }
 END_TEST

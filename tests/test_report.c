@@ -85,17 +85,17 @@ static cs_model *make_model(const char *variant, int extra_team,
 static cs_ci ci_of(double a, double b, double c)
 {
     const double x[3] = {a, b, c};
-    return cs_ci_mean(x, 3, 0.95);
+    return cs_stats_ci_mean(x, 3, 0.95);
 }
 
 static cs_ci ci_one(double a)
 {
-    return cs_ci_mean(&a, 1, 0.95);
+    return cs_stats_ci_mean(&a, 1, 0.95);
 }
 
 static cs_ci ci_none(void)
 {
-    return cs_ci_mean(NULL, 0, 0.95);
+    return cs_stats_ci_mean(NULL, 0, 0.95);
 }
 
 /*
@@ -789,7 +789,7 @@ START_TEST(test_identical_variant)
     json_t *root, *vs;
 
     fixture_init(&f, "same-as-base", 0, 0);
-    f.vs->lead_time_mean = cs_ci_paired(z, z, 3, 0.95);
+    f.vs->lead_time_mean = cs_stats_ci_paired(z, z, 3, 0.95);
     f.s[1]->flow_efficiency = -0.0;     /* a signed zero prints as 0 */
     text = render(&f.r, CS_FORMAT_CSV);
     ck_assert_ptr_null(strstr(text, ",-0,"));

@@ -41,17 +41,17 @@ START_TEST(test_acc_vs_gsl)
     cs_acc a;
 
     ck_assert_ptr_nonnull(x);
-    cs_acc_init(&a);
+    cs_stats_acc_init(&a);
     for (size_t i = 0; i < NACC; i++) {
         x[i] = 100.0 + gsl_ran_gaussian(r, 3.0);   /* offset tests stability */
-        cs_acc_add(&a, x[i]);
+        cs_stats_acc_add(&a, x[i]);
         sum += x[i];
     }
     ck_assert_uint_eq(a.n, NACC);
     /* Both are O(n eps) accurate; 1e-12 relative is far above that. */
     ck_assert(close_rel(a.mean, gsl_stats_mean(x, 1, NACC), 1e-12));
-    ck_assert(close_rel(cs_acc_variance(&a), gsl_stats_variance(x, 1, NACC),
-                        1e-10));
+    ck_assert(close_rel(cs_stats_acc_variance(&a),
+                        gsl_stats_variance(x, 1, NACC), 1e-10));
     ck_assert(a.min == gsl_stats_min(x, 1, NACC));
     ck_assert(a.max == gsl_stats_max(x, 1, NACC));
     ck_assert(a.sum == sum);   /* same order of additions: bit-equal */
@@ -64,15 +64,15 @@ START_TEST(test_acc_small)
 {
     cs_acc a;
 
-    cs_acc_init(&a);
+    cs_stats_acc_init(&a);
     ck_assert_uint_eq(a.n, 0);
-    ck_assert(cs_acc_variance(&a) == 0.0);
-    cs_acc_add(&a, 4.0);
+    ck_assert(cs_stats_acc_variance(&a) == 0.0);
+    cs_stats_acc_add(&a, 4.0);
     ck_assert(a.mean == 4.0 && a.min == 4.0 && a.max == 4.0);
-    ck_assert(cs_acc_variance(&a) == 0.0);
-    cs_acc_add(&a, 6.0);
+    ck_assert(cs_stats_acc_variance(&a) == 0.0);
+    cs_stats_acc_add(&a, 6.0);
     ck_assert(a.mean == 5.0);
-    ck_assert(cs_acc_variance(&a) == 2.0);
+    ck_assert(cs_stats_acc_variance(&a) == 2.0);
 }
 END_TEST
 
@@ -82,26 +82,26 @@ START_TEST(test_acc_merge)
     cs_acc whole, part[3], merged, empty;
     const size_t cut[4] = {0, 700, 701, 3000};
 
-    cs_acc_init(&whole);
-    cs_acc_init(&merged);
-    cs_acc_init(&empty);
+    cs_stats_acc_init(&whole);
+    cs_stats_acc_init(&merged);
+    cs_stats_acc_init(&empty);
     for (int p = 0; p < 3; p++) {
-        cs_acc_init(&part[p]);
+        cs_stats_acc_init(&part[p]);
         for (size_t i = cut[p]; i < cut[p + 1]; i++) {
             const double v = gsl_ran_exponential(r, 2.0 + p);
-            cs_acc_add(&whole, v);
-            cs_acc_add(&part[p], v);
+            cs_stats_acc_add(&whole, v);
+            cs_stats_acc_add(&part[p], v);
         }
     }
-    cs_acc_merge(&merged, &empty);          /* empty into empty */
+    cs_stats_acc_merge(&merged, &empty);          /* empty into empty */
     ck_assert_uint_eq(merged.n, 0);
     for (int p = 0; p < 3; p++)
-        cs_acc_merge(&merged, &part[p]);
-    cs_acc_merge(&merged, &empty);          /* empty into full: no-op */
+        cs_stats_acc_merge(&merged, &part[p]);
+    cs_stats_acc_merge(&merged, &empty);          /* empty into full: no-op */
     ck_assert_uint_eq(merged.n, whole.n);
     ck_assert(close_rel(merged.mean, whole.mean, 1e-12));
-    ck_assert(close_rel(cs_acc_variance(&merged), cs_acc_variance(&whole),
-                        1e-10));
+    ck_assert(close_rel(cs_stats_acc_variance(&merged),
+                        cs_stats_acc_variance(&whole), 1e-10));
     ck_assert(close_rel(merged.sum, whole.sum, 1e-12));
     ck_assert(merged.min == whole.min && merged.max == whole.max);
     gsl_rng_free(r);
@@ -115,15 +115,15 @@ START_TEST(test_tavg_window)
     cs_tavg t;
 
     /* Changes before start move the value only. */
-    cs_tavg_init(&t, 10.0, 2.0);
-    cs_tavg_set(&t, 3.0, 100.0);
-    cs_tavg_set(&t, 5.0, 4.0);
+    cs_stats_tavg_init(&t, 10.0, 2.0);
+    cs_stats_tavg_set(&t, 3.0, 100.0);
+    cs_stats_tavg_set(&t, 5.0, 4.0);
     ck_assert(t.area == 0.0);
     /* 4 from 10 to 12, 6 from 12 to 20: (8 + 48) / 10. */
-    cs_tavg_set(&t, 12.0, 6.0);
-    ck_assert(fabs(cs_tavg_mean(&t, 20.0) - 5.6) < 1e-12);
-    ck_assert(cs_tavg_mean(&t, 10.0) == 0.0);
-    ck_assert(cs_tavg_mean(&t, 9.0) == 0.0);
+    cs_stats_tavg_set(&t, 12.0, 6.0);
+    ck_assert(fabs(cs_stats_tavg_mean(&t, 20.0) - 5.6) < 1e-12);
+    ck_assert(cs_stats_tavg_mean(&t, 10.0) == 0.0);
+    ck_assert(cs_stats_tavg_mean(&t, 9.0) == 0.0);
 }
 END_TEST
 
@@ -132,19 +132,21 @@ START_TEST(test_tavg_spanning)
     cs_tavg t;
 
     /* The value 3, set at 5, spans the start 10: only [10, 15) counts. */
-    cs_tavg_init(&t, 10.0, 0.0);
-    cs_tavg_set(&t, 5.0, 3.0);
-    cs_tavg_set(&t, 15.0, 1.0);
+    cs_stats_tavg_init(&t, 10.0, 0.0);
+    cs_stats_tavg_set(&t, 5.0, 3.0);
+    cs_stats_tavg_set(&t, 15.0, 1.0);
     ck_assert(fabs(t.area - 15.0) < 1e-12);
-    ck_assert(fabs(cs_tavg_mean(&t, 20.0) - 2.0) < 1e-12);   /* (15 + 5) / 10 */
+    /* (15 + 5) / 10 */
+    ck_assert(fabs(cs_stats_tavg_mean(&t, 20.0) - 2.0) < 1e-12);
     /* Two changes at one instant: the first leaves no area. */
-    cs_tavg_set(&t, 20.0, 50.0);
-    cs_tavg_set(&t, 20.0, 1.0);
-    ck_assert(fabs(cs_tavg_mean(&t, 30.0) - 1.5) < 1e-12);   /* (20 + 10) / 20 */
+    cs_stats_tavg_set(&t, 20.0, 50.0);
+    cs_stats_tavg_set(&t, 20.0, 1.0);
+    /* (20 + 10) / 20 */
+    ck_assert(fabs(cs_stats_tavg_mean(&t, 30.0) - 1.5) < 1e-12);
     /* A change exactly at start. */
-    cs_tavg_init(&t, 0.0, 7.0);
-    cs_tavg_set(&t, 0.0, 2.0);
-    ck_assert(fabs(cs_tavg_mean(&t, 4.0) - 2.0) < 1e-12);
+    cs_stats_tavg_init(&t, 0.0, 7.0);
+    cs_stats_tavg_set(&t, 0.0, 2.0);
+    ck_assert(fabs(cs_stats_tavg_mean(&t, 4.0) - 2.0) < 1e-12);
 }
 END_TEST
 
@@ -406,7 +408,7 @@ START_TEST(test_ci_coverage)
         cs_ci c;
         for (int i = 0; i < N; i++)
             x[i] = 5.0 + gsl_ran_gaussian(r, 2.0);
-        c = cs_ci_mean(x, N, 0.95);
+        c = cs_stats_ci_mean(x, N, 0.95);
         ck_assert(c.valid);
         covered += c.lo <= 5.0 && 5.0 <= c.hi;
     }
@@ -419,7 +421,7 @@ END_TEST
 START_TEST(test_ci_t_quantile)
 {
     const double x[10] = {1, 4, 2, 8, 5, 7, 3, 9, 6, 2.5};
-    const cs_ci c = cs_ci_mean(x, 10, 0.95);
+    const cs_ci c = cs_stats_ci_mean(x, 10, 0.95);
     /* t(0.975, 9) = 2.2621571628 (tables give 2.262157). */
     const double t = (c.hi - c.lo) / 2 * sqrt(10.0) / c.sd;
 
@@ -428,10 +430,10 @@ START_TEST(test_ci_t_quantile)
     ck_assert(fabs(c.mean - gsl_stats_mean(x, 1, 10)) < 1e-14);
     ck_assert(fabs(c.sd - gsl_stats_sd(x, 1, 10)) < 1e-14);
     ck_assert(fabs(t - 2.262157) < 1e-6);
-    ck_assert(fabs(cs_ci_halfwidth(1.0, 10, 0.95) * sqrt(10.0) - 2.262157) <
-              1e-6);
-    ck_assert(cs_ci_halfwidth(1.0, 1, 0.95) == 0.0);
-    ck_assert(cs_ci_halfwidth(0.0, 10, 0.95) == 0.0);
+    ck_assert(fabs(cs_stats_ci_halfwidth(1.0, 10, 0.95) * sqrt(10.0) -
+                   2.262157) < 1e-6);
+    ck_assert(cs_stats_ci_halfwidth(1.0, 1, 0.95) == 0.0);
+    ck_assert(cs_stats_ci_halfwidth(0.0, 10, 0.95) == 0.0);
     ck_assert(fabs(c.mean - (c.lo + c.hi) / 2) < 1e-12);
 }
 END_TEST
@@ -443,17 +445,17 @@ START_TEST(test_ci_small_n)
     const double flat[4] = {0.1, 0.1, 0.1, 0.1};
     cs_ci c;
 
-    c = cs_ci_mean(NULL, 0, 0.95);
+    c = cs_stats_ci_mean(NULL, 0, 0.95);
     ck_assert(!c.valid && c.n == 0 && c.mean == 0.0 && c.lo == 0.0 &&
               c.hi == 0.0);
-    c = cs_ci_mean(nans, 3, 0.95);
+    c = cs_stats_ci_mean(nans, 3, 0.95);
     ck_assert(!c.valid && c.n == 0 && c.mean == 0.0 && c.lo == 0.0 &&
               c.hi == 0.0 && c.sd == 0.0);
-    c = cs_ci_mean(&one, 1, 0.95);
+    c = cs_stats_ci_mean(&one, 1, 0.95);
     ck_assert(!c.valid && c.n == 1 && c.mean == 3.5 && c.lo == 3.5 &&
               c.hi == 3.5 && c.sd == 0.0);
     /* Constant data: a valid interval of width exactly 0. */
-    c = cs_ci_mean(flat, 4, 0.95);
+    c = cs_stats_ci_mean(flat, 4, 0.95);
     ck_assert(c.valid && c.n == 4);
     ck_assert(c.mean == 0.1 && c.lo == 0.1 && c.hi == 0.1 && c.sd == 0.0);
 }
@@ -463,8 +465,8 @@ START_TEST(test_ci_nan_skipping)
 {
     const double x[7] = {1.0, NAN, 3.0, NAN, 5.0, INFINITY, -INFINITY};
     const double clean[3] = {1.0, 3.0, 5.0};
-    const cs_ci c = cs_ci_mean(x, 7, 0.95);
-    const cs_ci d = cs_ci_mean(clean, 3, 0.95);
+    const cs_ci c = cs_stats_ci_mean(x, 7, 0.95);
+    const cs_ci d = cs_stats_ci_mean(clean, 3, 0.95);
 
     ck_assert_uint_eq(c.n, 3);
     ck_assert(c.valid);
@@ -489,23 +491,23 @@ START_TEST(test_ci_paired)
     for (int i = 0, k = 0; i < 50; i++)
         if (!isnan(a[i]) && !isnan(b[i]))
             d[k++] = a[i] - b[i];
-    c = cs_ci_paired(a, b, 50, 0.95);
-    e = cs_ci_mean(d, 48, 0.95);
+    c = cs_stats_ci_paired(a, b, 50, 0.95);
+    e = cs_stats_ci_mean(d, 48, 0.95);
     ck_assert_uint_eq(c.n, 48);
     ck_assert(c.mean == e.mean && c.lo == e.lo && c.hi == e.hi);
     ck_assert(c.lo > 0.0);   /* mean difference 1, sd 0.3: CI excludes 0 */
 
     /* Identical inputs: exact zeros, not rounding residue. */
-    c = cs_ci_paired(a, a, 50, 0.95);
+    c = cs_stats_ci_paired(a, a, 50, 0.95);
     ck_assert_uint_eq(c.n, 49);
     ck_assert(c.valid);
     ck_assert(c.mean == 0.0 && c.lo == 0.0 && c.hi == 0.0 && c.sd == 0.0);
     /* Bonferroni level: a wider interval. */
-    c = cs_ci_paired(a, b, 50, 0.95);
-    e = cs_ci_paired(a, b, 50, 1.0 - 0.05 / 4);
+    c = cs_stats_ci_paired(a, b, 50, 0.95);
+    e = cs_stats_ci_paired(a, b, 50, 1.0 - 0.05 / 4);
     ck_assert(e.hi - e.lo > c.hi - c.lo);
     /* Fewer than two pairs. */
-    c = cs_ci_paired(a + 7, b + 7, 3, 0.95);   /* pairs 7 and 9 skipped */
+    c = cs_stats_ci_paired(a + 7, b + 7, 3, 0.95);   /* pairs 7 and 9 skipped */
     ck_assert(c.n == 1 && !c.valid && c.lo == c.hi && c.hi == c.mean);
     gsl_rng_free(r);
 }

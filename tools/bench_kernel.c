@@ -44,14 +44,14 @@ static uint64_t rng_next(uint64_t *s)
 static void on_event(cs_sim *sim, void *ctx, void *data)
 {
     hold *h = ctx;
-    const double now = cs_sim_now(sim);
+    const double now = cs_kernel_now(sim);
 
     (void)data;
     if (now < h->last)
         h->disorder = 1;
     h->last = now;
-    if (cs_sim_schedule(sim, now + h->inc[h->next++ & (NINC - 1)], 0,
-                        on_event, h, NULL) != 0) {
+    if (cs_kernel_schedule(sim, now + h->inc[h->next++ & (NINC - 1)], 0,
+                           on_event, h, NULL) != 0) {
         fprintf(stderr, "bench_kernel: out of memory\n");
         exit(1);
     }
@@ -67,27 +67,27 @@ static double seconds(void)
 
 static int bench(const double *inc, size_t size, uint64_t pairs)
 {
-    cs_sim *sim = cs_sim_new(size + 1);
+    cs_sim *sim = cs_kernel_new(size + 1);
     hold h = {inc, 0, 0.0, 0};
     double t0, t1;
 
     if (sim == NULL)
         return -1;
     for (size_t i = 0; i < size; i++)
-        if (cs_sim_schedule(sim, inc[h.next++ & (NINC - 1)], 0, on_event, &h,
-                            NULL) != 0)
+        if (cs_kernel_schedule(sim, inc[h.next++ & (NINC - 1)], 0, on_event, &h,
+                               NULL) != 0)
             return -1;
     /* Warm the caches and let the heap reach its steady shape. */
     for (uint64_t i = 0; i < 10 * size; i++)
-        cs_sim_step(sim);
+        cs_kernel_step(sim);
     t0 = seconds();
     for (uint64_t i = 0; i < pairs; i++)
-        cs_sim_step(sim);
+        cs_kernel_step(sim);
     t1 = seconds();
     printf("queue size %6zu: %8.2f M pairs/s  (%.1f ns/pair)%s\n", size,
            (double)pairs / (t1 - t0) / 1e6, (t1 - t0) / (double)pairs * 1e9,
            h.disorder ? "  ORDER VIOLATED" : "");
-    cs_sim_free(sim);
+    cs_kernel_free(sim);
     return h.disorder ? -1 : 0;
 }
 

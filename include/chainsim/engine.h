@@ -85,9 +85,9 @@ typedef struct cs_rep {
     cs_promise_rep *promises;/* [npromises] */
 } cs_rep;
 
-cs_rep *cs_rep_new(const cs_model *m);   /* NULL if out of memory */
-void cs_rep_free(cs_rep *r);             /* NULL allowed */
-void cs_rep_reset(cs_rep *r);            /* zero counts, keep memory */
+cs_rep *cs_engine_rep_new(const cs_model *m);   /* NULL if out of memory */
+void cs_engine_rep_free(cs_rep *r);             /* NULL allowed */
+void cs_engine_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 
 /*
 ** One line of the event log (trace).  team and step are -1 when none.
@@ -138,7 +138,7 @@ void cs_engine_set_stop(cs_engine *e, volatile sig_atomic_t *stop);
 /*
 ** Runs replication number rep (0-based) of the model from time 0 to the
 ** model's horizon, collecting statistics over [warmup, horizon] into out
-** (reset first; out must come from cs_rep_new on the same model).  warmup
+** (reset first; out must come from cs_engine_rep_new on the same model).  warmup
 ** overrides the model's (the runner resolves "auto"); a negative warmup
 ** means the model's, one beyond the horizon is the horizon.  Returns
 ** CS_OK; CS_ESIM for a deadlock ("deadlock at day T: WIP limits block

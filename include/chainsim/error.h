@@ -56,13 +56,13 @@ void cs_error_prefix(cs_error *err, const char *prefix);
 void cs_error_format(const cs_error *err, char *buf, size_t size);
 
 /* Exit code for a status, as SPEC section 2 defines. */
-int cs_status_exit_code(cs_status status);
+int cs_error_exit_code(cs_status status);
 
 /*
 ** Edit distance helper for "did you mean" hints: returns the candidate
 ** closest to word (at most max(2, strlen(word)/3) edits), or NULL.
 ** candidates is a NULL-terminated array; borrowed, nothing allocated.
 */
-const char *cs_suggest(const char *word, const char *const *candidates);
+const char *cs_error_suggest(const char *word, const char *const *candidates);
 
 #endif /* CHAINSIM_ERROR_H */

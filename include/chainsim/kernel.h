@@ -35,52 +35,52 @@ typedef struct cs_event {
 } cs_event;
 
 /* New simulation at time 0 with room for capacity_hint events (0 = a
-** default); NULL if out of memory.  Caller frees with cs_sim_free. */
-cs_sim *cs_sim_new(size_t capacity_hint);
+** default); NULL if out of memory.  Caller frees with cs_kernel_free. */
+cs_sim *cs_kernel_new(size_t capacity_hint);
 
 /* Frees sim; NULL is allowed. */
-void cs_sim_free(cs_sim *sim);
+void cs_kernel_free(cs_sim *sim);
 
 /* Drops every pending event and sets the clock back to 0; keeps memory. */
-void cs_sim_reset(cs_sim *sim);
+void cs_kernel_reset(cs_sim *sim);
 
 /* Current simulated time.  Cannot fail. */
-double cs_sim_now(const cs_sim *sim);
+double cs_kernel_now(const cs_sim *sim);
 
 /*
 ** Schedules fn(sim, ctx, data) at absolute time t (t >= now; a t in the
 ** past, or a priority outside [CS_PRIORITY_MIN, CS_PRIORITY_MAX], is an
 ** assertion failure).  Returns 0, or -1 if out of memory.
 */
-int cs_sim_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
-                    void *ctx, void *data);
+int cs_kernel_schedule(cs_sim *sim, double t, int32_t priority, cs_handler fn,
+                       void *ctx, void *data);
 
 /* Runs the earliest event: returns 1, or 0 if the queue is empty. */
-int cs_sim_step(cs_sim *sim);
+int cs_kernel_step(cs_sim *sim);
 
 /*
-** Runs events while the earliest is at time <= until and cs_sim_stop was
+** Runs events while the earliest is at time <= until and cs_kernel_stop was
 ** not called; then sets the clock to until if the queue still holds events
 ** beyond it (or is empty) and until is finite (run(INFINITY) leaves the
 ** clock at the last event run).  Returns the number of events run.
 */
-uint64_t cs_sim_run(cs_sim *sim, double until);
+uint64_t cs_kernel_run(cs_sim *sim, double until);
 
 /*
-** As cs_sim_run, but returns after at most max_events events (the clock
+** As cs_kernel_run, but returns after at most max_events events (the clock
 ** then stays at the last event run), so a caller can look up between
 ** slices of a long run.  Returns the number of events run: fewer than
 ** max_events when the run ended or was stopped.
 */
-uint64_t cs_sim_run_max(cs_sim *sim, double until, uint64_t max_events);
+uint64_t cs_kernel_run_max(cs_sim *sim, double until, uint64_t max_events);
 
-/* Makes the running cs_sim_run return after the current event. */
-void cs_sim_stop(cs_sim *sim);
+/* Makes the running cs_kernel_run return after the current event. */
+void cs_kernel_stop(cs_sim *sim);
 
 /* Number of pending events. */
-size_t cs_sim_pending(const cs_sim *sim);
+size_t cs_kernel_pending(const cs_sim *sim);
 
 /* Time of the earliest pending event, or +infinity when none. */
-double cs_sim_next_time(const cs_sim *sim);
+double cs_kernel_next_time(const cs_sim *sim);
 
 #endif /* CHAINSIM_KERNEL_H */

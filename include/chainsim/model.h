@@ -163,7 +163,7 @@ double cs_model_cost_per_day(const cs_model *m);
 double cs_model_class_rate(const cs_model *m, int c);
 
 /* Team type name ("stream-aligned", ...) and discipline name ("fifo", ...). */
-const char *cs_team_type_name(cs_team_type t);
-const char *cs_discipline_name(cs_discipline d);
+const char *cs_model_team_type_name(cs_team_type t);
+const char *cs_model_discipline_name(cs_discipline d);
 
 #endif /* CHAINSIM_MODEL_H */

@@ -22,12 +22,12 @@ typedef struct cs_acc {
 } cs_acc;
 
 /* Empty: n = 0, mean = m2 = sum = 0, min = +inf, max = -inf. */
-void cs_acc_init(cs_acc *a);
-void cs_acc_add(cs_acc *a, double x);
+void cs_stats_acc_init(cs_acc *a);
+void cs_stats_acc_add(cs_acc *a, double x);
 /* Adds b into a (parallel Welford).  Deterministic for a fixed order. */
-void cs_acc_merge(cs_acc *a, const cs_acc *b);
+void cs_stats_acc_merge(cs_acc *a, const cs_acc *b);
 /* Sample variance (n - 1); 0 when n < 2. */
-double cs_acc_variance(const cs_acc *a);
+double cs_stats_acc_variance(const cs_acc *a);
 
 /* ---- time-weighted average over a window [start, ...) --------------- */
 
@@ -42,9 +42,9 @@ typedef struct cs_tavg {
     double area;
 } cs_tavg;
 
-void cs_tavg_init(cs_tavg *t, double start, double value);
+void cs_stats_tavg_init(cs_tavg *t, double start, double value);
 /* The value becomes v at time now (now never decreases). */
-static inline void cs_tavg_set(cs_tavg *t, double now, double v)
+static inline void cs_stats_tavg_set(cs_tavg *t, double now, double v)
 {
     if (now > t->last) {
         if (t->last >= t->start)
@@ -56,7 +56,7 @@ static inline void cs_tavg_set(cs_tavg *t, double now, double v)
     t->value = v;
 }
 /* Average over [start, end]; 0 when end <= start. */
-double cs_tavg_mean(const cs_tavg *t, double end);
+double cs_stats_tavg_mean(const cs_tavg *t, double end);
 
 /* ---- histogram ------------------------------------------------------ */
 
@@ -103,16 +103,17 @@ typedef struct cs_ci {
 } cs_ci;
 
 /* Student-t CI of the mean of x[0..n) at confidence level (0.95). */
-cs_ci cs_ci_mean(const double *x, size_t n, double level);
+cs_ci cs_stats_ci_mean(const double *x, size_t n, double level);
 
 /*
 ** CI of the mean of the paired differences a[i] - b[i].  Identical inputs
 ** give exactly mean 0, CI [0, 0].  level may be Bonferroni-adjusted by the
 ** caller (1 - 0.05 / m).
 */
-cs_ci cs_ci_paired(const double *a, const double *b, size_t n, double level);
+cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
+                         double level);
 
 /* Half-width of a Student-t CI for sd over n values; 0 when n < 2. */
-double cs_ci_halfwidth(double sd, size_t n, double level);
+double cs_stats_ci_halfwidth(double sd, size_t n, double level);
 
 #endif /* CHAINSIM_STATS_H */

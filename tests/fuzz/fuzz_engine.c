@@ -103,7 +103,7 @@ static void run_model(cs_model *m)
     if (!(visits(m) <= MAX_VISITS))
         return;
     e = cs_engine_new(m);
-    r = cs_rep_new(m);
+    r = cs_engine_rep_new(m);
     if (e != NULL && r != NULL) {
         cs_engine_set_max_items(e, MAX_ITEMS);
         cs_engine_set_trace(e, count_event, &events);
@@ -115,7 +115,7 @@ static void run_model(cs_model *m)
         else
             check(err.msg[0] != '\0', "error without a message");
     }
-    cs_rep_free(r);
+    cs_engine_rep_free(r);
     cs_engine_free(e);
 }
 
