@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "chainsim/error.h"
+#include "chainsim/hist.h"
 #include "chainsim/model.h"
 #include "chainsim/stats.h"
 

@@ -1,8 +1,8 @@
 /*
 ** stats.h - statistics that know nothing of YAML or teams: running
-** accumulators, time-weighted averages, a mergeable log-linear histogram
-** for percentiles, and confidence intervals over replications (Student t,
-** from GSL), plain and paired.
+** accumulators, time-weighted averages, and confidence intervals over
+** replications (Student t, from GSL), plain and paired.  Percentiles come
+** from the histogram in hist.h.
 */
 #ifndef CHAINSIM_STATS_H
 #define CHAINSIM_STATS_H
@@ -57,34 +57,6 @@ static inline void cs_stats_tavg_set(cs_tavg *t, double now, double v)
 }
 /* Average over [start, end]; 0 when end <= start. */
 double cs_stats_tavg_mean(const cs_tavg *t, double end);
-
-/* ---- histogram ------------------------------------------------------ */
-
-/*
-** A log-linear histogram of non-negative values: 128 sub-buckets per
-** power of two, each keeping the least and greatest value it holds; a
-** quantile is the middle of its bucket's values, so it is within 0.4%
-** (relative) of the exact order statistic, and exact when the bucket
-** holds one distinct value.  Values
-** below 2^-30 fall in the first bucket, above 2^40 in the last.
-** Histograms merge by adding counts, so merging is order-independent.
-*/
-typedef struct cs_hist cs_hist;
-
-cs_hist *cs_hist_new(void);             /* NULL if out of memory */
-void cs_hist_free(cs_hist *h);          /* NULL allowed */
-void cs_hist_reset(cs_hist *h);
-void cs_hist_add(cs_hist *h, double x);   /* NaN is ignored */
-void cs_hist_merge(cs_hist *dst, const cs_hist *src);
-uint64_t cs_hist_count(const cs_hist *h);
-/* q in [0, 1]; NaN when the histogram is empty. */
-double cs_hist_quantile(const cs_hist *h, double q);
-/* Share of values <= x (bucket resolution); NaN when empty. */
-double cs_hist_cdf(const cs_hist *h, double x);
-/* Bucket index of x and a representative value of a bucket (for tests). */
-size_t cs_hist_bucket(double x);
-double cs_hist_bucket_value(size_t bucket);
-size_t cs_hist_nbuckets(void);
 
 /* ---- confidence intervals ------------------------------------------ */
 

@@ -1,0 +1,52 @@
+/*
+** hist.h - a mergeable log-linear histogram of non-negative values, for
+** percentiles of durations.  Knows nothing of YAML, teams or the kernel.
+**
+** 128 sub-buckets per power of two, each keeping the least and greatest
+** value it holds; a quantile is the middle of its bucket's values, so it
+** is within 0.4% (relative) of the exact order statistic, and exact when
+** the bucket holds one distinct value.  Values below 2^-30 fall in the
+** first bucket, above 2^40 in the last.  Histograms merge by adding
+** counts, so merging is order-independent.
+*/
+#ifndef CHAINSIM_HIST_H
+#define CHAINSIM_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cs_hist cs_hist;
+
+/* A new empty histogram; NULL if out of memory.  Caller frees with
+** cs_hist_free. */
+cs_hist *cs_hist_new(void);
+
+/* Frees h; NULL is allowed. */
+void cs_hist_free(cs_hist *h);
+
+/* Empties h; keeps its memory.  Cannot fail. */
+void cs_hist_reset(cs_hist *h);
+
+/* Adds x (NaN is ignored).  Cannot fail; no allocation. */
+void cs_hist_add(cs_hist *h, double x);
+
+/* Adds src's counts into dst (src is borrowed).  Cannot fail. */
+void cs_hist_merge(cs_hist *dst, const cs_hist *src);
+
+/* Number of values added.  Cannot fail. */
+uint64_t cs_hist_count(const cs_hist *h);
+
+/* The q-quantile, q in [0, 1]; NaN when the histogram is empty. */
+double cs_hist_quantile(const cs_hist *h, double q);
+
+/* Share of values <= x (bucket resolution); NaN when empty. */
+double cs_hist_cdf(const cs_hist *h, double x);
+
+/* Bucket index of x, a representative value of a bucket (bucket below
+** cs_hist_nbuckets(), else an assertion failure), and the number of
+** buckets: for tests.  Cannot fail. */
+size_t cs_hist_bucket(double x);
+double cs_hist_bucket_value(size_t bucket);
+size_t cs_hist_nbuckets(void);
+
+#endif /* CHAINSIM_HIST_H */
