@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "chainsim/model.h"
+#include "chainsim/str.h"
 
 static char *dup(const char *s)
 {
-    char *d = malloc(strlen(s) + 1);
+    char *d = cs_str_dup(s);
 
     ck_assert_ptr_nonnull(d);
-    return strcpy(d, s);
+    return d;
 }
 
 /*

@@ -1,0 +1,33 @@
+/*
+** str.h - the few string helpers C11 lacks: a duplicator (no strdup in
+** C11), a bounded formatter that tolerates a missing buffer, and C-locale
+** white space.  No state; nothing here depends on the locale.
+*/
+#ifndef CHAINSIM_STR_H
+#define CHAINSIM_STR_H
+
+#include <stddef.h>
+
+/*
+** A copy of s (not NULL) in new memory; the caller frees it.  NULL if out
+** of memory.
+*/
+char *cs_str_dup(const char *s);
+
+/*
+** Formats like snprintf into buf (truncating, always terminated); does
+** nothing when buf is NULL or size is 0.  Cannot fail.
+*/
+void cs_str_format(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* 1 when c is C-locale white space (space, \t, \n, \r, \f, \v), else 0. */
+int cs_str_is_space(char c);
+
+/* The first character of s that is not white space (s is borrowed). */
+const char *cs_str_skip_space(const char *s);
+
+#endif /* CHAINSIM_STR_H */

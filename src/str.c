@@ -1,0 +1,43 @@
+/*
+** str.c - string helpers: duplication, bounded formatting, white space.
+*/
+#include "chainsim/str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *cs_str_dup(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+void cs_str_format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (buf == NULL || size == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+int cs_str_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+const char *cs_str_skip_space(const char *s)
+{
+    while (cs_str_is_space(*s))
+        s++;
+    return s;
+}
