@@ -60,6 +60,7 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/kernel.h"
+#include "chainsim/stream.h"
 
 /* Keeps cold paths out of the hot event handlers (a hint only). */
 #if defined(__GNUC__)

@@ -30,6 +30,7 @@
 #include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/stream.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "1.0.0"

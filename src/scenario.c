@@ -27,9 +27,11 @@
 #include <string.h>
 
 #include "chainsim/dist.h"
+#include "chainsim/distparse.h"
 #include "chainsim/doc.h"
 #include "chainsim/error.h"
 #include "chainsim/model.h"
+#include "chainsim/units.h"
 
 /* Bounds on counts, so no scenario can make the engine allocate without
 ** limit (SPEC 1.5).  Documented in docs/scenario-format.md. */
@@ -363,7 +365,7 @@ static cs_status read_number(const cs_node *n, const char *key,
     snprintf(what, sizeof what, "a number %s", rt);
     if (want_scalar(n, key, what, err) != CS_OK)
         return CS_EINPUT;
-    if (cs_number_parse(n->text, &v, msg, sizeof msg) != CS_OK ||
+    if (cs_units_parse_number(n->text, &v, msg, sizeof msg) != CS_OK ||
         !in_range(v, r))
         return cs_node_error(err, n, CS_EINPUT, "%s must be %s, got '" QUOTE
                              "'", key, what, n->text);
@@ -381,7 +383,7 @@ static cs_status read_duration(const reader *r, const cs_node *n,
     if (want_scalar(n, key, "a duration (for example 3d, 4h or 2w)", r->err)
         != CS_OK)
         return CS_EINPUT;
-    if (cs_duration_parse(n->text, &r->units, &d, msg, sizeof msg) != CS_OK)
+    if (cs_units_parse_duration(n->text, &r->units, &d, msg, sizeof msg) != CS_OK)
         return cs_node_error(r->err, n, CS_EINPUT, "%s: %s", key, msg);
     if (positive && !(d > 0))
         return cs_node_error(r->err, n, CS_EINPUT, "%s must be a positive "
@@ -479,7 +481,7 @@ static cs_status read_dist_string(const reader *r, const cs_node *n,
     int bad_col = -1;
     int col = n->column;
 
-    if (cs_dist_parse(n->text, &r->units, r->dir, out, msg, sizeof msg,
+    if (cs_distparse_text(n->text, &r->units, r->dir, out, msg, sizeof msg,
                       &bad_col) == CS_OK)
         return CS_OK;
     /* The offset is exact only where the text is the source verbatim. */
@@ -548,7 +550,7 @@ static cs_status read_dist_map(const reader *r, const cs_node *n,
         args[k].value = c->text;
         where[k++] = c;
     }
-    if (cs_dist_build(dn->text, args, k, &r->units, r->dir, out, msg,
+    if (cs_distparse_build(dn->text, args, k, &r->units, r->dir, out, msg,
                       sizeof msg, &bad) == CS_OK) {
         st = CS_OK;
         goto done;
@@ -1162,7 +1164,7 @@ static cs_status read_arrivals(const reader *r, const cs_node *n, cs_class *k)
         if (want_scalar(c, "rate", "a rate (for example 3/w or 12/4w)", r->err)
             != CS_OK)
             return CS_EINPUT;
-        if (cs_rate_parse(c->text, &r->units, &k->rate, msg, sizeof msg)
+        if (cs_units_parse_rate(c->text, &r->units, &k->rate, msg, sizeof msg)
             != CS_OK)
             return cs_node_error(r->err, c, CS_EINPUT, "rate: %s", msg);
         k->arrival = CS_ARRIVE_RATE;
@@ -1269,7 +1271,7 @@ static cs_status parse_throughput(const reader *r, const char *s,
     }
     memcpy(num, s, (size_t)(slash - s));
     num[slash - s] = '\0';
-    if (cs_number_parse(num, count, msg, size) != CS_OK)
+    if (cs_units_parse_number(num, count, msg, size) != CS_OK)
         return CS_EINPUT;
     if (!(*count > 0)) {
         snprintf(msg, size, "the count must be positive, got '%s'", num);
@@ -1281,7 +1283,7 @@ static cs_status parse_throughput(const reader *r, const char *s,
         snprintf(unit, sizeof unit, "1%s", period);
         period = unit;
     }
-    if (cs_duration_parse(period, &r->units, per, msg, size) != CS_OK)
+    if (cs_units_parse_duration(period, &r->units, per, msg, size) != CS_OK)
         return CS_EINPUT;
     if (!(*per > 0)) {
         snprintf(msg, size, "the period must be positive, got '" QUOTE "'",

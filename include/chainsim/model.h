@@ -18,6 +18,7 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/error.h"
+#include "chainsim/units.h"
 
 /* Where a value came from in the scenario file (for later messages). */
 typedef struct cs_pos {

@@ -1,12 +1,13 @@
 /*
 ** fuzz_dist.c - libFuzzer target for the duration, rate, number and
-** distribution parsers (dist.c).
+** distribution parsers (units.c, distparse.c).
 **
 ** Input layout: byte 0 picks the parser, byte 1 the time units (including
 ** extreme ones), the rest is the text.  Parsers:
-**   0 cs_duration_parse   1 cs_rate_parse   2 cs_number_parse
-**   3 cs_dist_parse (string form)
-**   4 cs_dist_build: first line the name, each further line an argument,
+**   0 cs_units_parse_duration   1 cs_units_parse_rate
+**   2 cs_units_parse_number
+**   3 cs_distparse_text (string form)
+**   4 cs_distparse_build: first line the name, each further line an argument,
 **     "key=value" or a positional value (the mapping form's path)
 ** What a parser accepts must keep its contract, or the target aborts:
 ** durations finite and >= 0, rates finite and > 0, numbers finite; a
@@ -28,7 +29,10 @@
 #include <gsl/gsl_rng.h>
 
 #include "chainsim/dist.h"
+#include "chainsim/distparse.h"
 #include "chainsim/error.h"
+#include "chainsim/stream.h"
+#include "chainsim/units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -107,7 +111,7 @@ static void build_from_lines(char *text, const cs_units *u)
         p = next;
     }
     msg[0] = '\0';
-    if (cs_dist_build(name, args, nargs, u, ".", &d, msg, sizeof msg, &bad)
+    if (cs_distparse_build(name, args, nargs, u, ".", &d, msg, sizeof msg, &bad)
         == CS_OK) {
         check(bad == -1, "bad_arg set on success", name);
         check_dist(&d, name);
@@ -143,26 +147,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msg[0] = '\0';
     switch (data[0] % 5) {
     case 0:
-        if (cs_duration_parse(text, u, &v, msg, sizeof msg) == CS_OK)
+        if (cs_units_parse_duration(text, u, &v, msg, sizeof msg) == CS_OK)
             check(isfinite(v) && v >= 0.0, "duration", text);
         else
             check(msg[0] != '\0', "duration error without a message", text);
         break;
     case 1:
-        if (cs_rate_parse(text, u, &v, msg, sizeof msg) == CS_OK)
+        if (cs_units_parse_rate(text, u, &v, msg, sizeof msg) == CS_OK)
             check(isfinite(v) && v > 0.0, "rate", text);
         else
             check(msg[0] != '\0', "rate error without a message", text);
         break;
     case 2:
-        if (cs_number_parse(text, &v, msg, sizeof msg) == CS_OK)
+        if (cs_units_parse_number(text, &v, msg, sizeof msg) == CS_OK)
             check(isfinite(v), "number", text);
         else
             check(msg[0] != '\0', "number error without a message", text);
         break;
     case 3:
         col = -2;
-        if (cs_dist_parse(text, u, ".", &d, msg, sizeof msg, &col) == CS_OK) {
+        if (cs_distparse_text(text, u, ".", &d, msg, sizeof msg, &col) ==
+            CS_OK) {
             check(col == -1, "bad_col set on success", text);
             check_dist(&d, text);
             cs_dist_fini(&d);
