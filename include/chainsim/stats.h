@@ -2,7 +2,8 @@
 ** stats.h - statistics that know nothing of YAML or teams: running
 ** accumulators, time-weighted averages, and confidence intervals over
 ** replications (Student t, from GSL), plain and paired.  Percentiles come
-** from the histogram in hist.h.
+** from the histogram in hist.h.  Every record here is caller storage; no
+** call allocates (except the CIs' scratch, with a fallback) or fails.
 */
 #ifndef CHAINSIM_STATS_H
 #define CHAINSIM_STATS_H
@@ -23,6 +24,7 @@ typedef struct cs_acc {
 
 /* Empty: n = 0, mean = m2 = sum = 0, min = +inf, max = -inf. */
 void cs_stats_acc_init(cs_acc *a);
+/* Adds the value x.  Cannot fail. */
 void cs_stats_acc_add(cs_acc *a, double x);
 /* Adds b into a (parallel Welford).  Deterministic for a fixed order. */
 void cs_stats_acc_merge(cs_acc *a, const cs_acc *b);
@@ -42,6 +44,7 @@ typedef struct cs_tavg {
     double area;
 } cs_tavg;
 
+/* The window opens at start; value is in force, no area yet.  Cannot fail. */
 void cs_stats_tavg_init(cs_tavg *t, double start, double value);
 /* The value becomes v at time now (now never decreases). */
 static inline void cs_stats_tavg_set(cs_tavg *t, double now, double v)
@@ -74,13 +77,18 @@ typedef struct cs_ci {
     int valid;
 } cs_ci;
 
-/* Student-t CI of the mean of x[0..n) at confidence level (0.95). */
+/*
+** Student-t CI of the mean of x[0..n) at confidence level (0.95), which
+** must lie in (0, 1) (else an assertion failure).  Non-finite entries are
+** skipped.  Cannot fail: out of memory, it takes one streaming pass.
+*/
 cs_ci cs_stats_ci_mean(const double *x, size_t n, double level);
 
 /*
 ** CI of the mean of the paired differences a[i] - b[i].  Identical inputs
 ** give exactly mean 0, CI [0, 0].  level may be Bonferroni-adjusted by the
-** caller (1 - 0.05 / m).
+** caller (1 - 0.05 / m).  Pairs with a non-finite side are skipped; level
+** and failure as cs_stats_ci_mean.
 */
 cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
                          double level);
