@@ -12,7 +12,7 @@
 ** they are filled.
 **
 ** A variant is built from a clone of the base tree, its patch merged in
-** (cs_doc_merge keeps the patch's positions, so errors point into the
+** (cs_patch_merge keeps the patch's positions, so errors point into the
 ** patch), then every override applied in order.  The `variants` key is
 ** read here, never by the model builder.
 */
@@ -28,6 +28,7 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/doc.h"
+#include "chainsim/patch.h"
 #include "chainsim/error.h"
 #include "chainsim/model.h"
 
@@ -1615,12 +1616,12 @@ static cs_status variant_tree(const cs_scenario *s, long v, size_t nover,
     if (*root == NULL)
         return no_memory(err);
     if (var != NULL && var->patch != NULL)
-        st = cs_doc_merge(root, var->patch, err);
+        st = cs_patch_merge(root, var->patch, err);
     if (st == CS_OK && nover > 0) {
         st = wrap_tree(s, *root, d, err);
         *root = NULL;
         for (size_t i = 0; i < nover && st == CS_OK; i++)
-            st = cs_doc_set(*d, s->overrides[i], err);
+            st = cs_patch_set(*d, s->overrides[i], err);
         if (*d != NULL)
             *root = (*d)->root;
     }
