@@ -12,6 +12,7 @@
 #include "chainsim/doc.h"
 #include "chainsim/error.h"
 #include "chainsim/node.h"
+#include "chainsim/patch.h"
 #include "doc_util.h"
 
 /* ------------------------------------------------------------------ */
@@ -599,6 +600,46 @@ START_TEST(test_truncations_never_crash)
 END_TEST
 
 
+/* A copy of a document owns its strings: its nodes name the copy's file
+** and --set sources, and it outlives the original. */
+START_TEST(test_doc_clone)
+{
+    cs_doc *d = load_ok("a: {b: 1}\nl: [x, y]\n");
+    cs_doc *c = NULL;
+    cs_error err;
+
+    ck_assert_int_eq(cs_patch_set(d, "a.c=[1, 2]", &err), CS_OK);
+    ck_assert_int_eq(cs_doc_clone(d, &c, &err), CS_OK);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->file, "t.yaml");
+    ck_assert_str_eq(c->dir, ".");
+    ck_assert_uint_eq(c->nsources, 1);
+    ck_assert_str_eq(c->sources[0], "--set a.c=[1, 2]");
+    ck_assert_ptr_ne(c->root, d->root);
+    ck_assert_ptr_eq(at(c->root, "a.b")->file, c->file);
+    ck_assert_ptr_eq(at(c->root, "l.1")->file, c->file);
+    ck_assert_ptr_eq(at(c->root, "a.c.0")->file, c->sources[0]);
+    ck_assert_ptr_eq(at(d->root, "a.c.0")->file, d->sources[0]);
+    assert_pos(at(c->root, "l.1"), 2, 8);
+    cs_doc_free(d);
+    ck_assert_str_eq(text_at(c->root, "a.c.1"), "2");
+    cs_doc_free(c);
+}
+END_TEST
+
+START_TEST(test_doc_clone_empty)
+{
+    cs_doc *d = load_ok("# nothing\n");
+    cs_doc *c = NULL;
+
+    ck_assert_int_eq(cs_doc_clone(d, &c, NULL), CS_OK);
+    ck_assert_ptr_null(c->root);
+    ck_assert_str_eq(c->file, "t.yaml");
+    cs_doc_free(c);
+    cs_doc_free(d);
+}
+END_TEST
+
 static Suite *doc_suite(void)
 {
     Suite *s = suite_create("doc");
@@ -613,6 +654,8 @@ static Suite *doc_suite(void)
     tcase_add_test(load, test_dir_forms);
     tcase_add_test(load, test_empty_documents);
     tcase_add_test(load, test_scalar_root);
+    tcase_add_test(load, test_doc_clone);
+    tcase_add_test(load, test_doc_clone_empty);
     suite_add_tcase(s, load);
 
     tcase_set_timeout(bounds, 30);
