@@ -249,8 +249,8 @@ static cs_status define_anchor(loader *ld, const yaml_char_t *name,
         a->nodes = 1;
         a->bytes = strlen(node->text);
     }
-    if (cs_node_strtab_put(&ld->anchor_names, (const char *)name, ld->nanchors, 0)
-        != CS_OK)
+    if (cs_node_strtab_put(&ld->anchor_names, (const char *)name,
+                           ld->nanchors, 0) != CS_OK)
         return load_nomem(ld);
     *ref = ++ld->nanchors;
     return CS_OK;
@@ -349,7 +349,8 @@ static cs_status attach(loader *ld, cs_node *n, int line, int column,
         != CS_OK)
         return load_nomem(ld);
     if (top->index.n > 0 &&
-        cs_node_strtab_put(&top->index, key, top->node->nchildren - 1, 1) != CS_OK)
+        cs_node_strtab_put(&top->index, key, top->node->nchildren - 1, 1)
+        != CS_OK)
         return load_nomem(ld);
     return CS_OK;
 }
@@ -388,8 +389,8 @@ static cs_status on_scalar(loader *ld, const yaml_event_t *ev)
     if (st != CS_OK)
         return st;
     n = cs_node_scalar_new(ld->file, line, column, value, len,
-                   ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                   !is_str_tag(ev->data.scalar.tag));
+                           ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+                           !is_str_tag(ev->data.scalar.tag));
     if (n == NULL)
         return load_nomem(ld);
     st = define_anchor(ld, ev->data.scalar.anchor, n, 1, &ref);
@@ -458,7 +459,7 @@ static cs_status on_start(loader *ld, const yaml_event_t *ev,
     if (st != CS_OK)
         return st;
     n = cs_node_new(kind, ld->file, mark_int(ev->start_mark.line),
-                 mark_int(ev->start_mark.column));
+                    mark_int(ev->start_mark.column));
     if (n == NULL)
         return load_nomem(ld);
     st = define_anchor(ld, anchor_name, n, 0, &ref);
@@ -625,7 +626,8 @@ static cs_status load_doc(const char *name, char *dir, const char *text,
     cs_doc *d = calloc(1, sizeof *d);
     cs_status st;
 
-    if (d == NULL || dir == NULL || (d->file = cs_node_dup_str(name)) == NULL) {
+    if (d == NULL || dir == NULL ||
+        (d->file = cs_node_dup_str(name)) == NULL) {
         free(d);
         free(dir);
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");

@@ -70,7 +70,7 @@ cs_node *cs_node_new(cs_node_kind kind, const char *file, int line,
 }
 
 cs_node *cs_node_scalar_new(const char *file, int line, int column,
-                           const char *text, size_t len, int plain)
+                            const char *text, size_t len, int plain)
 {
     cs_node *n = cs_node_new(CS_NODE_SCALAR, file, line, column);
 
@@ -255,7 +255,7 @@ static cs_status strtab_grow(cs_strtab *t)
 /* Sets key -> val (replacing an existing value); keep_first leaves an
 ** existing value alone. */
 cs_status cs_node_strtab_put(cs_strtab *t, const char *key, size_t val,
-                           int keep_first)
+                             int keep_first)
 {
     size_t i;
 

@@ -151,11 +151,13 @@ static cs_status read_units(builder *r, const cs_node *root)
 
 static cs_status read_version(const builder *r, const cs_node *root)
 {
-    const cs_node *v = cs_reader_need_key(root, "chainsim", "the scenario", r->err);
+    const cs_node *v = cs_reader_need_key(root, "chainsim", "the scenario",
+                                          r->err);
 
     if (v == NULL)
         return CS_EINPUT;
-    if (cs_reader_want_scalar(v, "chainsim", "the format version 1", r->err) != CS_OK)
+    if (cs_reader_want_scalar(v, "chainsim", "the format version 1", r->err)
+        != CS_OK)
         return CS_EINPUT;
     if (strcmp(v->text, "1") != 0)
         return cs_node_error(r->err, v, CS_EINPUT, "unsupported format "
@@ -171,7 +173,8 @@ static cs_status read_settings(builder *r, const cs_node *root)
     const cs_node *c;
     long v;
 
-    if ((c = cs_reader_need_key(root, "name", "the scenario", r->err)) == NULL ||
+    if ((c = cs_reader_need_key(root, "name", "the scenario", r->err))
+        == NULL ||
         cs_reader_text(c, "name", &m->name, r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(root, "description")) != NULL &&
@@ -185,7 +188,8 @@ static cs_status read_settings(builder *r, const cs_node *root)
         if (c->kind == CS_NODE_SCALAR && strcmp(c->text, "auto") == 0) {
             m->warmup_auto = 1;
         } else {
-            if (cs_reader_duration(&r->rd, c, "warmup", 0, &m->warmup) != CS_OK)
+            if (cs_reader_duration(&r->rd, c, "warmup", 0, &m->warmup)
+                != CS_OK)
                 return CS_EINPUT;
             if (m->warmup >= m->horizon)
                 return cs_node_error(r->err, c, CS_EINPUT, "warmup (%gd) must "
@@ -208,6 +212,31 @@ static cs_status read_settings(builder *r, const cs_node *root)
 /* ---------------------------------------------------------------------
 ** Teams.
 */
+
+/*
+** A top-level list of the scenario, checked (present, a non-empty list of
+** at most max ITEMs; plural names them in "too many ..."), and in *array
+** a zeroed array for its elements.  NULL with the error set otherwise.
+*/
+static const cs_node *model_list(const builder *r, const cs_node *root,
+                                 const char *key, const char *item,
+                                 const char *plural, size_t max,
+                                 size_t elem_size, void **array)
+{
+    const cs_node *list = cs_reader_need_key(root, key, "the scenario",
+                                             r->err);
+
+    if (list == NULL ||
+        cs_reader_want_list(list, key, item, r->err) != CS_OK ||
+        cs_reader_check_length(list, max, plural, r->err) != CS_OK)
+        return NULL;
+    *array = calloc(list->nchildren, elem_size);
+    if (*array == NULL) {
+        cs_reader_nomem(r->err);
+        return NULL;
+    }
+    return list;
+}
 
 static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
 {
@@ -232,15 +261,16 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
         t->type = (cs_team_type)v;
     }
     if ((c = cs_node_get(n, "capacity")) != NULL &&
-        cs_reader_int_field(c, "capacity", 1, MAX_CAPACITY, &t->capacity, r->err)
-        != CS_OK)
+        cs_reader_int_field(c, "capacity", 1, MAX_CAPACITY, &t->capacity,
+                            r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "wip_limit")) != NULL &&
         cs_reader_int_field(c, "wip_limit", 1, MAX_WIP_LIMIT, &t->wip_limit,
-                       r->err) != CS_OK)
+                            r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "discipline")) != NULL) {
-        if (cs_reader_enum(c, "discipline", discipline_names, &v, r->err) != CS_OK)
+        if (cs_reader_enum(c, "discipline", discipline_names, &v, r->err)
+            != CS_OK)
             return CS_EINPUT;
         t->discipline = (cs_discipline)v;
     }
@@ -253,8 +283,8 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
         cs_reader_number(c, "focus", &R_PROB, &t->focus, r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "cost_per_day")) != NULL &&
-        cs_reader_number(c, "cost_per_day", &R_NONNEG, &t->cost_per_day, r->err)
-        != CS_OK)
+        cs_reader_number(c, "cost_per_day", &R_NONNEG, &t->cost_per_day,
+                         r->err) != CS_OK)
         return CS_EINPUT;
     return CS_OK;
 }
@@ -274,18 +304,14 @@ static cs_status team_item(void *ctx, const cs_node *n, size_t i,
 static cs_status read_teams(builder *r, const cs_node *root)
 {
     static const cs_reader_list spec = { "team", 1, team_item, NULL };
-    const cs_node *list = cs_reader_need_key(root, "teams", "the scenario",
-                                             r->err);
-    cs_model *m = r->m;
+    void *elems = NULL;
+    const cs_node *list = model_list(r, root, "teams", "team", "teams",
+                                     MAX_TEAMS, sizeof *r->m->teams, &elems);
 
-    if (list == NULL ||
-        cs_reader_want_list(list, "teams", "team", r->err) != CS_OK ||
-        cs_reader_check_length(list, MAX_TEAMS, "teams", r->err) != CS_OK)
+    if (list == NULL)
         return CS_EINPUT;
-    m->teams = calloc(list->nchildren, sizeof *m->teams);
-    if (m->teams == NULL)
-        return cs_reader_nomem(r->err);
-    m->nteams = (int)list->nchildren;
+    r->m->teams = elems;
+    r->m->nteams = (int)list->nchildren;
     return cs_reader_named_list(list, &spec, r, r->err);
 }
 
@@ -354,15 +380,17 @@ static cs_status read_rework(const builder *r, const cs_node *n, cs_step *s,
         cs_reader_check_keys(n, rework_keys, "rework", r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_reader_need_key(n, "p", "rework", r->err)) == NULL ||
-        cs_reader_number(c, "rework p", &R_REWORK, &s->rework_p, r->err) != CS_OK)
+        cs_reader_number(c, "rework p", &R_REWORK, &s->rework_p, r->err)
+        != CS_OK)
         return CS_EINPUT;
     if ((src->to = cs_reader_need_key(n, "to", "rework", r->err)) == NULL ||
-        cs_reader_want_scalar(src->to, "rework to", "a step id", r->err) != CS_OK)
+        cs_reader_want_scalar(src->to, "rework to", "a step id", r->err)
+        != CS_OK)
         return CS_EINPUT;
     s->rework_factor = 1.0;
     if ((c = cs_node_get(n, "effort")) != NULL &&
         cs_reader_number(c, "rework effort (a factor on repeated efforts)",
-                    &R_POSITIVE, &s->rework_factor, r->err) != CS_OK)
+                         &R_POSITIVE, &s->rework_factor, r->err) != CS_OK)
         return CS_EINPUT;
     s->has_rework = 1;
     return CS_OK;
@@ -375,20 +403,20 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
     const int parallel = cs_node_find(n, "parallel") >= 0;
 
     if (branch && parallel)
-        return cs_node_key_error(err, n, cs_reader_key_index(n, "parallel"), CS_EINPUT,
-                                 "parallel steps cannot be nested");
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "parallel"),
+                                 CS_EINPUT, "parallel steps cannot be nested");
     if (branch && cs_node_find(n, "rework") >= 0)
-        return cs_node_key_error(err, n, cs_reader_key_index(n, "rework"), CS_EINPUT,
-                                 "a parallel branch cannot have 'rework' "
-                                 "(put it beside 'parallel')");
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "rework"),
+                                 CS_EINPUT, "a parallel branch cannot have "
+                                 "'rework' (put it beside 'parallel')");
     if (parallel && cs_node_find(n, "team") >= 0)
-        return cs_node_key_error(err, n, cs_reader_key_index(n, "team"), CS_EINPUT,
-                                 "a step has either 'team' or 'parallel', not "
-                                 "both");
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "team"),
+                                 CS_EINPUT, "a step has either 'team' or "
+                                 "'parallel', not both");
     if (parallel && cs_node_find(n, "effort") >= 0)
-        return cs_node_key_error(err, n, cs_reader_key_index(n, "effort"), CS_EINPUT,
-                                 "'effort' belongs to each branch of a "
-                                 "parallel step");
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "effort"),
+                                 CS_EINPUT, "'effort' belongs to each branch "
+                                 "of a parallel step");
     if (!parallel && cs_node_find(n, "team") < 0)
         return cs_node_error(err, n, CS_EINPUT, "a step needs 'team' (a work "
                              "step) or 'parallel' (a fork-join step)");
@@ -401,9 +429,11 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
 {
     const cs_node *c;
 
-    if (cs_reader_want_map(n, branch ? "each branch" : "each step", r->err) != CS_OK)
+    if (cs_reader_want_map(n, branch ? "each branch" : "each step", r->err)
+        != CS_OK)
         return CS_EINPUT;
-    if (cs_reader_check_keys(n, step_keys, branch ? "parallel branch" : "step", r->err)
+    if (cs_reader_check_keys(n, step_keys,
+                             branch ? "parallel branch" : "step", r->err)
         != CS_OK || check_step_mix(n, branch, r->err) != CS_OK)
         return CS_EINPUT;
     s->pos.line = n->line;
@@ -638,7 +668,8 @@ static cs_status read_steps(const builder *r, const cs_node *cls, cs_class *k)
     size_t total;
     cs_status st;
 
-    if (list == NULL || cs_reader_want_list(list, "steps", "step", r->err) != CS_OK ||
+    if (list == NULL ||
+        cs_reader_want_list(list, "steps", "step", r->err) != CS_OK ||
         cs_reader_check_length(list, MAX_STEPS, "steps", r->err) != CS_OK)
         return CS_EINPUT;
     total = count_steps(list);
@@ -694,7 +725,8 @@ static cs_status read_arrivals(const builder *r, const cs_node *n, cs_class *k)
                                  "positive mean");
     }
     if ((c = cs_node_get(n, "batch")) != NULL &&
-        cs_reader_int_field(c, "batch", 1, MAX_BATCH, &k->batch, r->err) != CS_OK)
+        cs_reader_int_field(c, "batch", 1, MAX_BATCH, &k->batch, r->err)
+        != CS_OK)
         return CS_EINPUT;
     return CS_OK;
 }
@@ -716,7 +748,7 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
     k->pos.column = n->column;
     if ((c = cs_node_get(n, "priority")) != NULL &&
         cs_reader_int_field(c, "priority", -MAX_PRIORITY, MAX_PRIORITY,
-                       &k->priority, r->err) != CS_OK)
+                            &k->priority, r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "due")) != NULL) {
         if (cs_reader_duration(&r->rd, c, "due", 1, &k->due) != CS_OK)
@@ -752,19 +784,15 @@ static cs_status class_item(void *ctx, const cs_node *n, size_t i,
 static cs_status read_classes(builder *r, const cs_node *root)
 {
     static const cs_reader_list spec = { "class", 1, class_item, NULL };
-    const cs_node *list = cs_reader_need_key(root, "work", "the scenario",
-                                             r->err);
-    cs_model *m = r->m;
+    void *elems = NULL;
+    const cs_node *list = model_list(r, root, "work", "class",
+                                     "classes of work", MAX_CLASSES,
+                                     sizeof *r->m->classes, &elems);
 
-    if (list == NULL ||
-        cs_reader_want_list(list, "work", "class", r->err) != CS_OK ||
-        cs_reader_check_length(list, MAX_CLASSES, "classes of work", r->err)
-        != CS_OK)
+    if (list == NULL)
         return CS_EINPUT;
-    m->classes = calloc(list->nchildren, sizeof *m->classes);
-    if (m->classes == NULL)
-        return cs_reader_nomem(r->err);
-    m->nclasses = (int)list->nchildren;
+    r->m->classes = elems;
+    r->m->nclasses = (int)list->nchildren;
     return cs_reader_named_list(list, &spec, r, r->err);
 }
 
@@ -798,11 +826,12 @@ static cs_status read_lead_time(const builder *r, const cs_node *n,
     double pct;
 
     if (cs_node_find(n, "throughput") >= 0)
-        return cs_node_key_error(r->err, n, cs_reader_key_index(n, "throughput"),
+        return cs_node_key_error(r->err, n,
+                                 cs_reader_key_index(n, "throughput"),
                                  CS_EINPUT, "a promise has either 'within' "
                                  "(lead time) or 'throughput', not both");
-    if (cs_reader_duration(&r->rd, cs_node_get(n, "within"), "within", 1, &p->within)
-        != CS_OK)
+    if (cs_reader_duration(&r->rd, cs_node_get(n, "within"), "within", 1,
+                           &p->within) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "percentile")) == NULL)
         return cs_node_error(r->err, n, CS_EINPUT, "promise '%s' is missing "
@@ -840,7 +869,8 @@ static cs_status read_promise(const builder *r, const cs_node *n,
                              "'within' (with 'percentile') or 'throughput'",
                              p->name);
     if (cs_node_find(n, "percentile") >= 0)
-        return cs_node_key_error(r->err, n, cs_reader_key_index(n, "percentile"),
+        return cs_node_key_error(r->err, n,
+                                 cs_reader_key_index(n, "percentile"),
                                  CS_EINPUT, "'percentile' goes with 'within', "
                                  "not with 'throughput'");
     if (cs_reader_throughput(&r->rd, c, "throughput", &p->target, &p->per)
@@ -865,19 +895,15 @@ static cs_status promise_item(void *ctx, const cs_node *n, size_t i,
 static cs_status read_promises(builder *r, const cs_node *root)
 {
     static const cs_reader_list spec = { "promise", 1, promise_item, NULL };
-    const cs_node *list = cs_reader_need_key(root, "promise", "the scenario",
-                                             r->err);
-    cs_model *m = r->m;
+    void *elems = NULL;
+    const cs_node *list = model_list(r, root, "promise", "promise",
+                                     "promises", MAX_PROMISES,
+                                     sizeof *r->m->promises, &elems);
 
-    if (list == NULL ||
-        cs_reader_want_list(list, "promise", "promise", r->err) != CS_OK ||
-        cs_reader_check_length(list, MAX_PROMISES, "promises", r->err)
-        != CS_OK)
+    if (list == NULL)
         return CS_EINPUT;
-    m->promises = calloc(list->nchildren, sizeof *m->promises);
-    if (m->promises == NULL)
-        return cs_reader_nomem(r->err);
-    m->npromises = (int)list->nchildren;
+    r->m->promises = elems;
+    r->m->npromises = (int)list->nchildren;
     return cs_reader_named_list(list, &spec, r, r->err);
 }
 
@@ -957,7 +983,8 @@ static cs_status index_teams(builder *r)
 
 static cs_status read_model(builder *r, const cs_node *root)
 {
-    if (cs_reader_check_keys(root, top_keys, "the scenario", r->err) != CS_OK ||
+    if (cs_reader_check_keys(root, top_keys, "the scenario", r->err)
+        != CS_OK ||
         read_version(r, root) != CS_OK || read_units(r, root) != CS_OK)
         return CS_EINPUT;
     r->m->units = r->rd.units;

@@ -12,10 +12,11 @@ cflags="-O0 -g -fprofile-instr-generate -fcoverage-mapping -std=c11 \
 libs="$(pkg-config --libs gsl yaml-0.1) -lm -pthread"
 for t in "$@"; do
     case $t in
-    doc) src="src/doc.c src/error.c" ;;
+    doc) src="src/doc.c src/node.c src/patch.c src/error.c" ;;
     dist) src="src/dist.c src/error.c" ;;
-    scenario) src="src/scenario.c src/doc.c src/model.c src/dist.c src/error.c" ;;
-    engine) src="src/engine.c src/kernel.c src/stats.c src/scenario.c src/doc.c src/model.c src/dist.c src/error.c" ;;
+    scenario) src="src/scenario.c src/reader.c src/variant.c src/doc.c src/node.c src/patch.c src/model.c src/dist.c src/error.c" ;;
+    engine) src="src/engine.c src/kernel.c src/stats.c src/scenario.c src/reader.c src/variant.c src/doc.c src/node.c src/patch.c src/model.c \
+        src/dist.c src/error.c" ;;
     *) echo "coverage: unknown target $t" >&2; exit 2 ;;
     esac
     # shellcheck disable=SC2086
