@@ -770,18 +770,8 @@ static cs_status copy_strings(const cs_doc *d, cs_doc *c)
     if ((c->file = cs_node_dup_str(d->file)) == NULL ||
         (c->dir = cs_node_dup_str(d->dir)) == NULL)
         return CS_ENOMEM;
-    if (d->nsources == 0)
-        return CS_OK;
-    c->sources = calloc(d->nsources, sizeof *c->sources);
-    if (c->sources == NULL)
-        return CS_ENOMEM;
-    for (size_t i = 0; i < d->nsources; i++) {
-        c->sources[i] = cs_node_dup_str(d->sources[i]);
-        if (c->sources[i] == NULL)
-            return CS_ENOMEM;
-        c->nsources = i + 1;
-    }
-    return CS_OK;
+    return cs_node_dup_strings(d->sources, d->nsources, &c->sources,
+                               &c->nsources);
 }
 
 cs_status cs_doc_clone(const cs_doc *d, cs_doc **out, cs_error *err)

@@ -385,6 +385,22 @@ const char *cs_node_kind_name(const cs_node *n)
     return "a scalar";
 }
 
+/* Sets err to msg at node n (unlocated when NULL) or, when key is set
+** and n is a map with a key i, at that key (in the file of children[i]). */
+static cs_status error_at(cs_error *err, const cs_node *n, int key, size_t i,
+                          cs_status status, const char *msg)
+{
+    if (n == NULL)
+        return cs_error_set(err, status, NULL, 0, 0, "%s", msg);
+    if (!key || n->kind != CS_NODE_MAP || i >= n->nchildren)
+        return cs_error_set(err, status, n->file, n->line, n->column, "%s",
+                            msg);
+    return cs_error_set(err, status,
+                        n->children[i] != NULL ? n->children[i]->file
+                                               : n->file,
+                        n->key_line[i], n->key_column[i], "%s", msg);
+}
+
 cs_status cs_node_error(cs_error *err, const cs_node *n, cs_status status,
                         const char *fmt, ...)
 {
@@ -394,9 +410,7 @@ cs_status cs_node_error(cs_error *err, const cs_node *n, cs_status status,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (n == NULL)
-        return cs_error_set(err, status, NULL, 0, 0, "%s", msg);
-    return cs_error_set(err, status, n->file, n->line, n->column, "%s", msg);
+    return error_at(err, n, 0, 0, status, msg);
 }
 
 cs_status cs_node_key_error(cs_error *err, const cs_node *n, size_t i,
@@ -408,14 +422,22 @@ cs_status cs_node_key_error(cs_error *err, const cs_node *n, size_t i,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (n == NULL)
-        return cs_error_set(err, status, NULL, 0, 0, "%s", msg);
-    if (n->kind != CS_NODE_MAP || i >= n->nchildren)
-        return cs_error_set(err, status, n->file, n->line, n->column, "%s",
-                            msg);
-    return cs_error_set(err, status,
-                        n->children[i] != NULL ? n->children[i]->file
-                                               : n->file,
-                        n->key_line[i], n->key_column[i], "%s", msg);
+    return error_at(err, n, 1, i, status, msg);
 }
 
+cs_status cs_node_dup_strings(char *const *src, size_t n, char ***out,
+                              size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (n == 0)
+        return CS_OK;
+    if ((*out = calloc(n, sizeof **out)) == NULL)
+        return CS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (((*out)[i] = cs_node_dup_str(src[i])) == NULL)
+            return CS_ENOMEM;
+        *count = i + 1;
+    }
+    return CS_OK;
+}

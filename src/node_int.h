@@ -24,6 +24,14 @@ char *cs_node_dup_mem(const char *s, size_t len);
 /* A copy of s; NULL if out of memory. */
 char *cs_node_dup_str(const char *s);
 
+/*
+** Copies of the n strings src[0..n) in a new array *out (NULL when n is
+** 0), *count of them made so far: on CS_ENOMEM *out holds *count copies
+** (the rest NULL), which the caller frees as it would the whole array.
+*/
+cs_status cs_node_dup_strings(char *const *src, size_t n, char ***out,
+                              size_t *count);
+
 /* A node without children or text; file is borrowed.  NULL if out of
 ** memory. */
 cs_node *cs_node_new(cs_node_kind kind, const char *file, int line,

@@ -1152,23 +1152,6 @@ static cs_status copy_variants(const cs_scenario *s, cs_scenario *c)
     return CS_OK;
 }
 
-/* Copies the overrides of s into c. */
-static cs_status copy_overrides(const cs_scenario *s, cs_scenario *c)
-{
-    if (s->noverrides == 0)
-        return CS_OK;
-    c->overrides = calloc(s->noverrides, sizeof *c->overrides);
-    if (c->overrides == NULL)
-        return CS_ENOMEM;
-    for (size_t i = 0; i < s->noverrides; i++) {
-        c->overrides[i] = cs_node_dup_str(s->overrides[i]);
-        if (c->overrides[i] == NULL)
-            return CS_ENOMEM;
-        c->noverrides = i + 1;
-    }
-    return CS_OK;
-}
-
 cs_status cs_scenario_clone(const cs_scenario *s, cs_scenario **out,
                             cs_error *err)
 {
@@ -1186,7 +1169,9 @@ cs_status cs_scenario_clone(const cs_scenario *s, cs_scenario **out,
         free(c);
         return CS_ENOMEM;
     }
-    if (copy_variants(s, c) != CS_OK || copy_overrides(s, c) != CS_OK) {
+    if (copy_variants(s, c) != CS_OK ||
+        cs_node_dup_strings(s->overrides, s->noverrides, &c->overrides,
+                            &c->noverrides) != CS_OK) {
         cs_scenario_free(c);
         return cs_reader_nomem(err);
     }
