@@ -466,7 +466,7 @@ static cs_status add_pair(cs_scenario *s, const char *key, const char *value,
     if (buf == NULL)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     snprintf(buf, n, "%s=%s", key, value);
-    st = cs_scenario_add_override(s, buf, err);
+    st = cs_variant_add_override(s, buf, err);
     free(buf);
     return st;
 }
@@ -505,7 +505,7 @@ static cs_status load_point(const options *o, const vary_axis *ax,
         goto fail;
     }
     for (size_t i = 0; i < o->nsets; i++)
-        if ((st = cs_scenario_add_override(s, o->sets[i], err)) != CS_OK)
+        if ((st = cs_variant_add_override(s, o->sets[i], err)) != CS_OK)
             goto fail;
     for (size_t i = 0; i < o->nvary; i++)
         if ((st = add_pair(s, ax[i].path, ax[i].values[pick[i]], err)) !=
@@ -764,18 +764,18 @@ static int cmd_check(const options *o)
     cs_error_clear(&err);
     if (load_point(o, NULL, pick, &s, &err) != CS_OK)
         return print_error(&err);
-    if (cs_scenario_build(s, -1, &m, &err) != CS_OK) {
+    if (cs_variant_build(s, -1, &m, &err) != CS_OK) {
         rc = print_error(&err);
         cs_scenario_free(s);
         return rc;
     }
     print_check(stdout, m);
-    const size_t nv = cs_scenario_nvariants(s);
+    const size_t nv = cs_variant_count(s);
     if (nv > 0) {
         printf("variants (%zu):\n", nv);
         for (size_t i = 0; i < nv; i++) {
             cs_model *v = NULL;
-            if (cs_scenario_build(s, (long)i, &v, &err) != CS_OK) {
+            if (cs_variant_build(s, (long)i, &v, &err) != CS_OK) {
                 rc = print_error(&err);
                 cs_model_free(m);
                 cs_scenario_free(s);
@@ -842,13 +842,13 @@ static int cmd_trace(const options *o)
     if (load_point(o, NULL, pick, &s, &err) != CS_OK)
         return print_error(&err);
     if (o->variant != NULL && strcmp(o->variant, "baseline") != 0) {
-        vi = cs_scenario_variant_index(s, o->variant);
+        vi = cs_variant_index(s, o->variant);
         if (vi < 0) {
             cs_scenario_free(s);
             return usage_error("no variant named '%s'", o->variant);
         }
     }
-    if (cs_scenario_build(s, vi, &m, &err) != CS_OK) {
+    if (cs_variant_build(s, vi, &m, &err) != CS_OK) {
         rc = print_error(&err);
         goto out;
     }
@@ -1023,17 +1023,17 @@ static int make_plan(const options *o, plan *p)
         s = p->scenarios[pt];
         if (o->cmd == CMD_COMPARE) {
             first = -1;
-            last = (long)cs_scenario_nvariants(s) - 1;
+            last = (long)cs_variant_count(s) - 1;
         } else if (o->variant != NULL && strcmp(o->variant, "baseline") != 0) {
-            first = last = cs_scenario_variant_index(s, o->variant);
+            first = last = cs_variant_index(s, o->variant);
             if (first < 0) {
-                const size_t nv = cs_scenario_nvariants(s);
+                const size_t nv = cs_variant_count(s);
                 fprintf(stderr, "chainsim: error: no variant named '%s'",
                         o->variant);
                 if (nv > 0) {
                     fputs(" (variants:", stderr);
                     for (size_t i = 0; i < nv; i++)
-                        fprintf(stderr, " %s", cs_scenario_variant_name(s, i));
+                        fprintf(stderr, " %s", cs_variant_name(s, i));
                     fputc(')', stderr);
                 }
                 fputc('\n', stderr);
@@ -1053,7 +1053,7 @@ static int make_plan(const options *o, plan *p)
             if (p->njobs >= MAX_POINTS)
                 return usage_error("--vary: more than %d simulations "
                                    "(points x variants)", MAX_POINTS);
-            if (cs_scenario_build(s, v, &p->jobs[p->njobs].model, &err) !=
+            if (cs_variant_build(s, v, &p->jobs[p->njobs].model, &err) !=
                 CS_OK) {
                 p->njobs++;
                 return print_error(&err);

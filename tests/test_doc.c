@@ -1,6 +1,6 @@
 /*
-** test_doc.c - the YAML document module: positions, scalars, aliases,
-** bounds, error messages and positions, merge patches, --set.
+** test_doc.c - the YAML loader: positions, scalars, aliases, bounds,
+** error messages and positions, deep copies of documents.
 */
 #include <check.h>
 #include <stdio.h>
@@ -11,115 +11,10 @@
 
 #include "chainsim/doc.h"
 #include "chainsim/error.h"
+#include "chainsim/node.h"
+#include "chainsim/patch.h"
+#include "doc_util.h"
 
-/* ------------------------------------------------------------------ */
-/* Helpers                                                             */
-/* ------------------------------------------------------------------ */
-
-static cs_doc *load_ok(const char *text)
-{
-    cs_doc *d = NULL;
-    cs_error err;
-    cs_status st;
-
-    cs_error_clear(&err);
-    st = cs_doc_load_string("t.yaml", text, strlen(text), &d, &err);
-    ck_assert_msg(st == CS_OK, "load failed: %d:%d: %s", err.line,
-                  err.column, err.msg);
-    ck_assert_ptr_nonnull(d);
-    return d;
-}
-
-/* Loads text (len bytes) expecting a CS_EINPUT error; returns it. */
-static cs_error load_fail_n(const char *text, size_t len)
-{
-    cs_doc *d = (cs_doc *)&d;   /* must be reset to NULL */
-    cs_error err;
-    cs_status st;
-
-    cs_error_clear(&err);
-    st = cs_doc_load_string("t.yaml", text, len, &d, &err);
-    ck_assert_int_eq(st, CS_EINPUT);
-    ck_assert_int_eq(err.status, CS_EINPUT);
-    ck_assert_ptr_null(d);
-    return err;
-}
-
-static cs_error load_fail(const char *text)
-{
-    return load_fail_n(text, strlen(text));
-}
-
-static void assert_error(const cs_error *err, int line, int column,
-                         const char *msg_part)
-{
-    ck_assert_msg(err->line == line && err->column == column,
-                  "error at %d:%d, expected %d:%d (%s)", err->line,
-                  err->column, line, column, err->msg);
-    ck_assert_msg(strstr(err->msg, msg_part) != NULL,
-                  "message '%s' lacks '%s'", err->msg, msg_part);
-}
-
-/* The node at a dotted path: keys for maps, indexes for lists. */
-static const cs_node *at(const cs_node *n, const char *path)
-{
-    char buf[256];
-    char *save = NULL;
-
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *part = strtok_r(buf, ".", &save); part != NULL;
-         part = strtok_r(NULL, ".", &save)) {
-        ck_assert_ptr_nonnull(n);
-        if (n->kind == CS_NODE_MAP) {
-            n = cs_node_get(n, part);
-        } else {
-            const size_t i = (size_t)atoi(part);
-            ck_assert_int_eq(n->kind, CS_NODE_SEQ);
-            ck_assert_uint_lt(i, n->nchildren);
-            n = n->children[i];
-        }
-    }
-    ck_assert_msg(n != NULL, "no node at %s", path);
-    return n;
-}
-
-static const char *text_at(const cs_node *n, const char *path)
-{
-    const cs_node *s = at(n, path);
-
-    ck_assert_int_eq(s->kind, CS_NODE_SCALAR);
-    return s->text;
-}
-
-static void assert_pos(const cs_node *n, int line, int column)
-{
-    ck_assert_msg(n->line == line && n->column == column,
-                  "node at %d:%d, expected %d:%d", n->line, n->column, line,
-                  column);
-}
-
-static void assert_key_pos(const cs_node *map, const char *key, int line,
-                           int column)
-{
-    const long i = cs_node_find(map, key);
-
-    ck_assert_msg(i >= 0, "no key %s", key);
-    ck_assert_msg(map->key_line[i] == line && map->key_column[i] == column,
-                  "key %s at %d:%d, expected %d:%d", key, map->key_line[i],
-                  map->key_column[i], line, column);
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) +
-           (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* ------------------------------------------------------------------ */
-/* Loading                                                             */
 /* ------------------------------------------------------------------ */
 
 START_TEST(test_positions)
@@ -188,84 +83,6 @@ START_TEST(test_scalar_styles)
     ck_assert_int_eq(at(r, "i")->plain, 1);
     ck_assert_ptr_null(at(r, "a")->children);
     cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_null_forms)
-{
-    cs_doc *d = load_ok("a:\nb: ~\nc: null\nd: Null\ne: NULL\n"
-                        "f: \"null\"\ng: ''\nh: !!str ~\ni: nULL\nj: 0\n"
-                        "k: {}\nl: []\n");
-    const cs_node *r = d->root;
-
-    ck_assert(cs_node_is_null(at(r, "a")));
-    ck_assert_str_eq(text_at(r, "a"), "");
-    ck_assert(cs_node_is_null(at(r, "b")));
-    ck_assert(cs_node_is_null(at(r, "c")));
-    ck_assert(cs_node_is_null(at(r, "d")));
-    ck_assert(cs_node_is_null(at(r, "e")));
-    ck_assert(!cs_node_is_null(at(r, "f")));
-    ck_assert(!cs_node_is_null(at(r, "g")));
-    ck_assert(!cs_node_is_null(at(r, "h")));
-    ck_assert(!cs_node_is_null(at(r, "i")));
-    ck_assert(!cs_node_is_null(at(r, "j")));
-    ck_assert(!cs_node_is_null(at(r, "k")));
-    ck_assert_uint_eq(at(r, "k")->nchildren, 0);
-    ck_assert(!cs_node_is_null(at(r, "l")));
-    ck_assert(!cs_node_is_null(NULL));
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_node_helpers)
-{
-    cs_doc *d = load_ok("m: {x: 1, y: 2}\ns: [1]\nv: 3\n");
-    const cs_node *r = d->root;
-    cs_error err;
-    char buf[1024];
-
-    ck_assert_int_eq(cs_node_find(r, "s"), 1);
-    ck_assert_int_eq(cs_node_find(r, "zz"), -1);
-    ck_assert_int_eq(cs_node_find(NULL, "s"), -1);
-    ck_assert_int_eq(cs_node_find(at(r, "s"), "s"), -1);
-    ck_assert_ptr_null(cs_node_get(at(r, "v"), "x"));
-    ck_assert_str_eq(cs_node_kind_name(at(r, "m")), "a mapping");
-    ck_assert_str_eq(cs_node_kind_name(at(r, "s")), "a list");
-    ck_assert_str_eq(cs_node_kind_name(at(r, "v")), "a scalar");
-    ck_assert_str_eq(cs_node_kind_name(NULL), "nothing");
-
-    ck_assert_int_eq(cs_node_error(&err, at(r, "v"), CS_EINPUT,
-                                   "bad %s", "value"), CS_EINPUT);
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_str_eq(buf, "t.yaml:3:4: error: bad value");
-    ck_assert_int_eq(cs_node_key_error(&err, at(r, "m"), 1, CS_EINPUT,
-                                       "unknown key '%s'", "y"), CS_EINPUT);
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_str_eq(buf, "t.yaml:1:11: error: unknown key 'y'");
-    cs_node_error(&err, NULL, CS_EINPUT, "nowhere");
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_str_eq(buf, "chainsim: error: nowhere");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_clone)
-{
-    cs_doc *d = load_ok("a: {b: [1, {c: x}], d: 'q'}\n");
-    cs_node *c = cs_node_clone(d->root);
-
-    ck_assert_ptr_nonnull(c);
-    ck_assert_ptr_ne(c, d->root);
-    ck_assert_str_eq(text_at(c, "a.b.1.c"), "x");
-    ck_assert_ptr_ne(at(c, "a.b.1.c"), at(d->root, "a.b.1.c"));
-    assert_pos(at(c, "a.b.1.c"), 1, 16);
-    ck_assert_int_eq(at(c, "a.d")->plain, 0);
-    cs_doc_free(d);
-    ck_assert_str_eq(c->keys[0], "a");   /* independent of d's nodes */
-    cs_node_free(c);
-    ck_assert_ptr_null(cs_node_clone(NULL));
-    cs_node_free(NULL);
-    cs_doc_free(NULL);
 }
 END_TEST
 
@@ -782,556 +599,43 @@ START_TEST(test_truncations_never_crash)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ */
-/* Merge                                                               */
-/* ------------------------------------------------------------------ */
 
-/* Merges the document patch into the document target; checks CS_OK. */
-static void merge_docs(cs_doc *target, const cs_doc *patch)
+/* A copy of a document owns its strings: its nodes name the copy's file
+** and --set sources, and it outlives the original. */
+START_TEST(test_doc_clone)
 {
-    cs_error e;
+    cs_doc *d = load_ok("a: {b: 1}\nl: [x, y]\n");
+    cs_doc *c = NULL;
+    cs_error err;
 
-    ck_assert_int_eq(cs_doc_merge(&target->root, patch->root, &e), CS_OK);
-}
-
-START_TEST(test_merge_nested_maps)
-{
-    cs_doc *t = load_ok("a: {b: 1, c: 2}\nd: 3\n");
-    cs_doc *p = load_ok("a:\n  b: 5\n  e: {f: 6}\n");
-    const cs_node *a;
-
-    merge_docs(t, p);
-    a = at(t->root, "a");
-    ck_assert_uint_eq(a->nchildren, 3);
-    ck_assert_str_eq(a->keys[0], "b");
-    ck_assert_str_eq(a->keys[1], "c");
-    ck_assert_str_eq(a->keys[2], "e");
-    ck_assert_str_eq(text_at(t->root, "a.b"), "5");
-    ck_assert_str_eq(text_at(t->root, "a.c"), "2");
-    ck_assert_str_eq(text_at(t->root, "a.e.f"), "6");
-    ck_assert_str_eq(text_at(t->root, "d"), "3");
-    /* the merged map stays the target's; replaced values are the patch's */
-    ck_assert_ptr_eq(a->file, t->file);
-    assert_pos(a, 1, 4);
-    ck_assert_ptr_eq(at(t->root, "a.b")->file, p->file);
-    assert_pos(at(t->root, "a.b"), 2, 6);
-    assert_key_pos(a, "b", 2, 3);                /* moved with the value */
-    assert_key_pos(a, "c", 1, 11);
-    assert_key_pos(a, "e", 3, 3);
-    assert_key_pos(t->root, "a", 1, 1);          /* merged in place */
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_key_error_file)
-{
-    cs_doc *t = load_ok("a: {b: 1, c: 2}\n");
-    cs_doc *p = NULL;
-    cs_error e;
-
-    ck_assert_int_eq(cs_doc_load_string("p.yaml", "a: {b: 9}\n", 10, &p, NULL),
-                     CS_OK);
-    merge_docs(t, p);
-    cs_node_key_error(&e, at(t->root, "a"), 0, CS_EINPUT, "k");
-    ck_assert_str_eq(e.file, "p.yaml");
-    ck_assert_int_eq(e.line, 1);
-    ck_assert_int_eq(e.column, 5);
-    cs_node_key_error(&e, at(t->root, "a"), 1, CS_EINPUT, "k");
-    ck_assert_str_eq(e.file, "t.yaml");
-    ck_assert_int_eq(e.column, 11);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_named_list)
-{
-    cs_doc *t = load_ok("teams:\n"
-                        "  - {name: x, capacity: 1, focus: 0.5}\n"
-                        "  - {name: y, capacity: 2}\n");
-    cs_doc *p = load_ok("teams:\n"
-                        "  - {name: y, capacity: 7}\n"
-                        "  - {name: z, capacity: 1, focus: null}\n"
-                        "  - {name: x, focus: null}\n");
-    const cs_node *teams;
-
-    merge_docs(t, p);
-    teams = at(t->root, "teams");
-    ck_assert_uint_eq(teams->nchildren, 3);
-    ck_assert_str_eq(text_at(t->root, "teams.0.name"), "x");
-    ck_assert_str_eq(text_at(t->root, "teams.0.capacity"), "1");
-    ck_assert_int_eq(cs_node_find(at(t->root, "teams.0"), "focus"), -1);
-    ck_assert_str_eq(text_at(t->root, "teams.1.name"), "y");
-    ck_assert_str_eq(text_at(t->root, "teams.1.capacity"), "7");
-    ck_assert_str_eq(text_at(t->root, "teams.2.name"), "z");   /* appended */
-    ck_assert_uint_eq(at(t->root, "teams.2")->nchildren, 2);   /* no null */
-    ck_assert_ptr_eq(at(t->root, "teams.2")->file, p->file);
-    ck_assert_ptr_eq(teams->file, t->file);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_append_to_empty_list)
-{
-    cs_doc *t = load_ok("teams: []\n");
-    cs_doc *p = load_ok("teams: [{name: a}, {name: b}]\n");
-
-    merge_docs(t, p);
-    ck_assert_uint_eq(at(t->root, "teams")->nchildren, 2);
-    ck_assert_str_eq(text_at(t->root, "teams.1.name"), "b");
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_empty_list_patch_replaces)
-{
-    cs_doc *t = load_ok("teams: [{name: a}, {name: b}]\n");
-    cs_doc *p = load_ok("teams: []\n");
-
-    merge_docs(t, p);
-    ck_assert_int_eq(at(t->root, "teams")->kind, CS_NODE_SEQ);
-    ck_assert_uint_eq(at(t->root, "teams")->nchildren, 0);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_null_removes_key)
-{
-    cs_doc *t = load_ok("a: 1\nb: {c: 2, d: 3}\ne: 4\n");
-    cs_doc *p = load_ok("a: null\nb: {d: ~}\nzz: null\n");
-
-    merge_docs(t, p);
-    ck_assert_uint_eq(t->root->nchildren, 2);
-    ck_assert_str_eq(t->root->keys[0], "b");
-    ck_assert_str_eq(t->root->keys[1], "e");
-    ck_assert_uint_eq(at(t->root, "b")->nchildren, 1);
-    ck_assert_str_eq(text_at(t->root, "b.c"), "2");
-    ck_assert_int_eq(cs_node_find(t->root, "zz"), -1);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_keyed_patch_on_named_list)
-{
-    cs_doc *t = load_ok("teams:\n"
-                        "  - {name: ingestion, capacity: 2}\n"
-                        "  - {name: governance, capacity: 1}\n"
-                        "  - {name: reporting, capacity: 1}\n");
-    cs_doc *p = load_ok("teams:\n"
-                        "  ingestion: {capacity: 3}\n"
-                        "  governance: null\n"
-                        "  ghost: null\n"
-                        "  platform: {capacity: 4, wip_limit: null}\n"
-                        "  odd: 5\n");
-    const cs_node *teams;
-
-    merge_docs(t, p);
-    teams = at(t->root, "teams");
-    ck_assert_int_eq(teams->kind, CS_NODE_SEQ);
-    ck_assert_uint_eq(teams->nchildren, 4);
-    ck_assert_str_eq(text_at(t->root, "teams.0.name"), "ingestion");
-    ck_assert_str_eq(text_at(t->root, "teams.0.capacity"), "3");
-    ck_assert_str_eq(text_at(t->root, "teams.3"), "5");  /* left to check */
-    ck_assert_str_eq(text_at(t->root, "teams.1.name"), "reporting");
-    ck_assert_str_eq(text_at(t->root, "teams.2.name"), "platform");
-    ck_assert_str_eq(text_at(t->root, "teams.2.capacity"), "4");
-    ck_assert_uint_eq(at(t->root, "teams.2")->nchildren, 2);
-    assert_pos(at(t->root, "teams.2.name"), 5, 3);   /* the patch key */
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_type_change_replaces)
-{
-    cs_doc *t = load_ok("a: 1\nb: {c: 1}\nc: [1, 2]\nd: [{name: x}]\n"
-                        "e: [{name: x}]\n");
-    cs_doc *p = load_ok("a: {x: 1, y: null}\nb: 2\nc: [{name: q}]\n"
-                        "d: [1]\ne: 'text'\n");
-
-    merge_docs(t, p);
-    ck_assert_int_eq(at(t->root, "a")->kind, CS_NODE_MAP);
-    ck_assert_uint_eq(at(t->root, "a")->nchildren, 1);   /* nulls dropped */
-    ck_assert_str_eq(text_at(t->root, "b"), "2");
-    ck_assert_uint_eq(at(t->root, "c")->nchildren, 1);
-    ck_assert_str_eq(text_at(t->root, "c.0.name"), "q");
-    ck_assert_str_eq(text_at(t->root, "d.0"), "1");
-    ck_assert_str_eq(text_at(t->root, "e"), "text");
-    ck_assert_int_eq(at(t->root, "e")->plain, 0);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_patch_is_cloned)
-{
-    cs_doc *t = load_ok("teams: [{name: a, capacity: 1}]\nx: {y: 1}\n");
-    cs_doc *p = load_ok("teams: [{name: b, capacity: 2, deep: {k: [1]}}]\n"
-                        "x: {z: {w: 3}}\nnew: [1, 2]\n");
-    cs_node *patch = cs_node_clone(p->root);
-    cs_error e;
-
-    ck_assert_int_eq(cs_doc_merge(&t->root, patch, &e), CS_OK);
-    cs_node_free(patch);   /* the target must not share its nodes */
-    ck_assert_str_eq(text_at(t->root, "teams.1.deep.k.0"), "1");
-    ck_assert_str_eq(text_at(t->root, "x.z.w"), "3");
-    ck_assert_str_eq(text_at(t->root, "new.1"), "2");
-    ck_assert_str_eq(text_at(p->root, "x.z.w"), "3");   /* patch untouched */
-    ck_assert_uint_eq(at(p->root, "teams")->nchildren, 1);
-    cs_doc_free(p);
-    cs_doc_free(t);
-}
-END_TEST
-
-START_TEST(test_merge_into_nothing)
-{
-    cs_doc *p = load_ok("a: {b: null, c: 1}\n");
-    cs_node *target = NULL;
-    cs_error e;
-
-    ck_assert_int_eq(cs_doc_merge(&target, p->root, &e), CS_OK);
-    ck_assert_int_eq(target->kind, CS_NODE_MAP);
-    ck_assert_uint_eq(at(target, "a")->nchildren, 1);
-    ck_assert_int_eq(cs_doc_merge(&target, NULL, &e), CS_OK);
-    ck_assert_uint_eq(target->nchildren, 1);
-    cs_node_free(target);
-    cs_doc_free(p);
-}
-END_TEST
-
-START_TEST(test_merge_big_documents)
-{
-    /* Large maps and named lists use an index; results match. */
-    const int n = 3000;
-    char *text = malloc((size_t)n * 40 + 64);
-    size_t len = 0;
-    cs_doc *t, *p;
-    const cs_node *list;
-
-    ck_assert_ptr_nonnull(text);
-    len += (size_t)sprintf(text, "m:\n");
-    for (int i = 0; i < n; i++)
-        len += (size_t)sprintf(text + len, "  k%d: %d\n", i, i);
-    len += (size_t)sprintf(text + len, "l:\n");
-    for (int i = 0; i < n; i++)
-        len += (size_t)sprintf(text + len, "  - {name: e%d, v: %d}\n", i, i);
-    t = load_ok(text);
-    len = (size_t)sprintf(text, "m: {k5: null, k7: x, new: y}\nl:\n");
-    for (int i = n - 1; i >= 0; i -= 2)
-        len += (size_t)sprintf(text + len, "  - {name: e%d, v: p}\n", i);
-    len += (size_t)sprintf(text + len, "  - {name: fresh}\n");
-    p = load_ok(text);
-    merge_docs(t, p);
-    ck_assert_uint_eq(at(t->root, "m")->nchildren, (size_t)n);
-    ck_assert_int_eq(cs_node_find(at(t->root, "m"), "k5"), -1);
-    ck_assert_str_eq(text_at(t->root, "m.k7"), "x");
-    ck_assert_str_eq(text_at(t->root, "m.new"), "y");
-    list = at(t->root, "l");
-    ck_assert_uint_eq(list->nchildren, (size_t)n + 1);
-    ck_assert_str_eq(text_at(t->root, "l.1.v"), "p");
-    ck_assert_str_eq(text_at(t->root, "l.2.v"), "2");
-    ck_assert_str_eq(text_at(list, "3000.name"), "fresh");
-    cs_doc_free(p);
-
-    p = load_ok("l: {e10: null, e11: {v: q}, e12: null}\n");
-    merge_docs(t, p);
-    ck_assert_uint_eq(at(t->root, "l")->nchildren, (size_t)n - 1);
-    ck_assert_str_eq(text_at(t->root, "l.10.name"), "e11");
-    ck_assert_str_eq(text_at(t->root, "l.10.v"), "q");
-    ck_assert_str_eq(text_at(t->root, "l.11.name"), "e13");
-    cs_doc_free(p);
-    cs_doc_free(t);
-    free(text);
-}
-END_TEST
-
-/* ------------------------------------------------------------------ */
-/* --set                                                               */
-/* ------------------------------------------------------------------ */
-
-static const char base_doc[] =
-    "name: chain\n"
-    "teams:\n"
-    "  - name: ingestion\n"
-    "    capacity: 2\n"
-    "  - name: governance\n"
-    "    capacity: 1\n"
-    "work:\n"
-    "  - name: report\n"
-    "    arrivals: {rate: 3/w, batch: 2}\n"
-    "    steps:\n"
-    "      - team: ingestion\n";
-
-static cs_error set_fail(cs_doc *d, const char *assignment)
-{
-    cs_error e;
-
-    cs_error_clear(&e);
-    ck_assert_int_eq(cs_doc_set(d, assignment, &e), CS_EINPUT);
-    ck_assert_int_eq(e.line, 0);
-    ck_assert_str_eq(e.file, "");
-    return e;
-}
-
-static void set_ok(cs_doc *d, const char *assignment)
-{
-    cs_error e;
-
-    cs_error_clear(&e);
-    ck_assert_msg(cs_doc_set(d, assignment, &e) == CS_OK, "%s", e.msg);
-}
-
-START_TEST(test_set_scalar_replace)
-{
-    cs_doc *d = load_ok(base_doc);
-    const cs_node *c;
-    char buf[1024];
-    cs_error e;
-
-    set_ok(d, "teams.ingestion.capacity=3");
-    c = at(d->root, "teams.0.capacity");
-    ck_assert_str_eq(c->text, "3");
-    ck_assert_int_eq(c->plain, 1);
-    ck_assert_str_eq(c->file, "--set teams.ingestion.capacity=3");
-    ck_assert_uint_eq(d->nsources, 1);
-    ck_assert_ptr_eq(c->file, d->sources[0]);
-    ck_assert_int_eq(c->line, 0);
-    cs_node_error(&e, c, CS_EINPUT, "bad capacity");
-    cs_error_format(&e, buf, sizeof buf);
-    ck_assert_str_eq(buf, "--set teams.ingestion.capacity=3: error: "
-                     "bad capacity");
-    set_ok(d, "name='quoted: yes'");
-    ck_assert_str_eq(text_at(d->root, "name"), "quoted: yes");
-    ck_assert_int_eq(at(d->root, "name")->plain, 0);
-    set_ok(d, "work.report.arrivals.rate=a=b");   /* split at the first = */
-    ck_assert_str_eq(text_at(d->root, "work.0.arrivals.rate"), "a=b");
+    ck_assert_int_eq(cs_patch_set(d, "a.c=[1, 2]", &err), CS_OK);
+    ck_assert_int_eq(cs_doc_clone(d, &c, &err), CS_OK);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->file, "t.yaml");
+    ck_assert_str_eq(c->dir, ".");
+    ck_assert_uint_eq(c->nsources, 1);
+    ck_assert_str_eq(c->sources[0], "--set a.c=[1, 2]");
+    ck_assert_ptr_ne(c->root, d->root);
+    ck_assert_ptr_eq(at(c->root, "a.b")->file, c->file);
+    ck_assert_ptr_eq(at(c->root, "l.1")->file, c->file);
+    ck_assert_ptr_eq(at(c->root, "a.c.0")->file, c->sources[0]);
+    ck_assert_ptr_eq(at(d->root, "a.c.0")->file, d->sources[0]);
+    assert_pos(at(c->root, "l.1"), 2, 8);
     cs_doc_free(d);
+    ck_assert_str_eq(text_at(c->root, "a.c.1"), "2");
+    cs_doc_free(c);
 }
 END_TEST
 
-START_TEST(test_set_new_last_key)
+START_TEST(test_doc_clone_empty)
 {
-    cs_doc *d = load_ok(base_doc);
-    const cs_node *team;
-    cs_error e;
+    cs_doc *d = load_ok("# nothing\n");
+    cs_doc *c = NULL;
 
-    set_ok(d, "teams.ingestion.wip_limit=6");
-    team = at(d->root, "teams.0");
-    ck_assert_uint_eq(team->nchildren, 3);
-    ck_assert_str_eq(team->keys[2], "wip_limit");
-    ck_assert_str_eq(text_at(team, "wip_limit"), "6");
-    cs_node_key_error(&e, team, 2, CS_EINPUT, "unknown key");
-    ck_assert_str_eq(e.file, "--set teams.ingestion.wip_limit=6");
-    ck_assert_int_eq(e.line, 0);
-    set_ok(d, "seed=7");
-    ck_assert_str_eq(text_at(d->root, "seed"), "7");
-    set_ok(d, "time={hours_per_day: 6, x: null}");
-    ck_assert_uint_eq(at(d->root, "time")->nchildren, 1);
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_map_merges)
-{
-    cs_doc *d = load_ok(base_doc);
-    const cs_node *arr;
-
-    set_ok(d, "work.report.arrivals={rate: 2/w}");
-    arr = at(d->root, "work.0.arrivals");
-    ck_assert_uint_eq(arr->nchildren, 2);
-    ck_assert_str_eq(text_at(arr, "rate"), "2/w");
-    ck_assert_str_eq(text_at(arr, "batch"), "2");
-    ck_assert_ptr_eq(arr->file, d->file);
-    set_ok(d, "work.report.arrivals={batch: null}");
-    ck_assert_uint_eq(at(d->root, "work.0.arrivals")->nchildren, 1);
-    set_ok(d, "teams.governance={capacity: 5}");
-    ck_assert_str_eq(text_at(d->root, "teams.1.capacity"), "5");
-    ck_assert_str_eq(text_at(d->root, "teams.1.name"), "governance");
-    set_ok(d, "teams={ingestion: {focus: 0.5}}");   /* keyed by name */
-    ck_assert_str_eq(text_at(d->root, "teams.0.focus"), "0.5");
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 2);
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_list_and_scalar_replace)
-{
-    cs_doc *d = load_ok(base_doc);
-
-    set_ok(d, "work.report.steps=[{team: governance}]");
-    ck_assert_uint_eq(at(d->root, "work.0.steps")->nchildren, 1);
-    ck_assert_str_eq(text_at(d->root, "work.0.steps.0.team"), "governance");
-    set_ok(d, "work.report.arrivals=5");
-    ck_assert_str_eq(text_at(d->root, "work.0.arrivals"), "5");
-    set_ok(d, "teams.governance=7");   /* an element replaced: checked later */
-    ck_assert_str_eq(text_at(d->root, "teams.1"), "7");
-    set_ok(d, "teams=[{name: solo}]");   /* teams is no named list now */
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
-    ck_assert_str_eq(text_at(d->root, "teams.0.name"), "solo");
-    cs_doc_free(d);
-}
-END_TEST
-
-/* SPEC 1.3: --set is the patch mechanism, so a named list merges by name. */
-START_TEST(test_set_named_list_merges)
-{
-    cs_doc *d = load_ok(base_doc);
-
-    set_ok(d, "teams=[{name: governance, capacity: 4}, {name: solo}]");
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 3);
-    ck_assert_str_eq(text_at(d->root, "teams.0.name"), "ingestion");
-    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "2");
-    ck_assert_str_eq(text_at(d->root, "teams.1.capacity"), "4");
-    ck_assert_str_eq(text_at(d->root, "teams.2.name"), "solo");
-    /* replacing a named list whole: remove it, then set it */
-    set_ok(d, "teams=null");
-    set_ok(d, "teams=[{name: solo}]");
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
-    ck_assert_str_eq(text_at(d->root, "teams.0.name"), "solo");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_null_removes)
-{
-    cs_doc *d = load_ok(base_doc);
-
-    set_ok(d, "teams.ingestion.capacity=null");
-    ck_assert_int_eq(cs_node_find(at(d->root, "teams.0"), "capacity"), -1);
-    set_ok(d, "teams.governance=~");
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
-    set_ok(d, "work.report.arrivals.batch=");   /* empty: null */
-    ck_assert_int_eq(cs_node_find(at(d->root, "work.0.arrivals"), "batch"),
-                     -1);
-    set_ok(d, "teams.ingestion.no_such_key=null");   /* absent: no-op */
-    ck_assert_uint_eq(at(d->root, "teams.0")->nchildren, 1);
-    set_ok(d, "name='null'");                 /* quoted: a string */
-    ck_assert_str_eq(text_at(d->root, "name"), "null");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_missing_middle_part)
-{
-    cs_doc *d = load_ok(base_doc);
-    cs_error e = set_fail(d, "teams.ingestoin.capacity=3");
-    char buf[1024];
-
-    ck_assert_str_eq(e.msg, "--set teams.ingestoin.capacity=3: 'ingestoin' "
-                     "is not an element of teams (did you mean "
-                     "'ingestion'?)");
-    cs_error_format(&e, buf, sizeof buf);
-    ck_assert_str_eq(buf, "chainsim: error: --set teams.ingestoin.capacity=3: "
-                     "'ingestoin' is not an element of teams (did you mean "
-                     "'ingestion'?)");
-    e = set_fail(d, "teams.ingestion.capacty.x=3");
-    ck_assert_str_eq(e.msg, "--set teams.ingestion.capacty.x=3: 'capacty' is "
-                     "not a key of teams.ingestion (did you mean "
-                     "'capacity'?)");
-    e = set_fail(d, "tems.x=3");
-    ck_assert_str_eq(e.msg, "--set tems.x=3: 'tems' is not a key of the "
-                     "document (did you mean 'teams'?)");
-    e = set_fail(d, "zzzzzz.x=3");
-    ck_assert_str_eq(e.msg, "--set zzzzzz.x=3: 'zzzzzz' is not a key of the "
-                     "document");
-    ck_assert_uint_eq(d->nsources, 0);
-    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "2");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_new_list_element_refused)
-{
-    cs_doc *d = load_ok(base_doc);
-    const cs_error e = set_fail(d, "teams.platform={capacity: 1}");
-
-    ck_assert_str_eq(e.msg, "--set teams.platform={capacity: 1}: 'platform' "
-                     "is not an element of teams");
-    ck_assert_uint_eq(at(d->root, "teams")->nchildren, 2);
-    (void)set_fail(d, "teams.platform=null");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_through_scalar_or_unnamed_list)
-{
-    cs_doc *d = load_ok(base_doc);
-    cs_error e = set_fail(d, "name.x=1");
-
-    ck_assert_str_eq(e.msg, "--set name.x=1: name is a scalar, so 'x' cannot "
-                     "select anything in it");
-    e = set_fail(d, "work.report.steps.ingestion.effort=1d");
-    ck_assert_str_eq(e.msg, "--set work.report.steps.ingestion.effort=1d: "
-                     "work.report.steps is a list without element names, so "
-                     "'ingestion' cannot select anything in it");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_value_yaml_error)
-{
-    cs_doc *d = load_ok(base_doc);
-    cs_error e = set_fail(d, "teams.ingestion.capacity=[1,");
-
-    ck_assert_msg(strncmp(e.msg, "--set teams.ingestion.capacity=[1,: invalid "
-                          "YAML: ", 45) == 0, "%s", e.msg);
-    e = set_fail(d, "teams.ingestion.capacity={a: 1, a: 2}");
-    ck_assert_msg(strstr(e.msg, "duplicate key 'a'") != NULL, "%s", e.msg);
-    e = set_fail(d, "teams.ingestion.capacity=1\n---\n2");
-    ck_assert_msg(strstr(e.msg, "a second YAML document") != NULL, "%s",
-                  e.msg);
-    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "2");
-    ck_assert_uint_eq(d->nsources, 0);
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_bad_path)
-{
-    cs_doc *d = load_ok(base_doc);
-    cs_error e = set_fail(d, "a..b=1");
-
-    ck_assert_str_eq(e.msg, "--set a..b=1: empty part in path 'a..b'");
-    e = set_fail(d, ".a=1");
-    ck_assert_str_eq(e.msg, "--set .a=1: empty part in path '.a'");
-    e = set_fail(d, "a.=1");
-    ck_assert_str_eq(e.msg, "--set a.=1: empty part in path 'a.'");
-    e = set_fail(d, "=1");
-    ck_assert_str_eq(e.msg, "--set =1: empty path before '='");
-    e = set_fail(d, "teams.ingestion.capacity");
-    ck_assert_str_eq(e.msg, "--set teams.ingestion.capacity: expected "
-                     "PATH=VALUE");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_empty_document)
-{
-    cs_doc *d = load_ok("");
-    const cs_error e = set_fail(d, "a=1");
-
-    ck_assert_str_eq(e.msg, "--set a=1: the document is empty");
-    cs_doc_free(d);
-}
-END_TEST
-
-START_TEST(test_set_many_sources)
-{
-    cs_doc *d = load_ok(base_doc);
-    char arg[64];
-
-    for (int i = 0; i < 20; i++) {
-        snprintf(arg, sizeof arg, "teams.ingestion.capacity=%d", i);
-        set_ok(d, arg);
-    }
-    ck_assert_uint_eq(d->nsources, 20);
-    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "19");
-    ck_assert_ptr_eq(at(d->root, "teams.0.capacity")->file, d->sources[19]);
+    ck_assert_int_eq(cs_doc_clone(d, &c, NULL), CS_OK);
+    ck_assert_ptr_null(c->root);
+    ck_assert_str_eq(c->file, "t.yaml");
+    cs_doc_free(c);
     cs_doc_free(d);
 }
 END_TEST
@@ -1342,19 +646,16 @@ static Suite *doc_suite(void)
     TCase *load = tcase_create("load");
     TCase *bounds = tcase_create("bounds");
     TCase *errors = tcase_create("errors");
-    TCase *merge = tcase_create("merge");
-    TCase *set = tcase_create("set");
 
     tcase_add_test(load, test_positions);
     tcase_add_test(load, test_scalar_styles);
-    tcase_add_test(load, test_null_forms);
-    tcase_add_test(load, test_node_helpers);
-    tcase_add_test(load, test_clone);
     tcase_add_test(load, test_anchors_aliases);
     tcase_add_test(load, test_load_file);
     tcase_add_test(load, test_dir_forms);
     tcase_add_test(load, test_empty_documents);
     tcase_add_test(load, test_scalar_root);
+    tcase_add_test(load, test_doc_clone);
+    tcase_add_test(load, test_doc_clone_empty);
     suite_add_tcase(s, load);
 
     tcase_set_timeout(bounds, 30);
@@ -1387,34 +688,6 @@ static Suite *doc_suite(void)
     tcase_add_test(errors, test_truncations_never_crash);
     suite_add_tcase(s, errors);
 
-    tcase_set_timeout(merge, 30);
-    tcase_add_test(merge, test_merge_nested_maps);
-    tcase_add_test(merge, test_merge_key_error_file);
-    tcase_add_test(merge, test_merge_named_list);
-    tcase_add_test(merge, test_merge_append_to_empty_list);
-    tcase_add_test(merge, test_merge_empty_list_patch_replaces);
-    tcase_add_test(merge, test_merge_null_removes_key);
-    tcase_add_test(merge, test_merge_keyed_patch_on_named_list);
-    tcase_add_test(merge, test_merge_type_change_replaces);
-    tcase_add_test(merge, test_merge_patch_is_cloned);
-    tcase_add_test(merge, test_merge_into_nothing);
-    tcase_add_test(merge, test_merge_big_documents);
-    suite_add_tcase(s, merge);
-
-    tcase_add_test(set, test_set_scalar_replace);
-    tcase_add_test(set, test_set_new_last_key);
-    tcase_add_test(set, test_set_map_merges);
-    tcase_add_test(set, test_set_list_and_scalar_replace);
-    tcase_add_test(set, test_set_named_list_merges);
-    tcase_add_test(set, test_set_null_removes);
-    tcase_add_test(set, test_set_missing_middle_part);
-    tcase_add_test(set, test_set_new_list_element_refused);
-    tcase_add_test(set, test_set_through_scalar_or_unnamed_list);
-    tcase_add_test(set, test_set_value_yaml_error);
-    tcase_add_test(set, test_set_bad_path);
-    tcase_add_test(set, test_set_empty_document);
-    tcase_add_test(set, test_set_many_sources);
-    suite_add_tcase(s, set);
     return s;
 }
 

@@ -50,7 +50,7 @@ static cs_model *build(const char *yaml, long variant)
     cs_error_clear(&err);
     if (cs_scenario_load_string("test.yaml", yaml, &s, &err) != CS_OK)
         ck_abort_msg("load: %d:%d: %s", err.line, err.column, err.msg);
-    if (cs_scenario_build(s, variant, &m, &err) != CS_OK)
+    if (cs_variant_build(s, variant, &m, &err) != CS_OK)
         ck_abort_msg("build: %d:%d: %s", err.line, err.column, err.msg);
     cs_scenario_free(s);
     return m;

@@ -1,8 +1,8 @@
 /*
 ** test_scenario.c - scenario validation and model building (SPEC 1):
 ** broken scenarios located to the line and column, complete scenarios read
-** field by field, step ids, variants, patches and --set overrides, and
-** every file of tests/bad/ and scenarios/.  Run from the repository root
+** field by field, step ids, and every file of tests/bad/ and scenarios/
+** (variants and overrides are test_variant.c).  Run from the repository root
 ** (the Makefile does).
 */
 #include <check.h>
@@ -18,70 +18,10 @@
 #include "chainsim/model.h"
 #include "chainsim/scenario.h"
 
-/* Absolute tolerance for values that go through unit conversions. */
-#define EPS 1e-12
-
-static cs_scenario *load_ok(const char *text)
-{
-    cs_scenario *s = NULL;
-    cs_error err;
-    char buf[1024];
-    const cs_status st = cs_scenario_load_string("test.yaml", text, &s, &err);
-
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_msg(st == CS_OK, "load failed: %s", buf);
-    ck_assert_ptr_nonnull(s);
-    return s;
-}
-
-static cs_model *build_ok(const cs_scenario *s, long variant)
-{
-    cs_model *m = NULL;
-    cs_error err;
-    char buf[1024];
-    const cs_status st = cs_scenario_build(s, variant, &m, &err);
-
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_msg(st == CS_OK, "build %ld failed: %s", variant, buf);
-    ck_assert_ptr_nonnull(m);
-    return m;
-}
-
-static const cs_team *team(const cs_model *m, const char *name)
-{
-    const int t = cs_model_team_index(m, name);
-
-    ck_assert_msg(t >= 0, "no team '%s'", name);
-    return &m->teams[t];
-}
-
-static const cs_class *klass(const cs_model *m, const char *name)
-{
-    const int c = cs_model_class_index(m, name);
-
-    ck_assert_msg(c >= 0, "no class '%s'", name);
-    return &m->classes[c];
-}
+#include "scenario_util.h"
 
 /* ---- broken scenarios given as edits of one valid scenario ----------- */
 
-/* Valid; each case below replaces the first `from` in it by `to` (or
-** appends `to` when `from` is empty) and expects the error at line:column
-** with the substring in its message. */
-static const char BASE[] =
-    "chainsim: 1\n"
-    "name: t\n"
-    "teams:\n"
-    "  - {name: a, capacity: 1}\n"
-    "  - {name: b, capacity: 1}\n"
-    "work:\n"
-    "  - name: w\n"
-    "    arrivals: {rate: 1/d}\n"
-    "    steps:\n"
-    "      - {team: a, effort: 1d}\n"
-    "      - {team: b, effort: 1d}\n"
-    "promise:\n"
-    "  - {name: p, within: 5d, percentile: 80}\n";
 
 typedef struct bad_case {
     int line, column;
@@ -324,27 +264,6 @@ static char *edited(const bad_case *c)
     return text;
 }
 
-/* Loads text and checks the error's status, position and message. */
-static void expect_error(const char *name, const char *text, int line,
-                         int column, const char *substring)
-{
-    cs_scenario *s = NULL;
-    cs_error err;
-    char buf[1024];
-    const cs_status st = cs_scenario_load_string(name, text, &s, &err);
-
-    cs_error_format(&err, buf, sizeof buf);
-    ck_assert_msg(st == CS_EINPUT, "%s: status %d (%s), expected an input "
-                  "error at %d:%d with '%s'", name, (int)st, buf, line, column,
-                  substring);
-    ck_assert_ptr_null(s);
-    ck_assert_str_eq(err.file, name);
-    ck_assert_msg(err.line == line && err.column == column,
-                  "%s: error at %d:%d, expected %d:%d: %s", name, err.line,
-                  err.column, line, column, buf);
-    ck_assert_msg(strstr(err.msg, substring) != NULL,
-                  "%s: message lacks '%s': %s", name, substring, buf);
-}
 
 START_TEST(test_bad_case)
 {
@@ -528,7 +447,7 @@ START_TEST(test_full_settings)
     ck_assert_msg(m->seed == UINT64_MAX, "seed %llu",
                   (unsigned long long)m->seed);
     ck_assert_str_eq(cs_scenario_file(s), "test.yaml");
-    ck_assert_uint_eq(cs_scenario_nvariants(s), 0);
+    ck_assert_uint_eq(cs_variant_count(s), 0);
     cs_model_free(m);
     cs_scenario_free(s);
 }
@@ -802,214 +721,6 @@ START_TEST(test_parallel_ids)
 }
 END_TEST
 
-/* ---- variants, patches, overrides ------------------------------------ */
-
-static const char VARIANTS[] =
-    "chainsim: 1\n"
-    "name: v\n"
-    "teams:\n"
-    "  - {name: ingestion, capacity: 2}\n"
-    "  - {name: governance, capacity: 1}\n"
-    "  - {name: reporting, capacity: 2}\n"
-    "work:\n"
-    "  - name: w\n"
-    "    arrivals: {rate: 1/d}\n"
-    "    steps:\n"
-    "      - {team: ingestion, effort: 1d}\n"
-    "      - {team: reporting, effort: 1d}\n"
-    "promise:\n"
-    "  - {name: p, within: 5d, percentile: 80}\n"
-    "variants:\n"
-    "  - name: bigger\n"
-    "    hypothesis: >\n"
-    "      more people\n"
-    "    patch:\n"
-    "      teams:\n"
-    "        - {name: ingestion, capacity: 5}\n"
-    "        - {name: platform, capacity: 3, type: platform}\n"
-    "  - name: no-governance\n"
-    "    patch:\n"
-    "      teams: {governance: null, reporting: {wip_limit: 4}}\n"
-    "  - name: same\n";
-
-START_TEST(test_variants_build)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_model *m;
-
-    ck_assert_uint_eq(cs_scenario_nvariants(s), 3);
-    ck_assert_str_eq(cs_scenario_variant_name(s, 0), "bigger");
-    ck_assert_str_eq(cs_scenario_variant_name(s, 2), "same");
-    ck_assert_ptr_null(cs_scenario_variant_name(s, 3));
-    ck_assert_int_eq(cs_scenario_variant_index(s, "no-governance"), 1);
-    ck_assert_int_eq(cs_scenario_variant_index(s, "baseline"), -1);
-    ck_assert_int_eq(cs_scenario_variant_index(s, "nope"), -1);
-
-    m = build_ok(s, 0);                 /* capacity changed, team added */
-    ck_assert_str_eq(m->variant, "bigger");
-    ck_assert_str_eq(m->hypothesis, "more people");
-    ck_assert_int_eq(m->nteams, 4);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 5);
-    ck_assert_str_eq(m->teams[3].name, "platform");
-    ck_assert_int_eq(m->teams[3].capacity, 3);
-    ck_assert_int_eq(m->teams[3].type, CS_TEAM_PLATFORM);
-    ck_assert_int_eq(m->teams[3].pos.line, 22);
-    cs_model_free(m);
-
-    m = build_ok(s, 1);                 /* team removed by keyed null */
-    ck_assert_int_eq(m->nteams, 2);
-    ck_assert_int_eq(cs_model_team_index(m, "governance"), -1);
-    ck_assert_int_eq(team(m, "reporting")->wip_limit, 4);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
-    ck_assert_ptr_null(m->hypothesis);
-    cs_model_free(m);
-
-    m = build_ok(s, 2);                 /* no patch: the base */
-    ck_assert_str_eq(m->variant, "same");
-    ck_assert_int_eq(m->nteams, 3);
-    cs_model_free(m);
-
-    m = build_ok(s, -1);                /* the base is untouched */
-    ck_assert_str_eq(m->variant, "baseline");
-    ck_assert_int_eq(m->nteams, 3);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
-    cs_model_free(m);
-    cs_scenario_free(s);
-}
-END_TEST
-
-START_TEST(test_variant_out_of_range)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_model *m = NULL;
-    cs_error err;
-
-    ck_assert_int_eq(cs_scenario_build(s, 3, &m, &err), CS_EINPUT);
-    ck_assert_ptr_null(m);
-    ck_assert_int_eq(cs_scenario_build(s, -2, &m, &err), CS_EINPUT);
-    cs_scenario_free(s);
-}
-END_TEST
-
-START_TEST(test_override_after_patch)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_error err;
-    cs_model *m;
-
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.ingestion.capacity=7", &err), CS_OK);
-    m = build_ok(s, -1);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
-    cs_model_free(m);
-    m = build_ok(s, 0);                 /* the patch says 5; --set wins */
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
-    ck_assert_int_eq(team(m, "platform")->capacity, 3);
-    cs_model_free(m);
-    /* later overrides apply after earlier ones */
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.ingestion.capacity=8", &err), CS_OK);
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "work.w.arrivals={rate: 2/w}", &err), CS_OK);
-    m = build_ok(s, 1);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 8);
-    ck_assert_double_eq_tol(m->classes[0].rate, 0.4, EPS);
-    cs_model_free(m);
-    cs_scenario_free(s);
-}
-END_TEST
-
-START_TEST(test_override_errors)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_error err;
-    cs_model *m;
-
-    /* a typo in a name: an error naming the argument, with a hint */
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.ingestoin.capacity=3", &err), CS_EINPUT);
-    ck_assert_int_eq(err.line, 0);
-    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.ingestoin.capacity=3"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "did you mean 'ingestion'"));
-    ck_assert_int_eq(cs_scenario_add_override(s, "horizon", &err), CS_EINPUT);
-    /* rejected overrides are not kept */
-    m = build_ok(s, -1);
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 2);
-    cs_model_free(m);
-    /* a bad value: accepted as a path, reported against the argument when
-       the model is built */
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.ingestion.capacity=0", &err), CS_OK);
-    m = NULL;
-    ck_assert_int_eq(cs_scenario_build(s, -1, &m, &err), CS_EINPUT);
-    ck_assert_ptr_null(m);
-    ck_assert_str_eq(err.file, "--set teams.ingestion.capacity=0");
-    ck_assert_int_eq(err.line, 0);
-    ck_assert_ptr_nonnull(strstr(err.msg, "capacity must be an integer"));
-    cs_scenario_free(s);
-}
-END_TEST
-
-/* Overrides are validated together: removing a named list and setting a
-** new one replaces it, though the model between the two has no promise. */
-START_TEST(test_override_replace_list)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_error err;
-    cs_model *m;
-
-    ck_assert_int_eq(cs_scenario_add_override(s, "promise=null", &err), CS_OK);
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "promise=[{name: only, within: 9d, percentile: 50}]",
-                         &err), CS_OK);
-    m = build_ok(s, -1);
-    ck_assert_int_eq(m->npromises, 1);
-    ck_assert_str_eq(m->promises[0].name, "only");
-    cs_model_free(m);
-    cs_scenario_free(s);
-}
-END_TEST
-
-/* A path through a team only a variant adds is accepted; building a model
-** without that team is then an error naming the argument. */
-START_TEST(test_override_variant_only)
-{
-    cs_scenario *s = load_ok(VARIANTS);
-    cs_model *m = NULL;
-    cs_error err;
-
-    ck_assert_int_eq(cs_scenario_add_override(
-                         s, "teams.platform.capacity=4", &err), CS_OK);
-    m = build_ok(s, 0);
-    ck_assert_int_eq(team(m, "platform")->capacity, 4);
-    cs_model_free(m);
-    m = NULL;
-    ck_assert_int_eq(cs_scenario_build(s, -1, &m, &err), CS_EINPUT);
-    ck_assert_ptr_null(m);
-    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.platform.capacity=4"));
-    cs_scenario_free(s);
-}
-END_TEST
-
-START_TEST(test_variant_patch_error_located)
-{
-    static const char patch[] =
-        "variants:\n"
-        "  - name: fine\n"
-        "  - name: broken\n"
-        "    patch:\n"
-        "      teams:\n"
-        "        - name: b\n"
-        "          focus: 2\n";
-    char text[sizeof BASE + sizeof patch];
-
-    snprintf(text, sizeof text, "%s%s", BASE, patch);
-    expect_error("patch.yaml", text, 20, 18,
-                 "focus must be a number in (0, 1], got '2' (in variant "
-                 "'broken')");
-}
-END_TEST
-
 START_TEST(test_model_from_node)
 {
     cs_doc *d = NULL;
@@ -1021,11 +732,11 @@ START_TEST(test_model_from_node)
         "promise: [{name: p, throughput: 2/w}]\n"
         "variants: this is not read here\n";
 
-    ck_assert_int_eq(cs_model_from_node(NULL, ".", &m, &err), CS_EINPUT);
+    ck_assert_int_eq(cs_scenario_model_from_node(NULL, ".", &m, &err), CS_EINPUT);
     ck_assert_ptr_null(m);
     ck_assert_int_eq(cs_doc_load_string("n.yaml", text, strlen(text), &d,
                                         &err), CS_OK);
-    ck_assert_int_eq(cs_model_from_node(d->root, d->dir, &m, &err), CS_OK);
+    ck_assert_int_eq(cs_scenario_model_from_node(d->root, d->dir, &m, &err), CS_OK);
     ck_assert_int_eq(m->classes[0].backlog, 2);
     ck_assert_double_eq(m->promises[0].per, 5);
     cs_model_free(m);
@@ -1098,7 +809,7 @@ static void check_example(const char *path, size_t nvariants)
 
     cs_error_format(&err, buf, sizeof buf);
     ck_assert_msg(st == CS_OK, "%s: %s", path, buf);
-    ck_assert_uint_eq(cs_scenario_nvariants(s), nvariants);
+    ck_assert_uint_eq(cs_variant_count(s), nvariants);
     for (long v = -1; v < (long)nvariants; v++)
         cs_model_free(build_ok(s, v));
     cs_scenario_free(s);
@@ -1127,7 +838,7 @@ START_TEST(test_bi_chain)
     ck_assert_int_eq(cs_scenario_load("scenarios/bi-chain.yaml", &s, &err),
                      CS_OK);
     for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(cs_scenario_variant_name(s, i), names[i]);
+        ck_assert_str_eq(cs_variant_name(s, i), names[i]);
     m = build_ok(s, -1);
     ck_assert_int_eq(m->nteams, 4);
     ck_assert_int_eq(m->nclasses, 3);
@@ -1140,11 +851,11 @@ START_TEST(test_bi_chain)
         ck_assert_msg(load[t] > 0.5 && load[t] < 1.0, "%s load %g",
                       m->teams[t].name, load[t]);
     cs_model_free(m);
-    m = build_ok(s, cs_scenario_variant_index(s, "merge-modelling-reporting"));
+    m = build_ok(s, cs_variant_index(s, "merge-modelling-reporting"));
     ck_assert_int_eq(m->nteams, 3);
     ck_assert_int_eq(team(m, "modelling")->capacity, 5);
     cs_model_free(m);
-    m = build_ok(s, cs_scenario_variant_index(s, "one-more-modeller"));
+    m = build_ok(s, cs_variant_index(s, "one-more-modeller"));
     ck_assert_int_eq(team(m, "modelling")->capacity, 4);
     cs_model_free(m);
     cs_scenario_free(s);
@@ -1169,7 +880,7 @@ START_TEST(test_tandem5)
         ck_assert_double_eq_tol(load[t], 1.0 / 0.6 / 2, 1e-9);
     }
     cs_model_free(m);
-    m = build_ok(s, cs_scenario_variant_index(s, "rework5"));
+    m = build_ok(s, cs_variant_index(s, "rework5"));
     ck_assert_int_eq(m->classes[0].steps[4].rework_to, 2);
     ck_assert_double_eq(m->classes[0].steps[4].rework_p, 0.1);
     cs_model_offered_load(m, load);
@@ -1272,7 +983,6 @@ static Suite *scenario_suite(void)
     Suite *s = suite_create("scenario");
     TCase *bad = tcase_create("bad");
     TCase *model = tcase_create("model");
-    TCase *variants = tcase_create("variants");
     TCase *files = tcase_create("files");
 
     tcase_add_test(bad, test_base_is_valid);
@@ -1290,13 +1000,6 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_class_visits);
     tcase_add_test(model, test_count_bounds);
     tcase_add_test(model, test_visits_bound);
-    tcase_add_test(variants, test_variants_build);
-    tcase_add_test(variants, test_variant_out_of_range);
-    tcase_add_test(variants, test_override_after_patch);
-    tcase_add_test(variants, test_override_errors);
-    tcase_add_test(variants, test_override_replace_list);
-    tcase_add_test(variants, test_override_variant_only);
-    tcase_add_test(variants, test_variant_patch_error_located);
     tcase_add_test(files, test_empirical_file_relative);
     tcase_add_test(files, test_missing_file);
     tcase_add_test(files, test_examples);
@@ -1305,7 +1008,6 @@ static Suite *scenario_suite(void)
     tcase_set_timeout(files, 30);
     suite_add_tcase(s, bad);
     suite_add_tcase(s, model);
-    suite_add_tcase(s, variants);
     suite_add_tcase(s, files);
     return s;
 }
@@ -1320,3 +1022,4 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+

@@ -45,13 +45,13 @@ static cs_model *load(const char *path, const char *variant,
     if (cs_scenario_load(path, &s, &err) != CS_OK)
         goto fail;
     for (size_t i = 0; i < nsets; i++)
-        if (cs_scenario_add_override(s, sets[i], &err) != CS_OK)
+        if (cs_variant_add_override(s, sets[i], &err) != CS_OK)
             goto fail;
-    if (variant != NULL && (v = cs_scenario_variant_index(s, variant)) < 0) {
+    if (variant != NULL && (v = cs_variant_index(s, variant)) < 0) {
         fprintf(stderr, "bench: no variant %s in %s\n", variant, path);
         exit(2);
     }
-    if (cs_scenario_build(s, v, &m, &err) != CS_OK)
+    if (cs_variant_build(s, v, &m, &err) != CS_OK)
         goto fail;
     cs_scenario_free(s);
     return m;
@@ -231,7 +231,7 @@ static void startup(int argc, char **argv, int first)
             cs_error err;
             const double t0 = now();
             if (cs_scenario_load(argv[i], &s, &err) != CS_OK ||
-                cs_scenario_build(s, -1, &m, &err) != CS_OK) {
+                cs_variant_build(s, -1, &m, &err) != CS_OK) {
                 fprintf(stderr, "bench: %s: %s\n", argv[i], err.msg);
                 exit(2);
             }

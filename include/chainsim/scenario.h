@@ -1,7 +1,8 @@
 /*
-** scenario.h - a chainsim scenario: the YAML document (doc.h), its
-** variants and overrides, and the validated cs_model built from it.
-** Knows nothing about simulation.
+** scenario.h - a chainsim scenario: the YAML document (doc.h) with its
+** variants and overrides, and the validated cs_model built from a
+** document.  The models of the baseline and of each variant are built by
+** variant.h, which this header includes.  Knows nothing about simulation.
 **
 ** Every problem is a located CS_EINPUT error at the offending node
 ** (SPEC 1.5); unknown keys get a "did you mean" hint.
@@ -14,61 +15,48 @@
 #include "chainsim/doc.h"
 #include "chainsim/error.h"
 #include "chainsim/model.h"
+#include "chainsim/node.h"
+#include "chainsim/variant.h"
 
 typedef struct cs_scenario cs_scenario;
 
 /* Loads and fully validates the file at path, the base and every variant
-** (so a broken variant is reported by "check").  Caller frees. */
+** (so a broken variant is reported by "check").  Caller frees with
+** cs_scenario_free; *out is NULL on error. */
 cs_status cs_scenario_load(const char *path, cs_scenario **out,
                            cs_error *err);
 
-/* As cs_scenario_load from a buffer (tests); name is used in messages and
-** relative paths resolve against the current directory. */
+/* As cs_scenario_load from a NUL-terminated buffer (tests); name is used
+** in messages and relative paths resolve against the current directory. */
 cs_status cs_scenario_load_string(const char *name, const char *text,
                                   cs_scenario **out, cs_error *err);
 
-void cs_scenario_free(cs_scenario *s);   /* NULL allowed */
+/* Frees s, its document, variants and overrides; NULL allowed.  Cannot
+** fail. */
+void cs_scenario_free(cs_scenario *s);
 
 /*
-** Adds a "--set PATH=VALUE" override, applied after any variant patch to
-** every model built later, in the order given.  It is checked at once: the
-** model it gives must build from the base document or, failing that, from
-** at least one variant (a path through a team only a variant adds);
-** otherwise it is dropped and the base's error returned (CS_EINPUT).  A
-** path that does not run through existing keys and elements is an error
-** naming the argument; a bad value is an error whose file is the argument
-** ("--set teams.a.capacity=0") with no line.  Building a model that the
-** override does not fit is then an error too.
+** A deep copy of s in *out: its document (tree, file name, directory),
+** variants and overrides, sharing nothing with s.  Reads nothing from
+** disk and parses nothing, so each point of a sweep can start from one
+** loaded scenario: clone it, then add that point's overrides
+** (cs_variant_add_override).  s is unchanged.  The only error is
+** CS_ENOMEM: everything is freed and *out is NULL.  err may be NULL.
+** Caller frees with cs_scenario_free.
 */
-cs_status cs_scenario_add_override(cs_scenario *s, const char *assignment,
-                                   cs_error *err);
+cs_status cs_scenario_clone(const cs_scenario *s, cs_scenario **out,
+                            cs_error *err);
 
-/* Number of variants (besides the baseline) and their names. */
-size_t cs_scenario_nvariants(const cs_scenario *s);
-const char *cs_scenario_variant_name(const cs_scenario *s, size_t i);
-/* Index of a variant by name, or -1 ("baseline" is not a variant). */
-long cs_scenario_variant_index(const cs_scenario *s, const char *name);
-
-/*
-** Builds the validated model of the baseline (variant = -1) or of variant
-** i: the base document, then the variant's patch, then the overrides.
-** Caller frees the model.  Errors are located in the file (or in the
-** patch, or name the --set argument); a variant's error message ends with
-** " (in variant 'NAME')".  model->variant is "baseline" or the variant's
-** name, model->hypothesis the variant's (or NULL).
-*/
-cs_status cs_scenario_build(const cs_scenario *s, long variant,
-                            cs_model **out, cs_error *err);
-
-/* The scenario's file name as given. */
+/* The scenario's file name as given (borrowed from s). */
 const char *cs_scenario_file(const cs_scenario *s);
 
 /*
-** Builds a model straight from a document root (used by the above and by
+** Builds a model straight from a document root (used by variant.c and by
 ** tests).  dir resolves relative paths (empirical files).  The key
 ** `variants` is allowed and not read.  model->variant is "baseline".
+** Caller frees the model; err may be NULL.
 */
-cs_status cs_model_from_node(const cs_node *root, const char *dir,
-                             cs_model **out, cs_error *err);
+cs_status cs_scenario_model_from_node(const cs_node *root, const char *dir,
+                                      cs_model **out, cs_error *err);
 
 #endif /* CHAINSIM_SCENARIO_H */

@@ -8,14 +8,11 @@ set -u
 out=build-cov
 mkdir -p "$out"
 cflags="-O0 -g -fprofile-instr-generate -fcoverage-mapping -std=c11 \
-    -D_POSIX_C_SOURCE=200809L -Iinclude $(pkg-config --cflags gsl yaml-0.1)"
-libs="$(pkg-config --libs gsl yaml-0.1) -lm -pthread"
+    -D_POSIX_C_SOURCE=200809L -Iinclude $(pkg-config --cflags gsl yaml-0.1 jansson)"
+libs="$(pkg-config --libs gsl yaml-0.1 jansson) -lm -pthread"
 for t in "$@"; do
     case $t in
-    doc) src="src/doc.c src/error.c" ;;
-    dist) src="src/units.c src/dist.c src/distparse.c src/stream.c src/str.c src/error.c" ;;
-    scenario) src="src/scenario.c src/doc.c src/model.c src/units.c src/dist.c src/distparse.c src/stream.c src/str.c src/error.c" ;;
-    engine) src="src/engine.c src/kernel.c src/stats.c src/hist.c src/scenario.c src/doc.c src/model.c src/units.c src/dist.c src/distparse.c src/stream.c src/str.c src/error.c" ;;
+    doc|dist|scenario|engine) src=$(ls src/*.c | grep -v '^src/main.c$') ;;
     *) echo "coverage: unknown target $t" >&2; exit 2 ;;
     esac
     # shellcheck disable=SC2086

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "chainsim/doc.h"
+#include "chainsim/patch.h"
 #include "chainsim/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,7 +38,7 @@ static void try_set(cs_doc *d, const uint8_t *data, size_t size)
         return;
     memcpy(arg + n, data + size - vlen, vlen);
     arg[(size_t)n + vlen] = '\0';
-    (void)cs_doc_set(d, arg, &err);
+    (void)cs_patch_set(d, arg, &err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,12 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     copy = cs_node_clone(d->root);
     if (copy != NULL || d->root == NULL)
-        (void)cs_doc_merge(&copy, d->root, &err);
+        (void)cs_patch_merge(&copy, d->root, &err);
     cs_node_free(copy);
     if (d->root != NULL && d->root->nchildren >= 2) {
         copy = cs_node_clone(d->root->children[0]);
         if (copy != NULL)
-            (void)cs_doc_merge(&copy, d->root->children[1], &err);
+            (void)cs_patch_merge(&copy, d->root->children[1], &err);
         cs_node_free(copy);
     }
     try_set(d, data, size);

@@ -136,9 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     if (cs_scenario_load_string("fuzz.yaml", text, &s, &err) == CS_OK) {
-        for (long v = -1; v < 1 && v < (long)cs_scenario_nvariants(s); v++) {
+        for (long v = -1; v < 1 && v < (long)cs_variant_count(s); v++) {
             cs_model *m = NULL;
-            if (cs_scenario_build(s, v, &m, &err) == CS_OK)
+            if (cs_variant_build(s, v, &m, &err) == CS_OK)
                 run_model(m);
             cs_model_free(m);
         }

@@ -137,7 +137,7 @@ static void apply_sets(cs_scenario *s, const char *text)
             char *arg = strndup(p + 5, len - 5);
             cs_error err;
             if (arg != NULL) {
-                (void)cs_scenario_add_override(s, arg, &err);
+                (void)cs_variant_add_override(s, arg, &err);
                 free(arg);
             }
             n++;
@@ -168,9 +168,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     apply_sets(s, text);
-    for (long v = -1; v < (long)cs_scenario_nvariants(s); v++) {
+    for (long v = -1; v < (long)cs_variant_count(s); v++) {
         cs_model *m = NULL;
-        if (cs_scenario_build(s, v, &m, &err) == CS_OK)
+        if (cs_variant_build(s, v, &m, &err) == CS_OK)
             check_model(m);
         else
             check(err.msg[0] != '\0', "build error without a message");

@@ -1,0 +1,541 @@
+/*
+** patch.c - merge patches (SPEC 1.3: RFC 7396 extended with named lists)
+** and --set PATH=VALUE overrides on cs_node trees.
+**
+** Invariants:
+**   - One routine (merge_entries) merges every collection: a map into a
+**     map key by key, a named list into a named list by name, and a map
+**     keyed by element name into a named list.
+**   - Lookups in big collections go through a hash index (finder), so
+**     merging two big documents stays linear.
+**   - A failed merge (memory only) leaves a valid, partly merged tree.
+*/
+#include "chainsim/patch.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/doc.h"
+#include "chainsim/error.h"
+#include "chainsim/node.h"
+#include "node_int.h"
+
+
+/* The name of a named-list element, or NULL. */
+static const char *elem_name(const cs_node *e)
+{
+    const cs_node *name = cs_node_get(e, "name");
+
+    return name != NULL && name->kind == CS_NODE_SCALAR ? name->text : NULL;
+}
+
+/* A sequence whose elements are all mappings with a scalar name; an empty
+** sequence counts when allow_empty. */
+static int is_named_list(const cs_node *n, int allow_empty)
+{
+    if (n == NULL || n->kind != CS_NODE_SEQ)
+        return 0;
+    if (n->nchildren == 0)
+        return allow_empty;
+    for (size_t i = 0; i < n->nchildren; i++)
+        if (elem_name(n->children[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+/*
+** Finds keys of a map, or names of a named list, by text: a linear scan
+** for small collections, a hash index for big ones (so merging two big
+** documents stays linear).  Children flagged gone are not found.
+*/
+typedef struct finder {
+    const cs_node *n;
+    int names;                /* look up element names, not keys */
+    cs_strtab index;
+    const unsigned char *gone;
+    size_t ngone;
+} finder;
+
+static const char *finder_text(const finder *f, size_t i)
+{
+    return f->names ? elem_name(f->n->children[i]) : f->n->keys[i];
+}
+
+static cs_status finder_init(finder *f, const cs_node *n, int names,
+                             size_t lookups)
+{
+    memset(f, 0, sizeof *f);
+    f->n = n;
+    f->names = names;
+    if (n->nchildren <= CS_NODE_SMALL_MAP || lookups <= 2)
+        return CS_OK;
+    for (size_t i = 0; i < n->nchildren; i++)
+        if (cs_node_strtab_put(&f->index, finder_text(f, i), i, 1) != CS_OK)
+            return CS_ENOMEM;
+    return CS_OK;
+}
+
+static size_t finder_get(const finder *f, const char *text)
+{
+    size_t i;
+
+    if (f->index.cap == 0) {
+        for (i = 0; i < f->n->nchildren; i++) {
+            const char *t = finder_text(f, i);
+            if (t != NULL && strcmp(t, text) == 0 &&
+                !(i < f->ngone && f->gone[i]))
+                return i;
+        }
+        return CS_STRTAB_NONE;
+    }
+    i = cs_node_strtab_get(&f->index, text);
+    if (i != CS_STRTAB_NONE && i < f->ngone && f->gone[i])
+        return CS_STRTAB_NONE;
+    return i;
+}
+
+/* Notes that child i (just appended) has text. */
+static cs_status finder_add(finder *f, const char *text, size_t i)
+{
+    if (f->index.cap == 0)
+        return CS_OK;
+    return cs_node_strtab_put(&f->index, text, i, 0);
+}
+
+static cs_status merge(cs_node **target, const cs_node *patch);
+static cs_status merge_entries(cs_node *t, const cs_node *p);
+
+/* The key of entry i of patch p: a map's key or a named list's name. */
+static const char *entry_key(const cs_node *p, size_t i)
+{
+    return p->kind == CS_NODE_MAP ? p->keys[i] : elem_name(p->children[i]);
+}
+
+/* A new named-list element for patch entry i of map p: a mapping with
+** name (at the key's position) merged with the entry's value. */
+static cs_node *keyed_element(const cs_node *p, size_t i)
+{
+    const cs_node *v = p->children[i];
+    cs_node *e, *name;
+
+    if (v->kind != CS_NODE_MAP)
+        return cs_node_clone(v);
+    e = cs_node_new(CS_NODE_MAP, v->file, v->line, v->column);
+    name = cs_node_scalar_new(v->file, p->key_line[i], p->key_column[i],
+                              p->keys[i], strlen(p->keys[i]), 1);
+    if (e == NULL || name == NULL) {
+        free(e);
+        cs_node_free(name);
+        return NULL;
+    }
+    if (cs_node_push(e, cs_node_dup_str("name"), p->key_line[i],
+                     p->key_column[i], name) != CS_OK ||
+        e->keys[0] == NULL || merge_entries(e, v) != CS_OK) {
+        cs_node_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* Appends entry i of patch p, whose key t does not have, to t: a clone
+** of the value without its nulls under the same key in a map, an element
+** named by the key (keyed_element) or the patch's element in a list. */
+static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i)
+{
+    const cs_node *v = p->children[i];
+    cs_node *c = NULL;
+    char *key = NULL;
+
+    if (t->kind == CS_NODE_SEQ && p->kind == CS_NODE_MAP) {
+        if ((c = keyed_element(p, i)) == NULL)
+            return CS_ENOMEM;
+    } else {
+        if (merge(&c, v) != CS_OK)
+            return CS_ENOMEM;
+        if (t->kind == CS_NODE_MAP && (key = cs_node_dup_str(p->keys[i]))
+                                      == NULL) {
+            cs_node_free(c);
+            return CS_ENOMEM;
+        }
+    }
+    if (t->kind == CS_NODE_MAP) {
+        if (cs_node_push(t, key, p->key_line[i], p->key_column[i], c)
+            != CS_OK)
+            return CS_ENOMEM;
+    } else if (cs_node_push(t, NULL, 0, 0, c) != CS_OK) {
+        return CS_ENOMEM;
+    }
+    return finder_add(f, entry_key(p, i), t->nchildren - 1);
+}
+
+/* Merges entry i of patch p into t: a null value flags the matching
+** child gone, a value for an existing key or name merges into it, a new
+** one is appended. */
+static cs_status merge_entry(cs_node *t, finder *f, unsigned char *gone,
+                             const cs_node *p, size_t i)
+{
+    const cs_node *v = p->children[i];
+    const size_t at = finder_get(f, entry_key(p, i));
+    const cs_node *old;
+
+    if (p->kind == CS_NODE_MAP && cs_node_is_null(v)) {
+        if (at != CS_STRTAB_NONE && at < f->ngone)
+            gone[at] = 1;
+        return CS_OK;
+    }
+    if (at == CS_STRTAB_NONE)
+        return add_entry(t, f, p, i);
+    old = t->children[at];
+    if (merge(&t->children[at], v) != CS_OK)
+        return CS_ENOMEM;
+    if (t->kind == CS_NODE_MAP && t->children[at] != old) {
+        t->key_line[at] = p->key_line[i];
+        t->key_column[at] = p->key_column[i];
+    }
+    return CS_OK;
+}
+
+/*
+** The one merge of collections: patch p (a map, or a named list) into t
+** (a map, or a named list), entry by entry, matching a map's keys or a
+** named list's element names.  A map patch against a named list is keyed
+** by element name; a named-list patch meets only a named-list target.
+** Removals (null values) happen at the end, in one pass.
+*/
+static cs_status merge_entries(cs_node *t, const cs_node *p)
+{
+    const size_t n0 = t->nchildren;
+    unsigned char *gone = calloc(n0 + 1, 1);
+    cs_status st = CS_ENOMEM;
+    finder f;
+
+    if (gone == NULL)
+        return CS_ENOMEM;
+    if (finder_init(&f, t, t->kind == CS_NODE_SEQ, p->nchildren) != CS_OK)
+        goto done;
+    f.gone = gone;
+    f.ngone = n0;
+    for (size_t i = 0; i < p->nchildren; i++)
+        if (merge_entry(t, &f, gone, p, i) != CS_OK)
+            goto done;
+    st = CS_OK;
+done:
+    cs_node_remove_flagged(t, gone, n0);
+    cs_node_strtab_free(&f.index);
+    free(gone);
+    return st;
+}
+
+/* Merges patch into *target (NULL: absent).  Fails only for memory; the
+** tree stays valid (partly merged) then. */
+static cs_status merge(cs_node **target, const cs_node *patch)
+{
+    cs_node *t = *target;
+    cs_node *fresh;
+
+    if (patch->kind == CS_NODE_MAP) {
+        if ((t != NULL && t->kind == CS_NODE_MAP) || is_named_list(t, 1))
+            return merge_entries(t, patch);
+        /* Replaced by the patch without its nulls (RFC 7396). */
+        fresh = cs_node_new(CS_NODE_MAP, patch->file, patch->line,
+                            patch->column);
+        if (fresh == NULL)
+            return CS_ENOMEM;
+        if (merge_entries(fresh, patch) != CS_OK) {
+            cs_node_free(fresh);
+            return CS_ENOMEM;
+        }
+    } else if (patch->kind == CS_NODE_SEQ && is_named_list(patch, 0) &&
+               is_named_list(t, 1)) {
+        return merge_entries(t, patch);
+    } else {
+        fresh = cs_node_clone(patch);
+        if (fresh == NULL)
+            return CS_ENOMEM;
+    }
+    cs_node_free(t);
+    *target = fresh;
+    return CS_OK;
+}
+
+cs_status cs_patch_merge(cs_node **target, const cs_node *patch,
+                         cs_error *err)
+{
+    assert(target != NULL);
+    if (patch == NULL)
+        return CS_OK;
+    if (merge(target, patch) != CS_OK)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while merging a patch");
+    return CS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* --set PATH=VALUE                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Clears the positions of nodes made by --set: they have only a name. */
+static void clear_positions(cs_node *n)
+{
+    n->line = 0;
+    n->column = 0;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        clear_positions(n->children[i]);
+        if (n->kind == CS_NODE_MAP) {
+            n->key_line[i] = 0;
+            n->key_column[i] = 0;
+        }
+    }
+}
+
+/* "did you mean" over the keys of a map or the names of a named list. */
+static const char *suggest_in(const cs_node *c, const char *word)
+{
+    const char **cands = calloc(c->nchildren + 1, sizeof *cands);
+    const char *best = NULL;
+    size_t k = 0;
+
+    if (cands == NULL)
+        return NULL;
+    for (size_t i = 0; i < c->nchildren; i++) {
+        const char *t = c->kind == CS_NODE_MAP ? c->keys[i]
+                                               : elem_name(c->children[i]);
+        if (t != NULL)
+            cands[k++] = t;
+    }
+    best = cs_error_suggest(word, cands);
+    free(cands);
+    return best;
+}
+
+/* Names the node reached by the first prefix_len bytes of the path. */
+static void path_name(char *where, size_t size, const char *path,
+                      int prefix_len)
+{
+    if (prefix_len > 0)
+        snprintf(where, size, "%.*s", prefix_len, path);
+    else
+        snprintf(where, size, "the document");
+}
+
+/* The error for part (of the path so far, prefix) missing in c. */
+static cs_status missing_part(cs_error *err, const char *assignment,
+                              const cs_node *c, const char *part,
+                              int prefix_len)
+{
+    const char *hint = suggest_in(c, part);
+    char where[CS_ERROR_MSG_MAX];
+
+    path_name(where, sizeof where, assignment, prefix_len);
+    return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                        "--set %s: '%s' is not %s of %s%s%s%s", assignment,
+                        part, c->kind == CS_NODE_MAP ? "a key" : "an element",
+                        where, hint != NULL ? " (did you mean '" : "",
+                        hint != NULL ? hint : "", hint != NULL ? "'?)" : "");
+}
+
+/* The value of --set, parsed as YAML; nodes borrow the new source string
+** that is stored in d->sources. */
+static cs_status set_value(cs_doc *d, const char *assignment,
+                           const char *value, cs_node **out, cs_error *err)
+{
+    const size_t alen = strlen(assignment);
+    char *source = malloc(alen + 7);
+    char **sources;
+    cs_error inner;
+    cs_status st;
+
+    *out = NULL;
+    if (source == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    memcpy(source, "--set ", 6);
+    memcpy(source + 6, assignment, alen + 1);
+    cs_error_clear(&inner);
+    st = cs_doc_parse(source, value, strlen(value), out, &inner);
+    if (st != CS_OK) {
+        free(source);
+        if (inner.line > 0)
+            return cs_error_set(err, st, NULL, 0, 0, "--set %s: %s (line %d, "
+                                "column %d of the value)", assignment,
+                                inner.msg, inner.line, inner.column);
+        return cs_error_set(err, st, NULL, 0, 0, "--set %s: %s", assignment,
+                            inner.msg);
+    }
+    sources = realloc(d->sources, (d->nsources + 1) * sizeof *d->sources);
+    if (sources == NULL) {
+        cs_node_free(*out);
+        *out = NULL;
+        free(source);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    d->sources = sources;
+    d->sources[d->nsources++] = source;
+    if (*out != NULL)
+        clear_positions(*out);
+    return CS_OK;
+}
+
+/*
+** Applies value at key `key` of map c (index at, or -1 for a new key), as
+** a patch would: cs_patch_merge's rules, so a mapping merges key by key, a
+** named list merges by name, anything else replaces.  Takes value.
+*/
+static cs_status set_in_map(cs_node *c, long at, const char *key,
+                            cs_node *value)
+{
+    cs_node *old;
+    cs_status st;
+    char *k;
+
+    if (value == NULL || cs_node_is_null(value)) {
+        if (at >= 0)
+            cs_node_remove(c, (size_t)at);
+        cs_node_free(value);
+        return CS_OK;
+    }
+    if (at < 0) {
+        cs_node *fresh = NULL;
+        st = merge(&fresh, value);
+        cs_node_free(value);
+        if (st != CS_OK)
+            return st;
+        k = cs_node_dup_str(key);
+        if (k == NULL) {
+            cs_node_free(fresh);
+            return CS_ENOMEM;
+        }
+        return cs_node_push(c, k, 0, 0, fresh);
+    }
+    old = c->children[at];
+    st = merge(&c->children[at], value);
+    cs_node_free(value);
+    if (st != CS_OK)
+        return st;
+    if (c->children[at] != old) {
+        c->key_line[at] = 0;
+        c->key_column[at] = 0;
+    }
+    return CS_OK;
+}
+
+/* Applies value to element at of named list c, as set_in_map does. */
+static cs_status set_in_list(cs_node *c, size_t at, cs_node *value)
+{
+    cs_status st = CS_OK;
+
+    if (value == NULL || cs_node_is_null(value))
+        cs_node_remove(c, at);
+    else
+        st = merge(&c->children[at], value);
+    cs_node_free(value);
+    return st;
+}
+
+/* Checks the shape of "PATH=VALUE": a '=', no empty path or part. */
+static cs_status check_assignment(const char *assignment, const char *eq,
+                                  cs_error *err)
+{
+    if (eq == NULL)
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "--set %s: expected PATH=VALUE", assignment);
+    if (eq == assignment)
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "--set %s: empty path before '='", assignment);
+    for (const char *s = assignment; s <= eq; s++) {
+        if ((*s == '.' || s == eq) &&
+            (s == assignment || s[-1] == '.'))
+            return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                                "--set %s: empty part in path '%.*s'",
+                                assignment, (int)(eq - assignment),
+                                assignment);
+    }
+    return CS_OK;
+}
+
+/*
+** Finds path part key in collection c (the path so far is the first
+** prefix_len bytes of assignment): *at is its index in a map (-1 when
+** absent and last, a new key) or in a named list.  Errors name the part.
+*/
+static cs_status find_part(const cs_node *c, const char *key, int last,
+                           const char *assignment, int prefix_len, long *at,
+                           cs_error *err)
+{
+    char where[CS_ERROR_MSG_MAX];
+
+    if (c->kind == CS_NODE_MAP) {
+        *at = cs_node_find(c, key);
+        if (*at < 0 && !last)
+            return missing_part(err, assignment, c, key, prefix_len);
+        return CS_OK;
+    }
+    if (is_named_list(c, 1)) {
+        finder f;
+        size_t i;
+        (void)finder_init(&f, c, 1, 0);   /* linear: cannot fail */
+        i = finder_get(&f, key);
+        if (i == CS_STRTAB_NONE)
+            return missing_part(err, assignment, c, key, prefix_len);
+        *at = (long)i;
+        return CS_OK;
+    }
+    path_name(where, sizeof where, assignment, prefix_len);
+    return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                        "--set %s: %s is %s, so '%s' cannot select "
+                        "anything in it", assignment, where,
+                        c->kind == CS_NODE_SEQ
+                            ? "a list without element names"
+                            : "a scalar", key);
+}
+
+cs_status cs_patch_set(cs_doc *d, const char *assignment, cs_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    const char *part, *end;
+    cs_node *c, *value = NULL;
+    char *key = NULL;
+    cs_status st;
+    long at = -1;
+
+    assert(d != NULL);
+    if ((st = check_assignment(assignment, eq, err)) != CS_OK)
+        return st;
+    if (d->root == NULL)
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "--set %s: the document is empty", assignment);
+
+    /* Walk every part but the last: they must exist. */
+    c = d->root;
+    for (part = assignment;; part = end + 1) {
+        const int prefix_len = part == assignment
+                                   ? 0 : (int)(part - 1 - assignment);
+        end = part;
+        while (end < eq && *end != '.')
+            end++;
+        free(key);
+        key = cs_node_dup_mem(part, (size_t)(end - part));
+        if (key == NULL)
+            return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+        st = find_part(c, key, end == eq, assignment, prefix_len, &at, err);
+        if (st != CS_OK)
+            goto fail;
+        if (end == eq)
+            break;
+        c = c->children[at];
+    }
+
+    st = set_value(d, assignment, eq + 1, &value, err);
+    if (st != CS_OK)
+        goto fail;
+    if (c->kind == CS_NODE_MAP)
+        st = set_in_map(c, at, key, value);
+    else
+        st = set_in_list(c, (size_t)at, value);
+    if (st != CS_OK)
+        st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+fail:
+    free(key);
+    return st;
+}
