@@ -131,9 +131,9 @@ lint:
 	@command -v cppcheck >/dev/null && command -v shellcheck >/dev/null || \
 	    { echo "chainsim: make lint needs cppcheck and shellcheck" \
 	           "(tools/install-deps cppcheck shellcheck)" >&2; exit 2; }
-	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability \
+	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	    --inline-suppr -Iinclude -D_POSIX_C_SOURCE=200809L src
-	shellcheck -s sh $(SHELL_SCRIPTS)
+	shellcheck -s sh -x $(SHELL_SCRIPTS)
 
 includes:
 	@sh tools/check-includes
