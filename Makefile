@@ -1,8 +1,17 @@
 # chainsim - plain Makefile.  Targets:
 #   all       build build/chainsim (never installs packages: see deps)
-#   check     unit tests (Check), validation against queueing theory, CLI and
-#             hardening tests, fuzz regressions; then sanitize, tsan, valgrind
-#   unit cli  the tests alone (quick)
+#   check     unit tests (Check), the failing-allocator run, CLI, hardening
+#             and golden-output tests, fuzz regressions; validate, lint,
+#             includes; then sanitize, tsan, valgrind
+#   unit cli  the tests alone (quick; unit runs two test binaries at a time)
+#   validate  the engine against queueing theory on long horizons
+#   golden    outputs of every example scenario, byte for byte (part of cli);
+#             golden-update regenerates tests/golden/ (review the diff)
+#   alloc     every allocation of load, build, run and report made to fail
+#             in turn (part of unit)
+#   lint      cppcheck over src/, shellcheck over the shell scripts
+#   includes  the chainsim headers each file includes respect the layers
+#             (tools/check-includes)
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
@@ -10,7 +19,7 @@
 #   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang);
 #             fuzz-coverage: the sources' coverage by their corpora
 #   bench     tools/bench on the reference tandem model
-#   install   PREFIX=/usr/local DESTDIR=
+#   install   PREFIX=/usr/local DESTDIR=;  uninstall: the same, removed
 #   clean
 
 PREFIX  ?= /usr/local
@@ -50,13 +59,14 @@ REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
-        fuzz-build fuzz-coverage replay install clean
+        fuzz-build fuzz-coverage replay install uninstall clean validate \
+        golden golden-update alloc lint includes
 
 all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind
+	@sh tools/install-deps valgrind cppcheck shellcheck
 
 build: $(BUILD)/chainsim
 
@@ -79,22 +89,61 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
 $(BUILD)/tests/.dir:
 	@mkdir -p $(BUILD)/tests && touch $@
 
-# The whole suite (a few minutes on two cores): the tests, then again
-# under ASan+UBSan, the threaded runs under TSan, the demo under valgrind.
+# The whole suite (a few minutes on two cores): the tests, the long
+# validation, lint and the include layers; then the tests again under
+# ASan+UBSan (short horizons), the threaded runs under TSan, the demo
+# under valgrind.
 check: deps
 	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory validate lint includes
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory tsan
 	@$(MAKE) --no-print-directory valgrind
 
-unit: $(TESTBINS) replay
+unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
+
+# The analytic cases of test_engine on horizons 20 times longer than unit's.
+validate: $(BUILD)/tests/test_engine
+	@CS_VALIDATE=1 $(BUILD)/tests/test_engine
+
+# Failing allocator: the library's objects and the harness call
+# __wrap_malloc & co. (tests/alloc/alloc.c), which fail on demand.
+ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
+alloc: $(BUILD)/tests/alloc
+	@$(BUILD)/tests/alloc
+
+$(BUILD)/tests/alloc: tests/alloc/alloc.c $(LIB) | $(BUILD)/tests/.dir
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
+	    $(ALLOC_WRAP) $(LDLIBS_ALL)
+
+golden: $(BUILD)/chainsim
+	@sh tests/golden/run.sh $(BUILD)/chainsim
+
+golden-update: $(BUILD)/chainsim
+	@sh tests/golden/run.sh --update $(BUILD)/chainsim
+
+# Static analysis.  Never installs anything: check installs cppcheck and
+# shellcheck first (deps).
+SHELL_SCRIPTS = $(wildcard tests/*.sh tests/*/*.sh tools/*.sh) tools/bench \
+                tools/install-deps tools/check-includes
+lint:
+	@command -v cppcheck >/dev/null && command -v shellcheck >/dev/null || \
+	    { echo "chainsim: make lint needs cppcheck and shellcheck" \
+	           "(tools/install-deps cppcheck shellcheck)" >&2; exit 2; }
+	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	    --inline-suppr -Iinclude -D_POSIX_C_SOURCE=200809L src
+	shellcheck -s sh -x $(SHELL_SCRIPTS)
+
+includes:
+	@sh tools/check-includes
 
 # Every input that once broke a fuzz target, and the seed corpus.
 replay: $(REPLAYBINS)
 	@sh tests/fuzz/replay.sh $(BUILD)/tests
 
 cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/golden/run.sh $(BUILD)/chainsim
 	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
@@ -115,7 +164,7 @@ demo: deps
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    unit cli
+	    CS_QUICK=1 unit cli
 
 # libFuzzer needs clang; each target runs FUZZ_SECONDS on a corpus kept in
 # build-fuzz/corpus/ (seeded from scenarios/ and tests/bad/).
@@ -165,6 +214,9 @@ $(BUILD)/bench: tools/bench.c $(LIB)
 install: build
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/chainsim
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz build-cov

@@ -357,16 +357,17 @@ static cs_status read_dist_string(const cs_reader *r, const cs_node *n,
     char msg[256];
     int bad_col = -1;
     int col = n->column;
+    const cs_status st = cs_distparse_text(n->text, &r->units, r->dir, out,
+                                           msg, sizeof msg, &bad_col);
 
-    if (cs_distparse_text(n->text, &r->units, r->dir, out, msg, sizeof msg,
-                      &bad_col) == CS_OK)
+    if (st == CS_OK)
         return CS_OK;
     /* The offset is exact only where the text is the source verbatim. */
     if (bad_col > 0 && n->plain && strchr(n->text, '\n') == NULL &&
         (size_t)bad_col < strlen(n->text))
         col += bad_col;
-    return cs_error_set(r->err, CS_EINPUT, n->file, n->line, col, "%s: %s",
-                        key, msg);
+    return cs_error_set(r->err, st == CS_ENOMEM ? CS_ENOMEM : CS_EINPUT,
+                        n->file, n->line, col, "%s: %s", key, msg);
 }
 
 /*
@@ -428,13 +429,13 @@ static cs_status read_dist_map(const cs_reader *r, const cs_node *n,
         args[k].value = c->text;
         where[k++] = c;
     }
-    if (cs_distparse_build(dn->text, args, k, &r->units, r->dir, out, msg,
-                      sizeof msg, &bad) == CS_OK) {
-        st = CS_OK;
+    st = cs_distparse_build(dn->text, args, k, &r->units, r->dir, out, msg,
+                            sizeof msg, &bad);
+    if (st == CS_OK)
         goto done;
-    }
     st = cs_node_error(r->err, bad >= 0 && (size_t)bad < k ? where[bad] : dn,
-                       CS_EINPUT, "%s: %s", key, msg);
+                       st == CS_ENOMEM ? CS_ENOMEM : CS_EINPUT, "%s: %s", key,
+                       msg);
 done:
     free(args);
     free(where);

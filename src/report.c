@@ -545,6 +545,8 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         cs_comparison self;
         cs_ci zero[1];
         cs_ci *zeros = calloc((size_t)m->npromises + 1, sizeof *zeros);
+        if (zeros == NULL)
+            j->oom = 1;
         memset(&self, 0, sizeof self);
         memset(zero, 0, sizeof zero);
         zero[0].n = s->replications;
@@ -1015,13 +1017,14 @@ static size_t tbl_width(const table *t)
     return w;
 }
 
-/* Left-aligned columns two spaces apart; no trailing blanks. */
-static void tbl_print(FILE *out, const table *t, int color)
+/* Left-aligned columns two spaces apart; no trailing blanks.  0, or -1
+** (nothing printed) when out of memory. */
+static int tbl_print(FILE *out, const table *t, int color)
 {
     size_t *width = calloc(t->ncols + 1, sizeof *width);
 
     if (width == NULL)
-        return;
+        return -1;
     for (size_t c = 0; c < t->ncols; c++)
         width[c] = tbl_colwidth(t, c);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -1045,6 +1048,7 @@ static void tbl_print(FILE *out, const table *t, int color)
         fputc('\n', out);
     }
     free(width);
+    return 0;
 }
 
 /* ---- table cells ---------------------------------------------------- */
@@ -1811,11 +1815,11 @@ static void block_classes(table *t, const cs_report_row *row)
 /* Prints and frees a block; 0, or -1 when it ran out of memory. */
 static int emit(FILE *out, table *t, const cs_report *r)
 {
-    const int oom = t->oom;
+    int oom = t->oom;
 
     if (!oom) {
         fputc('\n', out);
-        tbl_print(out, t, r->color);
+        oom = tbl_print(out, t, r->color) != 0;
     }
     tbl_fini(t);
     return oom ? -1 : 0;

@@ -181,7 +181,7 @@ static cs_status variant_rest(void *ctx, const cs_node *n, size_t i,
         return cs_reader_nomem(err);
     if ((c = cs_node_get(n, "hypothesis")) != NULL && !cs_node_is_null(c) &&
         cs_reader_text(c, "hypothesis", &v->hypothesis, err) != CS_OK)
-        return CS_EINPUT;
+        return err->status;
     if ((c = cs_node_get(n, "patch")) == NULL || cs_node_is_null(c))
         return CS_OK;
     if (cs_reader_want_map(c, "patch", err) != CS_OK)

@@ -10,6 +10,7 @@
 
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "testlib.h"
 
 static const char *const chain_yaml =
     "chainsim: 1\n"
@@ -41,66 +42,30 @@ static const char *const chain_yaml =
     "  - name: faster-b\n"
     "    patch: {teams: [{name: b, capacity: 2}]}\n";
 
-static cs_model *build(const char *yaml, long variant)
-{
-    cs_scenario *s = NULL;
-    cs_model *m = NULL;
-    cs_error err;
-
-    cs_error_clear(&err);
-    if (cs_scenario_load_string("test.yaml", yaml, &s, &err) != CS_OK)
-        ck_abort_msg("load: %d:%d: %s", err.line, err.column, err.msg);
-    if (cs_variant_build(s, variant, &m, &err) != CS_OK)
-        ck_abort_msg("build: %d:%d: %s", err.line, err.column, err.msg);
-    cs_scenario_free(s);
-    return m;
-}
-
-static cs_summary *run(const cs_model *m, unsigned threads, unsigned n)
-{
-    cs_run_opts o;
-    cs_summary *s = NULL;
-    cs_error err;
-
-    memset(&o, 0, sizeof o);
-    o.threads = threads;
-    o.replications = n;
-    o.warmup = -1;
-    cs_error_clear(&err);
-    ck_assert_msg(cs_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
-    ck_assert_ptr_nonnull(s);
-    return s;
-}
-
-static int same_double(double a, double b)
-{
-    return memcmp(&a, &b, sizeof a) == 0;
-}
-
 START_TEST(test_threads_bit_identical)
 {
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *s1 = run(m, 1, 0), *s2 = run(m, 2, 0), *s5 = run(m, 5, 0);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *s1 = tl_run(m, 1, 0), *s2 = tl_run(m, 2, 0), *s5 = tl_run(m, 5, 0);
 
     ck_assert_uint_eq(s1->replications, 12);
     const cs_summary *o[2] = {s2, s5};
     for (int k = 0; k < 2; k++) {
-        ck_assert(same_double(s1->lead_time.mean, o[k]->lead_time.mean));
-        ck_assert(same_double(s1->lead_time.lo, o[k]->lead_time.lo));
-        ck_assert(same_double(s1->p85, o[k]->p85));
-        ck_assert(same_double(s1->throughput.mean, o[k]->throughput.mean));
-        ck_assert(same_double(s1->wip.mean, o[k]->wip.mean));
-        ck_assert(same_double(s1->flow_efficiency, o[k]->flow_efficiency));
-        ck_assert(same_double(s1->teams[1].utilization.mean,
+        ck_assert(tl_same_double(s1->lead_time.mean, o[k]->lead_time.mean));
+        ck_assert(tl_same_double(s1->lead_time.lo, o[k]->lead_time.lo));
+        ck_assert(tl_same_double(s1->p85, o[k]->p85));
+        ck_assert(tl_same_double(s1->throughput.mean, o[k]->throughput.mean));
+        ck_assert(tl_same_double(s1->wip.mean, o[k]->wip.mean));
+        ck_assert(tl_same_double(s1->flow_efficiency, o[k]->flow_efficiency));
+        ck_assert(tl_same_double(s1->teams[1].utilization.mean,
                               o[k]->teams[1].utilization.mean));
-        ck_assert(same_double(s1->promises[0].achieved.mean,
+        ck_assert(tl_same_double(s1->promises[0].achieved.mean,
                               o[k]->promises[0].achieved.mean));
         ck_assert_uint_eq(s1->visits, o[k]->visits);
         for (unsigned i = 0; i < s1->replications; i++)
-            ck_assert(same_double(s1->rep_lt_mean[i], o[k]->rep_lt_mean[i]));
+            ck_assert(tl_same_double(s1->rep_lt_mean[i], o[k]->rep_lt_mean[i]));
     }
     /* replications differ from each other */
-    ck_assert(!same_double(s1->rep_lt_mean[0], s1->rep_lt_mean[1]));
+    ck_assert(!tl_same_double(s1->rep_lt_mean[0], s1->rep_lt_mean[1]));
     cs_summary_free(s1);
     cs_summary_free(s2);
     cs_summary_free(s5);
@@ -110,8 +75,8 @@ END_TEST
 
 START_TEST(test_summary_consistent)
 {
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *s = run(m, 2, 0);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *s = tl_run(m, 2, 0);
 
     /* Little's law over the window: WIP = throughput x lead time, within
        the noise of 12 replications of 350 days (a few percent) */
@@ -146,8 +111,8 @@ END_TEST
 
 START_TEST(test_compare_identical_is_zero)
 {
-    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 0);
-    cs_summary *sb = run(b, 2, 8), *sv = run(v, 1, 8);
+    cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 0);
+    cs_summary *sb = tl_run(b, 2, 8), *sv = tl_run(v, 1, 8);
     cs_comparison *c = cs_compare(sb, sv, 0.95);
 
     ck_assert_ptr_nonnull(c);
@@ -167,8 +132,8 @@ END_TEST
 
 START_TEST(test_compare_better_variant)
 {
-    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 1);
-    cs_summary *sb = run(b, 2, 12), *sv = run(v, 2, 12);
+    cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 1);
+    cs_summary *sb = tl_run(b, 2, 12), *sv = tl_run(v, 2, 12);
     cs_comparison *c = cs_compare(sb, sv, 1 - 0.05 / 2);
 
     /* doubling the bottleneck's capacity shortens lead time significantly */
@@ -198,7 +163,7 @@ static void stop_after_first(void *ctx, unsigned done, unsigned total)
 
 START_TEST(test_interrupt_partial)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_run_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -214,8 +179,8 @@ START_TEST(test_interrupt_partial)
     ck_assert(s->partial);
     ck_assert(s->replications >= 1 && s->replications < 50);
     /* the completed replications are the first ones */
-    cs_summary *full = run(m, 1, s->replications);
-    ck_assert(same_double(full->lead_time.mean, s->lead_time.mean));
+    cs_summary *full = tl_run(m, 1, s->replications);
+    ck_assert(tl_same_double(full->lead_time.mean, s->lead_time.mean));
     ck_assert(!full->partial);
     cs_summary_free(full);
     cs_summary_free(s);
@@ -225,7 +190,7 @@ END_TEST
 
 START_TEST(test_progress_counts)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_run_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -255,7 +220,7 @@ START_TEST(test_deadlock_error)
         "      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n"
         "      - {team: a, id: again, effort: 1d}\n"
         "promise:\n  - {name: p, within: 10d, percentile: 50}\n";
-    cs_model *m = build(yaml, -1);
+    cs_model *m = tl_build(yaml, -1);
     cs_run_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -288,7 +253,7 @@ START_TEST(test_warmup_auto)
         "work:\n  - name: x\n    arrivals: {interval: 2d}\n"
         "    steps:\n      - {team: a, effort: 1d}\n"
         "promise:\n  - {name: p, within: 10d, percentile: 50}\n";
-    cs_model *m = build(transient, -1), *k = build(steady, -1);
+    cs_model *m = tl_build(transient, -1), *k = tl_build(steady, -1);
     double w1 = -1, w2 = -1;
     cs_error err;
 
@@ -297,8 +262,8 @@ START_TEST(test_warmup_auto)
     /* backlog 150 drains at 0.5/d net: about 300 days */
     ck_assert_msg(w1 >= 200 && w1 <= 500, "transient warm-up %g", w1);
     ck_assert_msg(w2 <= 50, "steady warm-up %g", w2);
-    cs_summary *s = run(m, 2, 4);
-    ck_assert(same_double(s->warmup, w1));
+    cs_summary *s = tl_run(m, 2, 4);
+    ck_assert(tl_same_double(s->warmup, w1));
     cs_summary_free(s);
     cs_model_free(m);
     cs_model_free(k);

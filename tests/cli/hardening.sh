@@ -1,10 +1,12 @@
 #!/bin/sh
+# shellcheck disable=SC2015 # "check && ok || bad": ok cannot fail
 # Hardening tests of chainsim (docs/reliability.md): inputs beyond the
 # bounds, hostile files, bad command lines, numerical edge cases, an
 # unstable chain, interrupts.  Every failure must be a clear message and
 # an exit code, never a crash, a hang, a memory blow-up or a half-written
 # file.  (The broken scenarios of tests/bad/ are checked by run.sh.)
 # Usage: tests/cli/hardening.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
+# shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # expect_located FILE SUBSTRING: "chainsim check FILE" exits 2 with
@@ -256,7 +258,7 @@ fi
 grep -q "team 'a' is offered 3000% of its capacity" "$T/err" && ok || bad "unstable chain: no warning"
 grep -q "more than 1000000 items in the chain" "$T/err" && ok || bad "unstable chain: no item-cap message"
 [ ! -e "$T/unstable.csv" ] && ok || bad "unstable chain: -o written on failure"
-ls "$T" | grep -q 'tmp-' && bad "unstable chain: a temporary file is left" || ok
+has_tmp && bad "unstable chain: a temporary file is left" || ok
 
 # every sweep point is checked, and named in the warning
 run run $S -n 1 -f csv --horizon 60d --warmup 0 --vary teams.modelling.capacity=1,3 >"$T/out" 2>"$T/err"
@@ -293,7 +295,7 @@ interrupt() {   # interrupt SIGNAL CODE FORMAT
     [ $rc -eq "$2" ] && ok || bad "SIG$1: exit $rc, expected $2"
     grep -q "interrupted: the results are partial" "$T/err" && ok || bad "SIG$1: stderr: $(cat "$T/err")"
     [ -s "$T/int.out" ] && ok || bad "SIG$1: -o not written"
-    ls "$T" | grep -q 'tmp-' && bad "SIG$1: a temporary file is left" || ok
+    has_tmp && bad "SIG$1: a temporary file is left" || ok
 }
 interrupt INT 130 csv
 head -1 "$T/int.out" | cut -d, -f5 | grep -qx partial && sed -n 2p "$T/int.out" | cut -d, -f5 | grep -qx 1 \
@@ -320,7 +322,7 @@ t1=$(date +%s)
 [ $((t1 - t0)) -le 2 ] && ok || bad "SIGINT in one long replication: took $((t1 - t0)) s to stop"
 [ -s "$T/int.out" ] && [ "$(wc -l <"$T/int.out")" -eq 1 ] && ok \
     || bad "SIGINT in one long replication: $(cat "$T/int.out")"
-ls "$T" | grep -q 'tmp-' && bad "SIGINT in one long replication: a temporary file is left" || ok
+has_tmp && bad "SIGINT in one long replication: a temporary file is left" || ok
 
 # trace: a signal ends it at once (a partial event log is of no use),
 # leaving neither FILE nor a temporary file
@@ -333,6 +335,6 @@ wait $pid 2>/dev/null
 rc=$?
 [ $rc -eq 143 ] && ok || bad "trace, SIGTERM: exit $rc, expected 143"
 [ ! -e "$T/trace.csv" ] && ok || bad "trace, SIGTERM: -o was written"
-ls "$T" | grep -q 'tmp-' && bad "trace, SIGTERM: a temporary file is left" || ok
+has_tmp && bad "trace, SIGTERM: a temporary file is left" || ok
 
 finish hardening

@@ -54,6 +54,14 @@ expect_ok() {
     ok
 }
 
+# has_tmp: 0 when a temporary file (*tmp-*) is left in $T.
+has_tmp() {
+    for f in "$T"/*tmp-*; do
+        [ -e "$f" ] && return 0
+    done
+    return 1
+}
+
 # finish NAME: the closing line, and the exit status.
 finish() {
     echo "$1: $pass passed, $fail failed"

@@ -1,6 +1,8 @@
 #!/bin/sh
+# shellcheck disable=SC2015 # "check && ok || bad": ok cannot fail
 # Command-line tests of chainsim: exit codes, messages, outputs.
 # Usage: tests/cli/run.sh BUILD/chainsim BUILD/tests/jsonq   (from the repo root)
+# shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 # ---- broken scenarios: tests/bad/*.yaml, first line "# expect: L:C: TEXT"
@@ -24,7 +26,6 @@ for f in tests/bad/*.yaml; do
 done
 
 S=scenarios/bi-chain.yaml
-K=scenarios/kanban-wip.yaml
 
 # ---- bad command lines
 expect_fail 2 "usage" 
@@ -122,11 +123,12 @@ head -1 "$T/out" | grep -q "teams.ingestion.capacity" && ok || bad "--vary colum
 "$BIN" run $S -n 2 -q -f csv -o "$T/o.csv" && [ -s "$T/o.csv" ] && ok || bad "-o did not write"
 "$BIN" run $S -n 2 -q -o "$T/none.csv" --set teams.ingestion.capacity=-1 2>/dev/null
 [ ! -e "$T/none.csv" ] && ok || bad "-o left a file on error"
-ls "$T" | grep -q 'tmp-' && bad "-o left a temporary file" || ok
+has_tmp && bad "-o left a temporary file" || ok
 
 # ---- --check-promise: 0 when every promise is met, 1 when one is not
 "$BIN" run $S -n 10 -q --check-promise \
     --set promise=null --set "promise=[{name: easy, within: 100000d, percentile: 50}]" >/dev/null 2>&1
+# shellcheck disable=SC2181 # the command is split over lines above
 [ $? -eq 0 ] && ok || bad "--check-promise with an easy promise: not 0"
 "$BIN" run $S -n 10 -q --check-promise \
     --set promise=null --set "promise=[{name: impossible, within: 0.001d, percentile: 99}]" >/dev/null 2>&1

@@ -28,7 +28,9 @@ for t in "$@"; do
     cp tests/fuzz/regressions/"$t"/* "$corpus/" 2>/dev/null
     dict=
     [ -f "tests/fuzz/$t.dict" ] && dict=-dict=tests/fuzz/$t.dict
+    # shellcheck disable=SC2012 # counts files whose names are hashes
     echo "== fuzz_$t: ${secs}s on $(ls "$corpus" | wc -l) inputs"
+    # shellcheck disable=SC2086 # $dict is empty or one word
     "$out/fuzz_$t" "$corpus" $dict -max_total_time="$secs" -timeout=10 \
         -rss_limit_mb=2048 -max_len=$maxlen -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$t-" >"$out/$t.log" 2>&1
@@ -37,6 +39,7 @@ for t in "$@"; do
     cov=$(grep -o 'cov: [0-9]*' "$out/$t.log" | tail -1 | tr -d 'cov: ')
     ft=$(grep -o 'ft: [0-9]*' "$out/$t.log" | tail -1 | tr -d 'ft: ')
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out/$t.log")
+    # shellcheck disable=SC2012 # counts files whose names are hashes
     line="$(date -u +%Y-%m-%dT%H:%MZ) fuzz_$t seconds=$secs execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} corpus=$(ls "$corpus" | wc -l) peak_rss_mb=${rss:-?} exit=$rc"
     echo "$line"
     echo "$line" >>"$out/figures.txt"
