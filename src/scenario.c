@@ -1906,3 +1906,63 @@ const char *cs_scenario_file(const cs_scenario *s)
 {
     return s->doc->file;
 }
+
+/* BEGIN temporary clone */
+/* Nodes of a loaded document borrow its file name: point them at the
+** copy's. */
+static void rehome(cs_node *n, const char *from, const char *to)
+{
+    if (n->file == from)
+        n->file = to;
+    for (size_t i = 0; i < n->nchildren; i++)
+        rehome(n->children[i], from, to);
+}
+
+static cs_status clone_overrides(const cs_scenario *s, cs_scenario *c,
+                                 cs_error *err)
+{
+    if (s->noverrides == 0)
+        return CS_OK;
+    c->overrides = calloc(s->noverrides, sizeof *c->overrides);
+    if (c->overrides == NULL)
+        return no_memory(err);
+    for (; c->noverrides < s->noverrides; c->noverrides++)
+        if ((c->overrides[c->noverrides] =
+                 dup_str(s->overrides[c->noverrides])) == NULL)
+            return no_memory(err);
+    return CS_OK;
+}
+
+cs_status cs_scenario_clone(const cs_scenario *s, cs_scenario **out,
+                            cs_error *err)
+{
+    cs_scenario *c = calloc(1, sizeof *c);
+    cs_status st;
+
+    *out = NULL;
+    if (c == NULL)
+        return no_memory(err);
+    st = cs_doc_load_string(s->doc->file, "{}", 2, &c->doc, err);
+    if (st != CS_OK) {
+        free(c);
+        return st;
+    }
+    cs_node_free(c->doc->root);
+    c->doc->root = cs_node_clone(s->doc->root);
+    free(c->doc->dir);
+    c->doc->dir = dup_str(s->doc->dir);
+    if (c->doc->root == NULL || c->doc->dir == NULL) {
+        st = no_memory(err);
+        goto fail;
+    }
+    rehome(c->doc->root, s->doc->file, c->doc->file);
+    if ((st = read_variants(c, err)) != CS_OK ||
+        (st = clone_overrides(s, c, err)) != CS_OK)
+        goto fail;
+    *out = c;
+    return CS_OK;
+fail:
+    cs_scenario_free(c);
+    return st;
+}
+/* END temporary clone */

@@ -71,4 +71,14 @@ const char *cs_scenario_file(const cs_scenario *s);
 cs_status cs_model_from_node(const cs_node *root, const char *dir,
                              cs_model **out, cs_error *err);
 
+/* BEGIN temporary clone */
+/*
+** A deep copy of a loaded scenario (document, variants, overrides), so
+** overrides added to the copy leave s alone.  Caller frees *out.
+** CS_ENOMEM when out of memory (*out stays NULL).
+*/
+cs_status cs_scenario_clone(const cs_scenario *s, cs_scenario **out,
+                            cs_error *err);
+/* END temporary clone */
+
 #endif /* CHAINSIM_SCENARIO_H */
