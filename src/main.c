@@ -1,13 +1,7 @@
 /*
-** main.c - the chainsim command line: options, signals, atomic output and
-** progress; the only place that prints or exits.  The work is the
-** library's (study.h, report.h, report_model.h), which returns cs_status.
-**
-**   chainsim run      SCENARIO [options]
-**   chainsim compare  SCENARIO [options]
-**   chainsim check    SCENARIO [options]
-**   chainsim trace    SCENARIO [options]
-**   chainsim --help | --version
+** main.c - the chainsim command line (run, compare, check, trace): options,
+** signals, atomic output and progress; the only place that prints or
+** exits.  The work is the library's (study.h, report.h, report_model.h).
 */
 #include <errno.h>
 #include <signal.h>
@@ -25,7 +19,6 @@
 #include <gsl/gsl_errno.h>
 
 #include "chainsim/error.h"
-#include "chainsim/model.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
 #include "chainsim/scenario.h"
@@ -34,8 +27,13 @@
 #ifndef CS_VERSION
 #define CS_VERSION "1.0.0"
 #endif
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
 
-/* Exit codes (SPEC 2) besides cs_status_exit_code's and EXIT_SUCCESS. */
+/* Exit codes (SPEC 2) besides EXIT_SUCCESS and cs_status_exit_code's. */
 #define EXIT_PROMISE 1         /* a promise not met under --check-promise */
 #define EXIT_USAGE 2           /* usage error */
 #define EXIT_SIGNAL_BASE 128   /* interrupted: 128 + the signal number */
@@ -82,15 +80,14 @@ static const char usage_text[] =
 
 /*
 ** SIGINT, SIGTERM (and SIGHUP).  In run and compare the first one sets
-** g_stop: no new replication starts and the completed ones are reported,
-** marked partial.  A second one, or any in trace (one replication: a
+** g_stop (and g_lib_stop, the library's flag; a lock-free atomic_int is
+** safe to set in a handler): no new replication starts and the completed
+** ones are reported, marked partial.  A second one, or any in trace (a
 ** partial event log is of no use), ends the process at once: the
-** temporary file of -o, if one is open, is removed first and the signal
-** raised again with its default action, so the exit status says which
-** signal it was and FILE is left as it was.  Both are set only while the
-** signals are blocked, so the handler never sees them half-written.  The
-** library is handed g_lib_stop, a lock-free atomic_int (so setting it is
-** safe in a handler), set together with g_stop.
+** temporary file of -o is removed first and the signal raised again with
+** its default action, so the exit status says which signal it was and
+** FILE is left as it was.  g_graceful and g_tmp are set only while the
+** signals are blocked, so the handler never sees them half-written.
 */
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2,
                "the signal handler sets an atomic_int: it must be lock-free");
@@ -120,10 +117,8 @@ static void block_signals(int block, sigset_t *saved)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
-    if (block)
-        sigprocmask(SIG_BLOCK, &set, saved);
-    else
-        sigprocmask(SIG_SETMASK, saved, NULL);
+    sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : saved,
+                block ? saved : NULL);
 }
 
 /* The temporary file to remove if a signal ends the process. */
@@ -158,13 +153,7 @@ static void install_signals(int graceful)
 
 /* ---- messages ---------------------------------------------------------- */
 
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static int usage_error(const char *fmt, ...)
+PRINTF_LIKE(1, 2) static int usage_error(const char *fmt, ...)
 {
     va_list ap;
 
@@ -185,12 +174,6 @@ static int print_error(const cs_error *err)
     return cs_status_exit_code(err->status != CS_OK ? err->status : CS_EINPUT);
 }
 
-static int out_of_memory(void)
-{
-    fputs("chainsim: error: out of memory\n", stderr);
-    return cs_status_exit_code(CS_ENOMEM);
-}
-
 static int cannot_write(const char *path, const char *why)
 {
     fprintf(stderr, "chainsim: error: cannot write '%s': %s\n",
@@ -207,10 +190,8 @@ typedef struct options {
     const char *scenario;
     long replications;         /* -1 = the scenario's */
     const char *seed;          /* NULL = the scenario's */
-    unsigned threads;          /* 0 = all cores */
-    const char *horizon;
-    const char *warmup;
-    const char *variant;
+    long threads;              /* 0 = all cores */
+    const char *horizon, *warmup, *variant;
     const char **sets;
     size_t nsets;
     const char *vary[CS_STUDY_MAX_VARY];
@@ -235,58 +216,47 @@ struct option_def {
     char short_name;           /* '\0' when none */
     int takes_value;
     option_fn handle;
-    size_t field;              /* the member opt_flag or opt_text sets */
+    size_t field;              /* the member a generic handler sets */
+    long hi;                   /* opt_number: from 1 to hi */
+    const char *range;         /* what a bad value's message asks for */
 };
 
-/* Parses a whole decimal number in [lo, hi]. */
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v;
-
-    if (s == NULL || *s == '\0')
-        return -1;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
+#define FIELD(m) offsetof(options, m)
+#define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
 
 static int opt_flag(options *o, const option_def *d, const char *v)
 {
     (void)v;
-    *(int *)(void *)((char *)o + d->field) = 1;
+    *MEMBER(o, d, int) = 1;
     return 0;
 }
 
 static int opt_text(options *o, const option_def *d, const char *v)
 {
-    *(const char **)(void *)((char *)o + d->field) = v;
+    *MEMBER(o, d, const char *) = v;
     return 0;
 }
 
-static int opt_help(options *o, const option_def *d, const char *v)
+static int opt_about(options *o, const option_def *d, const char *v)
 {
-    (void)o, (void)d, (void)v;
-    fputs(usage_text, stdout);
+    (void)o, (void)v;
+    fputs(d->short_name == 'h' ? usage_text : "chainsim " CS_VERSION "\n",
+          stdout);
     return PARSE_DONE;
 }
 
-static int opt_version(options *o, const option_def *d, const char *v)
+/* A whole decimal number from 1 to d->hi. */
+static int opt_number(options *o, const option_def *d, const char *v)
 {
-    (void)o, (void)d, (void)v;
-    printf("chainsim %s\n", CS_VERSION);
-    return PARSE_DONE;
-}
+    char *end;
+    long n;
 
-static int opt_replications(options *o, const option_def *d, const char *v)
-{
-    (void)d;
-    if (parse_long(v, 1, 1000000, &o->replications) != 0)
-        return usage_error("--replications: '%s' is not a whole number from "
-                           "1 to 1000000", v);
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || errno != 0 || *end != '\0' || n < 1 || n > d->hi)
+        return usage_error("--%s: '%s' is not a whole number %s", d->name, v,
+                           d->range);
+    *MEMBER(o, d, long) = n;
     return 0;
 }
 
@@ -294,24 +264,12 @@ static int opt_seed(options *o, const option_def *d, const char *v)
 {
     char *end;
 
-    (void)d;
     errno = 0;
     (void)strtoull(v, &end, 10);
     if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0)
-        return usage_error("--seed: '%s' is not a whole number >= 0", v);
+        return usage_error("--%s: '%s' is not a whole number >= 0", d->name,
+                           v);
     o->seed = v;
-    return 0;
-}
-
-static int opt_threads(options *o, const option_def *d, const char *v)
-{
-    long n;
-
-    (void)d;
-    if (parse_long(v, 1, 1024, &n) != 0)
-        return usage_error("--threads: '%s' is not a whole number from 1 to "
-                           "1024", v);
-    o->threads = (unsigned)n;
     return 0;
 }
 
@@ -319,11 +277,12 @@ static int opt_set(options *o, const option_def *d, const char *v)
 {
     const char **n;
 
-    (void)d;
     if (strchr(v, '=') == NULL)
-        return usage_error("--set '%s': expected PATH=VALUE", v);
-    if ((n = realloc(o->sets, (o->nsets + 1) * sizeof *n)) == NULL)
-        return out_of_memory();
+        return usage_error("--%s '%s': expected %s", d->name, v, d->range);
+    if ((n = realloc(o->sets, (o->nsets + 1) * sizeof *n)) == NULL) {
+        fputs("chainsim: error: out of memory\n", stderr);
+        return cs_status_exit_code(CS_ENOMEM);
+    }
     o->sets = n;
     o->sets[o->nsets++] = v;
     return 0;
@@ -331,9 +290,8 @@ static int opt_set(options *o, const option_def *d, const char *v)
 
 static int opt_vary(options *o, const option_def *d, const char *v)
 {
-    (void)d;
     if (strchr(v, '=') == NULL)
-        return usage_error("--vary '%s': expected PATH=V1,V2,...", v);
+        return usage_error("--%s '%s': expected %s", d->name, v, d->range);
     if (o->nvary >= CS_STUDY_MAX_VARY)
         return usage_error("at most %d --vary options", CS_STUDY_MAX_VARY);
     o->vary[o->nvary++] = v;
@@ -344,74 +302,52 @@ static int opt_format(options *o, const option_def *d, const char *v)
 {
     const int f = cs_format_parse(v);
 
-    (void)d;
     if (f < 0)
-        return usage_error("--format: '%s' is not one of table, csv, json", v);
+        return usage_error("--%s: '%s' is not one of %s", d->name, v,
+                           d->range);
     o->format = (cs_format)f;
     return 0;
 }
 
-static int opt_output(options *o, const option_def *d, const char *v)
+/* A value that must not be empty. */
+static int opt_name(options *o, const option_def *d, const char *v)
 {
-    (void)d;
     if (*v == '\0')
-        return usage_error("--output needs a file name");
-    o->output = v;
-    return 0;
+        return usage_error("--%s needs %s", d->name, d->range);
+    return opt_text(o, d, v);
 }
-
-static int opt_replication(options *o, const option_def *d, const char *v)
-{
-    (void)d;
-    if (parse_long(v, 1, 100000000, &o->trace_rep) != 0)
-        return usage_error("--replication: '%s' is not a whole number >= 1",
-                           v);
-    return 0;
-}
-
-#define FIELD(m) offsetof(options, m)
 
 /* In this order in "did you mean" hints. */
 static const option_def option_table[] = {
-    {"replications", 'n', 1, opt_replications, 0},
-    {"seed", 's', 1, opt_seed, 0},
-    {"threads", 'j', 1, opt_threads, 0},
-    {"horizon", '\0', 1, opt_text, FIELD(horizon)},
-    {"warmup", '\0', 1, opt_text, FIELD(warmup)},
-    {"variant", '\0', 1, opt_text, FIELD(variant)},
-    {"set", '\0', 1, opt_set, 0},
-    {"vary", '\0', 1, opt_vary, 0},
-    {"format", 'f', 1, opt_format, 0},
-    {"no-header", '\0', 0, opt_flag, FIELD(no_header)},
-    {"output", 'o', 1, opt_output, 0},
-    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise)},
-    {"independent", '\0', 0, opt_flag, FIELD(independent)},
-    {"replication", 'r', 1, opt_replication, 0},
-    {"quiet", 'q', 0, opt_flag, FIELD(quiet)},
-    {"help", 'h', 0, opt_help, 0},
-    {"version", '\0', 0, opt_version, 0},
+    {"replications", 'n', 1, opt_number, FIELD(replications), 1000000,
+     "from 1 to 1000000"},
+    {"seed", 's', 1, opt_seed, 0, 0, NULL},
+    {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
+    {"horizon", '\0', 1, opt_text, FIELD(horizon), 0, NULL},
+    {"warmup", '\0', 1, opt_text, FIELD(warmup), 0, NULL},
+    {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},
+    {"set", '\0', 1, opt_set, 0, 0, "PATH=VALUE"},
+    {"vary", '\0', 1, opt_vary, 0, 0, "PATH=V1,V2,..."},
+    {"format", 'f', 1, opt_format, 0, 0, "table, csv, json"},
+    {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL},
+    {"output", 'o', 1, opt_name, FIELD(output), 0, "a file name"},
+    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL},
+    {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL},
+    {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1"},
+    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL},
+    {"help", 'h', 0, opt_about, 0, 0, NULL},
+    {"version", '\0', 0, opt_about, 0, 0, NULL},
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
-/* The option an argument names ("--name[=VALUE]" or "-xVALUE"), with its
-** inline value; NULL after printing the error. */
-static const option_def *find_option(const char *a, const char **inline_value)
+/* The option that "--name[=VALUE]" names (the name cut to 31 bytes), or
+** NULL after printing the error. */
+static const option_def *find_long(const char *a, const char **inline_value)
 {
-    const char *names[NOPTIONS + 1];
+    const char *names[NOPTIONS + 1], *eq = strchr(a + 2, '=');
+    size_t len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
     char name[32];
 
-    *inline_value = NULL;
-    if (a[1] != '-') {
-        for (size_t k = 0; k < NOPTIONS; k++)
-            if (option_table[k].short_name == a[1]) {
-                *inline_value = a[2] != '\0' ? a + 2 : NULL;
-                return &option_table[k];
-            }
-        usage_error("unknown option '%s'", a);
-        return NULL;
-    }
-    const char *eq = strchr(a + 2, '=');
-    size_t len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
     if (len >= sizeof name)
         len = sizeof name - 1;
     memcpy(name, a + 2, len);
@@ -428,6 +364,18 @@ static const option_def *find_option(const char *a, const char **inline_value)
         usage_error("unknown option '--%s' (did you mean '--%s'?)", name, hint);
     else
         usage_error("unknown option '--%s'", name);
+    return NULL;
+}
+
+/* The option that "-xVALUE" names, or NULL after printing the error. */
+static const option_def *find_short(const char *a, const char **inline_value)
+{
+    for (size_t k = 0; k < NOPTIONS; k++)
+        if (option_table[k].short_name == a[1]) {
+            *inline_value = a[2] != '\0' ? a + 2 : NULL;
+            return &option_table[k];
+        }
+    usage_error("unknown option '%s'", a);
     return NULL;
 }
 
@@ -460,7 +408,8 @@ static int parse_options(int argc, char **argv, options *o)
             o->scenario = a;
             continue;
         }
-        if ((d = find_option(a, &v)) == NULL)
+        d = a[1] == '-' ? find_long(a, &v) : find_short(a, &v);
+        if (d == NULL)
             return EXIT_USAGE;
         if (!d->takes_value)
             v = NULL;
@@ -484,58 +433,52 @@ typedef struct sink {
     const char *path;
 } sink;
 
+/* Returns 0, or an exit code after printing. */
 static int sink_open(sink *k, const char *path)
 {
+    int fd = -1;
+
     memset(k, 0, sizeof *k);
     k->path = path;
-    if (path == NULL) {
-        k->fp = stdout;
-        return 0;
+    k->fp = stdout;
+    if (path == NULL)
+        return EXIT_SUCCESS;
+    if ((k->tmp = malloc(strlen(path) + 16)) != NULL) {
+        sprintf(k->tmp, "%s.tmp-XXXXXX", path);
+        fd = mkstemp(k->tmp);
     }
-    k->tmp = malloc(strlen(path) + 16);
-    if (k->tmp == NULL)
-        return -1;
-    sprintf(k->tmp, "%s.tmp-XXXXXX", path);
-    const int fd = mkstemp(k->tmp);
-    if (fd < 0) {
-        free(k->tmp);
-        k->tmp = NULL;
-        return -1;
-    }
-    set_cleanup(k->tmp);
-    fchmod(fd, 0644);
-    k->fp = fdopen(fd, "w");
-    if (k->fp == NULL) {
+    if (fd >= 0) {
+        set_cleanup(k->tmp);
+        fchmod(fd, 0644);
+        if ((k->fp = fdopen(fd, "w")) != NULL)
+            return EXIT_SUCCESS;
         close(fd);
         unlink(k->tmp);
         set_cleanup(NULL);
-        free(k->tmp);
-        k->tmp = NULL;
-        return -1;
     }
-    return 0;
+    free(k->tmp);
+    return cannot_write(path, strerror(errno));
 }
 
-/* Finishes the output: commit = 1 renames it into place, 0 discards it. */
+/* Finishes the output: commit = 1 renames it into place, 0 discards it.
+** Returns 0, or (when committing) an exit code after printing. */
 static int sink_close(sink *k, int commit)
 {
     int ok = 1;
 
     if (k->path == NULL)
-        return fflush(stdout) != 0 ? -1 : 0;
-    if (fflush(k->fp) != 0 || ferror(k->fp))
-        ok = 0;
-    if (ok && fsync(fileno(k->fp)) != 0)
-        ok = 0;
-    if (fclose(k->fp) != 0)
-        ok = 0;
-    if (commit && ok && rename(k->tmp, k->path) != 0)
-        ok = 0;
-    if (!commit || !ok)
-        unlink(k->tmp);
-    set_cleanup(NULL);
-    free(k->tmp);
-    return ok ? 0 : -1;
+        ok = fflush(stdout) == 0;
+    else {
+        ok = fflush(k->fp) == 0 && !ferror(k->fp) && fsync(fileno(k->fp)) == 0;
+        ok = fclose(k->fp) == 0 && ok;
+        ok = ok && (!commit || rename(k->tmp, k->path) == 0);
+        if (!commit || !ok)
+            unlink(k->tmp);
+        set_cleanup(NULL);
+        free(k->tmp);
+    }
+    return ok || !commit ? EXIT_SUCCESS : cannot_write(k->path,
+                                                       strerror(errno));
 }
 
 /* ---- progress ---------------------------------------------------------- */
@@ -546,29 +489,23 @@ typedef struct progress {
     struct timespec start;
 } progress;
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) +
-           (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
 static void show_progress(void *ctx, size_t job, unsigned done, unsigned total)
 {
     const progress *p = ctx;
-    const double t = seconds_since(&p->start);
     const int width = 24;
     const int fill = total > 0 ? (int)((double)done * width / total) : width;
+    struct timespec t;
     char bar[32];
 
+    clock_gettime(CLOCK_MONOTONIC, &t);
     for (int i = 0; i < width; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
     fprintf(stderr, "\r\033[K[%s] %s (%zu/%zu)  %u/%u replications  %.1fs",
             bar, cs_study_model(p->st, job)->variant, job + 1,
-            cs_study_njobs(p->st), done, total, t);
+            cs_study_njobs(p->st), done, total,
+            (double)(t.tv_sec - p->start.tv_sec) +
+                (double)(t.tv_nsec - p->start.tv_nsec) * 1e-9);
     fflush(stderr);
 }
 
@@ -582,18 +519,23 @@ static void clear_progress(const progress *p)
 
 /* ---- commands ---------------------------------------------------------- */
 
-/* The scenario with the command line's overrides. */
-static cs_status load(const options *o, cs_scenario **s, cs_error *err)
+/* The scenario with the command line's overrides; NULL after printing
+** the error, whose exit code is then *rc. */
+static cs_scenario *load(const options *o, int *rc)
 {
     const cs_study_settings set = {o->replications, o->seed, o->horizon,
                                    o->warmup, (const char *const *)o->sets,
                                    o->nsets};
+    cs_scenario *s = NULL;
+    cs_error err;
 
-    cs_error_clear(err);
-    return cs_study_load(o->scenario, &set, s, err);
+    cs_error_clear(&err);
+    *rc = cs_study_load(o->scenario, &set, &s, &err) == CS_OK
+              ? EXIT_SUCCESS : print_error(&err);
+    return s;
 }
 
-/* --variant's index in s, -1 for the baseline; -2 when s has none so
+/* --variant's index in s: -1 for the baseline, -2 when s has none so
 ** named. */
 static long find_variant(const options *o, const cs_scenario *s)
 {
@@ -607,171 +549,79 @@ static long find_variant(const options *o, const cs_scenario *s)
 
 static int cmd_check(const options *o)
 {
-    cs_scenario *s = NULL;
     cs_error err;
-    int rc = EXIT_SUCCESS;
+    int rc;
+    cs_scenario *s = load(o, &rc);
 
-    if (load(o, &s, &err) != CS_OK)
-        return print_error(&err);
-    const size_t nv = cs_scenario_nvariants(s);
-    for (long v = -1; v < (long)nv && rc == EXIT_SUCCESS; v++) {
-        cs_model *m = NULL;
-        if (cs_scenario_build(s, v, &m, &err) != CS_OK) {
-            rc = print_error(&err);
-        } else if (v < 0) {
-            cs_report_model_check(stdout, m);
-            if (nv > 0)
-                printf("variants (%zu):\n", nv);
-        } else {
-            cs_report_model_variant(stdout, m);
-        }
-        cs_model_free(m);
-    }
+    if (s != NULL && cs_report_model_scenario(stdout, s, &err) != CS_OK)
+        rc = print_error(&err);
+    else if (s != NULL && fflush(stdout) != 0)
+        rc = cs_status_exit_code(CS_EIO);
     cs_scenario_free(s);
-    if (rc != EXIT_SUCCESS)
-        return rc;
-    return fflush(stdout) == 0 ? EXIT_SUCCESS : cs_status_exit_code(CS_EIO);
+    return rc;
 }
 
 static int cmd_trace(const options *o)
 {
-    cs_scenario *s = NULL;
     cs_model *m = NULL;
     cs_error err;
     sink out;
-    int rc = EXIT_SUCCESS;
+    int rc;
+    cs_scenario *s = load(o, &rc);
+    const long vi = s != NULL ? find_variant(o, s) : -1;
 
-    if (load(o, &s, &err) != CS_OK)
-        return print_error(&err);
-    const long vi = find_variant(o, s);
-    if (vi < -1)
+    if (s != NULL && vi < -1)
         rc = usage_error("no variant named '%s'", o->variant);
-    else if (cs_scenario_build(s, vi, &m, &err) != CS_OK)
+    else if (s != NULL && cs_scenario_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);
     cs_scenario_free(s);
-    if (rc != EXIT_SUCCESS)
-        return rc;
-    install_signals(0);
-    if (sink_open(&out, o->output) != 0) {
-        rc = cannot_write(o->output, strerror(errno));
-    } else if (cs_report_model_trace_run(out.fp, m,
-                                         (uint64_t)(o->trace_rep - 1),
-                                         !o->no_header, &err) != CS_OK) {
+    if (rc == EXIT_SUCCESS) {
+        install_signals(0);
+        rc = sink_open(&out, o->output);
+    }
+    if (rc == EXIT_SUCCESS &&
+        cs_report_model_trace_run(out.fp, m, (uint64_t)(o->trace_rep - 1),
+                                  !o->no_header, &err) != CS_OK) {
         sink_close(&out, 0);
         rc = print_error(&err);
-    } else if (sink_close(&out, 1) != 0) {
-        rc = cannot_write(o->output, strerror(errno));
+    } else if (rc == EXIT_SUCCESS) {
+        rc = sink_close(&out, 1);
     }
     cs_model_free(m);
     return rc;
 }
 
-/*
-** Warns of each team offered at least its capacity, naming the sweep
-** point when there is one; at most *budget lines (then only counted in
-** *more).
-*/
-static void warn_unstable(const cs_model *m, const char *const *paths,
-                          const char *const *values, size_t naxes,
-                          int *budget, size_t *more)
+static int no_such_variant(const options *o, const cs_scenario *s)
 {
-    double *util = calloc((size_t)m->nteams + 1, sizeof *util);
+    const size_t nv = cs_scenario_nvariants(s);
 
-    if (util == NULL)
-        return;
-    cs_model_offered_load(m, util);
-    for (int t = 0; t < m->nteams; t++) {
-        if (!(util[t] >= 1.0))
-            continue;
-        if (*budget <= 0) {
-            (*more)++;
-            continue;
-        }
-        (*budget)--;
-        fprintf(stderr, "chainsim: warning: %s%s%s", m->name,
-                m->variant ? " / " : "", m->variant ? m->variant : "");
-        for (size_t i = 0; i < naxes; i++)
-            fprintf(stderr, "%s%s=%s%s", i == 0 ? " (" : ", ", paths[i],
-                    values[i], i + 1 == naxes ? ")" : "");
-        fprintf(stderr, ": team '%s' is offered %s%.0f%% of its capacity; "
-                "its queue grows without bound\n", m->teams[t].name,
-                util[t] < 1e6 ? "" : "more than ",
-                util[t] < 1e6 ? util[t] * 100 : 1e8);
-    }
-    free(util);
+    fprintf(stderr, "chainsim: error: no variant named '%s'", o->variant);
+    for (size_t i = 0; i < nv; i++)
+        fprintf(stderr, "%s %s", i == 0 ? " (variants:" : "",
+                cs_scenario_variant_name(s, i));
+    fputs(nv > 0 ? ")\n" : "\n", stderr);
+    return EXIT_USAGE;
 }
 
-/*
-** Step visits (work starts) are what a run costs: a few million a second
-** per thread.  The scenario refuses more than 10^9 in one replication;
-** here a run of more than 10^10 in all is announced.
-*/
-static void warn_long(const cs_model *m)
-{
-    double visits = 0;
-
-    for (int c = 0; c < m->nclasses; c++)
-        visits += (cs_model_class_rate(m, c) * m->horizon +
-                   m->classes[c].backlog) * cs_model_class_visits(m, c);
-    visits *= m->replications;
-    if (visits > 1e10)
-        fprintf(stderr, "chainsim: warning: %s%s%s: about %.2g step visits "
-                "over %u replications; this run may take hours (fewer "
-                "replications or a shorter horizon cut it)\n", m->name,
-                m->variant ? " / " : "", m->variant ? m->variant : "",
-                visits, m->replications);
-}
-
-static void warn_all(const cs_study *st)
-{
-    int budget = 20;
-    size_t more = 0;
-
-    for (size_t j = 0; j < cs_study_njobs(st); j++) {
-        const size_t pt = cs_study_point(st, j);
-        warn_unstable(cs_study_model(st, j), cs_study_paths(st),
-                      cs_study_point_values(st, pt), cs_study_naxes(st),
-                      &budget, &more);
-        if (pt == 0)
-            warn_long(cs_study_model(st, j));
-    }
-    if (more > 0)
-        fprintf(stderr, "chainsim: warning: and %zu more unstable teams "
-                "(in other variants or sweep points)\n", more);
-}
-
-/* Plans and builds the study: every error is reported before anything
-** is simulated. */
+/* Plans and builds the study: every error comes before any simulation. */
 static int make_study(const options *o, cs_study **st)
 {
     const cs_study_opts so = {o->cmd == CMD_COMPARE, o->independent,
                               (const char *const *)o->vary, o->nvary};
-    cs_scenario *s = NULL;
     cs_error err;
-    int rc = EXIT_SUCCESS;
+    int rc;
 
     cs_error_clear(&err);
     if (cs_study_new(&so, st, &err) != CS_OK)
         return err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                        : print_error(&err);
-    if (load(o, &s, &err) != CS_OK)
-        return print_error(&err);
-    const long vi = find_variant(o, s);
-    if (vi < -1) {
-        const size_t nv = cs_scenario_nvariants(s);
-        fprintf(stderr, "chainsim: error: no variant named '%s'", o->variant);
-        if (nv > 0) {
-            fputs(" (variants:", stderr);
-            for (size_t i = 0; i < nv; i++)
-                fprintf(stderr, " %s", cs_scenario_variant_name(s, i));
-            fputc(')', stderr);
-        }
-        fputc('\n', stderr);
-        rc = EXIT_USAGE;
-    } else if (cs_study_build(*st, s, vi, &err) != CS_OK) {
+    cs_scenario *s = load(o, &rc);
+    const long vi = s != NULL ? find_variant(o, s) : -1;
+    if (s != NULL && vi < -1)
+        rc = no_such_variant(o, s);
+    else if (s != NULL && cs_study_build(*st, s, vi, &err) != CS_OK)
         rc = cs_study_usage_error(*st) ? usage_error("%s", err.msg)
                                        : print_error(&err);
-    }
     cs_scenario_free(s);
     return rc;
 }
@@ -779,114 +629,86 @@ static int make_study(const options *o, cs_study **st)
 static int run_study(const options *o, cs_study *st)
 {
     progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}};
-    const cs_study_run_opts ro = {o->threads, &g_lib_stop,
+    const cs_study_run_opts ro = {(unsigned)o->threads, &g_lib_stop,
                                   pr.on ? show_progress : NULL, &pr};
     cs_error err;
+    cs_status s;
 
     clock_gettime(CLOCK_MONOTONIC, &pr.start);
     if (!o->quiet)
-        warn_all(st);
+        cs_study_warn(st, stderr);
     install_signals(1);
-    if (cs_study_run(st, &ro, &err) != CS_OK) {
-        clear_progress(&pr);
-        return print_error(&err);
-    }
+    s = cs_study_run(st, &ro, &err);
     clear_progress(&pr);
-    return EXIT_SUCCESS;
+    return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
-/* Writes the results; rows borrow from st. */
-static int write_report(const options *o, const cs_study *st,
-                        const cs_study_rollup *ru)
+static int write_report(const options *o, const cs_study *st)
 {
-    const size_t n = cs_study_ndone(st);
-    cs_report_row *rows = calloc(n + 1, sizeof *rows);
     cs_report rep;
     cs_error err;
     sink out;
+    int rc;
 
-    if (rows == NULL)
-        return out_of_memory();
-    for (size_t j = 0; j < n; j++) {
-        rows[j].summary = cs_study_summary(st, j);
-        rows[j].vs = cs_study_comparison(st, j);
-        rows[j].point = cs_study_point_values(st, cs_study_point(st, j));
-    }
     memset(&rep, 0, sizeof rep);
+    cs_study_report(st, &rep);
     rep.scenario_file = o->scenario;
-    rep.scenario_name = cs_study_model(st, 0)->name;
-    rep.command = o->cmd == CMD_COMPARE ? "compare" : "run";
-    rep.seed = cs_study_model(st, 0)->seed;
     /* output is identical for any thread count and machine: no timings */
     rep.wall_seconds = -1;
-    rep.vary = cs_study_paths(st);
-    rep.nvary = cs_study_naxes(st);
-    rep.rows = rows;
-    rep.nrows = n;
     rep.no_header = o->no_header;
-    rep.partial = ru->partial;
-    rep.independent = o->independent;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
-    int rc = EXIT_SUCCESS;
-    if (sink_open(&out, o->output) != 0) {
-        rc = cannot_write(o->output, strerror(errno));
-    } else if (cs_error_clear(&err),
-               cs_report_write(out.fp, o->format, &rep, &err) != CS_OK) {
-        sink_close(&out, 0);
-        rc = cannot_write(o->output, err.msg);
-    } else if (sink_close(&out, 1) != 0) {
-        rc = cannot_write(o->output, strerror(errno));
-    }
-    free(rows);
-    return rc;
+    if ((rc = sink_open(&out, o->output)) != EXIT_SUCCESS)
+        return rc;
+    cs_error_clear(&err);
+    if (cs_report_write(out.fp, o->format, &rep, &err) == CS_OK)
+        return sink_close(&out, 1);
+    sink_close(&out, 0);
+    return cannot_write(o->output, err.msg);
 }
 
 static int cmd_run(const options *o)
 {
     cs_study *st = NULL;
-    cs_study_rollup ru;
+    cs_study_rollup ru = {0, 0, 0};
     int rc = make_study(o, &st);
 
-    if (rc == EXIT_SUCCESS)
-        rc = run_study(o, st);
-    if (rc == EXIT_SUCCESS) {
+    if (rc == EXIT_SUCCESS && (rc = run_study(o, st)) == EXIT_SUCCESS) {
         ru = cs_study_verdicts(st);
-        rc = write_report(o, st, &ru);
+        rc = write_report(o, st);
     }
     cs_study_free(st);
     if (rc != EXIT_SUCCESS)
         return rc;
     if (g_stop) {
-        fprintf(stderr, ru.partial ? "chainsim: interrupted: the results are "
-                                     "partial (marked so in the output)\n"
-                                   : "chainsim: interrupted after the last "
-                                     "replication: the results are "
-                                     "complete\n");
+        fputs(ru.partial ? "chainsim: interrupted: the results are partial "
+                           "(marked so in the output)\n"
+                         : "chainsim: interrupted after the last replication: "
+                           "the results are complete\n", stderr);
         return EXIT_SIGNAL_BASE + (int)g_stop;
     }
     if (o->check_promise && ru.uncertain && !o->quiet)
-        fprintf(stderr, "chainsim: warning: a promise's verdict is uncertain "
-                        "(its confidence interval spans the target); more "
-                        "replications may decide it\n");
+        fputs("chainsim: warning: a promise's verdict is uncertain (its "
+              "confidence interval spans the target); more replications may "
+              "decide it\n", stderr);
     return o->check_promise && ru.not_met ? EXIT_PROMISE : EXIT_SUCCESS;
 }
 
-static command parse_command(const char *a, int *rc)
+static int parse_command(const char *a, options *o)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
                                        NULL};
     const char *hint;
 
-    *rc = EXIT_SUCCESS;
     for (int c = CMD_RUN; c <= CMD_TRACE; c++)
-        if (strcmp(a, cmds[c]) == 0)
-            return (command)c;
+        if (strcmp(a, cmds[c]) == 0) {
+            o->cmd = (command)c;
+            return EXIT_SUCCESS;
+        }
     if ((hint = cs_suggest(a, cmds)) != NULL)
-        *rc = usage_error("unknown command '%s' (did you mean '%s'?)", a, hint);
-    else
-        *rc = usage_error("unknown command '%s'", a);
-    return CMD_RUN;
+        return usage_error("unknown command '%s' (did you mean '%s'?)", a,
+                           hint);
+    return usage_error("unknown command '%s'", a);
 }
 
 int main(int argc, char **argv)
@@ -911,8 +733,8 @@ int main(int argc, char **argv)
         printf("chainsim %s\n", CS_VERSION);
         return EXIT_SUCCESS;
     }
-    o.cmd = parse_command(argv[1], &rc);
-    if (rc == EXIT_SUCCESS && (rc = parse_options(argc, argv, &o)) == 0)
+    if ((rc = parse_command(argv[1], &o)) == EXIT_SUCCESS &&
+        (rc = parse_options(argc, argv, &o)) == EXIT_SUCCESS)
         rc = o.cmd == CMD_CHECK ? cmd_check(&o)
              : o.cmd == CMD_TRACE ? cmd_trace(&o) : cmd_run(&o);
     free(o.sets);

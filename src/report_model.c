@@ -10,6 +10,7 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/runner.h"
+#include "chainsim/scenario.h"
 
 /* ---- check ------------------------------------------------------------- */
 
@@ -157,6 +158,28 @@ void cs_report_model_variant(FILE *f, const cs_model *v)
 {
     fprintf(f, "  %s%s%s\n", v->variant, v->hypothesis ? ": " : "",
             v->hypothesis ? v->hypothesis : "");
+}
+
+cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,
+                                   cs_error *err)
+{
+    const size_t nv = cs_scenario_nvariants(s);
+    cs_status st = CS_OK;
+
+    for (long v = -1; v < (long)nv && st == CS_OK; v++) {
+        cs_model *m = NULL;
+        if ((st = cs_scenario_build(s, v, &m, err)) != CS_OK)
+            break;
+        if (v >= 0) {
+            cs_report_model_variant(f, m);
+        } else {
+            cs_report_model_check(f, m);
+            if (nv > 0)
+                fprintf(f, "variants (%zu):\n", nv);
+        }
+        cs_model_free(m);
+    }
+    return st;
 }
 
 /* ---- trace ------------------------------------------------------------- */

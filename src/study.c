@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "chainsim/dist.h"
+#include "chainsim/report.h"
 
 /* One --vary option: its path and values. */
 typedef struct vary_axis {
@@ -40,6 +41,7 @@ struct cs_study {
     job *jobs;
     size_t njobs;
     size_t ndone;
+    cs_report_row *rows;         /* [ndone], after cs_study_run */
     int usage_error;
 };
 
@@ -259,6 +261,7 @@ void cs_study_free(cs_study *st)
         cs_model_free(st->jobs[j].model);
     }
     free(st->jobs);
+    free(st->rows);
     if (st->point_values != NULL)
         for (size_t i = 0; i < st->npoints; i++)
             free(st->point_values[i]);
@@ -288,9 +291,9 @@ static cs_status add_job(cs_study *st, const cs_scenario *s, size_t pt,
     j = memset(&st->jobs[st->njobs], 0, sizeof *nj);
     j->point = pt;
     j->is_base = v < 0;
-    st->njobs++;
     if (cs_scenario_build(s, v, &j->model, err) != CS_OK)
         return err->status;
+    st->njobs++;
     if (v >= 0)
         j->model->seed = cs_study_seed(j->model->seed, j->model->variant,
                                        st->opts.independent);
@@ -377,6 +380,20 @@ static void compare_jobs(cs_study *st)
     }
 }
 
+/* The report's rows of the completed jobs. */
+static cs_status make_rows(cs_study *st, cs_error *err)
+{
+    if ((st->rows = calloc(st->ndone + 1, sizeof *st->rows)) == NULL)
+        return no_memory(err);
+    for (size_t j = 0; j < st->ndone; j++) {
+        st->rows[j].summary = st->jobs[j].summary;
+        st->rows[j].vs = st->jobs[j].vs;
+        st->rows[j].point =
+            (const char *const *)st->point_values[st->jobs[j].point];
+    }
+    return CS_OK;
+}
+
 typedef struct progress_relay {
     const cs_study_run_opts *o;
     size_t job;
@@ -420,7 +437,7 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
         st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;
     }
     compare_jobs(st);
-    return CS_OK;
+    return make_rows(st, err);
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -493,4 +510,91 @@ cs_study_rollup cs_study_verdicts(const cs_study *st)
         }
     }
     return r;
+}
+
+void cs_study_report(const cs_study *st, cs_report *rep)
+{
+    rep->scenario_name = st->jobs[0].model->name;
+    rep->command = st->opts.compare ? "compare" : "run";
+    rep->seed = st->jobs[0].model->seed;
+    rep->vary = st->paths;
+    rep->nvary = st->naxes;
+    rep->rows = st->rows;
+    rep->nrows = st->rows != NULL ? st->ndone : 0;
+    rep->partial = cs_study_verdicts(st).partial;
+    rep->independent = st->opts.independent;
+}
+
+/* ---- warnings ---------------------------------------------------------- */
+
+/*
+** Warns of each team offered at least its capacity, naming the sweep
+** point when there is one; at most *budget lines (then only counted in
+** *more).
+*/
+static void warn_unstable(FILE *f, const cs_study *st, size_t j,
+                          int *budget, size_t *more)
+{
+    const cs_model *m = st->jobs[j].model;
+    const char *const *values = cs_study_point_values(st, st->jobs[j].point);
+    double *util = calloc((size_t)m->nteams + 1, sizeof *util);
+
+    if (util == NULL)
+        return;
+    cs_model_offered_load(m, util);
+    for (int t = 0; t < m->nteams; t++) {
+        if (!(util[t] >= 1.0))
+            continue;
+        if (*budget <= 0) {
+            (*more)++;
+            continue;
+        }
+        (*budget)--;
+        fprintf(f, "chainsim: warning: %s%s%s", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "");
+        for (size_t i = 0; i < st->naxes; i++)
+            fprintf(f, "%s%s=%s%s", i == 0 ? " (" : ", ", st->paths[i],
+                    values[i], i + 1 == st->naxes ? ")" : "");
+        fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
+                "its queue grows without bound\n", m->teams[t].name,
+                util[t] < 1e6 ? "" : "more than ",
+                util[t] < 1e6 ? util[t] * 100 : 1e8);
+    }
+    free(util);
+}
+
+/*
+** Step visits (work starts) are what a run costs: a few million a second
+** per thread.  The scenario refuses more than 10^9 in one replication;
+** here a run of more than 10^10 in all is announced.
+*/
+static void warn_long(FILE *f, const cs_model *m)
+{
+    double visits = 0;
+
+    for (int c = 0; c < m->nclasses; c++)
+        visits += (cs_model_class_rate(m, c) * m->horizon +
+                   m->classes[c].backlog) * cs_model_class_visits(m, c);
+    visits *= m->replications;
+    if (visits > 1e10)
+        fprintf(f, "chainsim: warning: %s%s%s: about %.2g step visits "
+                "over %u replications; this run may take hours (fewer "
+                "replications or a shorter horizon cut it)\n", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "",
+                visits, m->replications);
+}
+
+void cs_study_warn(const cs_study *st, FILE *f)
+{
+    int budget = 20;
+    size_t more = 0;
+
+    for (size_t j = 0; j < st->njobs; j++) {
+        warn_unstable(f, st, j, &budget, &more);
+        if (st->jobs[j].point == 0)
+            warn_long(f, st->jobs[j].model);
+    }
+    if (more > 0)
+        fprintf(f, "chainsim: warning: and %zu more unstable teams (in "
+                "other variants or sweep points)\n", more);
 }

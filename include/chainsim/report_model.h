@@ -1,9 +1,9 @@
 /*
 ** report_model.h - a model as a person or a script reads it: the
 ** normalised description "check" prints, and the event log of one
-** replication as CSV ("trace").  Knows the model and the engine's trace
-** events, not YAML or the runner.  Writes only to the FILE it is given;
-** write errors show in that FILE's error flag.
+** replication as CSV ("trace").  Knows the model, the scenario's variants
+** and the engine's trace events, not YAML.  Writes only to the FILE it
+** is given; write errors show in that FILE's error flag.
 */
 #ifndef CHAINSIM_REPORT_MODEL_H
 #define CHAINSIM_REPORT_MODEL_H
@@ -14,6 +14,7 @@
 #include "chainsim/engine.h"
 #include "chainsim/error.h"
 #include "chainsim/model.h"
+#include "chainsim/scenario.h"
 
 /*
 ** Writes the description of m (borrowed) to f: scenario, variant,
@@ -27,6 +28,15 @@ void cs_report_model_check(FILE *f, const cs_model *m);
 /* One line of check's list of variants: "  NAME" or "  NAME: HYPOTHESIS",
 ** from the variant's model.  Cannot fail. */
 void cs_report_model_variant(FILE *f, const cs_model *v);
+
+/*
+** What "check" prints for s (borrowed): the baseline's description, then
+** "variants (N):" and a line per variant.  Builds each model in turn;
+** returns CS_OK or the first build error (after what came before it was
+** written).
+*/
+cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,
+                                   cs_error *err);
 
 /* The trace CSV's header line. */
 void cs_report_model_trace_header(FILE *f);

@@ -3,7 +3,7 @@
 ** Plans the sweep (the cartesian product of the --vary axes), builds a
 ** model per sweep point and variant from one loaded scenario, runs them
 ** in order, pairs each variant with the baseline of its point and rolls
-** the promises' verdicts up.  Prints nothing.
+** the promises' verdicts up.  Writes only to a FILE it is given.
 **
 ** Invariants: points are numbered in product order, the last axis
 ** varying fastest; jobs are numbered point by point, at each point the
@@ -18,9 +18,11 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "chainsim/error.h"
 #include "chainsim/model.h"
+#include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 
@@ -90,9 +92,10 @@ cs_status cs_study_new(const cs_study_opts *o, cs_study **out,
 ** Builds the models of every job from base (borrowed; each point is a
 ** copy of it with the point's values added as overrides): with compare,
 ** the baseline and every variant; else variant (-1 = the baseline, or a
-** valid index of base's variants, as cs_scenario_variant_index gives).  With more than
-** CS_STUDY_MAX_POINTS jobs it fails with CS_EINPUT, "--vary: more than
-** 100000 simulations (points x variants)", and cs_study_usage_error is 1.
+** valid index of base's variants, as cs_scenario_variant_index gives).
+** With more than CS_STUDY_MAX_POINTS jobs it fails with CS_EINPUT,
+** "--vary: more than 100000 simulations (points x variants)", and
+** cs_study_usage_error is then 1.
 ** Otherwise errors are the overrides' ("--set PATH=VALUE: error: ...",
 ** naming the point's value) and the models'.  On error the study holds
 ** the jobs built so far; free it.  Call once.
@@ -106,8 +109,10 @@ int cs_study_usage_error(const cs_study *st);
 /*
 ** Runs the jobs in order until all are done or *o->stop is set, then
 ** compares each variant with the baseline of its point at the Bonferroni
-** level for the number of variants.  A job's error is returned with the
-** model's variant name in front of the message (CS_ESIM, CS_ENOMEM).
+** level for the number of variants and makes the report's rows.  A job's
+** error is returned with the model's variant name in front of the
+** message (CS_ESIM, CS_ENOMEM); CS_ENOMEM.  Call once, after a
+** successful cs_study_build.
 */
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err);
@@ -136,6 +141,22 @@ const cs_summary *cs_study_summary(const cs_study *st, size_t j);
 /* j against its point's baseline; NULL when not compared. */
 const cs_comparison *cs_study_comparison(const cs_study *st, size_t j);
 cs_study_rollup cs_study_verdicts(const cs_study *st);
+
+/*
+** Fills the study's part of a report after cs_study_run: scenario name,
+** command, seed, varied paths, the rows of the completed jobs (borrowed
+** from st: valid until cs_study_free), partial, independent.  The other
+** fields are left alone.  Cannot fail.
+*/
+void cs_study_report(const cs_study *st, cs_report *rep);
+
+/*
+** Writes to f (stderr, say) a warning for each team offered at least its
+** capacity, naming the variant and the sweep point (at most 20, then how
+** many more), and one for a point-0 model whose run may take hours (more
+** than 10^10 step visits in all).  Cannot fail.
+*/
+void cs_study_warn(const cs_study *st, FILE *f);
 
 /* The Bonferroni-adjusted confidence level for k variants compared with
 ** one baseline: 0.95 for k <= 1, else 1 - 0.05 / k.  Cannot fail. */
