@@ -39,6 +39,8 @@
 #define EXIT_SIGNAL_BASE 128   /* interrupted: 128 + the signal number */
 #define PARSE_DONE (-1)        /* --help or --version answered: exit 0 */
 
+static const char version_text[] = "chainsim " CS_VERSION "\n";
+
 static const char usage_text[] =
     "usage: chainsim COMMAND SCENARIO [options]\n"
     "\n"
@@ -185,24 +187,20 @@ static int cannot_write(const char *path, const char *why)
 
 typedef enum command { CMD_RUN, CMD_COMPARE, CMD_CHECK, CMD_TRACE } command;
 
+typedef struct list {          /* --set and --vary arguments, in order */
+    const char **v;
+    size_t n;
+} list;
+
 typedef struct options {
     command cmd;
-    const char *scenario;
-    long replications;         /* -1 = the scenario's */
-    const char *seed;          /* NULL = the scenario's */
+    const char *scenario, *variant, *output;
+    cs_study_settings set;     /* set.sets is sets.v once parsed */
+    list sets, vary;
     long threads;              /* 0 = all cores */
-    const char *horizon, *warmup, *variant;
-    const char **sets;
-    size_t nsets;
-    const char *vary[CS_STUDY_MAX_VARY];
-    size_t nvary;
-    cs_format format;
-    int no_header;
-    const char *output;
-    int check_promise;
-    int independent;           /* compare: no common random numbers */
     long trace_rep;            /* 1-based */
-    int quiet;
+    cs_format format;
+    int no_header, check_promise, independent, quiet;
 } options;
 
 typedef struct option_def option_def;
@@ -216,9 +214,9 @@ struct option_def {
     char short_name;           /* '\0' when none */
     int takes_value;
     option_fn handle;
-    size_t field;              /* the member a generic handler sets */
-    long hi;                   /* opt_number: from 1 to hi */
-    const char *range;         /* what a bad value's message asks for */
+    size_t field;              /* the member the handler sets */
+    long hi;                   /* opt_number: from 1 to hi; opt_list: most */
+    const char *want;          /* what a bad value's message asks for */
 };
 
 #define FIELD(m) offsetof(options, m)
@@ -233,6 +231,8 @@ static int opt_flag(options *o, const option_def *d, const char *v)
 
 static int opt_text(options *o, const option_def *d, const char *v)
 {
+    if (d->want != NULL && *v == '\0')
+        return usage_error("--%s needs %s", d->name, d->want);
     *MEMBER(o, d, const char *) = v;
     return 0;
 }
@@ -240,8 +240,7 @@ static int opt_text(options *o, const option_def *d, const char *v)
 static int opt_about(options *o, const option_def *d, const char *v)
 {
     (void)o, (void)v;
-    fputs(d->short_name == 'h' ? usage_text : "chainsim " CS_VERSION "\n",
-          stdout);
+    fputs(d->short_name == 'h' ? usage_text : version_text, stdout);
     return PARSE_DONE;
 }
 
@@ -255,7 +254,7 @@ static int opt_number(options *o, const option_def *d, const char *v)
     n = strtol(v, &end, 10);
     if (*v == '\0' || errno != 0 || *end != '\0' || n < 1 || n > d->hi)
         return usage_error("--%s: '%s' is not a whole number %s", d->name, v,
-                           d->range);
+                           d->want);
     *MEMBER(o, d, long) = n;
     return 0;
 }
@@ -269,32 +268,25 @@ static int opt_seed(options *o, const option_def *d, const char *v)
     if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0)
         return usage_error("--%s: '%s' is not a whole number >= 0", d->name,
                            v);
-    o->seed = v;
-    return 0;
+    return opt_text(o, d, v);
 }
 
-static int opt_set(options *o, const option_def *d, const char *v)
+/* A PATH=... argument appended to a list of at most d->hi (0: any). */
+static int opt_list(options *o, const option_def *d, const char *v)
 {
-    const char **n;
+    list *l = MEMBER(o, d, list);
+    const char **grown;
 
     if (strchr(v, '=') == NULL)
-        return usage_error("--%s '%s': expected %s", d->name, v, d->range);
-    if ((n = realloc(o->sets, (o->nsets + 1) * sizeof *n)) == NULL) {
+        return usage_error("--%s '%s': expected %s", d->name, v, d->want);
+    if (d->hi > 0 && l->n >= (size_t)d->hi)
+        return usage_error("at most %ld --%s options", d->hi, d->name);
+    if ((grown = realloc(l->v, (l->n + 1) * sizeof *grown)) == NULL) {
         fputs("chainsim: error: out of memory\n", stderr);
         return cs_status_exit_code(CS_ENOMEM);
     }
-    o->sets = n;
-    o->sets[o->nsets++] = v;
-    return 0;
-}
-
-static int opt_vary(options *o, const option_def *d, const char *v)
-{
-    if (strchr(v, '=') == NULL)
-        return usage_error("--%s '%s': expected %s", d->name, v, d->range);
-    if (o->nvary >= CS_STUDY_MAX_VARY)
-        return usage_error("at most %d --vary options", CS_STUDY_MAX_VARY);
-    o->vary[o->nvary++] = v;
+    l->v = grown;
+    l->v[l->n++] = v;
     return 0;
 }
 
@@ -304,33 +296,26 @@ static int opt_format(options *o, const option_def *d, const char *v)
 
     if (f < 0)
         return usage_error("--%s: '%s' is not one of %s", d->name, v,
-                           d->range);
+                           d->want);
     o->format = (cs_format)f;
     return 0;
 }
 
-/* A value that must not be empty. */
-static int opt_name(options *o, const option_def *d, const char *v)
-{
-    if (*v == '\0')
-        return usage_error("--%s needs %s", d->name, d->range);
-    return opt_text(o, d, v);
-}
-
 /* In this order in "did you mean" hints. */
 static const option_def option_table[] = {
-    {"replications", 'n', 1, opt_number, FIELD(replications), 1000000,
+    {"replications", 'n', 1, opt_number, FIELD(set.replications), 1000000,
      "from 1 to 1000000"},
-    {"seed", 's', 1, opt_seed, 0, 0, NULL},
+    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
     {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
-    {"horizon", '\0', 1, opt_text, FIELD(horizon), 0, NULL},
-    {"warmup", '\0', 1, opt_text, FIELD(warmup), 0, NULL},
+    {"horizon", '\0', 1, opt_text, FIELD(set.horizon), 0, NULL},
+    {"warmup", '\0', 1, opt_text, FIELD(set.warmup), 0, NULL},
     {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},
-    {"set", '\0', 1, opt_set, 0, 0, "PATH=VALUE"},
-    {"vary", '\0', 1, opt_vary, 0, 0, "PATH=V1,V2,..."},
+    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE"},
+    {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
+     "PATH=V1,V2,..."},
     {"format", 'f', 1, opt_format, 0, 0, "table, csv, json"},
     {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL},
-    {"output", 'o', 1, opt_name, FIELD(output), 0, "a file name"},
+    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name"},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL},
     {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1"},
@@ -340,57 +325,36 @@ static const option_def option_table[] = {
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
-/* The option that "--name[=VALUE]" names (the name cut to 31 bytes), or
-** NULL after printing the error. */
-static const option_def *find_long(const char *a, const char **inline_value)
+/* The option that "--name[=VALUE]" (the name cut to 31 bytes) or
+** "-xVALUE" names, or NULL after printing the error. */
+static const option_def *find_option(const char *a, const char **value)
 {
-    const char *names[NOPTIONS + 1], *eq = strchr(a + 2, '=');
+    const char *names[NOPTIONS + 1], *eq = strchr(a, '='), *hint;
     size_t len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
     char name[32];
 
-    if (len >= sizeof name)
-        len = sizeof name - 1;
-    memcpy(name, a + 2, len);
-    name[len] = '\0';
-    *inline_value = eq != NULL ? eq + 1 : NULL;
+    for (size_t k = 0; k < NOPTIONS && a[1] != '-'; k++)
+        if (option_table[k].short_name == a[1]) {
+            *value = a[2] != '\0' ? a + 2 : NULL;
+            return &option_table[k];
+        }
+    if (a[1] != '-') {
+        usage_error("unknown option '%s'", a);
+        return NULL;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)len, a + 2);
+    *value = eq != NULL ? eq + 1 : NULL;
     for (size_t k = 0; k < NOPTIONS; k++) {
         if (strcmp(option_table[k].name, name) == 0)
             return &option_table[k];
         names[k] = option_table[k].name;
     }
     names[NOPTIONS] = NULL;
-    const char *hint = cs_suggest(name, names);
-    if (hint != NULL)
+    if ((hint = cs_suggest(name, names)) != NULL)
         usage_error("unknown option '--%s' (did you mean '--%s'?)", name, hint);
     else
         usage_error("unknown option '--%s'", name);
     return NULL;
-}
-
-/* The option that "-xVALUE" names, or NULL after printing the error. */
-static const option_def *find_short(const char *a, const char **inline_value)
-{
-    for (size_t k = 0; k < NOPTIONS; k++)
-        if (option_table[k].short_name == a[1]) {
-            *inline_value = a[2] != '\0' ? a + 2 : NULL;
-            return &option_table[k];
-        }
-    usage_error("unknown option '%s'", a);
-    return NULL;
-}
-
-static int check_combination(const options *o)
-{
-    if (o->scenario == NULL)
-        return usage_error("missing the SCENARIO file");
-    if (o->variant != NULL && o->cmd == CMD_COMPARE)
-        return usage_error("--variant is for run and trace; compare runs "
-                           "every variant");
-    if (o->nvary > 0 && (o->cmd == CMD_CHECK || o->cmd == CMD_TRACE))
-        return usage_error("--vary is for run and compare");
-    if (o->independent && o->cmd != CMD_COMPARE)
-        return usage_error("--independent is for compare");
-    return EXIT_SUCCESS;
 }
 
 /* Parses argv[2..]; returns 0, PARSE_DONE or an exit code after printing. */
@@ -406,19 +370,29 @@ static int parse_options(int argc, char **argv, options *o)
                 return usage_error("unexpected argument '%s' (the scenario is "
                                    "'%s')", a, o->scenario);
             o->scenario = a;
-            continue;
-        }
-        d = a[1] == '-' ? find_long(a, &v) : find_short(a, &v);
-        if (d == NULL)
+        } else if ((d = find_option(a, &v)) == NULL) {
             return EXIT_USAGE;
-        if (!d->takes_value)
-            v = NULL;
-        else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL)
+        } else if (!d->takes_value) {
+            if ((rc = d->handle(o, d, NULL)) != 0)
+                return rc;
+        } else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
             return usage_error("option '--%s' needs a value", d->name);
-        if ((rc = d->handle(o, d, v)) != 0)
+        } else if ((rc = d->handle(o, d, v)) != 0) {
             return rc;
+        }
     }
-    return check_combination(o);
+    o->set.sets = (const char *const *)o->sets.v;
+    o->set.nsets = o->sets.n;
+    if (o->scenario == NULL)
+        return usage_error("missing the SCENARIO file");
+    if (o->variant != NULL && o->cmd == CMD_COMPARE)
+        return usage_error("--variant is for run and trace; compare runs "
+                           "every variant");
+    if (o->vary.n > 0 && (o->cmd == CMD_CHECK || o->cmd == CMD_TRACE))
+        return usage_error("--vary is for run and compare");
+    if (o->independent && o->cmd != CMD_COMPARE)
+        return usage_error("--independent is for compare");
+    return EXIT_SUCCESS;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -519,43 +493,45 @@ static void clear_progress(const progress *p)
 
 /* ---- commands ---------------------------------------------------------- */
 
-/* The scenario with the command line's overrides; NULL after printing
-** the error, whose exit code is then *rc. */
-static cs_scenario *load(const options *o, int *rc)
+/*
+** Loads the scenario with the command line's overrides and, when find is
+** 1, finds --variant in it (*vi, -1 for the baseline).  Returns 0 or an
+** exit code after printing; the caller frees *s either way.
+*/
+static int open_scenario(const options *o, int find, cs_scenario **s,
+                         long *vi)
 {
-    const cs_study_settings set = {o->replications, o->seed, o->horizon,
-                                   o->warmup, (const char *const *)o->sets,
-                                   o->nsets};
-    cs_scenario *s = NULL;
     cs_error err;
+    size_t nv;
 
     cs_error_clear(&err);
-    *rc = cs_study_load(o->scenario, &set, &s, &err) == CS_OK
-              ? EXIT_SUCCESS : print_error(&err);
-    return s;
-}
-
-/* --variant's index in s: -1 for the baseline, -2 when s has none so
-** named. */
-static long find_variant(const options *o, const cs_scenario *s)
-{
-    long vi;
-
-    if (o->variant == NULL || strcmp(o->variant, "baseline") == 0)
-        return -1;
-    vi = cs_scenario_variant_index(s, o->variant);
-    return vi >= 0 ? vi : -2;
+    *vi = -1;
+    if (cs_study_load(o->scenario, &o->set, s, &err) != CS_OK)
+        return print_error(&err);
+    if (!find || o->variant == NULL || strcmp(o->variant, "baseline") == 0 ||
+        (*vi = cs_scenario_variant_index(*s, o->variant)) >= 0)
+        return EXIT_SUCCESS;
+    if (o->cmd == CMD_TRACE)
+        return usage_error("no variant named '%s'", o->variant);
+    fprintf(stderr, "chainsim: error: no variant named '%s'", o->variant);
+    nv = cs_scenario_nvariants(*s);
+    for (size_t i = 0; i < nv; i++)
+        fprintf(stderr, "%s %s", i == 0 ? " (variants:" : "",
+                cs_scenario_variant_name(*s, i));
+    fputs(nv > 0 ? ")\n" : "\n", stderr);
+    return EXIT_USAGE;
 }
 
 static int cmd_check(const options *o)
 {
+    cs_scenario *s = NULL;
     cs_error err;
-    int rc;
-    cs_scenario *s = load(o, &rc);
+    long vi;
+    int rc = open_scenario(o, 0, &s, &vi);
 
-    if (s != NULL && cs_report_model_scenario(stdout, s, &err) != CS_OK)
+    if (rc == EXIT_SUCCESS && cs_report_model_scenario(stdout, s, &err) != CS_OK)
         rc = print_error(&err);
-    else if (s != NULL && fflush(stdout) != 0)
+    else if (rc == EXIT_SUCCESS && fflush(stdout) != 0)
         rc = cs_status_exit_code(CS_EIO);
     cs_scenario_free(s);
     return rc;
@@ -563,63 +539,46 @@ static int cmd_check(const options *o)
 
 static int cmd_trace(const options *o)
 {
+    cs_scenario *s = NULL;
     cs_model *m = NULL;
     cs_error err;
+    long vi;
     sink out;
-    int rc;
-    cs_scenario *s = load(o, &rc);
-    const long vi = s != NULL ? find_variant(o, s) : -1;
+    int rc = open_scenario(o, 1, &s, &vi);
 
-    if (s != NULL && vi < -1)
-        rc = usage_error("no variant named '%s'", o->variant);
-    else if (s != NULL && cs_scenario_build(s, vi, &m, &err) != CS_OK)
+    if (rc == EXIT_SUCCESS && cs_scenario_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);
     cs_scenario_free(s);
     if (rc == EXIT_SUCCESS) {
         install_signals(0);
         rc = sink_open(&out, o->output);
     }
-    if (rc == EXIT_SUCCESS &&
-        cs_report_model_trace_run(out.fp, m, (uint64_t)(o->trace_rep - 1),
-                                  !o->no_header, &err) != CS_OK) {
-        sink_close(&out, 0);
-        rc = print_error(&err);
-    } else if (rc == EXIT_SUCCESS) {
-        rc = sink_close(&out, 1);
+    if (rc == EXIT_SUCCESS) {
+        const cs_status st = cs_report_model_trace_run(
+            out.fp, m, (uint64_t)(o->trace_rep - 1), !o->no_header, &err);
+        rc = st == CS_OK ? sink_close(&out, 1)
+                         : (sink_close(&out, 0), print_error(&err));
     }
     cs_model_free(m);
     return rc;
-}
-
-static int no_such_variant(const options *o, const cs_scenario *s)
-{
-    const size_t nv = cs_scenario_nvariants(s);
-
-    fprintf(stderr, "chainsim: error: no variant named '%s'", o->variant);
-    for (size_t i = 0; i < nv; i++)
-        fprintf(stderr, "%s %s", i == 0 ? " (variants:" : "",
-                cs_scenario_variant_name(s, i));
-    fputs(nv > 0 ? ")\n" : "\n", stderr);
-    return EXIT_USAGE;
 }
 
 /* Plans and builds the study: every error comes before any simulation. */
 static int make_study(const options *o, cs_study **st)
 {
     const cs_study_opts so = {o->cmd == CMD_COMPARE, o->independent,
-                              (const char *const *)o->vary, o->nvary};
+                              (const char *const *)o->vary.v, o->vary.n};
+    cs_scenario *s = NULL;
     cs_error err;
+    long vi;
     int rc;
 
     cs_error_clear(&err);
     if (cs_study_new(&so, st, &err) != CS_OK)
         return err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                        : print_error(&err);
-    cs_scenario *s = load(o, &rc);
-    const long vi = s != NULL ? find_variant(o, s) : -1;
-    if (s != NULL && vi < -1)
-        rc = no_such_variant(o, s);
-    else if (s != NULL && cs_study_build(*st, s, vi, &err) != CS_OK)
+    rc = open_scenario(o, 1, &s, &vi);
+    if (rc == EXIT_SUCCESS && cs_study_build(*st, s, vi, &err) != CS_OK)
         rc = cs_study_usage_error(*st) ? usage_error("%s", err.msg)
                                        : print_error(&err);
     cs_scenario_free(s);
@@ -653,8 +612,7 @@ static int write_report(const options *o, const cs_study *st)
     memset(&rep, 0, sizeof rep);
     cs_study_report(st, &rep);
     rep.scenario_file = o->scenario;
-    /* output is identical for any thread count and machine: no timings */
-    rep.wall_seconds = -1;
+    rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
@@ -694,12 +652,19 @@ static int cmd_run(const options *o)
     return o->check_promise && ru.not_met ? EXIT_PROMISE : EXIT_SUCCESS;
 }
 
+/* argv[1]: a command, or --help or --version.  Returns 0, PARSE_DONE or
+** an exit code after printing. */
 static int parse_command(const char *a, options *o)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
                                        NULL};
     const char *hint;
 
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+        strcmp(a, "help") == 0 || strcmp(a, "--version") == 0) {
+        fputs(a[2] == 'v' ? version_text : usage_text, stdout);
+        return PARSE_DONE;
+    }
     for (int c = CMD_RUN; c <= CMD_TRACE; c++)
         if (strcmp(a, cmds[c]) == 0) {
             o->cmd = (command)c;
@@ -718,25 +683,17 @@ int main(int argc, char **argv)
 
     gsl_set_error_handler_off();
     memset(&o, 0, sizeof o);
-    o.replications = -1;
+    o.set.replications = -1;
     o.trace_rep = 1;
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        fputs(usage_text, stdout);
-        return EXIT_SUCCESS;
-    }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("chainsim %s\n", CS_VERSION);
-        return EXIT_SUCCESS;
-    }
     if ((rc = parse_command(argv[1], &o)) == EXIT_SUCCESS &&
         (rc = parse_options(argc, argv, &o)) == EXIT_SUCCESS)
         rc = o.cmd == CMD_CHECK ? cmd_check(&o)
              : o.cmd == CMD_TRACE ? cmd_trace(&o) : cmd_run(&o);
-    free(o.sets);
+    free(o.sets.v);
+    free(o.vary.v);
     return rc == PARSE_DONE ? EXIT_SUCCESS : rc;
 }
