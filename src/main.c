@@ -205,8 +205,8 @@ typedef struct options {
 
 typedef struct option_def option_def;
 
-/* Handles an option (v is NULL for one without a value); returns 0, an
-** exit code after printing, or PARSE_DONE. */
+/* Handles an option (v is NULL for one without a value); returns
+** EXIT_SUCCESS, an exit code after printing, or PARSE_DONE. */
 typedef int (*option_fn)(options *o, const option_def *d, const char *v);
 
 struct option_def {
@@ -226,7 +226,7 @@ static int opt_flag(options *o, const option_def *d, const char *v)
 {
     (void)v;
     *MEMBER(o, d, int) = 1;
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 static int opt_text(options *o, const option_def *d, const char *v)
@@ -234,7 +234,7 @@ static int opt_text(options *o, const option_def *d, const char *v)
     if (d->want != NULL && *v == '\0')
         return usage_error("--%s needs %s", d->name, d->want);
     *MEMBER(o, d, const char *) = v;
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 static int opt_about(options *o, const option_def *d, const char *v)
@@ -256,7 +256,7 @@ static int opt_number(options *o, const option_def *d, const char *v)
         return usage_error("--%s: '%s' is not a whole number %s", d->name, v,
                            d->want);
     *MEMBER(o, d, long) = n;
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 static int opt_seed(options *o, const option_def *d, const char *v)
@@ -287,7 +287,7 @@ static int opt_list(options *o, const option_def *d, const char *v)
     }
     l->v = grown;
     l->v[l->n++] = v;
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 static int opt_format(options *o, const option_def *d, const char *v)
@@ -298,7 +298,7 @@ static int opt_format(options *o, const option_def *d, const char *v)
         return usage_error("--%s: '%s' is not one of %s", d->name, v,
                            d->want);
     o->format = (cs_format)f;
-    return 0;
+    return EXIT_SUCCESS;
 }
 
 /* In this order in "did you mean" hints. */
@@ -373,11 +373,11 @@ static int parse_options(int argc, char **argv, options *o)
         } else if ((d = find_option(a, &v)) == NULL) {
             return EXIT_USAGE;
         } else if (!d->takes_value) {
-            if ((rc = d->handle(o, d, NULL)) != 0)
+            if ((rc = d->handle(o, d, NULL)) != EXIT_SUCCESS)
                 return rc;
         } else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
             return usage_error("option '--%s' needs a value", d->name);
-        } else if ((rc = d->handle(o, d, v)) != 0) {
+        } else if ((rc = d->handle(o, d, v)) != EXIT_SUCCESS) {
             return rc;
         }
     }
