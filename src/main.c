@@ -329,8 +329,7 @@ static const option_def option_table[] = {
 ** "-xVALUE" names, or NULL after printing the error. */
 static const option_def *find_option(const char *a, const char **value)
 {
-    const char *names[NOPTIONS + 1], *eq = strchr(a, '='), *hint;
-    size_t len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+    const char *names[NOPTIONS + 1], *eq, *hint;
     char name[32];
 
     for (size_t k = 0; k < NOPTIONS && a[1] != '-'; k++)
@@ -342,7 +341,9 @@ static const option_def *find_option(const char *a, const char **value)
         usage_error("unknown option '%s'", a);
         return NULL;
     }
-    snprintf(name, sizeof name, "%.*s", (int)len, a + 2);
+    eq = strchr(a + 2, '=');
+    snprintf(name, sizeof name, "%.*s",
+             (int)(eq != NULL ? eq - (a + 2) : (long)strlen(a + 2)), a + 2);
     *value = eq != NULL ? eq + 1 : NULL;
     for (size_t k = 0; k < NOPTIONS; k++) {
         if (strcmp(option_table[k].name, name) == 0)
@@ -493,31 +494,25 @@ static void clear_progress(const progress *p)
 
 /* ---- commands ---------------------------------------------------------- */
 
-/*
-** Loads the scenario with the command line's overrides and, when find is
-** 1, finds --variant in it (*vi, -1 for the baseline).  Returns 0 or an
-** exit code after printing; the caller frees *s either way.
-*/
-static int open_scenario(const options *o, int find, cs_scenario **s,
-                         long *vi)
+/* Loads the scenario with the command line's overrides.  Returns 0 or an
+** exit code after printing. */
+static int load(const options *o, cs_scenario **s)
 {
     cs_error err;
-    size_t nv;
 
     cs_error_clear(&err);
-    *vi = -1;
-    if (cs_study_load(o->scenario, &o->set, s, &err) != CS_OK)
-        return print_error(&err);
-    if (!find || o->variant == NULL || strcmp(o->variant, "baseline") == 0 ||
-        (*vi = cs_scenario_variant_index(*s, o->variant)) >= 0)
-        return EXIT_SUCCESS;
-    if (o->cmd == CMD_TRACE)
-        return usage_error("no variant named '%s'", o->variant);
+    return cs_study_load(o->scenario, &o->set, s, &err) == CS_OK
+               ? EXIT_SUCCESS : print_error(&err);
+}
+
+static int no_such_variant(const options *o, const cs_scenario *s)
+{
+    const size_t nv = cs_scenario_nvariants(s);
+
     fprintf(stderr, "chainsim: error: no variant named '%s'", o->variant);
-    nv = cs_scenario_nvariants(*s);
     for (size_t i = 0; i < nv; i++)
         fprintf(stderr, "%s %s", i == 0 ? " (variants:" : "",
-                cs_scenario_variant_name(*s, i));
+                cs_scenario_variant_name(s, i));
     fputs(nv > 0 ? ")\n" : "\n", stderr);
     return EXIT_USAGE;
 }
@@ -526,8 +521,7 @@ static int cmd_check(const options *o)
 {
     cs_scenario *s = NULL;
     cs_error err;
-    long vi;
-    int rc = open_scenario(o, 0, &s, &vi);
+    int rc = load(o, &s);
 
     if (rc == EXIT_SUCCESS && cs_report_model_scenario(stdout, s, &err) != CS_OK)
         rc = print_error(&err);
@@ -542,11 +536,15 @@ static int cmd_trace(const options *o)
     cs_scenario *s = NULL;
     cs_model *m = NULL;
     cs_error err;
-    long vi;
+    long vi = -1;
     sink out;
-    int rc = open_scenario(o, 1, &s, &vi);
+    int rc = load(o, &s);
 
-    if (rc == EXIT_SUCCESS && cs_scenario_build(s, vi, &m, &err) != CS_OK)
+    if (rc == EXIT_SUCCESS && o->variant != NULL &&
+        strcmp(o->variant, "baseline") != 0 &&
+        (vi = cs_scenario_variant_index(s, o->variant)) < 0)
+        rc = usage_error("no variant named '%s'", o->variant);
+    else if (rc == EXIT_SUCCESS && cs_scenario_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);
     cs_scenario_free(s);
     if (rc == EXIT_SUCCESS) {
@@ -570,17 +568,19 @@ static int make_study(const options *o, cs_study **st)
                               (const char *const *)o->vary.v, o->vary.n};
     cs_scenario *s = NULL;
     cs_error err;
-    long vi;
     int rc;
 
     cs_error_clear(&err);
     if (cs_study_new(&so, st, &err) != CS_OK)
         return err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                        : print_error(&err);
-    rc = open_scenario(o, 1, &s, &vi);
-    if (rc == EXIT_SUCCESS && cs_study_build(*st, s, vi, &err) != CS_OK)
-        rc = cs_study_usage_error(*st) ? usage_error("%s", err.msg)
-                                       : print_error(&err);
+    if ((rc = load(o, &s)) == EXIT_SUCCESS &&
+        cs_study_build(*st, s, o->variant, &err) != CS_OK) {
+        const cs_study_fault f = cs_study_build_fault(*st);
+        rc = f == CS_STUDY_FAULT_VARIANT ? no_such_variant(o, s)
+             : f == CS_STUDY_FAULT_USAGE ? usage_error("%s", err.msg)
+                                         : print_error(&err);
+    }
     cs_scenario_free(s);
     return rc;
 }

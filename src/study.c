@@ -42,7 +42,7 @@ struct cs_study {
     size_t njobs;
     size_t ndone;
     cs_report_row *rows;         /* [ndone], after cs_study_run */
-    int usage_error;
+    cs_study_fault fault;        /* why cs_study_build failed */
 };
 
 static cs_status no_memory(cs_error *err)
@@ -300,24 +300,39 @@ static cs_status add_job(cs_study *st, const cs_scenario *s, size_t pt,
     return CS_OK;
 }
 
+/* The jobs' variants at a point: all (compare), or the one named. */
+static cs_status pick_variants(cs_study *st, const cs_scenario *s,
+                               const char *variant, long *first, long *last,
+                               cs_error *err)
+{
+    *first = *last = -1;
+    if (st->opts.compare)
+        *last = (long)cs_scenario_nvariants(s) - 1;
+    else if (variant != NULL && strcmp(variant, "baseline") != 0 &&
+             (*first = *last = cs_scenario_variant_index(s, variant)) < 0) {
+        st->fault = CS_STUDY_FAULT_VARIANT;
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "no variant named "
+                            "'%s'", variant);
+    }
+    return CS_OK;
+}
+
 static cs_status build_point(cs_study *st, const cs_scenario *base,
-                             size_t pt, long variant, cs_error *err)
+                             size_t pt, const char *variant, cs_error *err)
 {
     cs_scenario *s = NULL;
     cs_status rc = cs_scenario_clone(base, &s, err);
-    long first = variant, last = variant;
+    long first = -1, last = -1;
 
     if (rc != CS_OK)
         return rc;
     for (size_t i = 0; i < st->naxes && rc == CS_OK; i++)
         rc = add_pair(s, st->axes[i].path, st->point_values[pt][i], err);
-    if (st->opts.compare) {
-        first = -1;
-        last = (long)cs_scenario_nvariants(s) - 1;
-    }
+    if (rc == CS_OK)
+        rc = pick_variants(st, s, variant, &first, &last, err);
     for (long v = first; v <= last && rc == CS_OK; v++) {
         if (st->njobs >= CS_STUDY_MAX_POINTS) {
-            st->usage_error = 1;
+            st->fault = CS_STUDY_FAULT_USAGE;
             rc = cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
                               "than %d simulations (points x variants)",
                               CS_STUDY_MAX_POINTS);
@@ -330,7 +345,7 @@ static cs_status build_point(cs_study *st, const cs_scenario *base,
 }
 
 cs_status cs_study_build(cs_study *st, const cs_scenario *base,
-                         long variant, cs_error *err)
+                         const char *variant, cs_error *err)
 {
     cs_status rc = CS_OK;
 
@@ -340,9 +355,9 @@ cs_status cs_study_build(cs_study *st, const cs_scenario *base,
     return rc;
 }
 
-int cs_study_usage_error(const cs_study *st)
+cs_study_fault cs_study_build_fault(const cs_study *st)
 {
-    return st->usage_error;
+    return st->fault;
 }
 
 /* ---- running ----------------------------------------------------------- */

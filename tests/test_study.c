@@ -59,7 +59,7 @@ static cs_study *plan(int compare, int independent, const char *const *vary,
     return st;
 }
 
-/* A built study of yaml (variant -1 unless compare). */
+/* A built study of yaml (the baseline unless compare). */
 static cs_study *built(int compare, int independent, const char *const *vary,
                        size_t nvary)
 {
@@ -67,7 +67,7 @@ static cs_study *built(int compare, int independent, const char *const *vary,
     cs_scenario *s = load();
     cs_error err;
 
-    ck_assert_msg(cs_study_build(st, s, -1, &err) == CS_OK, "build: %s",
+    ck_assert_msg(cs_study_build(st, s, NULL, &err) == CS_OK, "build: %s",
                   err.msg);
     cs_scenario_free(s);
     return st;
@@ -178,7 +178,7 @@ START_TEST(test_jobs_and_pairing)
     ck_assert_int_eq(cs_study_model(st, 0)->teams[0].capacity, 2);
     ck_assert_int_eq(cs_study_model(st, 5)->teams[0].capacity, 3);
     ck_assert_int_eq(cs_study_model(st, 5)->teams[1].capacity, 2);
-    ck_assert_int_eq(cs_study_usage_error(st), 0);
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
     cs_study_free(st);
 }
 END_TEST
@@ -189,11 +189,35 @@ START_TEST(test_run_one_variant_not_paired)
     cs_scenario *s = load();
     cs_error err;
 
-    ck_assert_int_eq(cs_study_build(st, s, 1, &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, "faster-b", &err), CS_OK);
     ck_assert_uint_eq(cs_study_njobs(st), 1);
     ck_assert_str_eq(cs_study_model(st, 0)->variant, "faster-b");
     ck_assert_int_eq(cs_study_is_base(st, 0), 0);
     ck_assert_int_eq(cs_study_baseline_of(st, 0), -1);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_unknown_variant)
+{
+    const char *const vary[] = {"teams.a.capacity=2,3"};
+    const char *const bad[] = {"teams.nosuch.capacity=2"};
+    cs_study *st = plan(0, 0, vary, 1);
+    cs_scenario *s = load();
+    cs_error err;
+
+    ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
+    ck_assert_str_eq(err.msg, "no variant named 'nope'");
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_VARIANT);
+    ck_assert_uint_eq(cs_study_njobs(st), 0);
+    cs_study_free(st);
+    /* the point's values come first: a bad path is reported before */
+    st = plan(0, 0, bad, 1);
+    ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "");
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.nosuch.capacity=2"));
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
     cs_scenario_free(s);
     cs_study_free(st);
 }
@@ -297,7 +321,7 @@ START_TEST(test_rollup_met)
     ck_assert_int_eq(cs_scenario_add_override(s, "promise=[{name: easy, "
                                               "within: 1000d, percentile: "
                                               "50}]", &err), CS_OK);
-    ck_assert_int_eq(cs_study_build(st, s, -1, &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
     run(st, NULL);
     r = cs_study_verdicts(st);
     ck_assert_int_eq(r.not_met, 0);
@@ -336,11 +360,11 @@ START_TEST(test_bad_value_names_point)
 
     /* fails half-way, with the first point's models built: the study
     ** still owns them, and cs_study_free frees all */
-    ck_assert_int_eq(cs_study_build(st, s, -1, &err), CS_EINPUT);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_EINPUT);
     ck_assert_str_eq(err.file, "--set teams.a.capacity=x");
     ck_assert_ptr_nonnull(strstr(err.msg, "capacity"));
     ck_assert_uint_eq(cs_study_njobs(st), 3);
-    ck_assert_int_eq(cs_study_usage_error(st), 0);
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
     cs_scenario_free(s);
     cs_study_free(st);
 }
@@ -389,6 +413,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_plan_errors);
     tcase_add_test(tc, test_jobs_and_pairing);
     tcase_add_test(tc, test_run_one_variant_not_paired);
+    tcase_add_test(tc, test_unknown_variant);
     tcase_add_test(tc, test_bonferroni_level);
     tcase_add_test(tc, test_independent_seeds);
     tcase_add_test(tc, test_run_compare_rollup);

@@ -88,23 +88,29 @@ cs_status cs_study_load(const char *path, const cs_study_settings *set,
 cs_status cs_study_new(const cs_study_opts *o, cs_study **out,
                        cs_error *err);
 
+/* Why cs_study_build failed, for the caller to word its message. */
+typedef enum cs_study_fault {
+    CS_STUDY_FAULT_INPUT = 0,      /* an override or a model: err says all */
+    CS_STUDY_FAULT_USAGE,          /* the plan itself: a usage error */
+    CS_STUDY_FAULT_VARIANT         /* no variant so named */
+} cs_study_fault;
+
 /*
 ** Builds the models of every job from base (borrowed; each point is a
 ** copy of it with the point's values added as overrides): with compare,
-** the baseline and every variant; else variant (-1 = the baseline, or a
-** valid index of base's variants, as cs_scenario_variant_index gives).
-** With more than CS_STUDY_MAX_POINTS jobs it fails with CS_EINPUT,
-** "--vary: more than 100000 simulations (points x variants)", and
-** cs_study_usage_error is then 1.
-** Otherwise errors are the overrides' ("--set PATH=VALUE: error: ...",
-** naming the point's value) and the models'.  On error the study holds
-** the jobs built so far; free it.  Call once.
+** the baseline and every variant; else the variant named (NULL or
+** "baseline": the baseline), looked up at each point after its values.
+** Errors (CS_EINPUT unless CS_ENOMEM), in the order met: the overrides'
+** ("--set PATH=VALUE: error: ...", naming the point's value); "no variant
+** named 'NAME'" (fault CS_STUDY_FAULT_VARIANT); "--vary: more than 100000
+** simulations (points x variants)" (CS_STUDY_FAULT_USAGE); the models'.
+** On error the study holds the jobs built so far; free it.  Call once.
 */
 cs_status cs_study_build(cs_study *st, const cs_scenario *base,
-                         long variant, cs_error *err);
+                         const char *variant, cs_error *err);
 
-/* 1 when cs_study_build refused the plan itself (a usage error). */
-int cs_study_usage_error(const cs_study *st);
+/* After cs_study_build failed: which kind of error it was. */
+cs_study_fault cs_study_build_fault(const cs_study *st);
 
 /*
 ** Runs the jobs in order until all are done or *o->stop is set, then
