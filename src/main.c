@@ -540,9 +540,7 @@ static int cmd_trace(const options *o)
     sink out;
     int rc = load(o, &s);
 
-    if (rc == EXIT_SUCCESS && o->variant != NULL &&
-        strcmp(o->variant, "baseline") != 0 &&
-        (vi = cs_scenario_variant_index(s, o->variant)) < 0)
+    if (rc == EXIT_SUCCESS && (vi = cs_study_variant(s, o->variant)) < -1)
         rc = usage_error("no variant named '%s'", o->variant);
     else if (rc == EXIT_SUCCESS && cs_scenario_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);

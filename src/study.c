@@ -300,16 +300,25 @@ static cs_status add_job(cs_study *st, const cs_scenario *s, size_t pt,
     return CS_OK;
 }
 
+long cs_study_variant(const cs_scenario *s, const char *name)
+{
+    long v;
+
+    if (name == NULL || strcmp(name, "baseline") == 0)
+        return -1;
+    v = cs_scenario_variant_index(s, name);
+    return v >= 0 ? v : -2;
+}
+
 /* The jobs' variants at a point: all (compare), or the one named. */
 static cs_status pick_variants(cs_study *st, const cs_scenario *s,
                                const char *variant, long *first, long *last,
                                cs_error *err)
 {
-    *first = *last = -1;
-    if (st->opts.compare)
-        *last = (long)cs_scenario_nvariants(s) - 1;
-    else if (variant != NULL && strcmp(variant, "baseline") != 0 &&
-             (*first = *last = cs_scenario_variant_index(s, variant)) < 0) {
+    *first = -1;
+    *last = st->opts.compare ? (long)cs_scenario_nvariants(s) - 1 : -1;
+    if (!st->opts.compare &&
+        (*first = *last = cs_study_variant(s, variant)) < -1) {
         st->fault = CS_STUDY_FAULT_VARIANT;
         return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "no variant named "
                             "'%s'", variant);

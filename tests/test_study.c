@@ -207,6 +207,10 @@ START_TEST(test_unknown_variant)
     cs_scenario *s = load();
     cs_error err;
 
+    ck_assert_int_eq(cs_study_variant(s, NULL), -1);
+    ck_assert_int_eq(cs_study_variant(s, "baseline"), -1);
+    ck_assert_int_eq(cs_study_variant(s, "faster-b"), 1);
+    ck_assert_int_eq(cs_study_variant(s, "nope"), -2);
     ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
     ck_assert_str_eq(err.msg, "no variant named 'nope'");
     ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_VARIANT);

@@ -88,6 +88,10 @@ cs_status cs_study_load(const char *path, const cs_study_settings *set,
 cs_status cs_study_new(const cs_study_opts *o, cs_study **out,
                        cs_error *err);
 
+/* The variant name picks in s: -1 for NULL or "baseline", the variant's
+** index, or -2 when s has none so named.  Cannot fail. */
+long cs_study_variant(const cs_scenario *s, const char *name);
+
 /* Why cs_study_build failed, for the caller to word its message. */
 typedef enum cs_study_fault {
     CS_STUDY_FAULT_INPUT = 0,      /* an override or a model: err says all */
