@@ -1,0 +1,180 @@
+/*
+** study.h - a study: the simulations one "run" or "compare" asks for.
+** Plans the sweep (the cartesian product of the --vary axes), builds a
+** model per sweep point and variant from one loaded scenario, runs them
+** in order, pairs each variant with the baseline of its point and rolls
+** the promises' verdicts up.  Writes only to a FILE it is given.
+**
+** Invariants: points are numbered in product order, the last axis
+** varying fastest; jobs are numbered point by point, at each point the
+** baseline first (compare) and then the variants in the scenario's
+** order; at most CS_STUDY_MAX_VARY axes, CS_STUDY_MAX_POINTS points and
+** CS_STUDY_MAX_POINTS jobs.  Every model is built before anything runs,
+** so any error in any point or variant comes before a simulation.
+*/
+#ifndef CHAINSIM_STUDY_H
+#define CHAINSIM_STUDY_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "chainsim/error.h"
+#include "chainsim/model.h"
+#include "chainsim/report.h"
+#include "chainsim/runner.h"
+#include "chainsim/scenario.h"
+
+#define CS_STUDY_MAX_VARY 16
+#define CS_STUDY_MAX_POINTS 100000
+
+/* The command line's overrides common to every point: applied to the
+** scenario once, before any sweep value. */
+typedef struct cs_study_settings {
+    long replications;             /* <= 0: the scenario's */
+    const char *seed;              /* NULL: the scenario's */
+    const char *horizon;           /* NULL: the scenario's */
+    const char *warmup;            /* NULL: the scenario's */
+    const char *const *sets;       /* "PATH=VALUE" assignments, [nsets] */
+    size_t nsets;
+} cs_study_settings;
+
+typedef struct cs_study_opts {
+    int compare;                   /* 1: baseline and every variant */
+    int independent;               /* compare: variants' own streams */
+    const char *const *vary;       /* "PATH=V1,V2,..." arguments, [nvary] */
+    size_t nvary;
+} cs_study_opts;
+
+/* Called after each replication of job (from the calling thread only). */
+typedef void (*cs_study_progress_fn)(void *ctx, size_t job, unsigned done,
+                                     unsigned total);
+
+typedef struct cs_study_run_opts {
+    unsigned threads;              /* 0 = all cores */
+    const atomic_int *stop;        /* may be NULL: when set, no new job or
+                                      replication starts (partial result) */
+    cs_study_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+} cs_study_run_opts;
+
+/* The verdicts of every completed job, rolled up. */
+typedef struct cs_study_rollup {
+    int partial;                   /* a job interrupted or not run */
+    int not_met;                   /* some promise not met */
+    int uncertain;                 /* some promise's verdict uncertain */
+} cs_study_rollup;
+
+typedef struct cs_study cs_study;
+
+/*
+** Loads the scenario at path and adds the settings to it in the order
+** replications, seed, horizon and warm-up (warm-up first when the new
+** horizon is shorter than the scenario's warm-up), then each --set.
+** Caller frees *out.  Errors are the loader's and the overrides'.
+*/
+cs_status cs_study_load(const char *path, const cs_study_settings *set,
+                        cs_scenario **out, cs_error *err);
+
+/*
+** Plans a study: parses each --vary argument, splitting on commas outside
+** brackets and braces ("x=gamma(mean=2d, cv=0.5),3d").  Borrows o's
+** strings only during the call.  Errors (usage errors, CS_EINPUT,
+** unlocated): "--vary 'ARG': expected PATH=V1,V2,...", "at most 16 --vary
+** options", "--vary: more than 100000 points"; CS_ENOMEM.  Nothing is
+** left allocated on error.  Caller frees *out with cs_study_free.
+*/
+cs_status cs_study_new(const cs_study_opts *o, cs_study **out,
+                       cs_error *err);
+
+/* The variant name picks in s: -1 for NULL or "baseline", the variant's
+** index, or -2 when s has none so named.  Cannot fail. */
+long cs_study_variant(const cs_scenario *s, const char *name);
+
+/* Why cs_study_build failed, for the caller to word its message. */
+typedef enum cs_study_fault {
+    CS_STUDY_FAULT_INPUT = 0,      /* an override or a model: err says all */
+    CS_STUDY_FAULT_USAGE,          /* the plan itself: a usage error */
+    CS_STUDY_FAULT_VARIANT         /* no variant so named */
+} cs_study_fault;
+
+/*
+** Builds the models of every job from base (borrowed; each point is a
+** copy of it with the point's values added as overrides): with compare,
+** the baseline and every variant; else the variant named (NULL or
+** "baseline": the baseline), looked up at each point after its values.
+** Errors (CS_EINPUT unless CS_ENOMEM), in the order met: the overrides'
+** ("--set PATH=VALUE: error: ...", naming the point's value); "no variant
+** named 'NAME'" (fault CS_STUDY_FAULT_VARIANT); "--vary: more than 100000
+** simulations (points x variants)" (CS_STUDY_FAULT_USAGE); the models'.
+** On error the study holds the jobs built so far; free it.  Call once.
+*/
+cs_status cs_study_build(cs_study *st, const cs_scenario *base,
+                         const char *variant, cs_error *err);
+
+/* After cs_study_build failed: which kind of error it was. */
+cs_study_fault cs_study_build_fault(const cs_study *st);
+
+/*
+** Runs the jobs in order until all are done or *o->stop is set, then
+** compares each variant with the baseline of its point at the Bonferroni
+** level for the number of variants and makes the report's rows.  A job's
+** error is returned with the model's variant name in front of the
+** message (CS_ESIM, CS_ENOMEM); CS_ENOMEM.  Call once, after a
+** successful cs_study_build.
+*/
+cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
+                       cs_error *err);
+
+void cs_study_free(cs_study *st);  /* NULL allowed */
+
+/* ---- the plan (cannot fail) ---- */
+size_t cs_study_naxes(const cs_study *st);
+const char *const *cs_study_paths(const cs_study *st);   /* [naxes] */
+size_t cs_study_npoints(const cs_study *st);
+/* The values of point pt, one per axis, [naxes]. */
+const char *const *cs_study_point_values(const cs_study *st, size_t pt);
+
+/* ---- the jobs (cannot fail; j < njobs) ---- */
+size_t cs_study_njobs(const cs_study *st);
+const cs_model *cs_study_model(const cs_study *st, size_t j);
+size_t cs_study_point(const cs_study *st, size_t j);
+int cs_study_is_base(const cs_study *st, size_t j);
+/* The baseline job of j's point, for a compared variant; else -1. */
+long cs_study_baseline_of(const cs_study *st, size_t j);
+
+/* ---- the results, after cs_study_run (cannot fail) ---- */
+/* Jobs with a result: jobs [0, ndone) each have a summary. */
+size_t cs_study_ndone(const cs_study *st);
+const cs_summary *cs_study_summary(const cs_study *st, size_t j);
+/* j against its point's baseline; NULL when not compared. */
+const cs_comparison *cs_study_comparison(const cs_study *st, size_t j);
+cs_study_rollup cs_study_verdicts(const cs_study *st);
+
+/*
+** Fills the study's part of a report after cs_study_run: scenario name,
+** command, seed, varied paths, the rows of the completed jobs (borrowed
+** from st: valid until cs_study_free), partial, independent.  The other
+** fields are left alone.  Cannot fail.
+*/
+void cs_study_report(const cs_study *st, cs_report *rep);
+
+/*
+** Writes to f (stderr, say) a warning for each team offered at least its
+** capacity, naming the variant and the sweep point (at most 20, then how
+** many more), and one for a point-0 model whose run may take hours (more
+** than 10^10 step visits in all).  Cannot fail.
+*/
+void cs_study_warn(const cs_study *st, FILE *f);
+
+/* The Bonferroni-adjusted confidence level for k variants compared with
+** one baseline: 0.95 for k <= 1, else 1 - 0.05 / k.  Cannot fail. */
+double cs_study_level(size_t k);
+
+/* The master seed of a variant's model: under --independent its streams
+** are keyed by its name too, otherwise (common random numbers) it is the
+** scenario's.  Deterministic; cannot fail. */
+uint64_t cs_study_seed(uint64_t seed, const char *variant, int independent);
+
+#endif /* CHAINSIM_STUDY_H */

@@ -1,0 +1,625 @@
+/*
+** study.c - sweep planning, the models per point and variant, their runs
+** and paired comparisons (study.h).
+**
+** A point is a copy of the loaded scenario with the point's values added
+** as overrides: the file is read and parsed once.  The models own what
+** they need, so each point's copy is freed once its models are built.
+*/
+#include "chainsim/study.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/dist.h"
+#include "chainsim/report.h"
+#include "chainsim/stream.h"
+
+/* One --vary option: its path and values. */
+typedef struct vary_axis {
+    char *path;
+    char **values;
+    size_t n;
+} vary_axis;
+
+/* A model to simulate, and what the report says of it. */
+typedef struct job {
+    cs_model *model;
+    size_t point;             /* sweep point index */
+    int is_base;
+    cs_summary *summary;
+    cs_comparison *vs;
+} job;
+
+struct cs_study {
+    cs_study_opts opts;          /* vary strings not kept */
+    vary_axis axes[CS_STUDY_MAX_VARY];
+    const char *paths[CS_STUDY_MAX_VARY];   /* borrowed from axes */
+    size_t naxes;
+    size_t npoints;
+    char ***point_values;        /* [npoints][naxes], borrowed from axes */
+    job *jobs;
+    size_t njobs;
+    size_t ndone;
+    cs_report_row *rows;         /* [ndone], after cs_study_run */
+    cs_study_fault fault;        /* why cs_study_build failed */
+};
+
+static cs_status no_memory(cs_error *err)
+{
+    return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+/* Adds the override "KEY=VALUE", however long VALUE is. */
+static cs_status add_pair(cs_scenario *s, const char *key, const char *value,
+                          cs_error *err)
+{
+    const size_t n = strlen(key) + strlen(value) + 2;
+    char *buf = malloc(n);
+    cs_status st;
+
+    if (buf == NULL)
+        return no_memory(err);
+    snprintf(buf, n, "%s=%s", key, value);
+    st = cs_variant_add_override(s, buf, err);
+    free(buf);
+    return st;
+}
+
+/* --horizon then --warmup, or the other way round when the new horizon is
+** shorter than the scenario's warm-up. */
+static cs_status add_times(cs_scenario *s, const cs_study_settings *set,
+                           cs_error *err)
+{
+    cs_status st;
+
+    if (set->horizon == NULL)
+        return set->warmup != NULL ? add_pair(s, "warmup", set->warmup, err)
+                                   : CS_OK;
+    st = add_pair(s, "horizon", set->horizon, err);
+    if (st == CS_EINPUT && set->warmup != NULL) {
+        if (add_pair(s, "warmup", set->warmup, err) == CS_OK)
+            st = add_pair(s, "horizon", set->horizon, err);
+    } else if (st == CS_OK && set->warmup != NULL) {
+        st = add_pair(s, "warmup", set->warmup, err);
+    }
+    return st;
+}
+
+static cs_status add_settings(cs_scenario *s, const cs_study_settings *set,
+                              cs_error *err)
+{
+    cs_status st;
+    char buf[64];
+
+    if (set->replications > 0) {
+        snprintf(buf, sizeof buf, "%ld", set->replications);
+        if ((st = add_pair(s, "replications", buf, err)) != CS_OK)
+            return st;
+    }
+    if (set->seed != NULL &&
+        (st = add_pair(s, "seed", set->seed, err)) != CS_OK)
+        return st;
+    if ((st = add_times(s, set, err)) != CS_OK)
+        return st;
+    for (size_t i = 0; i < set->nsets; i++)
+        if ((st = cs_variant_add_override(s, set->sets[i], err)) != CS_OK)
+            return st;
+    return CS_OK;
+}
+
+cs_status cs_study_load(const char *path, const cs_study_settings *set,
+                        cs_scenario **out, cs_error *err)
+{
+    cs_scenario *s = NULL;
+    cs_status st = cs_scenario_load(path, &s, err);
+
+    *out = NULL;
+    if (st != CS_OK)
+        return st;
+    if ((st = add_settings(s, set, err)) != CS_OK) {
+        cs_scenario_free(s);
+        return st;
+    }
+    *out = s;
+    return CS_OK;
+}
+
+/* ---- planning ---------------------------------------------------------- */
+
+static void axis_free(vary_axis *ax)
+{
+    for (size_t j = 0; j < ax->n; j++)
+        free(ax->values[j]);
+    free(ax->values);
+    free(ax->path);
+    memset(ax, 0, sizeof *ax);
+}
+
+static int add_value(vary_axis *ax, const char *p, size_t len)
+{
+    char **nv = realloc(ax->values, (ax->n + 1) * sizeof *nv);
+
+    if (nv == NULL)
+        return -1;
+    ax->values = nv;
+    if ((ax->values[ax->n] = strndup(p, len)) == NULL)
+        return -1;
+    ax->n++;
+    return 0;
+}
+
+/*
+** Splits "PATH=V1,V2,..." on commas that are not inside brackets or
+** braces, so "--vary teams.a.handoff={dist: const, value: 1d},2d" and
+** "--vary x=gamma(mean=2d, cv=0.5),3d" both work.  Returns 0, -1 for a
+** malformed argument, -2 out of memory; on error *ax holds nothing.
+*/
+static int parse_axis(const char *arg, vary_axis *ax)
+{
+    const char *eq = strchr(arg, '=');
+    const char *p;
+    int depth = 0;
+
+    memset(ax, 0, sizeof *ax);
+    if (eq == NULL || eq == arg)
+        return -1;
+    if ((ax->path = strndup(arg, (size_t)(eq - arg))) == NULL)
+        return -2;
+    p = eq + 1;
+    for (const char *q = p;; q++) {
+        if (*q == '(' || *q == '[' || *q == '{')
+            depth++;
+        else if ((*q == ')' || *q == ']' || *q == '}') && depth > 0)
+            depth--;
+        if (*q == '\0' || (*q == ',' && depth == 0)) {
+            if (add_value(ax, p, (size_t)(q - p)) != 0) {
+                axis_free(ax);
+                return -2;
+            }
+            if (*q == '\0')
+                break;
+            p = q + 1;
+        }
+    }
+    return 0;
+}
+
+static cs_status plan_axes(cs_study *st, const cs_study_opts *o,
+                           cs_error *err)
+{
+    if (o->nvary > CS_STUDY_MAX_VARY)
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "at most %d --vary "
+                            "options", CS_STUDY_MAX_VARY);
+    st->npoints = 1;
+    for (size_t i = 0; i < o->nvary; i++) {
+        const int rc = parse_axis(o->vary[i], &st->axes[i]);
+        if (rc == -2)
+            return no_memory(err);
+        if (rc != 0)
+            return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary '%s': "
+                                "expected PATH=V1,V2,...", o->vary[i]);
+        st->paths[i] = st->axes[i].path;
+        st->naxes++;
+        if (st->npoints * st->axes[i].n > CS_STUDY_MAX_POINTS)
+            return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
+                                "than %d points", CS_STUDY_MAX_POINTS);
+        st->npoints *= st->axes[i].n;
+    }
+    return CS_OK;
+}
+
+/* Point pt's values in product order: the last axis varies fastest. */
+static cs_status plan_points(cs_study *st, cs_error *err)
+{
+    st->point_values = calloc(st->npoints, sizeof *st->point_values);
+    if (st->point_values == NULL)
+        return no_memory(err);
+    for (size_t pt = 0; pt < st->npoints; pt++) {
+        size_t rest = pt;
+        char **v = calloc(st->naxes + 1, sizeof *v);
+
+        if (v == NULL)
+            return no_memory(err);
+        st->point_values[pt] = v;
+        for (size_t i = st->naxes; i-- > 0;) {
+            v[i] = st->axes[i].values[rest % st->axes[i].n];
+            rest /= st->axes[i].n;
+        }
+    }
+    return CS_OK;
+}
+
+cs_status cs_study_new(const cs_study_opts *o, cs_study **out, cs_error *err)
+{
+    cs_study *st = calloc(1, sizeof *st);
+    cs_status s;
+
+    *out = NULL;
+    if (st == NULL)
+        return no_memory(err);
+    st->opts = *o;
+    st->opts.vary = NULL;
+    if ((s = plan_axes(st, o, err)) != CS_OK ||
+        (s = plan_points(st, err)) != CS_OK) {
+        cs_study_free(st);
+        return s;
+    }
+    *out = st;
+    return CS_OK;
+}
+
+void cs_study_free(cs_study *st)
+{
+    if (st == NULL)
+        return;
+    for (size_t j = 0; j < st->njobs; j++) {
+        cs_comparison_free(st->jobs[j].vs);
+        cs_summary_free(st->jobs[j].summary);
+        cs_model_free(st->jobs[j].model);
+    }
+    free(st->jobs);
+    free(st->rows);
+    if (st->point_values != NULL)
+        for (size_t i = 0; i < st->npoints; i++)
+            free(st->point_values[i]);
+    free(st->point_values);
+    for (size_t i = 0; i < st->naxes; i++)
+        axis_free(&st->axes[i]);
+    free(st);
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+uint64_t cs_study_seed(uint64_t seed, const char *variant, int independent)
+{
+    return independent ? cs_stream_key(seed, variant) : seed;
+}
+
+/* Base (-1) or variant v at point pt, built from the point's scenario. */
+static cs_status add_job(cs_study *st, const cs_scenario *s, size_t pt,
+                         long v, cs_error *err)
+{
+    job *nj = realloc(st->jobs, (st->njobs + 1) * sizeof *nj);
+    job *j;
+
+    if (nj == NULL)
+        return no_memory(err);
+    st->jobs = nj;
+    j = memset(&st->jobs[st->njobs], 0, sizeof *nj);
+    j->point = pt;
+    j->is_base = v < 0;
+    if (cs_variant_build(s, v, &j->model, err) != CS_OK)
+        return err->status;
+    st->njobs++;
+    if (v >= 0)
+        j->model->seed = cs_study_seed(j->model->seed, j->model->variant,
+                                       st->opts.independent);
+    return CS_OK;
+}
+
+long cs_study_variant(const cs_scenario *s, const char *name)
+{
+    long v;
+
+    if (name == NULL || strcmp(name, "baseline") == 0)
+        return -1;
+    v = cs_variant_index(s, name);
+    return v >= 0 ? v : -2;
+}
+
+/* The jobs' variants at a point: all (compare), or the one named. */
+static cs_status pick_variants(cs_study *st, const cs_scenario *s,
+                               const char *variant, long *first, long *last,
+                               cs_error *err)
+{
+    *first = -1;
+    *last = st->opts.compare ? (long)cs_variant_count(s) - 1 : -1;
+    if (!st->opts.compare &&
+        (*first = *last = cs_study_variant(s, variant)) < -1) {
+        st->fault = CS_STUDY_FAULT_VARIANT;
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "no variant named "
+                            "'%s'", variant);
+    }
+    return CS_OK;
+}
+
+static cs_status build_point(cs_study *st, const cs_scenario *base,
+                             size_t pt, const char *variant, cs_error *err)
+{
+    cs_scenario *s = NULL;
+    cs_status rc = cs_scenario_clone(base, &s, err);
+    long first = -1, last = -1;
+
+    if (rc != CS_OK)
+        return rc;
+    for (size_t i = 0; i < st->naxes && rc == CS_OK; i++)
+        rc = add_pair(s, st->axes[i].path, st->point_values[pt][i], err);
+    if (rc == CS_OK)
+        rc = pick_variants(st, s, variant, &first, &last, err);
+    for (long v = first; v <= last && rc == CS_OK; v++) {
+        if (st->njobs >= CS_STUDY_MAX_POINTS) {
+            st->fault = CS_STUDY_FAULT_USAGE;
+            rc = cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
+                              "than %d simulations (points x variants)",
+                              CS_STUDY_MAX_POINTS);
+        } else {
+            rc = add_job(st, s, pt, v, err);
+        }
+    }
+    cs_scenario_free(s);
+    return rc;
+}
+
+cs_status cs_study_build(cs_study *st, const cs_scenario *base,
+                         const char *variant, cs_error *err)
+{
+    cs_status rc = CS_OK;
+
+    cs_error_clear(err);
+    for (size_t pt = 0; pt < st->npoints && rc == CS_OK; pt++)
+        rc = build_point(st, base, pt, variant, err);
+    return rc;
+}
+
+cs_study_fault cs_study_build_fault(const cs_study *st)
+{
+    return st->fault;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+double cs_study_level(size_t k)
+{
+    return k > 1 ? 1.0 - 0.05 / (double)k : 0.95;
+}
+
+long cs_study_baseline_of(const cs_study *st, size_t j)
+{
+    if (st->jobs[j].is_base || !st->opts.compare)
+        return -1;
+    for (size_t b = 0; b < st->njobs; b++)
+        if (st->jobs[b].is_base && st->jobs[b].point == st->jobs[j].point)
+            return (long)b;
+    return -1;
+}
+
+/* Paired comparisons of the completed variants against the baseline of
+** the same point (when it completed too). */
+static void compare_jobs(cs_study *st)
+{
+    size_t k = 0;
+
+    for (size_t j = 0; j < st->ndone; j++)
+        if (!st->jobs[j].is_base && st->jobs[j].point == 0)
+            k++;
+    const double level = cs_study_level(k);
+    for (size_t j = 0; j < st->ndone; j++) {
+        const long b = cs_study_baseline_of(st, j);
+        if (b >= 0 && (size_t)b < st->ndone)
+            st->jobs[j].vs = cs_compare(st->jobs[b].summary,
+                                        st->jobs[j].summary, level);
+    }
+}
+
+/* The report's rows of the completed jobs. */
+static cs_status make_rows(cs_study *st, cs_error *err)
+{
+    if ((st->rows = calloc(st->ndone + 1, sizeof *st->rows)) == NULL)
+        return no_memory(err);
+    for (size_t j = 0; j < st->ndone; j++) {
+        st->rows[j].summary = st->jobs[j].summary;
+        st->rows[j].vs = st->jobs[j].vs;
+        st->rows[j].point =
+            (const char *const *)st->point_values[st->jobs[j].point];
+    }
+    return CS_OK;
+}
+
+typedef struct progress_relay {
+    const cs_study_run_opts *o;
+    size_t job;
+} progress_relay;
+
+static void relay_progress(void *ctx, unsigned done, unsigned total)
+{
+    const progress_relay *r = ctx;
+
+    r->o->progress(r->o->progress_ctx, r->job, done, total);
+}
+
+cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
+                       cs_error *err)
+{
+    progress_relay relay = {o, 0};
+
+    for (size_t j = 0; j < st->njobs; j++) {
+        cs_run_opts ro;
+
+        if (o->stop != NULL && atomic_load(o->stop))
+            break;
+        memset(&ro, 0, sizeof ro);
+        ro.threads = o->threads;
+        ro.warmup = -1;
+        /* until cs_run_opts.stop is a const atomic_int * too (then
+        ** "ro.stop = o->stop;"): the runner reads the int plainly, from
+        ** this thread, which is lock-free atomic_int's representation */
+        ro.stop = (volatile sig_atomic_t *)(uintptr_t)o->stop;
+        if (o->progress != NULL) {
+            relay.job = j;
+            ro.progress = relay_progress;
+            ro.progress_ctx = &relay;
+        }
+        cs_error_clear(err);
+        if (cs_run(st->jobs[j].model, &ro, &st->jobs[j].summary, err) !=
+            CS_OK) {
+            cs_error_prefix(err, st->jobs[j].model->variant);
+            return err->status;
+        }
+        st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;
+    }
+    compare_jobs(st);
+    return make_rows(st, err);
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+size_t cs_study_naxes(const cs_study *st)
+{
+    return st->naxes;
+}
+
+const char *const *cs_study_paths(const cs_study *st)
+{
+    return st->paths;
+}
+
+size_t cs_study_npoints(const cs_study *st)
+{
+    return st->npoints;
+}
+
+const char *const *cs_study_point_values(const cs_study *st, size_t pt)
+{
+    return (const char *const *)st->point_values[pt];
+}
+
+size_t cs_study_njobs(const cs_study *st)
+{
+    return st->njobs;
+}
+
+const cs_model *cs_study_model(const cs_study *st, size_t j)
+{
+    return st->jobs[j].model;
+}
+
+size_t cs_study_point(const cs_study *st, size_t j)
+{
+    return st->jobs[j].point;
+}
+
+int cs_study_is_base(const cs_study *st, size_t j)
+{
+    return st->jobs[j].is_base;
+}
+
+size_t cs_study_ndone(const cs_study *st)
+{
+    return st->ndone;
+}
+
+const cs_summary *cs_study_summary(const cs_study *st, size_t j)
+{
+    return st->jobs[j].summary;
+}
+
+const cs_comparison *cs_study_comparison(const cs_study *st, size_t j)
+{
+    return st->jobs[j].vs;
+}
+
+cs_study_rollup cs_study_verdicts(const cs_study *st)
+{
+    cs_study_rollup r = {st->ndone < st->njobs, 0, 0};
+
+    for (size_t j = 0; j < st->ndone; j++) {
+        const cs_summary *s = st->jobs[j].summary;
+        r.partial |= s->partial;
+        for (int k = 0; k < s->model->npromises; k++) {
+            r.not_met |= s->promises[k].verdict == CS_VERDICT_NOT_MET;
+            r.uncertain |= s->promises[k].verdict == CS_VERDICT_UNCERTAIN;
+        }
+    }
+    return r;
+}
+
+void cs_study_report(const cs_study *st, cs_report *rep)
+{
+    rep->scenario_name = st->jobs[0].model->name;
+    rep->command = st->opts.compare ? "compare" : "run";
+    rep->seed = st->jobs[0].model->seed;
+    rep->vary = st->paths;
+    rep->nvary = st->naxes;
+    rep->rows = st->rows;
+    rep->nrows = st->rows != NULL ? st->ndone : 0;
+    rep->partial = cs_study_verdicts(st).partial;
+    rep->independent = st->opts.independent;
+}
+
+/* ---- warnings ---------------------------------------------------------- */
+
+/*
+** Warns of each team offered at least its capacity, naming the sweep
+** point when there is one; at most *budget lines (then only counted in
+** *more).
+*/
+static void warn_unstable(FILE *f, const cs_study *st, size_t j,
+                          int *budget, size_t *more)
+{
+    const cs_model *m = st->jobs[j].model;
+    const char *const *values = cs_study_point_values(st, st->jobs[j].point);
+    double *util = calloc((size_t)m->nteams + 1, sizeof *util);
+
+    if (util == NULL)
+        return;
+    cs_model_offered_load(m, util);
+    for (int t = 0; t < m->nteams; t++) {
+        if (!(util[t] >= 1.0))
+            continue;
+        if (*budget <= 0) {
+            (*more)++;
+            continue;
+        }
+        (*budget)--;
+        fprintf(f, "chainsim: warning: %s%s%s", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "");
+        for (size_t i = 0; i < st->naxes; i++)
+            fprintf(f, "%s%s=%s%s", i == 0 ? " (" : ", ", st->paths[i],
+                    values[i], i + 1 == st->naxes ? ")" : "");
+        fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
+                "its queue grows without bound\n", m->teams[t].name,
+                util[t] < 1e6 ? "" : "more than ",
+                util[t] < 1e6 ? util[t] * 100 : 1e8);
+    }
+    free(util);
+}
+
+/*
+** Step visits (work starts) are what a run costs: a few million a second
+** per thread.  The scenario refuses more than 10^9 in one replication;
+** here a run of more than 10^10 in all is announced.
+*/
+static void warn_long(FILE *f, const cs_model *m)
+{
+    double visits = 0;
+
+    for (int c = 0; c < m->nclasses; c++)
+        visits += (cs_model_class_rate(m, c) * m->horizon +
+                   m->classes[c].backlog) * cs_model_class_visits(m, c);
+    visits *= m->replications;
+    if (visits > 1e10)
+        fprintf(f, "chainsim: warning: %s%s%s: about %.2g step visits "
+                "over %u replications; this run may take hours (fewer "
+                "replications or a shorter horizon cut it)\n", m->name,
+                m->variant ? " / " : "", m->variant ? m->variant : "",
+                visits, m->replications);
+}
+
+void cs_study_warn(const cs_study *st, FILE *f)
+{
+    int budget = 20;
+    size_t more = 0;
+
+    for (size_t j = 0; j < st->njobs; j++) {
+        warn_unstable(f, st, j, &budget, &more);
+        if (st->jobs[j].point == 0)
+            warn_long(f, st->jobs[j].model);
+    }
+    if (more > 0)
+        fprintf(f, "chainsim: warning: and %zu more unstable teams (in "
+                "other variants or sweep points)\n", more);
+}

@@ -1,0 +1,442 @@
+/*
+** test_study.c - sweep planning (product order, value splitting, limits),
+** pairing, the Bonferroni level, --independent seeds, the verdict roll-up
+** and the error paths of a study.
+*/
+#include <check.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/dist.h"
+#include "chainsim/stream.h"
+#include "chainsim/study.h"
+
+static const char *const yaml =
+    "chainsim: 1\n"
+    "name: two teams\n"
+    "horizon: 120d\n"
+    "warmup: 10d\n"
+    "replications: 4\n"
+    "seed: 3\n"
+    "teams:\n"
+    "  - {name: a, capacity: 2}\n"
+    "  - {name: b, capacity: 1}\n"
+    "work:\n"
+    "  - name: x\n"
+    "    arrivals: {rate: 0.4/d}\n"
+    "    steps:\n"
+    "      - {team: a, effort: 'exponential(2d)'}\n"
+    "      - {team: b, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: easy, within: 1000d, percentile: 50}\n"
+    "  - {name: impossible, within: 0.01d, percentile: 99}\n"
+    "variants:\n"
+    "  - name: same\n"
+    "    patch: {}\n"
+    "  - name: faster-b\n"
+    "    patch: {teams: [{name: b, capacity: 2}]}\n";
+
+static cs_scenario *load(void)
+{
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    cs_error_clear(&err);
+    ck_assert_msg(cs_scenario_load_string("t.yaml", yaml, &s, &err) == CS_OK,
+                  "load: %s", err.msg);
+    return s;
+}
+
+static cs_study *plan(int compare, int independent, const char *const *vary,
+                      size_t nvary)
+{
+    const cs_study_opts o = {compare, independent, vary, nvary};
+    cs_study *st = NULL;
+    cs_error err;
+
+    cs_error_clear(&err);
+    ck_assert_msg(cs_study_new(&o, &st, &err) == CS_OK, "new: %s", err.msg);
+    return st;
+}
+
+/* A built study of yaml (the baseline unless compare). */
+static cs_study *built(int compare, int independent, const char *const *vary,
+                       size_t nvary)
+{
+    cs_study *st = plan(compare, independent, vary, nvary);
+    cs_scenario *s = load();
+    cs_error err;
+
+    ck_assert_msg(cs_study_build(st, s, NULL, &err) == CS_OK, "build: %s",
+                  err.msg);
+    cs_scenario_free(s);
+    return st;
+}
+
+START_TEST(test_product_order)
+{
+    const char *const vary[] = {"teams.a.capacity=1,2,3",
+                                "teams.b.capacity=4,5"};
+    cs_study *st = plan(0, 0, vary, 2);
+    static const char *const want[6][2] = {{"1", "4"}, {"1", "5"},
+                                           {"2", "4"}, {"2", "5"},
+                                           {"3", "4"}, {"3", "5"}};
+
+    ck_assert_uint_eq(cs_study_naxes(st), 2);
+    ck_assert_str_eq(cs_study_paths(st)[0], "teams.a.capacity");
+    ck_assert_str_eq(cs_study_paths(st)[1], "teams.b.capacity");
+    ck_assert_uint_eq(cs_study_npoints(st), 6);
+    for (size_t pt = 0; pt < 6; pt++) {
+        ck_assert_str_eq(cs_study_point_values(st, pt)[0], want[pt][0]);
+        ck_assert_str_eq(cs_study_point_values(st, pt)[1], want[pt][1]);
+    }
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_no_vary_one_point)
+{
+    cs_study *st = plan(0, 0, NULL, 0);
+
+    ck_assert_uint_eq(cs_study_npoints(st), 1);
+    ck_assert_uint_eq(cs_study_naxes(st), 0);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_values_split_outside_brackets)
+{
+    const char *const vary[] = {
+        "x=gamma(mean=2d, cv=0.5),3d,{dist: const, value: 1d},[a, b],"};
+    cs_study *st = plan(0, 0, vary, 1);
+
+    ck_assert_uint_eq(cs_study_npoints(st), 5);
+    ck_assert_str_eq(cs_study_point_values(st, 0)[0],
+                     "gamma(mean=2d, cv=0.5)");
+    ck_assert_str_eq(cs_study_point_values(st, 1)[0], "3d");
+    ck_assert_str_eq(cs_study_point_values(st, 2)[0],
+                     "{dist: const, value: 1d}");
+    ck_assert_str_eq(cs_study_point_values(st, 3)[0], "[a, b]");
+    ck_assert_str_eq(cs_study_point_values(st, 4)[0], "");
+    cs_study_free(st);
+}
+END_TEST
+
+/* cs_study_new fails with msg; *out stays NULL. */
+static void plan_fails(const char *const *vary, size_t nvary, const char *msg)
+{
+    const cs_study_opts o = {0, 0, vary, nvary};
+    static char junk;
+    cs_study *st = (cs_study *)(void *)&junk;   /* must be reset to NULL */
+    cs_error err;
+
+    cs_error_clear(&err);
+    ck_assert_int_eq(cs_study_new(&o, &st, &err), CS_EINPUT);
+    ck_assert_ptr_null(st);
+    ck_assert_str_eq(err.msg, msg);
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_str_eq(err.file, "");
+}
+
+START_TEST(test_plan_errors)
+{
+    const char *const bad[] = {"teams.a.capacity=1,2", "=1,2"};
+    const char *vary[CS_STUDY_MAX_VARY + 1];
+    char big[1000];
+
+    /* the second axis fails after the first was parsed: nothing leaks */
+    plan_fails(bad, 2, "--vary '=1,2': expected PATH=V1,V2,...");
+    for (size_t i = 0; i <= CS_STUDY_MAX_VARY; i++)
+        vary[i] = "seed=1,2";
+    plan_fails(vary, CS_STUDY_MAX_VARY + 1, "at most 16 --vary options");
+    /* 400 x 400 points */
+    strcpy(big, "seed=");
+    for (int i = 1; i <= 400; i++)
+        strcat(big, i < 400 ? "1," : "1");
+    vary[0] = big;
+    vary[1] = big;
+    plan_fails(vary, 2, "--vary: more than 100000 points");
+}
+END_TEST
+
+START_TEST(test_jobs_and_pairing)
+{
+    const char *const vary[] = {"teams.a.capacity=2,3"};
+    cs_study *st = built(1, 0, vary, 1);
+
+    /* per point: baseline, same, faster-b */
+    ck_assert_uint_eq(cs_study_njobs(st), 6);
+    for (size_t j = 0; j < 6; j++) {
+        ck_assert_uint_eq(cs_study_point(st, j), j / 3);
+        ck_assert_int_eq(cs_study_is_base(st, j), j % 3 == 0);
+        ck_assert_int_eq(cs_study_baseline_of(st, j),
+                         j % 3 == 0 ? -1 : (long)(j / 3 * 3));
+    }
+    ck_assert_str_eq(cs_study_model(st, 0)->variant, "baseline");
+    ck_assert_str_eq(cs_study_model(st, 2)->variant, "faster-b");
+    /* the point's value is in its models */
+    ck_assert_int_eq(cs_study_model(st, 0)->teams[0].capacity, 2);
+    ck_assert_int_eq(cs_study_model(st, 5)->teams[0].capacity, 3);
+    ck_assert_int_eq(cs_study_model(st, 5)->teams[1].capacity, 2);
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_run_one_variant_not_paired)
+{
+    cs_study *st = plan(0, 0, NULL, 0);
+    cs_scenario *s = load();
+    cs_error err;
+
+    ck_assert_int_eq(cs_study_build(st, s, "faster-b", &err), CS_OK);
+    ck_assert_uint_eq(cs_study_njobs(st), 1);
+    ck_assert_str_eq(cs_study_model(st, 0)->variant, "faster-b");
+    ck_assert_int_eq(cs_study_is_base(st, 0), 0);
+    ck_assert_int_eq(cs_study_baseline_of(st, 0), -1);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_unknown_variant)
+{
+    const char *const vary[] = {"teams.a.capacity=2,3"};
+    const char *const bad[] = {"teams.nosuch.capacity=2"};
+    cs_study *st = plan(0, 0, vary, 1);
+    cs_scenario *s = load();
+    cs_error err;
+
+    ck_assert_int_eq(cs_study_variant(s, NULL), -1);
+    ck_assert_int_eq(cs_study_variant(s, "baseline"), -1);
+    ck_assert_int_eq(cs_study_variant(s, "faster-b"), 1);
+    ck_assert_int_eq(cs_study_variant(s, "nope"), -2);
+    ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
+    ck_assert_str_eq(err.msg, "no variant named 'nope'");
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_VARIANT);
+    ck_assert_uint_eq(cs_study_njobs(st), 0);
+    cs_study_free(st);
+    /* the point's values come first: a bad path is reported before */
+    st = plan(0, 0, bad, 1);
+    ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "");
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.nosuch.capacity=2"));
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_bonferroni_level)
+{
+    ck_assert_double_eq(cs_study_level(0), 0.95);
+    ck_assert_double_eq(cs_study_level(1), 0.95);
+    ck_assert_double_eq_tol(cs_study_level(2), 0.975, 1e-15);
+    ck_assert_double_eq_tol(cs_study_level(5), 0.99, 1e-15);
+    ck_assert_double_eq_tol(cs_study_level(50), 0.999, 1e-15);
+}
+END_TEST
+
+START_TEST(test_independent_seeds)
+{
+    cs_study *crn = built(1, 0, NULL, 0);
+    cs_study *ind = built(1, 1, NULL, 0);
+    cs_study *again = built(1, 1, NULL, 0);
+    const uint64_t seed = cs_study_model(crn, 0)->seed;
+
+    ck_assert_uint_eq(seed, 3);
+    /* the baseline keeps the scenario's seed either way */
+    ck_assert_uint_eq(cs_study_model(ind, 0)->seed, seed);
+    for (size_t j = 1; j < 3; j++) {
+        const cs_model *m = cs_study_model(ind, j);
+        ck_assert_uint_eq(cs_study_model(crn, j)->seed, seed);
+        ck_assert_uint_ne(m->seed, seed);
+        ck_assert_uint_eq(m->seed, cs_stream_key(seed, m->variant));
+        ck_assert_uint_eq(m->seed, cs_study_model(again, j)->seed);
+    }
+    ck_assert_uint_ne(cs_study_model(ind, 1)->seed,
+                      cs_study_model(ind, 2)->seed);
+    ck_assert_uint_eq(cs_study_seed(seed, "same", 0), seed);
+    ck_assert_uint_eq(cs_study_seed(seed, "same", 1),
+                      cs_study_seed(seed, "same", 1));
+    cs_study_free(crn);
+    cs_study_free(ind);
+    cs_study_free(again);
+}
+END_TEST
+
+static void run(cs_study *st, const atomic_int *stop)
+{
+    const cs_study_run_opts o = {2, stop, NULL, NULL};
+    cs_error err;
+
+    ck_assert_msg(cs_study_run(st, &o, &err) == CS_OK, "run: %s", err.msg);
+}
+
+START_TEST(test_run_compare_rollup)
+{
+    const char *const vary[] = {"teams.a.capacity=2,3"};
+    cs_study *st = built(1, 0, vary, 1);
+    cs_study_rollup r;
+    cs_report rep;
+
+    run(st, NULL);
+    ck_assert_uint_eq(cs_study_ndone(st), 6);
+    for (size_t j = 0; j < 6; j++) {
+        const cs_comparison *c = cs_study_comparison(st, j);
+        ck_assert_ptr_nonnull(cs_study_summary(st, j));
+        ck_assert_uint_eq(cs_study_summary(st, j)->replications, 4);
+        if (j % 3 == 0) {
+            ck_assert_ptr_null(c);
+        } else {
+            ck_assert_ptr_nonnull(c);
+            /* two variants compared with one baseline */
+            ck_assert_double_eq(c->level, cs_study_level(2));
+        }
+    }
+    /* "same" is the baseline, paired on common random numbers */
+    ck_assert_double_eq(cs_study_comparison(st, 1)->lead_time_mean.mean, 0);
+    r = cs_study_verdicts(st);
+    ck_assert_int_eq(r.partial, 0);
+    ck_assert_int_eq(r.not_met, 1);
+    memset(&rep, 0, sizeof rep);
+    cs_study_report(st, &rep);
+    ck_assert_uint_eq(rep.nrows, 6);
+    ck_assert_str_eq(rep.command, "compare");
+    ck_assert_str_eq(rep.scenario_name, "two teams");
+    ck_assert_uint_eq(rep.nvary, 1);
+    ck_assert_str_eq(rep.vary[0], "teams.a.capacity");
+    ck_assert_str_eq(rep.rows[4].point[0], "3");
+    ck_assert_ptr_eq(rep.rows[4].summary, cs_study_summary(st, 4));
+    ck_assert_ptr_eq(rep.rows[4].vs, cs_study_comparison(st, 4));
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_rollup_met)
+{
+    cs_study *st = plan(0, 0, NULL, 0);
+    cs_scenario *s = load();
+    cs_error err;
+    cs_study_rollup r;
+
+    ck_assert_int_eq(cs_variant_add_override(s, "promise=null", &err),
+                     CS_OK);
+    ck_assert_int_eq(cs_variant_add_override(s, "promise=[{name: easy, "
+                                              "within: 1000d, percentile: "
+                                              "50}]", &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
+    run(st, NULL);
+    r = cs_study_verdicts(st);
+    ck_assert_int_eq(r.not_met, 0);
+    ck_assert_int_eq(r.uncertain, cs_study_summary(st, 0)->promises[0].verdict
+                                      == CS_VERDICT_UNCERTAIN);
+    ck_assert_int_eq(r.partial, 0);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_stopped_before_start)
+{
+    cs_study *st = built(1, 0, NULL, 0);
+    atomic_int stop;
+    cs_report rep;
+
+    atomic_init(&stop, 1);
+    run(st, &stop);
+    ck_assert_uint_eq(cs_study_ndone(st), 0);
+    ck_assert_int_eq(cs_study_verdicts(st).partial, 1);
+    memset(&rep, 0, sizeof rep);
+    cs_study_report(st, &rep);
+    ck_assert_uint_eq(rep.nrows, 0);
+    ck_assert_int_eq(rep.partial, 1);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_bad_value_names_point)
+{
+    const char *const vary[] = {"teams.a.capacity=2,x,3"};
+    cs_study *st = plan(1, 0, vary, 1);
+    cs_scenario *s = load();
+    cs_error err;
+
+    /* fails half-way, with the first point's models built: the study
+    ** still owns them, and cs_study_free frees all */
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "--set teams.a.capacity=x");
+    ck_assert_ptr_nonnull(strstr(err.msg, "capacity"));
+    ck_assert_uint_eq(cs_study_njobs(st), 3);
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
+START_TEST(test_load_settings)
+{
+    const char *const sets[] = {"teams.b.capacity=3"};
+    /* a horizon shorter than the scenario's warm-up: warm-up first */
+    const cs_study_settings set = {7, "11", "8d", "2d", sets, 1};
+    const cs_study_settings bad = {0, NULL, NULL, NULL, NULL, 0};
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_error err;
+    FILE *f = fopen("study-test.yaml", "w");
+
+    ck_assert_ptr_nonnull(f);
+    fputs(yaml, f);
+    fclose(f);
+    ck_assert_int_eq(cs_study_load("study-test.yaml", &set, &s, &err), CS_OK);
+    ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_OK);
+    ck_assert_uint_eq(m->replications, 7);
+    ck_assert_uint_eq(m->seed, 11);
+    ck_assert_double_eq(m->horizon, 8);
+    ck_assert_double_eq(m->warmup, 2);
+    ck_assert_int_eq(m->teams[1].capacity, 3);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    s = (cs_scenario *)(void *)&err;   /* must be reset to NULL */
+    ck_assert_int_eq(cs_study_load("no-such-file.yaml", &bad, &s, &err),
+                     CS_EIO);
+    ck_assert_ptr_null(s);
+    remove("study-test.yaml");
+}
+END_TEST
+
+static Suite *study_suite(void)
+{
+    Suite *s = suite_create("study");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_product_order);
+    tcase_add_test(tc, test_no_vary_one_point);
+    tcase_add_test(tc, test_values_split_outside_brackets);
+    tcase_add_test(tc, test_plan_errors);
+    tcase_add_test(tc, test_jobs_and_pairing);
+    tcase_add_test(tc, test_run_one_variant_not_paired);
+    tcase_add_test(tc, test_unknown_variant);
+    tcase_add_test(tc, test_bonferroni_level);
+    tcase_add_test(tc, test_independent_seeds);
+    tcase_add_test(tc, test_run_compare_rollup);
+    tcase_add_test(tc, test_rollup_met);
+    tcase_add_test(tc, test_stopped_before_start);
+    tcase_add_test(tc, test_bad_value_names_point);
+    tcase_add_test(tc, test_load_settings);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(study_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
