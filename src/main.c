@@ -13,6 +13,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,7 @@ static const char usage_text[] =
 ** signal it was and FILE is left as it was.  Both are set only while the
 ** signals are blocked, so the handler never sees them half-written.
 */
-static volatile sig_atomic_t g_stop;   /* the signal number, once caught */
+static atomic_int g_stop;   /* the signal number, once caught */
 static volatile sig_atomic_t g_graceful;   /* 1: the first signal stops */
 static const char *volatile g_tmp;     /* temporary output file, or NULL */
 
@@ -344,7 +345,7 @@ static int parse_options(int argc, char **argv, options *o)
                                        MAX_VARY);
                 o->vary[o->nvary++] = v;
             } else if (strcmp(name, "format") == 0) {
-                const int f = cs_format_parse(v);
+                const int f = cs_report_format_parse(v);
                 if (f < 0)
                     return usage_error("--format: '%s' is not one of table, "
                                        "csv, json", v);
@@ -866,7 +867,7 @@ static int cmd_trace(const options *o)
         rc = 2;
         goto out;
     }
-    cs_engine_set_max_items(e, cs_run_max_items(m));
+    cs_engine_set_max_items(e, cs_runner_max_items(m));
     trace_ctx tc = {out.fp, m};
     if (!o->no_header)
         fputs("time,item,class,team,event\n", out.fp);
@@ -962,7 +963,7 @@ typedef struct plan {
 static void plan_free(plan *p)
 {
     for (size_t j = 0; j < p->njobs; j++) {
-        cs_comparison_free(p->jobs[j].vs);
+        cs_summary_comparison_free(p->jobs[j].vs);
         cs_summary_free(p->jobs[j].summary);
         cs_model_free(p->jobs[j].model);
     }
@@ -1109,7 +1110,7 @@ static int cmd_run(const options *o)
     install_signals(1);
 
     for (size_t j = 0; j < p.njobs && !g_stop; j++) {
-        cs_run_opts ro;
+        cs_runner_opts ro;
         cs_status st;
 
         memset(&ro, 0, sizeof ro);
@@ -1123,7 +1124,7 @@ static int cmd_run(const options *o)
             ro.progress_ctx = &pr;
         }
         cs_error_clear(&err);
-        st = cs_run(p.jobs[j].model, &ro, &p.jobs[j].summary, &err);
+        st = cs_summary_run(p.jobs[j].model, &ro, &p.jobs[j].summary, &err);
         if (st != CS_OK) {
             clear_progress(&pr);
             cs_error_prefix(&err, p.jobs[j].model->variant);
@@ -1148,7 +1149,7 @@ static int cmd_run(const options *o)
             continue;
         for (size_t b = 0; b < ndone; b++)
             if (p.jobs[b].is_base && p.jobs[b].point == p.jobs[j].point) {
-                p.jobs[j].vs = cs_compare(p.jobs[b].summary,
+                p.jobs[j].vs = cs_summary_compare(p.jobs[b].summary,
                                           p.jobs[j].summary, level);
                 break;
             }

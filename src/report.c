@@ -32,20 +32,7 @@
 
 /* ---- small shared helpers ------------------------------------------- */
 
-const char *cs_verdict_name(cs_verdict v)
-{
-    switch (v) {
-    case CS_VERDICT_MET:
-        return "met";
-    case CS_VERDICT_NOT_MET:
-        return "not met";
-    case CS_VERDICT_UNCERTAIN:
-        break;
-    }
-    return "uncertain";
-}
-
-int cs_format_parse(const char *s)
+int cs_report_format_parse(const char *s)
 {
     if (s == NULL)
         return -1;
@@ -461,7 +448,8 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
         put(j, o, "target", jnum(k->target));
         put(j, o, "achieved", jmean(&k->achieved));
         put(j, o, "ci95", jci(&k->achieved));
-        put(j, o, "verdict", json_string(cs_verdict_name(k->verdict)));
+        put(j, o, "verdict",
+            json_string(cs_summary_verdict_name(k->verdict)));
         put(j, o, "kind", json_string(lt ? "lead_time" : "throughput"));
         put(j, o, "work", d->work >= 0 && d->work < m->nclasses
                               ? jstr(m->classes[d->work].name)
@@ -750,7 +738,7 @@ static void csv_promises(csvw *w, int np)
                 "promise_%d_lo", p + 1);
         csv_num(w, have && ci_interval(&k->achieved) ? k->achieved.hi : NAN,
                 "promise_%d_hi", p + 1);
-        csv_str(w, have ? cs_verdict_name(k->verdict) : NULL,
+        csv_str(w, have ? cs_summary_verdict_name(k->verdict) : NULL,
                 "promise_%d_verdict", p + 1);
     }
 }
@@ -1129,7 +1117,7 @@ static int verdict_color(cs_verdict v)
 /* "met", "NOT MET", "uncertain": the failing verdict shouts. */
 static const char *verdict_word(cs_verdict v)
 {
-    return v == CS_VERDICT_NOT_MET ? "NOT MET" : cs_verdict_name(v);
+    return v == CS_VERDICT_NOT_MET ? "NOT MET" : cs_summary_verdict_name(v);
 }
 
 /*

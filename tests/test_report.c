@@ -1089,15 +1089,12 @@ END_TEST
 
 START_TEST(test_names)
 {
-    ck_assert_str_eq(cs_verdict_name(CS_VERDICT_MET), "met");
-    ck_assert_str_eq(cs_verdict_name(CS_VERDICT_NOT_MET), "not met");
-    ck_assert_str_eq(cs_verdict_name(CS_VERDICT_UNCERTAIN), "uncertain");
-    ck_assert_int_eq(cs_format_parse("table"), CS_FORMAT_TABLE);
-    ck_assert_int_eq(cs_format_parse("csv"), CS_FORMAT_CSV);
-    ck_assert_int_eq(cs_format_parse("json"), CS_FORMAT_JSON);
-    ck_assert_int_eq(cs_format_parse("JSON"), -1);
-    ck_assert_int_eq(cs_format_parse(""), -1);
-    ck_assert_int_eq(cs_format_parse(NULL), -1);
+    ck_assert_int_eq(cs_report_format_parse("table"), CS_FORMAT_TABLE);
+    ck_assert_int_eq(cs_report_format_parse("csv"), CS_FORMAT_CSV);
+    ck_assert_int_eq(cs_report_format_parse("json"), CS_FORMAT_JSON);
+    ck_assert_int_eq(cs_report_format_parse("JSON"), -1);
+    ck_assert_int_eq(cs_report_format_parse(""), -1);
+    ck_assert_int_eq(cs_report_format_parse(NULL), -1);
 }
 END_TEST
 
