@@ -63,7 +63,16 @@ cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
 */
 cs_status cs_report_rank(const cs_report *r, unsigned *rank, cs_error *err);
 
-/* Parses "table" | "csv" | "json"; -1 when unknown. */
+/* Parses "table" | "csv" | "json"; -1 when unknown (or NULL).  Cannot
+** fail. */
 int cs_report_format_parse(const char *s);
+
+/*
+** Writes s (borrowed, not NULL) to fp as one CSV field (RFC 4180): as it
+** is, or in double quotes with inner quotes doubled when it holds a comma,
+** a double quote, CR or LF.  No separator.  Write errors are left for the
+** caller to find with ferror.
+*/
+void cs_report_csv_field(FILE *fp, const char *s);
 
 #endif /* CHAINSIM_REPORT_H */
