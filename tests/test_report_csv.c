@@ -1,6 +1,6 @@
 /*
-** test_report_csv.c - the report as CSV: columns, quoting, --no-header, sweep
-** points, an empty report.
+** test_report_csv.c - the report as CSV: columns, quoting (and
+** cs_report_csv_field), --no-header, sweep points, an empty report.
 */
 #include "report_fixture.h"
 

@@ -1,8 +1,67 @@
 /*
-** test_report_json.c - the report as JSON: SPEC 3's fields and types (read back with
-** jansson), undefined values as null, sweep points, an empty report.
+** test_report_json.c - the report as JSON: SPEC 3's fields and types
+** (read back with jansson), undefined values as null, sweep points, an
+** empty report.
 */
 #include "report_fixture.h"
+
+/* SPEC 3's fields of one variant: the chain and its classes. */
+static void assert_variant_chain(const json_t *v)
+{
+    const json_t *lt = get(v, "lead_time"), *cls;
+
+    ck_assert(json_is_string(get(v, "name")));
+    ck_assert(json_is_integer(get(v, "replications")));
+    ck_assert_int_eq(json_integer_value(get(v, "replications")), 3);
+    assert_num(lt, "mean");
+    assert_ci95(get(lt, "ci95"), "lead_time");
+    assert_num(lt, "p50");
+    assert_num(lt, "p85");
+    ck_assert(json_is_null(get(lt, "p95")));        /* NaN -> null */
+    cls = get(get(lt, "classes"), "data-product");
+    assert_num(cls, "mean");
+    assert_ci95(get(cls, "ci95"), "class");
+    assert_num(cls, "p85");
+    cls = get(get(lt, "classes"), "report");        /* no lead times */
+    ck_assert(json_is_null(get(cls, "mean")));
+    ck_assert(json_is_null(get(cls, "ci95")));
+    ck_assert(json_is_null(get(cls, "p85")));
+    assert_num(get(v, "throughput_per_day"), "mean");
+    assert_ci95(get(get(v, "throughput_per_day"), "ci95"), "throughput");
+    assert_num(get(v, "wip"), "mean");
+    assert_num(v, "flow_efficiency");
+}
+
+/* SPEC 3's fields of one variant: teams and promises. */
+static void assert_variant_teams_promises(const json_t *v)
+{
+    const json_t *teams = get(v, "teams"), *proms = get(v, "promises");
+
+    ck_assert_uint_eq(json_object_size(teams), 2);
+    for (int t = 0; t < 2; t++) {
+        const json_t *k = get(teams, t == 0 ? "ingestion" : "modelling");
+        assert_num(k, "utilization");
+        assert_num(k, "queue_wait_mean");
+        assert_num(k, "queue_length_mean");
+        assert_num(k, "blocked_fraction");
+    }
+    ck_assert(json_is_array(proms));
+    ck_assert_uint_eq(json_array_size(proms), 2);
+    for (size_t p = 0; p < 2; p++) {
+        const json_t *e = json_array_get(proms, p);
+        const char *verdict = json_string_value(get(e, "verdict"));
+        ck_assert(json_is_string(get(e, "name")));
+        assert_num(e, "target");
+        assert_num(e, "achieved");
+        assert_ci95(get(e, "ci95"), "promise");
+        ck_assert_ptr_nonnull(verdict);
+        ck_assert(strcmp(verdict, "met") == 0 ||
+                  strcmp(verdict, "not met") == 0 ||
+                  strcmp(verdict, "uncertain") == 0);
+    }
+    ck_assert(json_number_value(get(json_array_get(proms, 0), "target")) ==
+              0.85);
+}
 
 START_TEST(test_json_spec_fields)
 {
@@ -22,53 +81,8 @@ START_TEST(test_json_spec_fields)
     ck_assert(json_is_false(get(root, "partial")));
     for (size_t i = 0; i < 2; i++) {
         const json_t *v = json_array_get(vars, i);
-        const json_t *lt = get(v, "lead_time"), *teams = get(v, "teams");
-        const json_t *proms = get(v, "promises"), *cls;
-        ck_assert(json_is_string(get(v, "name")));
-        ck_assert(json_is_integer(get(v, "replications")));
-        ck_assert_int_eq(json_integer_value(get(v, "replications")), 3);
-        assert_num(lt, "mean");
-        assert_ci95(get(lt, "ci95"), "lead_time");
-        assert_num(lt, "p50");
-        assert_num(lt, "p85");
-        ck_assert(json_is_null(get(lt, "p95")));        /* NaN -> null */
-        cls = get(get(lt, "classes"), "data-product");
-        assert_num(cls, "mean");
-        assert_ci95(get(cls, "ci95"), "class");
-        assert_num(cls, "p85");
-        cls = get(get(lt, "classes"), "report");        /* no lead times */
-        ck_assert(json_is_null(get(cls, "mean")));
-        ck_assert(json_is_null(get(cls, "ci95")));
-        ck_assert(json_is_null(get(cls, "p85")));
-        assert_num(get(v, "throughput_per_day"), "mean");
-        assert_ci95(get(get(v, "throughput_per_day"), "ci95"), "throughput");
-        assert_num(get(v, "wip"), "mean");
-        assert_num(v, "flow_efficiency");
-        ck_assert_uint_eq(json_object_size(teams), 2);
-        for (int t = 0; t < 2; t++) {
-            const json_t *k =
-                get(teams, t == 0 ? "ingestion" : "modelling");
-            assert_num(k, "utilization");
-            assert_num(k, "queue_wait_mean");
-            assert_num(k, "queue_length_mean");
-            assert_num(k, "blocked_fraction");
-        }
-        ck_assert(json_is_array(proms));
-        ck_assert_uint_eq(json_array_size(proms), 2);
-        for (size_t p = 0; p < 2; p++) {
-            const json_t *e = json_array_get(proms, p);
-            const char *verdict = json_string_value(get(e, "verdict"));
-            ck_assert(json_is_string(get(e, "name")));
-            assert_num(e, "target");
-            assert_num(e, "achieved");
-            assert_ci95(get(e, "ci95"), "promise");
-            ck_assert_ptr_nonnull(verdict);
-            ck_assert(strcmp(verdict, "met") == 0 ||
-                      strcmp(verdict, "not met") == 0 ||
-                      strcmp(verdict, "uncertain") == 0);
-        }
-        ck_assert(json_number_value(get(json_array_get(proms, 0), "target")) ==
-                  0.85);
+        assert_variant_chain(v);
+        assert_variant_teams_promises(v);
     }
     /* the baseline against itself: exactly 0, interval [0, 0] */
     {

@@ -1,6 +1,6 @@
 /*
-** test_report_table.c - the report as a table: verdicts, promise blocks, inline
-** promises, identical variants, undefined values.
+** test_report_table.c - the report as a table: verdicts, promise blocks,
+** inline promises, identical variants, undefined values.
 */
 #include "report_fixture.h"
 
