@@ -187,7 +187,7 @@ fuzz-coverage:
 # interrupted run) under ThreadSanitizer.
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
-	    SAN="-fsanitize=thread" build-tsan/chainsim build-tsan/tests/test_runner
+	    SAN="-fsanitize=thread" build-tsan/chainsim build-tsan/tests/test_runner build-tsan/tests/test_summary
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no \
 	    sh tests/tsan.sh build-tsan
 

@@ -218,7 +218,7 @@ struct cs_engine {
     cs_trace_fn trace;
     void *trace_ctx;
     uint64_t max_items;
-    volatile sig_atomic_t *stop;   /* may be NULL */
+    const atomic_int *stop;        /* may be NULL */
     /* one run */
     cs_rep *out;
     cs_error *err;
@@ -1299,7 +1299,7 @@ void cs_engine_set_max_items(cs_engine *e, uint64_t max)
     e->max_items = max > 0 ? max : DEFAULT_MAX_ITEMS;
 }
 
-void cs_engine_set_stop(cs_engine *e, volatile sig_atomic_t *stop)
+void cs_engine_set_stop(cs_engine *e, const atomic_int *stop)
 {
     e->stop = stop;
 }
@@ -1429,7 +1429,7 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
         out->events += n;
         if (n < RUN_SLICE)
             break;
-        if (e->stop != NULL && __atomic_load_n(e->stop, __ATOMIC_RELAXED)) {
+        if (e->stop != NULL && atomic_load_explicit(e->stop, memory_order_relaxed)) {
             cs_error_set(err, CS_EINTR, NULL, 0, 0, "interrupted");
             e->status = CS_EINTR;
         }

@@ -292,7 +292,7 @@ static int opt_list(options *o, const option_def *d, const char *v)
 
 static int opt_format(options *o, const option_def *d, const char *v)
 {
-    const int f = cs_format_parse(v);
+    const int f = cs_report_format_parse(v);
 
     if (f < 0)
         return usage_error("--%s: '%s' is not one of %s", d->name, v,

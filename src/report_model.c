@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "chainsim/dist.h"
+#include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 
@@ -184,22 +185,6 @@ cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,
 
 /* ---- trace ------------------------------------------------------------- */
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *fp, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 void cs_report_model_trace_header(FILE *f)
 {
     fputs("time,item,class,team,event\n", f);
@@ -210,10 +195,10 @@ void cs_report_model_trace_line(void *ctx, const cs_trace_event *ev)
     const cs_report_model_trace *t = ctx;
 
     fprintf(t->fp, "%.17g,%llu,", ev->time, (unsigned long long)ev->item);
-    csv_field(t->fp, t->m->classes[ev->cls].name);
+    cs_report_csv_field(t->fp, t->m->classes[ev->cls].name);
     fputc(',', t->fp);
     if (ev->team >= 0)
-        csv_field(t->fp, t->m->teams[ev->team].name);
+        cs_report_csv_field(t->fp, t->m->teams[ev->team].name);
     fprintf(t->fp, ",%s\n", ev->event);
 }
 
@@ -228,7 +213,7 @@ cs_status cs_report_model_trace_run(FILE *f, const cs_model *m, uint64_t rep,
     if (e == NULL || r == NULL) {
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     } else {
-        cs_engine_set_max_items(e, cs_run_max_items(m));
+        cs_engine_set_max_items(e, cs_runner_max_items(m));
         if (header)
             cs_report_model_trace_header(f);
         cs_engine_set_trace(e, cs_report_model_trace_line, &tc);

@@ -1,18 +1,22 @@
 /*
-** runner.c - replications on threads, merged in replication order.
+** runner.c - replications on threads, stored in replication order.
 **
 ** Each worker thread owns one engine and one cs_rep.  Replications are
 ** handed out by a shared counter; a worker copies what it measured into
-** the replication's own slot of a store and adds its histograms into
+** the replication's own row of the store and adds its histograms into
 ** thread-local ones (integer counts, so the order of addition does not
-** matter).  Sums of doubles are formed only at the end, in replication
-** order, so the summary is bit-identical for any number of threads.
+** matter).  Nothing is summed here: summary.c forms sums of doubles in
+** replication order, so results are bit-identical for any number of
+** threads.  After an interrupt the rows of the completed replications are
+** moved to the front, in order, each keeping its replication number.
 */
 #include "chainsim/runner.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,21 +24,13 @@
 
 #include "chainsim/engine.h"
 
-/* What the summary needs of one replication. */
-enum { TEAM_UTIL, TEAM_QLEN, TEAM_WAIT, TEAM_BLOCKED, TEAM_WIP, TEAM_NFIELDS };
+/* ---- the store ------------------------------------------------------ */
 
-typedef struct rep_store {
-    size_t n;
-    int nteams, nclasses, npromises;
-    double *lt_mean, *lt_p85, *thru, *wip, *lt_sum, *work_sum;
-    double *cls_mean, *cls_thru;  /* [n * nclasses] */
-    double *team;                 /* [n * nteams * TEAM_NFIELDS] */
-    double *prom;                 /* [n * npromises] */
-    uint64_t *lt_n, *visits, *events, *arrived, *done;
-} rep_store;
-
-static void store_free(rep_store *s)
+void cs_runner_store_free(cs_runner_store *s)
 {
+    if (s == NULL)
+        return;
+    free(s->rep);
     free(s->lt_mean);
     free(s->lt_p85);
     free(s->thru);
@@ -50,41 +46,61 @@ static void store_free(rep_store *s)
     free(s->events);
     free(s->arrived);
     free(s->done);
+    if (s->cls_hist != NULL)
+        for (int c = 0; c < s->model->nclasses; c++)
+            cs_hist_free(s->cls_hist[c]);
+    free(s->cls_hist);
+    cs_hist_free(s->hist);
+    free(s);
 }
 
-static int store_init(rep_store *s, const cs_model *m, size_t n)
+static int store_hists(cs_runner_store *s, int nclasses)
+{
+    s->hist = cs_hist_new();
+    s->cls_hist = calloc((size_t)nclasses + 1, sizeof *s->cls_hist);
+    if (s->hist == NULL || s->cls_hist == NULL)
+        return -1;
+    for (int c = 0; c < nclasses; c++)
+        if ((s->cls_hist[c] = cs_hist_new()) == NULL)
+            return -1;
+    return 0;
+}
+
+/* Rows for n replications; NULL if out of memory. */
+static cs_runner_store *store_new(const cs_model *m, size_t n)
 {
     const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
     const size_t np = (size_t)m->npromises;
+    cs_runner_store *s = calloc(1, sizeof *s);
 
-    memset(s, 0, sizeof *s);
-    s->n = n;
-    s->nteams = m->nteams;
-    s->nclasses = m->nclasses;
-    s->npromises = m->npromises;
-    s->lt_mean = calloc(n, sizeof(double));
-    s->lt_p85 = calloc(n, sizeof(double));
-    s->thru = calloc(n, sizeof(double));
-    s->wip = calloc(n, sizeof(double));
-    s->lt_sum = calloc(n, sizeof(double));
-    s->work_sum = calloc(n, sizeof(double));
+    if (s == NULL)
+        return NULL;
+    s->model = m;
+    s->total = (unsigned)n;
+    s->rep = calloc(n + 1, sizeof(unsigned));
+    s->lt_mean = calloc(n + 1, sizeof(double));
+    s->lt_p85 = calloc(n + 1, sizeof(double));
+    s->thru = calloc(n + 1, sizeof(double));
+    s->wip = calloc(n + 1, sizeof(double));
+    s->lt_sum = calloc(n + 1, sizeof(double));
+    s->work_sum = calloc(n + 1, sizeof(double));
     s->cls_mean = calloc(n * nc + 1, sizeof(double));
     s->cls_thru = calloc(n * nc + 1, sizeof(double));
-    s->team = calloc(n * nt * TEAM_NFIELDS + 1, sizeof(double));
+    s->team = calloc(n * nt * CS_RUNNER_TEAM_NFIELDS + 1, sizeof(double));
     s->prom = calloc(n * np + 1, sizeof(double));
-    s->lt_n = calloc(n, sizeof(uint64_t));
-    s->visits = calloc(n, sizeof(uint64_t));
-    s->events = calloc(n, sizeof(uint64_t));
-    s->arrived = calloc(n, sizeof(uint64_t));
-    s->done = calloc(n, sizeof(uint64_t));
-    if (!s->lt_mean || !s->lt_p85 || !s->thru || !s->wip || !s->lt_sum ||
-        !s->work_sum || !s->cls_mean || !s->cls_thru || !s->team ||
-        !s->prom || !s->lt_n || !s->visits || !s->events || !s->arrived ||
-        !s->done) {
-        store_free(s);
-        return -1;
+    s->lt_n = calloc(n + 1, sizeof(uint64_t));
+    s->visits = calloc(n + 1, sizeof(uint64_t));
+    s->events = calloc(n + 1, sizeof(uint64_t));
+    s->arrived = calloc(n + 1, sizeof(uint64_t));
+    s->done = calloc(n + 1, sizeof(uint64_t));
+    if (!s->rep || !s->lt_mean || !s->lt_p85 || !s->thru || !s->wip ||
+        !s->lt_sum || !s->work_sum || !s->cls_mean || !s->cls_thru ||
+        !s->team || !s->prom || !s->lt_n || !s->visits || !s->events ||
+        !s->arrived || !s->done || store_hists(s, m->nclasses) != 0) {
+        cs_runner_store_free(s);
+        return NULL;
     }
-    return 0;
+    return s;
 }
 
 static double ratio(double num, double den)
@@ -92,12 +108,15 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
-/* Copies what replication i measured into its slot. */
-static void store_put(rep_store *s, size_t i, const cs_rep *r)
+/* Copies what replication i measured into its row. */
+static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
 {
     const double window = r->horizon - r->warmup;
-    const size_t nc = (size_t)s->nclasses, nt = (size_t)s->nteams;
+    const size_t nc = (size_t)s->model->nclasses;
+    const size_t nt = (size_t)s->model->nteams;
+    const size_t np = (size_t)s->model->npromises;
 
+    s->rep[i] = (unsigned)i;
     s->lt_n[i] = r->lt_n;
     s->lt_sum[i] = r->lt_sum;
     s->work_sum[i] = r->work_sum;
@@ -116,15 +135,15 @@ static void store_put(rep_store *s, size_t i, const cs_rep *r)
     }
     for (size_t t = 0; t < nt; t++) {
         const cs_team_rep *k = &r->teams[t];
-        double *f = &s->team[(i * nt + t) * TEAM_NFIELDS];
-        f[TEAM_UTIL] = k->utilization;
-        f[TEAM_QLEN] = k->queue_len_mean;
-        f[TEAM_WAIT] = ratio(k->wait_sum, (double)k->wait_n);
-        f[TEAM_BLOCKED] = k->blocked_fraction;
-        f[TEAM_WIP] = k->wip_mean;
+        double *f = &s->team[(i * nt + t) * CS_RUNNER_TEAM_NFIELDS];
+        f[CS_RUNNER_TEAM_UTIL] = k->utilization;
+        f[CS_RUNNER_TEAM_QLEN] = k->queue_len_mean;
+        f[CS_RUNNER_TEAM_WAIT] = ratio(k->wait_sum, (double)k->wait_n);
+        f[CS_RUNNER_TEAM_BLOCKED] = k->blocked_fraction;
+        f[CS_RUNNER_TEAM_WIP] = k->wip_mean;
     }
-    for (size_t p = 0; p < (size_t)s->npromises; p++)
-        s->prom[i * (size_t)s->npromises + p] = r->promises[p].achieved;
+    for (size_t p = 0; p < np; p++)
+        s->prom[i * np + p] = r->promises[p].achieved;
 }
 
 /* Moves the rows of a [n][width] table whose ok flag is set to the front,
@@ -145,26 +164,32 @@ static void compact_rows(void *table, size_t elem, size_t width,
 }
 
 /*
-** After an interrupt the completed replications need not be the first
-** ones (a thread may finish a later one while another is stopped): keeps
-** those in replication order at the front of every table.
+** Keeps the rows of the completed replications (ok) in replication order
+** at the front of every table, each with its number in rep[], and sets n.
 */
-static void store_compact(rep_store *s, const unsigned char *ok, size_t n)
+static void store_compact(cs_runner_store *s, const unsigned char *ok)
 {
-    const size_t nc = (size_t)s->nclasses, nt = (size_t)s->nteams;
-    const size_t np = (size_t)s->npromises;
+    const size_t n = s->total;
+    const size_t nc = (size_t)s->model->nclasses;
+    const size_t nt = (size_t)s->model->nteams;
+    const size_t np = (size_t)s->model->npromises;
     double *const one[] = {s->lt_mean, s->lt_p85, s->thru, s->wip,
                            s->lt_sum, s->work_sum};
     uint64_t *const ones[] = {s->lt_n, s->visits, s->events, s->arrived,
                               s->done};
+    size_t k = 0;
 
+    for (size_t i = 0; i < n; i++)
+        if (ok[i])
+            s->rep[k++] = (unsigned)i;
+    s->n = k;
     for (size_t a = 0; a < sizeof one / sizeof *one; a++)
         compact_rows(one[a], sizeof(double), 1, ok, n);
     for (size_t a = 0; a < sizeof ones / sizeof *ones; a++)
         compact_rows(ones[a], sizeof(uint64_t), 1, ok, n);
     compact_rows(s->cls_mean, sizeof(double), nc, ok, n);
     compact_rows(s->cls_thru, sizeof(double), nc, ok, n);
-    compact_rows(s->team, sizeof(double), nt * TEAM_NFIELDS, ok, n);
+    compact_rows(s->team, sizeof(double), nt * CS_RUNNER_TEAM_NFIELDS, ok, n);
     compact_rows(s->prom, sizeof(double), np, ok, n);
 }
 
@@ -209,12 +234,13 @@ static void hist_set_add_rep(hist_set *h, const cs_rep *r)
         cs_hist_merge(h->cls[c], r->classes[c].hist);
 }
 
-static void hist_set_merge(hist_set *dst, const hist_set *src)
+static void store_add_hists(cs_runner_store *s, const hist_set *src)
 {
-    cs_hist_merge(dst->all, src->all);
-    for (int c = 0; c < dst->n; c++)
-        cs_hist_merge(dst->cls[c], src->cls[c]);
+    cs_hist_merge(s->hist, src->all);
+    for (int c = 0; c < src->n; c++)
+        cs_hist_merge(s->cls_hist[c], src->cls[c]);
 }
+
 
 /* ---- the pool of workers ------------------------------------------- */
 
@@ -222,20 +248,21 @@ typedef struct pool {
     const cs_model *m;
     double warmup;
     uint64_t max_items;
-    rep_store *store;
+    cs_runner_store *store;
     unsigned total;
-    volatile sig_atomic_t *stop;
+    const atomic_int *stop;
     pthread_mutex_t lock;
     pthread_cond_t changed;
     unsigned next;          /* next replication to hand out */
     unsigned finished;      /* replications completed */
     unsigned char *ok;      /* [total]: replication i completed */
     unsigned running;       /* workers still running */
+    int have_lock;          /* lock and changed are initialised */
     int halt;               /* *stop was seen set: hand out no more */
-    /* what the engines look at: set (atomically) by the supervising
-    ** thread when it sees *stop, so the signal handler's flag is only
-    ** ever read by the thread the handler runs in */
-    volatile sig_atomic_t engines_stop;
+    /* what the engines look at: set by the supervising thread when it
+    ** sees *stop, so the signal handler's flag is only ever read by the
+    ** thread the handler runs in */
+    atomic_int engines_stop;
     int failed;             /* 1 once a replication failed */
     unsigned err_rep;       /* the lowest failed replication */
     cs_status status;
@@ -322,15 +349,29 @@ out:
     return NULL;
 }
 
-unsigned cs_cpu_count(void)
+unsigned cs_runner_cpu_count(void)
 {
     const long n = sysconf(_SC_NPROCESSORS_ONLN);
 
     return n >= 1 ? (unsigned)n : 1u;
 }
 
+/* Waits up to 0.1 s for a change, so a signal's flag is seen. */
+static void wait_briefly(pool *p)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&p->changed, &p->lock, &ts);
+}
+
 /* Waits for the workers, calling progress on every completion. */
-static void supervise(pool *p, const cs_run_opts *o)
+static void supervise(pool *p, const cs_runner_opts *o)
 {
     unsigned shown = (unsigned)-1;
 
@@ -338,9 +379,9 @@ static void supervise(pool *p, const cs_run_opts *o)
     while (p->running > 0) {
         /* a handler that sets the flag runs in this thread, since the
         ** workers block asynchronous signals */
-        if (o->stop != NULL && *o->stop && !p->halt) {
+        if (o->stop != NULL && atomic_load(o->stop) && !p->halt) {
             p->halt = 1;
-            __atomic_store_n(&p->engines_stop, 1, __ATOMIC_RELAXED);
+            atomic_store_explicit(&p->engines_stop, 1, memory_order_relaxed);
         }
         if (o->progress != NULL && p->finished != shown) {
             const unsigned done = p->finished;
@@ -350,174 +391,18 @@ static void supervise(pool *p, const cs_run_opts *o)
             pthread_mutex_lock(&p->lock);
             continue;
         }
-        if (o->stop != NULL) {
-            /* wake now and then so a signal's flag is seen */
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 100000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&p->changed, &p->lock, &ts);
-        } else {
+        if (o->stop != NULL)
+            wait_briefly(p);
+        else
             pthread_cond_wait(&p->changed, &p->lock);
-        }
     }
     pthread_mutex_unlock(&p->lock);
     if (o->progress != NULL && p->finished != shown)
         o->progress(o->progress_ctx, p->finished, p->total);
 }
 
-/* ---- merging -------------------------------------------------------- */
-
-/*
-** "met" when the whole CI is at or above the target, "not met" when it is
-** wholly below, "uncertain" otherwise -- and always when no CI exists
-** (fewer than two replications with a value).
-*/
-static cs_verdict verdict_of(const cs_ci *ci, double target)
-{
-    if (!ci->valid)
-        return CS_VERDICT_UNCERTAIN;
-    if (ci->lo >= target)
-        return CS_VERDICT_MET;
-    if (ci->hi < target)
-        return CS_VERDICT_NOT_MET;
-    return CS_VERDICT_UNCERTAIN;
-}
-
-/* CI over column j of a row-major table [n][stride]. */
-static cs_ci column_ci(const double *table, size_t n, size_t stride,
-                       size_t j, double *tmp)
-{
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = table[i * stride + j];
-    return cs_stats_ci_mean(tmp, n, 0.95);
-}
-
-void cs_summary_free(cs_summary *s)
-{
-    if (s == NULL)
-        return;
-    free(s->classes);
-    free(s->teams);
-    free(s->promises);
-    free(s->rep_lt_mean);
-    free(s->rep_lt_p85);
-    free(s->rep_throughput);
-    free(s->rep_wip);
-    if (s->rep_promise != NULL)
-        for (int p = 0; p < s->model->npromises; p++)
-            free(s->rep_promise[p]);
-    free(s->rep_promise);
-    free(s);
-}
-
-static double *copy_prefix(const double *x, size_t n)
-{
-    double *y = malloc((n + 1) * sizeof *y);
-
-    if (y != NULL && n > 0)
-        memcpy(y, x, n * sizeof *y);
-    return y;
-}
-
-static cs_summary *summarise(const cs_model *m, const rep_store *st,
-                             size_t n, const hist_set *h, double warmup)
-{
-    const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
-    const size_t np = (size_t)m->npromises;
-    cs_summary *s = calloc(1, sizeof *s);
-    double *tmp = malloc((n + 1) * sizeof *tmp);
-    double lt_sum = 0, work_sum = 0;
-
-    if (s == NULL || tmp == NULL)
-        goto fail;
-    s->model = m;
-    s->replications = (unsigned)n;
-    s->warmup = warmup;
-    s->horizon = m->horizon;
-    s->classes = calloc(nc + 1, sizeof *s->classes);
-    s->teams = calloc(nt + 1, sizeof *s->teams);
-    s->promises = calloc(np + 1, sizeof *s->promises);
-    s->rep_promise = calloc(np + 1, sizeof *s->rep_promise);
-    s->rep_lt_mean = copy_prefix(st->lt_mean, n);
-    s->rep_lt_p85 = copy_prefix(st->lt_p85, n);
-    s->rep_throughput = copy_prefix(st->thru, n);
-    s->rep_wip = copy_prefix(st->wip, n);
-    if (!s->classes || !s->teams || !s->promises || !s->rep_promise ||
-        !s->rep_lt_mean || !s->rep_lt_p85 || !s->rep_throughput ||
-        !s->rep_wip)
-        goto fail;
-
-    s->lead_time = cs_stats_ci_mean(st->lt_mean, n, 0.95);
-    s->throughput = cs_stats_ci_mean(st->thru, n, 0.95);
-    s->wip = cs_stats_ci_mean(st->wip, n, 0.95);
-    s->lt_n = cs_hist_count(h->all);
-    s->p50 = cs_hist_quantile(h->all, 0.50);
-    s->p85 = cs_hist_quantile(h->all, 0.85);
-    s->p95 = cs_hist_quantile(h->all, 0.95);
-    for (size_t i = 0; i < n; i++) {
-        lt_sum += st->lt_sum[i];
-        work_sum += st->work_sum[i];
-        s->visits += st->visits[i];
-        s->events += st->events[i];
-        s->arrived += st->arrived[i];
-        s->done += st->done[i];
-    }
-    s->flow_efficiency = ratio(work_sum, lt_sum);
-
-    for (size_t c = 0; c < nc; c++) {
-        cs_class_summary *k = &s->classes[c];
-        k->lead_time = column_ci(st->cls_mean, n, nc, c, tmp);
-        k->throughput = column_ci(st->cls_thru, n, nc, c, tmp);
-        k->n = cs_hist_count(h->cls[c]);
-        k->p50 = cs_hist_quantile(h->cls[c], 0.50);
-        k->p85 = cs_hist_quantile(h->cls[c], 0.85);
-        k->p95 = cs_hist_quantile(h->cls[c], 0.95);
-    }
-
-    s->bottleneck = -1;
-    for (size_t t = 0; t < nt; t++) {
-        cs_team_summary *k = &s->teams[t];
-        const size_t stride = nt * TEAM_NFIELDS;
-        k->utilization = column_ci(st->team, n, stride,
-                                   t * TEAM_NFIELDS + TEAM_UTIL, tmp);
-        k->queue_len = column_ci(st->team, n, stride,
-                                 t * TEAM_NFIELDS + TEAM_QLEN, tmp);
-        k->queue_wait = column_ci(st->team, n, stride,
-                                  t * TEAM_NFIELDS + TEAM_WAIT, tmp);
-        k->blocked_fraction = column_ci(st->team, n, stride,
-                                        t * TEAM_NFIELDS + TEAM_BLOCKED, tmp);
-        k->wip = column_ci(st->team, n, stride, t * TEAM_NFIELDS + TEAM_WIP,
-                           tmp);
-        if (s->bottleneck < 0 ||
-            k->utilization.mean > s->teams[s->bottleneck].utilization.mean)
-            s->bottleneck = (int)t;
-    }
-
-    for (size_t p = 0; p < np; p++) {
-        cs_promise_summary *k = &s->promises[p];
-        s->rep_promise[p] = malloc((n + 1) * sizeof(double));
-        if (s->rep_promise[p] == NULL)
-            goto fail;
-        for (size_t i = 0; i < n; i++)
-            s->rep_promise[p][i] = st->prom[i * np + p];
-        k->target = m->promises[p].target;
-        k->achieved = cs_stats_ci_mean(s->rep_promise[p], n, 0.95);
-        k->verdict = verdict_of(&k->achieved, k->target);
-    }
-    s->cost_per_day = cs_model_cost_per_day(m);
-    free(tmp);
-    return s;
-fail:
-    free(tmp);
-    cs_summary_free(s);
-    return NULL;
-}
-
 /* ---- warm-up -------------------------------------------------------- */
+
 
 /*
 ** MSER (White 1997) on the pilots' batch-mean WIP series: the truncation
@@ -546,8 +431,8 @@ static size_t mser(const double *y, size_t n)
     return best;
 }
 
-cs_status cs_warmup_auto(const cs_model *m, unsigned pilots, double *warmup,
-                         cs_error *err)
+cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,
+                                double *warmup, cs_error *err)
 {
     double series[CS_REP_BATCHES] = {0};
     cs_engine *e = cs_engine_new(m);
@@ -561,7 +446,7 @@ cs_status cs_warmup_auto(const cs_model *m, unsigned pilots, double *warmup,
     }
     if (pilots == 0)
         pilots = 1;
-    cs_engine_set_max_items(e, cs_run_max_items(m));
+    cs_engine_set_max_items(e, cs_runner_max_items(m));
     for (unsigned i = 0; i < pilots; i++) {
         st = cs_engine_run(e, i, 0.0, r, err);
         if (st != CS_OK)
@@ -579,72 +464,91 @@ out:
 
 /* ---- the run -------------------------------------------------------- */
 
-uint64_t cs_run_max_items(const cs_model *m)
+uint64_t cs_runner_max_items(const cs_model *m)
 {
-    uint64_t n = CS_RUN_MAX_ITEMS;
+    uint64_t n = CS_RUNNER_MAX_ITEMS;
 
     for (int c = 0; c < m->nclasses; c++)
         n += (uint64_t)m->classes[c].backlog;
     return n;
 }
 
-cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
-                 cs_error *err)
+/* The warm-up, the store and the lock; o->replications is resolved. */
+static cs_status pool_init(pool *p, const cs_model *m,
+                           const cs_runner_opts *o, cs_error *err)
 {
-    cs_run_opts o = *opts;
-    pool p;
-    rep_store store;
-    worker *ws = NULL;
-    hist_set total;
-    unsigned nthreads;
-    cs_status st = CS_OK;
-    int have_lock = 0;
-    sigset_t block, saved;
+    cs_status st;
 
-    *out = NULL;
-    memset(&p, 0, sizeof p);
-    memset(&total, 0, sizeof total);
-    if (o.replications == 0)
-        o.replications = m->replications;
-    nthreads = o.threads > 0 ? o.threads : cs_cpu_count();
-    if (nthreads > o.replications)
-        nthreads = o.replications;
-
-    p.m = m;
-    p.total = o.replications;
-    p.stop = o.stop;
-    p.max_items = o.max_items > 0 ? o.max_items : cs_run_max_items(m);
-    if (o.warmup >= 0) {
-        p.warmup = o.warmup;
+    p->m = m;
+    p->total = o->replications;
+    p->stop = o->stop;
+    p->max_items = o->max_items > 0 ? o->max_items : cs_runner_max_items(m);
+    if (o->warmup >= 0) {
+        p->warmup = o->warmup;
     } else if (m->warmup_auto) {
-        st = cs_warmup_auto(m, o.replications < 5 ? o.replications : 5,
-                            &p.warmup, err);
+        st = cs_runner_warmup_auto(
+            m, o->replications < 5 ? o->replications : 5, &p->warmup, err);
         if (st != CS_OK)
             return st;
     } else {
-        p.warmup = m->warmup;
+        p->warmup = m->warmup;
     }
-    if (store_init(&store, m, o.replications) != 0)
+    p->store = store_new(m, o->replications);
+    p->ok = calloc((size_t)o->replications + 1, 1);
+    if (p->store == NULL || p->ok == NULL)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-    p.store = &store;
-    p.ok = calloc((size_t)o.replications + 1, 1);
-    ws = calloc(nthreads, sizeof *ws);
-    if (p.ok == NULL || ws == NULL || hist_set_init(&total, m->nclasses) != 0) {
-        st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-        goto out;
+    p->store->warmup = p->warmup;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->changed, NULL);
+    p->have_lock = 1;
+    return CS_OK;
+}
+
+static void pool_fini(pool *p)
+{
+    cs_runner_store_free(p->store);
+    free(p->ok);
+    if (p->have_lock) {
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->changed);
     }
-    pthread_mutex_init(&p.lock, NULL);
-    pthread_cond_init(&p.changed, NULL);
-    have_lock = 1;
-    for (unsigned i = 0; i < nthreads; i++) {
-        ws[i].p = &p;
-        if (hist_set_init(&ws[i].hists, m->nclasses) != 0) {
-            st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-            goto out;
+}
+
+static void workers_free(worker *ws, unsigned n)
+{
+    if (ws != NULL)
+        for (unsigned i = 0; i < n; i++)
+            hist_set_free(&ws[i].hists);
+    free(ws);
+}
+
+static worker *workers_new(pool *p, unsigned n)
+{
+    worker *ws = calloc((size_t)n + 1, sizeof *ws);
+
+    if (ws == NULL)
+        return NULL;
+    for (unsigned i = 0; i < n; i++) {
+        ws[i].p = p;
+        if (hist_set_init(&ws[i].hists, p->m->nclasses) != 0) {
+            workers_free(ws, n);
+            return NULL;
         }
     }
-    /* workers start with asynchronous signals blocked (they inherit the
-    ** mask), so SIGINT and SIGTERM reach this thread only */
+    return ws;
+}
+
+/*
+** Starts the workers with asynchronous signals blocked (they inherit the
+** mask), so SIGINT and SIGTERM reach this thread only.  Fails only when
+** not even one thread starts.
+*/
+static cs_status workers_start(pool *p, worker *ws, unsigned n,
+                               cs_error *err)
+{
+    sigset_t block, saved;
+    cs_status st = CS_OK;
+
     sigfillset(&block);
     sigdelset(&block, SIGSEGV);
     sigdelset(&block, SIGBUS);
@@ -652,113 +556,81 @@ cs_status cs_run(const cs_model *m, const cs_run_opts *opts, cs_summary **out,
     sigdelset(&block, SIGILL);
     sigdelset(&block, SIGABRT);
     pthread_sigmask(SIG_BLOCK, &block, &saved);
-    for (unsigned i = 0; i < nthreads; i++) {
-        pthread_mutex_lock(&p.lock);
-        p.running++;
-        pthread_mutex_unlock(&p.lock);
+    for (unsigned i = 0; i < n; i++) {
+        pthread_mutex_lock(&p->lock);
+        p->running++;
+        pthread_mutex_unlock(&p->lock);
         if (pthread_create(&ws[i].tid, NULL, work, &ws[i]) != 0) {
-            pthread_mutex_lock(&p.lock);
-            p.running--;
-            pthread_mutex_unlock(&p.lock);
-            if (i == 0) {
-                pthread_sigmask(SIG_SETMASK, &saved, NULL);
+            pthread_mutex_lock(&p->lock);
+            p->running--;
+            pthread_mutex_unlock(&p->lock);
+            if (i == 0)
                 st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                                   "cannot start a thread");
-                goto out;
-            }
             break;
         }
         ws[i].started = 1;
     }
     pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    return st;
+}
+
+/* The lowest failed replication's error, named when there are several. */
+static cs_status pool_failure(const pool *p, cs_error *err)
+{
+    if (err != NULL) {
+        *err = p->err;
+        if (p->total > 1) {
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "replication %u", p->err_rep + 1);
+            cs_error_prefix(err, prefix);
+        }
+    }
+    return p->status;
+}
+
+cs_status cs_runner_run(const cs_model *m, const cs_runner_opts *opts,
+                        cs_runner_store **out, cs_error *err)
+{
+    cs_runner_opts o = *opts;
+    pool p;
+    worker *ws = NULL;
+    unsigned nthreads;
+    cs_status st;
+
+    *out = NULL;
+    memset(&p, 0, sizeof p);
+    if (o.replications == 0)
+        o.replications = m->replications;
+    nthreads = o.threads > 0 ? o.threads : cs_runner_cpu_count();
+    if (nthreads > o.replications)
+        nthreads = o.replications;
+    st = pool_init(&p, m, &o, err);
+    if (st != CS_OK)
+        goto out;
+    ws = workers_new(&p, nthreads);
+    if (ws == NULL) {
+        st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    st = workers_start(&p, ws, nthreads, err);
+    if (st != CS_OK)
+        goto out;
     supervise(&p, &o);
     for (unsigned i = 0; i < nthreads; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
     if (p.failed) {
-        st = p.status;
-        if (err != NULL) {
-            *err = p.err;
-            if (o.replications > 1) {
-                char prefix[32];
-                snprintf(prefix, sizeof prefix, "replication %u",
-                         p.err_rep + 1);
-                cs_error_prefix(err, prefix);
-            }
-        }
+        st = pool_failure(&p, err);
         goto out;
     }
     for (unsigned i = 0; i < nthreads; i++)
-        hist_set_merge(&total, &ws[i].hists);
-    if (p.finished < p.total)
-        store_compact(&store, p.ok, p.total);
-    *out = summarise(m, &store, p.finished, &total, p.warmup);
-    if (*out == NULL) {
-        st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-        goto out;
-    }
-    (*out)->partial = p.finished < p.total;
+        store_add_hists(p.store, &ws[i].hists);
+    store_compact(p.store, p.ok);
+    *out = p.store;
+    p.store = NULL;
 out:
-    if (ws != NULL)
-        for (unsigned i = 0; i < nthreads; i++)
-            hist_set_free(&ws[i].hists);
-    free(ws);
-    hist_set_free(&total);
-    store_free(&store);
-    free(p.ok);
-    if (have_lock) {
-        pthread_mutex_destroy(&p.lock);
-        pthread_cond_destroy(&p.changed);
-    }
+    workers_free(ws, nthreads);
+    pool_fini(&p);
     return st;
-}
-
-/* ---- comparison ----------------------------------------------------- */
-
-void cs_comparison_free(cs_comparison *c)
-{
-    if (c == NULL)
-        return;
-    free(c->promise);
-    free(c);
-}
-
-cs_comparison *cs_compare(const cs_summary *base, const cs_summary *v,
-                          double level)
-{
-    const size_t n = base->replications < v->replications
-                         ? base->replications
-                         : v->replications;
-    cs_comparison *c = calloc(1, sizeof *c);
-
-    if (c == NULL)
-        return NULL;
-    c->level = level;
-    c->npromises = v->model->npromises;
-    c->promise = calloc((size_t)c->npromises + 1, sizeof *c->promise);
-    if (c->promise == NULL) {
-        free(c);
-        return NULL;
-    }
-    c->lead_time_mean = cs_stats_ci_paired(v->rep_lt_mean, base->rep_lt_mean, n,
-                                     level);
-    c->lead_time_p85 = cs_stats_ci_paired(v->rep_lt_p85, base->rep_lt_p85, n,
-                                    level);
-    c->throughput = cs_stats_ci_paired(v->rep_throughput, base->rep_throughput, n,
-                                 level);
-    c->wip = cs_stats_ci_paired(v->rep_wip, base->rep_wip, n, level);
-    for (int p = 0; p < c->npromises; p++) {
-        int q = -1;
-        for (int j = 0; j < base->model->npromises; j++)
-            if (strcmp(base->model->promises[j].name,
-                       v->model->promises[p].name) == 0)
-                q = j;
-        if (q < 0) {
-            c->promise[p].mean = c->promise[p].lo = c->promise[p].hi = NAN;
-            continue;
-        }
-        c->promise[p] = cs_stats_ci_paired(v->rep_promise[p], base->rep_promise[q],
-                                     n, level);
-    }
-    return c;
 }

@@ -257,7 +257,7 @@ void cs_study_free(cs_study *st)
     if (st == NULL)
         return;
     for (size_t j = 0; j < st->njobs; j++) {
-        cs_comparison_free(st->jobs[j].vs);
+        cs_summary_comparison_free(st->jobs[j].vs);
         cs_summary_free(st->jobs[j].summary);
         cs_model_free(st->jobs[j].model);
     }
@@ -400,7 +400,7 @@ static void compare_jobs(cs_study *st)
     for (size_t j = 0; j < st->ndone; j++) {
         const long b = cs_study_baseline_of(st, j);
         if (b >= 0 && (size_t)b < st->ndone)
-            st->jobs[j].vs = cs_compare(st->jobs[b].summary,
+            st->jobs[j].vs = cs_summary_compare(st->jobs[b].summary,
                                         st->jobs[j].summary, level);
     }
 }
@@ -437,24 +437,21 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
     progress_relay relay = {o, 0};
 
     for (size_t j = 0; j < st->njobs; j++) {
-        cs_run_opts ro;
+        cs_runner_opts ro;
 
         if (o->stop != NULL && atomic_load(o->stop))
             break;
         memset(&ro, 0, sizeof ro);
         ro.threads = o->threads;
         ro.warmup = -1;
-        /* until cs_run_opts.stop is a const atomic_int * too (then
-        ** "ro.stop = o->stop;"): the runner reads the int plainly, from
-        ** this thread, which is lock-free atomic_int's representation */
-        ro.stop = (volatile sig_atomic_t *)(uintptr_t)o->stop;
+        ro.stop = o->stop;
         if (o->progress != NULL) {
             relay.job = j;
             ro.progress = relay_progress;
             ro.progress_ctx = &relay;
         }
         cs_error_clear(err);
-        if (cs_run(st->jobs[j].model, &ro, &st->jobs[j].summary, err) !=
+        if (cs_summary_run(st->jobs[j].model, &ro, &st->jobs[j].summary, err) !=
             CS_OK) {
             cs_error_prefix(err, st->jobs[j].model->variant);
             return err->status;

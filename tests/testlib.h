@@ -25,6 +25,7 @@
 #include "chainsim/model.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/summary.h"
 
 /* ---- checked allocation ---------------------------------------------- */
 
@@ -103,7 +104,7 @@ static inline cs_model *tl_build(const char *yaml, long variant)
 static inline cs_summary *tl_run(const cs_model *m, unsigned threads,
                                  unsigned n)
 {
-    cs_run_opts o;
+    cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
 
@@ -112,7 +113,7 @@ static inline cs_summary *tl_run(const cs_model *m, unsigned threads,
     o.replications = n;
     o.warmup = -1;
     cs_error_clear(&err);
-    ck_assert_msg(cs_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
+    ck_assert_msg(cs_summary_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
     ck_assert_ptr_nonnull(s);
     return s;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Threaded replications under ThreadSanitizer (make tsan): the runner's
-# unit tests, then runs, a compare and an interrupted run of the CLI on
-# several threads.  TSAN_OPTIONS (set by the Makefile) makes a report exit
+# unit tests (and the summary's, when built: an interrupted compare on
+# eight threads), then runs, a compare and an interrupted run of the CLI
+# on several threads.  TSAN_OPTIONS (set by the Makefile) makes a report exit
 # 66.  Usage: tests/tsan.sh BUILD   (from the repository root)
 set -u
 B=$1
@@ -19,6 +20,9 @@ check() {   # check EXPECTED-EXIT DESCRIPTION COMMAND...
     fi
 }
 check 0 "test_runner" "$B/tests/test_runner"
+if [ -x "$B/tests/test_summary" ]; then
+    check 0 "test_summary" "$B/tests/test_summary"
+fi
 check 0 "run -j 4" "$B/chainsim" run scenarios/bi-chain.yaml -n 12 -j 4 -q
 check 0 "compare -j 3" "$B/chainsim" compare scenarios/kanban-wip.yaml -n 6 -j 3 -q
 check 0 "warm-up auto -j 2" "$B/chainsim" run scenarios/bi-chain.yaml -n 4 -j 2 -q --warmup auto

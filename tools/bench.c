@@ -25,6 +25,7 @@
 
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/summary.h"
 
 static double now(void)
 {
@@ -66,7 +67,7 @@ fail: {
 static cs_summary *simulate(const cs_model *m, unsigned reps, unsigned threads,
                             double *seconds)
 {
-    cs_run_opts o;
+    cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
     double t0;
@@ -76,7 +77,7 @@ static cs_summary *simulate(const cs_model *m, unsigned reps, unsigned threads,
     o.threads = threads;
     o.warmup = -1;
     t0 = now();
-    if (cs_run(m, &o, &s, &err) != CS_OK) {
+    if (cs_summary_run(m, &o, &s, &err) != CS_OK) {
         fprintf(stderr, "bench: %s\n", err.msg);
         exit(3);
     }
@@ -189,7 +190,7 @@ static void scaling(const char *path, const char *variant, const char *horizon)
     printf("%-10s -n 16 (horizon %s): -j 1 %.3f s, -j 2 %.3f s: %.2fx on %u "
            "cores\n",
            variant ? variant : "tandem5", horizon, t1, t2, t1 / t2,
-           cs_cpu_count());
+           cs_runner_cpu_count());
     printf("%-10s lead time %.3f d, 95%% CI [%.3f, %.3f]; Jackson %.3f d: %s\n",
            "", s->lead_time.mean, s->lead_time.lo, s->lead_time.hi, ref,
            s->lead_time.lo <= ref && ref <= s->lead_time.hi ? "inside the CI"
@@ -259,7 +260,7 @@ int main(int argc, char **argv)
     if (argc > first)
         path = argv[first++];
     const char *h = quick ? "200000d" : "1000000d";
-    printf("chainsim benchmark: %s, %u cores\n", path, cs_cpu_count());
+    printf("chainsim benchmark: %s, %u cores\n", path, cs_runner_cpu_count());
     speed(path, NULL, h);
     speed(path, "rework5", h);
     scaling(path, NULL, quick ? "20000d" : "100000d");

@@ -30,7 +30,7 @@
 #ifndef CHAINSIM_ENGINE_H
 #define CHAINSIM_ENGINE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -134,7 +134,7 @@ void cs_engine_set_max_items(cs_engine *e, uint64_t max);
 ** A run looks at *stop every 65,536 events and, when it is set, ends with
 ** CS_EINTR (its statistics are then meaningless).  NULL turns it off.
 */
-void cs_engine_set_stop(cs_engine *e, volatile sig_atomic_t *stop);
+void cs_engine_set_stop(cs_engine *e, const atomic_int *stop);
 
 /*
 ** Runs replication number rep (0-based) of the model from time 0 to the

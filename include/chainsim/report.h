@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "chainsim/error.h"
-#include "chainsim/runner.h"
+#include "chainsim/summary.h"
 
 typedef enum cs_format {
     CS_FORMAT_TABLE = 0,
@@ -63,10 +63,16 @@ cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
 */
 cs_status cs_report_rank(const cs_report *r, unsigned *rank, cs_error *err);
 
-/* "met", "not met", "uncertain".  Cannot fail. */
-const char *cs_verdict_name(cs_verdict v);
+/* Parses "table" | "csv" | "json"; -1 when unknown (or NULL).  Cannot
+** fail. */
+int cs_report_format_parse(const char *s);
 
-/* Parses "table" | "csv" | "json"; -1 when unknown. */
-int cs_format_parse(const char *s);
+/*
+** Writes s (borrowed, not NULL) to fp as one CSV field (RFC 4180): as it
+** is, or in double quotes with inner quotes doubled when it holds a comma,
+** a double quote, CR or LF.  No separator.  Write errors are left for the
+** caller to find with ferror.
+*/
+void cs_report_csv_field(FILE *fp, const char *s);
 
 #endif /* CHAINSIM_REPORT_H */

@@ -21,7 +21,7 @@
 ** were.  A crash or an ASan report names itself; CS_ALLOC_VERBOSE=1
 ** prints each (phase, n) before running it.
 **
-** Counters are atomic: cs_run allocates on its worker thread.  Exit 0
+** Counters are atomic: cs_summary_run allocates on its worker thread.  Exit 0
 ** when every case holds, 1 otherwise.
 */
 #include <stdatomic.h>
@@ -327,14 +327,14 @@ static void digest_summary(outcome *o, const cs_summary *s)
 ** automatic warm-up, which adds the pilot runs). */
 static cs_status ph_run(fixture *f, outcome *o, cs_error *err)
 {
-    cs_run_opts opts;
+    cs_runner_opts opts;
 
     memset(&opts, 0, sizeof opts);
     opts.replications = 2;
     opts.threads = 1;
     opts.warmup = -1;
     for (int i = 0; i < NMODELS; i++) {
-        const cs_status st = cs_run(f->models[i], &opts, &f->sums[i], err);
+        const cs_status st = cs_summary_run(f->models[i], &opts, &f->sums[i], err);
         if (st != CS_OK)
             return st;
         digest_summary(o, f->sums[i]);
@@ -353,7 +353,7 @@ static void undo_run(fixture *f)
 static cs_status ph_compare(fixture *f, outcome *o, cs_error *err)
 {
     for (int i = 1; i < NMODELS; i++) {
-        f->vs[i] = cs_compare(f->sums[0], f->sums[i], 1.0 - 0.05 / NVARIANTS);
+        f->vs[i] = cs_summary_compare(f->sums[0], f->sums[i], 1.0 - 0.05 / NVARIANTS);
         if (f->vs[i] == NULL)
             return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
         append(o, "{%a %a}", f->vs[i]->lead_time_mean.mean,
@@ -365,7 +365,7 @@ static cs_status ph_compare(fixture *f, outcome *o, cs_error *err)
 static void undo_compare(fixture *f)
 {
     for (int i = 1; i < NMODELS; i++) {
-        cs_comparison_free(f->vs[i]);
+        cs_summary_comparison_free(f->vs[i]);
         f->vs[i] = NULL;
     }
 }

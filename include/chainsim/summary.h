@@ -1,0 +1,128 @@
+/*
+** summary.h - the replications of a model summarised: means with
+** confidence intervals, pooled percentiles, promise verdicts, and paired
+** comparisons between variants.
+**
+** A summary is built from a runner store (runner.h) and keeps, besides
+** its means, one value per completed replication together with that
+** replication's number, so that a comparison pairs the same replication
+** of two variants (common random numbers) even when an interrupted run
+** completed a different set of replications in each.  Sums are formed in
+** replication order, so a summary is bit-identical whatever the number of
+** threads.  This header knows neither the runner nor the engine.
+*/
+#ifndef CHAINSIM_SUMMARY_H
+#define CHAINSIM_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chainsim/error.h"
+#include "chainsim/model.h"
+#include "chainsim/stats.h"
+
+typedef struct cs_runner_store cs_runner_store;   /* runner.h */
+typedef struct cs_runner_opts cs_runner_opts;     /* runner.h */
+
+typedef enum cs_verdict {
+    CS_VERDICT_UNCERTAIN = 0,
+    CS_VERDICT_MET,
+    CS_VERDICT_NOT_MET
+} cs_verdict;
+
+typedef struct cs_team_summary {
+    cs_ci utilization;
+    cs_ci queue_wait;        /* mean over replications of the mean wait per visit */
+    cs_ci queue_len;
+    cs_ci blocked_fraction;
+    cs_ci wip;
+} cs_team_summary;
+
+typedef struct cs_class_summary {
+    cs_ci lead_time;         /* over replications of per-replication means */
+    double p50, p85, p95;    /* pooled over replications (histogram) */
+    uint64_t n;              /* lead times pooled */
+    cs_ci throughput;        /* items per day */
+} cs_class_summary;
+
+typedef struct cs_promise_summary {
+    double target;
+    cs_ci achieved;
+    cs_verdict verdict;
+} cs_promise_summary;
+
+/* The merged result of one model's replications.  Owns its arrays; borrows
+** the model, which must outlive it. */
+typedef struct cs_summary {
+    const cs_model *model;
+    unsigned replications;   /* completed */
+    int partial;             /* 1 when interrupted before all replications */
+    double warmup, horizon;
+    cs_ci lead_time;
+    double p50, p85, p95;
+    uint64_t lt_n;
+    cs_class_summary *classes;     /* [nclasses] */
+    cs_ci throughput;              /* items per day */
+    cs_ci wip;
+    double flow_efficiency;        /* ratio of sums over all replications */
+    cs_team_summary *teams;        /* [nteams] */
+    int bottleneck;                /* team with the highest utilization, -1 if none */
+    cs_promise_summary *promises;  /* [npromises] */
+    double cost_per_day;
+    uint64_t visits, events, arrived, done;
+    /* per replication, for paired comparisons (NaN where undefined):
+    ** value i belongs to replication number rep_number[i] (0-based,
+    ** strictly ascending) */
+    unsigned *rep_number;          /* [replications] */
+    double *rep_lt_mean;           /* [replications] */
+    double *rep_lt_p85;
+    double *rep_throughput;
+    double *rep_wip;
+    double **rep_promise;          /* [npromises][replications] */
+} cs_summary;
+
+/*
+** Summarises the rows of st (borrowed; the summary borrows st->model, not
+** st).  partial is 0: the caller knows whether the run was interrupted.
+** Returns the summary (caller frees), or NULL when out of memory.
+*/
+cs_summary *cs_summary_build(const cs_runner_store *st);
+
+/*
+** Runs the replications of m (cs_runner_run) and summarises them into
+** *out (caller frees), partial when an interrupt left some out.  Returns
+** CS_OK, or the first replication's error (CS_ESIM, CS_ENOMEM), with err
+** naming the replication; *out is then NULL.
+*/
+cs_status cs_summary_run(const cs_model *m, const cs_runner_opts *opts,
+                         cs_summary **out, cs_error *err);
+
+void cs_summary_free(cs_summary *s);   /* NULL allowed */
+
+/* Paired differences variant - baseline over common replications. */
+typedef struct cs_comparison {
+    double level;                  /* confidence level used (Bonferroni) */
+    cs_ci lead_time_mean;
+    cs_ci lead_time_p85;
+    cs_ci throughput;
+    cs_ci wip;
+    cs_ci *promise;                /* [npromises], share/throughput difference;
+                                      only when the promises match by name */
+    int npromises;
+} cs_comparison;
+
+/*
+** Compares v against base, paired by replication number over the
+** replications completed in both (rep_number); level is the confidence
+** level (0.95, or Bonferroni-adjusted).  Borrows both.  Returns the
+** comparison (caller frees), or NULL if out of memory.
+*/
+cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
+                                  double level);
+
+void cs_summary_comparison_free(cs_comparison *c);   /* NULL allowed */
+
+/* "met", "not met", "uncertain".  Cannot fail. */
+const char *cs_summary_verdict_name(cs_verdict v);
+
+#endif /* CHAINSIM_SUMMARY_H */

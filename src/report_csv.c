@@ -1,0 +1,306 @@
+/*
+** report_csv.c - the report as CSV (stable columns, for scripts): a header
+** line and a line per row, written by one routine so the two can never
+** disagree on the columns.  Undefined values are empty fields; a field is
+** quoted only when it holds a comma, a double quote, CR or LF.
+*/
+#include "report_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/model.h"
+#include "chainsim/report.h"
+#include "chainsim/stats.h"
+
+/* ---- CSV ------------------------------------------------------------ */
+
+/*
+** One routine writes the header and the rows (row NULL = header), so the
+** two can never disagree on the columns.  Each cell call names its column
+** and gives its value; only one of the two is written.
+*/
+typedef struct csvw {
+    FILE *out;
+    const cs_report_row *row;   /* NULL while writing the header */
+    unsigned rank;              /* the row's rank */
+    int first;                  /* no field written yet on this line */
+    int oom;
+} csvw;
+
+void cs_report_csv_field(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void csv_field(csvw *w, const char *s)
+{
+    if (!w->first)
+        fputc(',', w->out);
+    w->first = 0;
+    cs_report_csv_field(w->out, s);
+}
+
+/* The header name: fmt with its arguments. */
+static void csv_head(csvw *w, const char *fmt, va_list ap)
+{
+    char buf[128];
+    va_list aq;
+    int len;
+
+    va_copy(aq, ap);
+    len = vsnprintf(buf, sizeof buf, fmt, aq);
+    va_end(aq);
+    if (len < 0) {
+        w->oom = 1;
+        return;
+    }
+    if ((size_t)len < sizeof buf) {
+        csv_field(w, buf);
+        return;
+    }
+    {
+        char *big = malloc((size_t)len + 1);
+        if (big == NULL) {
+            w->oom = 1;
+            csv_field(w, "");
+            return;
+        }
+        vsnprintf(big, (size_t)len + 1, fmt, ap);
+        csv_field(w, big);
+        free(big);
+    }
+}
+
+/* A text cell; the column name is printf-formatted. */
+static void csv_str(csvw *w, const char *val, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (w->row != NULL) {
+        csv_field(w, val != NULL ? val : "");
+        return;
+    }
+    va_start(ap, fmt);
+    csv_head(w, fmt, ap);
+    va_end(ap);
+}
+
+static void csv_num(csvw *w, double val, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[40];
+
+    if (w->row != NULL) {
+        if (isfinite(val))
+            snprintf(buf, sizeof buf, "%.10g", cs_report_unsign_zero(val));
+        else
+            buf[0] = '\0';
+        csv_field(w, buf);
+        return;
+    }
+    va_start(ap, fmt);
+    csv_head(w, fmt, ap);
+    va_end(ap);
+}
+
+/* Mean, lo, hi of a cs_ci: three columns NAME, NAME_lo|ci_lo, ... */
+static void csv_mean(csvw *w, const cs_ci *c, const char *name)
+{
+    csv_num(w, c != NULL && cs_report_ci_defined(c) ? c->mean : NAN, "%s",
+            name);
+}
+
+static void csv_bounds(csvw *w, const cs_ci *c, const char *lo,
+                       const char *hi)
+{
+    const int ok = c != NULL && cs_report_ci_interval(c);
+
+    csv_num(w, ok ? c->lo : NAN, "%s", lo);
+    csv_num(w, ok ? c->hi : NAN, "%s", hi);
+}
+
+static void csv_promises(csvw *w, int np)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (int p = 0; p < np; p++) {
+        const int have = s != NULL && p < s->model->npromises;
+        const cs_promise_summary *k = have ? &s->promises[p] : NULL;
+        csv_str(w, have ? s->model->promises[p].name : NULL,
+                "promise_%d_name", p + 1);
+        csv_num(w, have ? k->target : NAN, "promise_%d_target", p + 1);
+        csv_num(w,
+                have && cs_report_ci_defined(&k->achieved) ? k->achieved.mean
+                                                           : NAN,
+                "promise_%d_achieved", p + 1);
+        csv_num(w,
+                have && cs_report_ci_interval(&k->achieved) ? k->achieved.lo
+                                                            : NAN,
+                "promise_%d_lo", p + 1);
+        csv_num(w,
+                have && cs_report_ci_interval(&k->achieved) ? k->achieved.hi
+                                                            : NAN,
+                "promise_%d_hi", p + 1);
+        csv_str(w, have ? cs_summary_verdict_name(k->verdict) : NULL,
+                "promise_%d_verdict", p + 1);
+    }
+}
+
+static void csv_teams(csvw *w, const cs_report_names *teams)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < teams->n; i++) {
+        const int t = s != NULL ? cs_model_team_index(s->model, teams->v[i])
+                                : -1;
+        const cs_team_summary *k = t >= 0 ? &s->teams[t] : NULL;
+        csv_num(w,
+                k && cs_report_ci_defined(&k->utilization)
+                    ? k->utilization.mean
+                    : NAN,
+                "util_%s", teams->v[i]);
+        csv_num(w,
+                k && cs_report_ci_defined(&k->queue_wait) ? k->queue_wait.mean
+                                                          : NAN,
+                "wait_%s", teams->v[i]);
+        csv_num(w,
+                k && cs_report_ci_defined(&k->blocked_fraction)
+                    ? k->blocked_fraction.mean
+                    : NAN,
+                "blocked_%s", teams->v[i]);
+    }
+}
+
+static void csv_classes(csvw *w, const cs_report_names *classes)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < classes->n; i++) {
+        const int c = s != NULL
+                          ? cs_model_class_index(s->model, classes->v[i])
+                          : -1;
+        const cs_class_summary *k = c >= 0 ? &s->classes[c] : NULL;
+        csv_num(w,
+                k && cs_report_ci_defined(&k->lead_time) ? k->lead_time.mean
+                                                         : NAN,
+                "lead_time_mean_%s", classes->v[i]);
+        csv_num(w, k ? k->p85 : NAN, "lead_time_p85_%s", classes->v[i]);
+    }
+}
+
+static void csv_diff(csvw *w, int np)
+{
+    const cs_comparison *c = w->row != NULL ? w->row->vs : NULL;
+    const cs_ci *lt = c ? &c->lead_time_mean : NULL;
+    const cs_ci *p85 = c ? &c->lead_time_p85 : NULL;
+    const cs_ci *th = c ? &c->throughput : NULL;
+    const cs_ci *wip = c ? &c->wip : NULL;
+
+    csv_mean(w, lt, "diff_lead_time_mean");
+    csv_bounds(w, lt, "diff_lead_time_mean_lo", "diff_lead_time_mean_hi");
+    csv_mean(w, p85, "diff_lead_time_p85");
+    csv_bounds(w, p85, "diff_lead_time_p85_lo", "diff_lead_time_p85_hi");
+    csv_mean(w, th, "diff_throughput_per_day");
+    csv_bounds(w, th, "diff_throughput_per_day_lo",
+               "diff_throughput_per_day_hi");
+    csv_mean(w, wip, "diff_wip");
+    csv_bounds(w, wip, "diff_wip_lo", "diff_wip_hi");
+    for (int p = 0; p < np; p++) {
+        const cs_ci *k = c && p < c->npromises ? &c->promise[p] : NULL;
+        csv_num(w, k && cs_report_ci_defined(k) ? k->mean : NAN,
+                "diff_promise_%d", p + 1);
+        csv_num(w, k && cs_report_ci_interval(k) ? k->lo : NAN,
+                "diff_promise_%d_lo", p + 1);
+        csv_num(w, k && cs_report_ci_interval(k) ? k->hi : NAN,
+                "diff_promise_%d_hi", p + 1);
+    }
+    csv_num(w, c ? c->level : NAN, "diff_confidence");
+}
+
+static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
+                     const cs_report_names *classes, int np, int diff)
+{
+    const cs_report_row *row = w->row;
+    const cs_summary *s = row != NULL ? row->summary : NULL;
+    const cs_model *m = s != NULL ? s->model : NULL;
+    const int bn = s != NULL && s->bottleneck >= 0 &&
+                           s->bottleneck < m->nteams
+                       ? s->bottleneck
+                       : -1;
+
+    w->first = 1;
+    csv_str(w, r->scenario_name, "scenario");
+    csv_str(w, m ? (m->variant ? m->variant : "baseline") : NULL, "variant");
+    for (size_t k = 0; k < r->nvary; k++)
+        csv_str(w, row ? cs_report_point_value(r, row, k) : NULL, "%s",
+                r->vary[k]);
+    csv_num(w, s ? (double)w->rank : NAN, "rank");
+    csv_num(w, s ? (double)s->replications : NAN, "replications");
+    csv_num(w, s ? (double)(s->partial != 0) : NAN, "partial");
+    csv_mean(w, s ? &s->lead_time : NULL, "lead_time_mean");
+    csv_bounds(w, s ? &s->lead_time : NULL, "lead_time_ci_lo",
+               "lead_time_ci_hi");
+    csv_num(w, s ? s->p50 : NAN, "lead_time_p50");
+    csv_num(w, s ? s->p85 : NAN, "lead_time_p85");
+    csv_num(w, s ? s->p95 : NAN, "lead_time_p95");
+    csv_mean(w, s ? &s->throughput : NULL, "throughput_per_day");
+    csv_bounds(w, s ? &s->throughput : NULL, "throughput_ci_lo",
+               "throughput_ci_hi");
+    csv_mean(w, s ? &s->wip : NULL, "wip_mean");
+    csv_num(w, s ? s->flow_efficiency : NAN, "flow_efficiency");
+    csv_str(w, bn >= 0 ? m->teams[bn].name : NULL, "bottleneck");
+    csv_mean(w, bn >= 0 ? &s->teams[bn].utilization : NULL,
+             "bottleneck_utilization");
+    csv_num(w, s ? s->cost_per_day : NAN, "cost_per_day");
+    csv_promises(w, np);
+    csv_teams(w, teams);
+    csv_classes(w, classes);
+    if (diff)
+        csv_diff(w, np);
+    fputc('\n', w->out);
+}
+
+cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
+{
+    cs_report_names teams, classes;
+    csvw w = {out, NULL, 0, 1, 0};
+    const int np = cs_report_max_promises(r);
+    const int diff = cs_report_want_diff(r);
+    unsigned *rank = cs_report_ranks_new(r);
+    int oom = cs_report_names_collect(&teams, r, 0) != 0;
+
+    oom |= cs_report_names_collect(&classes, r, 1) != 0;
+    oom |= rank == NULL;
+    if (!oom) {
+        if (!r->no_header)
+            csv_line(&w, r, &teams, &classes, np, diff);
+        for (size_t i = 0; i < r->nrows; i++) {
+            w.row = &r->rows[i];
+            w.rank = rank[i];
+            csv_line(&w, r, &teams, &classes, np, diff);
+        }
+    }
+    free(rank);
+    free(teams.v);
+    free(classes.v);
+    if (oom || w.oom)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    return CS_OK;
+}
+

@@ -1,0 +1,317 @@
+/*
+** report_json.c - the report as JSON (SPEC 3, for programs): one object
+** with the run's settings and a row per variant (and sweep point), read
+** back by jansson in the tests.  Undefined values are null, never nan or
+** inf; allocation failures are collected and reported once at the end.
+*/
+#include "report_int.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "chainsim/model.h"
+#include "chainsim/report.h"
+#include "chainsim/stats.h"
+
+/* ---- JSON ----------------------------------------------------------- */
+
+/* Allocation failures are collected in oom and reported once at the end. */
+typedef struct jctx {
+    int oom;
+} jctx;
+
+static void put(jctx *j, json_t *obj, const char *key, json_t *v)
+{
+    /* json_object_set_new releases v when it fails, also for obj NULL. */
+    if (v == NULL || json_object_set_new(obj, key, v) != 0)
+        j->oom = 1;
+}
+
+static void append(jctx *j, json_t *arr, json_t *v)
+{
+    if (v == NULL || json_array_append_new(arr, v) != 0)
+        j->oom = 1;
+}
+
+static json_t *jnum(double x)
+{
+    return isfinite(x) ? json_real(cs_report_unsign_zero(x)) : json_null();
+}
+
+static json_t *jstr(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *jmean(const cs_ci *c)
+{
+    return cs_report_ci_defined(c) ? jnum(c->mean) : json_null();
+}
+
+static json_t *jci(const cs_ci *c)
+{
+    json_t *a;
+
+    if (!cs_report_ci_interval(c))
+        return json_null();
+    a = json_array();
+    if (a == NULL)
+        return NULL;
+    if (json_array_append_new(a, jnum(c->lo)) != 0 ||
+        json_array_append_new(a, jnum(c->hi)) != 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* {"mean": m, "ci95": [lo, hi]} */
+static json_t *jmean_ci(jctx *j, const cs_ci *c)
+{
+    json_t *o = json_object();
+
+    put(j, o, "mean", jmean(c));
+    put(j, o, "ci95", jci(c));
+    return o;
+}
+
+static json_t *jsignificant(const cs_ci *c)
+{
+    return cs_report_ci_interval(c) ? json_boolean(cs_report_ci_significant(c))
+                                    : json_null();
+}
+
+static json_t *json_lead_time(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *lt = json_object(), *classes = json_object();
+
+    put(j, lt, "mean", jmean(&s->lead_time));
+    put(j, lt, "ci95", jci(&s->lead_time));
+    put(j, lt, "p50", jnum(s->p50));
+    put(j, lt, "p85", jnum(s->p85));
+    put(j, lt, "p95", jnum(s->p95));
+    put(j, lt, "count", json_integer((json_int_t)s->lt_n));
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class_summary *k = &s->classes[c];
+        json_t *o = json_object();
+        put(j, o, "mean", jmean(&k->lead_time));
+        put(j, o, "ci95", jci(&k->lead_time));
+        put(j, o, "p50", jnum(k->p50));
+        put(j, o, "p85", jnum(k->p85));
+        put(j, o, "p95", jnum(k->p95));
+        put(j, o, "count", json_integer((json_int_t)k->n));
+        put(j, o, "throughput_per_day", jmean_ci(j, &k->throughput));
+        put(j, classes, m->classes[c].name, o);
+    }
+    put(j, lt, "classes", classes);
+    return lt;
+}
+
+static json_t *json_teams(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *teams = json_object();
+
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_team_summary *k = &s->teams[t];
+        json_t *o = json_object();
+        put(j, o, "utilization", jmean(&k->utilization));
+        put(j, o, "utilization_ci95", jci(&k->utilization));
+        put(j, o, "queue_wait_mean", jmean(&k->queue_wait));
+        put(j, o, "queue_wait_ci95", jci(&k->queue_wait));
+        put(j, o, "queue_length_mean", jmean(&k->queue_len));
+        put(j, o, "blocked_fraction", jmean(&k->blocked_fraction));
+        put(j, o, "wip_mean", jmean(&k->wip));
+        put(j, o, "type", json_string(cs_model_team_type_name(m->teams[t].type)));
+        put(j, o, "capacity", json_integer(m->teams[t].capacity));
+        put(j, o, "wip_limit", m->teams[t].wip_limit > 0
+                                   ? json_integer(m->teams[t].wip_limit)
+                                   : json_null());
+        put(j, teams, m->teams[t].name, o);
+    }
+    return teams;
+}
+
+static json_t *json_promises(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *arr = json_array();
+
+    for (int p = 0; p < m->npromises; p++) {
+        const cs_promise *d = &m->promises[p];
+        const cs_promise_summary *k = &s->promises[p];
+        const int lt = d->kind == CS_PROMISE_LEAD_TIME;
+        json_t *o = json_object();
+        put(j, o, "name", jstr(d->name));
+        put(j, o, "target", jnum(k->target));
+        put(j, o, "achieved", jmean(&k->achieved));
+        put(j, o, "ci95", jci(&k->achieved));
+        put(j, o, "verdict",
+            json_string(cs_summary_verdict_name(k->verdict)));
+        put(j, o, "kind", json_string(lt ? "lead_time" : "throughput"));
+        put(j, o, "work", d->work >= 0 && d->work < m->nclasses
+                              ? jstr(m->classes[d->work].name)
+                              : json_null());
+        put(j, o, lt ? "within" : "per", jnum(lt ? d->within : d->per));
+        append(j, arr, o);
+    }
+    return arr;
+}
+
+static json_t *json_vs(jctx *j, const cs_report_row *row)
+{
+    const cs_comparison *c = row->vs;
+    const cs_model *m = cs_report_row_model(row);
+    json_t *o = json_object(), *prom = json_array();
+
+    put(j, o, "lead_time_mean_diff", jmean(&c->lead_time_mean));
+    put(j, o, "ci95", jci(&c->lead_time_mean));
+    put(j, o, "significant", jsignificant(&c->lead_time_mean));
+    put(j, o, "confidence", jnum(c->level));
+    put(j, o, "lead_time_p85_diff", jmean(&c->lead_time_p85));
+    put(j, o, "lead_time_p85_ci95", jci(&c->lead_time_p85));
+    put(j, o, "throughput_per_day_diff", jmean(&c->throughput));
+    put(j, o, "throughput_per_day_ci95", jci(&c->throughput));
+    put(j, o, "wip_diff", jmean(&c->wip));
+    put(j, o, "wip_ci95", jci(&c->wip));
+    for (int p = 0; p < c->npromises && p < m->npromises; p++) {
+        json_t *e = json_object();
+        put(j, e, "name", jstr(m->promises[p].name));
+        put(j, e, "diff", jmean(&c->promise[p]));
+        put(j, e, "ci95", jci(&c->promise[p]));
+        put(j, e, "significant", jsignificant(&c->promise[p]));
+        append(j, prom, e);
+    }
+    put(j, o, "promises", prom);
+    return o;
+}
+
+static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
+                        unsigned rank)
+{
+    const cs_summary *s = row->summary;
+    const cs_model *m = s->model;
+    json_t *o = json_object();
+
+    put(j, o, "name", jstr(m->variant != NULL ? m->variant : "baseline"));
+    if (r->nvary > 0) {
+        json_t *pt = json_object();
+        for (size_t k = 0; k < r->nvary; k++)
+            put(j, pt, r->vary[k],
+                json_string(cs_report_point_value(r, row, k)));
+        put(j, o, "point", pt);
+    }
+    put(j, o, "rank", json_integer((json_int_t)rank));
+    put(j, o, "hypothesis", jstr(m->hypothesis));
+    put(j, o, "replications", json_integer((json_int_t)s->replications));
+    put(j, o, "partial", json_boolean(s->partial));
+    put(j, o, "warmup", jnum(s->warmup));
+    put(j, o, "horizon", jnum(s->horizon));
+    put(j, o, "lead_time", json_lead_time(j, s));
+    put(j, o, "throughput_per_day", jmean_ci(j, &s->throughput));
+    put(j, o, "wip", jmean_ci(j, &s->wip));
+    put(j, o, "flow_efficiency", jnum(s->flow_efficiency));
+    put(j, o, "teams", json_teams(j, s));
+    if (s->bottleneck >= 0 && s->bottleneck < m->nteams) {
+        json_t *b = json_object();
+        put(j, b, "team", jstr(m->teams[s->bottleneck].name));
+        put(j, b, "utilization", jmean(&s->teams[s->bottleneck].utilization));
+        put(j, o, "bottleneck", b);
+    } else {
+        put(j, o, "bottleneck", json_null());
+    }
+    put(j, o, "cost_per_day", jnum(s->cost_per_day));
+    put(j, o, "promises", json_promises(j, s));
+    if (row->vs != NULL) {
+        put(j, o, "vs_baseline", json_vs(j, row));
+    } else if (m->variant == NULL || strcmp(m->variant, "baseline") == 0) {
+        /* the baseline against itself: exactly zero (SPEC 3 shows the
+           field on every variant) */
+        cs_comparison self;
+        cs_ci zero[1];
+        cs_ci *zeros = calloc((size_t)m->npromises + 1, sizeof *zeros);
+        if (zeros == NULL)
+            j->oom = 1;
+        memset(&self, 0, sizeof self);
+        memset(zero, 0, sizeof zero);
+        zero[0].n = s->replications;
+        zero[0].valid = 1;   /* a difference known exactly */
+        for (int p = 0; zeros != NULL && p < m->npromises; p++)
+            zeros[p] = zero[0];
+        self.level = cs_report_first_level(r);
+        self.lead_time_mean = self.lead_time_p85 = self.throughput =
+            self.wip = zero[0];
+        self.promise = zeros;
+        self.npromises = zeros != NULL ? m->npromises : 0;
+        cs_report_row me = *row;
+        me.vs = &self;
+        put(j, o, "vs_baseline", json_vs(j, &me));
+        free(zeros);
+    } else {
+        put(j, o, "vs_baseline", json_null());
+    }
+    {
+        json_t *items = json_object();
+        put(j, items, "arrived", json_integer((json_int_t)s->arrived));
+        put(j, items, "done", json_integer((json_int_t)s->done));
+        put(j, o, "items", items);
+    }
+    return o;
+}
+
+cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
+{
+    jctx j = {0};
+    json_t *root = json_object(), *variants = json_array();
+    unsigned *rank = cs_report_ranks_new(r);
+    int rc;
+
+    if (rank == NULL)
+        j.oom = 1;
+
+    put(&j, root, "scenario", jstr(r->scenario_name));
+    put(&j, root, "file", jstr(r->scenario_file));
+    put(&j, root, "command", jstr(r->command));
+    /* json_int_t is signed; a seed beyond it is written as a string. */
+    if (r->seed <= (uint64_t)INT64_MAX) {
+        put(&j, root, "seed", json_integer((json_int_t)r->seed));
+    } else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
+        put(&j, root, "seed", json_string(buf));
+    }
+    if (cs_report_is_compare(r))
+        put(&j, root, "common_random_numbers", json_boolean(!r->independent));
+    put(&j, root, "partial", json_boolean(cs_report_any_partial(r)));
+    if (r->nvary > 0) {
+        json_t *vary = json_array();
+        for (size_t k = 0; k < r->nvary; k++)
+            append(&j, vary, jstr(r->vary[k]));
+        put(&j, root, "vary", vary);
+    }
+    for (size_t i = 0; i < r->nrows && rank != NULL; i++)
+        append(&j, variants, json_row(&j, r, &r->rows[i], rank[i]));
+    free(rank);
+    put(&j, root, "variants", variants);
+#ifdef CS_VERSION
+    put(&j, root, "version", json_string(CS_VERSION));
+#endif
+    if (j.oom || root == NULL) {
+        json_decref(root);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    }
+    rc = json_dumpf(root, out,
+                    JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+                        JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}
+

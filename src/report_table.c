@@ -1,0 +1,1141 @@
+/*
+** report_table.c - the report as a compact table for people: a title, the
+** ranked block a process manager reads first (in a comparison), the main
+** block, promise blocks, differences from the baseline, and the teams.
+** Undefined values print "-", missing intervals "n/a"; ANSI colours only
+** when the report allows them; widths are counted in characters (UTF-8).
+*/
+#include "report_int.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/model.h"
+#include "chainsim/report.h"
+#include "chainsim/stats.h"
+
+/* ---- table ---------------------------------------------------------- */
+
+enum { C_NONE = 0, C_GREEN, C_RED, C_YELLOW, C_BOLD };
+
+static const char *const ansi[] = {"", "\033[32m", "\033[31m", "\033[33m",
+                                   "\033[1m"};
+
+/* Rows of cells, each a heap string; row 0 is the header. */
+typedef struct tcell {
+    char *text;
+    int color;
+} tcell;
+
+typedef struct table {
+    size_t ncols;
+    size_t nrows;
+    size_t cap;
+    size_t cur;      /* next column of the last row */
+    tcell *cells;    /* [cap][ncols] */
+    int oom;
+} table;
+
+/* The widest a table may grow before promises move to a block of their own. */
+enum { TABLE_MAX_WIDTH = 140 };
+
+/* The ranked block is read first: it should fit a 100-column terminal. */
+enum { GLANCE_MAX_WIDTH = 100 };
+
+static void tbl_init(table *t, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+}
+
+static void tbl_fini(table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i].text);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+static void tbl_row(table *t)
+{
+    if (t->oom)
+        return;
+    if (t->nrows == t->cap) {
+        const size_t cap = t->cap ? 2 * t->cap : 8;
+        tcell *c = realloc(t->cells, cap * t->ncols * sizeof *c);
+        if (c == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->cells = c;
+        t->cap = cap;
+    }
+    memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof *t->cells);
+    t->nrows++;
+    t->cur = 0;
+}
+
+static void tbl_vcell(table *t, int color, const char *fmt, va_list ap)
+{
+    va_list aq;
+    tcell *c;
+    int len;
+
+    if (t->oom)
+        return;
+    assert(t->nrows > 0 && t->cur < t->ncols);
+    if (t->nrows == 0 || t->cur >= t->ncols)
+        return;
+    c = &t->cells[(t->nrows - 1) * t->ncols + t->cur++];
+    va_copy(aq, ap);
+    len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (len < 0 || (c->text = malloc((size_t)len + 1)) == NULL) {
+        t->oom = 1;
+        return;
+    }
+    vsnprintf(c->text, (size_t)len + 1, fmt, ap);
+    c->color = color;
+}
+
+static void tbl_cell(table *t, int color, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    tbl_vcell(t, color, fmt, ap);
+    va_end(ap);
+}
+
+/* Columns on a terminal: UTF-8 continuation bytes take none. */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+
+    for (; s != NULL && *s != '\0'; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+static size_t tbl_colwidth(const table *t, size_t col)
+{
+    size_t w = 0;
+
+    for (size_t r = 0; r < t->nrows; r++) {
+        const size_t cw = text_width(t->cells[r * t->ncols + col].text);
+        if (cw > w)
+            w = cw;
+    }
+    return w;
+}
+
+static size_t tbl_width(const table *t)
+{
+    size_t w = 0;
+
+    for (size_t c = 0; c < t->ncols; c++)
+        w += tbl_colwidth(t, c) + (c > 0 ? 2 : 0);
+    return w;
+}
+
+/* Left-aligned columns two spaces apart; no trailing blanks.  0, or -1
+** (nothing printed) when out of memory. */
+static int tbl_print(FILE *out, const table *t, int color)
+{
+    size_t *width = calloc(t->ncols + 1, sizeof *width);
+
+    if (width == NULL)
+        return -1;
+    for (size_t c = 0; c < t->ncols; c++)
+        width[c] = tbl_colwidth(t, c);
+    for (size_t r = 0; r < t->nrows; r++) {
+        size_t pending = 0;   /* blanks owed before the next non-empty cell */
+        for (size_t c = 0; c < t->ncols; c++) {
+            const tcell *cell = &t->cells[r * t->ncols + c];
+            const int col = r == 0 ? C_BOLD : cell->color;
+            const size_t w = text_width(cell->text);
+            if (width[c] == 0)
+                continue;
+            if (cell->text != NULL && cell->text[0] != '\0') {
+                fprintf(out, "%*s", (int)pending, "");
+                pending = 0;
+                if (color && col != C_NONE)
+                    fprintf(out, "%s%s\033[0m", ansi[col], cell->text);
+                else
+                    fputs(cell->text, out);
+            }
+            pending += width[c] - w + 2;
+        }
+        fputc('\n', out);
+    }
+    free(width);
+    return 0;
+}
+
+/* ---- table cells ---------------------------------------------------- */
+
+/* Decimals for a time in days or a count: about three significant digits. */
+static int decimals(double x)
+{
+    const double a = fabs(x);
+
+    if (a >= 100.0)
+        return 0;
+    if (a >= 10.0)
+        return 1;
+    return 2;
+}
+
+/* Decimals for a column whose largest magnitude is max (NaN ignored). */
+static int col_decimals(double max)
+{
+    return decimals(isfinite(max) ? max : 0.0);
+}
+
+/* The larger magnitude, ignoring undefined values. */
+static double mag(double acc, double x)
+{
+    return isfinite(x) ? fmax(acc, fabs(x)) : acc;
+}
+
+static double mag_ci(double acc, const cs_ci *c, double scale)
+{
+    return cs_report_ci_defined(c) ? mag(acc, c->mean * scale) : acc;
+}
+
+/* A number with dec decimals; "-" when undefined. */
+static void cell_num(table *t, double x, int dec)
+{
+    if (!isfinite(x))
+        tbl_cell(t, C_NONE, "-");
+    else
+        tbl_cell(t, C_NONE, "%.*f", dec, cs_report_unsign_zero(x));
+}
+
+/* "mean ±half-width" (times scale), "mean ±n/a" without an interval. */
+static void cell_ci(table *t, const cs_ci *c, double scale, int dec)
+{
+    if (!cs_report_ci_defined(c))
+        tbl_cell(t, C_NONE, "-");
+    else if (!cs_report_ci_interval(c))
+        tbl_cell(t, C_NONE, "%.*f ±n/a", dec,
+                 cs_report_unsign_zero(c->mean * scale));
+    else
+        tbl_cell(t, C_NONE, "%.*f ±%.*f", dec,
+                 cs_report_unsign_zero(c->mean * scale), dec,
+                 (c->hi - c->lo) / 2.0 * scale);
+}
+
+static void cell_mean(table *t, const cs_ci *c, int dec)
+{
+    cell_num(t, cs_report_ci_defined(c) ? c->mean : NAN, dec);
+}
+
+/* A share as a whole percentage. */
+static void cell_share(table *t, const cs_ci *c)
+{
+    if (!cs_report_ci_defined(c))
+        tbl_cell(t, C_NONE, "-");
+    else
+        tbl_cell(t, C_NONE, "%.0f%%", cs_report_unsign_zero(c->mean * 100.0));
+}
+
+static int verdict_color(cs_verdict v)
+{
+    switch (v) {
+    case CS_VERDICT_MET:
+        return C_GREEN;
+    case CS_VERDICT_NOT_MET:
+        return C_RED;
+    case CS_VERDICT_UNCERTAIN:
+        break;
+    }
+    return C_YELLOW;
+}
+
+/* "met", "NOT MET", "uncertain": the failing verdict shouts. */
+static const char *verdict_word(cs_verdict v)
+{
+    return v == CS_VERDICT_NOT_MET ? "NOT MET" : cs_summary_verdict_name(v);
+}
+
+/*
+** The achieved level of a promise with its interval: a share as "81%
+** [79,83]" (one decimal when the interval is under 2 points), a
+** throughput as "38.2 [36.1,40.3]" items per period.
+*/
+static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
+                         const cs_ci *c)
+{
+    const int lt = d->kind == CS_PROMISE_LEAD_TIME;
+    const double k = lt ? 100.0 : 1.0;
+    double lo, hi;
+    int dec;
+
+    if (!cs_report_ci_defined(c)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    if (lt)
+        dec = cs_report_ci_interval(c) && c->hi - c->lo < 0.02 ? 1 : 0;
+    else
+        dec = decimals(c->mean);
+    if (!cs_report_ci_interval(c)) {
+        snprintf(buf, size, "%.*f%s [n/a]", dec,
+                 cs_report_unsign_zero(c->mean * k), lt ? "%" : "");
+        return;
+    }
+    /* A share cannot leave [0, 1]; the t interval can, so the table clips
+    ** it (CSV and JSON keep the interval as computed). */
+    lo = lt ? fmax(c->lo, 0.0) : c->lo;
+    hi = lt ? fmin(c->hi, 1.0) : c->hi;
+    snprintf(buf, size, "%.*f%s [%.*f,%.*f]", dec,
+             cs_report_unsign_zero(c->mean * k), lt ? "%" : "", dec,
+             cs_report_unsign_zero(lo * k), dec,
+             cs_report_unsign_zero(hi * k));
+}
+
+/* "≥85% within 30d" or "≥40 per 65d". */
+static void fmt_target(char *buf, size_t size, const cs_promise *d,
+                       double target)
+{
+    if (d->kind == CS_PROMISE_LEAD_TIME)
+        snprintf(buf, size, "≥%.4g%% within %.4gd", target * 100.0,
+                 d->within);
+    else
+        snprintf(buf, size, "≥%.4g per %.4gd", target, d->per);
+}
+
+static void cell_promise(table *t, const cs_summary *s, int p,
+                         int with_verdict)
+{
+    char buf[96];
+
+    if (p >= s->model->npromises) {
+        tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    fmt_achieved(buf, sizeof buf, &s->model->promises[p],
+                 &s->promises[p].achieved);
+    if (with_verdict)
+        tbl_cell(t, verdict_color(s->promises[p].verdict), "%s %s", buf,
+                 verdict_word(s->promises[p].verdict));
+    else
+        tbl_cell(t, C_NONE, "%s", buf);
+}
+
+/*
+** Decimals for a difference: two significant digits of the interval's
+** half-width (so the digits shown are the ones the data support), else
+** those of the mean's magnitude.
+*/
+static int diff_decimals(const cs_ci *c, double scale)
+{
+    const double hw =
+        cs_report_ci_interval(c) ? (c->hi - c->lo) / 2.0 * scale : 0.0;
+    int d;
+
+    if (!(hw > 0.0))
+        return decimals(c->mean * scale) > 1 ? 1 : decimals(c->mean * scale);
+    d = 1 - (int)floor(log10(hw));
+    return d < 0 ? 0 : d > 3 ? 3 : d;
+}
+
+/*
+** A paired difference "-3.2 [-3.9,-2.5] better": better or worse when the
+** whole interval lies on one side of 0 (lower_better says which side is
+** good), "same" when every paired difference was exactly 0 (a variant
+** identical to its baseline), "unclear" otherwise.  scale converts units
+** (per day -> per week, share -> points).
+*/
+/* The reading of a difference with an interval, and its colour. */
+static const char *diff_word(const cs_ci *c, int lower_better, int *color)
+{
+    *color = C_NONE;
+    if (cs_report_ci_significant(c)) {
+        const int good = (c->hi < 0.0) == (lower_better != 0);
+        *color = good ? C_GREEN : C_RED;
+        return good ? "better" : "worse";
+    }
+    return c->lo == 0.0 && c->hi == 0.0 ? "same" : "unclear";
+}
+
+static void cell_diff(table *t, const cs_ci *c, double scale, int lower_better,
+                      const char *unit)
+{
+    const int d = diff_decimals(c, scale);
+    const char *word;
+    int color;
+
+    if (!cs_report_ci_defined(c)) {
+        tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    if (!cs_report_ci_interval(c)) {
+        tbl_cell(t, C_NONE, "%+.*f%s [n/a]", d,
+                 cs_report_unsign_zero(c->mean * scale), unit);
+        return;
+    }
+    word = diff_word(c, lower_better, &color);
+    tbl_cell(t, color, "%+.*f%s [%+.*f,%+.*f] %s", d,
+             cs_report_unsign_zero(c->mean * scale), unit, d,
+             cs_report_unsign_zero(c->lo * scale), d,
+             cs_report_unsign_zero(c->hi * scale), word);
+}
+
+/* ---- table blocks --------------------------------------------------- */
+
+/* What the blocks share, worked out once from all rows. */
+typedef struct shape {
+    cs_report_names teams;
+    int np;                 /* most promises in a row */
+    int same_promises;      /* every row has the same promises (by name) */
+    int show_reps;          /* rows differ in replications */
+    int show_cost;          /* some row has a cost */
+    int any_vs;             /* some row is compared with its baseline */
+} shape;
+
+static int shape_init(shape *sh, const cs_report *r)
+{
+    const cs_model *m0 = cs_report_row_model(&r->rows[0]);
+
+    memset(sh, 0, sizeof *sh);
+    if (cs_report_names_collect(&sh->teams, r, 0) != 0)
+        return -1;
+    sh->np = cs_report_max_promises(r);
+    sh->same_promises = 1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_model *m = cs_report_row_model(row);
+        if (m->npromises != m0->npromises)
+            sh->same_promises = 0;
+        for (int p = 0; sh->same_promises && p < m->npromises; p++)
+            if (strcmp(m->promises[p].name, m0->promises[p].name) != 0 ||
+                row->summary->promises[p].target !=
+                    r->rows[0].summary->promises[p].target)
+                sh->same_promises = 0;
+        if (row->summary->replications != r->rows[0].summary->replications)
+            sh->show_reps = 1;
+        if (row->summary->cost_per_day > 0.0)
+            sh->show_cost = 1;
+        if (row->vs != NULL)
+            sh->any_vs = 1;
+    }
+    return 0;
+}
+
+static const char *variant_name(const cs_report_row *row)
+{
+    const char *v = cs_report_row_model(row)->variant;
+    return v != NULL ? v : "baseline";
+}
+
+/* The leading cells of a row: variant, then one per varied path. */
+static void label_head(table *t, const cs_report *r, const char *first)
+{
+    tbl_cell(t, C_NONE, "%s", first);
+    for (size_t k = 0; k < r->nvary; k++)
+        tbl_cell(t, C_NONE, "%s", r->vary[k]);
+}
+
+static void label_cells(table *t, const cs_report *r, const cs_report_row *row)
+{
+    tbl_cell(t, C_NONE, "%s", variant_name(row));
+    for (size_t k = 0; k < r->nvary; k++)
+        tbl_cell(t, C_NONE, "%s", cs_report_point_value(r, row, k));
+}
+
+static double per_week(const cs_report_row *row)
+{
+    const double dpw = cs_report_row_model(row)->units.days_per_week;
+    return dpw > 0.0 ? dpw : 5.0;
+}
+
+/* The variant table: one line per row; promises inline when inline_p. */
+static void block_main(table *t, const cs_report *r, const shape *sh,
+                       int inline_p)
+{
+    const cs_model *m0 = cs_report_row_model(&r->rows[0]);
+    const int npi = inline_p ? sh->np : 0;
+    double mlt = 0, mp = 0, mth = 0, mwip = 0;
+
+    /* With a ranked block above, it carries the bottleneck and the cost. */
+    const int show_bn = !sh->any_vs;
+    const int show_cost = sh->show_cost && !sh->any_vs;
+
+    tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi +
+                    (size_t)show_bn + (size_t)show_cost);
+    tbl_row(t);
+    label_head(t, r, "variant");
+    if (sh->show_reps)
+        tbl_cell(t, C_NONE, "reps");
+    tbl_cell(t, C_NONE, "lead time (d)");
+    tbl_cell(t, C_NONE, "p50");
+    tbl_cell(t, C_NONE, "p85");
+    tbl_cell(t, C_NONE, "thru/wk");
+    tbl_cell(t, C_NONE, "wip");
+    tbl_cell(t, C_NONE, "flow eff");
+    for (int p = 0; p < npi; p++) {
+        char tgt[64];
+        fmt_target(tgt, sizeof tgt, &m0->promises[p],
+                   r->rows[0].summary->promises[p].target);
+        tbl_cell(t, C_NONE, "%s (%s)", m0->promises[p].name, tgt);
+    }
+    if (show_bn)
+        tbl_cell(t, C_NONE, "bottleneck (util)");
+    if (show_cost)
+        tbl_cell(t, C_NONE, "cost/d");
+    /* One number of decimals per column, so the column lines up. */
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        mlt = mag_ci(mlt, &s->lead_time, 1.0);
+        mp = mag(mag(mp, s->p50), s->p85);
+        mth = mag_ci(mth, &s->throughput, per_week(&r->rows[i]));
+        mwip = mag_ci(mwip, &s->wip, 1.0);
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        const cs_model *m = s->model;
+        tbl_row(t);
+        label_cells(t, r, row);
+        if (sh->show_reps)
+            tbl_cell(t, C_NONE, "%u", s->replications);
+        cell_ci(t, &s->lead_time, 1.0, col_decimals(mlt));
+        cell_num(t, s->p50, col_decimals(mp));
+        cell_num(t, s->p85, col_decimals(mp));
+        cell_ci(t, &s->throughput, per_week(row), col_decimals(mth));
+        cell_mean(t, &s->wip, col_decimals(mwip));
+        if (isfinite(s->flow_efficiency))
+            tbl_cell(t, C_NONE, "%.0f%%", s->flow_efficiency * 100.0);
+        else
+            tbl_cell(t, C_NONE, "-");
+        for (int p = 0; p < npi; p++)
+            cell_promise(t, s, p, 1);
+        if (show_bn && s->bottleneck >= 0 && s->bottleneck < m->nteams &&
+            cs_report_ci_defined(&s->teams[s->bottleneck].utilization))
+            tbl_cell(t, C_NONE, "%s %.2f", m->teams[s->bottleneck].name,
+                     s->teams[s->bottleneck].utilization.mean);
+        else if (show_bn)
+            tbl_cell(t, C_NONE, "-");
+        if (show_cost)
+            tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
+    }
+}
+
+/*
+** Promises one per line, for a single result that does not fit them in
+** the variant table (several results get a block per promise).
+*/
+static void block_promises(table *t, const cs_report *r, const shape *sh)
+{
+    const int vs = sh->any_vs;
+
+    tbl_init(t, 1 + r->nvary + 4 + (size_t)vs);
+    tbl_row(t);
+    label_head(t, r, "variant");
+    tbl_cell(t, C_NONE, "promise");
+    tbl_cell(t, C_NONE, "target");
+    tbl_cell(t, C_NONE, "achieved [95%% CI]");
+    tbl_cell(t, C_NONE, "verdict");
+    if (vs)
+        tbl_cell(t, C_NONE, "vs baseline");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        const cs_model *m = s->model;
+        for (int p = 0; p < m->npromises; p++) {
+            char buf[96];
+            tbl_row(t);
+            if (p == 0) {
+                label_cells(t, r, row);
+            } else {
+                for (size_t k = 0; k <= r->nvary; k++)
+                    tbl_cell(t, C_NONE, "%s", "");
+            }
+            tbl_cell(t, C_NONE, "%s", m->promises[p].name);
+            fmt_target(buf, sizeof buf, &m->promises[p],
+                       s->promises[p].target);
+            tbl_cell(t, C_NONE, "%s", buf);
+            cell_promise(t, s, p, 0);
+            tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
+                     verdict_word(s->promises[p].verdict));
+            if (!vs)
+                continue;
+            if (row->vs != NULL && p < row->vs->npromises)
+                cell_diff(t, &row->vs->promise[p],
+                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
+                                                                      : 1.0,
+                          0,
+                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
+                                                                      : "");
+            else
+                tbl_cell(t, C_NONE, "%s", "");
+        }
+    }
+}
+
+
+/* Index of the promise named name in m, or -1. */
+static int promise_index(const cs_model *m, const char *name)
+{
+    for (int p = 0; p < m->npromises; p++)
+        if (strcmp(m->promises[p].name, name) == 0)
+            return p;
+    return -1;
+}
+
+/* Promise names over the rows, in order of first appearance. */
+static int promise_names(cs_report_names *ns, const cs_report *r)
+{
+    ns->v = NULL;
+    ns->n = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_model *m = cs_report_row_model(&r->rows[i]);
+        for (int p = 0; p < m->npromises; p++)
+            if (cs_report_names_add(ns, m->promises[p].name) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/*
+** One promise, for when the promises do not fit the variant table: the
+** header names the promise and, above the achieved levels, its target;
+** one line per row with the achieved level [95% CI], the verdict and,
+** for compared rows, the difference from the baseline.  A row whose
+** target differs from the header's says so; a row without the promise
+** shows "-".
+*/
+static void block_promise(table *t, const cs_report *r, const shape *sh,
+                          const char *name)
+{
+    const cs_promise *d0 = NULL;
+    double target0 = NAN;
+    char buf[128];
+
+    for (size_t i = 0; i < r->nrows && d0 == NULL; i++) {
+        const int p = promise_index(cs_report_row_model(&r->rows[i]), name);
+        if (p >= 0) {
+            d0 = &cs_report_row_model(&r->rows[i])->promises[p];
+            target0 = r->rows[i].summary->promises[p].target;
+        }
+    }
+    assert(d0 != NULL);
+    if (d0 == NULL)
+        return;
+    tbl_init(t, 1 + r->nvary + 2 + (size_t)sh->any_vs);
+    tbl_row(t);
+    label_head(t, r, name);
+    fmt_target(buf, sizeof buf, d0, target0);
+    tbl_cell(t, C_NONE, "%s", buf);
+    tbl_cell(t, C_NONE, "verdict");
+    if (sh->any_vs)
+        tbl_cell(t, C_NONE, "vs baseline");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        const cs_model *m = s->model;
+        const int p = promise_index(m, name);
+        tbl_row(t);
+        label_cells(t, r, row);
+        if (p < 0) {
+            tbl_cell(t, C_NONE, "-");
+            continue;
+        }
+        fmt_achieved(buf, sizeof buf, &m->promises[p],
+                     &s->promises[p].achieved);
+        if (s->promises[p].target != target0 ||
+            m->promises[p].kind != d0->kind) {
+            char tgt[64];
+            fmt_target(tgt, sizeof tgt, &m->promises[p],
+                       s->promises[p].target);
+            tbl_cell(t, C_NONE, "%s (target %s)", buf, tgt);
+        } else {
+            tbl_cell(t, C_NONE, "%s", buf);
+        }
+        tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
+                 verdict_word(s->promises[p].verdict));
+        if (!sh->any_vs)
+            continue;
+        if (row->vs != NULL && p < row->vs->npromises)
+            cell_diff(t, &row->vs->promise[p],
+                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
+                                                                  : 1.0,
+                      0,
+                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
+                                                                  : "");
+        else
+            tbl_cell(t, C_NONE, "%s", "");
+    }
+}
+
+/* ---- the block a process manager reads first ------------------------ */
+
+/*
+** "2 met, 1 uncertain, 1 NOT MET" (the counts add up to the promises, so
+** the total is not repeated), coloured by the worst verdict.
+*/
+static void cell_kept(table *t, const cs_summary *s)
+{
+    char buf[96];
+    int met, uncertain, not_met, len;
+
+    if (s->model->npromises == 0) {
+        tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    cs_report_count_verdicts(s, &met, &uncertain, &not_met);
+    len = snprintf(buf, sizeof buf, "%d met", met);
+    if (uncertain > 0 && len > 0 && (size_t)len < sizeof buf)
+        len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d uncertain",
+                        uncertain);
+    if (not_met > 0 && len > 0 && (size_t)len < sizeof buf)
+        snprintf(buf + len, sizeof buf - (size_t)len, ", %d NOT MET", not_met);
+    tbl_cell(t, not_met > 0 ? C_RED : uncertain > 0 ? C_YELLOW : C_GREEN, "%s",
+             buf);
+}
+
+/* "9.6 -3.08 better": the mean lead time and its difference, if any. */
+static void cell_glance_lead(table *t, const cs_report_row *row, int dec)
+{
+    const cs_ci *lt = &row->summary->lead_time;
+    const cs_ci *d = row->vs != NULL ? &row->vs->lead_time_mean : NULL;
+    char mean[48];
+    int color, dd;
+
+    if (cs_report_ci_defined(lt))
+        snprintf(mean, sizeof mean, "%.*f", dec,
+                 cs_report_unsign_zero(lt->mean));
+    else
+        snprintf(mean, sizeof mean, "-");
+    if (d == NULL || !cs_report_ci_defined(d)) {
+        tbl_cell(t, C_NONE, "%s%s", mean, d == NULL ? "" : " -");
+        return;
+    }
+    /* The mean's decimals, unless they would round a difference to 0. */
+    dd = dec;
+    if (fabs(d->mean) < 0.5 * pow(10.0, -dec) && d->mean != 0.0)
+        dd = diff_decimals(d, 1.0);
+    if (!cs_report_ci_interval(d)) {
+        tbl_cell(t, C_NONE, "%s %+.*f n/a", mean, dd,
+                 cs_report_unsign_zero(d->mean));
+    } else {
+        const char *word = diff_word(d, 1, &color);
+        tbl_cell(t, color, "%s %+.*f %s", mean, dd,
+                 cs_report_unsign_zero(d->mean), word);
+    }
+}
+
+/*
+** The bottleneck's name, and where it was in the baseline when it moved.
+** Returns 1 when it moved.
+*/
+static int cell_glance_bottleneck(table *t, const cs_summary *s,
+                                  const cs_summary *base, int compact)
+{
+    const cs_model *m = s->model;
+    const char *name, *was = NULL;
+
+    if (s->bottleneck < 0 || s->bottleneck >= m->nteams) {
+        tbl_cell(t, C_NONE, "-");
+        return 0;
+    }
+    name = m->teams[s->bottleneck].name;
+    if (base != NULL && base != s && base->bottleneck >= 0 &&
+        base->bottleneck < base->model->nteams &&
+        strcmp(base->model->teams[base->bottleneck].name, name) != 0)
+        was = base->model->teams[base->bottleneck].name;
+    if (was == NULL)
+        tbl_cell(t, C_NONE, "%s", name);
+    else if (compact)
+        tbl_cell(t, C_BOLD, "%s (moved)", name);
+    else
+        tbl_cell(t, C_BOLD, "%s (moved from %s)", name, was);
+    return was != NULL;
+}
+
+/*
+** One line per row, best first within each group (k: the sorted keys):
+** rank, variant, promises kept, lead time and its difference from the
+** baseline, cost per day and its difference, the bottleneck.  compact
+** shortens "moved from X" to "moved".  Returns the number of rows whose
+** bottleneck moved.
+*/
+static int block_glance(table *t, const cs_report *r, const shape *sh,
+                        const cs_report_rank_key *k, const unsigned *rank,
+                        int compact)
+{
+    double mlt = 0;
+    int moved = 0;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        mlt = mag_ci(mlt, &r->rows[i].summary->lead_time, 1.0);
+    tbl_init(t, 1 + 1 + r->nvary + 2 + (size_t)sh->show_cost + 1);
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "rank");
+    label_head(t, r, "variant");
+    tbl_cell(t, C_NONE, "promises");
+    tbl_cell(t, C_NONE, "lead time (d)");
+    if (sh->show_cost)
+        tbl_cell(t, C_NONE, "cost/d");
+    tbl_cell(t, C_NONE, "bottleneck");
+    for (size_t a = 0, b; a < r->nrows; a = b) {
+        const cs_summary *base = NULL;
+        if (a > 0)
+            tbl_row(t);              /* a blank line between sweep points */
+        for (b = a; b < r->nrows && k[b].group == k[a].group; b++)
+            if (r->rows[k[b].row].vs == NULL && base == NULL)
+                base = r->rows[k[b].row].summary;
+        for (size_t i = a; i < b; i++) {
+            const cs_report_row *row = &r->rows[k[i].row];
+            const cs_summary *s = row->summary;
+            tbl_row(t);
+            tbl_cell(t, C_NONE, "%u", rank[k[i].row]);
+            label_cells(t, r, row);
+            cell_kept(t, s);
+            cell_glance_lead(t, row, col_decimals(mlt));
+            if (sh->show_cost) {
+                if (base == NULL || base == s)
+                    tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
+                else
+                    tbl_cell(t, C_NONE, "%.6g %+.6g", s->cost_per_day,
+                             cs_report_unsign_zero(s->cost_per_day -
+                                                   base->cost_per_day));
+            }
+            moved += cell_glance_bottleneck(t, s, base, compact);
+        }
+    }
+    return moved;
+}
+
+/* Paired differences of the compared rows (promises have their blocks). */
+static void block_vs(table *t, const cs_report *r)
+{
+    tbl_init(t, 1 + r->nvary + 3);
+    tbl_row(t);
+    label_head(t, r, "vs baseline");
+    tbl_cell(t, C_NONE, "lead time (d)");
+    tbl_cell(t, C_NONE, "p85 (d)");
+    tbl_cell(t, C_NONE, "thru/wk");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_comparison *c = row->vs;
+        if (c == NULL)
+            continue;
+        tbl_row(t);
+        label_cells(t, r, row);
+        cell_diff(t, &c->lead_time_mean, 1.0, 1, "");
+        cell_diff(t, &c->lead_time_p85, 1.0, 1, "");
+        cell_diff(t, &c->throughput, per_week(row), 0, "");
+    }
+}
+
+/* Every team of a single run. */
+static void block_teams(table *t, const cs_report_row *row)
+{
+    const cs_summary *s = row->summary;
+    const cs_model *m = s->model;
+
+    double mw = 0, mq = 0, mwip = 0;
+
+    for (int k = 0; k < m->nteams; k++) {
+        mw = mag_ci(mw, &s->teams[k].queue_wait, 1.0);
+        mq = mag_ci(mq, &s->teams[k].queue_len, 1.0);
+        mwip = mag_ci(mwip, &s->teams[k].wip, 1.0);
+    }
+    tbl_init(t, 9);
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "team");
+    tbl_cell(t, C_NONE, "type");
+    tbl_cell(t, C_NONE, "cap");
+    tbl_cell(t, C_NONE, "wip limit");
+    tbl_cell(t, C_NONE, "utilisation");
+    tbl_cell(t, C_NONE, "queue wait (d)");
+    tbl_cell(t, C_NONE, "queue len");
+    tbl_cell(t, C_NONE, "blocked");
+    tbl_cell(t, C_NONE, "wip");
+    for (int k = 0; k < m->nteams; k++) {
+        const cs_team *d = &m->teams[k];
+        const cs_team_summary *ts = &s->teams[k];
+        tbl_row(t);
+        if (k == s->bottleneck)
+            tbl_cell(t, C_BOLD, "%s *", d->name);
+        else
+            tbl_cell(t, C_NONE, "%s", d->name);
+        tbl_cell(t, C_NONE, "%s", cs_model_team_type_name(d->type));
+        tbl_cell(t, C_NONE, "%d", d->capacity);
+        if (d->wip_limit > 0)
+            tbl_cell(t, C_NONE, "%d", d->wip_limit);
+        else
+            tbl_cell(t, C_NONE, "-");
+        if (!cs_report_ci_defined(&ts->utilization))
+            tbl_cell(t, C_NONE, "-");
+        else if (!cs_report_ci_interval(&ts->utilization))
+            tbl_cell(t, C_NONE, "%.2f ±n/a", ts->utilization.mean);
+        else
+            tbl_cell(t, C_NONE, "%.2f ±%.2f", ts->utilization.mean,
+                     (ts->utilization.hi - ts->utilization.lo) / 2.0);
+        cell_ci(t, &ts->queue_wait, 1.0, col_decimals(mw));
+        cell_mean(t, &ts->queue_len, col_decimals(mq));
+        cell_share(t, &ts->blocked_fraction);
+        cell_mean(t, &ts->wip, col_decimals(mwip));
+    }
+}
+
+/* Utilisation of each team (columns) per row; '*' marks the bottleneck. */
+static void block_util(table *t, const cs_report *r, const shape *sh)
+{
+    tbl_init(t, 1 + r->nvary + sh->teams.n);
+    tbl_row(t);
+    label_head(t, r, "utilisation");
+    for (size_t k = 0; k < sh->teams.n; k++)
+        tbl_cell(t, C_NONE, "%s", sh->teams.v[k]);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        tbl_row(t);
+        label_cells(t, r, row);
+        for (size_t k = 0; k < sh->teams.n; k++) {
+            const int tm = cs_model_team_index(s->model, sh->teams.v[k]);
+            if (tm < 0 || !cs_report_ci_defined(&s->teams[tm].utilization))
+                tbl_cell(t, C_NONE, "-");
+            else
+                tbl_cell(t, tm == s->bottleneck ? C_BOLD : C_NONE, "%.2f%s",
+                         s->teams[tm].utilization.mean,
+                         tm == s->bottleneck ? "*" : "");
+        }
+    }
+}
+
+/* Lead time per class of a single run (when there is more than one). */
+static void block_classes(table *t, const cs_report_row *row)
+{
+    const cs_summary *s = row->summary;
+    const cs_model *m = s->model;
+
+    double mlt = 0, mp = 0, mth = 0;
+
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class_summary *k = &s->classes[c];
+        mlt = mag_ci(mlt, &k->lead_time, 1.0);
+        mp = mag(mag(mag(mp, k->p50), k->p85), k->p95);
+        mth = mag_ci(mth, &k->throughput, per_week(row));
+    }
+    tbl_init(t, 7);
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "work");
+    tbl_cell(t, C_NONE, "lead time (d)");
+    tbl_cell(t, C_NONE, "p50");
+    tbl_cell(t, C_NONE, "p85");
+    tbl_cell(t, C_NONE, "p95");
+    tbl_cell(t, C_NONE, "thru/wk");
+    tbl_cell(t, C_NONE, "items");
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class_summary *k = &s->classes[c];
+        tbl_row(t);
+        tbl_cell(t, C_NONE, "%s", m->classes[c].name);
+        cell_ci(t, &k->lead_time, 1.0, col_decimals(mlt));
+        cell_num(t, k->p50, col_decimals(mp));
+        cell_num(t, k->p85, col_decimals(mp));
+        cell_num(t, k->p95, col_decimals(mp));
+        cell_ci(t, &k->throughput, per_week(row), col_decimals(mth));
+        tbl_cell(t, C_NONE, "%llu", (unsigned long long)k->n);
+    }
+}
+
+/* Prints and frees a block; 0, or -1 when it ran out of memory. */
+static int emit(FILE *out, table *t, const cs_report *r)
+{
+    int oom = t->oom;
+
+    if (!oom) {
+        fputc('\n', out);
+        oom = tbl_print(out, t, r->color) != 0;
+    }
+    tbl_fini(t);
+    return oom ? -1 : 0;
+}
+
+/* "BI delivery chain  (100 replications, seed 1, horizon 260d, ...)" */
+static void table_title(FILE *out, const cs_report *r)
+{
+    const cs_summary *s0 = r->rows[0].summary;
+    unsigned done = s0->replications, want = s0->model->replications;
+    int same_time = 1;
+
+    for (size_t i = 1; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        if (s->replications < done)
+            done = s->replications;
+        if (s->model->replications > want)
+            want = s->model->replications;
+        if (s->horizon != s0->horizon || s->warmup != s0->warmup)
+            same_time = 0;
+    }
+    if (r->color)
+        fputs(ansi[C_BOLD], out);
+    fputs(r->scenario_name != NULL ? r->scenario_name : "chainsim", out);
+    if (r->color)
+        fputs("\033[0m", out);
+    fprintf(out, "  (%u replication%s, seed %llu", done, done == 1 ? "" : "s",
+            (unsigned long long)r->seed);
+    if (same_time)
+        fprintf(out, ", horizon %.6gd, warm-up %.6gd", s0->horizon,
+                s0->warmup);
+    fputc(')', out);
+    if (cs_report_any_partial(r))
+        fprintf(out, "  (partial: %u of %u replications)",
+                done, want > done ? want : done);
+    fputc('\n', out);
+}
+
+/* The ranked block with its legend; 0, or -1 when out of memory. */
+static int table_glance(FILE *out, const cs_report *r, const shape *sh)
+{
+    cs_report_rank_key *k = cs_report_rank_sorted(r);
+    unsigned *rank = calloc(r->nrows + 1, sizeof *rank);
+    table t;
+    int oom, compact = 0, moved;
+
+    if (k == NULL || rank == NULL) {
+        free(k);
+        free(rank);
+        return -1;
+    }
+    cs_report_fill_ranks(k, r->nrows, rank);
+    moved = block_glance(&t, r, sh, k, rank, 0);
+    if (!t.oom && tbl_width(&t) > GLANCE_MAX_WIDTH) {
+        tbl_fini(&t);
+        compact = 1;
+        block_glance(&t, r, sh, k, rank, compact);
+    }
+    oom = emit(out, &t, r);
+    fputs("rank: most promises met, then fewest not met, then shortest mean "
+          "lead time, then lowest cost\n", out);
+    fprintf(out, "better/worse: the difference from the baseline is "
+                 "significant (its %.4g%% interval excludes 0)\n",
+            100.0 * cs_report_first_level(r));
+    if (compact && moved > 0)
+        fputs("(moved): the bottleneck is not the baseline's\n", out);
+    if (r->independent)
+        fputs("--independent: each variant drew its own random numbers, so "
+              "differences are noisier\n", out);
+    free(k);
+    free(rank);
+    return oom;
+}
+
+/* The promises in blocks of their own (when not inline in the main
+** block), with the legend; oom is what went before (nonzero: out of
+** memory already), the result the same updated. */
+static int table_promises(FILE *out, table *t, const cs_report *r,
+                          const shape *sh, int inline_p, int oom)
+{
+    if (sh->np > 0 && !inline_p && r->nrows == 1) {
+        block_promises(t, r, sh);
+        oom |= emit(out, t, r);
+    } else if (sh->np > 0 && !inline_p) {
+        cs_report_names pn;
+        oom |= promise_names(&pn, r);
+        for (size_t k = 0; k < pn.n && !oom; k++) {
+            block_promise(t, r, sh, pn.v[k]);
+            oom |= emit(out, t, r);
+        }
+        free(pn.v);
+        fputs("achieved [95% interval] under the target; met: the whole "
+              "interval is at or above it,\nNOT MET: all below, uncertain: "
+              "it spans the target", out);
+        if (sh->any_vs)
+            fprintf(out, "; vs baseline: %.4g%% interval",
+                    100.0 * cs_report_first_level(r));
+        fputc('\n', out);
+    }
+    return oom;
+}
+
+/* The teams (and classes) of one row, or every row's utilisation; 0, or
+** -1 when out of memory. */
+static int table_teams(FILE *out, table *t, const cs_report *r,
+                       const shape *sh)
+{
+    int oom = 0;
+
+    if (r->nrows == 1) {
+        if (cs_report_row_model(&r->rows[0])->nclasses > 1) {
+            block_classes(t, &r->rows[0]);
+            oom |= emit(out, t, r);
+        }
+        block_teams(t, &r->rows[0]);
+        oom |= emit(out, t, r);
+        fputs("* bottleneck: the team with the highest utilisation\n", out);
+    } else if (sh->teams.n > 0) {
+        block_util(t, r, sh);
+        oom |= emit(out, t, r);
+        fputs("* bottleneck of the variant\n", out);
+    }
+    return oom;
+}
+
+cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
+{
+    shape sh;
+    table t;
+    int oom = 0, inline_p;
+
+    if (r->nrows == 0) {
+        fprintf(out, "%s: no results\n",
+                r->scenario_name != NULL ? r->scenario_name : "chainsim");
+        return CS_OK;
+    }
+    if (shape_init(&sh, r) != 0) {
+        free(sh.teams.v);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    }
+    table_title(out, r);
+
+    if (sh.any_vs) {
+        oom |= table_glance(out, r, &sh);
+    }
+
+    /* Promises inline when they are the same everywhere and fit; a
+    ** comparison gives each promise a block, with its differences. */
+    inline_p = sh.np > 0 && sh.same_promises && !sh.any_vs;
+    block_main(&t, r, &sh, inline_p);
+    if (inline_p && !t.oom && tbl_width(&t) > TABLE_MAX_WIDTH) {
+        tbl_fini(&t);
+        inline_p = 0;
+        block_main(&t, r, &sh, 0);
+    }
+    oom |= emit(out, &t, r);
+    oom = table_promises(out, &t, r, &sh, inline_p, oom);
+    if (sh.any_vs) {
+        block_vs(&t, r);
+        oom |= emit(out, &t, r);
+        fprintf(out, "%s, %.4g%% intervals\n",
+                r->independent
+                    ? "differences over replications with independent "
+                      "streams (--independent)"
+                    : "paired differences over common replications",
+                100.0 * cs_report_first_level(r));
+        fputs("better/worse: the interval excludes 0; unclear: it spans 0; "
+              "same: every difference was 0\n", out);
+    }
+    oom |= table_teams(out, &t, r, &sh);
+    if (r->wall_seconds >= 0.0)
+        fprintf(out, "\n%.1f s on %u thread%s\n", r->wall_seconds, r->threads,
+                r->threads == 1 ? "" : "s");
+    free(sh.teams.v);
+    if (oom)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    return CS_OK;
+}
+

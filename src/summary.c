@@ -1,0 +1,343 @@
+/*
+** summary.c - a runner store summarised: means and 95% intervals over the
+** replications, percentiles of the pooled histograms, promise verdicts;
+** paired comparisons of two summaries.
+**
+** Every sum of doubles runs over the store's rows in replication order,
+** so a summary is bit-identical for any number of threads.  A comparison
+** pairs values by replication number, never by position: after an
+** interrupt the two variants may have completed different replications.
+*/
+#include "chainsim/summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/runner.h"
+
+/*
+** "met" when the whole CI is at or above the target, "not met" when it is
+** wholly below, "uncertain" otherwise -- and always when no CI exists
+** (fewer than two replications with a value).
+*/
+static cs_verdict verdict_of(const cs_ci *ci, double target)
+{
+    if (!ci->valid)
+        return CS_VERDICT_UNCERTAIN;
+    if (ci->lo >= target)
+        return CS_VERDICT_MET;
+    if (ci->hi < target)
+        return CS_VERDICT_NOT_MET;
+    return CS_VERDICT_UNCERTAIN;
+}
+
+const char *cs_summary_verdict_name(cs_verdict v)
+{
+    switch (v) {
+    case CS_VERDICT_MET:
+        return "met";
+    case CS_VERDICT_NOT_MET:
+        return "not met";
+    case CS_VERDICT_UNCERTAIN:
+        break;
+    }
+    return "uncertain";
+}
+
+static double ratio(double num, double den)
+{
+    return den > 0 ? num / den : NAN;
+}
+
+/* CI over column j of a row-major table [n][stride]. */
+static cs_ci column_ci(const double *table, size_t n, size_t stride,
+                       size_t j, double *tmp)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = table[i * stride + j];
+    return cs_stats_ci_mean(tmp, n, 0.95);
+}
+
+void cs_summary_free(cs_summary *s)
+{
+    if (s == NULL)
+        return;
+    free(s->classes);
+    free(s->teams);
+    free(s->promises);
+    free(s->rep_number);
+    free(s->rep_lt_mean);
+    free(s->rep_lt_p85);
+    free(s->rep_throughput);
+    free(s->rep_wip);
+    if (s->rep_promise != NULL)
+        for (int p = 0; p < s->model->npromises; p++)
+            free(s->rep_promise[p]);
+    free(s->rep_promise);
+    free(s);
+}
+
+static void *copy_prefix(const void *x, size_t n, size_t size)
+{
+    void *y = malloc((n + 1) * size);
+
+    if (y != NULL && n > 0)
+        memcpy(y, x, n * size);
+    return y;
+}
+
+/* The summary's arrays; -1 when out of memory. */
+static int summary_alloc(cs_summary *s, const cs_runner_store *st)
+{
+    const cs_model *const m = st->model;
+    const size_t n = st->n;
+
+    s->classes = calloc((size_t)m->nclasses + 1, sizeof *s->classes);
+    s->teams = calloc((size_t)m->nteams + 1, sizeof *s->teams);
+    s->promises = calloc((size_t)m->npromises + 1, sizeof *s->promises);
+    s->rep_promise = calloc((size_t)m->npromises + 1, sizeof *s->rep_promise);
+    s->rep_number = copy_prefix(st->rep, n, sizeof(unsigned));
+    s->rep_lt_mean = copy_prefix(st->lt_mean, n, sizeof(double));
+    s->rep_lt_p85 = copy_prefix(st->lt_p85, n, sizeof(double));
+    s->rep_throughput = copy_prefix(st->thru, n, sizeof(double));
+    s->rep_wip = copy_prefix(st->wip, n, sizeof(double));
+    if (!s->classes || !s->teams || !s->promises || !s->rep_promise ||
+        !s->rep_number || !s->rep_lt_mean || !s->rep_lt_p85 ||
+        !s->rep_throughput || !s->rep_wip)
+        return -1;
+    for (int p = 0; p < m->npromises; p++)
+        if ((s->rep_promise[p] = malloc((n + 1) * sizeof(double))) == NULL)
+            return -1;
+    return 0;
+}
+
+/* The whole chain: intervals, pooled percentiles, totals. */
+static void summary_chain(cs_summary *s, const cs_runner_store *st)
+{
+    const size_t n = st->n;
+    double lt_sum = 0, work_sum = 0;
+
+    s->lead_time = cs_stats_ci_mean(st->lt_mean, n, 0.95);
+    s->throughput = cs_stats_ci_mean(st->thru, n, 0.95);
+    s->wip = cs_stats_ci_mean(st->wip, n, 0.95);
+    s->lt_n = cs_hist_count(st->hist);
+    s->p50 = cs_hist_quantile(st->hist, 0.50);
+    s->p85 = cs_hist_quantile(st->hist, 0.85);
+    s->p95 = cs_hist_quantile(st->hist, 0.95);
+    for (size_t i = 0; i < n; i++) {
+        lt_sum += st->lt_sum[i];
+        work_sum += st->work_sum[i];
+        s->visits += st->visits[i];
+        s->events += st->events[i];
+        s->arrived += st->arrived[i];
+        s->done += st->done[i];
+    }
+    s->flow_efficiency = ratio(work_sum, lt_sum);
+}
+
+static void summary_classes(cs_summary *s, const cs_runner_store *st,
+                            double *tmp)
+{
+    const size_t nc = (size_t)st->model->nclasses;
+
+    for (size_t c = 0; c < nc; c++) {
+        cs_class_summary *k = &s->classes[c];
+        k->lead_time = column_ci(st->cls_mean, st->n, nc, c, tmp);
+        k->throughput = column_ci(st->cls_thru, st->n, nc, c, tmp);
+        k->n = cs_hist_count(st->cls_hist[c]);
+        k->p50 = cs_hist_quantile(st->cls_hist[c], 0.50);
+        k->p85 = cs_hist_quantile(st->cls_hist[c], 0.85);
+        k->p95 = cs_hist_quantile(st->cls_hist[c], 0.95);
+    }
+}
+
+/* The teams, and the bottleneck: the highest mean utilization. */
+static void summary_teams(cs_summary *s, const cs_runner_store *st,
+                          double *tmp)
+{
+    const size_t nt = (size_t)st->model->nteams;
+    const size_t stride = nt * CS_RUNNER_TEAM_NFIELDS;
+
+    s->bottleneck = -1;
+    for (size_t t = 0; t < nt; t++) {
+        cs_team_summary *k = &s->teams[t];
+        const size_t f = t * CS_RUNNER_TEAM_NFIELDS;
+        k->utilization = column_ci(st->team, st->n, stride,
+                                   f + CS_RUNNER_TEAM_UTIL, tmp);
+        k->queue_len = column_ci(st->team, st->n, stride,
+                                 f + CS_RUNNER_TEAM_QLEN, tmp);
+        k->queue_wait = column_ci(st->team, st->n, stride,
+                                  f + CS_RUNNER_TEAM_WAIT, tmp);
+        k->blocked_fraction = column_ci(st->team, st->n, stride,
+                                        f + CS_RUNNER_TEAM_BLOCKED, tmp);
+        k->wip = column_ci(st->team, st->n, stride, f + CS_RUNNER_TEAM_WIP,
+                           tmp);
+        if (s->bottleneck < 0 ||
+            k->utilization.mean > s->teams[s->bottleneck].utilization.mean)
+            s->bottleneck = (int)t;
+    }
+}
+
+static void summary_promises(cs_summary *s, const cs_runner_store *st)
+{
+    const cs_model *const m = st->model;
+    const size_t np = (size_t)m->npromises;
+
+    for (size_t p = 0; p < np; p++) {
+        cs_promise_summary *k = &s->promises[p];
+        for (size_t i = 0; i < st->n; i++)
+            s->rep_promise[p][i] = st->prom[i * np + p];
+        k->target = m->promises[p].target;
+        k->achieved = cs_stats_ci_mean(s->rep_promise[p], st->n, 0.95);
+        k->verdict = verdict_of(&k->achieved, k->target);
+    }
+}
+
+cs_summary *cs_summary_build(const cs_runner_store *st)
+{
+    cs_summary *s = calloc(1, sizeof *s);
+    double *tmp = malloc((st->n + 1) * sizeof *tmp);
+
+    if (s == NULL || tmp == NULL)
+        goto fail;
+    s->model = st->model;
+    s->replications = (unsigned)st->n;
+    s->warmup = st->warmup;
+    s->horizon = st->model->horizon;
+    if (summary_alloc(s, st) != 0)
+        goto fail;
+    summary_chain(s, st);
+    summary_classes(s, st, tmp);
+    summary_teams(s, st, tmp);
+    summary_promises(s, st);
+    s->cost_per_day = cs_model_cost_per_day(st->model);
+    free(tmp);
+    return s;
+fail:
+    free(tmp);
+    cs_summary_free(s);
+    return NULL;
+}
+
+cs_status cs_summary_run(const cs_model *m, const cs_runner_opts *opts,
+                         cs_summary **out, cs_error *err)
+{
+    cs_runner_store *st = NULL;
+    cs_status status = cs_runner_run(m, opts, &st, err);
+
+    *out = NULL;
+    if (status != CS_OK)
+        return status;
+    *out = cs_summary_build(st);
+    if (*out == NULL) {
+        cs_runner_store_free(st);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    (*out)->partial = st->n < st->total;
+    cs_runner_store_free(st);
+    return CS_OK;
+}
+
+/* ---- comparison ----------------------------------------------------- */
+
+void cs_summary_comparison_free(cs_comparison *c)
+{
+    if (c == NULL)
+        return;
+    free(c->promise);
+    free(c);
+}
+
+/*
+** The replications both completed, by number: ib[k] and iv[k] are the
+** positions of the k-th common one in base and v.  Returns their count.
+*/
+static size_t common_reps(const cs_summary *base, const cs_summary *v,
+                          size_t *ib, size_t *iv)
+{
+    size_t i = 0, j = 0, n = 0;
+
+    while (i < base->replications && j < v->replications) {
+        if (base->rep_number[i] < v->rep_number[j]) {
+            i++;
+        } else if (base->rep_number[i] > v->rep_number[j]) {
+            j++;
+        } else {
+            ib[n] = i++;
+            iv[n] = j++;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Work space for one comparison: positions and gathered values. */
+typedef struct pairing {
+    size_t n;
+    size_t *ib, *iv;
+    double *xb, *xv;
+    double level;
+} pairing;
+
+static cs_ci paired(pairing *pr, const double *vals_v, const double *vals_b)
+{
+    for (size_t k = 0; k < pr->n; k++) {
+        pr->xv[k] = vals_v[pr->iv[k]];
+        pr->xb[k] = vals_b[pr->ib[k]];
+    }
+    return cs_stats_ci_paired(pr->xv, pr->xb, pr->n, pr->level);
+}
+
+static void compare_promises(cs_comparison *c, pairing *pr,
+                             const cs_summary *base, const cs_summary *v)
+{
+    for (int p = 0; p < c->npromises; p++) {
+        int q = -1;
+        for (int j = 0; j < base->model->npromises; j++)
+            if (strcmp(base->model->promises[j].name,
+                       v->model->promises[p].name) == 0)
+                q = j;
+        if (q < 0) {
+            c->promise[p].mean = c->promise[p].lo = c->promise[p].hi = NAN;
+            continue;
+        }
+        c->promise[p] = paired(pr, v->rep_promise[p], base->rep_promise[q]);
+    }
+}
+
+cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
+                                  double level)
+{
+    const size_t most = (base->replications < v->replications
+                             ? base->replications
+                             : v->replications) + 1u;
+    cs_comparison *c = calloc(1, sizeof *c);
+    pairing pr = {0, malloc(most * sizeof(size_t)),
+                  malloc(most * sizeof(size_t)), malloc(most * sizeof(double)),
+                  malloc(most * sizeof(double)), level};
+
+    if (c == NULL || !pr.ib || !pr.iv || !pr.xb || !pr.xv)
+        goto fail;
+    c->level = level;
+    c->npromises = v->model->npromises;
+    c->promise = calloc((size_t)c->npromises + 1, sizeof *c->promise);
+    if (c->promise == NULL)
+        goto fail;
+    pr.n = common_reps(base, v, pr.ib, pr.iv);
+    c->lead_time_mean = paired(&pr, v->rep_lt_mean, base->rep_lt_mean);
+    c->lead_time_p85 = paired(&pr, v->rep_lt_p85, base->rep_lt_p85);
+    c->throughput = paired(&pr, v->rep_throughput, base->rep_throughput);
+    c->wip = paired(&pr, v->rep_wip, base->rep_wip);
+    compare_promises(c, &pr, base, v);
+    goto out;
+fail:
+    cs_summary_comparison_free(c);
+    c = NULL;
+out:
+    free(pr.ib);
+    free(pr.iv);
+    free(pr.xb);
+    free(pr.xv);
+    return c;
+}

@@ -1,0 +1,175 @@
+/*
+** test_report_csv.c - the report as CSV: columns, quoting (and
+** cs_report_csv_field), --no-header, sweep points, an empty report.
+*/
+#include "report_fixture.h"
+
+START_TEST(test_csv_columns)
+{
+    static const char *const need[] = {
+        "scenario", "variant", "replications", "lead_time_mean",
+        "lead_time_ci_lo", "lead_time_ci_hi", "lead_time_p50",
+        "lead_time_p85", "lead_time_p95", "throughput_per_day",
+        "throughput_ci_lo", "throughput_ci_hi", "wip_mean",
+        "flow_efficiency", "bottleneck", "bottleneck_utilization",
+        "cost_per_day", "promise_1_name", "promise_1_achieved",
+        "promise_1_lo", "promise_1_hi", "promise_1_verdict",
+        "promise_2_target", "util_ingestion", "blocked_ingestion",
+        "util_platform", "blocked_modelling", "diff_lead_time_mean",
+        "diff_lead_time_mean_lo", "diff_lead_time_mean_hi",
+        "lead_time_mean_report"};
+    fixture f;
+    csvdoc d;
+    char *text;
+
+    /* The variant adds a team and its name needs quoting. */
+    fixture_init(&f, "fast, \"lean\"", 1, 0);
+    text = render(&f.r, CS_FORMAT_CSV);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "\"fast, \"\"lean\"\"\""));
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 3);
+    ck_assert_int_eq(d.nf[1], d.nf[0]);
+    ck_assert_int_eq(d.nf[2], d.nf[0]);
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        (void)column(&d, need[i]);
+    ck_assert_str_eq(d.f[0][0], "scenario");
+    ck_assert_str_eq(d.f[0][1], "variant");
+    ck_assert_str_eq(d.f[2][column(&d, "variant")], "fast, \"lean\"");
+    /* Undefined values are empty; the baseline has no diff and no platform. */
+    ck_assert_str_eq(d.f[1][column(&d, "lead_time_p95")], "");
+    ck_assert_str_eq(d.f[1][column(&d, "lead_time_mean_report")], "");
+    ck_assert_str_eq(d.f[1][column(&d, "diff_lead_time_mean")], "");
+    ck_assert_str_eq(d.f[1][column(&d, "util_platform")], "");
+    ck_assert_str_ne(d.f[2][column(&d, "util_platform")], "");
+    ck_assert_str_eq(d.f[2][column(&d, "diff_promise_2")], "");
+    ck_assert(fabs(atof(d.f[2][column(&d, "diff_lead_time_mean")]) + 3.2) <
+              1e-9);
+    ck_assert_str_eq(d.f[1][column(&d, "promise_1_verdict")], "not met");
+    ck_assert_str_eq(d.f[2][column(&d, "promise_1_verdict")], "met");
+    ck_assert_str_eq(d.f[1][column(&d, "bottleneck")], "modelling");
+    ck_assert_str_eq(d.f[1][column(&d, "promise_1_target")], "0.85");
+    csv_free(&d);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_csv_no_header_and_vary)
+{
+    fixture f;
+    csvdoc d, h;
+    char *text, *with;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.vary[0] = "work.report.arrivals.rate";
+    f.point[0][0] = "2/w";
+    f.point[1][0] = "2/w";
+    f.rows[0].point = f.point[0];
+    f.rows[1].point = f.point[1];
+    f.r.vary = f.vary;
+    f.r.nvary = 1;
+    with = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(with, &h);
+    ck_assert_str_eq(h.f[0][2], "work.report.arrivals.rate");
+    ck_assert_str_eq(h.f[1][2], "2/w");
+    f.r.no_header = 1;
+    text = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 2);
+    ck_assert_str_eq(d.f[0][0], "BI chain");
+    ck_assert_int_eq(d.nf[0], h.nf[0]);
+    /* Without the header the rest is byte for byte the same. */
+    ck_assert_str_eq(strchr(with, '\n') + 1, text);
+    csv_free(&d);
+    csv_free(&h);
+    free(text);
+    free(with);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_csv_run_and_empty)
+{
+    fixture f;
+    csvdoc d;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.r.command = "run";
+    f.r.nrows = 1;
+    text = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 2);
+    ck_assert_int_eq(d.nf[1], d.nf[0]);
+    for (int k = 0; k < d.nf[0]; k++)      /* a run has no diff columns */
+        ck_assert(strncmp(d.f[0][k], "diff_", 5) != 0);
+    csv_free(&d);
+    free(text);
+    f.r.nrows = 0;
+    text = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 1);
+    csv_free(&d);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* One field as cs_report_csv_field writes it (caller frees). */
+static char *field(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(fp);
+    cs_report_csv_field(fp, s);
+    ck_assert_int_eq(fclose(fp), 0);
+    return buf;
+}
+
+/* Quoted only for , " CR LF; inner quotes doubled; no separator. */
+START_TEST(test_csv_field)
+{
+    static const char *const cases[][2] = {
+        {"", ""},
+        {"plain", "plain"},
+        {"sp ace;semi", "sp ace;semi"},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"cr\rlf\n", "\"cr\rlf\n\""},
+        {"\"", "\"\"\"\""},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = field(cases[i][0]);
+        ck_assert_str_eq(got, cases[i][1]);
+        free(got);
+    }
+}
+END_TEST
+
+static Suite *report_csv_suite(void)
+{
+    Suite *s = suite_create("report_csv");
+    TCase *csv = tcase_create("csv");
+
+    tcase_add_test(csv, test_csv_columns);
+    tcase_add_test(csv, test_csv_no_header_and_vary);
+    tcase_add_test(csv, test_csv_run_and_empty);
+    tcase_add_test(csv, test_csv_field);
+    suite_add_tcase(s, csv);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(report_csv_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

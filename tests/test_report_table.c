@@ -1,0 +1,221 @@
+/*
+** test_report_table.c - the report as a table: verdicts, promise blocks,
+** inline promises, identical variants, undefined values.
+*/
+#include "report_fixture.h"
+
+/* ---- table ---------------------------------------------------------- */
+
+START_TEST(test_table_compare)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "BI chain"));
+    ck_assert_ptr_nonnull(strstr(text, "platform-team"));
+    ck_assert_ptr_nonnull(strstr(text, "NOT MET"));
+    ck_assert_ptr_nonnull(strstr(text, " met"));
+    ck_assert_ptr_nonnull(strstr(text, "uncertain"));
+    ck_assert_ptr_nonnull(strstr(text, "data products in a month"));
+    /* The ranked block comes first, the variant that keeps more first. */
+    ck_assert_ptr_nonnull(strstr(text, "\n\nrank  variant"));
+    ck_assert(strstr(text, "rank  variant") < strstr(text, "lead time (d)  p50"));
+    ck_assert_ptr_nonnull(strstr(text, "1     platform-team  1 met, 1 uncertain"));
+    ck_assert_ptr_nonnull(strstr(text, "2     baseline       0 met, 1 uncertain, "
+                                       "1 NOT MET  21.3 "));
+    ck_assert_ptr_nonnull(strstr(text, "18.1 -3.2 better"));
+    ck_assert_ptr_nonnull(strstr(text, "  4 +0 "));            /* cost/d */
+    ck_assert_ptr_nonnull(strstr(text, "0.72*"));              /* bottleneck */
+    ck_assert_ptr_nonnull(strstr(text, "21.3 ±"));             /* lead time */
+    ck_assert_ptr_nonnull(strstr(text, "-3.2"));               /* vs baseline */
+    ck_assert_ptr_nonnull(strstr(text, "better"));
+    ck_assert_ptr_nonnull(strstr(text, "unclear"));            /* throughput */
+    ck_assert_ptr_nonnull(strstr(text, "utilisation"));
+    /* Too wide for the variant table: a block per promise. */
+    ck_assert_ptr_nonnull(strstr(text, "data products in a month  ≥85% within "
+                                       "30d  verdict  vs baseline"));
+    ck_assert_ptr_nonnull(strstr(text, "quarterly throughput  ≥40 per 65d"));
+    ck_assert_ptr_null(strstr(text, "achieved [95% CI]"));
+    ck_assert_ptr_null(strstr(text, "\033["));                 /* no colour */
+    ck_assert_ptr_null(strstr(text, "partial"));
+    free(text);
+    f.r.color = 1;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\033[31mNOT MET"));
+    ck_assert_ptr_nonnull(strstr(text, "\033[32m"));
+    assert_no_nan_inf(text);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_table_run)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.r.command = "run";
+    f.r.nrows = 1;
+    f.s[0]->replications = 7;
+    f.s[0]->partial = 1;
+    f.s[0]->teams[0].utilization = ci_one(0.4);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "(partial: 7 of 100 replications)"));
+    ck_assert_ptr_nonnull(strstr(text, "queue wait"));
+    ck_assert_ptr_nonnull(strstr(text, "ingestion"));
+    ck_assert_ptr_nonnull(strstr(text, "modelling *"));
+    ck_assert_ptr_nonnull(strstr(text, "0.40 ±n/a"));          /* one value */
+    ck_assert_ptr_nonnull(strstr(text, "report"));             /* class block */
+    ck_assert_ptr_null(strstr(text, "vs baseline"));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_table_promise_block)
+{
+    fixture f;
+    char *text;
+
+    /* The variant has one promise, the baseline two: a block of their own. */
+    fixture_init(&f, "lean", 0, 1);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "quarterly throughput  ≥40 per 65d"));
+    ck_assert_ptr_nonnull(strstr(text, "\nlean                  -\n"));
+    ck_assert_ptr_nonnull(strstr(text, "≥40 per 65d"));
+    ck_assert_ptr_nonnull(strstr(text, "NOT MET"));
+    ck_assert_ptr_nonnull(strstr(text, "+7.0 pts"));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+/*
+** One promise everywhere: a comparison gives it a block with its
+** differences; several results without a comparison (a sweep) show it
+** inline in the variant table.
+*/
+START_TEST(test_table_inline_promise)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 2);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "data products in a month  ≥85% within "
+                                       "30d  verdict  vs baseline"));
+    ck_assert_ptr_nonnull(strstr(text, "\nplatform-team             84% [82,87]"
+                                       "      met      +7.0 pts [+4.5,+9.5] "
+                                       "better\n"));
+    ck_assert_ptr_nonnull(strstr(text, "vs baseline: 95% interval"));
+    free(text);
+    f.r.command = "run";
+    f.rows[1].vs = NULL;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "data products in a month (≥85% "
+                                       "within 30d)"));
+    ck_assert_ptr_nonnull(strstr(text, "81% [79,83] NOT MET"));
+    ck_assert_ptr_nonnull(strstr(text, "84% [82,87] met"));
+    ck_assert_ptr_null(strstr(text, "vs baseline"));
+    ck_assert_ptr_null(strstr(text, "rank  variant"));   /* no comparison */
+    ck_assert_ptr_nonnull(strstr(text, "bottleneck (util)"));
+    free(text);
+    /* A share's interval near 1 is clipped in the table only. */
+    f.s[1]->promises[0].achieved = ci_of(0.99, 1.0, 1.0);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "100% [98,100]"));   /* hi 1.011 */
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* A variant identical to its baseline: exact zeros, said plainly. */
+START_TEST(test_identical_variant)
+{
+    const double z[3] = {0, 0, 0};
+    fixture f;
+    char *text;
+    json_t *root, *vs;
+
+    fixture_init(&f, "same-as-base", 0, 0);
+    f.vs->lead_time_mean = cs_stats_ci_paired(z, z, 3, 0.95);
+    f.s[1]->flow_efficiency = -0.0;     /* a signed zero prints as 0 */
+    text = render(&f.r, CS_FORMAT_CSV);
+    ck_assert_ptr_null(strstr(text, ",-0,"));
+    free(text);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "+0.0 [+0.0,+0.0] same"));
+    ck_assert_ptr_nonnull(strstr(text, "18.1 +0.0 same"));   /* glance */
+    ck_assert_ptr_null(strstr(text, "-0.0"));
+    free(text);
+    text = render(&f.r, CS_FORMAT_JSON);
+    root = parse_json(text);
+    vs = get(json_array_get(get(root, "variants"), 1), "vs_baseline");
+    ck_assert(json_number_value(get(vs, "lead_time_mean_diff")) == 0.0);
+    ck_assert(json_number_value(json_array_get(get(vs, "ci95"), 0)) == 0.0);
+    ck_assert(json_is_false(get(vs, "significant")));
+    ck_assert_ptr_nonnull(strstr(text, "\"lead_time_mean_diff\": 0.0,"));
+    ck_assert_ptr_null(strstr(text, "-0.0,"));
+    ck_assert_ptr_null(strstr(text, "-0.0\n"));
+    json_decref(root);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_table_undefined)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.s[1]->lead_time = ci_one(20);
+    f.s[1]->p85 = NAN;
+    f.s[1]->flow_efficiency = NAN;
+    f.s[1]->bottleneck = -1;
+    f.vs->lead_time_mean = ci_none();
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "20.0 ±n/a"));
+    free(text);
+    f.r.nrows = 0;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "no results"));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+static Suite *report_table_suite(void)
+{
+    Suite *s = suite_create("report_table");
+    TCase *table = tcase_create("table");
+
+    tcase_add_test(table, test_table_compare);
+    tcase_add_test(table, test_table_run);
+    tcase_add_test(table, test_table_promise_block);
+    tcase_add_test(table, test_table_inline_promise);
+    tcase_add_test(table, test_identical_variant);
+    tcase_add_test(table, test_table_undefined);
+    suite_add_tcase(s, table);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(report_table_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,356 @@
+/*
+** test_summary.c - summaries of replications: consistency of the means
+** (Little's law), verdicts, paired comparisons, and pairing by
+** replication number when the two runs completed different replications.
+*/
+#include <check.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/runner.h"
+#include "chainsim/scenario.h"
+#include "chainsim/summary.h"
+
+static const char *const chain_yaml =
+    "chainsim: 1\n"
+    "name: two teams\n"
+    "horizon: 400d\n"
+    "warmup: 50d\n"
+    "replications: 12\n"
+    "seed: 3\n"
+    "teams:\n"
+    "  - {name: a, capacity: 2}\n"
+    "  - {name: b, capacity: 1, wip_limit: 4, handoff: 0.5d}\n"
+    "work:\n"
+    "  - name: x\n"
+    "    arrivals: {rate: 0.6/d}\n"
+    "    steps:\n"
+    "      - {team: a, effort: 'exponential(2d)'}\n"
+    "      - {team: b, effort: 'gamma(mean=1.2d, cv=0.5)'}\n"
+    "  - name: y\n"
+    "    arrivals: {rate: 0.1/d}\n"
+    "    steps:\n"
+    "      - {team: b, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: easy, within: 100d, percentile: 50}\n"
+    "  - {name: impossible, work: x, within: 0.01d, percentile: 99}\n"
+    "  - {name: flow, throughput: 10/100d}\n"
+    "variants:\n"
+    "  - name: same\n"
+    "    patch: {}\n"
+    "  - name: faster-b\n"
+    "    patch: {teams: [{name: b, capacity: 2}]}\n";
+
+static cs_model *build(const char *yaml, long variant)
+{
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_error err;
+
+    cs_error_clear(&err);
+    if (cs_scenario_load_string("test.yaml", yaml, &s, &err) != CS_OK)
+        ck_abort_msg("load: %d:%d: %s", err.line, err.column, err.msg);
+    if (cs_variant_build(s, variant, &m, &err) != CS_OK)
+        ck_abort_msg("build: %d:%d: %s", err.line, err.column, err.msg);
+    cs_scenario_free(s);
+    return m;
+}
+
+static cs_summary *run(const cs_model *m, unsigned threads, unsigned n)
+{
+    cs_runner_opts o;
+    cs_summary *s = NULL;
+    cs_error err;
+
+    memset(&o, 0, sizeof o);
+    o.threads = threads;
+    o.replications = n;
+    o.warmup = -1;
+    cs_error_clear(&err);
+    ck_assert_msg(cs_summary_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+START_TEST(test_summary_consistent)
+{
+    cs_model *m = build(chain_yaml, -1);
+    cs_summary *s = run(m, 2, 0);
+
+    /* Little's law over the window: WIP = throughput x lead time, within
+       the noise of 12 replications of 350 days (a few percent) */
+    const double little = s->throughput.mean * s->lead_time.mean;
+    ck_assert_msg(fabs(s->wip.mean - little) / s->wip.mean < 0.05,
+                  "wip %g vs throughput x lead time %g", s->wip.mean, little);
+    /* arrival rate 0.7/d: throughput matches it */
+    ck_assert_msg(fabs(s->throughput.mean - 0.7) < 0.05, "throughput %g",
+                  s->throughput.mean);
+    ck_assert(s->lead_time.valid);
+    ck_assert(s->lead_time.lo <= s->lead_time.mean &&
+              s->lead_time.mean <= s->lead_time.hi);
+    ck_assert(s->p50 <= s->p85 && s->p85 <= s->p95);
+    ck_assert(s->flow_efficiency > 0 && s->flow_efficiency < 1);
+    /* a's load 0.6 x 2 / 2 = 0.6; b's 0.6 x 1.2 + 0.1 = 0.82 */
+    ck_assert_int_eq(s->bottleneck, 1);
+    ck_assert_msg(fabs(s->teams[0].utilization.mean - 0.6) < 0.04, "util a %g",
+                  s->teams[0].utilization.mean);
+    ck_assert_msg(fabs(s->teams[1].utilization.mean - 0.82) < 0.04,
+                  "util b %g", s->teams[1].utilization.mean);
+    ck_assert_int_eq(s->promises[0].verdict, CS_VERDICT_MET);
+    ck_assert_int_eq(s->promises[1].verdict, CS_VERDICT_NOT_MET);
+    /* throughput promise: 0.7/d x 100d = 70 >= 10 */
+    ck_assert_int_eq(s->promises[2].verdict, CS_VERDICT_MET);
+    ck_assert_msg(fabs(s->promises[2].achieved.mean - 70) < 5, "flow %g",
+                  s->promises[2].achieved.mean);
+    ck_assert_uint_eq(s->classes[0].n + s->classes[1].n, s->lt_n);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_compare_identical_is_zero)
+{
+    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 0);
+    cs_summary *sb = run(b, 2, 8), *sv = run(v, 1, 8);
+    cs_comparison *c = cs_summary_compare(sb, sv, 0.95);
+
+    ck_assert_ptr_nonnull(c);
+    ck_assert(c->lead_time_mean.mean == 0.0);
+    ck_assert(c->lead_time_mean.lo == 0.0 && c->lead_time_mean.hi == 0.0);
+    ck_assert(c->throughput.mean == 0.0 && c->throughput.hi == 0.0);
+    ck_assert(c->lead_time_p85.mean == 0.0);
+    ck_assert_int_eq(c->npromises, 3);
+    ck_assert(c->promise[0].mean == 0.0 && c->promise[0].hi == 0.0);
+    cs_summary_comparison_free(c);
+    cs_summary_free(sb);
+    cs_summary_free(sv);
+    cs_model_free(b);
+    cs_model_free(v);
+}
+END_TEST
+
+START_TEST(test_compare_better_variant)
+{
+    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 1);
+    cs_summary *sb = run(b, 2, 12), *sv = run(v, 2, 12);
+    cs_comparison *c = cs_summary_compare(sb, sv, 1 - 0.05 / 2);
+
+    /* doubling the bottleneck's capacity shortens lead time significantly */
+    ck_assert_msg(c->lead_time_mean.hi < 0, "diff %g [%g, %g]",
+                  c->lead_time_mean.mean, c->lead_time_mean.lo,
+                  c->lead_time_mean.hi);
+    ck_assert(c->level > 0.97 && c->level < 0.98);
+    /* common random numbers: the same items arrive in both */
+    ck_assert_uint_eq(sb->arrived, sv->arrived);
+    cs_summary_comparison_free(c);
+    cs_summary_free(sb);
+    cs_summary_free(sv);
+    cs_model_free(b);
+    cs_model_free(v);
+}
+END_TEST
+
+/*
+** A copy of s keeping only the replications numbered in keep[0..n)
+** (ascending), as an interrupted run that completed just those would
+** give.  Only what a comparison reads is filled in.
+*/
+static cs_summary *subset(const cs_summary *s, const unsigned *keep,
+                          size_t n)
+{
+    const int np = s->model->npromises;
+    cs_summary *t = calloc(1, sizeof *t);
+
+    ck_assert_ptr_nonnull(t);
+    t->model = s->model;
+    t->replications = (unsigned)n;
+    t->partial = 1;
+    t->rep_number = calloc(n + 1, sizeof *t->rep_number);
+    t->rep_lt_mean = calloc(n + 1, sizeof(double));
+    t->rep_lt_p85 = calloc(n + 1, sizeof(double));
+    t->rep_throughput = calloc(n + 1, sizeof(double));
+    t->rep_wip = calloc(n + 1, sizeof(double));
+    t->rep_promise = calloc((size_t)np + 1, sizeof *t->rep_promise);
+    ck_assert(t->rep_number && t->rep_lt_mean && t->rep_lt_p85 &&
+              t->rep_throughput && t->rep_wip && t->rep_promise);
+    for (int p = 0; p < np; p++) {
+        t->rep_promise[p] = calloc(n + 1, sizeof(double));
+        ck_assert_ptr_nonnull(t->rep_promise[p]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (s->rep_number[j] != keep[i])
+            j++;
+        t->rep_number[i] = keep[i];
+        t->rep_lt_mean[i] = s->rep_lt_mean[j];
+        t->rep_lt_p85[i] = s->rep_lt_p85[j];
+        t->rep_throughput[i] = s->rep_throughput[j];
+        t->rep_wip[i] = s->rep_wip[j];
+        for (int p = 0; p < np; p++)
+            t->rep_promise[p][i] = s->rep_promise[p][j];
+    }
+    return t;
+}
+
+static void assert_zero(const cs_ci *c, size_t n)
+{
+    ck_assert_uint_eq(c->n, n);
+    ck_assert_msg(c->mean == 0.0 && c->lo == 0.0 && c->hi == 0.0,
+                  "difference %g [%g, %g] over %zu", c->mean, c->lo, c->hi,
+                  c->n);
+}
+
+START_TEST(test_rep_numbers)
+{
+    cs_model *m = build(chain_yaml, -1);
+    cs_summary *s = run(m, 3, 5);
+
+    ck_assert_ptr_nonnull(s->rep_number);
+    for (unsigned i = 0; i < 5; i++)
+        ck_assert_uint_eq(s->rep_number[i], i);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** The same model twice, so the same replication gives the same values:
+** a comparison that pairs by replication number finds no difference at
+** all; one that paired by position (variant replication 4 with baseline
+** replication 2) would.
+*/
+START_TEST(test_compare_pairs_by_number)
+{
+    static const unsigned base_keep[] = {0, 1, 3, 5};
+    static const unsigned var_keep[] = {1, 3, 4, 5};
+    cs_model *m = build(chain_yaml, -1);
+    cs_summary *full = run(m, 2, 6);
+    cs_summary *b = subset(full, base_keep, 4), *v = subset(full, var_keep, 4);
+    cs_comparison *c = cs_summary_compare(b, v, 0.95);
+
+    ck_assert(full->rep_lt_mean[0] != full->rep_lt_mean[1]);
+    ck_assert_ptr_nonnull(c);
+    /* common: 1, 3, 5 */
+    assert_zero(&c->lead_time_mean, 3);
+    assert_zero(&c->lead_time_p85, 3);
+    assert_zero(&c->throughput, 3);
+    assert_zero(&c->wip, 3);
+    for (int p = 0; p < c->npromises; p++)
+        assert_zero(&c->promise[p], 3);
+    cs_summary_comparison_free(c);
+    /* a full baseline against the partial variant: all four pair */
+    c = cs_summary_compare(full, v, 0.95);
+    ck_assert_ptr_nonnull(c);
+    assert_zero(&c->lead_time_mean, 4);
+    assert_zero(&c->wip, 4);
+    cs_summary_comparison_free(c);
+    cs_summary_free(b);
+    cs_summary_free(v);
+    cs_summary_free(full);
+    cs_model_free(m);
+}
+END_TEST
+
+static atomic_int stop_flag;
+
+static void stop_after_three(void *ctx, unsigned done, unsigned total)
+{
+    (void)ctx;
+    (void)total;
+    if (done >= 3)
+        stop_flag = 1;
+}
+
+/* A run of m on 8 threads interrupted after three replications. */
+static cs_summary *run_interrupted(const cs_model *m)
+{
+    cs_runner_opts o;
+    cs_summary *s = NULL;
+    cs_error err;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 8;
+    o.replications = 24;
+    o.warmup = -1;
+    o.stop = &stop_flag;
+    o.progress = stop_after_three;
+    stop_flag = 0;
+    cs_error_clear(&err);
+    ck_assert_msg(cs_summary_run(m, &o, &s, &err) == CS_OK, "run: %s",
+                  err.msg);
+    ck_assert(s->partial);
+    ck_assert(s->replications >= 3 && s->replications < 24);
+    return s;
+}
+
+/*
+** An interrupted compare on several threads: long replications, so the
+** engines are stopped in mid-run and the completed replications of the
+** variant need not be the first ones (tried until they are not, up to 20
+** times).  Against a full baseline of the same model every paired
+** difference is 0, over all of them.
+*/
+START_TEST(test_compare_interrupted_threads)
+{
+    cs_model *m = build(chain_yaml, -1);
+    cs_summary *v = NULL, *b;
+    cs_comparison *c;
+
+    m->horizon = 200000;
+    for (int k = 0; k < 20; k++) {
+        cs_summary_free(v);
+        v = run_interrupted(m);
+        if (v->rep_number[v->replications - 1] != v->replications - 1)
+            break;
+    }
+    b = run(m, 2, v->rep_number[v->replications - 1] + 1);
+    c = cs_summary_compare(b, v, 0.95);
+    ck_assert_ptr_nonnull(c);
+    assert_zero(&c->lead_time_mean, v->replications);
+    assert_zero(&c->throughput, v->replications);
+    assert_zero(&c->wip, v->replications);
+    cs_summary_comparison_free(c);
+    cs_summary_free(b);
+    cs_summary_free(v);
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_verdict_names)
+{
+    ck_assert_str_eq(cs_summary_verdict_name(CS_VERDICT_MET), "met");
+    ck_assert_str_eq(cs_summary_verdict_name(CS_VERDICT_NOT_MET), "not met");
+    ck_assert_str_eq(cs_summary_verdict_name(CS_VERDICT_UNCERTAIN),
+                     "uncertain");
+}
+END_TEST
+
+static Suite *summary_suite(void)
+{
+    Suite *s = suite_create("summary");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_summary_consistent);
+    tcase_add_test(tc, test_compare_identical_is_zero);
+    tcase_add_test(tc, test_compare_better_variant);
+    tcase_add_test(tc, test_rep_numbers);
+    tcase_add_test(tc, test_compare_pairs_by_number);
+    tcase_add_test(tc, test_compare_interrupted_threads);
+    tcase_add_test(tc, test_verdict_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(summary_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
