@@ -4,10 +4,10 @@
 ** and every error.
 **
 ** Invariants: once cs_cli_parse returned CS_OK with about ==
-** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set arguments in order,
-** and the combination rules hold (--variant not with compare, --vary only
-** with run and compare, --independent only with compare).  Every string
-** in the record is borrowed from argv.
+** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set
+** arguments in order, and the combination rules hold (--variant not with
+** compare, --vary only with run and compare, --independent only with
+** compare).  Every string in the record is borrowed from argv.
 */
 #ifndef CHAINSIM_CLI_H
 #define CHAINSIM_CLI_H
