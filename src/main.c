@@ -183,7 +183,7 @@ static int cannot_write(const char *path, const char *why)
     return cs_error_exit_code(CS_EIO);
 }
 
-/* ---- output ---------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------ */
 
 /* Opens the -o file (or standard output) and has a signal remove its
 ** temporary file.  Returns 0, or an exit code after printing. */
