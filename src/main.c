@@ -1,9 +1,9 @@
 /*
-** main.c - the chainsim command line (run, compare, check, trace): options,
-** signals, atomic output and progress; the only place that prints or
-** exits.  The work is the library's (study.h, report.h, report_model.h).
+** main.c - the chainsim command line (run, compare, check, trace): signals,
+** progress and every message; the only place that prints or exits.  The
+** options are parsed by cli.h, output files written by output.h, and the
+** work is the library's (study.h, report.h, report_model.h).
 */
-#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -12,13 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
+#include "chainsim/cli.h"
 #include "chainsim/error.h"
+#include "chainsim/output.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
 #include "chainsim/scenario.h"
@@ -37,7 +38,6 @@
 #define EXIT_PROMISE 1         /* a promise not met under --check-promise */
 #define EXIT_USAGE 2           /* usage error */
 #define EXIT_SIGNAL_BASE 128   /* interrupted: 128 + the signal number */
-#define PARSE_DONE (-1)        /* --help or --version answered: exit 0 */
 
 static const char version_text[] = "chainsim " CS_VERSION "\n";
 
@@ -183,277 +183,35 @@ static int cannot_write(const char *path, const char *why)
     return cs_error_exit_code(CS_EIO);
 }
 
-/* ---- options --------------------------------------------------------- */
-
-typedef enum command { CMD_RUN, CMD_COMPARE, CMD_CHECK, CMD_TRACE } command;
-
-typedef struct list {          /* --set and --vary arguments, in order */
-    const char **v;
-    size_t n;
-} list;
-
-typedef struct options {
-    command cmd;
-    const char *scenario, *variant, *output;
-    cs_study_settings set;     /* set.sets is sets.v once parsed */
-    list sets, vary;
-    long threads;              /* 0 = all cores */
-    long trace_rep;            /* 1-based */
-    cs_format format;
-    int no_header, check_promise, independent, quiet;
-} options;
-
-typedef struct option_def option_def;
-
-/* Handles an option (v is NULL for one without a value); returns
-** EXIT_SUCCESS, an exit code after printing, or PARSE_DONE. */
-typedef int (*option_fn)(options *o, const option_def *d, const char *v);
-
-struct option_def {
-    const char *name;
-    char short_name;           /* '\0' when none */
-    int takes_value;
-    option_fn handle;
-    size_t field;              /* the member the handler sets */
-    long hi;                   /* opt_number: from 1 to hi; opt_list: most */
-    const char *want;          /* what a bad value's message asks for */
-};
-
-#define FIELD(m) offsetof(options, m)
-#define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
-
-static int opt_flag(options *o, const option_def *d, const char *v)
-{
-    (void)v;
-    *MEMBER(o, d, int) = 1;
-    return EXIT_SUCCESS;
-}
-
-static int opt_text(options *o, const option_def *d, const char *v)
-{
-    if (d->want != NULL && *v == '\0')
-        return usage_error("--%s needs %s", d->name, d->want);
-    *MEMBER(o, d, const char *) = v;
-    return EXIT_SUCCESS;
-}
-
-static int opt_about(options *o, const option_def *d, const char *v)
-{
-    (void)o, (void)v;
-    fputs(d->short_name == 'h' ? usage_text : version_text, stdout);
-    return PARSE_DONE;
-}
-
-/* A whole decimal number from 1 to d->hi. */
-static int opt_number(options *o, const option_def *d, const char *v)
-{
-    char *end;
-    long n;
-
-    errno = 0;
-    n = strtol(v, &end, 10);
-    if (*v == '\0' || errno != 0 || *end != '\0' || n < 1 || n > d->hi)
-        return usage_error("--%s: '%s' is not a whole number %s", d->name, v,
-                           d->want);
-    *MEMBER(o, d, long) = n;
-    return EXIT_SUCCESS;
-}
-
-static int opt_seed(options *o, const option_def *d, const char *v)
-{
-    char *end;
-
-    errno = 0;
-    (void)strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0)
-        return usage_error("--%s: '%s' is not a whole number >= 0", d->name,
-                           v);
-    return opt_text(o, d, v);
-}
-
-/* A PATH=... argument appended to a list of at most d->hi (0: any). */
-static int opt_list(options *o, const option_def *d, const char *v)
-{
-    list *l = MEMBER(o, d, list);
-    const char **grown;
-
-    if (strchr(v, '=') == NULL)
-        return usage_error("--%s '%s': expected %s", d->name, v, d->want);
-    if (d->hi > 0 && l->n >= (size_t)d->hi)
-        return usage_error("at most %ld --%s options", d->hi, d->name);
-    if ((grown = realloc(l->v, (l->n + 1) * sizeof *grown)) == NULL) {
-        fputs("chainsim: error: out of memory\n", stderr);
-        return cs_error_exit_code(CS_ENOMEM);
-    }
-    l->v = grown;
-    l->v[l->n++] = v;
-    return EXIT_SUCCESS;
-}
-
-static int opt_format(options *o, const option_def *d, const char *v)
-{
-    const int f = cs_report_format_parse(v);
-
-    if (f < 0)
-        return usage_error("--%s: '%s' is not one of %s", d->name, v,
-                           d->want);
-    o->format = (cs_format)f;
-    return EXIT_SUCCESS;
-}
-
-/* In this order in "did you mean" hints. */
-static const option_def option_table[] = {
-    {"replications", 'n', 1, opt_number, FIELD(set.replications), 1000000,
-     "from 1 to 1000000"},
-    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
-    {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
-    {"horizon", '\0', 1, opt_text, FIELD(set.horizon), 0, NULL},
-    {"warmup", '\0', 1, opt_text, FIELD(set.warmup), 0, NULL},
-    {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},
-    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE"},
-    {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
-     "PATH=V1,V2,..."},
-    {"format", 'f', 1, opt_format, 0, 0, "table, csv, json"},
-    {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL},
-    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name"},
-    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL},
-    {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL},
-    {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1"},
-    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL},
-    {"help", 'h', 0, opt_about, 0, 0, NULL},
-    {"version", '\0', 0, opt_about, 0, 0, NULL},
-};
-#define NOPTIONS (sizeof option_table / sizeof option_table[0])
-
-/* The option that "--name[=VALUE]" (the name cut to 31 bytes) or
-** "-xVALUE" names, or NULL after printing the error. */
-static const option_def *find_option(const char *a, const char **value)
-{
-    const char *names[NOPTIONS + 1], *eq, *hint;
-    char name[32];
-
-    for (size_t k = 0; k < NOPTIONS && a[1] != '-'; k++)
-        if (option_table[k].short_name == a[1]) {
-            *value = a[2] != '\0' ? a + 2 : NULL;
-            return &option_table[k];
-        }
-    if (a[1] != '-') {
-        usage_error("unknown option '%s'", a);
-        return NULL;
-    }
-    eq = strchr(a + 2, '=');
-    snprintf(name, sizeof name, "%.*s",
-             (int)(eq != NULL ? eq - (a + 2) : (long)strlen(a + 2)), a + 2);
-    *value = eq != NULL ? eq + 1 : NULL;
-    for (size_t k = 0; k < NOPTIONS; k++) {
-        if (strcmp(option_table[k].name, name) == 0)
-            return &option_table[k];
-        names[k] = option_table[k].name;
-    }
-    names[NOPTIONS] = NULL;
-    if ((hint = cs_error_suggest(name, names)) != NULL)
-        usage_error("unknown option '--%s' (did you mean '--%s'?)", name, hint);
-    else
-        usage_error("unknown option '--%s'", name);
-    return NULL;
-}
-
-/* Parses argv[2..]; returns 0, PARSE_DONE or an exit code after printing. */
-static int parse_options(int argc, char **argv, options *o)
-{
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        const option_def *d;
-        int rc;
-
-        if (a[0] != '-' || a[1] == '\0') {
-            if (o->scenario != NULL)
-                return usage_error("unexpected argument '%s' (the scenario is "
-                                   "'%s')", a, o->scenario);
-            o->scenario = a;
-        } else if ((d = find_option(a, &v)) == NULL) {
-            return EXIT_USAGE;
-        } else if (!d->takes_value) {
-            if ((rc = d->handle(o, d, NULL)) != EXIT_SUCCESS)
-                return rc;
-        } else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
-            return usage_error("option '--%s' needs a value", d->name);
-        } else if ((rc = d->handle(o, d, v)) != EXIT_SUCCESS) {
-            return rc;
-        }
-    }
-    o->set.sets = (const char *const *)o->sets.v;
-    o->set.nsets = o->sets.n;
-    if (o->scenario == NULL)
-        return usage_error("missing the SCENARIO file");
-    if (o->variant != NULL && o->cmd == CMD_COMPARE)
-        return usage_error("--variant is for run and trace; compare runs "
-                           "every variant");
-    if (o->vary.n > 0 && (o->cmd == CMD_CHECK || o->cmd == CMD_TRACE))
-        return usage_error("--vary is for run and compare");
-    if (o->independent && o->cmd != CMD_COMPARE)
-        return usage_error("--independent is for compare");
-    return EXIT_SUCCESS;
-}
-
 /* ---- output ------------------------------------------------------------ */
 
-/*
-** An output that is written atomically: a temporary file beside the
-** target, renamed over it only when everything was written.
-*/
-typedef struct sink {
-    FILE *fp;
-    char *tmp;
-    const char *path;
-} sink;
-
-/* Returns 0, or an exit code after printing. */
-static int sink_open(sink *k, const char *path)
+/* Opens the -o file (or standard output) and has a signal remove its
+** temporary file.  Returns 0, or an exit code after printing. */
+static int open_output(cs_output *out, const char *path)
 {
-    int fd = -1;
+    cs_error err;
 
-    memset(k, 0, sizeof *k);
-    k->path = path;
-    k->fp = stdout;
-    if (path == NULL)
-        return EXIT_SUCCESS;
-    if ((k->tmp = malloc(strlen(path) + 16)) != NULL) {
-        sprintf(k->tmp, "%s.tmp-XXXXXX", path);
-        fd = mkstemp(k->tmp);
-    }
-    if (fd >= 0) {
-        set_cleanup(k->tmp);
-        fchmod(fd, 0644);
-        if ((k->fp = fdopen(fd, "w")) != NULL)
-            return EXIT_SUCCESS;
-        close(fd);
-        unlink(k->tmp);
-        set_cleanup(NULL);
-    }
-    free(k->tmp);
-    return cannot_write(path, strerror(errno));
+    cs_error_clear(&err);
+    if (cs_output_open(out, path, &err) != CS_OK)
+        return print_error(&err);
+    set_cleanup(cs_output_temp_path(out));
+    return EXIT_SUCCESS;
 }
 
 /* Finishes the output: commit = 1 renames it into place, 0 discards it.
 ** Returns 0, or (when committing) an exit code after printing. */
-static int sink_close(sink *k, int commit)
+static int close_output(cs_output *out, int commit)
 {
-    int ok = 1;
+    cs_error err;
+    cs_status st = CS_OK;
 
-    if (k->path == NULL)
-        ok = fflush(stdout) == 0;
-    else {
-        ok = fflush(k->fp) == 0 && !ferror(k->fp) && fsync(fileno(k->fp)) == 0;
-        ok = fclose(k->fp) == 0 && ok;
-        ok = ok && (!commit || rename(k->tmp, k->path) == 0);
-        if (!commit || !ok)
-            unlink(k->tmp);
-        set_cleanup(NULL);
-        free(k->tmp);
-    }
-    return ok || !commit ? EXIT_SUCCESS : cannot_write(k->path,
-                                                       strerror(errno));
+    cs_error_clear(&err);
+    if (commit)
+        st = cs_output_commit(out, &err);
+    else
+        cs_output_abort(out);
+    set_cleanup(NULL);
+    return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
 /* ---- progress ---------------------------------------------------------- */
@@ -496,7 +254,7 @@ static void clear_progress(const progress *p)
 
 /* Loads the scenario with the command line's overrides.  Returns 0 or an
 ** exit code after printing. */
-static int load(const options *o, cs_scenario **s)
+static int load(const cs_cli_options *o, cs_scenario **s)
 {
     cs_error err;
 
@@ -505,7 +263,7 @@ static int load(const options *o, cs_scenario **s)
                ? EXIT_SUCCESS : print_error(&err);
 }
 
-static int no_such_variant(const options *o, const cs_scenario *s)
+static int no_such_variant(const cs_cli_options *o, const cs_scenario *s)
 {
     const size_t nv = cs_variant_count(s);
 
@@ -517,7 +275,7 @@ static int no_such_variant(const options *o, const cs_scenario *s)
     return EXIT_USAGE;
 }
 
-static int cmd_check(const options *o)
+static int cmd_check(const cs_cli_options *o)
 {
     cs_scenario *s = NULL;
     cs_error err;
@@ -531,13 +289,13 @@ static int cmd_check(const options *o)
     return rc;
 }
 
-static int cmd_trace(const options *o)
+static int cmd_trace(const cs_cli_options *o)
 {
     cs_scenario *s = NULL;
     cs_model *m = NULL;
     cs_error err;
     long vi = -1;
-    sink out;
+    cs_output out;
     int rc = load(o, &s);
 
     if (rc == EXIT_SUCCESS && (vi = cs_study_variant(s, o->variant)) < -1)
@@ -547,22 +305,23 @@ static int cmd_trace(const options *o)
     cs_scenario_free(s);
     if (rc == EXIT_SUCCESS) {
         install_signals(0);
-        rc = sink_open(&out, o->output);
+        rc = open_output(&out, o->output);
     }
     if (rc == EXIT_SUCCESS) {
         const cs_status st = cs_report_model_trace_run(
-            out.fp, m, (uint64_t)(o->trace_rep - 1), !o->no_header, &err);
-        rc = st == CS_OK ? sink_close(&out, 1)
-                         : (sink_close(&out, 0), print_error(&err));
+            cs_output_file(&out), m, (uint64_t)(o->trace_rep - 1),
+            !o->no_header, &err);
+        rc = st == CS_OK ? close_output(&out, 1)
+                         : (close_output(&out, 0), print_error(&err));
     }
     cs_model_free(m);
     return rc;
 }
 
 /* Plans and builds the study: every error comes before any simulation. */
-static int make_study(const options *o, cs_study **st)
+static int make_study(const cs_cli_options *o, cs_study **st)
 {
-    const cs_study_opts so = {o->cmd == CMD_COMPARE, o->independent,
+    const cs_study_opts so = {o->cmd == CS_CLI_COMPARE, o->independent,
                               (const char *const *)o->vary.v, o->vary.n};
     cs_scenario *s = NULL;
     cs_error err;
@@ -583,7 +342,7 @@ static int make_study(const options *o, cs_study **st)
     return rc;
 }
 
-static int run_study(const options *o, cs_study *st)
+static int run_study(const cs_cli_options *o, cs_study *st)
 {
     progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}};
     const cs_study_run_opts ro = {(unsigned)o->threads, &g_lib_stop,
@@ -600,11 +359,11 @@ static int run_study(const options *o, cs_study *st)
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
-static int write_report(const options *o, const cs_study *st)
+static int write_report(const cs_cli_options *o, const cs_study *st)
 {
     cs_report rep;
     cs_error err;
-    sink out;
+    cs_output out;
     int rc;
 
     memset(&rep, 0, sizeof rep);
@@ -614,16 +373,16 @@ static int write_report(const options *o, const cs_study *st)
     rep.no_header = o->no_header;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
-    if ((rc = sink_open(&out, o->output)) != EXIT_SUCCESS)
+    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
         return rc;
     cs_error_clear(&err);
-    if (cs_report_write(out.fp, o->format, &rep, &err) == CS_OK)
-        return sink_close(&out, 1);
-    sink_close(&out, 0);
+    if (cs_report_write(cs_output_file(&out), o->format, &rep, &err) == CS_OK)
+        return close_output(&out, 1);
+    close_output(&out, 0);
     return cannot_write(o->output, err.msg);
 }
 
-static int cmd_run(const options *o)
+static int cmd_run(const cs_cli_options *o)
 {
     cs_study *st = NULL;
     cs_study_rollup ru = {0, 0, 0};
@@ -650,48 +409,28 @@ static int cmd_run(const options *o)
     return o->check_promise && ru.not_met ? EXIT_PROMISE : EXIT_SUCCESS;
 }
 
-/* argv[1]: a command, or --help or --version.  Returns 0, PARSE_DONE or
-** an exit code after printing. */
-static int parse_command(const char *a, options *o)
-{
-    static const char *const cmds[] = {"run", "compare", "check", "trace",
-                                       NULL};
-    const char *hint;
-
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
-        strcmp(a, "help") == 0 || strcmp(a, "--version") == 0) {
-        fputs(a[2] == 'v' ? version_text : usage_text, stdout);
-        return PARSE_DONE;
-    }
-    for (int c = CMD_RUN; c <= CMD_TRACE; c++)
-        if (strcmp(a, cmds[c]) == 0) {
-            o->cmd = (command)c;
-            return EXIT_SUCCESS;
-        }
-    if ((hint = cs_error_suggest(a, cmds)) != NULL)
-        return usage_error("unknown command '%s' (did you mean '%s'?)", a,
-                           hint);
-    return usage_error("unknown command '%s'", a);
-}
-
 int main(int argc, char **argv)
 {
-    options o;
+    cs_cli_options o;
+    cs_error err;
     int rc;
 
     gsl_set_error_handler_off();
-    memset(&o, 0, sizeof o);
-    o.set.replications = -1;
-    o.trace_rep = 1;
+    cs_cli_init(&o);
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
-    if ((rc = parse_command(argv[1], &o)) == EXIT_SUCCESS &&
-        (rc = parse_options(argc, argv, &o)) == EXIT_SUCCESS)
-        rc = o.cmd == CMD_CHECK ? cmd_check(&o)
-             : o.cmd == CMD_TRACE ? cmd_trace(&o) : cmd_run(&o);
-    free(o.sets.v);
-    free(o.vary.v);
-    return rc == PARSE_DONE ? EXIT_SUCCESS : rc;
+    cs_error_clear(&err);
+    if (cs_cli_parse(&o, argc, argv, &err) != CS_OK)
+        rc = err.status == CS_EINPUT ? usage_error("%s", err.msg)
+                                     : print_error(&err);
+    else if (o.about != CS_CLI_ABOUT_NONE) {
+        fputs(o.about == CS_CLI_ABOUT_HELP ? usage_text : version_text, stdout);
+        rc = EXIT_SUCCESS;
+    } else
+        rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
+             : o.cmd == CS_CLI_TRACE ? cmd_trace(&o) : cmd_run(&o);
+    cs_cli_fini(&o);
+    return rc;
 }

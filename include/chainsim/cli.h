@@ -1,0 +1,66 @@
+/*
+** cli.h - the chainsim command line: COMMAND SCENARIO [options] parsed into
+** a plain record.  Nothing here prints: main.c prints --help and --version
+** and every error.
+**
+** Invariants: once cs_cli_parse returned CS_OK with about ==
+** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set
+** arguments in order, and the combination rules hold (--variant not with
+** compare, --vary only with run and compare, --independent only with
+** compare).  Every string in the record is borrowed from argv.
+*/
+#ifndef CHAINSIM_CLI_H
+#define CHAINSIM_CLI_H
+
+#include <stddef.h>
+
+#include "chainsim/error.h"
+#include "chainsim/report.h"
+#include "chainsim/study.h"
+
+typedef enum cs_cli_command {
+    CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE
+} cs_cli_command;
+
+/* --help or --version: the parse stopped there; main prints and exits 0. */
+typedef enum cs_cli_about {
+    CS_CLI_ABOUT_NONE, CS_CLI_ABOUT_HELP, CS_CLI_ABOUT_VERSION
+} cs_cli_about;
+
+typedef struct cs_cli_list {   /* --set and --vary arguments, in order */
+    const char **v;            /* owned by the record; strings borrowed */
+    size_t n;
+} cs_cli_list;
+
+typedef struct cs_cli_options {
+    cs_cli_command cmd;
+    cs_cli_about about;
+    const char *scenario, *variant, *output;
+    cs_study_settings set;     /* set.sets is sets.v once parsed */
+    cs_cli_list sets, vary;
+    long threads;              /* 0 = all cores */
+    long trace_rep;            /* 1-based */
+    cs_format format;
+    int no_header, check_promise, independent, quiet;
+} cs_cli_options;
+
+/* Sets o to the defaults (the scenario's replications, trace replication
+** 1, table format, all cores).  Cannot fail. */
+void cs_cli_init(cs_cli_options *o);
+
+/*
+** Parses argv[1] (a command, or --help, -h, help, --version) and argv[2..]
+** into o, which cs_cli_init prepared; argc must be at least 2.  Borrows
+** argv for o's lifetime.  --help or --version (as argv[1] or an option)
+** stops the parse with CS_OK and o->about set.  Errors: CS_EINPUT with the
+** usage message (unlocated, e.g. "unknown option '--sed' (did you mean
+** '--seed'?)", "option '--seed' needs a value", "missing the SCENARIO
+** file"); CS_ENOMEM, "out of memory".  Free o with cs_cli_fini either way.
+*/
+cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
+                       cs_error *err);
+
+/* Frees what o owns (the --set and --vary lists).  Cannot fail. */
+void cs_cli_fini(cs_cli_options *o);
+
+#endif /* CHAINSIM_CLI_H */

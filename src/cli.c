@@ -1,0 +1,281 @@
+/*
+** cli.c - the command line parsed from a table of options (cli.h).
+**
+** Each option_def names the member of cs_cli_options its handler sets (an
+** offset), so one handler serves every option of its kind.  Handlers
+** return CS_OK or fill err with the exact usage message.
+*/
+#include "chainsim/cli.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/error.h"
+#include "chainsim/report.h"
+#include "chainsim/study.h"
+
+typedef struct option_def option_def;
+
+/* Handles an option (v is NULL for one without a value). */
+typedef cs_status (*option_fn)(cs_cli_options *o, const option_def *d,
+                               const char *v, cs_error *err);
+
+struct option_def {
+    const char *name;
+    char short_name;           /* '\0' when none */
+    int takes_value;
+    option_fn handle;
+    size_t field;              /* the member the handler sets */
+    long hi;                   /* opt_number: from 1 to hi; opt_list: most */
+    const char *want;          /* what a bad value's message asks for */
+};
+
+#define FIELD(m) offsetof(cs_cli_options, m)
+#define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
+#define USAGE(err, ...) cs_error_set(err, CS_EINPUT, NULL, 0, 0, __VA_ARGS__)
+
+static cs_status opt_flag(cs_cli_options *o, const option_def *d,
+                          const char *v, cs_error *err)
+{
+    (void)v, (void)err;
+    *MEMBER(o, d, int) = 1;
+    return CS_OK;
+}
+
+static cs_status opt_text(cs_cli_options *o, const option_def *d,
+                          const char *v, cs_error *err)
+{
+    if (d->want != NULL && *v == '\0')
+        return USAGE(err, "--%s needs %s", d->name, d->want);
+    *MEMBER(o, d, const char *) = v;
+    return CS_OK;
+}
+
+static cs_status opt_about(cs_cli_options *o, const option_def *d,
+                           const char *v, cs_error *err)
+{
+    (void)v, (void)err;
+    o->about = d->short_name == 'h' ? CS_CLI_ABOUT_HELP
+                                    : CS_CLI_ABOUT_VERSION;
+    return CS_OK;
+}
+
+/* A whole decimal number from 1 to d->hi. */
+static cs_status opt_number(cs_cli_options *o, const option_def *d,
+                            const char *v, cs_error *err)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || errno != 0 || *end != '\0' || n < 1 || n > d->hi)
+        return USAGE(err, "--%s: '%s' is not a whole number %s", d->name, v,
+                     d->want);
+    *MEMBER(o, d, long) = n;
+    return CS_OK;
+}
+
+static cs_status opt_seed(cs_cli_options *o, const option_def *d,
+                          const char *v, cs_error *err)
+{
+    char *end;
+
+    errno = 0;
+    (void)strtoull(v, &end, 10);
+    if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0)
+        return USAGE(err, "--%s: '%s' is not a whole number >= 0", d->name,
+                     v);
+    return opt_text(o, d, v, err);
+}
+
+/* A PATH=... argument appended to a list of at most d->hi (0: any). */
+static cs_status opt_list(cs_cli_options *o, const option_def *d,
+                          const char *v, cs_error *err)
+{
+    cs_cli_list *l = MEMBER(o, d, cs_cli_list);
+    const char **grown;
+
+    if (strchr(v, '=') == NULL)
+        return USAGE(err, "--%s '%s': expected %s", d->name, v, d->want);
+    if (d->hi > 0 && l->n >= (size_t)d->hi)
+        return USAGE(err, "at most %ld --%s options", d->hi, d->name);
+    if ((grown = realloc(l->v, (l->n + 1) * sizeof *grown)) == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    l->v = grown;
+    l->v[l->n++] = v;
+    return CS_OK;
+}
+
+static cs_status opt_format(cs_cli_options *o, const option_def *d,
+                            const char *v, cs_error *err)
+{
+    const int f = cs_report_format_parse(v);
+
+    if (f < 0)
+        return USAGE(err, "--%s: '%s' is not one of %s", d->name, v,
+                     d->want);
+    o->format = (cs_format)f;
+    return CS_OK;
+}
+
+/* In this order in "did you mean" hints. */
+static const option_def option_table[] = {
+    {"replications", 'n', 1, opt_number, FIELD(set.replications), 1000000,
+     "from 1 to 1000000"},
+    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
+    {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
+    {"horizon", '\0', 1, opt_text, FIELD(set.horizon), 0, NULL},
+    {"warmup", '\0', 1, opt_text, FIELD(set.warmup), 0, NULL},
+    {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},
+    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE"},
+    {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
+     "PATH=V1,V2,..."},
+    {"format", 'f', 1, opt_format, 0, 0, "table, csv, json"},
+    {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL},
+    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name"},
+    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL},
+    {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL},
+    {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1"},
+    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL},
+    {"help", 'h', 0, opt_about, 0, 0, NULL},
+    {"version", '\0', 0, opt_about, 0, 0, NULL},
+};
+#define NOPTIONS (sizeof option_table / sizeof option_table[0])
+
+/* The option that "--name[=VALUE]" (the name cut to 31 bytes) or
+** "-xVALUE" names, or NULL after filling err. */
+static const option_def *find_option(const char *a, const char **value,
+                                     cs_error *err)
+{
+    const char *names[NOPTIONS + 1], *eq, *hint;
+    char name[32];
+
+    for (size_t k = 0; k < NOPTIONS && a[1] != '-'; k++)
+        if (option_table[k].short_name == a[1]) {
+            *value = a[2] != '\0' ? a + 2 : NULL;
+            return &option_table[k];
+        }
+    if (a[1] != '-') {
+        USAGE(err, "unknown option '%s'", a);
+        return NULL;
+    }
+    eq = strchr(a + 2, '=');
+    snprintf(name, sizeof name, "%.*s",
+             (int)(eq != NULL ? eq - (a + 2) : (long)strlen(a + 2)), a + 2);
+    *value = eq != NULL ? eq + 1 : NULL;
+    for (size_t k = 0; k < NOPTIONS; k++) {
+        if (strcmp(option_table[k].name, name) == 0)
+            return &option_table[k];
+        names[k] = option_table[k].name;
+    }
+    names[NOPTIONS] = NULL;
+    if ((hint = cs_error_suggest(name, names)) != NULL)
+        USAGE(err, "unknown option '--%s' (did you mean '--%s'?)", name, hint);
+    else
+        USAGE(err, "unknown option '--%s'", name);
+    return NULL;
+}
+
+/* argv[1]: a command, or --help, -h, help or --version. */
+static cs_status parse_command(cs_cli_options *o, const char *a,
+                               cs_error *err)
+{
+    static const char *const cmds[] = {"run", "compare", "check", "trace",
+                                       NULL};
+    const char *hint;
+
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+        strcmp(a, "help") == 0 || strcmp(a, "--version") == 0) {
+        o->about = a[2] == 'v' ? CS_CLI_ABOUT_VERSION : CS_CLI_ABOUT_HELP;
+        return CS_OK;
+    }
+    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE; c++)
+        if (strcmp(a, cmds[c]) == 0) {
+            o->cmd = (cs_cli_command)c;
+            return CS_OK;
+        }
+    if ((hint = cs_error_suggest(a, cmds)) != NULL)
+        return USAGE(err, "unknown command '%s' (did you mean '%s'?)", a,
+                     hint);
+    return USAGE(err, "unknown command '%s'", a);
+}
+
+/* argv[2..]: the scenario and the options, up to --help or --version. */
+static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
+                               cs_error *err)
+{
+    for (int i = 2; i < argc && o->about == CS_CLI_ABOUT_NONE; i++) {
+        const char *a = argv[i], *v = NULL;
+        const option_def *d;
+        cs_status st;
+
+        if (a[0] != '-' || a[1] == '\0') {
+            if (o->scenario != NULL)
+                return USAGE(err, "unexpected argument '%s' (the scenario is "
+                             "'%s')", a, o->scenario);
+            o->scenario = a;
+        } else if ((d = find_option(a, &v, err)) == NULL) {
+            return CS_EINPUT;
+        } else if (!d->takes_value) {
+            if ((st = d->handle(o, d, NULL, err)) != CS_OK)
+                return st;
+        } else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
+            return USAGE(err, "option '--%s' needs a value", d->name);
+        } else if ((st = d->handle(o, d, v, err)) != CS_OK) {
+            return st;
+        }
+    }
+    return CS_OK;
+}
+
+/* The rules between the command and the options. */
+static cs_status check_combination(const cs_cli_options *o, cs_error *err)
+{
+    if (o->scenario == NULL)
+        return USAGE(err, "missing the SCENARIO file");
+    if (o->variant != NULL && o->cmd == CS_CLI_COMPARE)
+        return USAGE(err, "--variant is for run and trace; compare runs "
+                     "every variant");
+    if (o->vary.n > 0 && (o->cmd == CS_CLI_CHECK || o->cmd == CS_CLI_TRACE))
+        return USAGE(err, "--vary is for run and compare");
+    if (o->independent && o->cmd != CS_CLI_COMPARE)
+        return USAGE(err, "--independent is for compare");
+    return CS_OK;
+}
+
+void cs_cli_init(cs_cli_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->set.replications = -1;
+    o->trace_rep = 1;
+}
+
+cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
+                       cs_error *err)
+{
+    cs_status st;
+
+    assert(argc >= 2);
+    if ((st = parse_command(o, argv[1], err)) != CS_OK ||
+        o->about != CS_CLI_ABOUT_NONE)
+        return st;
+    if ((st = parse_options(o, argc, argv, err)) != CS_OK ||
+        o->about != CS_CLI_ABOUT_NONE)
+        return st;
+    o->set.sets = (const char *const *)o->sets.v;
+    o->set.nsets = o->sets.n;
+    return check_combination(o, err);
+}
+
+void cs_cli_fini(cs_cli_options *o)
+{
+    free(o->sets.v);
+    free(o->vary.v);
+    o->sets.v = o->vary.v = NULL;
+    o->sets.n = o->vary.n = 0;
+}

@@ -1,0 +1,360 @@
+/*
+** test_cli.c - the command-line parser: every option in both spellings, the
+** values each one refuses, missing values, unknown options and commands
+** with their "did you mean" hints, --help and --version stopping the
+** parse, and the rules between the command and the options.
+*/
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainsim/cli.h"
+#include "chainsim/error.h"
+#include "chainsim/report.h"
+#include "chainsim/study.h"
+
+#define MAXARGS 48
+
+/* A writable argv that outlives the parse (the record borrows it). */
+typedef struct args {
+    char buf[MAXARGS][64];
+    char *argv[MAXARGS + 1];
+    int argc;
+} args;
+
+/* Parses "chainsim" followed by the NULL-terminated words into o. */
+static cs_status parse(args *a, cs_cli_options *o, cs_error *e,
+                       const char *const *words)
+{
+    a->argc = 0;
+    a->argv[a->argc++] = strcpy(a->buf[0], "chainsim");
+    for (size_t i = 0; words[i] != NULL; i++) {
+        ck_assert_int_lt(a->argc, MAXARGS);
+        ck_assert_uint_lt(strlen(words[i]), sizeof a->buf[0]);
+        a->argv[a->argc] = strcpy(a->buf[a->argc], words[i]);
+        a->argc++;
+    }
+    a->argv[a->argc] = NULL;
+    cs_cli_init(o);
+    cs_error_clear(e);
+    return cs_cli_parse(o, a->argc, a->argv, e);
+}
+
+/* The parse fails with CS_EINPUT and exactly msg. */
+static void refused(const char *const *words, const char *msg)
+{
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, words), CS_EINPUT);
+    ck_assert_int_eq(e.status, CS_EINPUT);
+    ck_assert_int_eq(e.line, 0);
+    ck_assert_str_eq(e.file, "");
+    ck_assert_str_eq(e.msg, msg);
+    cs_cli_fini(&o);
+}
+
+START_TEST(test_defaults)
+{
+    static const char *const w[] = {"run", "a.yaml", NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
+    ck_assert_int_eq(o.cmd, CS_CLI_RUN);
+    ck_assert_int_eq(o.about, CS_CLI_ABOUT_NONE);
+    ck_assert_str_eq(o.scenario, "a.yaml");
+    ck_assert_ptr_null(o.variant);
+    ck_assert_ptr_null(o.output);
+    ck_assert_int_eq(o.set.replications, -1);
+    ck_assert_ptr_null(o.set.seed);
+    ck_assert_ptr_null(o.set.horizon);
+    ck_assert_ptr_null(o.set.warmup);
+    ck_assert_uint_eq(o.set.nsets, 0);
+    ck_assert_uint_eq(o.vary.n, 0);
+    ck_assert_int_eq(o.threads, 0);
+    ck_assert_int_eq(o.trace_rep, 1);
+    ck_assert_int_eq(o.format, CS_FORMAT_TABLE);
+    ck_assert_int_eq(o.no_header | o.check_promise | o.independent | o.quiet,
+                     0);
+    cs_cli_fini(&o);
+}
+END_TEST
+
+START_TEST(test_commands)
+{
+    static const char *const names[] = {"run", "compare", "check", "trace"};
+    static const cs_cli_command cmds[] = {CS_CLI_RUN, CS_CLI_COMPARE,
+                                          CS_CLI_CHECK, CS_CLI_TRACE};
+
+    for (size_t i = 0; i < 4; i++) {
+        const char *const w[] = {names[i], "a.yaml", NULL};
+        args a;
+        cs_cli_options o;
+        cs_error e;
+
+        ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
+        ck_assert_int_eq(o.cmd, cmds[i]);
+        cs_cli_fini(&o);
+    }
+}
+END_TEST
+
+START_TEST(test_long_options)
+{
+    static const char *const w[] = {
+        "run", "--replications", "7", "--seed", "18446744073709551615",
+        "--threads", "3", "--horizon", "520d", "--warmup", "auto",
+        "--variant", "fast", "--set", "a.b=1", "--set", "c=2", "--vary",
+        "x=1,2", "--format", "json", "--no-header", "--output", "out.json",
+        "--check-promise", "--quiet", "s.yaml", NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
+    ck_assert_str_eq(o.scenario, "s.yaml");
+    ck_assert_int_eq(o.set.replications, 7);
+    ck_assert_str_eq(o.set.seed, "18446744073709551615");
+    ck_assert_int_eq(o.threads, 3);
+    ck_assert_str_eq(o.set.horizon, "520d");
+    ck_assert_str_eq(o.set.warmup, "auto");
+    ck_assert_str_eq(o.variant, "fast");
+    ck_assert_uint_eq(o.set.nsets, 2);
+    ck_assert_ptr_eq(o.set.sets, (const char *const *)o.sets.v);
+    ck_assert_str_eq(o.set.sets[0], "a.b=1");
+    ck_assert_str_eq(o.set.sets[1], "c=2");
+    ck_assert_uint_eq(o.vary.n, 1);
+    ck_assert_str_eq(o.vary.v[0], "x=1,2");
+    ck_assert_int_eq(o.format, CS_FORMAT_JSON);
+    ck_assert_int_eq(o.no_header, 1);
+    ck_assert_str_eq(o.output, "out.json");
+    ck_assert_int_eq(o.check_promise, 1);
+    ck_assert_int_eq(o.quiet, 1);
+    cs_cli_fini(&o);
+}
+END_TEST
+
+START_TEST(test_short_and_attached)
+{
+    static const char *const w[] = {
+        "trace", "-n", "4", "-s9", "-j", "2", "-fcsv", "-o", "t.csv", "-r",
+        "5", "-q", "--horizon=30d", "--set=x=1", "t.yaml", NULL};
+    static const char *const c[] = {"compare", "c.yaml", "--independent",
+                                    NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
+    ck_assert_int_eq(o.cmd, CS_CLI_TRACE);
+    ck_assert_int_eq(o.set.replications, 4);
+    ck_assert_str_eq(o.set.seed, "9");
+    ck_assert_int_eq(o.threads, 2);
+    ck_assert_int_eq(o.format, CS_FORMAT_CSV);
+    ck_assert_str_eq(o.output, "t.csv");
+    ck_assert_int_eq(o.trace_rep, 5);
+    ck_assert_int_eq(o.quiet, 1);
+    ck_assert_str_eq(o.set.horizon, "30d");
+    ck_assert_str_eq(o.set.sets[0], "x=1");
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, c), CS_OK);
+    ck_assert_int_eq(o.independent, 1);
+    cs_cli_fini(&o);
+    /* "-" is the scenario (standard input), not an option */
+    {
+        static const char *const d[] = {"check", "-", NULL};
+        ck_assert_int_eq(parse(&a, &o, &e, d), CS_OK);
+        ck_assert_str_eq(o.scenario, "-");
+        cs_cli_fini(&o);
+    }
+}
+END_TEST
+
+START_TEST(test_bad_values)
+{
+    static const char *const n0[] = {"run", "a", "-n", "0", NULL};
+    static const char *const nbig[] = {"run", "a", "-n", "1000001", NULL};
+    static const char *const nx[] = {"run", "a", "--replications=5x", NULL};
+    static const char *const j[] = {"run", "a", "-j", "1025", NULL};
+    static const char *const r[] = {"trace", "a", "-r", "", NULL};
+    static const char *const s1[] = {"run", "a", "--seed", "-1", NULL};
+    static const char *const s2[] = {"run", "a", "--seed",
+                                     "99999999999999999999", NULL};
+    static const char *const f[] = {"run", "a", "-f", "xml", NULL};
+    static const char *const o[] = {"run", "a", "-o", "", NULL};
+    static const char *const set[] = {"run", "a", "--set", "x", NULL};
+    static const char *const vary[] = {"run", "a", "--vary", "x", NULL};
+
+    refused(n0, "--replications: '0' is not a whole number from 1 to "
+                "1000000");
+    refused(nbig, "--replications: '1000001' is not a whole number from 1 "
+                  "to 1000000");
+    refused(nx, "--replications: '5x' is not a whole number from 1 to "
+                "1000000");
+    refused(j, "--threads: '1025' is not a whole number from 1 to 1024");
+    refused(r, "--replication: '' is not a whole number >= 1");
+    refused(s1, "--seed: '-1' is not a whole number >= 0");
+    refused(s2, "--seed: '99999999999999999999' is not a whole number >= 0");
+    refused(f, "--format: 'xml' is not one of table, csv, json");
+    refused(o, "--output needs a file name");
+    refused(set, "--set 'x': expected PATH=VALUE");
+    refused(vary, "--vary 'x': expected PATH=V1,V2,...");
+}
+END_TEST
+
+START_TEST(test_too_many_vary)
+{
+    const char *w[2 * CS_STUDY_MAX_VARY + 6];
+    char msg[64];
+    size_t k = 0;
+
+    w[k++] = "run";
+    w[k++] = "a.yaml";
+    for (int i = 0; i <= CS_STUDY_MAX_VARY; i++) {
+        w[k++] = "--vary";
+        w[k++] = "x=1,2";
+    }
+    w[k] = NULL;
+    snprintf(msg, sizeof msg, "at most %d --vary options", CS_STUDY_MAX_VARY);
+    refused(w, msg);
+    /* exactly the most is fine */
+    {
+        args a;
+        cs_cli_options o;
+        cs_error e;
+
+        w[k - 2] = NULL;
+        ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
+        ck_assert_uint_eq(o.vary.n, CS_STUDY_MAX_VARY);
+        cs_cli_fini(&o);
+    }
+}
+END_TEST
+
+START_TEST(test_missing_value)
+{
+    static const char *const s[] = {"run", "a.yaml", "--seed", NULL};
+    static const char *const n[] = {"run", "a.yaml", "-n", NULL};
+    static const char *const o[] = {"run", "a.yaml", "--output", NULL};
+
+    refused(s, "option '--seed' needs a value");
+    refused(n, "option '--replications' needs a value");
+    refused(o, "option '--output' needs a value");
+}
+END_TEST
+
+START_TEST(test_unknown)
+{
+    static const char *const sed[] = {"run", "a", "--sed", "1", NULL};
+    static const char *const eq[] = {"run", "a", "--thread=2", NULL};
+    static const char *const far[] = {"run", "a", "--zzzzzzzz", NULL};
+    static const char *const sh[] = {"run", "a", "-x", NULL};
+    static const char *const rum[] = {"rum", "a", NULL};
+    static const char *const what[] = {"frobnicate", "a", NULL};
+    static const char *const lng[] = {
+        "run", "a", "--rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr", NULL};
+
+    refused(sed, "unknown option '--sed' (did you mean '--seed'?)");
+    refused(eq, "unknown option '--thread' (did you mean '--threads'?)");
+    refused(far, "unknown option '--zzzzzzzz'");
+    refused(sh, "unknown option '-x'");
+    refused(rum, "unknown command 'rum' (did you mean 'run'?)");
+    refused(what, "unknown command 'frobnicate'");
+    /* the name is cut to 31 bytes */
+    refused(lng, "unknown option '--rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr'");
+}
+END_TEST
+
+START_TEST(test_help_and_version)
+{
+    static const char *const h1[] = {"--help", NULL};
+    static const char *const h2[] = {"-h", NULL};
+    static const char *const h3[] = {"help", "ignored", "--bogus", NULL};
+    static const char *const v1[] = {"--version", NULL};
+    static const char *const h4[] = {"run", "--help", "--bogus", NULL};
+    static const char *const v2[] = {"check", "a", "--version", "-n", NULL};
+    static const char *const late[] = {"run", "--bogus", "--help", NULL};
+    const char *const *ok[] = {h1, h2, h3, v1, h4, v2};
+    const cs_cli_about want[] = {CS_CLI_ABOUT_HELP, CS_CLI_ABOUT_HELP,
+                                 CS_CLI_ABOUT_HELP, CS_CLI_ABOUT_VERSION,
+                                 CS_CLI_ABOUT_HELP, CS_CLI_ABOUT_VERSION};
+
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        args a;
+        cs_cli_options o;
+        cs_error e;
+
+        ck_assert_int_eq(parse(&a, &o, &e, ok[i]), CS_OK);
+        ck_assert_int_eq(o.about, want[i]);
+        cs_cli_fini(&o);
+    }
+    /* an error before --help is reported */
+    refused(late, "unknown option '--bogus'");
+}
+END_TEST
+
+START_TEST(test_combinations)
+{
+    static const char *const none[] = {"run", "-n", "2", NULL};
+    static const char *const two[] = {"run", "a.yaml", "b.yaml", NULL};
+    static const char *const variant[] = {"compare", "a", "--variant", "x",
+                                          NULL};
+    static const char *const vcheck[] = {"check", "a", "--vary", "x=1",
+                                         NULL};
+    static const char *const vtrace[] = {"trace", "a", "--vary", "x=1",
+                                         NULL};
+    static const char *const indep[] = {"run", "a", "--independent", NULL};
+    static const char *const ok1[] = {"trace", "a", "--variant", "x", NULL};
+    static const char *const ok2[] = {"compare", "a", "--vary", "x=1,2",
+                                      NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    refused(none, "missing the SCENARIO file");
+    refused(two, "unexpected argument 'b.yaml' (the scenario is 'a.yaml')");
+    refused(variant, "--variant is for run and trace; compare runs every "
+                     "variant");
+    refused(vcheck, "--vary is for run and compare");
+    refused(vtrace, "--vary is for run and compare");
+    refused(indep, "--independent is for compare");
+    ck_assert_int_eq(parse(&a, &o, &e, ok1), CS_OK);
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, ok2), CS_OK);
+    cs_cli_fini(&o);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_commands);
+    tcase_add_test(tc, test_long_options);
+    tcase_add_test(tc, test_short_and_attached);
+    tcase_add_test(tc, test_bad_values);
+    tcase_add_test(tc, test_too_many_vary);
+    tcase_add_test(tc, test_missing_value);
+    tcase_add_test(tc, test_unknown);
+    tcase_add_test(tc, test_help_and_version);
+    tcase_add_test(tc, test_combinations);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(cli_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
