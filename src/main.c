@@ -191,11 +191,17 @@ static int open_output(cs_output *out, const char *path)
 {
     cs_error err;
 
+    sigset_t saved;
+    cs_status st;
+
     cs_error_clear(&err);
-    if (cs_output_open(out, path, &err) != CS_OK)
-        return print_error(&err);
-    set_cleanup(cs_output_temp_path(out));
-    return EXIT_SUCCESS;
+    /* no signal between creating the temporary file and registering it */
+    block_signals(1, &saved);
+    st = cs_output_open(out, path, &err);
+    if (st == CS_OK)
+        g_tmp = cs_output_temp_path(out);
+    block_signals(0, &saved);
+    return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
 /* Finishes the output: commit = 1 renames it into place, 0 discards it.
