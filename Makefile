@@ -11,7 +11,8 @@
 #             in turn (part of unit)
 #   lint      cppcheck over src/, shellcheck over the shell scripts
 #   includes  the chainsim headers each file includes respect the layers
-#             (tools/check-includes)
+#             (tools/check-includes); function prefixes name their files
+#             (tools/check-names)
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
@@ -126,7 +127,7 @@ golden-update: $(BUILD)/chainsim
 # Static analysis.  Never installs anything: check installs cppcheck and
 # shellcheck first (deps).
 SHELL_SCRIPTS = $(wildcard tests/*.sh tests/*/*.sh tools/*.sh) tools/bench \
-                tools/install-deps tools/check-includes
+                tools/install-deps tools/check-includes tools/check-names
 lint:
 	@command -v cppcheck >/dev/null && command -v shellcheck >/dev/null || \
 	    { echo "chainsim: make lint needs cppcheck and shellcheck" \
@@ -137,6 +138,7 @@ lint:
 
 includes:
 	@sh tools/check-includes
+	@sh tools/check-names
 
 # Every input that once broke a fuzz target, and the seed corpus.
 replay: $(REPLAYBINS)
