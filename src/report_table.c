@@ -112,6 +112,13 @@ static void tbl_cell(table *t, int color, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Plain cells, one per name of the NULL-terminated list (a header row). */
+static void tbl_heads(table *t, const char *const *names)
+{
+    for (; *names != NULL; names++)
+        tbl_cell(t, C_NONE, "%s", *names);
+}
+
 /* Columns on a terminal: UTF-8 continuation bytes take none. */
 static size_t text_width(const char *s)
 {
@@ -389,6 +396,25 @@ static void cell_diff(table *t, const cs_ci *c, double scale, int lower_better,
              cs_report_unsign_zero(c->hi * scale), word);
 }
 
+/* Promise p's verdict, then (when the block shows differences) its
+** difference against the baseline, or a blank cell for the baseline. */
+static void cell_verdict_diff(table *t, const cs_report_row *row, int p,
+                              int with_diff)
+{
+    const cs_summary *s = row->summary;
+    const int lead = s->model->promises[p].kind == CS_PROMISE_LEAD_TIME;
+
+    tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
+             verdict_word(s->promises[p].verdict));
+    if (!with_diff)
+        return;
+    if (row->vs != NULL && p < row->vs->npromises)
+        cell_diff(t, &row->vs->promise[p], lead ? 100.0 : 1.0, 0,
+                  lead ? " pts" : "");
+    else
+        tbl_cell(t, C_NONE, "%s", "");
+}
+
 /* ---- table blocks --------------------------------------------------- */
 
 /* What the blocks share, worked out once from all rows. */
@@ -475,12 +501,8 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
     label_head(t, r, "variant");
     if (sh->show_reps)
         tbl_cell(t, C_NONE, "reps");
-    tbl_cell(t, C_NONE, "lead time (d)");
-    tbl_cell(t, C_NONE, "p50");
-    tbl_cell(t, C_NONE, "p85");
-    tbl_cell(t, C_NONE, "thru/wk");
-    tbl_cell(t, C_NONE, "wip");
-    tbl_cell(t, C_NONE, "flow eff");
+    tbl_heads(t, (const char *const[]){"lead time (d)", "p50", "p85",
+                                       "thru/wk", "wip", "flow eff", NULL});
     for (int p = 0; p < npi; p++) {
         char tgt[64];
         fmt_target(tgt, sizeof tgt, &m0->promises[p],
@@ -564,19 +586,7 @@ static void block_promises(table *t, const cs_report *r, const shape *sh)
                        s->promises[p].target);
             tbl_cell(t, C_NONE, "%s", buf);
             cell_promise(t, s, p, 0);
-            tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
-                     verdict_word(s->promises[p].verdict));
-            if (!vs)
-                continue;
-            if (row->vs != NULL && p < row->vs->npromises)
-                cell_diff(t, &row->vs->promise[p],
-                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
-                                                                      : 1.0,
-                          0,
-                          m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
-                                                                      : "");
-            else
-                tbl_cell(t, C_NONE, "%s", "");
+            cell_verdict_diff(t, row, p, vs);
         }
     }
 }
@@ -660,19 +670,7 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
         } else {
             tbl_cell(t, C_NONE, "%s", buf);
         }
-        tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
-                 verdict_word(s->promises[p].verdict));
-        if (!sh->any_vs)
-            continue;
-        if (row->vs != NULL && p < row->vs->npromises)
-            cell_diff(t, &row->vs->promise[p],
-                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? 100.0
-                                                                  : 1.0,
-                      0,
-                      m->promises[p].kind == CS_PROMISE_LEAD_TIME ? " pts"
-                                                                  : "");
-        else
-            tbl_cell(t, C_NONE, "%s", "");
+        cell_verdict_diff(t, row, p, sh->any_vs);
     }
 }
 
@@ -821,9 +819,8 @@ static void block_vs(table *t, const cs_report *r)
     tbl_init(t, 1 + r->nvary + 3);
     tbl_row(t);
     label_head(t, r, "vs baseline");
-    tbl_cell(t, C_NONE, "lead time (d)");
-    tbl_cell(t, C_NONE, "p85 (d)");
-    tbl_cell(t, C_NONE, "thru/wk");
+    tbl_heads(t, (const char *const[]){"lead time (d)", "p85 (d)", "thru/wk",
+                     NULL});
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_comparison *c = row->vs;
@@ -852,15 +849,9 @@ static void block_teams(table *t, const cs_report_row *row)
     }
     tbl_init(t, 9);
     tbl_row(t);
-    tbl_cell(t, C_NONE, "team");
-    tbl_cell(t, C_NONE, "type");
-    tbl_cell(t, C_NONE, "cap");
-    tbl_cell(t, C_NONE, "wip limit");
-    tbl_cell(t, C_NONE, "utilisation");
-    tbl_cell(t, C_NONE, "queue wait (d)");
-    tbl_cell(t, C_NONE, "queue len");
-    tbl_cell(t, C_NONE, "blocked");
-    tbl_cell(t, C_NONE, "wip");
+    tbl_heads(t, (const char *const[]){"team", "type", "cap", "wip limit",
+                     "utilisation", "queue wait (d)", "queue len", "blocked",
+                     "wip", NULL});
     for (int k = 0; k < m->nteams; k++) {
         const cs_team *d = &m->teams[k];
         const cs_team_summary *ts = &s->teams[k];
@@ -930,13 +921,8 @@ static void block_classes(table *t, const cs_report_row *row)
     }
     tbl_init(t, 7);
     tbl_row(t);
-    tbl_cell(t, C_NONE, "work");
-    tbl_cell(t, C_NONE, "lead time (d)");
-    tbl_cell(t, C_NONE, "p50");
-    tbl_cell(t, C_NONE, "p85");
-    tbl_cell(t, C_NONE, "p95");
-    tbl_cell(t, C_NONE, "thru/wk");
-    tbl_cell(t, C_NONE, "items");
+    tbl_heads(t, (const char *const[]){"work", "lead time (d)", "p50", "p85",
+                     "p95", "thru/wk", "items", NULL});
     for (int c = 0; c < m->nclasses; c++) {
         const cs_class_summary *k = &s->classes[c];
         tbl_row(t);
