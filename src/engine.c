@@ -86,6 +86,7 @@
 */
 #include "chainsim/engine.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,20 @@
 #define COLD __attribute__((noinline, cold))
 #else
 #define COLD
+#endif
+
+/*
+** ASSUME(x): a fact the per-event code relies on (a stream that exists
+** on repeated passes, a non-empty queue).  Asserted in CS_DEBUG builds
+** and for the static analysers (scan-build, cppcheck), which cannot see
+** the invariants; free in the normal build, where even a predicted
+** branch can stop GCC inlining a visit's steps.  Set-up and cold paths
+** use assert().
+*/
+#if defined(CS_DEBUG) || defined(__clang_analyzer__) || defined(__CPPCHECK__)
+#define ASSUME(x) assert(x)
+#else
+#define ASSUME(x) ((void)0)
 #endif
 
 #define DEFAULT_MAX_ITEMS 2000000u
@@ -339,6 +354,7 @@ COLD static void emit(cs_engine *e, double t, const item *it, int team,
 {
     cs_trace_event te;
 
+    assert(e->trace != NULL && ev >= 0 && ev <= EV_DONE);
     te.time = t;
     te.item = it->serial;
     te.cls = it->xc->idx;
@@ -416,8 +432,10 @@ static int job_before(const job *a, const job *b)
 
 static int heap_push(xteam *u, job *j)
 {
-    size_t i = (size_t)u->nq;
+    size_t i;
 
+    ASSUME(u->nq >= 0 && (size_t)u->nq <= u->heap_cap);
+    i = (size_t)u->nq;
     if (i == u->heap_cap) {
         const size_t cap = u->heap_cap ? 2 * u->heap_cap : 64;
         job **h = realloc(u->heap, cap * sizeof *h);
@@ -439,10 +457,13 @@ static int heap_push(xteam *u, job *j)
 
 static job *heap_pop(xteam *u)
 {
-    job *const top = u->heap[0];
-    const size_t n = (size_t)u->nq - 1;   /* size after the pop */
-    job *const last = u->heap[n];
-    size_t i = 0;
+    size_t n, i = 0;
+    job *top, *last;
+
+    ASSUME(u->nq > 0 && u->heap != NULL);
+    top = u->heap[0];
+    n = (size_t)u->nq - 1;   /* size after the pop */
+    last = u->heap[n];
 
     for (;;) {
         size_t c = 2 * i + 1;
@@ -484,6 +505,7 @@ static job *queue_pop(xteam *u)
 
     if (u->disc != CS_DISC_FIFO)
         return heap_pop(u);
+    ASSUME(u->nq > 0 && u->qhead != NULL);
     j = u->qhead;
     u->qhead = j->next;
     if (u->qhead == NULL)
@@ -573,8 +595,11 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     }
     if (it->pass[x->top] == 1)
         effort = it->draws[j->step * D_N + D_EFFORT];
-    else
+    else {
+        /* A repeat: the class has rework, so its "again" streams exist. */
+        ASSUME(x->a_effort != NULL);
         effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
+    }
     j->state = J_WORK;
     if (it->in_work++ == 0)
         it->work_since = now;
@@ -637,6 +662,8 @@ static inline void admit(cs_engine *e, job *j, double now)
         release_hold(e, it, now);
     if (handoff) {
         const xstep *const x = &it->xc->steps[j->step];
+        ASSUME(x->handoff != NULL &&
+               (it->pass[x->top] == 1 || x->a_handoff != NULL));
         const double d = it->pass[x->top] == 1
                              ? it->draws[j->step * D_N + D_HANDOFF]
                              : cs_dist_sample(x->handoff, x->a_handoff);
@@ -717,6 +744,7 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
     const int pass = ++it->pass[s];
 
     if (x->p < 1.0) {
+        ASSUME(pass == 1 || x->a_p != NULL);
         const double u = pass == 1 ? it->draws[s * D_N + D_P]
                                    : gsl_rng_uniform(x->a_p);
         if (!(u < x->p)) {
@@ -746,6 +774,7 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
         if (bx->p < 1.0) {
+            ASSUME(pass == 1 || bx->a_p != NULL);
             const double u = pass == 1 ? it->draws[bs * D_N + D_P]
                                        : gsl_rng_uniform(bx->a_p);
             if (!(u < bx->p)) {
@@ -801,6 +830,8 @@ static void item_next(cs_engine *e, item *it, double now)
         const int s = xc->route[it->pos];
         const xstep *const x = &xc->steps[s];
         if (x->has_rework) {
+            ASSUME(x->rework_to >= 0 && x->rework_to <= it->pos &&
+                   (it->pass[s] == 1 || x->a_rework != NULL));
             const double u = it->pass[s] == 1
                                  ? it->draws[s * D_N + D_REWORK]
                                  : gsl_rng_uniform(x->a_rework);
@@ -890,6 +921,7 @@ static void arrive(cs_engine *e, xclass *xc, double now)
             return;
         }
         it = xc->free;
+        ASSUME(it != NULL);
     }
     xc->free = it->next_free;
     it->serial = ++e->serial;
@@ -1458,6 +1490,7 @@ static double next_gap(xclass *xc)
 {
     const cs_class *const c = xc->c;
 
+    ASSUME(xc->r_arr != NULL);
     if (c->arrival == CS_ARRIVE_RATE)
         return gsl_ran_exponential(xc->r_arr, 1.0 / c->rate);
     return cs_dist_sample(&c->interval, xc->r_arr);
@@ -1634,6 +1667,9 @@ static int class_init(cs_engine *e, int c)
             xc->has_rework = 1;
     for (int pos = 0; pos < k->nroute; pos++) {
         const int s = k->route[pos];
+        /* A validated model sends rework back, never forward. */
+        assert(!xc->steps[s].has_rework ||
+               (xc->steps[s].rework_to >= 0 && xc->steps[s].rework_to <= pos));
         if (step_streams(e, xc, s, pos, -1) != 0)
             return -1;
         if (k->steps[s].kind != CS_STEP_PARALLEL)
