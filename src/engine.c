@@ -21,9 +21,9 @@
 ** at once: "leaves and re-enters").  While some part still waits for
 ** room, each hold team counts the item as blocked.
 **
-** Invariants.  They hold after every event handler (and before a run,
-** and after a run that ended at the horizon or by a stop), not inside
-** one; a run that failed for lack of memory may leave them broken.
+** Invariants.  They hold after every event handler, not inside one;
+** also before a run and after it, unless it ran out of memory or a
+** runaway stopped it among the backlogs (before the rooms settled).
 ** Items are admitted through the worklist e->work, never by recursion.
 ** A "current part" is jobs[k], k < nparts, of an item not on the free
 ** list; jobs beyond nparts and those of free items are stale.
