@@ -56,9 +56,10 @@
 **     x (last - warmup), a_blocked <= last - warmup, a_busy + a_queue <=
 **     a_wip (<= wip_limit x (last - warmup) when limited), up to
 **     rounding; item times are <= now and time in work <= lead time.
-** CS_DEBUG builds (make sanitize) check them after every event: O(teams)
-** each time and, every so often (every event while the pools hold few
-** items), the O(items) full check; a broken one aborts with its name.
+** CS_DEBUG builds (make sanitize) check them after every event: all of
+** them (O(items)) after each of a run's first 4,096 events and then
+** every so often, the O(teams) counters after the others; a broken one
+** aborts with its name.
 ** The check does not exist in other builds (assert() is on there, so
 ** NDEBUG cannot be the switch).
 **
@@ -996,7 +997,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
 
 #ifdef CS_DEBUG
 
-#define FULL_BUDGET 64u       /* amortised items checked per event, at most */
+#define FULL_EVENTS 4096u     /* a run's first events all get the full check */
+#define FULL_BUDGET 4u        /* then amortised items checked per event */
 
 static const char *const inv_names[CS_INV_COUNT] = {
     "ok",
@@ -1107,7 +1109,7 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
     return CS_INV_OK;
 }
 
-/* The O(teams) checks, run after every event. */
+/* The O(teams) checks: counters, clocks and the chain WIP. */
 static int check_counters(const cs_engine *e)
 {
     const double bound = clock_bound(e);
@@ -1369,9 +1371,12 @@ COLD static void invariant_broken(const cs_engine *e, int inv)
 }
 
 /*
-** After an event: the O(teams) check every time, the full one on every
-** dbg_stride-th event, dbg_stride being the power of two that keeps its
-** cost at about FULL_BUDGET items per event.
+** After an event: the full check after each of a run's first FULL_EVENTS
+** events (every event of a hand-sized test), then on every dbg_stride-th
+** event, dbg_stride being the power of two that keeps its cost at about
+** FULL_BUDGET items per event (a live item costing about eight times a
+** free one, which is skipped on parts_left); the O(teams) check on the
+** others.
 */
 static void check_after_event(cs_engine *e)
 {
@@ -1379,11 +1384,12 @@ static void check_after_event(cs_engine *e)
 
     if (e->status == CS_ENOMEM)
         return;
-    if (e->dbg_events++ % e->dbg_stride == 0) {
+    if (e->dbg_events < FULL_EVENTS || e->dbg_events % e->dbg_stride == 0) {
         size_t size = 0;
         for (int c = 0; c < e->nclasses; c++)
             for (size_t k = 0; k < e->classes[c].nchunks; k++)
                 size += e->classes[c].chunks[k].n;
+        size = size / 8 + (size_t)e->in_chain;
         e->dbg_stride = 1;
         while (e->dbg_stride * FULL_BUDGET < size)
             e->dbg_stride *= 2;
@@ -1391,6 +1397,7 @@ static void check_after_event(cs_engine *e)
     } else {
         r = check_counters(e);
     }
+    e->dbg_events++;
     if (r != CS_INV_OK)
         invariant_broken(e, r);
 }
