@@ -21,10 +21,47 @@
 ** at once: "leaves and re-enters").  While some part still waits for
 ** room, each hold team counts the item as blocked.
 **
-** Invariants: a team's queue is non-empty only while all its workers are
-** busy; a team has room waiters only while it is full (waiters are
-** admitted in FIFO order through the worklist e->work, never by
-** recursion); active == 0 with waiters left is a deadlock.
+** Invariants.  They hold after every event handler, not inside one;
+** also before a run and after it, unless it ran out of memory or a
+** runaway stopped it among the backlogs (before the rooms settled).
+** Items are admitted through the worklist e->work, never by recursion.
+** A "current part" is jobs[k], k < nparts, of an item not on the free
+** list; jobs beyond nparts and those of free items are stale.
+**   team U: 0 <= busy <= capacity; nq > 0 => busy == capacity (a queue
+**     waits only for busy workers); room waiters (nwait > 0) => U is at
+**     its WIP limit; wip <= wip_limit when limited; the worklist is
+**     empty and no team is flagged in it (rooms are settled);
+**   U.wip == U's live hold slots + U's current parts in HANDOFF, QUEUE,
+**     WORK or FINISHED (so wip >= busy + nq + nblocked); busy, nq and
+**     nwait equal U's current parts in WORK, QUEUE and WAIT_ROOM; nq
+**     and nwait are the lengths of U's queue (FIFO list or binary heap
+**     in heap order) and room-waiter list, whose members are current
+**     parts at U in that state; nblocked == U's live hold slots;
+**   an item: it is in exactly one place per part: 0 <= pos < nroute,
+**     1 <= nparts <= maxb, its parts are the needed steps of route[pos]
+**     (the step itself, or branches in order) at their steps' teams;
+**     fork-join: parts_left == parts not FINISHED (>= 1), pending ==
+**     parts in WAIT_ROOM, in_work == parts in WORK; blocked == (pending
+**     > 0); a live hold slot => blocked; a part waiting for room at U
+**     is not also held at U;
+**   items on a class's free list have parts_left == 0, live ones >= 1;
+**     free + live == items carved; in_chain == live items == arrived -
+**     done == the chain-WIP average's value; in_chain > max_items or
+**     (active == 0 and nwaiting > 0) only once the run has failed;
+**   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
+**     the kernel holds exactly one event per part in HANDOFF or WORK
+**     plus at most one arrival per class with arrivals, none before now;
+**   time: each team's clock last is in [warmup, max(now, warmup)] (the
+**     horizon after a run), its integrals are >= 0, a_busy <= capacity
+**     x (last - warmup), a_blocked <= last - warmup, a_busy + a_queue <=
+**     a_wip (<= wip_limit x (last - warmup) when limited), up to
+**     rounding; item times are <= now and time in work <= lead time.
+** CS_DEBUG builds (make sanitize) check them after every event: all of
+** them (O(items)) after each of a run's first 4,096 events and then
+** every so often, the O(teams) counters after the others; a broken one
+** aborts with its name.
+** The check does not exist in other builds (assert() is on there, so
+** NDEBUG cannot be the switch).
 **
 ** Random numbers (SPEC 1.4).  Every source has its own gsl_rng (taus2),
 ** re-seeded per replication from (seed, replication, key), key hashed from
@@ -50,6 +87,7 @@
 */
 #include "chainsim/engine.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +105,20 @@
 #define COLD __attribute__((noinline, cold))
 #else
 #define COLD
+#endif
+
+/*
+** ASSUME(x): a fact the per-event code relies on (a stream that exists
+** on repeated passes, a non-empty queue).  Asserted in CS_DEBUG builds
+** and for the static analysers (scan-build, cppcheck), which cannot see
+** the invariants; free in the normal build, where even a predicted
+** branch can stop GCC inlining a visit's steps.  Set-up and cold paths
+** use assert().
+*/
+#if defined(CS_DEBUG) || defined(__clang_analyzer__) || defined(__CPPCHECK__)
+#define ASSUME(x) assert(x)
+#else
+#define ASSUME(x) ((void)0)
 #endif
 
 #define DEFAULT_MAX_ITEMS 2000000u
@@ -229,6 +281,10 @@ struct cs_engine {
     cs_tavg t_wip;
     double bw_width, bw_next, bw_last, bw_area;
     int bw_k;
+#ifdef CS_DEBUG
+    uint64_t dbg_events;  /* invariant checks this run */
+    uint64_t dbg_stride;  /* a full check every dbg_stride-th */
+#endif
 };
 
 /* ---- cs_rep ---------------------------------------------------------- */
@@ -300,6 +356,7 @@ COLD static void emit(cs_engine *e, double t, const item *it, int team,
 {
     cs_trace_event te;
 
+    assert(e->trace != NULL && ev >= 0 && ev <= EV_DONE);
     te.time = t;
     te.item = it->serial;
     te.cls = it->xc->idx;
@@ -377,8 +434,10 @@ static int job_before(const job *a, const job *b)
 
 static int heap_push(xteam *u, job *j)
 {
-    size_t i = (size_t)u->nq;
+    size_t i;
 
+    ASSUME(u->nq >= 0 && (size_t)u->nq <= u->heap_cap);
+    i = (size_t)u->nq;
     if (i == u->heap_cap) {
         const size_t cap = u->heap_cap ? 2 * u->heap_cap : 64;
         job **h = realloc(u->heap, cap * sizeof *h);
@@ -400,10 +459,13 @@ static int heap_push(xteam *u, job *j)
 
 static job *heap_pop(xteam *u)
 {
-    job *const top = u->heap[0];
-    const size_t n = (size_t)u->nq - 1;   /* size after the pop */
-    job *const last = u->heap[n];
-    size_t i = 0;
+    size_t n, i = 0;
+    job *top, *last;
+
+    ASSUME(u->nq > 0 && u->heap != NULL);
+    top = u->heap[0];
+    n = (size_t)u->nq - 1;   /* size after the pop */
+    last = u->heap[n];
 
     for (;;) {
         size_t c = 2 * i + 1;
@@ -445,6 +507,7 @@ static job *queue_pop(xteam *u)
 
     if (u->disc != CS_DISC_FIFO)
         return heap_pop(u);
+    ASSUME(u->nq > 0 && u->qhead != NULL);
     j = u->qhead;
     u->qhead = j->next;
     if (u->qhead == NULL)
@@ -534,8 +597,11 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     }
     if (it->pass[x->top] == 1)
         effort = it->draws[j->step * D_N + D_EFFORT];
-    else
+    else {
+        /* A repeat: the class has rework, so its "again" streams exist. */
+        ASSUME(x->a_effort != NULL);
         effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
+    }
     j->state = J_WORK;
     if (it->in_work++ == 0)
         it->work_since = now;
@@ -598,6 +664,8 @@ static inline void admit(cs_engine *e, job *j, double now)
         release_hold(e, it, now);
     if (handoff) {
         const xstep *const x = &it->xc->steps[j->step];
+        ASSUME(x->handoff != NULL &&
+               (it->pass[x->top] == 1 || x->a_handoff != NULL));
         const double d = it->pass[x->top] == 1
                              ? it->draws[j->step * D_N + D_HANDOFF]
                              : cs_dist_sample(x->handoff, x->a_handoff);
@@ -678,6 +746,7 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
     const int pass = ++it->pass[s];
 
     if (x->p < 1.0) {
+        ASSUME(pass == 1 || x->a_p != NULL);
         const double u = pass == 1 ? it->draws[s * D_N + D_P]
                                    : gsl_rng_uniform(x->a_p);
         if (!(u < x->p)) {
@@ -707,6 +776,7 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
         if (bx->p < 1.0) {
+            ASSUME(pass == 1 || bx->a_p != NULL);
             const double u = pass == 1 ? it->draws[bs * D_N + D_P]
                                        : gsl_rng_uniform(bx->a_p);
             if (!(u < bx->p)) {
@@ -762,6 +832,8 @@ static void item_next(cs_engine *e, item *it, double now)
         const int s = xc->route[it->pos];
         const xstep *const x = &xc->steps[s];
         if (x->has_rework) {
+            ASSUME(x->rework_to >= 0 && x->rework_to <= it->pos &&
+                   (it->pass[s] == 1 || x->a_rework != NULL));
             const double u = it->pass[s] == 1
                                  ? it->draws[s * D_N + D_REWORK]
                                  : gsl_rng_uniform(x->a_rework);
@@ -796,6 +868,7 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         it->hold = (void *)(base + xc->off_hold);
         it->live = (void *)(base + xc->off_live);
         it->xc = xc;
+        it->parts_left = 0;   /* marks it free (live items have >= 1) */
         for (int k = 0; k < xc->maxb; k++) {
             it->jobs[k].it = it;
             it->jobs[k].state = J_IDLE;
@@ -850,6 +923,7 @@ static void arrive(cs_engine *e, xclass *xc, double now)
             return;
         }
         it = xc->free;
+        ASSUME(it != NULL);
     }
     xc->free = it->next_free;
     it->serial = ++e->serial;
@@ -919,6 +993,421 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     it->next_free = xc->free;
     xc->free = it;
 }
+
+/* ---- invariants (CS_DEBUG builds) ------------------------------------ */
+
+#ifdef CS_DEBUG
+
+#define FULL_EVENTS 4096u     /* a run's first events all get the full check */
+#define FULL_BUDGET 4u        /* then amortised items checked per event */
+
+static const char *const inv_names[CS_INV_COUNT] = {
+    "ok",
+    "settled: no room left unhandled after an event",
+    "deadlock: nothing active while items wait for room, run not stopped",
+    "waiting: nwaiting is the sum of the teams' room waiters",
+    "chain: in_chain matches arrivals, done and the WIP average",
+    "capacity: 0 <= busy <= capacity",
+    "queue: a team's queue is not empty only while all its workers are busy",
+    "room: room waiters only at a team at its WIP limit; wip <= limit",
+    "team parts: counters >= 0 and wip >= busy + queued + blocked",
+    "clocks: team clock and integrals consistent with the window",
+    "lists: queue and room-waiter lists match their counts and members",
+    "item: an item's position, parts, steps, teams and states",
+    "fork-join: parts left, pending and in-work counts match the parts",
+    "hold: blocked iff parts wait for room; held slots only while blocked",
+    "times: item times not after now, time in work within lead time",
+    "pool: free list plus live items equals the items carved",
+    "team WIP: wip equals the parts and hold slots counted at the team",
+    "team counts: busy, queued, waiting, blocked equal the parts there",
+    "active: active equals the parts in hand-off, queue or work",
+    "events: one event per part in hand-off or work, <= 1 arrival a class"
+};
+
+/* Per-team tallies of a full check. */
+typedef struct tally {
+    long wip, work, queue, wait, handoff, hold;
+} tally;
+
+static int le_tol(double a, double b)
+{
+    return a <= b + 1e-9 * (fabs(b) + 1.0);
+}
+
+/* Whether the engine is inside a run (e->out is set only then). */
+static double clock_bound(const cs_engine *e)
+{
+    const double t = e->out != NULL ? cs_kernel_now(e->sim) : e->horizon;
+
+    return t > e->warmup ? t : e->warmup;
+}
+
+static int check_global(const cs_engine *e)
+{
+    long nwait = 0;
+
+    if (e->nwork != 0)
+        return CS_INV_SETTLED;
+    if (e->active == 0 && e->nwaiting > 0 && e->status == CS_OK)
+        return CS_INV_DEADLOCK;
+    for (int t = 0; t < e->nteams; t++)
+        nwait += e->teams[t].nwait;
+    if ((uint64_t)nwait != e->nwaiting)
+        return CS_INV_WAITING;
+    if (e->active < 0)
+        return CS_INV_ACTIVE;
+    if (e->t_wip.value != (double)e->in_chain || e->in_chain > e->serial ||
+        (e->in_chain > e->max_items && e->status == CS_OK))
+        return CS_INV_CHAIN;
+    if (e->out != NULL && (e->out->arrived != e->serial ||
+                           e->out->arrived - e->out->done != e->in_chain))
+        return CS_INV_CHAIN;
+    if (cs_kernel_next_time(e->sim) < cs_kernel_now(e->sim))
+        return CS_INV_EVENTS;
+    if (!(e->t_wip.last <= clock_bound(e)) || e->t_wip.area < 0)
+        return CS_INV_CLOCKS;
+    if (e->out != NULL && (e->bw_k < 0 || e->bw_k > CS_REP_BATCHES ||
+                           e->bw_area < 0 ||
+                           (e->bw_k < CS_REP_BATCHES &&
+                            !(e->bw_last <= cs_kernel_now(e->sim) &&
+                              e->bw_last < e->bw_next))))
+        return CS_INV_CLOCKS;
+    return CS_INV_OK;
+}
+
+static int team_clock_bad(const xteam *u, double bound)
+{
+    return !(u->last <= bound) || u->a_busy < 0 || u->a_queue < 0 ||
+           u->a_wip < 0 || u->a_blocked < 0 || u->wait_sum < 0;
+}
+
+/* The O(1) checks of one team. */
+static int check_team(const cs_engine *e, const xteam *u, double bound)
+{
+    const double span = u->last - e->warmup;
+
+    if (u->busy < 0 || u->busy > u->capacity)
+        return CS_INV_CAPACITY;
+    if (u->nq > 0 && u->busy != u->capacity)
+        return CS_INV_QUEUE_IDLE;
+    if ((u->wip_limit > 0 && u->wip > u->wip_limit) ||
+        (u->nwait > 0 && (u->wip_limit == 0 || u->wip != u->wip_limit)))
+        return CS_INV_ROOM;
+    if (u->nq < 0 || u->nwait < 0 || u->nblocked < 0 ||
+        u->wip < u->busy + u->nq + u->nblocked)
+        return CS_INV_TEAM_PARTS;
+    if (u->in_work_list)
+        return CS_INV_SETTLED;
+    if (span < 0 || team_clock_bad(u, bound) ||
+        !le_tol(u->a_busy, u->capacity * span) ||
+        !le_tol(u->a_blocked, span) ||
+        !le_tol(u->a_busy + u->a_queue, u->a_wip) ||
+        (u->wip_limit > 0 && !le_tol(u->a_wip, u->wip_limit * span)))
+        return CS_INV_CLOCKS;
+    if ((u->whead == NULL) != (u->nwait == 0) ||
+        (u->disc == CS_DISC_FIFO && (u->qhead == NULL) != (u->nq == 0)))
+        return CS_INV_LISTS;
+    return CS_INV_OK;
+}
+
+/* The O(teams) checks: counters, clocks and the chain WIP. */
+static int check_counters(const cs_engine *e)
+{
+    const double bound = clock_bound(e);
+    uint64_t wait_n = 0;
+    int r = CS_INV_OK;
+
+    for (int t = 0; t < e->nteams && r == CS_INV_OK; t++) {
+        r = check_team(e, &e->teams[t], bound);
+        wait_n += e->teams[t].wait_n;
+    }
+    if (r == CS_INV_OK)
+        r = check_global(e);
+    if (r == CS_INV_OK && wait_n > e->visits)
+        r = CS_INV_CLOCKS;
+    return r;
+}
+
+/* A list member: a current part of a live item, at team t, in state st. */
+static int listed_ok(const job *j, int t, int st)
+{
+    const item *const it = j->it;
+
+    return it != NULL && it->parts_left > 0 && j >= it->jobs &&
+           j < it->jobs + it->nparts && j->team == t && j->state == st;
+}
+
+static int check_queue(const cs_engine *e, const xteam *u, int t)
+{
+    const double now = cs_kernel_now(e->sim);
+
+    if (u->disc != CS_DISC_FIFO) {
+        for (int i = 0; i < u->nq; i++) {
+            const job *const j = u->heap[i];
+            if (!listed_ok(j, t, J_QUEUE) || j->seq >= e->qseq ||
+                j->t_queue > now ||
+                (i > 0 && job_before(j, u->heap[(i - 1) / 2])))
+                return CS_INV_LISTS;
+        }
+        return CS_INV_OK;
+    }
+    {
+        const job *prev = NULL;
+        int n = 0;
+        for (const job *j = u->qhead; j != NULL; j = j->next) {
+            if (++n > u->nq || !listed_ok(j, t, J_QUEUE) ||
+                j->seq >= e->qseq || j->t_queue > now ||
+                (prev != NULL &&
+                 (j->seq <= prev->seq || j->t_queue < prev->t_queue)))
+                return CS_INV_LISTS;
+            prev = j;
+        }
+        if (n != u->nq || prev != u->qtail)
+            return CS_INV_LISTS;
+    }
+    return CS_INV_OK;
+}
+
+static int check_lists(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++) {
+        const xteam *const u = &e->teams[t];
+        const job *prev = NULL;
+        int n = 0;
+        if (check_queue(e, u, t) != CS_INV_OK)
+            return CS_INV_LISTS;
+        for (const job *j = u->whead; j != NULL; j = j->next) {
+            if (++n > u->nwait || !listed_ok(j, t, J_WAIT_ROOM))
+                return CS_INV_LISTS;
+            prev = j;
+        }
+        if (n != u->nwait || prev != u->wtail)
+            return CS_INV_LISTS;
+    }
+    return CS_INV_OK;
+}
+
+/* Position, parts, steps and teams of a live item. */
+static int check_item_place(const cs_engine *e, const xclass *xc,
+                            const item *it)
+{
+    const xstep *x;
+    int s;
+
+    if (it->xc != xc || it->pos < 0 || it->pos >= xc->nroute ||
+        it->nparts < 1 || it->nparts > xc->maxb || it->nhold < 0 ||
+        it->nhold > xc->maxb || it->serial < 1 || it->serial > e->serial)
+        return CS_INV_ITEM;
+    s = xc->route[it->pos];
+    x = &xc->steps[s];
+    if (it->pass[s] < 1 || (x->kind == CS_STEP_WORK && it->nparts != 1))
+        return CS_INV_ITEM;
+    for (int k = 0; k < it->nparts; k++) {
+        const job *const j = &it->jobs[k];
+        const int js = j->step;
+        if (j->it != it || j->state < J_WAIT_ROOM || j->state > J_FINISHED)
+            return CS_INV_ITEM;
+        if (x->kind == CS_STEP_WORK ? js != s
+                                    : js < x->bfirst ||
+                                          js >= x->bfirst + x->nb ||
+                                          (k > 0 && js <= it->jobs[k - 1].step))
+            return CS_INV_ITEM;
+        if (j->team != xc->steps[js].team ||
+            (j->state == J_HANDOFF && e->teams[j->team].handoff == NULL))
+            return CS_INV_ITEM;
+    }
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i] && (it->hold[i] < 0 || it->hold[i] >= e->nteams))
+            return CS_INV_ITEM;
+    return CS_INV_OK;
+}
+
+/* Fork-join counts, hold slots and times of a live item. */
+static int check_item_parts(const cs_engine *e, const item *it)
+{
+    const double now = cs_kernel_now(e->sim);
+    int unfinished = 0, waiting = 0, working = 0;
+    double work = it->work;
+
+    for (int k = 0; k < it->nparts; k++) {
+        const job *const j = &it->jobs[k];
+        unfinished += j->state != J_FINISHED;
+        waiting += j->state == J_WAIT_ROOM;
+        working += j->state == J_WORK;
+    }
+    if (it->parts_left != unfinished || it->pending != waiting ||
+        it->in_work != working)
+        return CS_INV_FORK;
+    if (it->blocked != (it->pending > 0))
+        return CS_INV_HOLD;
+    for (int i = 0; i < it->nhold; i++) {
+        if (!it->live[i])
+            continue;
+        if (!it->blocked)
+            return CS_INV_HOLD;
+        for (int k = 0; k < it->nparts; k++)
+            if (it->jobs[k].state == J_WAIT_ROOM &&
+                it->jobs[k].team == it->hold[i])
+                return CS_INV_HOLD;
+    }
+    if (it->in_work > 0) {
+        if (it->work_since > now || it->work_since < it->t_arrive)
+            return CS_INV_TIMES;
+        work += now - it->work_since;
+    }
+    if (it->t_arrive > now || it->due != it->t_arrive + it->xc->due ||
+        work < 0 || !le_tol(work, now - it->t_arrive))
+        return CS_INV_TIMES;
+    for (int k = 0; k < it->nparts; k++)
+        if (it->jobs[k].state == J_QUEUE &&
+            (it->jobs[k].t_queue > now || it->jobs[k].t_queue < it->t_arrive))
+            return CS_INV_TIMES;
+    return CS_INV_OK;
+}
+
+static void tally_item(const item *it, tally *tl)
+{
+    for (int k = 0; k < it->nparts; k++) {
+        const job *const j = &it->jobs[k];
+        tally *const c = &tl[j->team];
+        c->wip += j->state != J_WAIT_ROOM;
+        c->work += j->state == J_WORK;
+        c->queue += j->state == J_QUEUE;
+        c->wait += j->state == J_WAIT_ROOM;
+        c->handoff += j->state == J_HANDOFF;
+    }
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i]) {
+            tl[it->hold[i]].wip++;
+            tl[it->hold[i]].hold++;
+        }
+}
+
+/* Every item of class xc: the live ones checked and tallied. */
+static int check_pool(const cs_engine *e, const xclass *xc, tally *tl,
+                      uint64_t *live)
+{
+    size_t carved = 0, nfree = 0, nlive = 0;
+
+    for (size_t c = 0; c < xc->nchunks; c++) {
+        carved += xc->chunks[c].n;
+        for (size_t i = 0; i < xc->chunks[c].n; i++) {
+            const item *const it =
+                (const void *)(xc->chunks[c].mem + i * xc->item_size);
+            int r;
+            if (it->parts_left == 0)
+                continue;
+            nlive++;
+            if ((r = check_item_place(e, xc, it)) != CS_INV_OK ||
+                (r = check_item_parts(e, it)) != CS_INV_OK)
+                return r;
+            tally_item(it, tl);
+        }
+    }
+    for (const item *it = xc->free; it != NULL; it = it->next_free)
+        if (++nfree > carved || it->xc != xc || it->parts_left != 0)
+            return CS_INV_POOL;
+    if (nfree + nlive != carved)
+        return CS_INV_POOL;
+    *live += nlive;
+    return CS_INV_OK;
+}
+
+/* The tallies against the teams' and the engine's counters. */
+static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
+{
+    long active = 0, evented = 0, arrivals = 0;
+    size_t pending;
+
+    for (int t = 0; t < e->nteams; t++) {
+        const xteam *const u = &e->teams[t];
+        if (u->wip != tl[t].wip)
+            return CS_INV_TEAM_WIP;
+        if (u->busy != tl[t].work || u->nq != tl[t].queue ||
+            u->nwait != tl[t].wait || u->nblocked != tl[t].hold)
+            return CS_INV_TEAM_COUNTS;
+        active += tl[t].handoff + tl[t].queue + tl[t].work;
+        evented += tl[t].handoff + tl[t].work;
+    }
+    if (e->active != active)
+        return CS_INV_ACTIVE;
+    for (int c = 0; c < e->nclasses; c++)
+        arrivals += e->classes[c].r_arr != NULL;
+    pending = cs_kernel_pending(e->sim);
+    if (pending < (size_t)evented || pending > (size_t)(evented + arrivals))
+        return CS_INV_EVENTS;
+    if (live != e->in_chain)
+        return CS_INV_CHAIN;
+    return CS_INV_OK;
+}
+
+/* Every invariant of the file header: O(teams + items + queued). */
+static int check_invariants(const cs_engine *e)
+{
+    tally *tl;
+    uint64_t live = 0;
+    int r;
+
+    if (e->status == CS_ENOMEM)
+        return CS_INV_OK;
+    if ((r = check_counters(e)) != CS_INV_OK ||
+        (r = check_lists(e)) != CS_INV_OK)
+        return r;
+    tl = calloc((size_t)e->nteams + 1, sizeof *tl);
+    if (tl == NULL)
+        return CS_INV_OK;
+    for (int c = 0; c < e->nclasses && r == CS_INV_OK; c++)
+        r = check_pool(e, &e->classes[c], tl, &live);
+    if (r == CS_INV_OK)
+        r = check_tally(e, tl, live);
+    free(tl);
+    return r;
+}
+
+COLD static void invariant_broken(const cs_engine *e, int inv)
+{
+    fprintf(stderr, "chainsim: engine invariant broken at day %.17g: %s\n",
+            cs_kernel_now(e->sim), inv_names[inv]);
+    abort();
+}
+
+/*
+** After an event: the full check after each of a run's first FULL_EVENTS
+** events (every event of a hand-sized test), then on every dbg_stride-th
+** event, dbg_stride being the power of two that keeps its cost at about
+** FULL_BUDGET items per event (a live item costing about eight times a
+** free one, which is skipped on parts_left); the O(teams) check on the
+** others.
+*/
+static void check_after_event(cs_engine *e)
+{
+    int r;
+
+    if (e->status == CS_ENOMEM)
+        return;
+    if (e->dbg_events < FULL_EVENTS || e->dbg_events % e->dbg_stride == 0) {
+        size_t size = 0;
+        for (int c = 0; c < e->nclasses; c++)
+            for (size_t k = 0; k < e->classes[c].nchunks; k++)
+                size += e->classes[c].chunks[k].n;
+        size = size / 8 + (size_t)e->in_chain;
+        e->dbg_stride = 1;
+        while (e->dbg_stride * FULL_BUDGET < size)
+            e->dbg_stride *= 2;
+        r = check_invariants(e);
+    } else {
+        r = check_counters(e);
+    }
+    e->dbg_events++;
+    if (r != CS_INV_OK)
+        invariant_broken(e, r);
+}
+
+#define CHECK_INVARIANTS(e) check_after_event(e)
+
+#else
+#define CHECK_INVARIANTS(e) ((void)0)
+#endif /* CS_DEBUG */
 
 /* ---- event handlers -------------------------------------------------- */
 
@@ -992,6 +1481,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     if (u->nq > 0)
         dispatch(e, u, now);
     settle(e, now);
+    CHECK_INVARIANTS(e);
 }
 
 static void on_handoff(cs_sim *sim, void *ctx, void *data)
@@ -1001,12 +1491,14 @@ static void on_handoff(cs_sim *sim, void *ctx, void *data)
 
     join_queue(e, data, now, 1);
     settle(e, now);
+    CHECK_INVARIANTS(e);
 }
 
 static double next_gap(xclass *xc)
 {
     const cs_class *const c = xc->c;
 
+    ASSUME(xc->r_arr != NULL);
     if (c->arrival == CS_ARRIVE_RATE)
         return gsl_ran_exponential(xc->r_arr, 1.0 / c->rate);
     return cs_dist_sample(&c->interval, xc->r_arr);
@@ -1025,6 +1517,7 @@ static void on_arrival(cs_sim *sim, void *ctx, void *data)
     if (t <= e->horizon)
         schedule(e, t, on_arrival, xc);
     settle(e, now);
+    CHECK_INVARIANTS(e);
 }
 
 /* ---- engine ---------------------------------------------------------- */
@@ -1182,6 +1675,9 @@ static int class_init(cs_engine *e, int c)
             xc->has_rework = 1;
     for (int pos = 0; pos < k->nroute; pos++) {
         const int s = k->route[pos];
+        /* A validated model sends rework back, never forward. */
+        assert(!xc->steps[s].has_rework ||
+               (xc->steps[s].rework_to >= 0 && xc->steps[s].rework_to <= pos));
         if (step_streams(e, xc, s, pos, -1) != 0)
             return -1;
         if (k->steps[s].kind != CS_STEP_PARALLEL)
@@ -1337,6 +1833,10 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->bw_last = 0.0;
     e->bw_area = 0.0;
     e->bw_k = 0;
+#ifdef CS_DEBUG
+    e->dbg_events = 0;
+    e->dbg_stride = 1;
+#endif
 }
 
 static double tavg_close(cs_tavg *t, double end)
@@ -1420,8 +1920,10 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
         if (t <= e->horizon)
             schedule(e, t, on_arrival, xc);
     }
-    if (e->status == CS_OK)
+    if (e->status == CS_OK) {
         settle(e, 0.0);
+        CHECK_INVARIANTS(e);
+    }
     /* In slices, so a signal's flag is seen within a fraction of a second
        even in one long replication. */
     while (e->status == CS_OK) {
@@ -1437,5 +1939,192 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
     run_finish(e);
     e->out = NULL;
     e->err = NULL;
+    /* A runaway among the backlogs stops before the rooms are settled. */
+    if (e->status == CS_OK || e->status == CS_EINTR)
+        CHECK_INVARIANTS(e);
     return e->status;
 }
+
+/* ---- invariant checks for tests (CS_DEBUG builds) -------------------- */
+
+#ifdef CS_DEBUG
+
+int cs_engine_check(const cs_engine *e)
+{
+    return check_invariants(e);
+}
+
+const char *cs_engine_inv_name(int inv)
+{
+    return inv >= 0 && inv < CS_INV_COUNT ? inv_names[inv] : NULL;
+}
+
+/* The first live item of any class, or NULL. */
+static item *first_live(const cs_engine *e)
+{
+    for (int c = 0; c < e->nclasses; c++) {
+        const xclass *const xc = &e->classes[c];
+        for (size_t k = 0; k < xc->nchunks; k++)
+            for (size_t i = 0; i < xc->chunks[k].n; i++) {
+                item *const it =
+                    (void *)(xc->chunks[k].mem + i * xc->item_size);
+                if (it->parts_left > 0)
+                    return it;
+            }
+    }
+    return NULL;
+}
+
+/* The first job listed at any team (queue first, then room waiters). */
+static job *first_listed(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++) {
+        const xteam *const u = &e->teams[t];
+        if (u->nq > 0)
+            return u->disc == CS_DISC_FIFO ? u->qhead : u->heap[0];
+        if (u->whead != NULL)
+            return u->whead;
+    }
+    return NULL;
+}
+
+/* A team that has room (no waiters, under its limit), or NULL. */
+static xteam *team_with_room(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++) {
+        xteam *const u = &e->teams[t];
+        if (u->nwait == 0 && (u->wip_limit == 0 || u->wip < u->wip_limit))
+            return u;
+    }
+    return NULL;
+}
+
+/* A team with a worker busy and nothing queued, or with a blocked item;
+** NULL if none. */
+static xteam *team_to_miscount(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++) {
+        xteam *const u = &e->teams[t];
+        if ((u->busy > 0 && u->nq == 0) || u->nblocked > 0)
+            return u;
+    }
+    return NULL;
+}
+
+/* Breaks an engine-level invariant inv on e; restores it with *saved. */
+static int break_engine(cs_engine *e, int inv, cs_engine *saved)
+{
+    if (inv == CS_INV_WAITING && e->active == 0)
+        return -1;   /* it would read as a deadlock */
+    *saved = *e;
+    switch (inv) {
+    case CS_INV_SETTLED: e->nwork = 1; return 0;
+    case CS_INV_DEADLOCK:
+        e->active = 0;
+        e->nwaiting++;
+        e->status = CS_OK;
+        return 0;
+    case CS_INV_WAITING: e->nwaiting++; return 0;
+    case CS_INV_CHAIN: e->in_chain++; return 0;
+    case CS_INV_ACTIVE: e->active++; return 0;
+    default: return -1;
+    }
+}
+
+/* Breaks a team-level invariant inv on e; *u and *saved restore it. */
+static int break_team(cs_engine *e, int inv, xteam **u, xteam *saved)
+{
+    switch (inv) {
+    case CS_INV_CAPACITY: case CS_INV_QUEUE_IDLE: case CS_INV_ROOM:
+    case CS_INV_TEAM_PARTS: case CS_INV_CLOCKS:
+        *u = &e->teams[0];
+        break;
+    case CS_INV_TEAM_WIP: *u = team_with_room(e); break;
+    case CS_INV_TEAM_COUNTS: *u = team_to_miscount(e); break;
+    default: return -1;
+    }
+    if (*u == NULL)
+        return -1;
+    *saved = **u;
+    switch (inv) {
+    case CS_INV_CAPACITY: (*u)->busy = (*u)->capacity + 1; break;
+    case CS_INV_QUEUE_IDLE: (*u)->busy = 0; (*u)->nq++; break;
+    case CS_INV_ROOM: (*u)->wip_limit = 0; (*u)->nwait++; break;
+    case CS_INV_TEAM_PARTS: (*u)->nblocked = -1; break;
+    case CS_INV_CLOCKS:
+        (*u)->a_blocked = (*u)->last - e->warmup + 1.0;
+        break;
+    case CS_INV_TEAM_WIP: (*u)->wip++; break;
+    default:   /* CS_INV_TEAM_COUNTS */
+        if ((*u)->nblocked > 0)
+            (*u)->nblocked--;
+        else
+            (*u)->busy--;
+        break;
+    }
+    return 0;
+}
+
+/* Breaks an item-level invariant inv on e; *it and *saved restore it. */
+static int break_item(cs_engine *e, int inv, item **it, item *saved)
+{
+    if (inv < CS_INV_ITEM || inv > CS_INV_TIMES ||
+        (*it = first_live(e)) == NULL)
+        return -1;
+    *saved = **it;
+    switch (inv) {
+    case CS_INV_ITEM: (*it)->pos = (*it)->xc->nroute; break;
+    case CS_INV_FORK: (*it)->parts_left++; break;
+    case CS_INV_HOLD: (*it)->blocked = !(*it)->blocked; break;
+    default: (*it)->t_arrive = cs_kernel_now(e->sim) + 1.0; break;
+    }
+    return 0;
+}
+
+int cs_engine_check_broken(cs_engine *e, int inv)
+{
+    cs_engine se;
+    xteam st, *u = NULL;
+    item si, *it = NULL;
+    job *j;
+    int r = -1;
+
+    if (break_engine(e, inv, &se) == 0) {
+        r = check_invariants(e);
+        *e = se;
+    } else if (break_team(e, inv, &u, &st) == 0) {
+        r = check_invariants(e);
+        *u = st;
+    } else if (break_item(e, inv, &it, &si) == 0) {
+        r = check_invariants(e);
+        *it = si;
+    } else if (inv == CS_INV_LISTS && (j = first_listed(e)) != NULL) {
+        const int state = j->state;
+        j->state = J_FINISHED;
+        r = check_invariants(e);
+        j->state = state;
+    } else if (inv == CS_INV_POOL) {
+        for (int c = 0; c < e->nclasses && r < 0; c++) {
+            xclass *const xc = &e->classes[c];
+            item *const f = xc->free;
+            if (f == NULL)
+                continue;
+            xc->free = NULL;
+            r = check_invariants(e);
+            xc->free = f;
+        }
+    } else if (inv == CS_INV_EVENTS) {
+        /* A class whose arrival stream is gone has no arrival event. */
+        for (int c = 0; c < e->nclasses && r < 0; c++) {
+            xclass *const xc = &e->classes[c];
+            gsl_rng *const a = xc->r_arr;
+            xc->r_arr = NULL;
+            if (check_invariants(e) == CS_INV_EVENTS)
+                r = CS_INV_EVENTS;
+            xc->r_arr = a;
+        }
+    }
+    return r;
+}
+
+#endif /* CS_DEBUG */

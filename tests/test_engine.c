@@ -1236,6 +1236,96 @@ START_TEST(test_crn)
 }
 END_TEST
 
+#ifdef CS_DEBUG
+/*
+** The invariant checker (CS_DEBUG builds): healthy on a fresh engine,
+** mid-run (a run stopped after its first slice of events, with queues,
+** room waiters, blocked items and forked items), after a full run and
+** after a deadlock; and each invariant, broken on purpose in the
+** mid-run state, is reported by its own code, the state then healthy
+** again.  A check that cannot fail would be no check.
+*/
+START_TEST(test_invariants)
+{
+    cs_model *m = mk_model(1e6, 10);
+    volatile sig_atomic_t stop = 1;
+    int c, a, b, d, f;
+    int teams[2];
+    cs_dist eff[2];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 2);
+    d = add_team(m, "d", 1);
+    f = add_team(m, "f", 1);
+    m->teams[a].wip_limit = 4;
+    m->teams[b].wip_limit = 3;
+    m->teams[b].discipline = CS_DISC_PRIORITY;
+    set_handoff(m, b, d_exp(0.1));
+    c = add_class(m, "w", 0.8);
+    add_step(m, c, a, d_exp(1.0));
+    teams[0] = b;
+    teams[1] = d;
+    eff[0] = d_exp(1.5);
+    eff[1] = d_exp(0.9);
+    add_parallel(m, c, 2, teams, eff);
+    add_step(m, c, f, d_exp(0.2));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    for (int i = 0; i < CS_INV_COUNT; i++)
+        ck_assert_ptr_nonnull(cs_engine_inv_name(i));
+    ck_assert_ptr_null(cs_engine_inv_name(CS_INV_COUNT));
+
+    cs_engine_set_stop(e, &stop);
+    ck_assert_msg(cs_engine_run(e, 0, -1, r, &err) == CS_EINTR, "%s", err.msg);
+    ck_assert_uint_gt(r->arrived - r->done, 0);
+    ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    for (int i = CS_INV_OK + 1; i < CS_INV_COUNT; i++) {
+        ck_assert_msg(cs_engine_check_broken(e, i) == i,
+                      "breaking '%s' gave %d", cs_engine_inv_name(i),
+                      cs_engine_check_broken(e, i));
+        ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    }
+    ck_assert_int_eq(cs_engine_check_broken(e, CS_INV_OK), -1);
+    ck_assert_int_eq(cs_engine_check_broken(e, CS_INV_COUNT), -1);
+
+    cs_engine_set_stop(e, NULL);
+    m->horizon = 200;
+    ck_assert_int_eq(cs_engine_run(e, 1, -1, r, &err), CS_OK);
+    ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+
+    /* After a deadlock (test_deadlock's chain) the state is settled. */
+    m = mk_model(100, 0);
+    a = add_team(m, "alpha", 1);
+    b = add_team(m, "beta", 1);
+    m->teams[a].wip_limit = 1;
+    m->teams[b].wip_limit = 1;
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 2;
+    add_step(m, c, a, d_const(1.0));
+    add_step(m, c, b, d_const(1.0));
+    add_step(m, c, a, d_const(1.0));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_int_eq(cs_engine_run(e, 0, -1, r, &err), CS_ESIM);
+    ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    ck_assert_int_eq(cs_engine_check_broken(e, CS_INV_DEADLOCK),
+                     CS_INV_DEADLOCK);
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+#endif
+
 /* ---- runner ---------------------------------------------------------- */
 
 static Suite *engine_suite(void)
@@ -1268,6 +1358,9 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_focus);
     tcase_add_test(ana, test_step_p);
     tcase_set_timeout(ana, 600);
+#ifdef CS_DEBUG
+    tcase_add_test(det, test_invariants);
+#endif
     suite_add_tcase(s, det);
     suite_add_tcase(s, ana);
     return s;

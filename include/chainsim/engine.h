@@ -26,6 +26,13 @@
 ** window [warmup, horizon]; so do lead times (arrived >= warmup), work
 ** starts (queue waits) and done_window (done >= warmup).  batch_wip covers
 ** [0, horizon] in CS_REP_BATCHES equal slices, warm-up included.
+**
+** Invariants (stated in full in engine.c, checked after every event in
+** CS_DEBUG builds): a team's queue is not empty only while all its
+** workers are busy; items wait for room at a team only while it is at
+** its WIP limit; a team's WIP is exactly its items in hand-off, queued,
+** in work, or finished and not yet taken onward; every part of an item
+** is in exactly one place; the chain's WIP is arrivals - done.
 */
 #ifndef CHAINSIM_ENGINE_H
 #define CHAINSIM_ENGINE_H
@@ -150,5 +157,51 @@ void cs_engine_set_stop(cs_engine *e, const atomic_int *stop);
 */
 cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
                         cs_error *err);
+
+#ifdef CS_DEBUG
+/*
+** Invariant checks, only in builds with -DCS_DEBUG (make sanitize), where
+** the engine also runs them after every event and aborts, naming the
+** invariant, when one is broken.  Codes in the order they are checked.
+*/
+typedef enum cs_engine_inv {
+    CS_INV_OK = 0,
+    CS_INV_SETTLED,      /* no room left unhandled after an event */
+    CS_INV_DEADLOCK,     /* nothing active but waiters: the run stopped */
+    CS_INV_WAITING,      /* nwaiting = sum of the teams' room waiters */
+    CS_INV_CHAIN,        /* chain WIP = arrived - done = live items */
+    CS_INV_CAPACITY,     /* 0 <= busy <= capacity */
+    CS_INV_QUEUE_IDLE,   /* queue not empty => every worker busy */
+    CS_INV_ROOM,         /* room waiters => team at its WIP limit */
+    CS_INV_TEAM_PARTS,   /* counters >= 0, wip >= busy + queued + blocked */
+    CS_INV_CLOCKS,       /* team clocks and time integrals */
+    CS_INV_LISTS,        /* queues and waiter lists match their counts */
+    CS_INV_ITEM,         /* an item's position, parts, steps and teams */
+    CS_INV_FORK,         /* parts left, pending, in work match the parts */
+    CS_INV_HOLD,         /* blocked iff a part waits; hold slots */
+    CS_INV_TIMES,        /* item times <= now, time in work <= lead time */
+    CS_INV_POOL,         /* free list + live items = items carved */
+    CS_INV_TEAM_WIP,     /* a team's WIP = the parts and holds there */
+    CS_INV_TEAM_COUNTS,  /* busy, queued, waiting, blocked = parts there */
+    CS_INV_ACTIVE,       /* active = parts in hand-off, queue or work */
+    CS_INV_EVENTS,       /* kernel events = hand-offs + work + arrivals */
+    CS_INV_COUNT
+} cs_engine_inv;
+
+/* Checks every invariant of e (borrowed): CS_INV_OK, or the first one
+** broken.  Valid before a run, between events and after a run that
+** returned CS_OK, CS_EINTR or a deadlock; a run that ran out of memory
+** is not checked (CS_INV_OK).  O(items); cannot fail otherwise. */
+int cs_engine_check(const cs_engine *e);
+
+/* A static description of invariant inv; NULL when out of range. */
+const char *cs_engine_inv_name(int inv);
+
+/* For tests: breaks invariant inv in e's state, runs cs_engine_check,
+** restores the state and returns the check's answer (inv when the check
+** works); -1 when e's state has nothing to break for inv (e.g. no live
+** item, no queue). */
+int cs_engine_check_broken(cs_engine *e, int inv);
+#endif
 
 #endif /* CHAINSIM_ENGINE_H */
