@@ -27,6 +27,7 @@
 */
 #include <check.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1248,7 +1249,7 @@ END_TEST
 START_TEST(test_invariants)
 {
     cs_model *m = mk_model(1e6, 10);
-    volatile sig_atomic_t stop = 1;
+    atomic_int stop = 1;
     int c, a, b, d, f;
     int teams[2];
     cs_dist eff[2];
@@ -1263,15 +1264,15 @@ START_TEST(test_invariants)
     m->teams[a].wip_limit = 4;
     m->teams[b].wip_limit = 3;
     m->teams[b].discipline = CS_DISC_PRIORITY;
-    set_handoff(m, b, d_exp(0.1));
+    set_handoff(m, b, tl_exp(0.1));
     c = add_class(m, "w", 0.8);
-    add_step(m, c, a, d_exp(1.0));
+    add_step(m, c, a, tl_exp(1.0));
     teams[0] = b;
     teams[1] = d;
-    eff[0] = d_exp(1.5);
-    eff[1] = d_exp(0.9);
+    eff[0] = tl_exp(1.5);
+    eff[1] = tl_exp(0.9);
     add_parallel(m, c, 2, teams, eff);
-    add_step(m, c, f, d_exp(0.2));
+    add_step(m, c, f, tl_exp(0.2));
     e = cs_engine_new(m);
     r = cs_engine_rep_new(m);
     ck_assert_ptr_nonnull(e);
@@ -1310,9 +1311,9 @@ START_TEST(test_invariants)
     m->teams[b].wip_limit = 1;
     c = add_class(m, "w", 0);
     m->classes[c].backlog = 2;
-    add_step(m, c, a, d_const(1.0));
-    add_step(m, c, b, d_const(1.0));
-    add_step(m, c, a, d_const(1.0));
+    add_step(m, c, a, tl_const(1.0));
+    add_step(m, c, b, tl_const(1.0));
+    add_step(m, c, a, tl_const(1.0));
     e = cs_engine_new(m);
     r = cs_engine_rep_new(m);
     ck_assert_int_eq(cs_engine_run(e, 0, -1, r, &err), CS_ESIM);
