@@ -156,6 +156,20 @@ void cs_model_offered_load(const cs_model *m, double *util);
 */
 double cs_model_class_visits(const cs_model *m, int c);
 
+/*
+** Expected items of class c in one replication: arrivals over the horizon
+** plus the backlog.  Cannot fail.
+*/
+double cs_model_class_items(const cs_model *m, int c);
+
+/*
+** Expected step visits (work starts) of class c in one replication:
+** cs_model_class_items times cs_model_class_visits.  What a run costs;
+** the scenario's size check and the study's long-run warning use it.
+** Cannot fail.
+*/
+double cs_model_run_visits(const cs_model *m, int c);
+
 /* Cost per day: sum over teams of cost_per_day x capacity. */
 double cs_model_cost_per_day(const cs_model *m);
 
