@@ -37,13 +37,11 @@
 
 /* Bounds on counts, so no scenario can make the engine allocate without
 ** limit (SPEC 1.5).  Documented in docs/scenario-format.md. */
-#define MAX_REPLICATIONS 1000000L
 #define MAX_CAPACITY 10000L
 #define MAX_WIP_LIMIT 1000000L
 #define MAX_BATCH 10000L
 #define MAX_BACKLOG 1000000L
 #define MAX_PRIORITY 1000000L
-#define CS_READER_MAX_NAME 64
 /* Bounds on list lengths: every check of a name against the others and
 ** every variant build (a copy of the whole document) stays fast. */
 #define MAX_TEAMS 500
@@ -201,7 +199,8 @@ static cs_status read_settings(builder *r, const cs_node *root)
         }
     }
     if ((c = cs_node_get(root, "replications")) != NULL) {
-        if (cs_reader_int(c, "replications", 1, MAX_REPLICATIONS, &v, r->err)
+        if (cs_reader_int(c, "replications", 1, CS_SCENARIO_MAX_REPLICATIONS,
+                          &v, r->err)
             != CS_OK)
             return CS_EINPUT;
         m->replications = (unsigned)v;

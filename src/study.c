@@ -583,8 +583,10 @@ static void warn_unstable(FILE *f, const cs_study *st, size_t j,
                     values[i], i + 1 == st->naxes ? ")" : "");
         fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
                 "its queue grows without bound\n", m->teams[t].name,
-                util[t] < 1e6 ? "" : "more than ",
-                util[t] < 1e6 ? util[t] * 100 : 1e8);
+                util[t] < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
+                util[t] < CS_MODEL_LOAD_SHOWN_MAX
+                    ? util[t] * 100
+                    : CS_MODEL_LOAD_SHOWN_MAX * 100);
     }
     free(util);
 }

@@ -149,6 +149,9 @@ int cs_model_class_index(const cs_model *m, const char *name);
 */
 void cs_model_offered_load(const cs_model *m, double *util);
 
+/* Offered loads from this up are shown as "more than" it, not in full. */
+#define CS_MODEL_LOAD_SHOWN_MAX 1e6
+
 /*
 ** Expected work steps an item of class c starts (parallel branches
 ** counted each, step p and rework loops included, as for the offered

@@ -1,7 +1,7 @@
 /*
 ** str.h - the few string helpers C11 lacks: duplicators (no strdup or
-** strndup in C11), a bounded formatter that tolerates a missing buffer, and C-locale
-** white space.  No state; nothing here depends on the locale.
+** strndup in C11), a bounded formatter that tolerates a missing buffer,
+** and C-locale white space.  No state; nothing here depends on the locale.
 */
 #ifndef CHAINSIM_STR_H
 #define CHAINSIM_STR_H
