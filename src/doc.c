@@ -25,6 +25,7 @@
 
 #include "chainsim/error.h"
 #include "chainsim/node.h"
+#include "chainsim/str.h"
 #include "node_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -314,7 +315,7 @@ static cs_status attach_key(loader *ld, frame *top, cs_node *n, int line,
     }
     if (ref != 0) {
         /* The anchor keeps the node for its aliases; the map gets a copy. */
-        top->key = cs_node_dup_str(n->text);
+        top->key = cs_str_dup(n->text);
         if (top->key == NULL)
             return load_nomem(ld);
     } else {
@@ -611,13 +612,13 @@ static char *dir_of(const char *path)
     size_t len;
 
     if (slash == NULL)
-        return cs_node_dup_str(".");
+        return cs_str_dup(".");
     len = (size_t)(slash - path);
     while (len > 0 && path[len - 1] == '/')
         len--;
     if (len == 0)
-        return cs_node_dup_str("/");
-    return cs_node_dup_mem(path, len);
+        return cs_str_dup("/");
+    return cs_str_ndup(path, len);
 }
 
 static cs_status load_doc(const char *name, char *dir, const char *text,
@@ -627,7 +628,7 @@ static cs_status load_doc(const char *name, char *dir, const char *text,
     cs_status st;
 
     if (d == NULL || dir == NULL ||
-        (d->file = cs_node_dup_str(name)) == NULL) {
+        (d->file = cs_str_dup(name)) == NULL) {
         free(d);
         free(dir);
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -647,7 +648,7 @@ cs_status cs_doc_load_string(const char *name, const char *text, size_t len,
 {
     assert(name != NULL && out != NULL);
     *out = NULL;
-    return load_doc(name, cs_node_dup_str("."), text, len, out, err);
+    return load_doc(name, cs_str_dup("."), text, len, out, err);
 }
 
 /* Reads at most CS_DOC_MAX_BYTES + 1 bytes of path into *buf. */
@@ -767,8 +768,8 @@ static void repoint_files(cs_node *n, const char *const *from,
 ** what was copied for cs_doc_free. */
 static cs_status copy_strings(const cs_doc *d, cs_doc *c)
 {
-    if ((c->file = cs_node_dup_str(d->file)) == NULL ||
-        (c->dir = cs_node_dup_str(d->dir)) == NULL)
+    if ((c->file = cs_str_dup(d->file)) == NULL ||
+        (c->dir = cs_str_dup(d->dir)) == NULL)
         return CS_ENOMEM;
     return cs_node_dup_strings(d->sources, d->nsources, &c->sources,
                                &c->nsources);

@@ -88,53 +88,60 @@ double cs_model_class_rate(const cs_model *m, int c)
 }
 
 /*
-** Expected work per item at each top-level route position, in units of
-** one first-pass effort.  A rework at position k back to j with
-** probability r repeats positions j..k a geometric number of times: each
-** pass through k returns with probability r, so positions j..k are passed
-** 1 / (1 - r) times; every pass after the first costs the rework's effort
-** factor f, so the work is 1 + (1 / (1 - r) - 1) f first-pass efforts.
-** Nested loops multiply (an approximation when factors differ).  With
-** count_passes, f is taken as 1: work[i] is then the expected number of
-** passes through position i.
+** Expected work per item at top-level route position j, in units of one
+** first-pass effort.  A rework at position k back to j with probability r
+** repeats positions j..k a geometric number of times: each pass through k
+** returns with probability r, so positions j..k are passed 1 / (1 - r)
+** times; every pass after the first costs the rework's effort factor f, so
+** the work is 1 + (1 / (1 - r) - 1) f first-pass efforts.  Nested loops
+** multiply (an approximation when factors differ), in route order of the
+** reworks, starting from 1.  With count_passes, f is taken as 1: the
+** result is then the expected number of passes through position j.
+** Allocates nothing; cannot fail.
 */
-static void route_work(const cs_class *k, double *work, int count_passes)
+static double route_work(const cs_class *k, int j, int count_passes)
 {
-    for (int i = 0; i < k->nroute; i++)
-        work[i] = 1.0;
-    for (int i = 0; i < k->nroute; i++) {
+    double work = 1.0;
+
+    for (int i = j; i < k->nroute; i++) {
         const cs_step *s = &k->steps[k->route[i]];
-        if (!s->has_rework || s->rework_p <= 0)
+        if (!s->has_rework || s->rework_p <= 0 || s->rework_to > j)
             continue;
         const double r = s->rework_p * s->p;
         const double passes = 1.0 / (1.0 - r);
         const double f = count_passes ? 1.0 : s->rework_factor;
         const double mult = 1.0 + (passes - 1.0) * f;
-        for (int j = s->rework_to; j <= i; j++)
-            work[j] *= mult;
+        work *= mult;
     }
+    return work;
 }
 
 double cs_model_class_visits(const cs_model *m, int c)
 {
     const cs_class *k = &m->classes[c];
-    double *passes = malloc((size_t)k->nroute * sizeof *passes + 1);
     double visits = 0.0;
 
-    if (passes == NULL)
-        return (double)k->nsteps;
-    route_work(k, passes, 1);
     for (int i = 0; i < k->nroute; i++) {
         const cs_step *s = &k->steps[k->route[i]];
+        const double passes = route_work(k, i, 1);
         if (s->kind == CS_STEP_WORK) {
-            visits += passes[i] * s->p;
+            visits += passes * s->p;
             continue;
         }
         for (int b = 0; b < s->nbranches; b++)
-            visits += passes[i] * s->p * k->steps[s->branch_first + b].p;
+            visits += passes * s->p * k->steps[s->branch_first + b].p;
     }
-    free(passes);
     return visits;
+}
+
+double cs_model_class_items(const cs_model *m, int c)
+{
+    return cs_model_class_rate(m, c) * m->horizon + m->classes[c].backlog;
+}
+
+double cs_model_run_visits(const cs_model *m, int c)
+{
+    return cs_model_class_items(m, c) * cs_model_class_visits(m, c);
 }
 
 static void add_step_load(const cs_model *m, const cs_step *s, double flow,
@@ -152,17 +159,12 @@ void cs_model_offered_load(const cs_model *m, double *util)
     for (int c = 0; c < m->nclasses; c++) {
         const cs_class *k = &m->classes[c];
         const double rate = cs_model_class_rate(m, c);
-        double *passes;
 
         if (rate <= 0 || k->nroute == 0)
             continue;
-        passes = malloc((size_t)k->nroute * sizeof *passes);
-        if (passes == NULL)
-            continue;
-        route_work(k, passes, 0);
         for (int i = 0; i < k->nroute; i++) {
             const cs_step *s = &k->steps[k->route[i]];
-            const double flow = rate * passes[i];
+            const double flow = rate * route_work(k, i, 0);
             if (s->kind == CS_STEP_WORK) {
                 add_step_load(m, s, flow, util);
                 continue;
@@ -171,7 +173,6 @@ void cs_model_offered_load(const cs_model *m, double *util)
                 add_step_load(m, &k->steps[s->branch_first + b], flow * s->p,
                               util);
         }
-        free(passes);
     }
 }
 

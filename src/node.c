@@ -20,28 +20,13 @@
 #include <string.h>
 
 #include "chainsim/error.h"
+#include "chainsim/str.h"
+#include "chainsim/stream.h"
 #include "node_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
-
-char *cs_node_dup_mem(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-
-    if (p == NULL)
-        return NULL;
-    if (len > 0)
-        memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
-char *cs_node_dup_str(const char *s)
-{
-    return cs_node_dup_mem(s, strlen(s));
-}
 
 /* The capacity the arrays of a node with n children are known to have. */
 static size_t array_cap(size_t n)
@@ -76,7 +61,7 @@ cs_node *cs_node_scalar_new(const char *file, int line, int column,
 
     if (n == NULL)
         return NULL;
-    n->text = cs_node_dup_mem(text, len);
+    n->text = cs_str_ndup(text, len);
     if (n->text == NULL) {
         free(n);
         return NULL;
@@ -187,14 +172,11 @@ void cs_node_remove_flagged(cs_node *n, const unsigned char *gone,
 /* A string -> index hash table (open addressing; owns key copies)     */
 /* ------------------------------------------------------------------ */
 
+/* Only bucket placement depends on the hash: look-ups, not output. */
 static size_t str_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603u;
+    const uint64_t h = cs_stream_hash(CS_STREAM_FNV_OFFSET, s);
 
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
     return (size_t)(h ^ (h >> 32));
 }
 
@@ -263,7 +245,7 @@ cs_status cs_node_strtab_put(cs_strtab *t, const char *key, size_t val,
         return CS_ENOMEM;
     i = strtab_slot(t, key);
     if (t->keys[i] == NULL) {
-        t->keys[i] = cs_node_dup_str(key);
+        t->keys[i] = cs_str_dup(key);
         if (t->keys[i] == NULL)
             return CS_ENOMEM;
         t->n++;
@@ -306,7 +288,7 @@ cs_node *cs_node_clone(const cs_node *n)
     if (c == NULL)
         return NULL;
     c->plain = n->plain;
-    if (n->text != NULL && (c->text = cs_node_dup_str(n->text)) == NULL)
+    if (n->text != NULL && (c->text = cs_str_dup(n->text)) == NULL)
         goto fail;
     cap = array_cap(n->nchildren);
     if (cap == 0)
@@ -327,7 +309,7 @@ cs_node *cs_node_clone(const cs_node *n)
         if (c->children[i] == NULL)
             goto fail;
         if (c->keys != NULL) {
-            c->keys[i] = cs_node_dup_str(n->keys[i]);
+            c->keys[i] = cs_str_dup(n->keys[i]);
             if (c->keys[i] == NULL)
                 goto fail;
             c->key_line[i] = n->key_line[i];
@@ -435,7 +417,7 @@ cs_status cs_node_dup_strings(char *const *src, size_t n, char ***out,
     if ((*out = calloc(n, sizeof **out)) == NULL)
         return CS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        if (((*out)[i] = cs_node_dup_str(src[i])) == NULL)
+        if (((*out)[i] = cs_str_dup(src[i])) == NULL)
             return CS_ENOMEM;
         *count = i + 1;
     }

@@ -18,12 +18,6 @@
 /* Maps bigger than this get a hash index for key look-ups. */
 #define CS_NODE_SMALL_MAP 8
 
-/* A copy of len bytes of s with a NUL after them; NULL if out of memory. */
-char *cs_node_dup_mem(const char *s, size_t len);
-
-/* A copy of s; NULL if out of memory. */
-char *cs_node_dup_str(const char *s);
-
 /*
 ** Copies of the n strings src[0..n) in a new array *out (NULL when n is
 ** 0), *count of them made so far: on CS_ENOMEM *out holds *count copies

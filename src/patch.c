@@ -20,6 +20,7 @@
 #include "chainsim/doc.h"
 #include "chainsim/error.h"
 #include "chainsim/node.h"
+#include "chainsim/str.h"
 #include "node_int.h"
 
 
@@ -130,7 +131,7 @@ static cs_node *keyed_element(const cs_node *p, size_t i)
         cs_node_free(name);
         return NULL;
     }
-    if (cs_node_push(e, cs_node_dup_str("name"), p->key_line[i],
+    if (cs_node_push(e, cs_str_dup("name"), p->key_line[i],
                      p->key_column[i], name) != CS_OK ||
         e->keys[0] == NULL || merge_entries(e, v) != CS_OK) {
         cs_node_free(e);
@@ -154,7 +155,7 @@ static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i)
     } else {
         if (merge(&c, v) != CS_OK)
             return CS_ENOMEM;
-        if (t->kind == CS_NODE_MAP && (key = cs_node_dup_str(p->keys[i]))
+        if (t->kind == CS_NODE_MAP && (key = cs_str_dup(p->keys[i]))
                                       == NULL) {
             cs_node_free(c);
             return CS_ENOMEM;
@@ -401,7 +402,7 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
         cs_node_free(value);
         if (st != CS_OK)
             return st;
-        k = cs_node_dup_str(key);
+        k = cs_str_dup(key);
         if (k == NULL) {
             cs_node_free(fresh);
             return CS_ENOMEM;
@@ -515,7 +516,7 @@ cs_status cs_patch_set(cs_doc *d, const char *assignment, cs_error *err)
         while (end < eq && *end != '.')
             end++;
         free(key);
-        key = cs_node_dup_mem(part, (size_t)(end - part));
+        key = cs_str_ndup(part, (size_t)(end - part));
         if (key == NULL)
             return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
         st = find_part(c, key, end == eq, assignment, prefix_len, &at, err);

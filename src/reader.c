@@ -21,6 +21,7 @@
 #include "chainsim/distparse.h"
 #include "chainsim/error.h"
 #include "chainsim/node.h"
+#include "chainsim/str.h"
 #include "node_int.h"
 
 /* Longest piece of user text quoted in a message. */
@@ -308,7 +309,7 @@ cs_status cs_reader_text(const cs_node *n, const char *key, char **out,
 
     if (cs_reader_want_scalar(n, key, "text", err) != CS_OK)
         return CS_EINPUT;
-    if ((*out = cs_node_dup_str(n->text)) == NULL)
+    if ((*out = cs_str_dup(n->text)) == NULL)
         return cs_reader_nomem(err);
     len = strlen(*out);
     while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == ' '))

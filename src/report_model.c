@@ -94,8 +94,11 @@ static void print_team(FILE *f, const cs_team *k, const double *util)
     if (k->cost_per_day > 0)
         fprintf(f, "  cost %g/d", k->cost_per_day);
     if (util != NULL)
-        fprintf(f, *util < 1e6 ? "  load %.2f%s" : "  load >%.0e%s",
-                *util < 1e6 ? *util : 1e6, *util >= 1 ? " (unstable)" : "");
+        fprintf(f, *util < CS_MODEL_LOAD_SHOWN_MAX ? "  load %.2f%s"
+                                                   : "  load >%.0e%s",
+                *util < CS_MODEL_LOAD_SHOWN_MAX ? *util
+                                                : CS_MODEL_LOAD_SHOWN_MAX,
+                *util >= 1 ? " (unstable)" : "");
     fputc('\n', f);
 }
 

@@ -30,19 +30,18 @@
 #include "chainsim/model.h"
 #include "chainsim/node.h"
 #include "chainsim/reader.h"
+#include "chainsim/str.h"
 #include "chainsim/units.h"
 #include "node_int.h"
 #include "scenario_int.h"
 
 /* Bounds on counts, so no scenario can make the engine allocate without
 ** limit (SPEC 1.5).  Documented in docs/scenario-format.md. */
-#define MAX_REPLICATIONS 1000000L
 #define MAX_CAPACITY 10000L
 #define MAX_WIP_LIMIT 1000000L
 #define MAX_BATCH 10000L
 #define MAX_BACKLOG 1000000L
 #define MAX_PRIORITY 1000000L
-#define CS_READER_MAX_NAME 64
 /* Bounds on list lengths: every check of a name against the others and
 ** every variant build (a copy of the whole document) stays fast. */
 #define MAX_TEAMS 500
@@ -200,7 +199,8 @@ static cs_status read_settings(builder *r, const cs_node *root)
         }
     }
     if ((c = cs_node_get(root, "replications")) != NULL) {
-        if (cs_reader_int(c, "replications", 1, MAX_REPLICATIONS, &v, r->err)
+        if (cs_reader_int(c, "replications", 1, CS_SCENARIO_MAX_REPLICATIONS,
+                          &v, r->err)
             != CS_OK)
             return CS_EINPUT;
         m->replications = (unsigned)v;
@@ -251,7 +251,7 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
     if ((c = cs_reader_need_key(n, "name", "team", r->err)) == NULL ||
         cs_reader_ident(c, "team name", 0, r->err) != CS_OK)
         return CS_EINPUT;
-    if ((t->name = cs_node_dup_str(c->text)) == NULL)
+    if ((t->name = cs_str_dup(c->text)) == NULL)
         return cs_reader_nomem(r->err);
     t->capacity = 1;
     t->focus = 1.0;
@@ -445,7 +445,7 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
     if ((c = cs_node_get(n, "id")) != NULL) {
         if (cs_reader_ident(c, "id", 1, r->err) != CS_OK)
             return CS_EINPUT;
-        if ((s->id = cs_node_dup_str(c->text)) == NULL)
+        if ((s->id = cs_str_dup(c->text)) == NULL)
             return cs_reader_nomem(r->err);
         src->id = c;
         src->referable = 1;
@@ -582,11 +582,11 @@ static cs_status assign_ids(const builder *r, cs_class *k, step_src *src)
                 nth += j <= i;
             }
         if (uses == 1) {
-            s->id = cs_node_dup_str(m->teams[s->team].name);
+            s->id = cs_str_dup(m->teams[s->team].name);
             src[i].referable = 1;
         } else {
             snprintf(buf, sizeof buf, "%s#%d", m->teams[s->team].name, nth);
-            s->id = cs_node_dup_str(buf);
+            s->id = cs_str_dup(buf);
         }
         if (s->id == NULL)
             return cs_reader_nomem(r->err);
@@ -743,7 +743,7 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
     if ((c = cs_reader_need_key(n, "name", "class", r->err)) == NULL ||
         cs_reader_ident(c, "class name", 1, r->err) != CS_OK)
         return CS_EINPUT;
-    if ((k->name = cs_node_dup_str(c->text)) == NULL)
+    if ((k->name = cs_str_dup(c->text)) == NULL)
         return cs_reader_nomem(r->err);
     k->batch = 1;
     k->pos.line = n->line;
@@ -935,9 +935,7 @@ static cs_status check_size(const builder *r, const cs_node *root)
     int at = 0;
 
     for (int c = 0; c < m->nclasses; c++) {
-        const double items = cs_model_class_rate(m, c) * m->horizon +
-                             m->classes[c].backlog;
-        const double visits = items * cs_model_class_visits(m, c);
+        const double visits = cs_model_run_visits(m, c);
         backlog += m->classes[c].backlog;
         total += visits;
         if (!(visits <= worst)) {
@@ -959,8 +957,7 @@ static cs_status check_size(const builder *r, const cs_node *root)
                              "%.3g step visits per item); at most %.0e: is "
                              "the rate's unit, the horizon or a rework "
                              "probability wrong?", k->name, shown(worst),
-                             shown(cs_model_class_rate(m, at) * m->horizon +
-                                   k->backlog), m->horizon,
+                             shown(cs_model_class_items(m, at)), m->horizon,
                              shown(cs_model_class_visits(m, at)), MAX_VISITS);
     }
 }
@@ -1023,7 +1020,7 @@ cs_status cs_scenario_model_from_node(const cs_node *root, const char *dir,
     r.teams_by_name = NULL;
     if ((r.m = cs_model_new()) == NULL)
         return cs_reader_nomem(err);
-    if ((r.m->variant = cs_node_dup_str("baseline")) == NULL) {
+    if ((r.m->variant = cs_str_dup("baseline")) == NULL) {
         cs_model_free(r.m);
         return cs_reader_nomem(err);
     }
@@ -1140,10 +1137,10 @@ static cs_status copy_variants(const cs_scenario *s, cs_scenario *c)
         cs_variant_def *w = &c->variants[i];
 
         c->nvariants = i + 1;
-        if ((w->name = cs_node_dup_str(v->name)) == NULL)
+        if ((w->name = cs_str_dup(v->name)) == NULL)
             return CS_ENOMEM;
         if (v->hypothesis != NULL &&
-            (w->hypothesis = cs_node_dup_str(v->hypothesis)) == NULL)
+            (w->hypothesis = cs_str_dup(v->hypothesis)) == NULL)
             return CS_ENOMEM;
         if (v->patch != NULL) {
             assert(list != NULL && i < list->nchildren);

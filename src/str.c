@@ -18,6 +18,18 @@ char *cs_str_dup(const char *s)
     return d;
 }
 
+char *cs_str_ndup(const char *s, size_t len)
+{
+    char *d = malloc(len + 1);
+
+    if (d == NULL)
+        return NULL;
+    if (len > 0)
+        memcpy(d, s, len);
+    d[len] = '\0';
+    return d;
+}
+
 void cs_str_format(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;

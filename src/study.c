@@ -14,6 +14,7 @@
 
 #include "chainsim/dist.h"
 #include "chainsim/report.h"
+#include "chainsim/str.h"
 #include "chainsim/stream.h"
 
 /* One --vary option: its path and values. */
@@ -146,7 +147,7 @@ static int add_value(vary_axis *ax, const char *p, size_t len)
     if (nv == NULL)
         return -1;
     ax->values = nv;
-    if ((ax->values[ax->n] = strndup(p, len)) == NULL)
+    if ((ax->values[ax->n] = cs_str_ndup(p, len)) == NULL)
         return -1;
     ax->n++;
     return 0;
@@ -167,7 +168,7 @@ static int parse_axis(const char *arg, vary_axis *ax)
     memset(ax, 0, sizeof *ax);
     if (eq == NULL || eq == arg)
         return -1;
-    if ((ax->path = strndup(arg, (size_t)(eq - arg))) == NULL)
+    if ((ax->path = cs_str_ndup(arg, (size_t)(eq - arg))) == NULL)
         return -2;
     p = eq + 1;
     for (const char *q = p;; q++) {
@@ -579,8 +580,10 @@ static void warn_unstable(FILE *f, const cs_study *st, size_t j,
                     values[i], i + 1 == st->naxes ? ")" : "");
         fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
                 "its queue grows without bound\n", m->teams[t].name,
-                util[t] < 1e6 ? "" : "more than ",
-                util[t] < 1e6 ? util[t] * 100 : 1e8);
+                util[t] < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
+                util[t] < CS_MODEL_LOAD_SHOWN_MAX
+                    ? util[t] * 100
+                    : CS_MODEL_LOAD_SHOWN_MAX * 100);
     }
     free(util);
 }
@@ -595,8 +598,7 @@ static void warn_long(FILE *f, const cs_model *m)
     double visits = 0;
 
     for (int c = 0; c < m->nclasses; c++)
-        visits += (cs_model_class_rate(m, c) * m->horizon +
-                   m->classes[c].backlog) * cs_model_class_visits(m, c);
+        visits += cs_model_run_visits(m, c);
     visits *= m->replications;
     if (visits > 1e10)
         fprintf(f, "chainsim: warning: %s%s%s: about %.2g step visits "

@@ -22,6 +22,7 @@
 #include "chainsim/patch.h"
 #include "chainsim/reader.h"
 #include "chainsim/scenario.h"
+#include "chainsim/str.h"
 #include "node_int.h"
 #include "scenario_int.h"
 
@@ -51,9 +52,9 @@ static cs_status name_variant(cs_model *m, const cs_variant_def *var,
                               cs_error *err)
 {
     free(m->variant);
-    m->variant = cs_node_dup_str(var->name);
+    m->variant = cs_str_dup(var->name);
     if (var->hypothesis != NULL)
-        m->hypothesis = cs_node_dup_str(var->hypothesis);
+        m->hypothesis = cs_str_dup(var->hypothesis);
     if (m->variant == NULL ||
         (var->hypothesis != NULL && m->hypothesis == NULL))
         return cs_reader_nomem(err);
@@ -177,7 +178,7 @@ static cs_status variant_rest(void *ctx, const cs_node *n, size_t i,
     cs_error *err = vc->err;
     const cs_node *c;
 
-    if ((v->name = cs_node_dup_str(*name)) == NULL)
+    if ((v->name = cs_str_dup(*name)) == NULL)
         return cs_reader_nomem(err);
     if ((c = cs_node_get(n, "hypothesis")) != NULL && !cs_node_is_null(c) &&
         cs_reader_text(c, "hypothesis", &v->hypothesis, err) != CS_OK)
@@ -279,7 +280,7 @@ cs_status cs_variant_add_override(cs_scenario *s, const char *assignment,
                             "--set %s: the variants are read from the "
                             "scenario file; choose one with --variant, or "
                             "edit the file", assignment);
-    if ((s->overrides[s->noverrides] = cs_node_dup_str(assignment)) == NULL)
+    if ((s->overrides[s->noverrides] = cs_str_dup(assignment)) == NULL)
         return cs_reader_nomem(err);
     s->noverrides++;
     for (long v = -1; v < (long)s->nvariants && st == CS_EINPUT; v++) {

@@ -110,6 +110,12 @@ START_TEST(test_offered_load)
     /* visits count passes, not effort: 1.25 + 1.25 x 1.5 + 0.4 */
     ck_assert_double_eq_tol(cs_model_class_visits(m, 0), 3.525, 1e-12);
     ck_assert_double_eq_tol(cs_model_class_visits(m, 1), 1.0, 1e-12);
+    /* a run: arrivals over the horizon plus the backlog, times visits */
+    ck_assert_double_eq_tol(cs_model_class_items(m, 0), m->horizon, 1e-9);
+    ck_assert_double_eq_tol(cs_model_class_items(m, 1), 5.0, 1e-12);
+    ck_assert_double_eq_tol(cs_model_run_visits(m, 0), m->horizon * 3.525,
+                            1e-9);
+    ck_assert_double_eq_tol(cs_model_run_visits(m, 1), 5.0, 1e-12);
     cs_model_free(m);
 }
 END_TEST

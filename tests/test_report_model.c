@@ -9,6 +9,7 @@
 
 #include "chainsim/report_model.h"
 #include "chainsim/scenario.h"
+#include "chainsim/str.h"
 
 static const char *const yaml =
     "chainsim: 1\n"
@@ -189,7 +190,7 @@ START_TEST(test_trace_line_quoting)
     capture c;
 
     free(m->classes[0].name);
-    m->classes[0].name = strdup("say \"hi\", twice");
+    m->classes[0].name = cs_str_dup("say \"hi\", twice");
     t.fp = capture_open(&c);
     t.m = m;
     cs_report_model_trace_line(&t, &ev);

@@ -23,6 +23,20 @@ START_TEST(test_dup)
 }
 END_TEST
 
+START_TEST(test_ndup)
+{
+    char *d = cs_str_ndup("data-product", 4);
+
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d, "data");
+    free(d);
+    d = cs_str_ndup(NULL, 0);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d, "");
+    free(d);
+}
+END_TEST
+
 START_TEST(test_format)
 {
     char buf[8];
@@ -61,6 +75,7 @@ static Suite *str_suite(void)
     TCase *tc = tcase_create("str");
 
     tcase_add_test(tc, test_dup);
+    tcase_add_test(tc, test_ndup);
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_space);
     suite_add_tcase(s, tc);

@@ -1,10 +1,28 @@
 /*
 ** error.h - status codes and positioned error reports shared by all modules.
 **
-** Library calls return a cs_status (CS_OK = 0) and, on failure, fill a
-** caller-owned cs_error.  Only main.c prints an error or exits.  A located
-** error prints as "FILE:LINE:COLUMN: error: MESSAGE"; an unlocated one
-** (line 0) as "chainsim: error: MESSAGE".
+** The error conventions of chainsim:
+**
+** - Library calls return a cs_status (CS_OK = 0) and, on failure, fill a
+**   caller-owned cs_error (status, file, line, column, message); the
+**   return value and err->status agree.  A located error prints as
+**   "FILE:LINE:COLUMN: error: MESSAGE"; an unlocated one (line 0) as
+**   "chainsim: error: MESSAGE".
+** - Below the YAML layer there are no files or lines: distparse (and
+**   dist) write their message into a caller's char buffer (msg, msgsize)
+**   and say which argument or column is bad; the reader turns that into
+**   a located CS_EINPUT error at the offending node.
+** - The kernel (kernel.h) knows nothing of cs_error: its calls return an
+**   int, 0 on success and -1 when out of memory; its callers map that to
+**   CS_ENOMEM.
+** - Out of memory is always CS_ENOMEM, whatever the module, and is
+**   reported with exit code 3.
+** - Functions documented "cannot fail" allocate nothing and return no
+**   status.
+** - Only main.c prints an error or exits; the library writes only to the
+**   FILE streams its caller passes (warnings, reports).
+** - printf-like helpers carry __attribute__((format(printf, ...))) under
+**   #if defined(__GNUC__), as cs_error_set below.
 */
 #ifndef CHAINSIM_ERROR_H
 #define CHAINSIM_ERROR_H

@@ -149,12 +149,29 @@ int cs_model_class_index(const cs_model *m, const char *name);
 */
 void cs_model_offered_load(const cs_model *m, double *util);
 
+/* Offered loads from this up are shown as "more than" it, not in full. */
+#define CS_MODEL_LOAD_SHOWN_MAX 1e6
+
 /*
 ** Expected work steps an item of class c starts (parallel branches
 ** counted each, step p and rework loops included, as for the offered
 ** load).  Cannot fail.
 */
 double cs_model_class_visits(const cs_model *m, int c);
+
+/*
+** Expected items of class c in one replication: arrivals over the horizon
+** plus the backlog.  Cannot fail.
+*/
+double cs_model_class_items(const cs_model *m, int c);
+
+/*
+** Expected step visits (work starts) of class c in one replication:
+** cs_model_class_items times cs_model_class_visits.  What a run costs;
+** the scenario's size check and the study's long-run warning use it.
+** Cannot fail.
+*/
+double cs_model_run_visits(const cs_model *m, int c);
 
 /* Cost per day: sum over teams of cost_per_day x capacity. */
 double cs_model_cost_per_day(const cs_model *m);

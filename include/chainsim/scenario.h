@@ -18,6 +18,9 @@
 #include "chainsim/node.h"
 #include "chainsim/variant.h"
 
+/* Most replications a scenario (or --replications) may ask for. */
+#define CS_SCENARIO_MAX_REPLICATIONS 1000000L
+
 typedef struct cs_scenario cs_scenario;
 
 /* Loads and fully validates the file at path, the base and every variant

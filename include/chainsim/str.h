@@ -1,7 +1,7 @@
 /*
-** str.h - the few string helpers C11 lacks: a duplicator (no strdup in
-** C11), a bounded formatter that tolerates a missing buffer, and C-locale
-** white space.  No state; nothing here depends on the locale.
+** str.h - the few string helpers C11 lacks: duplicators (no strdup or
+** strndup in C11), a bounded formatter that tolerates a missing buffer,
+** and C-locale white space.  No state; nothing here depends on the locale.
 */
 #ifndef CHAINSIM_STR_H
 #define CHAINSIM_STR_H
@@ -13,6 +13,14 @@
 ** of memory.
 */
 char *cs_str_dup(const char *s);
+
+/*
+** A copy of the len bytes at s (which may hold no NUL among them; s may be
+** NULL when len is 0) with a NUL after them, in new memory; the caller
+** frees it.  NULL if out of memory.  The project's one string duplicator
+** with cs_str_dup.
+*/
+char *cs_str_ndup(const char *s, size_t len);
 
 /*
 ** Formats like snprintf into buf (truncating, always terminated); does
