@@ -125,7 +125,8 @@ static cs_status opt_format(cs_cli_options *o, const option_def *d,
 
 /* In this order in "did you mean" hints. */
 static const option_def option_table[] = {
-    {"replications", 'n', 1, opt_number, FIELD(set.replications), 1000000,
+    {"replications", 'n', 1, opt_number, FIELD(set.replications),
+     CS_SCENARIO_MAX_REPLICATIONS,
      "from 1 to 1000000"},
     {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
     {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},

@@ -22,6 +22,7 @@
 #include "chainsim/output.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
+#include "chainsim/report_study.h"
 #include "chainsim/scenario.h"
 #include "chainsim/study.h"
 
@@ -368,24 +369,29 @@ static int run_study(const cs_cli_options *o, cs_study *st)
 static int write_report(const cs_cli_options *o, const cs_study *st)
 {
     cs_report rep;
+    cs_report_row *rows = NULL;
     cs_error err;
     cs_output out;
     int rc;
 
     memset(&rep, 0, sizeof rep);
-    cs_study_report(st, &rep);
+    cs_error_clear(&err);
+    if (cs_report_study_fill(st, &rep, &rows, &err) != CS_OK)
+        return print_error(&err);
     rep.scenario_file = o->scenario;
     rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
-    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
-        return rc;
-    cs_error_clear(&err);
-    if (cs_report_write(cs_output_file(&out), o->format, &rep, &err) == CS_OK)
-        return close_output(&out, 1);
-    close_output(&out, 0);
-    return cannot_write(o->output, err.msg);
+    if ((rc = open_output(&out, o->output)) == EXIT_SUCCESS) {
+        if (cs_report_write(cs_output_file(&out), o->format, &rep, &err) ==
+            CS_OK)
+            rc = close_output(&out, 1);
+        else
+            rc = (close_output(&out, 0), cannot_write(o->output, err.msg));
+    }
+    free(rows);
+    return rc;
 }
 
 static int cmd_run(const cs_cli_options *o)

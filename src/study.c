@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "chainsim/dist.h"
-#include "chainsim/report.h"
 #include "chainsim/str.h"
 #include "chainsim/stream.h"
 
@@ -43,7 +42,6 @@ struct cs_study {
     job *jobs;
     size_t njobs;
     size_t ndone;
-    cs_report_row *rows;         /* [ndone], after cs_study_run */
     cs_study_fault fault;        /* why cs_study_build failed */
 };
 
@@ -263,7 +261,6 @@ void cs_study_free(cs_study *st)
         cs_model_free(st->jobs[j].model);
     }
     free(st->jobs);
-    free(st->rows);
     if (st->point_values != NULL)
         for (size_t i = 0; i < st->npoints; i++)
             free(st->point_values[i]);
@@ -406,20 +403,6 @@ static void compare_jobs(cs_study *st)
     }
 }
 
-/* The report's rows of the completed jobs. */
-static cs_status make_rows(cs_study *st, cs_error *err)
-{
-    if ((st->rows = calloc(st->ndone + 1, sizeof *st->rows)) == NULL)
-        return no_memory(err);
-    for (size_t j = 0; j < st->ndone; j++) {
-        st->rows[j].summary = st->jobs[j].summary;
-        st->rows[j].vs = st->jobs[j].vs;
-        st->rows[j].point =
-            (const char *const *)st->point_values[st->jobs[j].point];
-    }
-    return CS_OK;
-}
-
 typedef struct progress_relay {
     const cs_study_run_opts *o;
     size_t job;
@@ -460,7 +443,7 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
         st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;
     }
     compare_jobs(st);
-    return make_rows(st, err);
+    return CS_OK;
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -535,17 +518,14 @@ cs_study_rollup cs_study_verdicts(const cs_study *st)
     return r;
 }
 
-void cs_study_report(const cs_study *st, cs_report *rep)
+int cs_study_is_compare(const cs_study *st)
 {
-    rep->scenario_name = st->jobs[0].model->name;
-    rep->command = st->opts.compare ? "compare" : "run";
-    rep->seed = st->jobs[0].model->seed;
-    rep->vary = st->paths;
-    rep->nvary = st->naxes;
-    rep->rows = st->rows;
-    rep->nrows = st->rows != NULL ? st->ndone : 0;
-    rep->partial = cs_study_verdicts(st).partial;
-    rep->independent = st->opts.independent;
+    return st->opts.compare;
+}
+
+int cs_study_is_independent(const cs_study *st)
+{
+    return st->opts.independent;
 }
 
 /* ---- warnings ---------------------------------------------------------- */

@@ -22,9 +22,9 @@
 
 #include "chainsim/error.h"
 #include "chainsim/model.h"
-#include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/summary.h"
 
 #define CS_STUDY_MAX_VARY 16
 #define CS_STUDY_MAX_POINTS 100000
@@ -119,9 +119,9 @@ cs_study_fault cs_study_build_fault(const cs_study *st);
 /*
 ** Runs the jobs in order until all are done or *o->stop is set, then
 ** compares each variant with the baseline of its point at the Bonferroni
-** level for the number of variants and makes the report's rows.  A job's
-** error is returned with the model's variant name in front of the
-** message (CS_ESIM, CS_ENOMEM); CS_ENOMEM.  Call once, after a
+** level for the number of variants.  A job's error is returned with the
+** model's variant name in front of the message (CS_ESIM, CS_ENOMEM);
+** CS_ENOMEM.  Call once, after a
 ** successful cs_study_build.
 */
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
@@ -152,13 +152,10 @@ const cs_summary *cs_study_summary(const cs_study *st, size_t j);
 const cs_comparison *cs_study_comparison(const cs_study *st, size_t j);
 cs_study_rollup cs_study_verdicts(const cs_study *st);
 
-/*
-** Fills the study's part of a report after cs_study_run: scenario name,
-** command, seed, varied paths, the rows of the completed jobs (borrowed
-** from st: valid until cs_study_free), partial, independent.  The other
-** fields are left alone.  Cannot fail.
-*/
-void cs_study_report(const cs_study *st, cs_report *rep);
+/* 1 for a compare (variants paired with their baselines), else 0. */
+int cs_study_is_compare(const cs_study *st);
+/* 1 when the variants drew their own streams (--independent). */
+int cs_study_is_independent(const cs_study *st);
 
 /*
 ** Writes to f (stderr, say) a warning for each team offered at least its
