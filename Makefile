@@ -127,7 +127,7 @@ golden-update: $(BUILD)/chainsim
 # Static analysis.  Never installs anything: check installs cppcheck and
 # shellcheck first (deps).
 SHELL_SCRIPTS = $(wildcard tests/*.sh tests/*/*.sh tools/*.sh) tools/bench \
-                tools/install-deps tools/check-includes tools/check-names
+                tools/install-deps tools/check-includes tools/check-names tools/output-diff
 lint:
 	@command -v cppcheck >/dev/null && command -v shellcheck >/dev/null || \
 	    { echo "chainsim: make lint needs cppcheck and shellcheck" \
