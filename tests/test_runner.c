@@ -13,96 +13,33 @@
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
 
-static const char *const chain_yaml =
-    "chainsim: 1\n"
-    "name: two teams\n"
-    "horizon: 400d\n"
-    "warmup: 50d\n"
-    "replications: 12\n"
-    "seed: 3\n"
-    "teams:\n"
-    "  - {name: a, capacity: 2}\n"
-    "  - {name: b, capacity: 1, wip_limit: 4, handoff: 0.5d}\n"
-    "work:\n"
-    "  - name: x\n"
-    "    arrivals: {rate: 0.6/d}\n"
-    "    steps:\n"
-    "      - {team: a, effort: 'exponential(2d)'}\n"
-    "      - {team: b, effort: 'gamma(mean=1.2d, cv=0.5)'}\n"
-    "  - name: y\n"
-    "    arrivals: {rate: 0.1/d}\n"
-    "    steps:\n"
-    "      - {team: b, effort: 1d}\n"
-    "promise:\n"
-    "  - {name: easy, within: 100d, percentile: 50}\n"
-    "  - {name: impossible, work: x, within: 0.01d, percentile: 99}\n"
-    "  - {name: flow, throughput: 10/100d}\n"
-    "variants:\n"
-    "  - name: same\n"
-    "    patch: {}\n"
-    "  - name: faster-b\n"
-    "    patch: {teams: [{name: b, capacity: 2}]}\n";
-
-static cs_model *build(const char *yaml, long variant)
-{
-    cs_scenario *s = NULL;
-    cs_model *m = NULL;
-    cs_error err;
-
-    cs_error_clear(&err);
-    if (cs_scenario_load_string("test.yaml", yaml, &s, &err) != CS_OK)
-        ck_abort_msg("load: %d:%d: %s", err.line, err.column, err.msg);
-    if (cs_variant_build(s, variant, &m, &err) != CS_OK)
-        ck_abort_msg("build: %d:%d: %s", err.line, err.column, err.msg);
-    cs_scenario_free(s);
-    return m;
-}
-
-static cs_summary *run(const cs_model *m, unsigned threads, unsigned n)
-{
-    cs_runner_opts o;
-    cs_summary *s = NULL;
-    cs_error err;
-
-    memset(&o, 0, sizeof o);
-    o.threads = threads;
-    o.replications = n;
-    o.warmup = -1;
-    cs_error_clear(&err);
-    ck_assert_msg(cs_summary_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
-    ck_assert_ptr_nonnull(s);
-    return s;
-}
-
-static int same_double(double a, double b)
-{
-    return memcmp(&a, &b, sizeof a) == 0;
-}
+#include "chain_fixture.h"
+#include "testlib.h"
 
 START_TEST(test_threads_bit_identical)
 {
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *s1 = run(m, 1, 0), *s2 = run(m, 2, 0), *s5 = run(m, 5, 0);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *s1 = tl_run(m, 1, 0), *s2 = tl_run(m, 2, 0), *s5 = tl_run(m, 5, 0);
 
     ck_assert_uint_eq(s1->replications, 12);
     const cs_summary *o[2] = {s2, s5};
     for (int k = 0; k < 2; k++) {
-        ck_assert(same_double(s1->lead_time.mean, o[k]->lead_time.mean));
-        ck_assert(same_double(s1->lead_time.lo, o[k]->lead_time.lo));
-        ck_assert(same_double(s1->p85, o[k]->p85));
-        ck_assert(same_double(s1->throughput.mean, o[k]->throughput.mean));
-        ck_assert(same_double(s1->wip.mean, o[k]->wip.mean));
-        ck_assert(same_double(s1->flow_efficiency, o[k]->flow_efficiency));
-        ck_assert(same_double(s1->teams[1].utilization.mean,
+        ck_assert(tl_same_double(s1->lead_time.mean, o[k]->lead_time.mean));
+        ck_assert(tl_same_double(s1->lead_time.lo, o[k]->lead_time.lo));
+        ck_assert(tl_same_double(s1->p85, o[k]->p85));
+        ck_assert(tl_same_double(s1->throughput.mean, o[k]->throughput.mean));
+        ck_assert(tl_same_double(s1->wip.mean, o[k]->wip.mean));
+        ck_assert(tl_same_double(s1->flow_efficiency, o[k]->flow_efficiency));
+        ck_assert(tl_same_double(s1->teams[1].utilization.mean,
                               o[k]->teams[1].utilization.mean));
-        ck_assert(same_double(s1->promises[0].achieved.mean,
+        ck_assert(tl_same_double(s1->promises[0].achieved.mean,
                               o[k]->promises[0].achieved.mean));
         ck_assert_uint_eq(s1->visits, o[k]->visits);
         for (unsigned i = 0; i < s1->replications; i++)
-            ck_assert(same_double(s1->rep_lt_mean[i], o[k]->rep_lt_mean[i]));
+            ck_assert(tl_same_double(s1->rep_lt_mean[i], o[k]->rep_lt_mean[i]));
     }
     /* replications differ from each other */
-    ck_assert(!same_double(s1->rep_lt_mean[0], s1->rep_lt_mean[1]));
+    ck_assert(!tl_same_double(s1->rep_lt_mean[0], s1->rep_lt_mean[1]));
     cs_summary_free(s1);
     cs_summary_free(s2);
     cs_summary_free(s5);
@@ -122,7 +59,7 @@ static void stop_after_first(void *ctx, unsigned done, unsigned total)
 
 START_TEST(test_interrupt_partial)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -138,8 +75,8 @@ START_TEST(test_interrupt_partial)
     ck_assert(s->partial);
     ck_assert(s->replications >= 1 && s->replications < 50);
     /* the completed replications are the first ones */
-    cs_summary *full = run(m, 1, s->replications);
-    ck_assert(same_double(full->lead_time.mean, s->lead_time.mean));
+    cs_summary *full = tl_run(m, 1, s->replications);
+    ck_assert(tl_same_double(full->lead_time.mean, s->lead_time.mean));
     ck_assert(!full->partial);
     cs_summary_free(full);
     cs_summary_free(s);
@@ -149,7 +86,7 @@ END_TEST
 
 START_TEST(test_progress_counts)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -179,7 +116,7 @@ START_TEST(test_deadlock_error)
         "      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n"
         "      - {team: a, id: again, effort: 1d}\n"
         "promise:\n  - {name: p, within: 10d, percentile: 50}\n";
-    cs_model *m = build(yaml, -1);
+    cs_model *m = tl_build(yaml, -1);
     cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
@@ -212,7 +149,7 @@ START_TEST(test_warmup_auto)
         "work:\n  - name: x\n    arrivals: {interval: 2d}\n"
         "    steps:\n      - {team: a, effort: 1d}\n"
         "promise:\n  - {name: p, within: 10d, percentile: 50}\n";
-    cs_model *m = build(transient, -1), *k = build(steady, -1);
+    cs_model *m = tl_build(transient, -1), *k = tl_build(steady, -1);
     double w1 = -1, w2 = -1;
     cs_error err;
 
@@ -221,8 +158,8 @@ START_TEST(test_warmup_auto)
     /* backlog 150 drains at 0.5/d net: about 300 days */
     ck_assert_msg(w1 >= 200 && w1 <= 500, "transient warm-up %g", w1);
     ck_assert_msg(w2 <= 50, "steady warm-up %g", w2);
-    cs_summary *s = run(m, 2, 4);
-    ck_assert(same_double(s->warmup, w1));
+    cs_summary *s = tl_run(m, 2, 4);
+    ck_assert(tl_same_double(s->warmup, w1));
     cs_summary_free(s);
     cs_model_free(m);
     cs_model_free(k);
@@ -263,7 +200,7 @@ static cs_runner_store *store_of(const cs_model *m, unsigned threads,
 
 START_TEST(test_store_rows)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_runner_store *st = store_of(m, 3, 7, 0);
 
     ck_assert_uint_eq(st->total, 7);
@@ -286,7 +223,7 @@ END_TEST
 */
 START_TEST(test_interrupt_threads_rep_numbers)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_runner_store *st = NULL, *full;
 
     m->horizon = 200000;
@@ -304,8 +241,8 @@ START_TEST(test_interrupt_threads_rep_numbers)
     full = store_of(m, 2, st->rep[st->n - 1] + 1, 0);
     for (size_t i = 0; i < st->n; i++) {
         const unsigned r = st->rep[i];
-        ck_assert(same_double(st->lt_mean[i], full->lt_mean[r]));
-        ck_assert(same_double(st->wip[i], full->wip[r]));
+        ck_assert(tl_same_double(st->lt_mean[i], full->lt_mean[r]));
+        ck_assert(tl_same_double(st->wip[i], full->wip[r]));
         ck_assert_uint_eq(st->arrived[i], full->arrived[r]);
     }
     cs_runner_store_free(full);

@@ -13,71 +13,13 @@
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
 
-static const char *const chain_yaml =
-    "chainsim: 1\n"
-    "name: two teams\n"
-    "horizon: 400d\n"
-    "warmup: 50d\n"
-    "replications: 12\n"
-    "seed: 3\n"
-    "teams:\n"
-    "  - {name: a, capacity: 2}\n"
-    "  - {name: b, capacity: 1, wip_limit: 4, handoff: 0.5d}\n"
-    "work:\n"
-    "  - name: x\n"
-    "    arrivals: {rate: 0.6/d}\n"
-    "    steps:\n"
-    "      - {team: a, effort: 'exponential(2d)'}\n"
-    "      - {team: b, effort: 'gamma(mean=1.2d, cv=0.5)'}\n"
-    "  - name: y\n"
-    "    arrivals: {rate: 0.1/d}\n"
-    "    steps:\n"
-    "      - {team: b, effort: 1d}\n"
-    "promise:\n"
-    "  - {name: easy, within: 100d, percentile: 50}\n"
-    "  - {name: impossible, work: x, within: 0.01d, percentile: 99}\n"
-    "  - {name: flow, throughput: 10/100d}\n"
-    "variants:\n"
-    "  - name: same\n"
-    "    patch: {}\n"
-    "  - name: faster-b\n"
-    "    patch: {teams: [{name: b, capacity: 2}]}\n";
-
-static cs_model *build(const char *yaml, long variant)
-{
-    cs_scenario *s = NULL;
-    cs_model *m = NULL;
-    cs_error err;
-
-    cs_error_clear(&err);
-    if (cs_scenario_load_string("test.yaml", yaml, &s, &err) != CS_OK)
-        ck_abort_msg("load: %d:%d: %s", err.line, err.column, err.msg);
-    if (cs_variant_build(s, variant, &m, &err) != CS_OK)
-        ck_abort_msg("build: %d:%d: %s", err.line, err.column, err.msg);
-    cs_scenario_free(s);
-    return m;
-}
-
-static cs_summary *run(const cs_model *m, unsigned threads, unsigned n)
-{
-    cs_runner_opts o;
-    cs_summary *s = NULL;
-    cs_error err;
-
-    memset(&o, 0, sizeof o);
-    o.threads = threads;
-    o.replications = n;
-    o.warmup = -1;
-    cs_error_clear(&err);
-    ck_assert_msg(cs_summary_run(m, &o, &s, &err) == CS_OK, "run: %s", err.msg);
-    ck_assert_ptr_nonnull(s);
-    return s;
-}
+#include "chain_fixture.h"
+#include "testlib.h"
 
 START_TEST(test_summary_consistent)
 {
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *s = run(m, 2, 0);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *s = tl_run(m, 2, 0);
 
     /* Little's law over the window: WIP = throughput x lead time, within
        the noise of 12 replications of 350 days (a few percent) */
@@ -112,8 +54,8 @@ END_TEST
 
 START_TEST(test_compare_identical_is_zero)
 {
-    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 0);
-    cs_summary *sb = run(b, 2, 8), *sv = run(v, 1, 8);
+    cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 0);
+    cs_summary *sb = tl_run(b, 2, 8), *sv = tl_run(v, 1, 8);
     cs_comparison *c = cs_summary_compare(sb, sv, 0.95);
 
     ck_assert_ptr_nonnull(c);
@@ -133,8 +75,8 @@ END_TEST
 
 START_TEST(test_compare_better_variant)
 {
-    cs_model *b = build(chain_yaml, -1), *v = build(chain_yaml, 1);
-    cs_summary *sb = run(b, 2, 12), *sv = run(v, 2, 12);
+    cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 1);
+    cs_summary *sb = tl_run(b, 2, 12), *sv = tl_run(v, 2, 12);
     cs_comparison *c = cs_summary_compare(sb, sv, 1 - 0.05 / 2);
 
     /* doubling the bottleneck's capacity shortens lead time significantly */
@@ -204,8 +146,8 @@ static void assert_zero(const cs_ci *c, size_t n)
 
 START_TEST(test_rep_numbers)
 {
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *s = run(m, 3, 5);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *s = tl_run(m, 3, 5);
 
     ck_assert_ptr_nonnull(s->rep_number);
     for (unsigned i = 0; i < 5; i++)
@@ -225,8 +167,8 @@ START_TEST(test_compare_pairs_by_number)
 {
     static const unsigned base_keep[] = {0, 1, 3, 5};
     static const unsigned var_keep[] = {1, 3, 4, 5};
-    cs_model *m = build(chain_yaml, -1);
-    cs_summary *full = run(m, 2, 6);
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_summary *full = tl_run(m, 2, 6);
     cs_summary *b = subset(full, base_keep, 4), *v = subset(full, var_keep, 4);
     cs_comparison *c = cs_summary_compare(b, v, 0.95);
 
@@ -294,7 +236,7 @@ static cs_summary *run_interrupted(const cs_model *m)
 */
 START_TEST(test_compare_interrupted_threads)
 {
-    cs_model *m = build(chain_yaml, -1);
+    cs_model *m = tl_build(chain_yaml, -1);
     cs_summary *v = NULL, *b;
     cs_comparison *c;
 
@@ -305,7 +247,7 @@ START_TEST(test_compare_interrupted_threads)
         if (v->rep_number[v->replications - 1] != v->replications - 1)
             break;
     }
-    b = run(m, 2, v->rep_number[v->replications - 1] + 1);
+    b = tl_run(m, 2, v->rep_number[v->replications - 1] + 1);
     c = cs_summary_compare(b, v, 0.95);
     ck_assert_ptr_nonnull(c);
     assert_zero(&c->lead_time_mean, v->replications);
