@@ -9,6 +9,7 @@
 */
 #include "chainsim/distparse.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -585,6 +586,27 @@ typedef struct values {
 } values;
 
 /*
+** A data file may be any file the user can read, so an error quotes at
+** most EXCERPT_MAX characters of a line, each non-printable or non-ASCII
+** byte as '?', and "..." when the line is longer.  Cannot fail.
+*/
+#define EXCERPT_MAX 24
+
+static void excerpt(const char *p, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    assert(size > EXCERPT_MAX + 3);
+    for (; *p != '\0' && n < EXCERPT_MAX; p++)
+        buf[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+    if (*p != '\0') {
+        memcpy(buf + n, "...", 3);
+        n += 3;
+    }
+    buf[n] = '\0';
+}
+
+/*
 ** One line of an empirical file, len as read_line returned it and total
 ** the bytes read so far: appends the line's value, if it holds one, to
 ** acc.  Returns CS_OK, or CS_EINPUT / CS_ENOMEM with msg set (after
@@ -622,7 +644,9 @@ static cs_status take_line(const char *line, long len, size_t total,
     }
     e = cs_units_scan_duration(p, u, &x);
     if (e != CS_UNITS_OK) {
-        cs_units_duration_msg(e, p, prefix, msg, size);
+        char quoted[EXCERPT_MAX + 4];
+        excerpt(p, quoted, sizeof quoted);
+        cs_units_duration_msg(e, quoted, prefix, msg, size);
         return CS_EINPUT;
     }
     if (push_value(&acc->v, &acc->n, &acc->cap, x) != 0) {

@@ -259,6 +259,35 @@ START_TEST(test_empirical_file)
 }
 END_TEST
 
+/* A data file can be any readable file: its error quotes only a short,
+** printable excerpt of the offending line. */
+START_TEST(test_empirical_bad_line_excerpt)
+{
+    char path[64], spec[128];
+    cs_dist d;
+
+    temp_file(path, sizeof path,
+              "1d\nroot:$6$secretsecretsecretsecret:19000:0:99999\n");
+    snprintf(spec, sizeof spec, "empirical(file=%s)", path);
+    ck_assert_int_eq(
+        cs_distparse_text(spec, NULL, NULL, &d, msg, sizeof msg, NULL),
+        CS_EINPUT);
+    ck_assert_msg(strstr(msg, "'root:$6$secretsecretsecr...'") != NULL,
+                  "message '%s'", msg);
+    ck_assert_msg(strstr(msg, "19000") == NULL, "message '%s'", msg);
+    unlink(path);
+
+    temp_file(path, sizeof path, "\033[31mred\n");
+    snprintf(spec, sizeof spec, "empirical(file=%s)", path);
+    ck_assert_int_eq(
+        cs_distparse_text(spec, NULL, NULL, &d, msg, sizeof msg, NULL),
+        CS_EINPUT);
+    ck_assert_msg(strchr(msg, '\033') == NULL, "message '%s'", msg);
+    ck_assert_msg(strstr(msg, "'?[31mred'") != NULL, "message '%s'", msg);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_empirical_bad_line)
 {
     char path[64], spec[128], want[128];
@@ -375,6 +404,7 @@ static Suite *distparse_suite(void)
     tcase_add_test(parse, test_build_mapping_form);
     suite_add_tcase(s, parse);
     tcase_add_test(empirical, test_empirical_file);
+    tcase_add_test(empirical, test_empirical_bad_line_excerpt);
     tcase_add_test(empirical, test_empirical_bad_line);
     tcase_add_test(empirical, test_empirical_missing_file);
     tcase_add_test(empirical, test_empirical_file_bounds);
