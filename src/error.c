@@ -14,23 +14,74 @@ void cs_error_clear(cs_error *err)
     memset(err, 0, sizeof *err);
 }
 
+/* The length of s[0..n) without a last UTF-8 character cut short. */
+static size_t utf8_whole(const char *s, size_t n)
+{
+    size_t lead = n;
+    unsigned char c;
+    size_t len;
+
+    while (lead > 0 && n - lead < 4 &&
+           ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return n;
+    c = (unsigned char)s[lead - 1];
+    if (c < 0xC0)
+        return n;                    /* ASCII (or a stray byte): whole */
+    len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    return n - (lead - 1) < len ? lead - 1 : n;
+}
+
+/*
+** Copies src into dst (size bytes) as a terminal may show it: every control
+** byte (below 0x20, and 0x7f) as \xHH, so no escape sequence from a
+** scenario reaches the user's terminal; a cut never falls inside a UTF-8
+** character.  Cannot fail.
+*/
+static void copy_printable(char *dst, size_t size, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+
+    for (; *src != '\0'; src++) {
+        const unsigned char c = (unsigned char)*src;
+        const size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
+        if (n + need >= size)
+            break;
+        if (need == 4) {
+            dst[n++] = '\\';
+            dst[n++] = 'x';
+            dst[n++] = hex[c >> 4];
+            dst[n++] = hex[c & 15];
+        } else {
+            dst[n++] = (char)c;
+        }
+    }
+    if (*src != '\0')
+        n = utf8_whole(dst, n);
+    dst[n] = '\0';
+}
+
 cs_status cs_error_set(cs_error *err, cs_status status, const char *file,
                        int line, int column, const char *fmt, ...)
 {
+    char raw[2 * CS_ERROR_MSG_MAX];    /* longer than msg: msg cuts */
     va_list ap;
 
     if (err == NULL)
         return status;
     err->status = status;
     if (file != NULL)
-        snprintf(err->file, sizeof err->file, "%s", file);
+        copy_printable(err->file, sizeof err->file, file);
     else
         err->file[0] = '\0';
     err->line = file != NULL ? line : 0;
     err->column = file != NULL ? column : 0;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    copy_printable(err->msg, sizeof err->msg, raw);
     return status;
 }
 

@@ -35,6 +35,35 @@ START_TEST(test_set_and_format)
 }
 END_TEST
 
+/* A scenario's text cannot reach the terminal as an escape sequence, and
+** a message cut at its size limit never ends inside a UTF-8 character. */
+START_TEST(test_control_bytes_and_cuts)
+{
+    cs_error err;
+    char big[CS_ERROR_MSG_MAX + 8];
+
+    cs_error_set(&err, CS_EINPUT, "a\033b.yaml", 1, 2, "name '%s'",
+                 "x\033[31mred\ty");
+    ck_assert_str_eq(err.msg, "name 'x\\x1b[31mred\\x09y'");
+    ck_assert_str_eq(err.file, "a\\x1bb.yaml");
+    /* 'é' is two bytes: a cut between them drops the character */
+    memset(big, 'a', sizeof big);
+    big[CS_ERROR_MSG_MAX - 2] = '\xc3';
+    big[CS_ERROR_MSG_MAX - 1] = '\xa9';
+    big[sizeof big - 1] = '\0';
+    cs_error_set(&err, CS_EINPUT, NULL, 0, 0, "%s", big);
+    ck_assert_uint_eq(strlen(err.msg), CS_ERROR_MSG_MAX - 2);
+    ck_assert_int_eq(err.msg[CS_ERROR_MSG_MAX - 3], 'a');
+    /* a whole character at the end stays */
+    big[CS_ERROR_MSG_MAX - 3] = '\xc3';
+    big[CS_ERROR_MSG_MAX - 2] = '\xa9';
+    big[CS_ERROR_MSG_MAX - 1] = 'a';
+    cs_error_set(&err, CS_EINPUT, NULL, 0, 0, "%s", big);
+    ck_assert_uint_eq(strlen(err.msg), CS_ERROR_MSG_MAX - 1);
+    ck_assert_int_eq((unsigned char)err.msg[CS_ERROR_MSG_MAX - 2], 0xa9);
+}
+END_TEST
+
 START_TEST(test_prefix)
 {
     cs_error e;
@@ -85,6 +114,7 @@ int main(void)
     int failed;
 
     tcase_add_test(tc, test_set_and_format);
+    tcase_add_test(tc, test_control_bytes_and_cuts);
     tcase_add_test(tc, test_prefix);
     tcase_add_test(tc, test_exit_codes);
     tcase_add_test(tc, test_suggest);
