@@ -132,12 +132,25 @@ cs_status cs_reader_want_map(const cs_node *n, const char *what, cs_error *err)
 }
 
 /* n must be a non-empty list; item names one element for the message. */
+/* "es" after a word that ends in s, x, ch or sh ("branches"), else "s". */
+static const char *plural(const char *word)
+{
+    const size_t n = strlen(word);
+
+    if (n > 0 && (word[n - 1] == 's' || word[n - 1] == 'x' ||
+                  (n > 1 && word[n - 1] == 'h' &&
+                   (word[n - 2] == 'c' || word[n - 2] == 's'))))
+        return "es";
+    return "s";
+}
+
 cs_status cs_reader_want_list(const cs_node *n, const char *key,
                               const char *item, cs_error *err)
 {
     if (n->kind != CS_NODE_SEQ)
-        return cs_node_error(err, n, CS_EINPUT, "%s must be a list of %ss, "
-                             "got %s", key, item, cs_reader_got_kind(n));
+        return cs_node_error(err, n, CS_EINPUT, "%s must be a list of %s%s, "
+                             "got %s", key, item, plural(item),
+                             cs_reader_got_kind(n));
     if (n->nchildren == 0)
         return cs_node_error(err, n, CS_EINPUT, "%s must list at least one %s",
                              key, item);
