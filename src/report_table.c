@@ -226,6 +226,19 @@ static void cell_num(table *t, double x, int dec)
 }
 
 /*
+** The "±" of an interval: its half-width, or, for an interval that the
+** summary clipped at 0 or 1 (a share, a time, a count), the larger
+** distance from the mean to a bound, so mean ± it still covers the
+** interval (and reads as before the clip).
+*/
+static double half_width(const cs_ci *c)
+{
+    if (c->lo == 0.0 || c->hi == 1.0)
+        return fmax(c->mean - c->lo, c->hi - c->mean);
+    return (c->hi - c->lo) / 2.0;
+}
+
+/*
 ** "mean ±half-width" (times scale), "mean ±n/a" without an interval.  A
 ** figure that is not finite once scaled is undefined ("-", or "n/a" for
 ** the half-width), so no cell ever shows inf or nan.
@@ -234,7 +247,7 @@ static void cell_ci(table *t, const cs_ci *c, double scale, int dec)
 {
     const double m = cs_report_ci_defined(c) ? c->mean * scale : NAN;
     const double hw =
-        cs_report_ci_interval(c) ? (c->hi - c->lo) / 2.0 * scale : NAN;
+        cs_report_ci_interval(c) ? half_width(c) * scale : NAN;
 
     if (!isfinite(m))
         tbl_cell(t, C_NONE, "-");
@@ -316,8 +329,8 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
                  cs_report_unsign_zero(c->mean * k), lt ? "%" : "");
         return;
     }
-    /* A share cannot leave [0, 1]; the t interval can, so the table clips
-    ** it (CSV and JSON keep the interval as computed). */
+    /* A share cannot leave [0, 1]; the summary clips its interval there,
+    ** and so does the table, whatever built the summary. */
     lo = lt ? fmax(c->lo, 0.0) : c->lo;
     hi = lt ? fmin(c->hi, 1.0) : c->hi;
     snprintf(buf, size, "%.*f%s [%.*f,%.*f]", dec,
@@ -893,7 +906,7 @@ static void block_teams(table *t, const cs_report_row *row)
             tbl_cell(t, C_NONE, "%.2f ±n/a", ts->utilization.mean);
         else
             tbl_cell(t, C_NONE, "%.2f ±%.2f", ts->utilization.mean,
-                     (ts->utilization.hi - ts->utilization.lo) / 2.0);
+                     half_width(&ts->utilization));
         cell_ci(t, &ts->queue_wait, 1.0, col_decimals(mw));
         cell_mean(t, &ts->queue_len, col_decimals(mq));
         cell_share(t, &ts->blocked_fraction);

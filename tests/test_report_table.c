@@ -128,7 +128,7 @@ START_TEST(test_table_inline_promise)
     ck_assert_ptr_null(strstr(text, "rank  variant"));   /* no comparison */
     ck_assert_ptr_nonnull(strstr(text, "bottleneck (util)"));
     free(text);
-    /* A share's interval near 1 is clipped in the table only. */
+    /* A share's interval near 1 is clipped in the table too. */
     f.s[1]->promises[0].achieved = ci_of(0.99, 1.0, 1.0);
     text = render(&f.r, CS_FORMAT_TABLE);
     ck_assert_ptr_nonnull(strstr(text, "100% [98,100]"));   /* hi 1.011 */
