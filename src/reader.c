@@ -169,7 +169,8 @@ cs_status cs_reader_check_length(const cs_node *list, size_t max,
 
 /*
 ** Integers are written as decimal integers: an optional sign and digits,
-** nothing else ("2.5", "1e3", "0x10" and " 2" are not integers).
+** nothing else ("2.5", "1e3", "0x10" and " 2" are not integers).  A
+** magnitude above LLONG_MAX is refused (0), so no value wraps around.
 */
 static int parse_integer(const char *s, long long *out)
 {
@@ -182,9 +183,12 @@ static int parse_integer(const char *s, long long *out)
     if (*p < '0' || *p > '9')
         return 0;
     for (; *p >= '0' && *p <= '9'; p++) {
-        v = v * 10 + (unsigned long long)(*p - '0');
-        if (v > (unsigned long long)LLONG_MAX)
+        const unsigned long long d = (unsigned long long)(*p - '0');
+
+        /* Checked before the step, which would otherwise wrap at 2^64. */
+        if (v > ((unsigned long long)LLONG_MAX - d) / 10)
             return 0;
+        v = v * 10 + d;
     }
     if (*p != '\0')
         return 0;

@@ -225,18 +225,46 @@ static void cell_num(table *t, double x, int dec)
         tbl_cell(t, C_NONE, "%.*f", dec, cs_report_unsign_zero(x));
 }
 
-/* "mean ±half-width" (times scale), "mean ±n/a" without an interval. */
+/*
+** The "±" of an interval: its half-width, or, for an interval that the
+** summary clipped at 0 or 1 (a share, a time, a count), the larger
+** distance from the mean to a bound, so mean ± it still covers the
+** interval (and reads as before the clip).
+*/
+static double half_width(const cs_ci *c)
+{
+    if (c->lo == 0.0 || c->hi == 1.0)
+        return fmax(c->mean - c->lo, c->hi - c->mean);
+    return (c->hi - c->lo) / 2.0;
+}
+
+/*
+** "mean ±half-width" (times scale), "mean ±n/a" without an interval.  A
+** figure that is not finite once scaled is undefined ("-", or "n/a" for
+** the half-width), so no cell ever shows inf or nan.
+*/
 static void cell_ci(table *t, const cs_ci *c, double scale, int dec)
 {
-    if (!cs_report_ci_defined(c))
+    const double m = cs_report_ci_defined(c) ? c->mean * scale : NAN;
+    const double hw =
+        cs_report_ci_interval(c) ? half_width(c) * scale : NAN;
+
+    if (!isfinite(m))
         tbl_cell(t, C_NONE, "-");
-    else if (!cs_report_ci_interval(c))
-        tbl_cell(t, C_NONE, "%.*f ±n/a", dec,
-                 cs_report_unsign_zero(c->mean * scale));
+    else if (!isfinite(hw))
+        tbl_cell(t, C_NONE, "%.*f ±n/a", dec, cs_report_unsign_zero(m));
     else
-        tbl_cell(t, C_NONE, "%.*f ±%.*f", dec,
-                 cs_report_unsign_zero(c->mean * scale), dec,
-                 (c->hi - c->lo) / 2.0 * scale);
+        tbl_cell(t, C_NONE, "%.*f ±%.*f", dec, cs_report_unsign_zero(m), dec,
+                 hw);
+}
+
+/* A figure in "%.6g" (costs); "-" when not finite. */
+static void cell_g(table *t, double x)
+{
+    if (!isfinite(x))
+        tbl_cell(t, C_NONE, "-");
+    else
+        tbl_cell(t, C_NONE, "%.6g", cs_report_unsign_zero(x));
 }
 
 static void cell_mean(table *t, const cs_ci *c, int dec)
@@ -247,10 +275,12 @@ static void cell_mean(table *t, const cs_ci *c, int dec)
 /* A share as a whole percentage. */
 static void cell_share(table *t, const cs_ci *c)
 {
-    if (!cs_report_ci_defined(c))
+    const double pct = cs_report_ci_defined(c) ? c->mean * 100.0 : NAN;
+
+    if (!isfinite(pct))
         tbl_cell(t, C_NONE, "-");
     else
-        tbl_cell(t, C_NONE, "%.0f%%", cs_report_unsign_zero(c->mean * 100.0));
+        tbl_cell(t, C_NONE, "%.0f%%", cs_report_unsign_zero(pct));
 }
 
 static int verdict_color(cs_verdict v)
@@ -285,7 +315,7 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
     double lo, hi;
     int dec;
 
-    if (!cs_report_ci_defined(c)) {
+    if (!cs_report_ci_defined(c) || !isfinite(c->mean * k)) {
         snprintf(buf, size, "-");
         return;
     }
@@ -293,13 +323,14 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
         dec = cs_report_ci_interval(c) && c->hi - c->lo < 0.02 ? 1 : 0;
     else
         dec = decimals(c->mean);
-    if (!cs_report_ci_interval(c)) {
+    if (!cs_report_ci_interval(c) || !isfinite(c->lo * k) ||
+        !isfinite(c->hi * k)) {
         snprintf(buf, size, "%.*f%s [n/a]", dec,
                  cs_report_unsign_zero(c->mean * k), lt ? "%" : "");
         return;
     }
-    /* A share cannot leave [0, 1]; the t interval can, so the table clips
-    ** it (CSV and JSON keep the interval as computed). */
+    /* A share cannot leave [0, 1]; the summary clips its interval there,
+    ** and so does the table, whatever built the summary. */
     lo = lt ? fmax(c->lo, 0.0) : c->lo;
     hi = lt ? fmin(c->hi, 1.0) : c->hi;
     snprintf(buf, size, "%.*f%s [%.*f,%.*f]", dec,
@@ -380,11 +411,12 @@ static void cell_diff(table *t, const cs_ci *c, double scale, int lower_better,
     const char *word;
     int color;
 
-    if (!cs_report_ci_defined(c)) {
+    if (!cs_report_ci_defined(c) || !isfinite(c->mean * scale)) {
         tbl_cell(t, C_NONE, "-");
         return;
     }
-    if (!cs_report_ci_interval(c)) {
+    if (!cs_report_ci_interval(c) || !isfinite(c->lo * scale) ||
+        !isfinite(c->hi * scale)) {
         tbl_cell(t, C_NONE, "%+.*f%s [n/a]", d,
                  cs_report_unsign_zero(c->mean * scale), unit);
         return;
@@ -534,7 +566,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         cell_num(t, s->p85, col_decimals(mp));
         cell_ci(t, &s->throughput, per_week(row), col_decimals(mth));
         cell_mean(t, &s->wip, col_decimals(mwip));
-        if (isfinite(s->flow_efficiency))
+        if (isfinite(s->flow_efficiency * 100.0))
             tbl_cell(t, C_NONE, "%.0f%%", s->flow_efficiency * 100.0);
         else
             tbl_cell(t, C_NONE, "-");
@@ -547,7 +579,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         else if (show_bn)
             tbl_cell(t, C_NONE, "-");
         if (show_cost)
-            tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
+            cell_g(t, s->cost_per_day);
     }
 }
 
@@ -800,12 +832,13 @@ static int block_glance(table *t, const cs_report *r, const shape *sh,
             cell_kept(t, s);
             cell_glance_lead(t, row, col_decimals(mlt));
             if (sh->show_cost) {
-                if (base == NULL || base == s)
-                    tbl_cell(t, C_NONE, "%.6g", s->cost_per_day);
+                const double dc = base == NULL || base == s
+                    ? NAN : s->cost_per_day - base->cost_per_day;
+                if (!isfinite(s->cost_per_day) || !isfinite(dc))
+                    cell_g(t, s->cost_per_day);
                 else
                     tbl_cell(t, C_NONE, "%.6g %+.6g", s->cost_per_day,
-                             cs_report_unsign_zero(s->cost_per_day -
-                                                   base->cost_per_day));
+                             cs_report_unsign_zero(dc));
             }
             moved += cell_glance_bottleneck(t, s, base, compact);
         }
@@ -868,11 +901,12 @@ static void block_teams(table *t, const cs_report_row *row)
             tbl_cell(t, C_NONE, "-");
         if (!cs_report_ci_defined(&ts->utilization))
             tbl_cell(t, C_NONE, "-");
-        else if (!cs_report_ci_interval(&ts->utilization))
+        else if (!cs_report_ci_interval(&ts->utilization) ||
+                 !isfinite(ts->utilization.hi - ts->utilization.lo))
             tbl_cell(t, C_NONE, "%.2f ±n/a", ts->utilization.mean);
         else
             tbl_cell(t, C_NONE, "%.2f ±%.2f", ts->utilization.mean,
-                     (ts->utilization.hi - ts->utilization.lo) / 2.0);
+                     half_width(&ts->utilization));
         cell_ci(t, &ts->queue_wait, 1.0, col_decimals(mw));
         cell_mean(t, &ts->queue_len, col_decimals(mq));
         cell_share(t, &ts->blocked_fraction);

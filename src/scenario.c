@@ -42,6 +42,10 @@
 #define MAX_BATCH 10000L
 #define MAX_BACKLOG 1000000L
 #define MAX_PRIORITY 1000000L
+/* Cost per day of one capacity unit: with at most MAX_TEAMS teams of
+** MAX_CAPACITY each, a variant costs at most 5e15 a day and a difference
+** of two variants stays finite, so no table shows inf or nan. */
+#define MAX_COST_PER_DAY 1e9
 /* Bounds on list lengths: every check of a name against the others and
 ** every variant build (a copy of the whole document) stays fast. */
 #define MAX_TEAMS 500
@@ -120,10 +124,10 @@ static const char *const discipline_names[] = {
 static const cs_range R_PROB = { 0, 1, 1, 0 };          /* (0, 1] */
 static const cs_range R_REWORK = { 0, 1, 0, 1 };        /* [0, 1) */
 static const cs_range R_POSITIVE = { 0, HUGE_VAL, 1, 1 };
-static const cs_range R_NONNEG = { 0, HUGE_VAL, 0, 1 };
 static const cs_range R_PERCENT = { 0, 100, 1, 0 };     /* (0, 100] */
 static const cs_range R_HOURS = { 0, 24, 1, 0 };
 static const cs_range R_DAYS = { 0, 7, 1, 0 };
+static const cs_range R_COST = { 0, MAX_COST_PER_DAY, 0, 0 };
 
 /* ---------------------------------------------------------------------
 ** Top-level settings.
@@ -285,7 +289,7 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
         cs_reader_number(c, "focus", &R_PROB, &t->focus, r->err) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "cost_per_day")) != NULL &&
-        cs_reader_number(c, "cost_per_day", &R_NONNEG, &t->cost_per_day,
+        cs_reader_number(c, "cost_per_day", &R_COST, &t->cost_per_day,
                          r->err) != CS_OK)
         return CS_EINPUT;
     return CS_OK;

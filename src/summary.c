@@ -7,6 +7,14 @@
 ** so a summary is bit-identical for any number of threads.  A comparison
 ** pairs values by replication number, never by position: after an
 ** interrupt the two variants may have completed different replications.
+**
+** An interval never leaves the range its figure can take: a share's
+** (utilization, blocked fraction, a lead-time promise's achieved share)
+** is clipped to [0, 1], a time's or a count's (lead time, throughput,
+** WIP, queue waits and lengths) to >= 0.  The t interval strays past them
+** near a bound with few replications; the mean always lies within, and so
+** do the verdicts.  Paired differences are not clipped: they may be
+** negative.
 */
 #include "chainsim/summary.h"
 
@@ -48,6 +56,26 @@ const char *cs_summary_verdict_name(cs_verdict v)
 static double ratio(double num, double den)
 {
     return den > 0 ? num / den : NAN;
+}
+
+/* c clipped to [lo, hi]; an unavailable interval (NaN bounds) stays so. */
+static cs_ci clip(cs_ci c, double lo, double hi)
+{
+    if (c.lo < lo)
+        c.lo = lo;
+    if (c.hi > hi)
+        c.hi = hi;
+    return c;
+}
+
+static cs_ci share(cs_ci c)
+{
+    return clip(c, 0.0, 1.0);
+}
+
+static cs_ci nonneg(cs_ci c)
+{
+    return clip(c, 0.0, HUGE_VAL);
 }
 
 /* CI over column j of a row-major table [n][stride]. */
@@ -118,9 +146,9 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     const size_t n = st->n;
     double lt_sum = 0, work_sum = 0;
 
-    s->lead_time = cs_stats_ci_mean(st->lt_mean, n, 0.95);
-    s->throughput = cs_stats_ci_mean(st->thru, n, 0.95);
-    s->wip = cs_stats_ci_mean(st->wip, n, 0.95);
+    s->lead_time = nonneg(cs_stats_ci_mean(st->lt_mean, n, 0.95));
+    s->throughput = nonneg(cs_stats_ci_mean(st->thru, n, 0.95));
+    s->wip = nonneg(cs_stats_ci_mean(st->wip, n, 0.95));
     s->lt_n = cs_hist_count(st->hist);
     s->p50 = cs_hist_quantile(st->hist, 0.50);
     s->p85 = cs_hist_quantile(st->hist, 0.85);
@@ -143,8 +171,8 @@ static void summary_classes(cs_summary *s, const cs_runner_store *st,
 
     for (size_t c = 0; c < nc; c++) {
         cs_class_summary *k = &s->classes[c];
-        k->lead_time = column_ci(st->cls_mean, st->n, nc, c, tmp);
-        k->throughput = column_ci(st->cls_thru, st->n, nc, c, tmp);
+        k->lead_time = nonneg(column_ci(st->cls_mean, st->n, nc, c, tmp));
+        k->throughput = nonneg(column_ci(st->cls_thru, st->n, nc, c, tmp));
         k->n = cs_hist_count(st->cls_hist[c]);
         k->p50 = cs_hist_quantile(st->cls_hist[c], 0.50);
         k->p85 = cs_hist_quantile(st->cls_hist[c], 0.85);
@@ -163,16 +191,17 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
     for (size_t t = 0; t < nt; t++) {
         cs_team_summary *k = &s->teams[t];
         const size_t f = t * CS_RUNNER_TEAM_NFIELDS;
-        k->utilization = column_ci(st->team, st->n, stride,
-                                   f + CS_RUNNER_TEAM_UTIL, tmp);
-        k->queue_len = column_ci(st->team, st->n, stride,
-                                 f + CS_RUNNER_TEAM_QLEN, tmp);
-        k->queue_wait = column_ci(st->team, st->n, stride,
-                                  f + CS_RUNNER_TEAM_WAIT, tmp);
-        k->blocked_fraction = column_ci(st->team, st->n, stride,
-                                        f + CS_RUNNER_TEAM_BLOCKED, tmp);
-        k->wip = column_ci(st->team, st->n, stride, f + CS_RUNNER_TEAM_WIP,
-                           tmp);
+        k->utilization = share(column_ci(st->team, st->n, stride,
+                                         f + CS_RUNNER_TEAM_UTIL, tmp));
+        k->queue_len = nonneg(column_ci(st->team, st->n, stride,
+                                        f + CS_RUNNER_TEAM_QLEN, tmp));
+        k->queue_wait = nonneg(column_ci(st->team, st->n, stride,
+                                         f + CS_RUNNER_TEAM_WAIT, tmp));
+        k->blocked_fraction = share(column_ci(st->team, st->n, stride,
+                                              f + CS_RUNNER_TEAM_BLOCKED,
+                                              tmp));
+        k->wip = nonneg(column_ci(st->team, st->n, stride,
+                                  f + CS_RUNNER_TEAM_WIP, tmp));
         if (s->bottleneck < 0 ||
             k->utilization.mean > s->teams[s->bottleneck].utilization.mean)
             s->bottleneck = (int)t;
@@ -190,6 +219,8 @@ static void summary_promises(cs_summary *s, const cs_runner_store *st)
             s->rep_promise[p][i] = st->prom[i * np + p];
         k->target = m->promises[p].target;
         k->achieved = cs_stats_ci_mean(s->rep_promise[p], st->n, 0.95);
+        k->achieved = m->promises[p].kind == CS_PROMISE_LEAD_TIME
+                          ? share(k->achieved) : nonneg(k->achieved);
         k->verdict = verdict_of(&k->achieved, k->target);
     }
 }

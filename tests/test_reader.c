@@ -146,6 +146,41 @@ START_TEST(test_integers)
 }
 END_TEST
 
+/*
+** 2^64 + 1 and 2^64 + 3 used to wrap around to 1 and 3; every magnitude
+** past LLONG_MAX is refused with the key's range, whatever its sign.
+*/
+START_TEST(test_integers_no_wrap)
+{
+    static const char *const texts[] = {
+        "18446744073709551617", "18446744073709551619",
+        "-18446744073709551617", "+18446744073709551618",
+        "36893488147419103233", "9223372036854775808",
+        "-9223372036854775809", "184467440737095516170",
+    };
+    cs_error err;
+    char doc_text[64], want[128];
+    size_t k;
+    long v = 5;
+
+    for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        snprintf(doc_text, sizeof doc_text, "n: %s\n", texts[k]);
+        ck_assert_int_eq(cs_reader_int(value(doc_text, "n"), "capacity", 1,
+                                       200, &v, &err), CS_EINPUT);
+        snprintf(want, sizeof want, "capacity must be an integer from 1 to "
+                 "200, got '%s'", texts[k]);
+        ck_assert_str_eq(err.msg, want);
+        ck_assert_int_eq(v, 5);
+    }
+    ck_assert_int_eq(cs_reader_int(value("n: 9223372036854775807\n", "n"),
+                                   "n", 1, LONG_MAX, &v, &err),
+                     LONG_MAX == LLONG_MAX ? CS_OK : CS_EINPUT);
+    ck_assert_int_eq(cs_reader_int(value("n: -9223372036854775807\n", "n"),
+                                   "n", LONG_MIN, LONG_MAX, &v, &err),
+                     LONG_MAX == LLONG_MAX ? CS_OK : CS_EINPUT);
+}
+END_TEST
+
 START_TEST(test_numbers)
 {
     static const cs_range prob = {0, 1, 1, 0};
@@ -367,6 +402,7 @@ static Suite *reader_suite(void)
     tcase_add_test(values, test_check_keys);
     tcase_add_test(values, test_kinds);
     tcase_add_test(values, test_integers);
+    tcase_add_test(values, test_integers_no_wrap);
     tcase_add_test(values, test_numbers);
     tcase_add_test(values, test_durations_rates);
     tcase_add_test(values, test_names_text_enums);

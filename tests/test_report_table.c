@@ -128,7 +128,7 @@ START_TEST(test_table_inline_promise)
     ck_assert_ptr_null(strstr(text, "rank  variant"));   /* no comparison */
     ck_assert_ptr_nonnull(strstr(text, "bottleneck (util)"));
     free(text);
-    /* A share's interval near 1 is clipped in the table only. */
+    /* A share's interval near 1 is clipped in the table too. */
     f.s[1]->promises[0].achieved = ci_of(0.99, 1.0, 1.0);
     text = render(&f.r, CS_FORMAT_TABLE);
     ck_assert_ptr_nonnull(strstr(text, "100% [98,100]"));   /* hi 1.011 */
@@ -194,6 +194,65 @@ START_TEST(test_table_undefined)
 }
 END_TEST
 
+/* A defined interval whose mean and bounds are what is given. */
+static cs_ci ci_raw(double mean, double lo, double hi)
+{
+    cs_ci c = ci_of(1, 2, 3);
+
+    c.mean = mean;
+    c.lo = lo;
+    c.hi = hi;
+    return c;
+}
+
+/*
+** Figures that overflow once scaled (per day -> per week, share ->
+** percent), infinite costs and a cost difference of inf - inf used to
+** print "inf" and "-nan"; every one prints "-" (or "n/a" for an
+** interval) in the table, and is empty in CSV and null in JSON.
+*/
+START_TEST(test_table_non_finite)
+{
+    static const cs_format formats[] = {
+        CS_FORMAT_TABLE, CS_FORMAT_CSV, CS_FORMAT_JSON
+    };
+    fixture f;
+    char *text;
+
+    for (int k = 0; k < 3; k++) {
+        for (int variant = 0; variant < 3; variant++) {
+            fixture_init(&f, "platform-team", 0, variant == 2 ? 2 : 0);
+            for (int i = 0; i < 2; i++) {
+                cs_summary *s = f.s[i];
+                s->cost_per_day = i == 0 ? INFINITY : 1e308;
+                s->throughput = ci_raw(1e308, -1e308, 1e308);
+                s->lead_time = ci_raw(1e308, -1e308, 1e308);
+                s->p85 = -INFINITY;
+                s->flow_efficiency = 1e307;
+                s->teams[0].utilization = ci_raw(1.0, -1e308, 1e308);
+                s->teams[1].utilization = ci_raw(0.5, -INFINITY, NAN);
+                s->teams[0].blocked_fraction = ci_raw(1e307, 0, 1);
+                s->teams[1].queue_wait = ci_raw(1e308, -1e308, 1e308);
+                s->promises[0].achieved = ci_raw(1e307, -1e307, 1e307);
+                if (variant == 1)
+                    s->cost_per_day = i == 0 ? -1e308 : 1e308;
+            }
+            f.vs->throughput = ci_raw(1e308, -1e308, 1e308);
+            f.vs->lead_time_mean = ci_raw(INFINITY, -INFINITY, INFINITY);
+            f.vs->promise[0] = ci_raw(1e307, -1e307, 1e307);
+            if (variant == 2) {
+                f.r.command = "run";
+                f.rows[1].vs = NULL;
+            }
+            text = render(&f.r, formats[k]);
+            assert_no_nan_inf(text);
+            free(text);
+            fixture_fini(&f);
+        }
+    }
+}
+END_TEST
+
 static Suite *report_table_suite(void)
 {
     Suite *s = suite_create("report_table");
@@ -205,6 +264,7 @@ static Suite *report_table_suite(void)
     tcase_add_test(table, test_table_inline_promise);
     tcase_add_test(table, test_identical_variant);
     tcase_add_test(table, test_table_undefined);
+    tcase_add_test(table, test_table_non_finite);
     suite_add_tcase(s, table);
     return s;
 }

@@ -6,9 +6,11 @@
 #include <check.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/hist.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
@@ -260,6 +262,95 @@ START_TEST(test_compare_interrupted_threads)
 }
 END_TEST
 
+/*
+** Two replications whose values lie far apart: the t intervals (t = 12.7)
+** reach far past 0 and 1.  A share's interval is clipped to [0, 1], a
+** time's or a count's to >= 0; the means and verdicts are untouched.
+** Before the clip, utilisation reached 3.9 and a lead time -45.
+*/
+START_TEST(test_intervals_clipped)
+{
+    cs_model *m = tl_build(chain_yaml, -1);
+    const size_t n = 2, nt = 2, nc = 2, np = 3;
+    const size_t nf = nt * CS_RUNNER_TEAM_NFIELDS;
+    double lt[2] = {1, 10}, p85[2] = {2, 20}, thru[2] = {0.1, 2};
+    double wip[2] = {0.2, 9}, lts[2] = {10, 100}, work[2] = {5, 50};
+    double cls_mean[4] = {1, 0.5, 10, 12}, cls_thru[4] = {0.1, 0.01, 2, 3};
+    double team[2 * 2 * CS_RUNNER_TEAM_NFIELDS];
+    double prom[6] = {0.99, 0.9, 1, 0.5, 0.01, 60};
+    unsigned rep[2] = {0, 1};
+    uint64_t zero[2] = {0, 0};
+    cs_hist *cls[2] = {cs_hist_new(), cs_hist_new()};
+    cs_runner_store st;
+    cs_summary *s;
+
+    ck_assert(cls[0] && cls[1]);
+    for (size_t i = 0; i < n; i++)
+        for (size_t t = 0; t < nt; t++) {
+            double *f = &team[i * nf + t * CS_RUNNER_TEAM_NFIELDS];
+            for (size_t k = 0; k < CS_RUNNER_TEAM_NFIELDS; k++)
+                f[k] = i == 0 ? 0.01 : 0.99;
+            f[CS_RUNNER_TEAM_QLEN] = i == 0 ? 0.1 : 30;
+            f[CS_RUNNER_TEAM_WAIT] = i == 0 ? 0.2 : 40;
+            f[CS_RUNNER_TEAM_WIP] = i == 0 ? 0.3 : 50;
+        }
+    memset(&st, 0, sizeof st);
+    st.model = m;
+    st.total = 2;
+    st.n = n;
+    st.rep = rep;
+    st.lt_mean = lt;
+    st.lt_p85 = p85;
+    st.thru = thru;
+    st.wip = wip;
+    st.lt_sum = lts;
+    st.work_sum = work;
+    st.cls_mean = cls_mean;
+    st.cls_thru = cls_thru;
+    st.team = team;
+    st.prom = prom;
+    st.lt_n = st.visits = st.events = st.arrived = st.done = zero;
+    st.hist = cls[0];
+    st.cls_hist = cls;
+    s = cs_summary_build(&st);
+    ck_assert_ptr_nonnull(s);
+#define NONNEG(c) ck_assert_msg((c).valid && (c).lo == 0.0 && \
+                                (c).lo <= (c).mean && (c).mean <= (c).hi, \
+                                #c " [%g, %g]", (c).lo, (c).hi)
+#define SHARE(c) ck_assert_msg((c).valid && (c).lo == 0.0 && (c).hi == 1.0 \
+                               && (c).lo <= (c).mean && (c).mean <= (c).hi, \
+                               #c " [%g, %g]", (c).lo, (c).hi)
+    NONNEG(s->lead_time);
+    NONNEG(s->throughput);
+    NONNEG(s->wip);
+    for (size_t c = 0; c < nc; c++) {
+        NONNEG(s->classes[c].lead_time);
+        NONNEG(s->classes[c].throughput);
+    }
+    for (size_t t = 0; t < nt; t++) {
+        SHARE(s->teams[t].utilization);
+        SHARE(s->teams[t].blocked_fraction);
+        NONNEG(s->teams[t].queue_len);
+        NONNEG(s->teams[t].queue_wait);
+        NONNEG(s->teams[t].wip);
+    }
+    SHARE(s->promises[0].achieved);
+    SHARE(s->promises[1].achieved);
+    NONNEG(s->promises[2].achieved);
+    ck_assert(s->promises[2].achieved.hi > 60);   /* a count: no upper clip */
+    ck_assert_double_eq_tol(s->teams[0].utilization.mean, 0.5, 1e-12);
+    ck_assert_double_eq_tol(s->lead_time.mean, 5.5, 1e-12);
+    for (size_t p = 0; p < np; p++)
+        ck_assert_int_eq(s->promises[p].verdict, CS_VERDICT_UNCERTAIN);
+#undef NONNEG
+#undef SHARE
+    cs_summary_free(s);
+    cs_hist_free(cls[0]);
+    cs_hist_free(cls[1]);
+    cs_model_free(m);
+}
+END_TEST
+
 START_TEST(test_verdict_names)
 {
     ck_assert_str_eq(cs_summary_verdict_name(CS_VERDICT_MET), "met");
@@ -281,6 +372,7 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_rep_numbers);
     tcase_add_test(tc, test_compare_pairs_by_number);
     tcase_add_test(tc, test_compare_interrupted_threads);
+    tcase_add_test(tc, test_intervals_clipped);
     tcase_add_test(tc, test_verdict_names);
     suite_add_tcase(s, tc);
     return s;

@@ -337,4 +337,62 @@ rc=$?
 [ ! -e "$T/trace.csv" ] && ok || bad "trace, SIGTERM: -o was written"
 has_tmp && bad "trace, SIGTERM: a temporary file is left" || ok
 
+# ---- integers of 2^64 or more are refused with the key's range, never
+# wrapped around (2^64 + 1 was read as 1), through --set and --vary too
+expect_fail 2 "capacity must be an integer from 1 to 10000, got '18446744073709551617'" \
+    check $S --set teams.ingestion.capacity=18446744073709551617
+expect_fail 2 "replications must be an integer from 1 to 1000000, got '18446744073709551619'" \
+    check $S --set replications=18446744073709551619
+expect_fail 2 "wip_limit must be an integer from 1 to 1000000, got '18446744073709551617'" \
+    check $S --set teams.ingestion.wip_limit=18446744073709551617
+expect_fail 2 "capacity must be an integer from 1 to 10000, got '18446744073709551617'" \
+    run $S -n 2 -q --vary teams.ingestion.capacity=1,18446744073709551617
+expect_fail 2 "seed must be an integer from 0 to 18446744073709551615, got '18446744073709551616'" \
+    check $S --set seed=18446744073709551616
+expect_fail 2 "--seed: '18446744073709551616'" check $S --seed 18446744073709551616
+expect_fail 2 "cost_per_day must be a number in [0, 1e+09], got '1e308'" \
+    check $S --set teams.ingestion.cost_per_day=1e308
+
+# ---- no inf or nan token in any format: every example scenario, and the
+# largest allowed costs and capacities compared with variants (cost x
+# capacity once overflowed: "cost/d inf", "inf -nan" as a difference)
+cat >"$T/dear.yaml" <<'EOF'
+chainsim: 1
+name: dear
+horizon: 20d
+teams:
+  - {name: ingestion, capacity: 10000, cost_per_day: 1e9}
+  - {name: modelling, capacity: 10000, cost_per_day: 1e9}
+work:
+  - name: data-product
+    arrivals: {rate: 3/d}
+    steps:
+      - {team: ingestion, effort: 2d}
+      - {team: modelling, effort: 1d}
+promise:
+  - {name: p, work: data-product, within: 30d, percentile: 85}
+variants:
+  - name: free
+    patch:
+      teams:
+        - {name: ingestion, capacity: 1, cost_per_day: 0}
+  - name: same
+    patch:
+      teams:
+        - {name: ingestion, cost_per_day: 1e9}
+EOF
+nf='(^|[^a-z])(nan|inf|infinity)([^a-z]|$)'
+for f in scenarios/*.yaml "$T/dear.yaml"; do
+    for fmt in table csv json; do
+        if ! run compare "$f" -n 2 -q -f $fmt >"$T/nf.$fmt" 2>"$T/err"; then
+            bad "compare $f -f $fmt: $(head -c 200 "$T/err")"; continue
+        fi
+        if grep -qiE "$nf" "$T/nf.$fmt"; then
+            bad "compare $f -f $fmt: an inf or nan token: $(grep -iE "$nf" "$T/nf.$fmt" | head -2)"
+        else
+            ok
+        fi
+    done
+done
+
 finish hardening
