@@ -12,6 +12,7 @@
 #include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/str.h"
 
 /* ---- check ------------------------------------------------------------- */
 
@@ -58,10 +59,13 @@ static void print_step(FILE *f, const cs_model *m, const cs_class *k,
 
 static void print_settings(FILE *f, const cs_model *m)
 {
-    fprintf(f, "scenario: %s\n", m->name);
+    char buf[1024];
+
+    fprintf(f, "scenario: %s\n", cs_str_printable(m->name, buf, sizeof buf));
     fprintf(f, "variant: %s\n", m->variant ? m->variant : "baseline");
     if (m->hypothesis != NULL)
-        fprintf(f, "hypothesis: %s\n", m->hypothesis);
+        fprintf(f, "hypothesis: %s\n",
+                cs_str_printable(m->hypothesis, buf, sizeof buf));
     fprintf(f, "time: %g hours per day, %g days per week\n",
             m->units.hours_per_day, m->units.days_per_week);
     fputs("horizon: ", f);
@@ -129,12 +133,14 @@ static void print_class(FILE *f, const cs_model *m, const cs_class *k)
 static void print_promise(FILE *f, const cs_model *m, const cs_promise *k)
 {
     const char *w = k->work >= 0 ? m->classes[k->work].name : "all work";
+    char buf[256];
+    const char *name = cs_str_printable(k->name, buf, sizeof buf);
 
     if (k->kind == CS_PROMISE_LEAD_TIME)
-        fprintf(f, "  %s: %g%% of %s within %gd\n", k->name, k->target * 100,
-                w, k->within);
+        fprintf(f, "  %s: %g%% of %s within %gd\n", name, k->target * 100, w,
+                k->within);
     else
-        fprintf(f, "  %s: at least %g items of %s per %gd\n", k->name,
+        fprintf(f, "  %s: at least %g items of %s per %gd\n", name,
                 k->target, w, k->per);
 }
 
@@ -160,8 +166,11 @@ void cs_report_model_check(FILE *f, const cs_model *m)
 
 void cs_report_model_variant(FILE *f, const cs_model *v)
 {
+    char buf[1024];
+
     fprintf(f, "  %s%s%s\n", v->variant, v->hypothesis ? ": " : "",
-            v->hypothesis ? v->hypothesis : "");
+            v->hypothesis ? cs_str_printable(v->hypothesis, buf, sizeof buf)
+                          : "");
 }
 
 cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,

@@ -18,6 +18,7 @@
 #include "chainsim/model.h"
 #include "chainsim/report.h"
 #include "chainsim/stats.h"
+#include "chainsim/str.h"
 
 /* ---- table ---------------------------------------------------------- */
 
@@ -100,6 +101,7 @@ static void tbl_vcell(table *t, int color, const char *fmt, va_list ap)
         return;
     }
     vsnprintf(c->text, (size_t)len + 1, fmt, ap);
+    cs_str_make_printable(c->text);
     c->color = color;
 }
 
@@ -986,6 +988,7 @@ static int emit(FILE *out, table *t, const cs_report *r)
 /* "BI delivery chain  (100 replications, seed 1, horizon 260d, ...)" */
 static void table_title(FILE *out, const cs_report *r)
 {
+    char name[256];
     const cs_summary *s0 = r->rows[0].summary;
     unsigned done = s0->replications, want = s0->model->replications;
     int same_time = 1;
@@ -1001,7 +1004,10 @@ static void table_title(FILE *out, const cs_report *r)
     }
     if (r->color)
         fputs(ansi[C_BOLD], out);
-    fputs(r->scenario_name != NULL ? r->scenario_name : "chainsim", out);
+    fputs(cs_str_printable(r->scenario_name != NULL ? r->scenario_name
+                                                    : "chainsim",
+                           name, sizeof name),
+          out);
     if (r->color)
         fputs("\033[0m", out);
     fprintf(out, "  (%u replication%s, seed %llu", done, done == 1 ? "" : "s",
@@ -1105,13 +1111,17 @@ static int table_teams(FILE *out, table *t, const cs_report *r,
 
 cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
 {
+    char name[256];
     shape sh;
     table t;
     int oom = 0, inline_p;
 
     if (r->nrows == 0) {
-        fprintf(out, "%s: no results\n",
-                r->scenario_name != NULL ? r->scenario_name : "chainsim");
+        fputs(cs_str_printable(r->scenario_name != NULL ? r->scenario_name
+                                                    : "chainsim",
+                           name, sizeof name),
+          out);
+        fputs(": no results\n", out);
         return CS_OK;
     }
     if (shape_init(&sh, r) != 0) {

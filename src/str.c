@@ -53,3 +53,28 @@ const char *cs_str_skip_space(const char *s)
         s++;
     return s;
 }
+
+static int is_control(char c)
+{
+    return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+void cs_str_make_printable(char *s)
+{
+    for (; *s != '\0'; s++)
+        if (is_control(*s))
+            *s = '?';
+}
+
+const char *cs_str_printable(const char *s, char *buf, size_t size)
+{
+    const char *p = s;
+
+    while (*p != '\0' && !is_control(*p))
+        p++;
+    if (*p == '\0')
+        return s;
+    snprintf(buf, size, "%s", s);
+    cs_str_make_printable(buf);
+    return buf;
+}

@@ -69,12 +69,28 @@ START_TEST(test_space)
 }
 END_TEST
 
+START_TEST(test_printable)
+{
+    char buf[8], s[] = "a\033b\x7f\n";
+    const char *plain = "plain";
+
+    ck_assert_ptr_eq(cs_str_printable(plain, buf, sizeof buf), plain);
+    ck_assert_str_eq(cs_str_printable("x\033[31m", buf, sizeof buf), "x?[31m");
+    ck_assert_str_eq(cs_str_printable("\033abcdefghij", buf, sizeof buf),
+                     "?abcdef");
+    cs_str_make_printable(s);
+    ck_assert_str_eq(s, "a?b??");
+}
+END_TEST
+
 static Suite *str_suite(void)
 {
     Suite *s = suite_create("str");
     TCase *tc = tcase_create("str");
 
     tcase_add_test(tc, test_dup);
+
+    tcase_add_test(tc, test_printable);
     tcase_add_test(tc, test_ndup);
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_space);

@@ -38,4 +38,14 @@ int cs_str_is_space(char c);
 /* The first character of s that is not white space (s is borrowed). */
 const char *cs_str_skip_space(const char *s);
 
+/*
+** Text from a scenario as a terminal may show it: each control byte
+** (below 0x20, and 0x7f) becomes '?', so no escape sequence in a name
+** reaches the reader's terminal.  cs_str_make_printable works in place;
+** cs_str_printable returns s itself when it has no control byte, else a
+** copy in buf (size > 0 bytes, cut if need be).  Cannot fail.
+*/
+void cs_str_make_printable(char *s);
+const char *cs_str_printable(const char *s, char *buf, size_t size);
+
 #endif /* CHAINSIM_STR_H */

@@ -395,4 +395,23 @@ for f in scenarios/*.yaml "$T/dear.yaml"; do
     done
 done
 
+# ---- text from a scenario never reaches the terminal as control bytes
+esc=$(printf '\033')
+printf 'chainsim: 1\nname: "evil\\e[31mred"\nhorizon: 30d\nreplications: 2\nteams: [{name: a, capacity: 1}]\nwork:\n  - {name: x, arrivals: {rate: 0.5/d}, steps: [{team: a, effort: 1d}]}\n  - {name: y, arrivals: {rate: 0.1/d}, steps: [{team: a, effort: 1d}]}\npromise: [{name: "p\\e[1m", within: 10d, percentile: 50}]\nvariants: [{name: v, hypothesis: "h\\e[2J", patch: {}}]\n' >"$T/esc.yaml"
+for cmd in run compare check; do
+    run $cmd "$T/esc.yaml" -q >"$T/esc.out" 2>"$T/esc.err"
+    if grep -q "$esc" "$T/esc.out" "$T/esc.err"; then
+        bad "$cmd: a control byte of the scenario reached the terminal"
+    else
+        ok
+    fi
+done
+printf 'chainsim: 1\nname: e\nteams: [{name: a, capacity: "1\\e[31m"}]\n' >"$T/esc-err.yaml"
+run check "$T/esc-err.yaml" >"$T/esc.out" 2>"$T/esc.err"
+if grep -q "$esc" "$T/esc.err" || ! grep -qF '\x1b' "$T/esc.err"; then
+    bad "an error quoting a control byte: $(cat "$T/esc.err")"
+else
+    ok
+fi
+
 finish hardening
