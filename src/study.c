@@ -203,6 +203,13 @@ static cs_status plan_axes(cs_study *st, const cs_study_opts *o,
                                 "expected PATH=V1,V2,...", o->vary[i]);
         st->paths[i] = st->axes[i].path;
         st->naxes++;
+        /* two axes on one path would be two columns, but each run would
+           see only the last one's value */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(st->axes[j].path, st->axes[i].path) == 0)
+                return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: "
+                                    "'%s' is given twice; list all its "
+                                    "values in one --vary", st->axes[i].path);
         if (st->npoints * st->axes[i].n > CS_STUDY_MAX_POINTS)
             return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
                                 "than %d points", CS_STUDY_MAX_POINTS);

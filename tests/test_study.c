@@ -95,8 +95,14 @@ START_TEST(test_plan_errors)
     for (int i = 1; i <= 400; i++)
         strcat(big, i < 400 ? "1," : "1");
     vary[0] = big;
-    vary[1] = big;
+    vary[1] = big + 1;    /* "eed=1,...": another path */
     plan_fails(vary, 2, "--vary: more than 100000 points");
+    /* one path twice: two columns, but each run would see one value */
+    vary[0] = "teams.a.capacity=1,2";
+    vary[1] = "seed=1,2";
+    vary[2] = "teams.a.capacity=3";
+    plan_fails(vary, 3, "--vary: 'teams.a.capacity' is given twice; list "
+               "all its values in one --vary");
 }
 END_TEST
 

@@ -140,6 +140,7 @@ v17=""
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do v17="$v17 --vary seed=1,2"; done
 # shellcheck disable=SC2086
 expect_fail 2 "at most 16 --vary" run $S $v17
+expect_fail 2 "--vary: 'teams.ingestion.capacity' is given twice" run $S -n 2 --vary teams.ingestion.capacity=1,2 --vary seed=1,2 --vary teams.ingestion.capacity=3
 expect_fail 2 "more than 100000 points" run $S --vary "seed=$(seq -s, 1 400)" --vary "replications=$(seq -s, 1 400)"
 expect_fail 2 "--format: ''" run $S -f ""
 expect_fail 2 "--output needs a file name" run $S -o ""
