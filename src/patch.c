@@ -70,7 +70,9 @@ static cs_status finder_init(finder *f, const cs_node *n, int names,
     memset(f, 0, sizeof *f);
     f->n = n;
     f->names = names;
-    if (n->nchildren <= CS_NODE_SMALL_MAP || lookups <= 2)
+    /* the collection may grow by one child per lookup: a small map
+       getting many new keys needs the index as much as a big one */
+    if (n->nchildren + lookups <= CS_NODE_SMALL_MAP || lookups <= 2)
         return CS_OK;
     for (size_t i = 0; i < n->nchildren; i++)
         if (cs_node_strtab_put(&f->index, finder_text(f, i), i, 1) != CS_OK)

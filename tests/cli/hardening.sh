@@ -338,4 +338,23 @@ rc=$?
 [ ! -e "$T/trace.csv" ] && ok || bad "trace, SIGTERM: -o was written"
 has_tmp && bad "trace, SIGTERM: a temporary file is left" || ok
 
+# ---- costs of patches: the worst cases validate in a few seconds
+# within_secs N WHAT ARGS...: chainsim ARGS exits 2 within N seconds.
+within_secs() {
+    lim=$1; what=$2; shift 2
+    t0=$(date +%s)
+    run "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    t1=$(date +%s)
+    [ $rc -eq 2 ] && ok || bad "$what: exit $rc, expected 2"
+    [ $((t1 - t0)) -le "$lim" ] && ok || bad "$what: took $((t1 - t0)) s"
+}
+# a variant patch with 95,000 unknown keys in a team (1.6 MB): merged into
+# the small team map in linear time, then the first key reported
+{ cat $S; printf '  - name: big\n    patch:\n      teams:\n        ingestion:\n'
+  seq -f '          k%06g: 1' 0 94999; } >"$T/bigpatch.yaml"
+within_secs 4 "a patch of 95,000 keys" check "$T/bigpatch.yaml"
+grep -qF "unknown key 'k000000' in team (in variant 'big')" "$T/err" && ok \
+    || bad "a patch of 95,000 keys: $(head -c 200 "$T/err")"
+
 finish hardening
