@@ -330,6 +330,28 @@ START_TEST(test_load_settings)
 }
 END_TEST
 
+/* More than CS_STUDY_MAX_SET --set options: refused before the file is
+** read (each is checked against every model's document). */
+START_TEST(test_load_too_many_sets)
+{
+    static const char *sets[CS_STUDY_MAX_SET + 1];
+    cs_study_settings set = {0, NULL, NULL, NULL, sets, CS_STUDY_MAX_SET + 1};
+    cs_scenario *s = (cs_scenario *)(void *)&set;   /* must be reset */
+    cs_error err;
+
+    for (size_t i = 0; i <= CS_STUDY_MAX_SET; i++)
+        sets[i] = "seed=2";
+    cs_error_clear(&err);
+    ck_assert_int_eq(cs_study_load("no-such-file.yaml", &set, &s, &err),
+                     CS_EINPUT);
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(err.msg, "at most 1000 --set options");
+    set.nsets = CS_STUDY_MAX_SET;     /* the bound itself is allowed */
+    ck_assert_int_eq(cs_study_load("no-such-file.yaml", &set, &s, &err),
+                     CS_EIO);
+}
+END_TEST
+
 static Suite *study_suite(void)
 {
     Suite *s = suite_create("study");
@@ -340,6 +362,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_no_vary_one_point);
     tcase_add_test(tc, test_values_split_outside_brackets);
     tcase_add_test(tc, test_plan_errors);
+    tcase_add_test(tc, test_load_too_many_sets);
     tcase_add_test(tc, test_jobs_and_pairing);
     tcase_add_test(tc, test_run_one_variant_not_paired);
     tcase_add_test(tc, test_unknown_variant);

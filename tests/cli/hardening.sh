@@ -357,4 +357,17 @@ within_secs 4 "a patch of 95,000 keys" check "$T/bigpatch.yaml"
 grep -qF "unknown key 'k000000' in team (in variant 'big')" "$T/err" && ok \
     || bad "a patch of 95,000 keys: $(head -c 200 "$T/err")"
 
+# 1,000 --set options (the most allowed) through a team only the last
+# variant adds, in a scenario of 400 more teams: every model's document is
+# built once for all of them (it was once per option: 10 s)
+{ cat $S; printf '  - name: extra\n    patch:\n      teams:\n'
+  seq -f '        - {name: extra%g, capacity: 1}' 1 400; } >"$T/extra.yaml"
+sets=$(seq -f '--set teams.extra400.capacity=%g' 1 1000)
+# shellcheck disable=SC2086
+within_secs 3 "1,000 --set options" check "$T/extra.yaml" $sets
+grep -qF "'extra400' is not an element of teams" "$T/err" && ok \
+    || bad "1,000 --set options: $(head -c 200 "$T/err")"
+# shellcheck disable=SC2086
+expect_fail 2 "chainsim: error: at most 1000 --set options" check $S $sets --set seed=2
+
 finish hardening
