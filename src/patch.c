@@ -8,7 +8,10 @@
 **     keyed by element name into a named list.
 **   - Lookups in big collections go through a hash index (finder), so
 **     merging two big documents stays linear.
-**   - A failed merge (memory only) leaves a valid, partly merged tree.
+**   - A failed merge leaves a valid, partly merged tree.  Input errors
+**     are names in named lists that match nothing (a removal, or a keyed
+**     name close to an existing one) or match twice (keyed_absent,
+**     check_twice).
 */
 #include "chainsim/patch.h"
 
@@ -107,8 +110,10 @@ static cs_status finder_add(finder *f, const char *text, size_t i)
     return cs_node_strtab_put(&f->index, text, i, 0);
 }
 
-static cs_status merge(cs_node **target, const cs_node *patch);
-static cs_status merge_entries(cs_node *t, const cs_node *p);
+static cs_status merge(cs_node **target, const cs_node *patch,
+                       const char *what, cs_error *err);
+static cs_status merge_entries(cs_node *t, const cs_node *p,
+                               const char *what, cs_error *err);
 
 /* The key of entry i of patch p: a map's key or a named list's name. */
 static const char *entry_key(const cs_node *p, size_t i)
@@ -116,9 +121,41 @@ static const char *entry_key(const cs_node *p, size_t i)
     return p->kind == CS_NODE_MAP ? p->keys[i] : elem_name(p->children[i]);
 }
 
+/*
+** "did you mean" over the keys of a map or the names of a named list,
+** its first n children, leaving out the word itself: NULL when none is
+** close.  A candidate whose length differs from the word's by more than
+** cs_error_suggest's limit cannot be close, so it is not compared.
+*/
+static const char *suggest_among(const cs_node *c, size_t n, const char *word)
+{
+    const size_t len = strlen(word);
+    const size_t limit = len / 3 > 2 ? len / 3 : 2;
+    const char **cands = calloc(n + 1, sizeof *cands);
+    const char *best = NULL;
+    size_t k = 0;
+
+    if (cands == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = c->kind == CS_NODE_MAP ? c->keys[i]
+                                               : elem_name(c->children[i]);
+        size_t tlen;
+        if (t == NULL || strcmp(t, word) == 0)
+            continue;
+        tlen = strlen(t);
+        if (tlen + limit >= len && tlen <= len + limit)
+            cands[k++] = t;
+    }
+    if (k > 0)
+        best = cs_error_suggest(word, cands);
+    free(cands);
+    return best;
+}
+
 /* A new named-list element for patch entry i of map p: a mapping with
 ** name (at the key's position) merged with the entry's value. */
-static cs_node *keyed_element(const cs_node *p, size_t i)
+static cs_node *keyed_element(const cs_node *p, size_t i, cs_error *err)
 {
     const cs_node *v = p->children[i];
     cs_node *e, *name;
@@ -135,7 +172,7 @@ static cs_node *keyed_element(const cs_node *p, size_t i)
     }
     if (cs_node_push(e, cs_str_dup("name"), p->key_line[i],
                      p->key_column[i], name) != CS_OK ||
-        e->keys[0] == NULL || merge_entries(e, v) != CS_OK) {
+        e->keys[0] == NULL || merge_entries(e, v, p->keys[i], err) != CS_OK) {
         cs_node_free(e);
         return NULL;
     }
@@ -144,18 +181,20 @@ static cs_node *keyed_element(const cs_node *p, size_t i)
 
 /* Appends entry i of patch p, whose key t does not have, to t: a clone
 ** of the value without its nulls under the same key in a map, an element
-** named by the key (keyed_element) or the patch's element in a list. */
-static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i)
+** named by the key (keyed_element) or the patch's element in a list.
+** Nothing new can hold an input error, so this fails only for memory. */
+static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i,
+                           cs_error *err)
 {
     const cs_node *v = p->children[i];
     cs_node *c = NULL;
     char *key = NULL;
 
     if (t->kind == CS_NODE_SEQ && p->kind == CS_NODE_MAP) {
-        if ((c = keyed_element(p, i)) == NULL)
+        if ((c = keyed_element(p, i, err)) == NULL)
             return CS_ENOMEM;
     } else {
-        if (merge(&c, v) != CS_OK)
+        if (merge(&c, v, entry_key(p, i), err) != CS_OK)
             return CS_ENOMEM;
         if (t->kind == CS_NODE_MAP && (key = cs_str_dup(p->keys[i]))
                                       == NULL) {
@@ -173,26 +212,61 @@ static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i)
     return finder_add(f, entry_key(p, i), t->nchildren - 1);
 }
 
+/*
+** Entry i of map patch p names no element of named list t (what, its
+** first n0 children there before the patch): removing it is an error,
+** and so is adding it under a name close to an existing one (a typo
+** would add an idle element); the list form adds any name.
+*/
+static cs_status keyed_absent(const cs_node *t, size_t n0, const cs_node *p,
+                              size_t i, const char *what, cs_error *err)
+{
+    const char *key = p->keys[i];
+    const char *hint = suggest_among(t, n0, key);
+
+    if (cs_node_is_null(p->children[i]))
+        return cs_node_key_error(err, p, i, CS_EINPUT, "cannot remove '%s': "
+                                 "%s has no element of that name%s%s%s",
+                                 key, what,
+                                 hint != NULL ? " (did you mean '" : "",
+                                 hint != NULL ? hint : "",
+                                 hint != NULL ? "'?)" : "");
+    if (hint == NULL)
+        return CS_OK;
+    return cs_node_key_error(err, p, i, CS_EINPUT, "%s has no element "
+                             "named '%s' (did you mean '%s'?); to add one "
+                             "under a name this close, use the list form "
+                             "(- name: %s)", what, key, hint, key);
+}
+
 /* Merges entry i of patch p into t: a null value flags the matching
 ** child gone, a value for an existing key or name merges into it, a new
-** one is appended. */
-static cs_status merge_entry(cs_node *t, finder *f, unsigned char *gone,
-                             const cs_node *p, size_t i)
+** one is appended (n0: t's children before the patch). */
+static cs_status merge_entry(cs_node *t, size_t n0, finder *f,
+                             unsigned char *gone, const cs_node *p, size_t i,
+                             cs_error *err, const char *what)
 {
     const cs_node *v = p->children[i];
     const size_t at = finder_get(f, entry_key(p, i));
     const cs_node *old;
+    cs_status st;
 
+    if (at == CS_STRTAB_NONE && t->kind == CS_NODE_SEQ &&
+        p->kind == CS_NODE_MAP &&
+        (st = keyed_absent(t, n0, p, i, what, err)) != CS_OK)
+        return st;
     if (p->kind == CS_NODE_MAP && cs_node_is_null(v)) {
         if (at != CS_STRTAB_NONE && at < f->ngone)
             gone[at] = 1;
         return CS_OK;
     }
     if (at == CS_STRTAB_NONE)
-        return add_entry(t, f, p, i);
+        return add_entry(t, f, p, i, err);
     old = t->children[at];
-    if (merge(&t->children[at], v) != CS_OK)
-        return CS_ENOMEM;
+    st = merge(&t->children[at], v,
+               t->kind == CS_NODE_MAP ? t->keys[at] : entry_key(p, i), err);
+    if (st != CS_OK)
+        return st;
     if (t->kind == CS_NODE_MAP && t->children[at] != old) {
         t->key_line[at] = p->key_line[i];
         t->key_column[at] = p->key_column[i];
@@ -201,27 +275,77 @@ static cs_status merge_entry(cs_node *t, finder *f, unsigned char *gone,
 }
 
 /*
-** The one merge of collections: patch p (a map, or a named list) into t
-** (a map, or a named list), entry by entry, matching a map's keys or a
-** named list's element names.  A map patch against a named list is keyed
-** by element name; a named-list patch meets only a named-list target.
-** Removals (null values) happen at the end, in one pass.
+** A named-list patch p that names one element twice (what: the list it
+** patches) is an error at the second name: only the last would count.
+** Hinted with a close name of target t's other elements.
 */
-static cs_status merge_entries(cs_node *t, const cs_node *p)
+static cs_status check_twice(const cs_node *t, const cs_node *p,
+                             const char *what, cs_error *err)
+{
+    cs_strtab seen = {0};
+    cs_status st = CS_OK;
+
+    for (size_t i = 0; i < p->nchildren && st == CS_OK; i++) {
+        const char *name = elem_name(p->children[i]);
+        const size_t first = p->nchildren > CS_NODE_SMALL_MAP
+                                 ? cs_node_strtab_get(&seen, name)
+                                 : CS_STRTAB_NONE;
+        const cs_node *n;
+        const char *hint;
+
+        if (p->nchildren > CS_NODE_SMALL_MAP) {
+            if (first == CS_STRTAB_NONE) {
+                if (cs_node_strtab_put(&seen, name, i, 1) != CS_OK)
+                    st = CS_ENOMEM;
+                continue;
+            }
+        } else {
+            size_t j = 0;
+            while (j < i && strcmp(elem_name(p->children[j]), name) != 0)
+                j++;
+            if (j == i)
+                continue;
+        }
+        n = cs_node_get(p->children[i], "name");
+        hint = suggest_among(t, t->nchildren, name);
+        st = cs_node_error(err, n, CS_EINPUT, "'%s' is listed twice in this "
+                           "patch of %s; give each element once%s%s%s",
+                           name, what,
+                           hint != NULL ? " (did you mean '" : "",
+                           hint != NULL ? hint : "",
+                           hint != NULL ? "'?)" : "");
+    }
+    cs_node_strtab_free(&seen);
+    return st;
+}
+
+/*
+** The one merge of collections: patch p (a map, or a named list) into t
+** (a map, or a named list, under key what), entry by entry, matching a
+** map's keys or a named list's element names.  A map patch against a
+** named list is keyed by element name; a named-list patch meets only a
+** named-list target.  Removals (null values) happen at the end, in one
+** pass.
+*/
+static cs_status merge_entries(cs_node *t, const cs_node *p,
+                               const char *what, cs_error *err)
 {
     const size_t n0 = t->nchildren;
-    unsigned char *gone = calloc(n0 + 1, 1);
+    unsigned char *gone;
     cs_status st = CS_ENOMEM;
     finder f;
 
-    if (gone == NULL)
+    if (p->kind == CS_NODE_SEQ && (st = check_twice(t, p, what, err)) != CS_OK)
+        return st;
+    if ((gone = calloc(n0 + 1, 1)) == NULL)
         return CS_ENOMEM;
+    st = CS_ENOMEM;
     if (finder_init(&f, t, t->kind == CS_NODE_SEQ, p->nchildren) != CS_OK)
         goto done;
     f.gone = gone;
     f.ngone = n0;
     for (size_t i = 0; i < p->nchildren; i++)
-        if (merge_entry(t, &f, gone, p, i) != CS_OK)
+        if ((st = merge_entry(t, n0, &f, gone, p, i, err, what)) != CS_OK)
             goto done;
     st = CS_OK;
 done:
@@ -231,28 +355,31 @@ done:
     return st;
 }
 
-/* Merges patch into *target (NULL: absent).  Fails only for memory; the
-** tree stays valid (partly merged) then. */
-static cs_status merge(cs_node **target, const cs_node *patch)
+/* Merges patch into *target (NULL: absent), which sits under key what.
+** Fails for memory (CS_ENOMEM, err not set) or a named-list entry that
+** names nothing (CS_EINPUT, err set); the tree stays valid (partly
+** merged) then. */
+static cs_status merge(cs_node **target, const cs_node *patch,
+                       const char *what, cs_error *err)
 {
     cs_node *t = *target;
     cs_node *fresh;
 
     if (patch->kind == CS_NODE_MAP) {
         if ((t != NULL && t->kind == CS_NODE_MAP) || is_named_list(t, 1))
-            return merge_entries(t, patch);
+            return merge_entries(t, patch, what, err);
         /* Replaced by the patch without its nulls (RFC 7396). */
         fresh = cs_node_new(CS_NODE_MAP, patch->file, patch->line,
                             patch->column);
         if (fresh == NULL)
             return CS_ENOMEM;
-        if (merge_entries(fresh, patch) != CS_OK) {
+        if (merge_entries(fresh, patch, what, err) != CS_OK) {
             cs_node_free(fresh);
             return CS_ENOMEM;
         }
     } else if (patch->kind == CS_NODE_SEQ && is_named_list(patch, 0) &&
                is_named_list(t, 1)) {
-        return merge_entries(t, patch);
+        return merge_entries(t, patch, what, err);
     } else {
         fresh = cs_node_clone(patch);
         if (fresh == NULL)
@@ -266,13 +393,16 @@ static cs_status merge(cs_node **target, const cs_node *patch)
 cs_status cs_patch_merge(cs_node **target, const cs_node *patch,
                          cs_error *err)
 {
+    cs_status st;
+
     assert(target != NULL);
     if (patch == NULL)
         return CS_OK;
-    if (merge(target, patch) != CS_OK)
+    st = merge(target, patch, "the document", err);
+    if (st == CS_ENOMEM)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                             "out of memory while merging a patch");
-    return CS_OK;
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -293,26 +423,6 @@ static void clear_positions(cs_node *n)
     }
 }
 
-/* "did you mean" over the keys of a map or the names of a named list. */
-static const char *suggest_in(const cs_node *c, const char *word)
-{
-    const char **cands = calloc(c->nchildren + 1, sizeof *cands);
-    const char *best = NULL;
-    size_t k = 0;
-
-    if (cands == NULL)
-        return NULL;
-    for (size_t i = 0; i < c->nchildren; i++) {
-        const char *t = c->kind == CS_NODE_MAP ? c->keys[i]
-                                               : elem_name(c->children[i]);
-        if (t != NULL)
-            cands[k++] = t;
-    }
-    best = cs_error_suggest(word, cands);
-    free(cands);
-    return best;
-}
-
 /* Names the node reached by the first prefix_len bytes of the path. */
 static void path_name(char *where, size_t size, const char *path,
                       int prefix_len)
@@ -328,7 +438,7 @@ static cs_status missing_part(cs_error *err, const char *assignment,
                               const cs_node *c, const char *part,
                               int prefix_len)
 {
-    const char *hint = suggest_in(c, part);
+    const char *hint = suggest_among(c, c->nchildren, part);
     char where[CS_ERROR_MSG_MAX];
 
     path_name(where, sizeof where, assignment, prefix_len);
@@ -386,7 +496,7 @@ static cs_status set_value(cs_doc *d, const char *assignment,
 ** named list merges by name, anything else replaces.  Takes value.
 */
 static cs_status set_in_map(cs_node *c, long at, const char *key,
-                            cs_node *value)
+                            cs_node *value, cs_error *err)
 {
     cs_node *old;
     cs_status st;
@@ -400,7 +510,7 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
     }
     if (at < 0) {
         cs_node *fresh = NULL;
-        st = merge(&fresh, value);
+        st = merge(&fresh, value, key, err);
         cs_node_free(value);
         if (st != CS_OK)
             return st;
@@ -412,7 +522,7 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
         return cs_node_push(c, k, 0, 0, fresh);
     }
     old = c->children[at];
-    st = merge(&c->children[at], value);
+    st = merge(&c->children[at], value, key, err);
     cs_node_free(value);
     if (st != CS_OK)
         return st;
@@ -423,15 +533,17 @@ static cs_status set_in_map(cs_node *c, long at, const char *key,
     return CS_OK;
 }
 
-/* Applies value to element at of named list c, as set_in_map does. */
-static cs_status set_in_list(cs_node *c, size_t at, cs_node *value)
+/* Applies value to element at (named key) of named list c, as set_in_map
+** does. */
+static cs_status set_in_list(cs_node *c, size_t at, const char *key,
+                             cs_node *value, cs_error *err)
 {
     cs_status st = CS_OK;
 
     if (value == NULL || cs_node_is_null(value))
         cs_node_remove(c, at);
     else
-        st = merge(&c->children[at], value);
+        st = merge(&c->children[at], value, key, err);
     cs_node_free(value);
     return st;
 }
@@ -533,10 +645,10 @@ cs_status cs_patch_set(cs_doc *d, const char *assignment, cs_error *err)
     if (st != CS_OK)
         goto fail;
     if (c->kind == CS_NODE_MAP)
-        st = set_in_map(c, at, key, value);
+        st = set_in_map(c, at, key, value, err);
     else
-        st = set_in_list(c, (size_t)at, value);
-    if (st != CS_OK)
+        st = set_in_list(c, (size_t)at, key, value, err);
+    if (st == CS_ENOMEM)
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
 fail:
     free(key);

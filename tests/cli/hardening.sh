@@ -135,6 +135,11 @@ expect_fail 2 "warmup (20d) must be shorter than the horizon (10d)" run $S --hor
 expect_fail 2 "--set teams=[" run $S --set "teams=["
 expect_fail 2 "--set" run $S --set "=3"
 expect_fail 2 "--set" run $S --set "a..b=1"
+# a patch through --set names elements as a variant's does
+expect_fail 2 "--set teams={modeling: null}: error: cannot remove 'modeling': teams has no element of that name (did you mean 'modelling'?)" check $S --set "teams={modeling: null}"
+expect_fail 2 "teams has no element named 'modeling' (did you mean 'modelling'?)" check $S --set "teams={modeling: {capacity: 3}}"
+expect_fail 2 "'modelling' is listed twice in this patch of teams" check $S --set "teams=[{name: modelling, capacity: 3}, {name: modelling, wip_limit: 2}]"
+expect_ok check $S --set "teams={platform: {capacity: 2}}" --set "teams=[{name: modeling, capacity: 1}]"
 expect_fail 2 "horizon" run $S -n 2 --horizon "100d$(head -c 5000 /dev/zero | tr '\000' ' ')x"
 v17=""
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do v17="$v17 --vary seed=1,2"; done
