@@ -16,6 +16,7 @@
 #include "chainsim/patch.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,35 +122,152 @@ static const char *entry_key(const cs_node *p, size_t i)
     return p->kind == CS_NODE_MAP ? p->keys[i] : elem_name(p->children[i]);
 }
 
+/* Names longer than this are never suggested (cs_error_suggest). */
+#define SUGGEST_MAX_LEN 64
+
 /*
-** "did you mean" over the keys of a map or the names of a named list,
-** its first n children, leaving out the word itself: NULL when none is
-** close.  A candidate whose length differs from the word's by more than
-** cs_error_suggest's limit cannot be close, so it is not compared.
+** Whether a and b (lengths la, lb) are at most limit edits apart (the
+** Levenshtein distance cs_error_suggest uses), stopping as soon as a row
+** of the table exceeds limit: far names, the common case, cost a few
+** rows.  Names longer than SUGGEST_MAX_LEN are never close.
 */
-static const char *suggest_among(const cs_node *c, size_t n, const char *word)
+static int within_edits(const char *a, size_t la, const char *b, size_t lb,
+                        size_t limit)
 {
-    const size_t len = strlen(word);
-    const size_t limit = len / 3 > 2 ? len / 3 : 2;
-    const char **cands = calloc(n + 1, sizeof *cands);
-    const char *best = NULL;
+    size_t row[SUGGEST_MAX_LEN + 1];
+
+    if (la > SUGGEST_MAX_LEN || lb > SUGGEST_MAX_LEN ||
+        (la > lb ? la - lb : lb - la) > limit)
+        return 0;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], least;
+        row[0] = least = i;
+        for (size_t j = 1; j <= lb; j++) {
+            const size_t up = row[j];
+            size_t v = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (up + 1 < v)
+                v = up + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+            if (v < least)
+                least = v;
+        }
+        if (least > limit)
+            return 0;
+    }
+    return row[lb] <= limit;
+}
+
+/* The set of a name's characters, folded into 64 bits. */
+static uint64_t char_set(const char *t)
+{
+    uint64_t m = 0;
+
+    for (; *t != '\0'; t++)
+        m |= (uint64_t)1 << ((unsigned char)*t & 63);
+    return m;
+}
+
+/* Bits set in m. */
+static size_t bit_count(uint64_t m)
+{
     size_t k = 0;
 
-    if (cands == NULL)
-        return NULL;
+    for (; m != 0; m &= m - 1)
+        k++;
+    return k;
+}
+
+/*
+** A lower bound of the edits between names with character sets a and b:
+** each character of one that the other lacks takes an edit of its own
+** (folding only merges sets, so the bound stays a bound).
+*/
+static size_t set_edits(uint64_t a, uint64_t b)
+{
+    const size_t x = bit_count(a & ~b), y = bit_count(b & ~a);
+
+    return x > y ? x : y;
+}
+
+/*
+** The names a "did you mean" is chosen from: the keys of a map or the
+** names of a named list (its first n children), with their lengths, and
+** room for the candidates of one word.  Built once per merge of a keyed
+** patch, so checking each new name costs a pass over short arrays.
+*/
+typedef struct namelist {
+    const char **text;
+    size_t *len;
+    uint64_t *chars;          /* char_set of each */
+    const char **cands;
+    size_t n;
+    int built;
+} namelist;
+
+static cs_status names_build(namelist *nl, const cs_node *c, size_t n)
+{
+    nl->built = 1;
+    nl->text = calloc(n + 1, sizeof *nl->text);
+    nl->len = calloc(n + 1, sizeof *nl->len);
+    nl->chars = calloc(n + 1, sizeof *nl->chars);
+    nl->cands = calloc(n + 1, sizeof *nl->cands);
+    if (nl->text == NULL || nl->len == NULL || nl->chars == NULL ||
+        nl->cands == NULL)
+        return CS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const char *t = c->kind == CS_NODE_MAP ? c->keys[i]
                                                : elem_name(c->children[i]);
-        size_t tlen;
-        if (t == NULL || strcmp(t, word) == 0)
-            continue;
-        tlen = strlen(t);
-        if (tlen + limit >= len && tlen <= len + limit)
-            cands[k++] = t;
+        if (t != NULL) {
+            nl->text[nl->n] = t;
+            nl->chars[nl->n] = char_set(t);
+            nl->len[nl->n++] = strlen(t);
+        }
     }
-    if (k > 0)
-        best = cs_error_suggest(word, cands);
-    free(cands);
+    return CS_OK;
+}
+
+static void names_free(namelist *nl)
+{
+    free(nl->text);
+    free(nl->len);
+    free(nl->chars);
+    free(nl->cands);
+    memset(nl, 0, sizeof *nl);
+}
+
+/* cs_error_suggest(word, the names but word itself): NULL when none is
+** close.  Only names within its limit of edits are handed to it. */
+static const char *names_suggest(const namelist *nl, const char *word)
+{
+    const size_t len = strlen(word);
+    const size_t limit = len / 3 > 2 ? len / 3 : 2;
+    const uint64_t chars = char_set(word);
+    size_t k = 0;
+
+    for (size_t i = 0; i < nl->n; i++)
+        if (set_edits(chars, nl->chars[i]) <= limit &&
+            within_edits(word, len, nl->text[i], nl->len[i], limit) &&
+            strcmp(nl->text[i], word) != 0)
+            nl->cands[k++] = nl->text[i];
+    nl->cands[k] = NULL;
+    return k > 0 ? cs_error_suggest(word, nl->cands) : NULL;
+}
+
+/* names_suggest over the first n children of c, for one word (NULL as
+** well when out of memory: the hint is only a hint). */
+static const char *suggest_among(const cs_node *c, size_t n, const char *word)
+{
+    namelist nl = {0};
+    const char *best = NULL;
+
+    if (names_build(&nl, c, n) == CS_OK)
+        best = names_suggest(&nl, word);
+    names_free(&nl);
     return best;
 }
 
@@ -218,11 +336,16 @@ static cs_status add_entry(cs_node *t, finder *f, const cs_node *p, size_t i,
 ** and so is adding it under a name close to an existing one (a typo
 ** would add an idle element); the list form adds any name.
 */
-static cs_status keyed_absent(const cs_node *t, size_t n0, const cs_node *p,
-                              size_t i, const char *what, cs_error *err)
+static cs_status keyed_absent(const cs_node *t, size_t n0, namelist *nl,
+                              const cs_node *p, size_t i, const char *what,
+                              cs_error *err)
 {
     const char *key = p->keys[i];
-    const char *hint = suggest_among(t, n0, key);
+    const char *hint;
+
+    if (!nl->built && names_build(nl, t, n0) != CS_OK)
+        return CS_ENOMEM;
+    hint = names_suggest(nl, key);
 
     if (cs_node_is_null(p->children[i]))
         return cs_node_key_error(err, p, i, CS_EINPUT, "cannot remove '%s': "
@@ -243,8 +366,9 @@ static cs_status keyed_absent(const cs_node *t, size_t n0, const cs_node *p,
 ** child gone, a value for an existing key or name merges into it, a new
 ** one is appended (n0: t's children before the patch). */
 static cs_status merge_entry(cs_node *t, size_t n0, finder *f,
-                             unsigned char *gone, const cs_node *p, size_t i,
-                             cs_error *err, const char *what)
+                             unsigned char *gone, namelist *nl,
+                             const cs_node *p, size_t i, cs_error *err,
+                             const char *what)
 {
     const cs_node *v = p->children[i];
     const size_t at = finder_get(f, entry_key(p, i));
@@ -253,7 +377,7 @@ static cs_status merge_entry(cs_node *t, size_t n0, finder *f,
 
     if (at == CS_STRTAB_NONE && t->kind == CS_NODE_SEQ &&
         p->kind == CS_NODE_MAP &&
-        (st = keyed_absent(t, n0, p, i, what, err)) != CS_OK)
+        (st = keyed_absent(t, n0, nl, p, i, what, err)) != CS_OK)
         return st;
     if (p->kind == CS_NODE_MAP && cs_node_is_null(v)) {
         if (at != CS_STRTAB_NONE && at < f->ngone)
@@ -331,6 +455,7 @@ static cs_status merge_entries(cs_node *t, const cs_node *p,
                                const char *what, cs_error *err)
 {
     const size_t n0 = t->nchildren;
+    namelist nl = {0};
     unsigned char *gone;
     cs_status st = CS_ENOMEM;
     finder f;
@@ -345,10 +470,12 @@ static cs_status merge_entries(cs_node *t, const cs_node *p,
     f.gone = gone;
     f.ngone = n0;
     for (size_t i = 0; i < p->nchildren; i++)
-        if ((st = merge_entry(t, n0, &f, gone, p, i, err, what)) != CS_OK)
+        if ((st = merge_entry(t, n0, &f, gone, &nl, p, i, err, what))
+            != CS_OK)
             goto done;
     st = CS_OK;
 done:
+    names_free(&nl);
     cs_node_remove_flagged(t, gone, n0);
     cs_node_strtab_free(&f.index);
     free(gone);

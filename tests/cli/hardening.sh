@@ -362,6 +362,17 @@ within_secs 4 "a patch of 95,000 keys" check "$T/bigpatch.yaml"
 grep -qF "unknown key 'k000000' in team (in variant 'big')" "$T/err" && ok \
     || bad "a patch of 95,000 keys: $(head -c 200 "$T/err")"
 
+# 95,000 new names keyed into a list of 494 teams, none close to any (each
+# is checked for a close name): a pass of cheap tests per pair
+awk '/^teams:$/ { print; for (i = 0; i < 490; i++) printf "  - {name: tm%05d, capacity: 1}\n", i; next } { print }' $S >"$T/wide.yaml"
+printf '  - name: big\n    patch:\n      teams:\n' >>"$T/wide.yaml"
+awk 'BEGIN { a = "abcdefghijklnopqrsuvwxyz"
+    for (k = 0; k < 95000; k++) { s = ""; x = k
+        for (j = 0; j < 7; j++) { s = s substr(a, x % 24 + 1, 1); x = int(x / 24) }
+        print "        " s ": 1" } }' >>"$T/wide.yaml"
+within_secs 4 "95,000 new keyed names" check "$T/wide.yaml"
+grep -qF "too many teams: at most 500, got 95494 (in variant 'big')" "$T/err" && ok \
+    || bad "95,000 new keyed names: $(head -c 200 "$T/err")"
 # 1,000 --set options (the most allowed) through a team only the last
 # variant adds, in a scenario of 400 more teams: every model's document is
 # built once for all of them (it was once per option: 10 s)
