@@ -104,20 +104,20 @@ static cs_status add_settings(cs_scenario *s, const cs_study_settings *set,
         return st;
     if ((st = add_times(s, set, err)) != CS_OK)
         return st;
-    for (size_t i = 0; i < set->nsets; i++)
-        if ((st = cs_variant_add_override(s, set->sets[i], err)) != CS_OK)
-            return st;
-    return CS_OK;
+    return cs_variant_add_overrides(s, set->sets, set->nsets, err);
 }
 
 cs_status cs_study_load(const char *path, const cs_study_settings *set,
                         cs_scenario **out, cs_error *err)
 {
     cs_scenario *s = NULL;
-    cs_status st = cs_scenario_load(path, &s, err);
+    cs_status st;
 
     *out = NULL;
-    if (st != CS_OK)
+    if (set->nsets > CS_STUDY_MAX_SET)
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "at most %d --set "
+                            "options", CS_STUDY_MAX_SET);
+    if ((st = cs_scenario_load(path, &s, err)) != CS_OK)
         return st;
     if ((st = add_settings(s, set, err)) != CS_OK) {
         cs_scenario_free(s);
@@ -203,6 +203,13 @@ static cs_status plan_axes(cs_study *st, const cs_study_opts *o,
                                 "expected PATH=V1,V2,...", o->vary[i]);
         st->paths[i] = st->axes[i].path;
         st->naxes++;
+        /* two axes on one path would be two columns, but each run would
+           see only the last one's value */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(st->axes[j].path, st->axes[i].path) == 0)
+                return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: "
+                                    "'%s' is given twice; list all its "
+                                    "values in one --vary", st->axes[i].path);
         if (st->npoints * st->axes[i].n > CS_STUDY_MAX_POINTS)
             return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
                                 "than %d points", CS_STUDY_MAX_POINTS);
@@ -325,6 +332,30 @@ static cs_status pick_variants(cs_study *st, const cs_scenario *s,
     return CS_OK;
 }
 
+/* Adds point pt's values to s as overrides "PATH=VALUE", in one pass. */
+static cs_status add_point(cs_scenario *s, const cs_study *st, size_t pt,
+                           cs_error *err)
+{
+    char *pairs[CS_STUDY_MAX_VARY];
+    cs_status rc = CS_OK;
+    size_t n = 0;
+
+    for (; n < st->naxes; n++) {
+        const char *key = st->axes[n].path, *value = st->point_values[pt][n];
+        const size_t len = strlen(key) + strlen(value) + 2;
+        if ((pairs[n] = malloc(len)) == NULL) {
+            rc = no_memory(err);
+            break;
+        }
+        snprintf(pairs[n], len, "%s=%s", key, value);
+    }
+    if (rc == CS_OK)
+        rc = cs_variant_add_overrides(s, (const char *const *)pairs, n, err);
+    while (n-- > 0)
+        free(pairs[n]);
+    return rc;
+}
+
 static cs_status build_point(cs_study *st, const cs_scenario *base,
                              size_t pt, const char *variant, cs_error *err)
 {
@@ -334,8 +365,8 @@ static cs_status build_point(cs_study *st, const cs_scenario *base,
 
     if (rc != CS_OK)
         return rc;
-    for (size_t i = 0; i < st->naxes && rc == CS_OK; i++)
-        rc = add_pair(s, st->axes[i].path, st->point_values[pt][i], err);
+    if (rc == CS_OK)
+        rc = add_point(s, st, pt, err);
     if (rc == CS_OK)
         rc = pick_variants(st, s, variant, &first, &last, err);
     for (long v = first; v <= last && rc == CS_OK; v++) {

@@ -85,17 +85,22 @@ static cs_status wrap_tree(const cs_scenario *s, cs_node *root, cs_doc **out,
 /*
 ** The document of variant v (-1 = baseline) with the first nover
 ** overrides applied: a clone of the base, the variant's patch merged in,
-** then each override.  *root receives the tree and, when overrides were
-** applied, *d the document that owns it (their nodes borrow its strings).
-** The caller frees both.
+** then each override, stopping at the first that fails (*applied, when
+** not NULL, is how many applied).  *root receives the tree and, when
+** overrides were applied, *d the document that owns it (their nodes
+** borrow its strings).  The caller frees both.
 */
 static cs_status variant_tree(const cs_scenario *s, long v, size_t nover,
-                              cs_node **root, cs_doc **d, cs_error *err)
+                              cs_node **root, cs_doc **d, size_t *applied,
+                              cs_error *err)
 {
     const cs_variant_def *var = v >= 0 ? &s->variants[v] : NULL;
     cs_status st = CS_OK;
+    size_t i = 0;
 
     *d = NULL;
+    if (applied != NULL)
+        *applied = 0;
     *root = cs_node_clone(s->doc->root);
     if (*root == NULL)
         return cs_reader_nomem(err);
@@ -104,11 +109,14 @@ static cs_status variant_tree(const cs_scenario *s, long v, size_t nover,
     if (st == CS_OK && nover > 0) {
         st = wrap_tree(s, *root, d, err);
         *root = NULL;
-        for (size_t i = 0; i < nover && st == CS_OK; i++)
-            st = cs_patch_set(*d, s->overrides[i], err);
+        for (; i < nover && st == CS_OK; i++)
+            if ((st = cs_patch_set(*d, s->overrides[i], err)) != CS_OK)
+                break;
         if (*d != NULL)
             *root = (*d)->root;
     }
+    if (applied != NULL)
+        *applied = i;
     return st;
 }
 
@@ -119,7 +127,7 @@ static cs_status build(const cs_scenario *s, long v, size_t nover,
     const cs_variant_def *var = v >= 0 ? &s->variants[v] : NULL;
     cs_node *root = NULL;
     cs_doc *d = NULL;
-    cs_status st = variant_tree(s, v, nover, &root, &d, err);
+    cs_status st = variant_tree(s, v, nover, &root, &d, NULL, err);
 
     *out = NULL;
     if (st == CS_OK)
@@ -251,57 +259,101 @@ cs_status cs_variant_load(cs_scenario *s, cs_error *err)
     return st;
 }
 
-/*
-** The new override's path must run through the base document with every
-** earlier override applied; failing that (a path through a team or class
-** only a variant adds, say), through at least one variant's, or the
-** base's error is returned and the override dropped.  The values are
-** validated when a model is built, after every override: so
-** "promise=null" followed by "promise=[...]" replaces a named list.
-*/
-cs_status cs_variant_add_override(cs_scenario *s, const char *assignment,
-                                  cs_error *err)
+/* An override of the list of variants, which the models cannot take. */
+static int overrides_variants(const char *assignment)
 {
-    char **grown = realloc(s->overrides,
-                           (s->noverrides + 1) * sizeof *s->overrides);
+    return strncmp(assignment, "variants", 8) == 0 &&
+           (assignment[8] == '.' || assignment[8] == '=');
+}
+
+/*
+** The overrides from number n0 on were just added: each one's path must
+** run through the base document with every earlier override applied;
+** failing that (a path through a team or class only a variant adds, say),
+** through at least one variant's.  Each tree is built once, all the
+** overrides applied in order up to the first that fails, so checking n
+** overrides costs n, not n squared: the overrides kept are those before
+** the first that no tree takes (whose base error is returned; the base
+** fails first there or earlier).  The values are validated when a model
+** is built, after every override: so "promise=null" followed by
+** "promise=[...]" replaces a named list.
+*/
+static cs_status check_new(cs_scenario *s, size_t n0, cs_error *err)
+{
+    size_t best = n0;
     cs_error first;
     cs_status st = CS_EINPUT;
 
-    cs_error_clear(err);
     cs_error_clear(&first);
+    for (long v = -1; v < (long)s->nvariants && st == CS_EINPUT; v++) {
+        cs_error ignored;
+        cs_node *root = NULL;
+        cs_doc *d = NULL;
+        size_t applied;
+        st = variant_tree(s, v, s->noverrides, &root, &d, &applied,
+                          v < 0 ? &first : &ignored);
+        if (d == NULL)
+            cs_node_free(root);
+        cs_doc_free(d);
+        if (applied > best)
+            best = applied;
+    }
+    if (st == CS_OK)
+        return CS_OK;
+    if (st != CS_EINPUT)
+        best = n0;
+    while (s->noverrides > best)
+        free(s->overrides[--s->noverrides]);
+    if (err != NULL)
+        *err = first;
+    if (err != NULL && st != CS_EINPUT)
+        cs_error_set(err, st, NULL, 0, 0, "out of memory");
+    return st;
+}
+
+cs_status cs_variant_add_overrides(cs_scenario *s,
+                                   const char *const *assignments, size_t n,
+                                   cs_error *err)
+{
+    const size_t n0 = s->noverrides;
+    char **grown;
+    size_t k = 0;
+    cs_status st;
+
+    cs_error_clear(err);
+    if (n == 0)
+        return CS_OK;
+    grown = realloc(s->overrides, (n0 + n) * sizeof *s->overrides);
     if (grown == NULL)
         return cs_reader_nomem(err);
     s->overrides = grown;
     /* overrides apply to the models built from the base and each variant,
        so the list of variants itself is not theirs to change */
-    if (strncmp(assignment, "variants", 8) == 0 &&
-        (assignment[8] == '.' || assignment[8] == '='))
+    while (k < n && !overrides_variants(assignments[k]))
+        k++;
+    for (size_t i = 0; i < k; i++) {
+        if ((s->overrides[s->noverrides] = cs_str_dup(assignments[i]))
+            == NULL) {
+            while (s->noverrides > n0)
+                free(s->overrides[--s->noverrides]);
+            return cs_reader_nomem(err);
+        }
+        s->noverrides++;
+    }
+    if (k > 0 && (st = check_new(s, n0, err)) != CS_OK)
+        return st;
+    if (k < n)
         return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
                             "--set %s: the variants are read from the "
                             "scenario file; choose one with --variant, or "
-                            "edit the file", assignment);
-    if ((s->overrides[s->noverrides] = cs_str_dup(assignment)) == NULL)
-        return cs_reader_nomem(err);
-    s->noverrides++;
-    for (long v = -1; v < (long)s->nvariants && st == CS_EINPUT; v++) {
-        cs_error ignored;
-        cs_node *root = NULL;
-        cs_doc *d = NULL;
-        st = variant_tree(s, v, s->noverrides, &root, &d,
-                          v < 0 ? &first : &ignored);
-        if (d == NULL)
-            cs_node_free(root);
-        cs_doc_free(d);
-    }
-    if (st == CS_OK)
-        return CS_OK;
-    s->noverrides--;
-    free(s->overrides[s->noverrides]);
-    if (err != NULL)
-        *err = st == CS_EINPUT ? first : (cs_error){0};
-    if (err != NULL && st != CS_EINPUT)
-        cs_error_set(err, st, NULL, 0, 0, "out of memory");
-    return st;
+                            "edit the file", assignments[k]);
+    return CS_OK;
+}
+
+cs_status cs_variant_add_override(cs_scenario *s, const char *assignment,
+                                  cs_error *err)
+{
+    return cs_variant_add_overrides(s, &assignment, 1, err);
 }
 
 size_t cs_variant_count(const cs_scenario *s)

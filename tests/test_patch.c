@@ -158,7 +158,6 @@ START_TEST(test_merge_keyed_patch_on_named_list)
     cs_doc *p = load_ok("teams:\n"
                         "  ingestion: {capacity: 3}\n"
                         "  governance: null\n"
-                        "  ghost: null\n"
                         "  platform: {capacity: 4, wip_limit: null}\n"
                         "  odd: 5\n");
     const cs_node *teams;
@@ -174,7 +173,79 @@ START_TEST(test_merge_keyed_patch_on_named_list)
     ck_assert_str_eq(text_at(t->root, "teams.2.name"), "platform");
     ck_assert_str_eq(text_at(t->root, "teams.2.capacity"), "4");
     ck_assert_uint_eq(at(t->root, "teams.2")->nchildren, 2);
-    assert_pos(at(t->root, "teams.2.name"), 5, 3);   /* the patch key */
+    assert_pos(at(t->root, "teams.2.name"), 4, 3);   /* the patch key */
+    cs_doc_free(p);
+    cs_doc_free(t);
+}
+END_TEST
+
+/* Merges the document text into a target of three teams; expects an
+** error at line:column whose message has msg_part. */
+static void merge_fails(const char *text, int line, int column,
+                        const char *msg_part)
+{
+    cs_doc *t = load_ok("teams:\n"
+                        "  - {name: ingestion, capacity: 2}\n"
+                        "  - {name: governance, capacity: 1}\n"
+                        "  - {name: reporting, capacity: 1}\n");
+    cs_doc *p = load_ok(text);
+    cs_error e;
+
+    cs_error_clear(&e);
+    ck_assert_int_eq(cs_patch_merge(&t->root, p->root, &e), CS_EINPUT);
+    assert_error(&e, line, column, msg_part);
+    cs_doc_free(p);
+    cs_doc_free(t);
+}
+
+/* A name that matches nothing, or twice: an error at the name. */
+START_TEST(test_merge_named_list_errors)
+{
+    cs_doc *t, *p;
+    char big[2000] = "teams:\n";
+
+    merge_fails("teams:\n  ghost: null\n", 2, 3, "cannot remove 'ghost': "
+                "teams has no element of that name");
+    merge_fails("teams:\n  reporting: {capacity: 3}\n  governace: null\n",
+                3, 3, "cannot remove 'governace': teams has no element of "
+                "that name (did you mean 'governance'?)");
+    merge_fails("teams:\n  ingestoin: {capacity: 3}\n", 2, 3,
+                "teams has no element named 'ingestoin' (did you mean "
+                "'ingestion'?); to add one under a name this close, use the "
+                "list form (- name: ingestoin)");
+    merge_fails("teams:\n  - {name: ingestion, capacity: 3}\n"
+                "  - {name: platform}\n  - {name: ingestion, wip_limit: 2}\n",
+                4, 12, "'ingestion' is listed twice in this patch of teams");
+    /* a name new to both the target and the patch is listed twice */
+    merge_fails("teams:\n  - {name: reportng}\n  - {name: reportng}\n", 3, 12,
+                "'reportng' is listed twice in this patch of teams; give "
+                "each element once (did you mean 'reporting'?)");
+    /* in a patch list too big for a linear scan */
+    for (int i = 0; i < 20; i++)
+        snprintf(big + strlen(big), sizeof big - strlen(big),
+                 "  - {name: t%d}\n", i == 19 ? 7 : i);
+    merge_fails(big, 21, 12, "'t7' is listed twice in this patch of teams");
+    /* nested lists name their key */
+    t = load_ok("work:\n  - name: w\n    steps: [{name: a}, {name: b}]\n");
+    p = load_ok("work:\n  w:\n    steps: {c: null}\n");
+    {
+        cs_error e;
+        ck_assert_int_eq(cs_patch_merge(&t->root, p->root, &e), CS_EINPUT);
+        assert_error(&e, 3, 13, "cannot remove 'c': steps has no element of "
+                     "that name (did you mean 'a'?)");
+    }
+    cs_doc_free(p);
+    cs_doc_free(t);
+    /* names far from every existing one are added, in either form */
+    t = load_ok("teams:\n  - {name: ingestion}\n  - {name: reporting}\n");
+    p = load_ok("teams:\n  platform: {capacity: 2}\n");
+    merge_docs(t, p);
+    cs_doc_free(p);
+    p = load_ok("teams:\n  - {name: reportng, capacity: 2}\n");
+    merge_docs(t, p);
+    ck_assert_uint_eq(at(t->root, "teams")->nchildren, 4);
+    ck_assert_str_eq(text_at(t->root, "teams.2.name"), "platform");
+    ck_assert_str_eq(text_at(t->root, "teams.3.name"), "reportng");
     cs_doc_free(p);
     cs_doc_free(t);
 }
@@ -444,6 +515,17 @@ START_TEST(test_set_null_removes)
     set_ok(d, "teams.ingestion.no_such_key=null");   /* absent: no-op */
     ck_assert_uint_eq(at(d->root, "teams.0")->nchildren, 1);
     set_ok(d, "name='null'");                 /* quoted: a string */
+    /* a keyed patch value names elements as a variant's patch does */
+    {
+        cs_error e;
+        cs_error_clear(&e);
+        ck_assert_int_eq(cs_patch_set(d, "teams={ingestoin: null}", &e),
+                         CS_EINPUT);
+        ck_assert_str_eq(e.file, "--set teams={ingestoin: null}");
+        ck_assert_int_eq(e.line, 0);
+        ck_assert_str_eq(e.msg, "cannot remove 'ingestoin': teams has no "
+                         "element of that name (did you mean 'ingestion'?)");
+    }
     ck_assert_str_eq(text_at(d->root, "name"), "null");
     cs_doc_free(d);
 }
@@ -583,6 +665,7 @@ static Suite *patch_suite(void)
     tcase_add_test(merge, test_merge_empty_list_patch_replaces);
     tcase_add_test(merge, test_merge_null_removes_key);
     tcase_add_test(merge, test_merge_keyed_patch_on_named_list);
+    tcase_add_test(merge, test_merge_named_list_errors);
     tcase_add_test(merge, test_merge_type_change_replaces);
     tcase_add_test(merge, test_merge_patch_is_cloned);
     tcase_add_test(merge, test_merge_into_nothing);

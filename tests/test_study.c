@@ -95,8 +95,14 @@ START_TEST(test_plan_errors)
     for (int i = 1; i <= 400; i++)
         strcat(big, i < 400 ? "1," : "1");
     vary[0] = big;
-    vary[1] = big;
+    vary[1] = big + 1;    /* "eed=1,...": another path */
     plan_fails(vary, 2, "--vary: more than 100000 points");
+    /* one path twice: two columns, but each run would see one value */
+    vary[0] = "teams.a.capacity=1,2";
+    vary[1] = "seed=1,2";
+    vary[2] = "teams.a.capacity=3";
+    plan_fails(vary, 3, "--vary: 'teams.a.capacity' is given twice; list "
+               "all its values in one --vary");
 }
 END_TEST
 
@@ -324,6 +330,28 @@ START_TEST(test_load_settings)
 }
 END_TEST
 
+/* More than CS_STUDY_MAX_SET --set options: refused before the file is
+** read (each is checked against every model's document). */
+START_TEST(test_load_too_many_sets)
+{
+    static const char *sets[CS_STUDY_MAX_SET + 1];
+    cs_study_settings set = {0, NULL, NULL, NULL, sets, CS_STUDY_MAX_SET + 1};
+    cs_scenario *s = (cs_scenario *)(void *)&set;   /* must be reset */
+    cs_error err;
+
+    for (size_t i = 0; i <= CS_STUDY_MAX_SET; i++)
+        sets[i] = "seed=2";
+    cs_error_clear(&err);
+    ck_assert_int_eq(cs_study_load("no-such-file.yaml", &set, &s, &err),
+                     CS_EINPUT);
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(err.msg, "at most 1000 --set options");
+    set.nsets = CS_STUDY_MAX_SET;     /* the bound itself is allowed */
+    ck_assert_int_eq(cs_study_load("no-such-file.yaml", &set, &s, &err),
+                     CS_EIO);
+}
+END_TEST
+
 static Suite *study_suite(void)
 {
     Suite *s = suite_create("study");
@@ -334,6 +362,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_no_vary_one_point);
     tcase_add_test(tc, test_values_split_outside_brackets);
     tcase_add_test(tc, test_plan_errors);
+    tcase_add_test(tc, test_load_too_many_sets);
     tcase_add_test(tc, test_jobs_and_pairing);
     tcase_add_test(tc, test_run_one_variant_not_paired);
     tcase_add_test(tc, test_unknown_variant);

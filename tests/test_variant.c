@@ -131,6 +131,43 @@ START_TEST(test_override_after_patch)
 }
 END_TEST
 
+/* Overrides added together: as many single calls, in order, up to the
+** first that no model's document takes. */
+START_TEST(test_overrides_together)
+{
+    const char *const sets[] = {
+        "teams.platform.capacity=4",   /* only variant 'bigger' has it */
+        "teams.ingestion.capacity=6",
+        "teams.nosuch.capacity=1",     /* no model has it */
+        "teams.ingestion.capacity=9",
+    };
+    const char *const more[] = {"seed=3", "variants=null", "seed=4"};
+    cs_scenario *s = load_ok(VARIANTS);
+    cs_error err;
+    cs_model *m;
+
+    ck_assert_int_eq(cs_variant_add_overrides(s, sets, 2, &err), CS_OK);
+    ck_assert_int_eq(cs_variant_add_overrides(s, sets + 2, 2, &err),
+                     CS_EINPUT);
+    /* the base's first failure, as the single calls report it */
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.platform.capacity=4: "
+                                 "'platform' is not an element of teams"));
+    m = build_ok(s, 0);
+    ck_assert_int_eq(team(m, "platform")->capacity, 4);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 6);
+    cs_model_free(m);
+    /* the list of variants is refused; the overrides before it are kept */
+    ck_assert_int_eq(cs_variant_add_overrides(s, more, 3, &err), CS_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set variants=null: the "
+                                 "variants are read from the scenario"));
+    m = build_ok(s, 0);
+    ck_assert_uint_eq(m->seed, 3);
+    cs_model_free(m);
+    ck_assert_int_eq(cs_variant_add_overrides(s, NULL, 0, &err), CS_OK);
+    cs_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_override_errors)
 {
     cs_scenario *s = load_ok(VARIANTS);
@@ -443,6 +480,7 @@ static Suite *variant_suite(void)
     tcase_add_test(variants, test_variants_build);
     tcase_add_test(variants, test_variant_out_of_range);
     tcase_add_test(variants, test_override_after_patch);
+    tcase_add_test(variants, test_overrides_together);
     tcase_add_test(variants, test_override_errors);
     tcase_add_test(variants, test_override_replace_list);
     tcase_add_test(variants, test_override_variant_only);

@@ -31,12 +31,20 @@
 ** The patch is cloned, not taken: new nodes keep their own file and
 ** positions, so later errors point into the patch (their file strings
 ** stay borrowed: the patch's document must outlive the target).
-** Removing a name or key that is not there is not an error.  A value
-** added where there was none is the patch value without its null-valued
-** keys (RFC 7396).  An empty list target counts as a named list; an empty
-** list patch replaces.  *target may be NULL (absent); a NULL patch
-** changes nothing.  patch must not share nodes with *target.  Returns
-** CS_OK or CS_ENOMEM (*target is then partly merged, still valid).
+** Removing a key that is not there is not an error.  Names are checked
+** (CS_EINPUT, located at the patch's name, with a "did you mean" hint
+** from cs_error_suggest over the target's names when one is close):
+**   - a keyed patch that removes a name the target list does not have;
+**   - a keyed patch entry whose name the target does not have but is
+**     close to one it has (a typo would add an element; the list form,
+**     or a name close to none, adds one);
+**   - a named-list patch that names an element twice.
+** A value added where there was none is the patch value without its
+** null-valued keys (RFC 7396).  An empty list target counts as a named
+** list; an empty list patch replaces.  *target may be NULL (absent); a
+** NULL patch changes nothing.  patch must not share nodes with *target.
+** Returns CS_OK, CS_EINPUT or CS_ENOMEM (*target is then partly merged,
+** still valid).
 */
 cs_status cs_patch_merge(cs_node **target, const cs_node *patch, cs_error *err);
 
@@ -62,8 +70,10 @@ cs_status cs_patch_merge(cs_node **target, const cs_node *patch, cs_error *err);
 ** argument: "--set teams.ingestoin.capacity=3: 'ingestoin' is not an
 ** element of teams (did you mean 'ingestion'?)", "--set
 ** teams.ingestion.capacty.x=3: 'capacty' is not a key of teams.ingestion";
-** a VALUE that is not valid YAML is an error too.  d is unchanged on
-** error (but for CS_ENOMEM, when it is partly changed, still valid).
+** a VALUE that is not valid YAML is an error too, and so is a patch
+** VALUE whose names cs_patch_merge refuses (with the argument as file and
+** no line).  d is unchanged on an error in the path or VALUE's syntax;
+** after a refused name or CS_ENOMEM it is partly changed, still valid.
 */
 cs_status cs_patch_set(cs_doc *d, const char *assignment, cs_error *err);
 

@@ -27,6 +27,8 @@
 #include "chainsim/summary.h"
 
 #define CS_STUDY_MAX_VARY 16
+/* At most this many --set options (each is checked against the scenario). */
+#define CS_STUDY_MAX_SET 1000
 #define CS_STUDY_MAX_POINTS 100000
 
 /* The command line's overrides common to every point: applied to the
@@ -72,7 +74,8 @@ typedef struct cs_study cs_study;
 ** Loads the scenario at path and adds the settings to it in the order
 ** replications, seed, horizon and warm-up (warm-up first when the new
 ** horizon is shorter than the scenario's warm-up), then each --set.
-** Caller frees *out.  Errors are the loader's and the overrides'.
+** Caller frees *out.  Errors are the loader's and the overrides'; more
+** than CS_STUDY_MAX_SET --set options is an error before the file is read.
 */
 cs_status cs_study_load(const char *path, const cs_study_settings *set,
                         cs_scenario **out, cs_error *err);

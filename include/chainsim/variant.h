@@ -32,6 +32,16 @@ typedef struct cs_scenario cs_scenario;
 cs_status cs_variant_add_override(cs_scenario *s, const char *assignment,
                                   cs_error *err);
 
+/*
+** As n calls of cs_variant_add_override, in order, stopping at the first
+** error (the overrides before it are kept), but each model's document is
+** built once for all n: linear in n, where n calls re-apply every earlier
+** override each time.  assignments are copied.
+*/
+cs_status cs_variant_add_overrides(cs_scenario *s,
+                                   const char *const *assignments, size_t n,
+                                   cs_error *err);
+
 /* Number of variants (besides the baseline).  Cannot fail. */
 size_t cs_variant_count(const cs_scenario *s);
 

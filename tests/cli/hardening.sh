@@ -135,11 +135,17 @@ expect_fail 2 "warmup (20d) must be shorter than the horizon (10d)" run $S --hor
 expect_fail 2 "--set teams=[" run $S --set "teams=["
 expect_fail 2 "--set" run $S --set "=3"
 expect_fail 2 "--set" run $S --set "a..b=1"
+# a patch through --set names elements as a variant's does
+expect_fail 2 "--set teams={modeling: null}: error: cannot remove 'modeling': teams has no element of that name (did you mean 'modelling'?)" check $S --set "teams={modeling: null}"
+expect_fail 2 "teams has no element named 'modeling' (did you mean 'modelling'?)" check $S --set "teams={modeling: {capacity: 3}}"
+expect_fail 2 "'modelling' is listed twice in this patch of teams" check $S --set "teams=[{name: modelling, capacity: 3}, {name: modelling, wip_limit: 2}]"
+expect_ok check $S --set "teams={platform: {capacity: 2}}" --set "teams=[{name: modeling, capacity: 1}]"
 expect_fail 2 "horizon" run $S -n 2 --horizon "100d$(head -c 5000 /dev/zero | tr '\000' ' ')x"
 v17=""
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do v17="$v17 --vary seed=1,2"; done
 # shellcheck disable=SC2086
 expect_fail 2 "at most 16 --vary" run $S $v17
+expect_fail 2 "--vary: 'teams.ingestion.capacity' is given twice" run $S -n 2 --vary teams.ingestion.capacity=1,2 --vary seed=1,2 --vary teams.ingestion.capacity=3
 expect_fail 2 "more than 100000 points" run $S --vary "seed=$(seq -s, 1 400)" --vary "replications=$(seq -s, 1 400)"
 expect_fail 2 "--format: ''" run $S -f ""
 expect_fail 2 "--output needs a file name" run $S -o ""
@@ -413,5 +419,47 @@ if grep -q "$esc" "$T/esc.err" || ! grep -qF '\x1b' "$T/esc.err"; then
 else
     ok
 fi
+# ---- costs of patches: the worst cases validate in a few seconds
+# within_secs N WHAT ARGS...: chainsim ARGS exits 2 within N seconds.
+within_secs() {
+    lim=$1; what=$2; shift 2
+    t0=$(date +%s)
+    run "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    t1=$(date +%s)
+    [ $rc -eq 2 ] && ok || bad "$what: exit $rc, expected 2"
+    [ $((t1 - t0)) -le "$lim" ] && ok || bad "$what: took $((t1 - t0)) s"
+}
+# a variant patch with 95,000 unknown keys in a team (1.6 MB): merged into
+# the small team map in linear time, then the first key reported
+{ cat $S; printf '  - name: big\n    patch:\n      teams:\n        ingestion:\n'
+  seq -f '          k%06g: 1' 0 94999; } >"$T/bigpatch.yaml"
+within_secs 4 "a patch of 95,000 keys" check "$T/bigpatch.yaml"
+grep -qF "unknown key 'k000000' in team (in variant 'big')" "$T/err" && ok \
+    || bad "a patch of 95,000 keys: $(head -c 200 "$T/err")"
+
+# 95,000 new names keyed into a list of 494 teams, none close to any (each
+# is checked for a close name): a pass of cheap tests per pair
+awk '/^teams:$/ { print; for (i = 0; i < 490; i++) printf "  - {name: tm%05d, capacity: 1}\n", i; next } { print }' $S >"$T/wide.yaml"
+printf '  - name: big\n    patch:\n      teams:\n' >>"$T/wide.yaml"
+awk 'BEGIN { a = "abcdefghijklnopqrsuvwxyz"
+    for (k = 0; k < 95000; k++) { s = ""; x = k
+        for (j = 0; j < 7; j++) { s = s substr(a, x % 24 + 1, 1); x = int(x / 24) }
+        print "        " s ": 1" } }' >>"$T/wide.yaml"
+within_secs 4 "95,000 new keyed names" check "$T/wide.yaml"
+grep -qF "too many teams: at most 500, got 95494 (in variant 'big')" "$T/err" && ok \
+    || bad "95,000 new keyed names: $(head -c 200 "$T/err")"
+# 1,000 --set options (the most allowed) through a team only the last
+# variant adds, in a scenario of 400 more teams: every model's document is
+# built once for all of them (it was once per option: 10 s)
+{ cat $S; printf '  - name: extra\n    patch:\n      teams:\n'
+  seq -f '        - {name: extra%g, capacity: 1}' 1 400; } >"$T/extra.yaml"
+sets=$(seq -f '--set teams.extra400.capacity=%g' 1 1000)
+# shellcheck disable=SC2086
+within_secs 3 "1,000 --set options" check "$T/extra.yaml" $sets
+grep -qF "'extra400' is not an element of teams" "$T/err" && ok \
+    || bad "1,000 --set options: $(head -c 200 "$T/err")"
+# shellcheck disable=SC2086
+expect_fail 2 "chainsim: error: at most 1000 --set options" check $S $sets --set seed=2
 
 finish hardening

@@ -1023,7 +1023,7 @@ runj set5.json "$T/var.yaml" --set "teams.b={capacity: 2}" && {
     jn "$T/set5.json" variants.0.teams.b.capacity 2 "--set a mapping merges"
     jn "$T/set5.json" variants.0.lead_time.mean 3.5 "--set a mapping merges: lead time"
 }
-runj set5b.json "$T/var.yaml" --set "teams={c: {capacity: 2}}" && jn "$T/set5b.json" variants.0.teams.c.capacity 2 "--set a mapping keyed by name appends a new element"
+runj set5b.json "$T/var.yaml" --set "teams={platform: {capacity: 2}}" && jn "$T/set5b.json" variants.0.teams.platform.capacity 2 "--set a mapping keyed by a name close to none appends a new element"
 runj set6.json "$T/var.yaml" --set "work.x.steps=[{team: a, effort: 1d}]" && jn "$T/set6.json" variants.0.lead_time.mean 1.5 "--set replaces a list without names"
 runj set7.json "$T/var.yaml" --set teams.b.capacity=2 --set teams.b.capacity=3 && jn "$T/set7.json" variants.0.teams.b.capacity 3 "--set applied in order"
 runj set8.json "$T/var.yaml" --set "time={hours_per_day: 2}" --set "work.x.steps=[{team: a, effort: 4h}]" \
