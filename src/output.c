@@ -46,7 +46,7 @@ static int resolve(cs_output *o, const char *path)
         errno = ENAMETOOLONG;
         return -1;
     }
-    snprintf(o->target, sizeof o->target, "%s", path);
+    memcpy(o->target, path, strlen(path) + 1);
     for (int i = 0; i <= SYMLINK_MAX; i++) {
         ssize_t n;
         const char *slash;
@@ -123,13 +123,18 @@ static int create_temp(cs_output *o)
     pthread_sigmask(SIG_BLOCK, &all, &saved);
     for (int i = 0; i < TEMP_TRIES && fd < 0; i++) {
         char name[7];
+        int n;
 
         for (int k = 0; k < 6; k++) {
             x = x * 6364136223846793005u + 1442695040888963407u;
             name[k] = letters[(x >> 33) % (sizeof letters - 1)];
         }
         name[6] = '\0';
-        snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%s", o->target, name);
+        n = snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%s", o->target, name);
+        if (n < 0 || (size_t)n >= sizeof o->tmp) {
+            errno = ENAMETOOLONG;
+            break;
+        }
         fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST)
             break;
