@@ -82,32 +82,59 @@ static const char usage_text[] =
 /* ---- signals --------------------------------------------------------- */
 
 /*
-** SIGINT, SIGTERM (and SIGHUP).  In run and compare the first one sets
-** g_stop (and g_lib_stop, the library's flag; a lock-free atomic_int is
-** safe to set in a handler): no new replication starts and the completed
-** ones are reported, marked partial.  A second one, or any in trace (a
-** partial event log is of no use), ends the process at once: the
-** temporary file of -o is removed first and the signal raised again with
-** its default action, so the exit status says which signal it was and
-** FILE is left as it was.  g_graceful and g_tmp are set only while the
-** signals are blocked, so the handler never sees them half-written.
+** Every terminating signal that can be caught is, from the first line of
+** main on, so that none ends the process with a temporary file of -o left
+** behind.  In run and compare, once the simulation starts, the first
+** SIGINT, SIGTERM or SIGHUP sets g_stop (and g_lib_stop, the library's
+** flag; a lock-free atomic_int is safe to set in a handler): no new
+** replication starts and the completed ones are reported, marked partial.
+** Any other signal, a second one, one before the simulation (while loading
+** or planning) or any in trace (a partial event log is of no use) ends the
+** process at once: the temporary file of g_out is removed first and the
+** signal raised again with its default action, so the exit status says
+** which signal it was and FILE is left as it was.  g_graceful and g_out are
+** set only while the signals are blocked, so the handler never sees them
+** half-written; cs_output_temp_path may be called from a handler.
 */
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2,
                "the signal handler sets an atomic_int: it must be lock-free");
 static volatile sig_atomic_t g_stop;   /* the signal number, once caught */
 static volatile sig_atomic_t g_graceful;   /* 1: the first signal stops */
-static const char *volatile g_tmp;     /* temporary output file, or NULL */
+static const cs_output *volatile g_out;    /* the output being written */
 static atomic_int g_lib_stop;          /* what the library reads */
+
+/* The signals whose default action ends the process.  The faults of the
+** program itself are left to the sanitizers in their builds. */
+static const int fatal_signals[] = {
+    SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+    SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGTRAP, SIGSYS, SIGABRT,
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+#endif
+#ifdef SIGPOLL
+    SIGPOLL,
+#endif
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
 
 static void on_signal(int sig)
 {
-    if (g_graceful && g_stop == 0) {
+    const cs_output *out = g_out;
+    const char *tmp;
+
+    if (g_graceful && g_stop == 0 &&
+        (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)) {
         g_stop = sig;
         atomic_store(&g_lib_stop, 1);
         return;
     }
-    if (g_tmp != NULL)
-        unlink(g_tmp);
+    if (out != NULL && (tmp = cs_output_temp_path(out)) != NULL)
+        unlink(tmp);
     signal(sig, SIG_DFL);
     raise(sig);    /* delivered when the handler returns */
 }
@@ -116,42 +143,53 @@ static void block_signals(int block, sigset_t *saved)
 {
     sigset_t set;
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
+    sigfillset(&set);
     sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : saved,
                 block ? saved : NULL);
 }
 
-/* The temporary file to remove if a signal ends the process. */
-static void set_cleanup(const char *tmp)
+/* The output whose temporary file a signal removes (NULL: none). */
+static void set_cleanup(const cs_output *out)
 {
     sigset_t saved;
 
     block_signals(1, &saved);
-    g_tmp = tmp;
+    g_out = out;
     block_signals(0, &saved);
 }
 
-/* SIGINT and SIGTERM are caught even when ignored at start (a background
-** job of a script), so "kill -INT" always stops a run cleanly; an ignored
-** SIGHUP stays ignored (nohup). */
-static void install_signals(int graceful)
+static void set_graceful(int graceful)
 {
-    struct sigaction sa, old;
     sigset_t saved;
 
     block_signals(1, &saved);
     g_graceful = graceful;
+    block_signals(0, &saved);
+}
+
+/* Catches the fatal signals.  SIGINT and SIGTERM are caught even when
+** ignored at start (a background job of a script), so "kill -INT" always
+** stops a run cleanly; any other signal ignored at start stays ignored
+** (SIGHUP under nohup, SIGPIPE).  The real-time signals end the process
+** by default too. */
+static void install_signals(void)
+{
+    struct sigaction sa, old;
+
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-        sigaction(SIGHUP, &sa, NULL);
-    block_signals(0, &saved);
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++) {
+        const int sig = fatal_signals[i];
+
+        if (sig == SIGINT || sig == SIGTERM ||
+            (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN))
+            sigaction(sig, &sa, NULL);
+    }
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            sigaction(sig, &sa, NULL);
 }
 
 /* ---- messages ---------------------------------------------------------- */
@@ -187,22 +225,20 @@ static int cannot_write(const char *path, const char *why)
 /* ---- output ------------------------------------------------------------ */
 
 /* Opens the -o file (or standard output) and has a signal remove its
-** temporary file.  Returns 0, or an exit code after printing. */
+** temporary file (registered before it exists: output.h publishes the
+** name with the signals blocked; a FIFO is opened with them free).
+** Returns 0, or an exit code after printing. */
 static int open_output(cs_output *out, const char *path)
 {
     cs_error err;
 
-    sigset_t saved;
-    cs_status st;
-
     cs_error_clear(&err);
-    /* no signal between creating the temporary file and registering it */
-    block_signals(1, &saved);
-    st = cs_output_open(out, path, &err);
-    if (st == CS_OK)
-        g_tmp = cs_output_temp_path(out);
-    block_signals(0, &saved);
-    return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
+    cs_output_init(out);
+    set_cleanup(out);
+    if (cs_output_open(out, path, &err) == CS_OK)
+        return EXIT_SUCCESS;
+    set_cleanup(NULL);
+    return print_error(&err);
 }
 
 /* Finishes the output: commit = 1 renames it into place, 0 discards it.
@@ -310,10 +346,8 @@ static int cmd_trace(const cs_cli_options *o)
     else if (rc == EXIT_SUCCESS && cs_variant_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);
     cs_scenario_free(s);
-    if (rc == EXIT_SUCCESS) {
-        install_signals(0);
+    if (rc == EXIT_SUCCESS)
         rc = open_output(&out, o->output);
-    }
     if (rc == EXIT_SUCCESS) {
         const cs_status st = cs_report_model_trace_run(
             cs_output_file(&out), m, (uint64_t)(o->trace_rep - 1),
@@ -360,7 +394,7 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     clock_gettime(CLOCK_MONOTONIC, &pr.start);
     if (!o->quiet)
         cs_study_warn(st, stderr);
-    install_signals(1);
+    set_graceful(1);
     s = cs_study_run(st, &ro, &err);
     clear_progress(&pr);
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
@@ -427,6 +461,7 @@ int main(int argc, char **argv)
     cs_error err;
     int rc;
 
+    install_signals();
     gsl_set_error_handler_off();
     cs_cli_init(&o);
     if (argc < 2) {

@@ -461,5 +461,104 @@ grep -qF "'extra400' is not an element of teams" "$T/err" && ok \
     || bad "1,000 --set options: $(head -c 200 "$T/err")"
 # shellcheck disable=SC2086
 expect_fail 2 "chainsim: error: at most 1000 --set options" check $S $sets --set seed=2
+# a signal before the run (loading, planning a large sweep) ends it at
+# once, even when the shell started chainsim with SIGINT ignored: exit 130,
+# and no result written as complete
+rm -f "$T/early.csv"
+(trap '' INT; exec "$BIN" run $S -q -n 1 --warmup 0 -f csv -o "$T/early.csv" \
+    --vary "seed=$(seq -s, 1 200)" --vary "horizon=$(seq -s, 10 59 | sed 's/,/d,/g')d" \
+    >"$T/out" 2>"$T/err") &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok || bad "SIGINT while planning a sweep: exit $rc, expected 130"
+if [ -e "$T/early.csv" ]; then
+    head -1 "$T/early.csv" | grep -q partial && sed -n 2p "$T/early.csv" | cut -d, -f5 | grep -qx 1 \
+        && ok || bad "SIGINT while planning a sweep: results written as complete"
+else
+    ok
+fi
+grep -q "the results are complete" "$T/err" && bad "SIGINT while planning a sweep: $(cat "$T/err")" || ok
+has_tmp && bad "SIGINT while planning a sweep: a temporary file is left" || ok
+
+# any fatal signal during trace -o removes the temporary file and ends
+# chainsim with that signal
+# (the signal numbers are Linux's)
+for s in USR1:10 ALRM:14 USR2:12 VTALRM:26 PROF:27 XFSZ:25 PIPE:13; do
+    sig=${s%:*}
+    rm -f "$T/trace.csv"
+    "$BIN" trace "$T/long.yaml" --horizon 400000d -o "$T/trace.csv" >"$T/out" 2>"$T/err" &
+    pid=$!
+    sleep 0.5
+    kill -"$sig" $pid
+    wait $pid 2>/dev/null
+    rc=$?
+    want=$((128 + ${s#*:}))
+    [ $rc -eq $want ] && ok || bad "trace, SIG$sig: exit $rc, expected $want"
+    [ ! -e "$T/trace.csv" ] && ok || bad "trace, SIG$sig: -o was written"
+    has_tmp && bad "trace, SIG$sig: a temporary file is left" || ok
+    rm -f "$T"/*tmp-*
+done
+# and during run -o, before the results are written
+rm -f "$T/int.out"
+"$BIN" run "$T/long.yaml" -j 2 -o "$T/int.out" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 0.5
+kill -USR1 $pid
+wait $pid 2>/dev/null
+rc=$?
+[ $rc -eq 138 ] && ok || bad "run, SIGUSR1: exit $rc, expected 138"
+[ ! -e "$T/int.out" ] && ok || bad "run, SIGUSR1: -o was written"
+
+# ---- -o respects what it replaces
+# a private null device (1:3; the system's /dev/null is never touched)
+if mknod "$T/null" c 1 3 2>/dev/null; then
+    run run $S -n 2 -q -o "$T/null" >"$T/out" 2>"$T/err" && ok || bad "-o DEVICE: $(cat "$T/err")"
+    [ -c "$T/null" ] && ok || bad "-o DEVICE: the device was replaced: $(ls -l "$T/null")"
+    has_tmp && bad "-o DEVICE: a temporary file is left" || ok
+    rm -f "$T/null"
+else
+    echo "hardening: -o to a device skipped (mknod not permitted)" >&2
+fi
+# a FIFO: written in place, to its reader
+mkfifo "$T/pipe"
+cat "$T/pipe" >"$T/piped" &
+reader=$!
+run run $S -n 2 -q -f csv -o "$T/pipe" >"$T/out" 2>"$T/err"
+rc=$?
+i=0
+while kill -0 $reader 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill $reader 2>/dev/null && bad "-o FIFO: its reader got nothing"
+wait $reader
+[ $rc -eq 0 ] && ok || bad "-o FIFO: exit $rc: $(cat "$T/err")"
+[ -p "$T/pipe" ] && ok || bad "-o FIFO: the FIFO was replaced"
+run run $S -n 2 -q -f csv >"$T/direct" 2>/dev/null
+cmp -s "$T/piped" "$T/direct" && ok || bad "-o FIFO: the reader got other output"
+has_tmp && bad "-o FIFO: a temporary file is left" || ok
+rm -f "$T/pipe"
+# a symbolic link: the file it names is replaced, the link stays
+mkdir "$T/real"
+echo old >"$T/real/res.csv"
+chmod 600 "$T/real/res.csv"
+ln -s real/res.csv "$T/res-link"
+run run $S -n 2 -q -f csv -o "$T/res-link" >"$T/out" 2>"$T/err" && ok || bad "-o LINK: $(cat "$T/err")"
+[ -L "$T/res-link" ] && ok || bad "-o LINK: the link was replaced"
+cmp -s "$T/real/res.csv" "$T/direct" && ok || bad "-o LINK: its target not written"
+[ "$(stat -c %a "$T/real/res.csv")" = 600 ] && ok \
+    || bad "-o LINK: mode $(stat -c %a "$T/real/res.csv"), expected 600 kept"
+[ "$(ls -A "$T/real")" = res.csv ] && ok || bad "-o LINK: left in its directory: $(ls -A "$T/real")"
+# a replaced file keeps its mode
+echo old >"$T/secret.csv"
+chmod 600 "$T/secret.csv"
+run run $S -n 2 -q -f csv -o "$T/secret.csv" >"$T/out" 2>"$T/err" && ok || bad "-o FILE: $(cat "$T/err")"
+[ "$(stat -c %a "$T/secret.csv")" = 600 ] && ok \
+    || bad "-o FILE: mode $(stat -c %a "$T/secret.csv"), expected 600 kept"
+# a new file: 0666 less the umask
+rm -f "$T/new.csv"
+(umask 027; "$BIN" run $S -n 2 -q -o "$T/new.csv" >/dev/null 2>&1)
+[ "$(stat -c %a "$T/new.csv")" = 640 ] && ok \
+    || bad "-o new FILE under umask 027: mode $(stat -c %a "$T/new.csv"), expected 640"
 
 finish hardening
