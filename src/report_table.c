@@ -383,6 +383,8 @@ static int diff_decimals(const cs_ci *c, double scale)
 
     if (!(hw > 0.0))
         return decimals(c->mean * scale) > 1 ? 1 : decimals(c->mean * scale);
+    if (!isfinite(hw))
+        return 0;                /* printed as n/a: any number of decimals */
     d = 1 - (int)floor(log10(hw));
     return d < 0 ? 0 : d > 3 ? 3 : d;
 }
