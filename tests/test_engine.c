@@ -782,23 +782,30 @@ START_TEST(test_handoff)
 END_TEST
 
 /* A (limit 1) -> B (limit 1) -> A, backlog 2: stuck at day 2. */
-START_TEST(test_deadlock)
+/* Two teams with WIP limit 1 and two items that visit alpha, beta, alpha:
+** each holds the other's only slot by day 2 (a deadlock). */
+static cs_model *deadlock_chain(void)
 {
     cs_model *m = mk_model(100, 0);
-    int c, a, b;
-    cs_rep *r;
-    tlog l = {0};
-    cs_error err;
+    const int a = add_team(m, "alpha", 1), b = add_team(m, "beta", 1);
+    const int c = add_class(m, "w", 0);
 
-    a = add_team(m, "alpha", 1);
-    b = add_team(m, "beta", 1);
     m->teams[a].wip_limit = 1;
     m->teams[b].wip_limit = 1;
-    c = add_class(m, "w", 0);
     m->classes[c].backlog = 2;
     add_step(m, c, a, tl_const(1.0));
     add_step(m, c, b, tl_const(1.0));
     add_step(m, c, a, tl_const(1.0));
+    return m;
+}
+
+START_TEST(test_deadlock)
+{
+    cs_model *m = deadlock_chain();
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
     r = cs_engine_rep_new(m);
     run_traced(m, 0, &l, r, CS_ESIM, &err);
     ck_assert_int_eq(err.status, CS_ESIM);
@@ -1304,16 +1311,7 @@ START_TEST(test_invariants)
     cs_model_free(m);
 
     /* After a deadlock (test_deadlock's chain) the state is settled. */
-    m = mk_model(100, 0);
-    a = add_team(m, "alpha", 1);
-    b = add_team(m, "beta", 1);
-    m->teams[a].wip_limit = 1;
-    m->teams[b].wip_limit = 1;
-    c = add_class(m, "w", 0);
-    m->classes[c].backlog = 2;
-    add_step(m, c, a, tl_const(1.0));
-    add_step(m, c, b, tl_const(1.0));
-    add_step(m, c, a, tl_const(1.0));
+    m = deadlock_chain();
     e = cs_engine_new(m);
     r = cs_engine_rep_new(m);
     ck_assert_int_eq(cs_engine_run(e, 0, -1, r, &err), CS_ESIM);
