@@ -96,10 +96,9 @@ $(BUILD)/tests/.dir:
 # under valgrind.
 check: deps
 	@$(MAKE) --no-print-directory unit cli
-	@$(MAKE) --no-print-directory validate lint includes
+	@$(MAKE) --no-print-directory -j2 validate lint includes
 	@$(MAKE) --no-print-directory sanitize
-	@$(MAKE) --no-print-directory tsan
-	@$(MAKE) --no-print-directory valgrind
+	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
 unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
