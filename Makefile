@@ -67,7 +67,7 @@ all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck
+	@sh tools/install-deps valgrind cppcheck shellcheck time
 
 build: $(BUILD)/chainsim
 
@@ -148,6 +148,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)

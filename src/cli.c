@@ -8,6 +8,7 @@
 #include "chainsim/cli.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -80,6 +81,40 @@ static cs_status opt_number(cs_cli_options *o, const option_def *d,
     return CS_OK;
 }
 
+/* A size: a whole number of bytes or of K, M, G or T (binary: 1K =
+** 1024), optionally followed by B or iB ("512M", "4GiB"), from 1M to
+** d->hi gigabytes. */
+static cs_status opt_bytes(cs_cli_options *o, const option_def *d,
+                           const char *v, cs_error *err)
+{
+    static const char units[] = "KMGT";
+    const char *u;
+    char *end;
+    unsigned long long n;
+    int shift = 0;
+
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (*end != '\0' && (u = strchr(units, toupper((unsigned char)*end)))
+        != NULL) {
+        shift = 10 * (int)(u - units + 1);
+        end++;
+        if (*end == 'i')
+            end++;
+        if (*end == 'B' || *end == 'b')
+            end++;
+    } else if (*end == 'B' || *end == 'b') {
+        end++;
+    }
+    if (*v < '0' || *v > '9' || errno != 0 || *end != '\0' ||
+        n > ((unsigned long long)d->hi << 30) >> shift ||
+        (n << shift) < (1ull << 20))
+        return USAGE(err, "--%s: '%s' is not a size %s", d->name, v,
+                     d->want);
+    *MEMBER(o, d, size_t) = (size_t)(n << shift);
+    return CS_OK;
+}
+
 static cs_status opt_seed(cs_cli_options *o, const option_def *d,
                           const char *v, cs_error *err)
 {
@@ -130,6 +165,8 @@ static const option_def option_table[] = {
      "from 1 to 1000000"},
     {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
     {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
+    {"max-memory", '\0', 1, opt_bytes, FIELD(max_memory), 1 << 20,
+     "from 1M to 1024T (e.g. 512M, 4G)"},
     {"horizon", '\0', 1, opt_text, FIELD(set.horizon), 0, NULL},
     {"warmup", '\0', 1, opt_text, FIELD(set.warmup), 0, NULL},
     {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},

@@ -270,6 +270,8 @@ struct cs_engine {
     cs_trace_fn trace;
     void *trace_ctx;
     uint64_t max_items;
+    size_t max_bytes;     /* bound on bytes (0: none) ... */
+    size_t bytes;         /* ... of items and queues held (events: sim) */
     const atomic_int *stop;        /* may be NULL */
     /* one run */
     cs_rep *out;
@@ -387,10 +389,62 @@ static void fail_nomem(cs_engine *e)
     fail(e, CS_ENOMEM);
 }
 
+/* n bytes as "512 MB" or "1.5 GB" (into buf of 16). */
+static const char *fmt_bytes(char *buf, size_t n)
+{
+    const double mb = (double)n / (1024.0 * 1024.0);
+
+    if (mb >= 1024.0)
+        snprintf(buf, 16, "%.3g GB", mb / 1024.0);
+    else
+        snprintf(buf, 16, "%.3g MB", mb);
+    return buf;
+}
+
+static void fail_memory_bound(cs_engine *e)
+{
+    char buf[16];
+    const int b = e->busiest;
+
+    if (e->status == CS_OK)
+        cs_error_set(e->err, CS_ESIM, NULL, 0, 0,
+                     "more than %s of memory at day %.1f (a thread's share "
+                     "of --max-memory): the chain cannot keep up (team %s "
+                     "is the busiest)",
+                     fmt_bytes(buf, e->max_bytes), cs_kernel_now(e->sim),
+                     b >= 0 ? e->teams[b].name : "?");
+    fail(e, CS_ESIM);
+}
+
+/*
+** Accounts for add more bytes of items or queues: 0, or -1 (the run
+** failed) when they would take what is held past the bound.  The events
+** get what is left.
+*/
+static int reserve(cs_engine *e, size_t add)
+{
+    if (e->max_bytes > 0) {
+        const size_t held = e->bytes + cs_kernel_bytes(e->sim);
+        if (held > e->max_bytes || add > e->max_bytes - held) {
+            fail_memory_bound(e);
+            return -1;
+        }
+        const size_t left = e->max_bytes - e->bytes - add;
+        cs_kernel_set_max_bytes(e->sim, left > 0 ? left : 1);
+    }
+    e->bytes += add;
+    return 0;
+}
+
 static void schedule(cs_engine *e, double t, cs_handler fn, void *data)
 {
-    if (cs_kernel_schedule(e->sim, t, 0, fn, e, data) != 0)
-        fail_nomem(e);
+    if (cs_kernel_schedule(e->sim, t, 0, fn, e, data) != 0) {
+        if (e->max_bytes > 0 &&
+            2 * cs_kernel_bytes(e->sim) > e->max_bytes - e->bytes)
+            fail_memory_bound(e);
+        else
+            fail_nomem(e);
+    }
 }
 
 /* ---- chain WIP: window average and per-batch averages ---------------- */
@@ -432,7 +486,7 @@ static int job_before(const job *a, const job *b)
     return a->key < b->key || (a->key == b->key && a->seq < b->seq);
 }
 
-static int heap_push(xteam *u, job *j)
+static int heap_push(cs_engine *e, xteam *u, job *j)
 {
     size_t i;
 
@@ -440,7 +494,10 @@ static int heap_push(xteam *u, job *j)
     i = (size_t)u->nq;
     if (i == u->heap_cap) {
         const size_t cap = u->heap_cap ? 2 * u->heap_cap : 64;
-        job **h = realloc(u->heap, cap * sizeof *h);
+        job **h;
+        if (reserve(e, (cap - u->heap_cap) * sizeof *h) != 0)
+            return -1;
+        h = realloc(u->heap, cap * sizeof *h);
         if (h == NULL)
             return -1;
         u->heap = h;
@@ -497,7 +554,7 @@ static int queue_push(cs_engine *e, xteam *u, job *j)
         return 0;
     }
     j->key = u->disc == CS_DISC_PRIORITY ? j->it->xc->prio_key : j->it->due;
-    return heap_push(u, j);
+    return heap_push(e, u, j);
 }
 
 /* Removes the next job by discipline; u->nq > 0 and still counted. */
@@ -878,11 +935,13 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
     }
 }
 
-static int pool_grow(xclass *xc)
+static int pool_grow(cs_engine *e, xclass *xc)
 {
     const size_t n = xc->next_chunk;
     char *mem;
 
+    if (reserve(e, n * xc->item_size) != 0)
+        return -1;
     if (xc->nchunks == xc->cap_chunks) {
         const size_t cap = xc->cap_chunks ? 2 * xc->cap_chunks : 8;
         chunk *c = realloc(xc->chunks, cap * sizeof *c);
@@ -918,7 +977,7 @@ static void arrive(cs_engine *e, xclass *xc, double now)
     cs_rep *const out = e->out;
 
     if (it == NULL) {
-        if (pool_grow(xc) != 0) {
+        if (pool_grow(e, xc) != 0) {
             fail_nomem(e);
             return;
         }
@@ -1793,6 +1852,13 @@ void cs_engine_set_trace(cs_engine *e, cs_trace_fn fn, void *ctx)
 void cs_engine_set_max_items(cs_engine *e, uint64_t max)
 {
     e->max_items = max > 0 ? max : DEFAULT_MAX_ITEMS;
+}
+
+void cs_engine_set_max_bytes(cs_engine *e, size_t max)
+{
+    e->max_bytes = max;
+    cs_kernel_set_max_bytes(e->sim, max == 0 ? 0
+                                    : max > e->bytes ? max - e->bytes : 1);
 }
 
 void cs_engine_set_stop(cs_engine *e, const atomic_int *stop)

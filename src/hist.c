@@ -53,6 +53,11 @@ cs_hist *cs_hist_new(void)
     return h;
 }
 
+size_t cs_hist_bytes(void)
+{
+    return sizeof(cs_hist);
+}
+
 void cs_hist_free(cs_hist *h)
 {
     free(h);

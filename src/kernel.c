@@ -56,6 +56,7 @@ struct cs_sim {
     uint64_t next_seq;
     int stopped;
     int spent;            /* heap[0] is the event whose handler runs */
+    size_t max_bytes;     /* the event array never grows past it; 0: no bound */
 };
 
 /*
@@ -108,6 +109,16 @@ void cs_kernel_reset(cs_sim *sim)
     sim->spent = 0;
 }
 
+void cs_kernel_set_max_bytes(cs_sim *sim, size_t max)
+{
+    sim->max_bytes = max;
+}
+
+size_t cs_kernel_bytes(const cs_sim *sim)
+{
+    return sim->cap * sizeof *sim->heap;
+}
+
 double cs_kernel_now(const cs_sim *sim)
 {
     return sim->now;
@@ -123,6 +134,8 @@ static int grow(cs_sim *sim)
     if (cap >= max)
         return -1;
     cap = cap > max / 2 ? max : cap * 2;
+    if (sim->max_bytes > 0 && cap > sim->max_bytes / sizeof *heap)
+        return -1;
     heap = realloc(sim->heap, cap * sizeof *heap);
     if (heap == NULL)
         return -1;

@@ -58,6 +58,8 @@ static const char usage_text[] =
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
     "  -s, --seed N           master seed (default: the scenario's, else 1)\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
+    "      --max-memory SIZE  memory a run may hold (e.g. 2G; default: a\n"
+    "                         quarter of the machine's)\n"
     "      --horizon DUR      simulated time per replication (e.g. 520d)\n"
     "      --warmup DUR|auto  statistics start here\n"
     "      --variant NAME     run: simulate this variant instead of the base\n"
@@ -386,8 +388,10 @@ static int make_study(const cs_cli_options *o, cs_study **st)
 static int run_study(const cs_cli_options *o, cs_study *st)
 {
     progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}};
-    const cs_study_run_opts ro = {(unsigned)o->threads, &g_lib_stop,
-                                  pr.on ? show_progress : NULL, &pr};
+    const cs_study_run_opts ro = {
+        .threads = (unsigned)o->threads, .max_bytes = o->max_memory,
+        .stop = &g_lib_stop, .progress = pr.on ? show_progress : NULL,
+        .progress_ctx = &pr};
     cs_error err;
     cs_status s;
 

@@ -212,3 +212,26 @@ const char *cs_model_discipline_name(cs_discipline d)
     }
     return "fifo";
 }
+
+void cs_model_strip(cs_model *m)
+{
+    if (m == NULL)
+        return;
+    for (int t = 0; t < m->nteams; t++)
+        cs_dist_fini(&m->teams[t].handoff);
+    for (int c = 0; c < m->nclasses; c++) {
+        cs_class *const k = &m->classes[c];
+        for (int s = 0; s < k->nsteps; s++) {
+            free(k->steps[s].id);
+            cs_dist_fini(&k->steps[s].effort);
+        }
+        free(k->steps);
+        free(k->route);
+        k->steps = NULL;
+        k->route = NULL;
+        k->nsteps = k->nroute = 0;
+        cs_dist_fini(&k->interval);
+    }
+    free(m->description);
+    m->description = NULL;
+}

@@ -248,6 +248,7 @@ typedef struct pool {
     const cs_model *m;
     double warmup;
     uint64_t max_items;
+    size_t thread_bytes;    /* each engine's bound */
     cs_runner_store *store;
     unsigned total;
     const atomic_int *stop;
@@ -326,6 +327,7 @@ static void *work(void *arg)
     }
     if (p->max_items > 0)
         cs_engine_set_max_items(e, p->max_items);
+    cs_engine_set_max_bytes(e, p->thread_bytes);
     if (p->stop != NULL)
         cs_engine_set_stop(e, &p->engines_stop);
     while (take(p, &rep)) {
@@ -431,8 +433,21 @@ static size_t mser(const double *y, size_t n)
     return best;
 }
 
+static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
+                               size_t max_bytes, double *warmup,
+                               cs_error *err);
+
 cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,
                                 double *warmup, cs_error *err)
+{
+    return warmup_pilots(m, pilots, cs_runner_default_max_bytes(), warmup,
+                         err);
+}
+
+/* cs_runner_warmup_auto with the engine's memory bound max_bytes. */
+static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
+                               size_t max_bytes, double *warmup,
+                               cs_error *err)
 {
     double series[CS_REP_BATCHES] = {0};
     cs_engine *e = cs_engine_new(m);
@@ -447,6 +462,7 @@ cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,
     if (pilots == 0)
         pilots = 1;
     cs_engine_set_max_items(e, cs_runner_max_items(m));
+    cs_engine_set_max_bytes(e, max_bytes);
     for (unsigned i = 0; i < pilots; i++) {
         st = cs_engine_run(e, i, 0.0, r, err);
         if (st != CS_OK)
@@ -486,8 +502,8 @@ static cs_status pool_init(pool *p, const cs_model *m,
     if (o->warmup >= 0) {
         p->warmup = o->warmup;
     } else if (m->warmup_auto) {
-        st = cs_runner_warmup_auto(
-            m, o->replications < 5 ? o->replications : 5, &p->warmup, err);
+        st = warmup_pilots(m, o->replications < 5 ? o->replications : 5,
+                           p->thread_bytes, &p->warmup, err);
         if (st != CS_OK)
             return st;
     } else {
@@ -575,6 +591,55 @@ static cs_status workers_start(pool *p, worker *ws, unsigned n,
     return st;
 }
 
+size_t cs_runner_default_max_bytes(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long size = sysconf(_SC_PAGESIZE);
+    const size_t floor = (size_t)256 << 20;
+    size_t quarter;
+
+    if (pages <= 0 || size <= 0)
+        return (size_t)4 << 30;
+    if ((uint64_t)pages > SIZE_MAX / 4 / (uint64_t)size)
+        return SIZE_MAX / 4;
+    quarter = (size_t)pages / 4 * (size_t)size;
+    return quarter > floor ? quarter : floor;
+}
+
+size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads)
+{
+    const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
+    const size_t row = sizeof(unsigned) + 7 * sizeof(double) +
+                       5 * sizeof(uint64_t) +
+                       (2 * nc + (size_t)m->npromises +
+                        nt * CS_RUNNER_TEAM_NFIELDS) * sizeof(double);
+    /* per thread: a replication's and the thread's pooled histograms */
+    const size_t hists = (nc + 1) * cs_hist_bytes();
+
+    return n * row + hists * (2 * (size_t)nthreads + 1);
+}
+
+/* Splits the memory bound: the statistics first, then an equal share per
+** thread; an error when the statistics alone do not fit. */
+static cs_status share_bytes(pool *p, const cs_runner_opts *o,
+                             unsigned nthreads, cs_error *err)
+{
+    const size_t total = o->max_bytes > 0 ? o->max_bytes
+                                          : cs_runner_default_max_bytes();
+    const size_t stats = cs_runner_stats_bytes(p->m, p->total, nthreads);
+
+    if (stats >= total)
+        return cs_error_set(err, CS_ESIM, NULL, 0, 0, "the statistics of "
+                            "%u replications of %d teams need %.3g MB, "
+                            "more than the memory bound of %.3g MB "
+                            "(--max-memory); fewer replications or threads "
+                            "fit", p->total, p->m->nteams,
+                            (double)stats / 1048576.0,
+                            (double)total / 1048576.0);
+    p->thread_bytes = (total - stats) / nthreads;
+    return CS_OK;
+}
+
 /* The lowest failed replication's error, named when there are several. */
 static cs_status pool_failure(const pool *p, cs_error *err)
 {
@@ -605,7 +670,11 @@ cs_status cs_runner_run(const cs_model *m, const cs_runner_opts *opts,
     nthreads = o.threads > 0 ? o.threads : cs_runner_cpu_count();
     if (nthreads > o.replications)
         nthreads = o.replications;
-    st = pool_init(&p, m, &o, err);
+    p.m = m;
+    p.total = o.replications;
+    st = share_bytes(&p, &o, nthreads, err);
+    if (st == CS_OK)
+        st = pool_init(&p, m, &o, err);
     if (st != CS_OK)
         goto out;
     ws = workers_new(&p, nthreads);

@@ -5,6 +5,8 @@
 ** A point is a copy of the loaded scenario with the point's values added
 ** as overrides: the file is read and parsed once.  The models own what
 ** they need, so each point's copy is freed once its models are built.
+** In a sweep the models are checked when the study is built, stripped to
+** what their results are read with, and built again when they run.
 */
 #include "chainsim/study.h"
 
@@ -23,11 +25,22 @@ typedef struct vary_axis {
     size_t n;
 } vary_axis;
 
+/* A team offered at least its capacity (a warning to give). */
+typedef struct unstable {
+    int team;
+    double util;
+} unstable;
+
 /* A model to simulate, and what the report says of it. */
 typedef struct job {
-    cs_model *model;
+    cs_model *model;          /* in a sweep stripped once checked: the
+                                 model is built again when the job runs */
     size_t point;             /* sweep point index */
+    long variant;             /* -1: the baseline */
     int is_base;
+    unstable *unstable;       /* [nunstable] */
+    size_t nunstable;
+    double visits;            /* step visits of all its replications */
     cs_summary *summary;
     cs_comparison *vs;
 } job;
@@ -41,6 +54,8 @@ struct cs_study {
     char ***point_values;        /* [npoints][naxes], borrowed from axes */
     job *jobs;
     size_t njobs;
+    int lazy;                    /* a sweep: models built when run */
+    cs_scenario *base;           /* lazy: the loaded scenario, a copy */
     size_t ndone;
     cs_study_fault fault;        /* why cs_study_build failed */
 };
@@ -266,8 +281,10 @@ void cs_study_free(cs_study *st)
         cs_summary_comparison_free(st->jobs[j].vs);
         cs_summary_free(st->jobs[j].summary);
         cs_model_free(st->jobs[j].model);
+        free(st->jobs[j].unstable);
     }
     free(st->jobs);
+    cs_scenario_free(st->base);
     if (st->point_values != NULL)
         for (size_t i = 0; i < st->npoints; i++)
             free(st->point_values[i]);
@@ -284,28 +301,6 @@ uint64_t cs_study_seed(uint64_t seed, const char *variant, int independent)
     return independent ? cs_stream_key(seed, variant) : seed;
 }
 
-/* Base (-1) or variant v at point pt, built from the point's scenario. */
-static cs_status add_job(cs_study *st, const cs_scenario *s, size_t pt,
-                         long v, cs_error *err)
-{
-    job *nj = realloc(st->jobs, (st->njobs + 1) * sizeof *nj);
-    job *j;
-
-    if (nj == NULL)
-        return no_memory(err);
-    st->jobs = nj;
-    j = memset(&st->jobs[st->njobs], 0, sizeof *nj);
-    j->point = pt;
-    j->is_base = v < 0;
-    if (cs_variant_build(s, v, &j->model, err) != CS_OK)
-        return err->status;
-    st->njobs++;
-    if (v >= 0)
-        j->model->seed = cs_study_seed(j->model->seed, j->model->variant,
-                                       st->opts.independent);
-    return CS_OK;
-}
-
 long cs_study_variant(const cs_scenario *s, const char *name)
 {
     long v;
@@ -314,22 +309,6 @@ long cs_study_variant(const cs_scenario *s, const char *name)
         return -1;
     v = cs_variant_index(s, name);
     return v >= 0 ? v : -2;
-}
-
-/* The jobs' variants at a point: all (compare), or the one named. */
-static cs_status pick_variants(cs_study *st, const cs_scenario *s,
-                               const char *variant, long *first, long *last,
-                               cs_error *err)
-{
-    *first = -1;
-    *last = st->opts.compare ? (long)cs_variant_count(s) - 1 : -1;
-    if (!st->opts.compare &&
-        (*first = *last = cs_study_variant(s, variant)) < -1) {
-        st->fault = CS_STUDY_FAULT_VARIANT;
-        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "no variant named "
-                            "'%s'", variant);
-    }
-    return CS_OK;
 }
 
 /* Adds point pt's values to s as overrides "PATH=VALUE", in one pass. */
@@ -356,28 +335,98 @@ static cs_status add_point(cs_scenario *s, const cs_study *st, size_t pt,
     return rc;
 }
 
+/* The scenario of point pt: a copy of base with the point's values. */
+static cs_status point_scenario(const cs_study *st, const cs_scenario *base,
+                                size_t pt, cs_scenario **out, cs_error *err)
+{
+    cs_status rc = cs_scenario_clone(base, out, err);
+
+    if (rc == CS_OK && (rc = add_point(*out, st, pt, err)) != CS_OK) {
+        cs_scenario_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The model of job j from its point's scenario s, with the job's seed. */
+static cs_status job_model(const cs_study *st, const job *j,
+                           const cs_scenario *s, cs_model **out,
+                           cs_error *err)
+{
+    if (cs_variant_build(s, j->variant, out, err) != CS_OK)
+        return err->status;
+    if (j->variant >= 0)
+        (*out)->seed = cs_study_seed((*out)->seed, (*out)->variant,
+                                     st->opts.independent);
+    return CS_OK;
+}
+
+/* What cs_study_warn says of job j's model m, kept for when m is gone. */
+static cs_status note_warnings(job *j, const cs_model *m, cs_error *err)
+{
+    double *util = calloc((size_t)m->nteams + 1, sizeof *util);
+
+    if (util == NULL)
+        return no_memory(err);
+    cs_model_offered_load(m, util);
+    for (int t = 0; t < m->nteams; t++) {
+        if (!(util[t] >= 1.0))
+            continue;
+        unstable *u = realloc(j->unstable, (j->nunstable + 1) * sizeof *u);
+        if (u == NULL) {
+            free(util);
+            return no_memory(err);
+        }
+        j->unstable = u;
+        j->unstable[j->nunstable++] = (unstable){t, util[t]};
+    }
+    free(util);
+    for (int c = 0; c < m->nclasses; c++)
+        j->visits += cs_model_run_visits(m, c);
+    j->visits *= m->replications;
+    return CS_OK;
+}
+
+/* Plans the jobs of every point (variants first..last), before anything
+** is built, so that a run too large is refused at once. */
+static cs_status plan_jobs(cs_study *st, long first, long last,
+                           cs_error *err)
+{
+    const size_t per_point = (size_t)(last - first + 1);
+
+    if (per_point > CS_STUDY_MAX_POINTS / st->npoints) {
+        st->fault = CS_STUDY_FAULT_USAGE;
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
+                            "than %d simulations (points x variants)",
+                            CS_STUDY_MAX_POINTS);
+    }
+    st->jobs = calloc(st->npoints * per_point + 1, sizeof *st->jobs);
+    if (st->jobs == NULL)
+        return no_memory(err);
+    for (size_t pt = 0; pt < st->npoints; pt++)
+        for (long v = first; v <= last; v++) {
+            job *const j = &st->jobs[st->njobs++];
+            j->point = pt;
+            j->variant = v;
+            j->is_base = v < 0;
+        }
+    return CS_OK;
+}
+
+/* Builds the models of point pt's jobs, from *next on: every one is
+** checked; in a sweep only what the results are read with is kept. */
 static cs_status build_point(cs_study *st, const cs_scenario *base,
-                             size_t pt, const char *variant, cs_error *err)
+                             size_t pt, size_t *next, cs_error *err)
 {
     cs_scenario *s = NULL;
-    cs_status rc = cs_scenario_clone(base, &s, err);
-    long first = -1, last = -1;
+    cs_status rc = point_scenario(st, base, pt, &s, err);
 
-    if (rc != CS_OK)
-        return rc;
-    if (rc == CS_OK)
-        rc = add_point(s, st, pt, err);
-    if (rc == CS_OK)
-        rc = pick_variants(st, s, variant, &first, &last, err);
-    for (long v = first; v <= last && rc == CS_OK; v++) {
-        if (st->njobs >= CS_STUDY_MAX_POINTS) {
-            st->fault = CS_STUDY_FAULT_USAGE;
-            rc = cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--vary: more "
-                              "than %d simulations (points x variants)",
-                              CS_STUDY_MAX_POINTS);
-        } else {
-            rc = add_job(st, s, pt, v, err);
-        }
+    for (; rc == CS_OK && *next < st->njobs && st->jobs[*next].point == pt;
+         ++*next) {
+        job *const j = &st->jobs[*next];
+        if ((rc = job_model(st, j, s, &j->model, err)) == CS_OK &&
+            (rc = note_warnings(j, j->model, err)) == CS_OK && st->lazy)
+            cs_model_strip(j->model);
     }
     cs_scenario_free(s);
     return rc;
@@ -386,11 +435,25 @@ static cs_status build_point(cs_study *st, const cs_scenario *base,
 cs_status cs_study_build(cs_study *st, const cs_scenario *base,
                          const char *variant, cs_error *err)
 {
-    cs_status rc = CS_OK;
+    long first = -1, last = -1;
+    size_t next = 0;
+    cs_status rc;
 
     cs_error_clear(err);
+    if (st->opts.compare) {
+        last = (long)cs_variant_count(base) - 1;
+    } else if ((first = last = cs_study_variant(base, variant)) < -1) {
+        st->fault = CS_STUDY_FAULT_VARIANT;
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "no variant named "
+                            "'%s'", variant);
+    }
+    if ((rc = plan_jobs(st, first, last, err)) != CS_OK)
+        return rc;
+    st->lazy = st->npoints > 1;
+    if (st->lazy && (rc = cs_scenario_clone(base, &st->base, err)) != CS_OK)
+        return rc;
     for (size_t pt = 0; pt < st->npoints && rc == CS_OK; pt++)
-        rc = build_point(st, base, pt, variant, err);
+        rc = build_point(st, base, pt, &next, err);
     return rc;
 }
 
@@ -446,10 +509,44 @@ static void relay_progress(void *ctx, unsigned done, unsigned total)
     r->o->progress(r->o->progress_ctx, r->job, done, total);
 }
 
+/* Runs job j: in a sweep, on a model built again from its point's
+** scenario *cur (made when the point changes); the summary is then read
+** with the job's stripped model. */
+static cs_status run_job(cs_study *st, size_t j, const cs_runner_opts *ro,
+                         cs_scenario **cur, cs_error *err)
+{
+    job *const jb = &st->jobs[j];
+    cs_model *full = jb->model;
+    cs_status rc = CS_OK;
+
+    if (st->lazy) {
+        if (j == 0 || st->jobs[j - 1].point != jb->point) {
+            cs_scenario_free(*cur);
+            *cur = NULL;
+            rc = point_scenario(st, st->base, jb->point, cur, err);
+        }
+        if (rc == CS_OK)
+            rc = job_model(st, jb, *cur, &full, err);
+        if (rc != CS_OK)
+            return rc;
+    }
+    rc = cs_summary_run(full, ro, &jb->summary, err);
+    if (st->lazy) {
+        if (jb->summary != NULL)
+            jb->summary->model = jb->model;
+        cs_model_free(full);
+    }
+    if (rc != CS_OK)
+        cs_error_prefix(err, jb->model->variant);
+    return rc;
+}
+
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err)
 {
     progress_relay relay = {o, 0};
+    cs_scenario *cur = NULL;
+    cs_status rc = CS_OK;
 
     for (size_t j = 0; j < st->njobs; j++) {
         cs_runner_opts ro;
@@ -458,6 +555,7 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
             break;
         memset(&ro, 0, sizeof ro);
         ro.threads = o->threads;
+        ro.max_bytes = o->max_bytes;
         ro.warmup = -1;
         ro.stop = o->stop;
         if (o->progress != NULL) {
@@ -466,15 +564,14 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
             ro.progress_ctx = &relay;
         }
         cs_error_clear(err);
-        if (cs_summary_run(st->jobs[j].model, &ro, &st->jobs[j].summary, err) !=
-            CS_OK) {
-            cs_error_prefix(err, st->jobs[j].model->variant);
-            return err->status;
-        }
+        if ((rc = run_job(st, j, &ro, &cur, err)) != CS_OK)
+            break;
         st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;
     }
-    compare_jobs(st);
-    return CS_OK;
+    cs_scenario_free(cur);
+    if (rc == CS_OK)
+        compare_jobs(st);
+    return rc;
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -569,16 +666,12 @@ int cs_study_is_independent(const cs_study *st)
 static void warn_unstable(FILE *f, const cs_study *st, size_t j,
                           int *budget, size_t *more)
 {
-    const cs_model *m = st->jobs[j].model;
-    const char *const *values = cs_study_point_values(st, st->jobs[j].point);
-    double *util = calloc((size_t)m->nteams + 1, sizeof *util);
+    const job *const jb = &st->jobs[j];
+    const cs_model *m = jb->model;
+    const char *const *values = cs_study_point_values(st, jb->point);
 
-    if (util == NULL)
-        return;
-    cs_model_offered_load(m, util);
-    for (int t = 0; t < m->nteams; t++) {
-        if (!(util[t] >= 1.0))
-            continue;
+    for (size_t k = 0; k < jb->nunstable; k++) {
+        const double util = jb->unstable[k].util;
         if (*budget <= 0) {
             (*more)++;
             continue;
@@ -590,13 +683,13 @@ static void warn_unstable(FILE *f, const cs_study *st, size_t j,
             fprintf(f, "%s%s=%s%s", i == 0 ? " (" : ", ", st->paths[i],
                     values[i], i + 1 == st->naxes ? ")" : "");
         fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
-                "its queue grows without bound\n", m->teams[t].name,
-                util[t] < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
-                util[t] < CS_MODEL_LOAD_SHOWN_MAX
-                    ? util[t] * 100
+                "its queue grows without bound\n",
+                m->teams[jb->unstable[k].team].name,
+                util < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
+                util < CS_MODEL_LOAD_SHOWN_MAX
+                    ? util * 100
                     : CS_MODEL_LOAD_SHOWN_MAX * 100);
     }
-    free(util);
 }
 
 /*
@@ -604,19 +697,16 @@ static void warn_unstable(FILE *f, const cs_study *st, size_t j,
 ** per thread.  The scenario refuses more than 10^9 in one replication;
 ** here a run of more than 10^10 in all is announced.
 */
-static void warn_long(FILE *f, const cs_model *m)
+static void warn_long(FILE *f, const job *j)
 {
-    double visits = 0;
+    const cs_model *const m = j->model;
 
-    for (int c = 0; c < m->nclasses; c++)
-        visits += cs_model_run_visits(m, c);
-    visits *= m->replications;
-    if (visits > 1e10)
+    if (j->visits > 1e10)
         fprintf(f, "chainsim: warning: %s%s%s: about %.2g step visits "
                 "over %u replications; this run may take hours (fewer "
                 "replications or a shorter horizon cut it)\n", m->name,
                 m->variant ? " / " : "", m->variant ? m->variant : "",
-                visits, m->replications);
+                j->visits, m->replications);
 }
 
 void cs_study_warn(const cs_study *st, FILE *f)
@@ -627,7 +717,7 @@ void cs_study_warn(const cs_study *st, FILE *f)
     for (size_t j = 0; j < st->njobs; j++) {
         warn_unstable(f, st, j, &budget, &more);
         if (st->jobs[j].point == 0)
-            warn_long(f, st->jobs[j].model);
+            warn_long(f, &st->jobs[j]);
     }
     if (more > 0)
         fprintf(f, "chainsim: warning: and %zu more unstable teams (in "

@@ -75,7 +75,7 @@ static inline cs_study *built(int compare, int independent, const char *const *v
 
 static inline void run(cs_study *st, const atomic_int *stop)
 {
-    const cs_study_run_opts o = {2, stop, NULL, NULL};
+    const cs_study_run_opts o = {.threads = 2, .stop = stop};
     cs_error err;
 
     ck_assert_msg(cs_study_run(st, &o, &err) == CS_OK, "run: %s", err.msg);

@@ -845,6 +845,44 @@ START_TEST(test_runaway)
 }
 END_TEST
 
+/* The byte bound stops a runaway chain long before the item bound, and
+** a bound that is not reached changes nothing. */
+START_TEST(test_memory_bound)
+{
+    cs_model *m = mk_model(100000, 0);
+    cs_rep *r, *r2;
+    cs_engine *e;
+    cs_error err;
+    int a, c;
+
+    a = add_team(m, "slow", 1);
+    c = add_class(m, "w", 20.0);
+    add_step(m, c, a, tl_exp(1.0));
+    r = cs_engine_rep_new(m);
+    r2 = cs_engine_rep_new(m);
+    e = cs_engine_new(m);
+    cs_engine_set_max_bytes(e, (size_t)4 << 20);
+    ck_assert_int_eq(cs_engine_run(e, 0, 0, r, &err), CS_ESIM);
+    ck_assert_ptr_nonnull(strstr(err.msg, "more than 4 MB of memory at day"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "team slow is the busiest"));
+    /* about 20 items a day pile up: 4 MB hold thousands, not a million */
+    ck_assert_ptr_null(strstr(err.msg, "items in the chain"));
+    cs_engine_free(e);
+    m->horizon = 200;
+    m->classes[c].rate = 0.5;
+    e = cs_engine_new(m);
+    ck_assert_int_eq(cs_engine_run(e, 1, 0, r, &err), CS_OK);
+    cs_engine_set_max_bytes(e, (size_t)64 << 20);
+    ck_assert_int_eq(cs_engine_run(e, 1, 0, r2, &err), CS_OK);
+    ck_assert_uint_eq(r->lt_n, r2->lt_n);
+    ck_assert(r->lt_sum == r2->lt_sum);
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_engine_rep_free(r2);
+    cs_model_free(m);
+}
+END_TEST
+
 /* Order of work starts on one worker for backlog items of 3 classes. */
 static void start_order(cs_discipline disc, const uint64_t *want)
 {
@@ -1339,6 +1377,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_handoff);
     tcase_add_test(det, test_deadlock);
     tcase_add_test(det, test_runaway);
+    tcase_add_test(det, test_memory_bound);
     tcase_add_test(det, test_disciplines);
     tcase_add_test(det, test_rework_factor);
     tcase_add_test(det, test_warmup_window);

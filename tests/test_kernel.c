@@ -513,6 +513,39 @@ static void quiet_stderr(void)
     ck_assert(freopen("/dev/null", "w", stderr) != NULL);
 }
 
+/* The event array stops growing at its bound: schedule fails, nothing
+** scheduled before is lost. */
+static void count_event(cs_sim *sim, void *ctx, void *data)
+{
+    (void)sim, (void)data;
+    ++*(int *)ctx;
+}
+
+START_TEST(test_max_bytes)
+{
+    cs_sim *sim = cs_kernel_new(4);
+    int n = 0, ok = 0;
+    size_t bound;
+
+    ck_assert_ptr_nonnull(sim);
+    bound = 64 * cs_kernel_bytes(sim) / 4;
+    cs_kernel_set_max_bytes(sim, bound);
+    for (int i = 0; i < 1000; i++)
+        if (cs_kernel_schedule(sim, (double)i, 0, count_event, &n, NULL) == 0)
+            ok++;
+    ck_assert_int_eq(ok, 64);
+    ck_assert_uint_eq(cs_kernel_bytes(sim), bound);
+    while (cs_kernel_step(sim))
+        ;
+    ck_assert_int_eq(n, 64);
+    cs_kernel_set_max_bytes(sim, 0);
+    for (int i = 0; i < 1000; i++)
+        ck_assert_int_eq(
+            cs_kernel_schedule(sim, 100.0 + i, 0, count_event, &n, NULL), 0);
+    cs_kernel_free(sim);
+}
+END_TEST
+
 START_TEST(test_past_time_asserts)
 {
     cs_sim *sim = cs_kernel_new(0);
@@ -570,6 +603,7 @@ static Suite *kernel_suite(void)
     tcase_add_test(tc, test_priority_extremes);
     tcase_add_test(tc, test_reschedule_like_reference);
     tcase_add_test(tc, test_step_inside_handler);
+    tcase_add_test(tc, test_max_bytes);
     /* Assertion failures need a process of their own. */
     if (fork == NULL || strcmp(fork, "no") != 0) {
         tcase_add_test_raise_signal(tc, test_past_time_asserts, SIGABRT);

@@ -132,6 +132,41 @@ START_TEST(test_deadlock_error)
 }
 END_TEST
 
+/* The memory bound: statistics that do not fit are refused before the
+** run; the rest is shared by the threads; a bound met changes nothing. */
+START_TEST(test_memory_bound)
+{
+    cs_model *m = tl_build(chain_yaml, -1);
+    const size_t stats = cs_runner_stats_bytes(m, 8, 2);
+    cs_runner_opts o;
+    cs_runner_store *a = NULL, *b = NULL;
+    cs_error err;
+
+    ck_assert_uint_gt(stats, (size_t)(m->nclasses + 1) * 5 * cs_hist_bytes());
+    ck_assert_uint_gt(cs_runner_stats_bytes(m, 1000, 2), stats);
+    ck_assert_uint_ge(cs_runner_default_max_bytes(), (size_t)256 << 20);
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.replications = 8;
+    o.warmup = -1;
+    o.max_bytes = stats;
+    ck_assert_int_eq(cs_runner_run(m, &o, &a, &err), CS_ESIM);
+    ck_assert_ptr_null(a);
+    ck_assert_msg(strstr(err.msg, "the statistics of 8 replications") != NULL,
+                  "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "--max-memory") != NULL, "%s", err.msg);
+    o.max_bytes = stats + ((size_t)8 << 20);
+    ck_assert_int_eq(cs_runner_run(m, &o, &a, &err), CS_OK);
+    o.max_bytes = 0;
+    ck_assert_int_eq(cs_runner_run(m, &o, &b, &err), CS_OK);
+    ck_assert_uint_eq(a->n, b->n);
+    ck_assert(memcmp(a->lt_mean, b->lt_mean, a->n * sizeof *a->lt_mean) == 0);
+    cs_runner_store_free(a);
+    cs_runner_store_free(b);
+    cs_model_free(m);
+}
+END_TEST
+
 START_TEST(test_warmup_auto)
 {
     /* a large initial backlog drains over the first ~100 days: the
@@ -261,6 +296,7 @@ static Suite *runner_suite(void)
     tcase_add_test(tc, test_interrupt_partial);
     tcase_add_test(tc, test_progress_counts);
     tcase_add_test(tc, test_deadlock_error);
+    tcase_add_test(tc, test_memory_bound);
     tcase_add_test(tc, test_warmup_auto);
     tcase_add_test(tc, test_store_rows);
     tcase_add_test(tc, test_interrupt_threads_rep_numbers);

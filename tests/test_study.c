@@ -130,6 +130,67 @@ START_TEST(test_jobs_and_pairing)
 }
 END_TEST
 
+/* In a sweep every model is checked when built, then kept stripped and
+** built again when its job runs: the results are those of the same point
+** run on its own. */
+START_TEST(test_sweep_models_built_when_run)
+{
+    const char *const vary[] = {"teams.a.capacity=2,3"};
+    const char *const one[] = {"teams.a.capacity=3"};
+    cs_study *st = built(1, 0, vary, 1), *alone = built(1, 0, one, 1);
+
+    for (size_t j = 0; j < cs_study_njobs(st); j++) {
+        ck_assert_int_eq(cs_study_model(st, j)->classes[0].nsteps, 0);
+        ck_assert_ptr_null(cs_study_model(st, j)->classes[0].steps);
+    }
+    /* a study of one point keeps its models whole */
+    ck_assert_int_eq(cs_study_model(alone, 0)->classes[0].nsteps, 2);
+    run(st, NULL);
+    run(alone, NULL);
+    ck_assert_uint_eq(cs_study_ndone(st), 6);
+    for (size_t j = 0; j < 3; j++) {
+        const cs_summary *a = cs_study_summary(st, 3 + j);
+        const cs_summary *b = cs_study_summary(alone, j);
+        ck_assert_ptr_eq(a->model, cs_study_model(st, 3 + j));
+        ck_assert_str_eq(a->model->variant, b->model->variant);
+        ck_assert(a->lead_time.mean == b->lead_time.mean);
+        ck_assert(a->teams[1].utilization.mean == b->teams[1].utilization.mean);
+        ck_assert(a->promises[0].achieved.mean == b->promises[0].achieved.mean);
+    }
+    ck_assert(cs_study_comparison(st, 5)->lead_time_mean.mean ==
+              cs_study_comparison(alone, 2)->lead_time_mean.mean);
+    cs_study_free(st);
+    cs_study_free(alone);
+}
+END_TEST
+
+/* A run too large is refused before any model is built. */
+START_TEST(test_run_size_before_build)
+{
+    char a[2200], b[400];
+    const char *const vary[] = {a, b};
+    cs_study *st;
+    cs_scenario *s = load();
+    cs_error err;
+    size_t n = (size_t)snprintf(a, sizeof a, "teams.a.capacity=");
+
+    for (int i = 0; i < 400; i++)
+        n += (size_t)snprintf(a + n, sizeof a - n, "%s%d", i ? "," : "",
+                              1 + i % 4);
+    n = (size_t)snprintf(b, sizeof b, "teams.b.capacity=");
+    for (int i = 0; i < 100; i++)
+        n += (size_t)snprintf(b + n, sizeof b - n, "%s%d", i ? "," : "",
+                              1 + i % 3);
+    st = plan(1, 0, vary, 2);     /* 40,000 points x 3 = 120,000 jobs */
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_EINPUT);
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "more than 100000 simulations"));
+    ck_assert_uint_eq(cs_study_njobs(st), 0);
+    cs_study_free(st);
+    cs_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_run_one_variant_not_paired)
 {
     cs_study *st = plan(0, 0, NULL, 0);
@@ -163,9 +224,14 @@ START_TEST(test_unknown_variant)
     ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_VARIANT);
     ck_assert_uint_eq(cs_study_njobs(st), 0);
     cs_study_free(st);
-    /* the point's values come first: a bad path is reported before */
+    /* the variant is looked up before any point's values are added */
     st = plan(0, 0, bad, 1);
     ck_assert_int_eq(cs_study_build(st, s, "nope", &err), CS_EINPUT);
+    ck_assert_str_eq(err.msg, "no variant named 'nope'");
+    ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_VARIANT);
+    cs_study_free(st);
+    st = plan(0, 0, bad, 1);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_EINPUT);
     ck_assert_str_eq(err.file, "");
     ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.nosuch.capacity=2"));
     ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
@@ -288,11 +354,14 @@ START_TEST(test_bad_value_names_point)
     cs_error err;
 
     /* fails half-way, with the first point's models built: the study
-    ** still owns them, and cs_study_free frees all */
+    ** still owns them (and the 9 planned jobs), and cs_study_free frees
+    ** all */
     ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_EINPUT);
     ck_assert_str_eq(err.file, "--set teams.a.capacity=x");
     ck_assert_ptr_nonnull(strstr(err.msg, "capacity"));
-    ck_assert_uint_eq(cs_study_njobs(st), 3);
+    ck_assert_uint_eq(cs_study_njobs(st), 9);
+    ck_assert_ptr_nonnull(cs_study_model(st, 2));
+    ck_assert_ptr_null(cs_study_model(st, 3));
     ck_assert_int_eq(cs_study_build_fault(st), CS_STUDY_FAULT_INPUT);
     cs_scenario_free(s);
     cs_study_free(st);
@@ -364,6 +433,8 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_plan_errors);
     tcase_add_test(tc, test_load_too_many_sets);
     tcase_add_test(tc, test_jobs_and_pairing);
+    tcase_add_test(tc, test_sweep_models_built_when_run);
+    tcase_add_test(tc, test_run_size_before_build);
     tcase_add_test(tc, test_run_one_variant_not_paired);
     tcase_add_test(tc, test_unknown_variant);
     tcase_add_test(tc, test_bonferroni_level);

@@ -39,6 +39,7 @@ typedef struct cs_cli_options {
     cs_study_settings set;     /* set.sets is sets.v once parsed */
     cs_cli_list sets, vary;
     long threads;              /* 0 = all cores */
+    size_t max_memory;         /* bytes; 0 = cs_runner_default_max_bytes() */
     long trace_rep;            /* 1-based */
     cs_format format;
     int no_header, check_promise, independent, quiet;

@@ -138,6 +138,15 @@ void cs_engine_set_trace(cs_engine *e, cs_trace_fn fn, void *ctx);
 void cs_engine_set_max_items(cs_engine *e, uint64_t max);
 
 /*
+** Ends a run with CS_ESIM ("more than N MB of memory for one replication
+** at day D: ... team T is the busiest") before the items, queues and
+** events it holds take more than max bytes; they are kept from one
+** replication to the next, so the bound holds for every run of e.  0,
+** the default: no bound (then only the item count bounds them).
+*/
+void cs_engine_set_max_bytes(cs_engine *e, size_t max);
+
+/*
 ** A run looks at *stop every 65,536 events and, when it is set, ends with
 ** CS_EINTR (its statistics are then meaningless).  NULL turns it off.
 */

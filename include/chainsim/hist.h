@@ -21,6 +21,9 @@ typedef struct cs_hist cs_hist;
 ** cs_hist_free. */
 cs_hist *cs_hist_new(void);
 
+/* Bytes one histogram takes (they all take the same).  Cannot fail. */
+size_t cs_hist_bytes(void);
+
 /* Frees h; NULL is allowed. */
 void cs_hist_free(cs_hist *h);
 

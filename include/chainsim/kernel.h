@@ -44,6 +44,13 @@ void cs_kernel_free(cs_sim *sim);
 /* Drops every pending event and sets the clock back to 0; keeps memory. */
 void cs_kernel_reset(cs_sim *sim);
 
+/* The event array never grows past max bytes (0, the default: no bound);
+** cs_kernel_schedule then fails as when out of memory.  Cannot fail. */
+void cs_kernel_set_max_bytes(cs_sim *sim, size_t max);
+
+/* Bytes the event array holds now.  Cannot fail. */
+size_t cs_kernel_bytes(const cs_sim *sim);
+
 /* Current simulated time.  Cannot fail. */
 double cs_kernel_now(const cs_sim *sim);
 

@@ -137,6 +137,15 @@ cs_model *cs_model_new(void);
 /* Frees m and everything it owns; NULL is allowed. */
 void cs_model_free(cs_model *m);
 
+/*
+** Frees what only a simulation needs (routes, steps, distributions, the
+** description) and keeps the names, the teams' settings, the classes'
+** scalars and the promises: what the results of a finished run are read
+** with.  A stripped model cannot be simulated; cs_model_free frees it.
+** NULL allowed.  Cannot fail.
+*/
+void cs_model_strip(cs_model *m);
+
 /* Index of the team / class named name, or -1. */
 int cs_model_team_index(const cs_model *m, const char *name);
 int cs_model_class_index(const cs_model *m, const char *name);

@@ -40,6 +40,7 @@ typedef struct cs_runner_opts {
                                       signals, so a handler that sets it
                                       runs in the calling thread */
     uint64_t max_items;            /* 0 = cs_runner_max_items(m) */
+    size_t max_bytes;              /* 0 = cs_runner_default_max_bytes() */
 } cs_runner_opts;
 
 /* The per-team fields of a store row, in this order. */
@@ -91,6 +92,20 @@ void cs_runner_store_free(cs_runner_store *s);
 */
 #define CS_RUNNER_MAX_ITEMS 1000000u
 uint64_t cs_runner_max_items(const cs_model *m);
+
+/*
+** The memory a run may hold, in bytes, when opts->max_bytes is 0: a
+** quarter of the machine's physical memory, at least 256 MiB (4 GiB when
+** it cannot be read).  A run counts against it its statistics (the rows
+** of every replication and the histograms, known before it starts) and,
+** per worker thread, an equal share of the rest for the items, queues
+** and events of its replications (cs_engine_set_max_bytes).  Cannot fail.
+*/
+size_t cs_runner_default_max_bytes(void);
+
+/* The bytes of the statistics of n replications of m on nthreads
+** threads (what a run holds whatever its chain does).  Cannot fail. */
+size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads);
 
 /*
 ** Runs the replications of m (borrowed; it must outlive *out) and stores

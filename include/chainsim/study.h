@@ -9,8 +9,12 @@
 ** varying fastest; jobs are numbered point by point, at each point the
 ** baseline first (compare) and then the variants in the scenario's
 ** order; at most CS_STUDY_MAX_VARY axes, CS_STUDY_MAX_POINTS points and
-** CS_STUDY_MAX_POINTS jobs.  Every model is built before anything runs,
-** so any error in any point or variant comes before a simulation.
+** CS_STUDY_MAX_POINTS jobs.  Every model is built (and so checked) before
+** anything runs, so any error in any point or variant comes before a
+** simulation.  In a sweep (more than one point) a model is then stripped
+** to what its results are read with (cs_model_strip) and built again when
+** its job runs, so the memory of a sweep grows with its results, not with
+** its models.
 */
 #ifndef CHAINSIM_STUDY_H
 #define CHAINSIM_STUDY_H
@@ -55,6 +59,8 @@ typedef void (*cs_study_progress_fn)(void *ctx, size_t job, unsigned done,
 
 typedef struct cs_study_run_opts {
     unsigned threads;              /* 0 = all cores */
+    size_t max_bytes;              /* memory bound of each run (runner.h);
+                                      0 = cs_runner_default_max_bytes() */
     const atomic_int *stop;        /* may be NULL: when set, no new job or
                                       replication starts (partial result) */
     cs_study_progress_fn progress; /* may be NULL */
@@ -104,14 +110,17 @@ typedef enum cs_study_fault {
 
 /*
 ** Builds the models of every job from base (borrowed; each point is a
-** copy of it with the point's values added as overrides): with compare,
-** the baseline and every variant; else the variant named (NULL or
-** "baseline": the baseline), looked up at each point after its values.
-** Errors (CS_EINPUT unless CS_ENOMEM), in the order met: the overrides'
-** ("--set PATH=VALUE: error: ...", naming the point's value); "no variant
-** named 'NAME'" (fault CS_STUDY_FAULT_VARIANT); "--vary: more than 100000
-** simulations (points x variants)" (CS_STUDY_FAULT_USAGE); the models'.
-** On error the study holds the jobs built so far; free it.  Call once.
+** copy of it with the point's values added as overrides; a sweep keeps a
+** copy of base to build them again when they run): with compare, the
+** baseline and every variant; else the variant named (NULL or
+** "baseline": the baseline).  Errors (CS_EINPUT unless CS_ENOMEM), in
+** this order: "no variant named 'NAME'" (fault CS_STUDY_FAULT_VARIANT);
+** "--vary: more than 100000 simulations (points x variants)"
+** (CS_STUDY_FAULT_USAGE), before any model is built; then, point by
+** point, the overrides' ("--set PATH=VALUE: error: ...", naming the
+** point's value) and the models'.  On error the study holds every
+** planned job, with the models built so far (the others NULL); free it.
+** Call once.
 */
 cs_status cs_study_build(cs_study *st, const cs_scenario *base,
                          const char *variant, cs_error *err);
