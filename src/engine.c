@@ -394,10 +394,10 @@ static const char *fmt_bytes(char *buf, size_t n)
 {
     const double mb = (double)n / (1024.0 * 1024.0);
 
-    if (mb >= 1024.0)
-        snprintf(buf, 16, "%.3g GB", mb / 1024.0);
+    if (mb >= 1000.0)
+        snprintf(buf, 16, "%.1f GB", mb / 1024.0);
     else
-        snprintf(buf, 16, "%.3g MB", mb);
+        snprintf(buf, 16, mb >= 10.0 ? "%.0f MB" : "%.1f MB", mb);
     return buf;
 }
 

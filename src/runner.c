@@ -626,12 +626,14 @@ static cs_status share_bytes(pool *p, const cs_runner_opts *o,
 {
     const size_t total = o->max_bytes > 0 ? o->max_bytes
                                           : cs_runner_default_max_bytes();
-    const size_t stats = cs_runner_stats_bytes(p->m, p->total, nthreads);
+    const size_t stats = cs_runner_stats_bytes(p->m, p->total, nthreads) +
+                         CS_RUNNER_PROGRAM_BYTES;
 
     if (stats >= total)
         return cs_error_set(err, CS_ESIM, NULL, 0, 0, "the statistics of "
-                            "%u replications of %d teams need %.3g MB, "
-                            "more than the memory bound of %.3g MB "
+                            "%u replications of %d teams (and the program) "
+                            "need %.3g MB, more than the memory bound of "
+                            "%.3g MB "
                             "(--max-memory); fewer replications or threads "
                             "fit", p->total, p->m->nteams,
                             (double)stats / 1048576.0,

@@ -155,7 +155,7 @@ START_TEST(test_memory_bound)
     ck_assert_msg(strstr(err.msg, "the statistics of 8 replications") != NULL,
                   "%s", err.msg);
     ck_assert_msg(strstr(err.msg, "--max-memory") != NULL, "%s", err.msg);
-    o.max_bytes = stats + ((size_t)8 << 20);
+    o.max_bytes = stats + CS_RUNNER_PROGRAM_BYTES + ((size_t)8 << 20);
     ck_assert_int_eq(cs_runner_run(m, &o, &a, &err), CS_OK);
     o.max_bytes = 0;
     ck_assert_int_eq(cs_runner_run(m, &o, &b, &err), CS_OK);

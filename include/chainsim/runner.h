@@ -103,6 +103,10 @@ uint64_t cs_runner_max_items(const cs_model *m);
 */
 size_t cs_runner_default_max_bytes(void);
 
+/* What the bound leaves to the program itself (code, libraries, the
+** scenario and its models): 8 MiB. */
+#define CS_RUNNER_PROGRAM_BYTES ((size_t)8 << 20)
+
 /* The bytes of the statistics of n replications of m on nthreads
 ** threads (what a run holds whatever its chain does).  Cannot fail. */
 size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads);
