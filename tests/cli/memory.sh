@@ -106,4 +106,21 @@ kb400=$kb
 [ "$kb400" -lt $((kb10 + 6 * 1024)) ] && ok \
     || bad "sweep memory grows with the points: $kb10 KB at 10, $kb400 KB at 400"
 
+# --- a run too large is refused before any model is built ----------------
+# 101 variants x 1,000 points: 101,000 simulations
+{
+    sed -n '/^variants:/q;p' scenarios/kanban-wip.yaml
+    echo "variants:"
+    i=0
+    while [ $i -lt 100 ]; do
+        echo "  - {name: v$i, patch: {teams: {test: {capacity: $((2 + i % 3))}}}}"
+        i=$((i + 1))
+    done
+} >"$T/many.yaml"
+thousand=$(awk 'BEGIN { for (i = 0; i < 1000; i++) printf "%s%d", i ? "," : "", 1 + i % 5 }')
+start=$(date +%s)
+expect_fail 2 "more than 100000 simulations" \
+    compare "$T/many.yaml" --vary "teams.analysis.capacity=$thousand"
+[ $(($(date +%s) - start)) -le 2 ] && ok || bad "a run too large took $(($(date +%s) - start)) s to refuse"
+
 finish memory
