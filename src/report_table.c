@@ -241,9 +241,22 @@ static double half_width(const cs_ci *c)
 }
 
 /*
+** Decimals for "mean ±hw" in a column of dec decimals: more where a
+** nonzero half-width would print as 0 (its first significant digit
+** shows), at most 6.
+*/
+static int hw_decimals(double hw, int dec)
+{
+    while (dec < 6 && hw > 0.0 && hw < 0.5 * pow(10.0, -dec))
+        dec++;
+    return dec;
+}
+
+/*
 ** "mean ±half-width" (times scale), "mean ±n/a" without an interval.  A
 ** figure that is not finite once scaled is undefined ("-", or "n/a" for
-** the half-width), so no cell ever shows inf or nan.
+** the half-width), so no cell ever shows inf or nan; a nonzero half-width
+** never shows as 0.
 */
 static void cell_ci(table *t, const cs_ci *c, double scale, int dec)
 {
@@ -255,9 +268,11 @@ static void cell_ci(table *t, const cs_ci *c, double scale, int dec)
         tbl_cell(t, C_NONE, "-");
     else if (!isfinite(hw))
         tbl_cell(t, C_NONE, "%.*f ±n/a", dec, cs_report_unsign_zero(m));
-    else
+    else {
+        dec = hw_decimals(hw, dec);
         tbl_cell(t, C_NONE, "%.*f ±%.*f", dec, cs_report_unsign_zero(m), dec,
                  hw);
+    }
 }
 
 /* A figure in "%.6g" (costs); "-" when not finite. */
@@ -909,7 +924,10 @@ static void block_teams(table *t, const cs_report_row *row)
                  !isfinite(ts->utilization.hi - ts->utilization.lo))
             tbl_cell(t, C_NONE, "%.2f ±n/a", ts->utilization.mean);
         else
-            tbl_cell(t, C_NONE, "%.2f ±%.2f", ts->utilization.mean,
+            tbl_cell(t, C_NONE, "%.*f ±%.*f",
+                     hw_decimals(half_width(&ts->utilization), 2),
+                     ts->utilization.mean,
+                     hw_decimals(half_width(&ts->utilization), 2),
                      half_width(&ts->utilization));
         cell_ci(t, &ts->queue_wait, 1.0, col_decimals(mw));
         cell_mean(t, &ts->queue_len, col_decimals(mq));

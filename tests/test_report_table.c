@@ -253,6 +253,37 @@ START_TEST(test_table_non_finite)
 }
 END_TEST
 
+/*
+** Values that cross a power of ten: a column of 9.96 and 10.02 items per (5-day)
+** week prints one decimal, and a half-width of 0.043 a week must not
+** show as "±0.0"; a utilisation half-width of 0.004 not as "±0.00".
+*/
+START_TEST(test_table_small_half_width)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.r.command = "run";
+    f.rows[1].vs = NULL;
+    f.s[0]->throughput = ci_raw(9.96 / 5, (9.96 - 0.043) / 5,
+                                (9.96 + 0.043) / 5);
+    f.s[1]->throughput = ci_raw(10.02 / 5, (10.02 - 0.5) / 5,
+                                (10.02 + 0.5) / 5);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_msg(strstr(text, "±0.0 ") == NULL, "%s", text);
+    ck_assert_msg(strstr(text, "9.96 ±0.04") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "10.0 ±0.5") != NULL, "%s", text);
+    free(text);
+    f.r.nrows = 1;
+    f.s[0]->teams[0].utilization = ci_raw(0.76, 0.756, 0.764);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_msg(strstr(text, "0.760 ±0.004") != NULL, "%s", text);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_table_suite(void)
 {
     Suite *s = suite_create("report_table");
@@ -265,6 +296,7 @@ static Suite *report_table_suite(void)
     tcase_add_test(table, test_identical_variant);
     tcase_add_test(table, test_table_undefined);
     tcase_add_test(table, test_table_non_finite);
+    tcase_add_test(table, test_table_small_half_width);
     suite_add_tcase(s, table);
     return s;
 }
