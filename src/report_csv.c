@@ -134,30 +134,104 @@ static void csv_bounds(csvw *w, const cs_ci *c, const char *lo,
     csv_num(w, ok ? c->hi : NAN, "%s", hi);
 }
 
-static void csv_promises(csvw *w, int np)
+/*
+** The promises' columns: one group per promise name over all rows, in
+** order of first appearance, named by a slug of the name (lowercase
+** letters, digits and '_'; "_2", "_3" ... when two names give one slug),
+** so a column means one promise in every row.
+*/
+typedef struct promise_cols {
+    cs_report_names names;
+    char **slug;                  /* [names.n] */
+} promise_cols;
+
+static void promise_cols_free(promise_cols *pc)
+{
+    for (size_t i = 0; pc->slug != NULL && i < pc->names.n; i++)
+        free(pc->slug[i]);
+    free(pc->slug);
+    free(pc->names.v);
+}
+
+/* A slug of name, unique among the first n of taken; NULL if out of memory. */
+static char *make_slug(const char *name, char *const *taken, size_t n)
+{
+    const size_t len = strlen(name);
+    char *s = malloc(len + 24);
+    size_t k = 0, base;
+
+    if (s == NULL)
+        return NULL;
+    for (const char *c = name; *c != '\0'; c++) {
+        const unsigned char u = (unsigned char)*c;
+        if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9'))
+            s[k++] = (char)u;
+        else if (u >= 'A' && u <= 'Z')
+            s[k++] = (char)(u - 'A' + 'a');
+        else if (k > 0 && s[k - 1] != '_')
+            s[k++] = '_';
+    }
+    while (k > 0 && s[k - 1] == '_')
+        k--;
+    if (k == 0)
+        k = (size_t)sprintf(s, "promise");
+    s[k] = '\0';
+    base = k;
+    for (unsigned dup = 2;; dup++) {
+        size_t i = 0;
+        while (i < n && strcmp(taken[i], s) != 0)
+            i++;
+        if (i == n)
+            return s;
+        snprintf(s + base, 24, "_%u", dup);
+    }
+}
+
+static int promise_cols_collect(promise_cols *pc, const cs_report *r)
+{
+    memset(pc, 0, sizeof *pc);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_model *m = cs_report_row_model(&r->rows[i]);
+        for (int p = 0; p < m->npromises; p++)
+            if (cs_report_names_add(&pc->names, m->promises[p].name) != 0)
+                return -1;
+    }
+    pc->slug = calloc(pc->names.n + 1, sizeof *pc->slug);
+    if (pc->slug == NULL)
+        return -1;
+    for (size_t i = 0; i < pc->names.n; i++)
+        if ((pc->slug[i] = make_slug(pc->names.v[i], pc->slug, i)) == NULL)
+            return -1;
+    return 0;
+}
+
+/* The index in s's model of the promise named name, or -1. */
+static int promise_index(const cs_summary *s, const char *name)
+{
+    for (int p = 0; s != NULL && p < s->model->npromises; p++)
+        if (strcmp(s->model->promises[p].name, name) == 0)
+            return p;
+    return -1;
+}
+
+static void csv_promises(csvw *w, const promise_cols *pc)
 {
     const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
 
-    for (int p = 0; p < np; p++) {
-        const int have = s != NULL && p < s->model->npromises;
-        const cs_promise_summary *k = have ? &s->promises[p] : NULL;
-        csv_str(w, have ? s->model->promises[p].name : NULL,
-                "promise_%d_name", p + 1);
-        csv_num(w, have ? k->target : NAN, "promise_%d_target", p + 1);
-        csv_num(w,
-                have && cs_report_ci_defined(&k->achieved) ? k->achieved.mean
-                                                           : NAN,
-                "promise_%d_achieved", p + 1);
-        csv_num(w,
-                have && cs_report_ci_interval(&k->achieved) ? k->achieved.lo
-                                                            : NAN,
-                "promise_%d_lo", p + 1);
-        csv_num(w,
-                have && cs_report_ci_interval(&k->achieved) ? k->achieved.hi
-                                                            : NAN,
-                "promise_%d_hi", p + 1);
-        csv_str(w, have ? cs_summary_verdict_name(k->verdict) : NULL,
-                "promise_%d_verdict", p + 1);
+    for (size_t i = 0; i < pc->names.n; i++) {
+        const char *const g = pc->slug[i];
+        const int p = promise_index(s, pc->names.v[i]);
+        const cs_promise_summary *k = p >= 0 ? &s->promises[p] : NULL;
+        const int def = k != NULL && cs_report_ci_defined(&k->achieved);
+        const int iv = k != NULL && cs_report_ci_interval(&k->achieved);
+
+        csv_str(w, k ? pc->names.v[i] : NULL, "promise_%s_name", g);
+        csv_num(w, k ? k->target : NAN, "promise_%s_target", g);
+        csv_num(w, def ? k->achieved.mean : NAN, "promise_%s_achieved", g);
+        csv_num(w, iv ? k->achieved.lo : NAN, "promise_%s_lo", g);
+        csv_num(w, iv ? k->achieved.hi : NAN, "promise_%s_hi", g);
+        csv_str(w, k ? cs_summary_verdict_name(k->verdict) : NULL,
+                "promise_%s_verdict", g);
     }
 }
 
@@ -183,6 +257,12 @@ static void csv_teams(csvw *w, const cs_report_names *teams)
                     ? k->blocked_fraction.mean
                     : NAN,
                 "blocked_%s", teams->v[i]);
+        csv_num(w,
+                k && cs_report_ci_defined(&k->queue_len) ? k->queue_len.mean
+                                                         : NAN,
+                "queue_len_%s", teams->v[i]);
+        csv_num(w, k && cs_report_ci_defined(&k->wip) ? k->wip.mean : NAN,
+                "wip_%s", teams->v[i]);
     }
 }
 
@@ -200,10 +280,14 @@ static void csv_classes(csvw *w, const cs_report_names *classes)
                                                          : NAN,
                 "lead_time_mean_%s", classes->v[i]);
         csv_num(w, k ? k->p85 : NAN, "lead_time_p85_%s", classes->v[i]);
+        csv_num(w,
+                k && cs_report_ci_defined(&k->throughput) ? k->throughput.mean
+                                                          : NAN,
+                "throughput_per_day_%s", classes->v[i]);
     }
 }
 
-static void csv_diff(csvw *w, int np)
+static void csv_diff(csvw *w, const promise_cols *pc)
 {
     const cs_comparison *c = w->row != NULL ? w->row->vs : NULL;
     const cs_ci *lt = c ? &c->lead_time_mean : NULL;
@@ -220,20 +304,50 @@ static void csv_diff(csvw *w, int np)
                "diff_throughput_per_day_hi");
     csv_mean(w, wip, "diff_wip");
     csv_bounds(w, wip, "diff_wip_lo", "diff_wip_hi");
-    for (int p = 0; p < np; p++) {
-        const cs_ci *k = c && p < c->npromises ? &c->promise[p] : NULL;
+    for (size_t i = 0; i < pc->names.n; i++) {
+        const int p = promise_index(w->row != NULL ? w->row->summary : NULL,
+                                    pc->names.v[i]);
+        const cs_ci *k = c && p >= 0 && p < c->npromises ? &c->promise[p]
+                                                         : NULL;
         csv_num(w, k && cs_report_ci_defined(k) ? k->mean : NAN,
-                "diff_promise_%d", p + 1);
+                "diff_promise_%s", pc->slug[i]);
         csv_num(w, k && cs_report_ci_interval(k) ? k->lo : NAN,
-                "diff_promise_%d_lo", p + 1);
+                "diff_promise_%s_lo", pc->slug[i]);
         csv_num(w, k && cs_report_ci_interval(k) ? k->hi : NAN,
-                "diff_promise_%d_hi", p + 1);
+                "diff_promise_%s_hi", pc->slug[i]);
     }
     csv_num(w, c ? c->level : NAN, "diff_confidence");
 }
 
+/* The row's sweep point as "PATH=VALUE;PATH=VALUE" (empty without one). */
+static void csv_point(csvw *w, const cs_report *r)
+{
+    size_t n = 1;
+    char *buf, *p;
+
+    if (w->row == NULL || r->nvary == 0) {
+        csv_str(w, "", "point");
+        return;
+    }
+    for (size_t k = 0; k < r->nvary; k++)
+        n += strlen(r->vary[k]) + strlen(cs_report_point_value(r, w->row, k))
+             + 2;
+    if ((p = buf = malloc(n)) == NULL) {
+        w->oom = 1;
+        csv_str(w, "", "point");
+        return;
+    }
+    for (size_t k = 0; k < r->nvary; k++)
+        p += sprintf(p, "%s%s=%s", k > 0 ? ";" : "", r->vary[k],
+                     cs_report_point_value(r, w->row, k));
+    *p = '\0';
+    csv_str(w, buf, "point");
+    free(buf);
+}
+
 static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
-                     const cs_report_names *classes, int np, int diff)
+                     const cs_report_names *classes, const promise_cols *pc,
+                     int diff)
 {
     const cs_report_row *row = w->row;
     const cs_summary *s = row != NULL ? row->summary : NULL;
@@ -249,7 +363,11 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     for (size_t k = 0; k < r->nvary; k++)
         csv_str(w, row ? cs_report_point_value(r, row, k) : NULL, "%s",
                 r->vary[k]);
+    csv_point(w, r);
     csv_num(w, s ? (double)w->rank : NAN, "rank");
+    csv_num(w, s ? (double)m->seed : NAN, "seed");
+    csv_num(w, s ? s->horizon : NAN, "horizon");
+    csv_num(w, s ? s->warmup : NAN, "warmup");
     csv_num(w, s ? (double)s->replications : NAN, "replications");
     csv_num(w, s ? (double)(s->partial != 0) : NAN, "partial");
     csv_mean(w, s ? &s->lead_time : NULL, "lead_time_mean");
@@ -267,34 +385,36 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     csv_mean(w, bn >= 0 ? &s->teams[bn].utilization : NULL,
              "bottleneck_utilization");
     csv_num(w, s ? s->cost_per_day : NAN, "cost_per_day");
-    csv_promises(w, np);
+    csv_promises(w, pc);
     csv_teams(w, teams);
     csv_classes(w, classes);
     if (diff)
-        csv_diff(w, np);
+        csv_diff(w, pc);
     fputc('\n', w->out);
 }
 
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes;
+    promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0};
-    const int np = cs_report_max_promises(r);
     const int diff = cs_report_want_diff(r);
     unsigned *rank = cs_report_ranks_new(r);
     int oom = cs_report_names_collect(&teams, r, 0) != 0;
 
     oom |= cs_report_names_collect(&classes, r, 1) != 0;
+    oom |= promise_cols_collect(&pc, r) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
-            csv_line(&w, r, &teams, &classes, np, diff);
+            csv_line(&w, r, &teams, &classes, &pc, diff);
         for (size_t i = 0; i < r->nrows; i++) {
             w.row = &r->rows[i];
             w.rank = rank[i];
-            csv_line(&w, r, &teams, &classes, np, diff);
+            csv_line(&w, r, &teams, &classes, &pc, diff);
         }
     }
+    promise_cols_free(&pc);
     free(rank);
     free(teams.v);
     free(classes.v);

@@ -863,7 +863,7 @@ START_TEST(test_memory_bound)
     e = cs_engine_new(m);
     cs_engine_set_max_bytes(e, (size_t)4 << 20);
     ck_assert_int_eq(cs_engine_run(e, 0, 0, r, &err), CS_ESIM);
-    ck_assert_ptr_nonnull(strstr(err.msg, "more than 4 MB of memory at day"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "more than 4.0 MB of memory at day"));
     ck_assert_ptr_nonnull(strstr(err.msg, "team slow is the busiest"));
     /* about 20 items a day pile up: 4 MB hold thousands, not a million */
     ck_assert_ptr_null(strstr(err.msg, "items in the chain"));

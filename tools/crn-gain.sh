@@ -91,17 +91,23 @@ function hw95(lo, hi, level, reps) {
 FNR == 1 {
     file++
     delete ix
-    for (i = split_csv($0, h); i > 0; i--) ix[h[i]] = i
+    np = 0
+    for (i = 1; i <= split_csv($0, h); i++) {
+        ix[h[i]] = i
+        # the K-th promise group: promise_SLUG_name, in column order
+        if (h[i] ~ /^promise_.*_name$/ && ++np == k)
+            slug = substr(h[i], 9, length(h[i]) - 13)
+    }
     next
 }
 {
     split_csv($0, f)
     v = f[ix["variant"]]
-    if (v == "baseline") { pname = f[ix["promise_" k "_name"]]; next }
+    if (v == "baseline") { pname = f[ix["promise_" slug "_name"]]; next }
     if (file == 1) order[++nv] = v
     lt[file, v] = hw95(f[ix["diff_lead_time_mean_lo"]], f[ix["diff_lead_time_mean_hi"]],
                        f[ix["diff_confidence"]], f[ix["replications"]])
-    pr[file, v] = hw95(f[ix["diff_promise_" k "_lo"]], f[ix["diff_promise_" k "_hi"]],
+    pr[file, v] = hw95(f[ix["diff_promise_" slug "_lo"]], f[ix["diff_promise_" slug "_hi"]],
                        f[ix["diff_confidence"]], f[ix["replications"]])
 }
 function cells(a, b, scale, dec) {

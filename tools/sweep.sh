@@ -99,7 +99,13 @@ function add(list, v, cnt,    i) {          # keeps first-seen order
     return cnt + 1
 }
 NR == 1 {
-    for (i = split_csv($0, h); i > 0; i--) ix[h[i]] = i
+    np = 0
+    for (i = 1; i <= split_csv($0, h); i++) {
+        ix[h[i]] = i
+        # the K-th promise group: promise_SLUG_name, in column order
+        if (h[i] ~ /^promise_.*_name$/ && ++np == k)
+            k = substr(h[i], 9, length(h[i]) - 13)
+    }
     ccap = col("teams." team ".capacity"); cwip = col("teams." team ".wip_limit")
     cname = col("promise_" k "_name"); ctgt = col("promise_" k "_target")
     cach = col("promise_" k "_achieved"); clo = col("promise_" k "_lo")

@@ -304,9 +304,9 @@ interrupt() {   # interrupt SIGNAL CODE FORMAT
     has_tmp && bad "SIG$1: a temporary file is left" || ok
 }
 interrupt INT 130 csv
-head -1 "$T/int.out" | cut -d, -f5 | grep -qx partial && sed -n 2p "$T/int.out" | cut -d, -f5 | grep -qx 1 \
+head -1 "$T/int.out" | cut -d, -f9 | grep -qx partial && sed -n 2p "$T/int.out" | cut -d, -f9 | grep -qx 1 \
     && ok || bad "SIGINT: the CSV row is not marked partial"
-n=$(sed -n 2p "$T/int.out" | cut -d, -f4)
+n=$(sed -n 2p "$T/int.out" | cut -d, -f8)
 [ "$n" -gt 0 ] && [ "$n" -lt 2000 ] && ok || bad "SIGINT: $n replications reported"
 interrupt TERM 143 json
 [ "$("$JQ" "$T/int.out" partial)" = true ] && [ "$("$JQ" "$T/int.out" variants.0.partial)" = true ] \

@@ -187,7 +187,7 @@ expect_ok compare $S -n 3 -q
 head -3 "$T/out" | grep -q "^rank  variant" && ok || bad "compare table does not start with the ranked block"
 grep -q "^1 " "$T/out" && ok || bad "ranked block has no rank 1"
 expect_ok compare $S -n 3 -q -f csv
-head -1 "$T/out" | grep -q "^scenario,variant,rank,replications," && ok || bad "csv rank column"
+head -1 "$T/out" | grep -q "^scenario,variant,point,rank,seed,horizon,warmup,replications," && ok || bad "csv rank column"
 
 # ---- tools/sweep.sh: the worked sweep runs and prints its summary
 CHAINSIM=$BIN sh tools/sweep.sh -n 3 -o "$T/sweep" --no-plot >"$T/sw.out" 2>"$T/err" \
