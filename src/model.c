@@ -235,3 +235,19 @@ void cs_model_strip(cs_model *m)
     free(m->description);
     m->description = NULL;
 }
+
+int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
+                          int pb)
+{
+    const cs_promise *x = &a->promises[pa], *y = &b->promises[pb];
+    const char *cx = x->work >= 0 ? a->classes[x->work].name : NULL;
+    const char *cy = y->work >= 0 ? b->classes[y->work].name : NULL;
+
+    if (x->kind != y->kind || x->target != y->target)
+        return 0;
+    if ((cx == NULL) != (cy == NULL) || (cx != NULL && strcmp(cx, cy) != 0))
+        return 0;
+    if (x->kind == CS_PROMISE_LEAD_TIME)
+        return x->within == y->within;
+    return x->per == y->per;
+}

@@ -212,9 +212,57 @@ static int cmp_keys(const cs_report_rank_key *a, const cs_report_rank_key *b)
         return a->met > b->met ? -1 : 1;
     if (a->not_met != b->not_met)
         return a->not_met < b->not_met ? -1 : 1;
-    if ((c = cmp_lower(a->lead_time, b->lead_time)) != 0)
+    if ((c = cmp_lower(-a->margin, -b->margin)) != 0)
         return c;
-    return cmp_lower(a->cost, b->cost);
+    if ((c = cmp_lower(a->cost, b->cost)) != 0)
+        return c;
+    return cmp_lower(a->lead_time, b->lead_time);
+}
+
+/* How far a promise is kept: achieved - target for a share,
+** achieved / target - 1 for a throughput; NaN when undefined. */
+static double promise_margin(const cs_promise *d, const cs_promise_summary *k)
+{
+    if (!cs_report_ci_defined(&k->achieved))
+        return NAN;
+    if (d->kind == CS_PROMISE_THROUGHPUT)
+        return d->target > 0 ? k->achieved.mean / d->target - 1.0 : NAN;
+    return k->achieved.mean - d->target;
+}
+
+/* The index of the promise named name in m, or -1. */
+static int promise_named(const cs_model *m, const char *name)
+{
+    for (int p = 0; p < m->npromises; p++)
+        if (strcmp(m->promises[p].name, name) == 0)
+            return p;
+    return -1;
+}
+
+/* Fills k's promise keys for summary s over the promises of ref. */
+static void rank_promises(cs_report_rank_key *k, const cs_summary *s,
+                          const cs_model *ref)
+{
+    const cs_model *m = s->model;
+
+    k->margin = NAN;
+    for (int rp = 0; rp < ref->npromises; rp++) {
+        const int p = promise_named(m, ref->promises[rp].name);
+        double margin;
+        if (p < 0 || !cs_model_promise_same(ref, rp, m, p)) {
+            k->not_met++;
+            k->changed++;
+            continue;
+        }
+        k->met += s->promises[p].verdict == CS_VERDICT_MET;
+        k->not_met += s->promises[p].verdict == CS_VERDICT_NOT_MET;
+        k->uncertain += s->promises[p].verdict == CS_VERDICT_UNCERTAIN;
+        margin = promise_margin(&m->promises[p], &s->promises[p]);
+        if (isfinite(margin) && !(margin >= k->margin))
+            k->margin = margin;
+    }
+    for (int p = 0; p < m->npromises; p++)
+        k->own += promise_named(ref, m->promises[p].name) < 0;
 }
 
 /* Group, then rank, then row order, so the sort is deterministic. */
@@ -239,19 +287,21 @@ cs_report_rank_key *cs_report_rank_sorted(const cs_report *r)
 {
     cs_report_rank_key *k = calloc(r->nrows + 1, sizeof *k);
     size_t group = 0;
+    const cs_model *ref = NULL;
 
     if (k == NULL)
         return NULL;
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_summary *s = row->summary;
-        int uncertain;
         if (i > 0 && cs_report_is_compare(r) &&
             (is_baseline(row) || !same_point(r, row, &r->rows[i - 1])))
             group++;
+        if (i == 0 || k[i - 1].group != group)
+            ref = s->model;         /* the group's first row: its baseline */
         k[i].group = group;
         k[i].row = i;
-        cs_report_count_verdicts(s, &k[i].met, &uncertain, &k[i].not_met);
+        rank_promises(&k[i], s, ref);
         k[i].lead_time =
             cs_report_ci_defined(&s->lead_time) ? s->lead_time.mean : NAN;
         k[i].cost = s->cost_per_day;

@@ -32,13 +32,20 @@ typedef struct cs_report_names {
 } cs_report_names;
 
 /* A row's ranking keys; rows of one group are ranked against each other. */
+/* A row's ranking keys, over the promises of its group's reference row
+** (the baseline in a compare, the first row in a run); rows of one group
+** are ranked against each other. */
 typedef struct cs_report_rank_key {
     size_t group;
     size_t row;
     int met;
-    int not_met;
-    double lead_time;       /* NaN when undefined */
+    int uncertain;
+    int not_met;            /* missing or changed reference promises too */
+    int changed;            /* reference promises missing or defined otherwise */
+    int own;                /* the row's promises the reference lacks */
+    double margin;          /* worst margin; NaN when undefined */
     double cost;
+    double lead_time;       /* NaN when undefined */
 } cs_report_rank_key;
 
 /* ---- the writers (each returns CS_OK or CS_ENOMEM; CS_EIO is for

@@ -728,27 +728,36 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
 /* ---- the block a process manager reads first ------------------------ */
 
 /*
-** "2 met, 1 uncertain, 1 NOT MET" (the counts add up to the promises, so
-** the total is not repeated), coloured by the worst verdict.
+** "2 met, 1 uncertain, 1 NOT MET" over the promises the row is ranked on
+** (its group's reference: the baseline's), the counts adding up to them;
+** "(1 changed)" when some are missing or defined otherwise in the row
+** (counted as not met), "+1 own" for the row's promises the baseline
+** lacks.  Coloured by the worst verdict.
 */
-static void cell_kept(table *t, const cs_summary *s)
+static void cell_kept(table *t, const cs_report_rank_key *k)
 {
-    char buf[96];
-    int met, uncertain, not_met, len;
+    char buf[128];
+    int len;
 
-    if (s->model->npromises == 0) {
-        tbl_cell(t, C_NONE, "-");
+    if (k->met + k->uncertain + k->not_met == 0) {
+        tbl_cell(t, C_NONE, k->own > 0 ? "+%d own" : "-", k->own);
         return;
     }
-    cs_report_count_verdicts(s, &met, &uncertain, &not_met);
-    len = snprintf(buf, sizeof buf, "%d met", met);
-    if (uncertain > 0 && len > 0 && (size_t)len < sizeof buf)
+    len = snprintf(buf, sizeof buf, "%d met", k->met);
+    if (k->uncertain > 0 && len > 0 && (size_t)len < sizeof buf)
         len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d uncertain",
-                        uncertain);
-    if (not_met > 0 && len > 0 && (size_t)len < sizeof buf)
-        snprintf(buf + len, sizeof buf - (size_t)len, ", %d NOT MET", not_met);
-    tbl_cell(t, not_met > 0 ? C_RED : uncertain > 0 ? C_YELLOW : C_GREEN, "%s",
-             buf);
+                        k->uncertain);
+    if (k->not_met > 0 && len > 0 && (size_t)len < sizeof buf)
+        len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d NOT MET",
+                        k->not_met);
+    if (k->changed > 0 && len > 0 && (size_t)len < sizeof buf)
+        len += snprintf(buf + len, sizeof buf - (size_t)len, " (%d changed)",
+                        k->changed);
+    if (k->own > 0 && len > 0 && (size_t)len < sizeof buf)
+        snprintf(buf + len, sizeof buf - (size_t)len, " +%d own", k->own);
+    tbl_cell(t, k->not_met > 0 ? C_RED : k->uncertain > 0 ? C_YELLOW
+                                                          : C_GREEN,
+             "%s", buf);
 }
 
 /* "9.6 -3.08 better": the mean lead time and its difference, if any. */
@@ -848,7 +857,7 @@ static int block_glance(table *t, const cs_report *r, const shape *sh,
             tbl_row(t);
             tbl_cell(t, C_NONE, "%u", rank[k[i].row]);
             label_cells(t, r, row);
-            cell_kept(t, s);
+            cell_kept(t, &k[i]);
             cell_glance_lead(t, row, col_decimals(mlt));
             if (sh->show_cost) {
                 const double dc = base == NULL || base == s
@@ -1042,6 +1051,16 @@ static void table_title(FILE *out, const cs_report *r)
     fputc('\n', out);
 }
 
+/* 1 when some row has changed reference promises (changed) or promises of
+** its own (!changed). */
+static int any_key(const cs_report_rank_key *k, size_t n, int changed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (changed ? k[i].changed > 0 : k[i].own > 0)
+            return 1;
+    return 0;
+}
+
 /* The ranked block with its legend; 0, or -1 when out of memory. */
 static int table_glance(FILE *out, const cs_report *r, const shape *sh)
 {
@@ -1063,8 +1082,15 @@ static int table_glance(FILE *out, const cs_report *r, const shape *sh)
         block_glance(&t, r, sh, k, rank, compact);
     }
     oom = emit(out, &t, r);
-    fputs("rank: most promises met, then fewest not met, then shortest mean "
-          "lead time, then lowest cost\n", out);
+    fputs("rank: on the baseline's promises, most met, then fewest not met, "
+          "then the best worst margin,\nthen lowest cost, then shortest "
+          "mean lead time\n", out);
+    if (any_key(k, r->nrows, 1))
+        fputs("changed: a baseline promise the variant lacks or defines "
+              "otherwise counts as not met\n", out);
+    if (any_key(k, r->nrows, 0))
+        fputs("own: the variant's own promises are shown in their blocks, "
+              "not ranked\n", out);
     fprintf(out, "better/worse: the difference from the baseline is "
                  "significant (its %.4g%% interval excludes 0)\n",
             100.0 * cs_report_first_level(r));

@@ -138,6 +138,56 @@ START_TEST(test_rank_groups)
 END_TEST
 
 /* The same ranks in JSON, CSV and the table's ranked block. */
+/*
+** Rows are ranked on the baseline's promises only: a variant that adds a
+** promise it keeps, but does worse on the one it shares, ranks after the
+** baseline (it ranked first when every promise counted); a promise the
+** variant defines otherwise counts as not met, and is flagged.
+*/
+START_TEST(test_rank_on_baseline_promises)
+{
+    fixture f;
+    unsigned rank[2];
+    cs_error err;
+    char *text;
+
+    memset(&f, 0, sizeof f);
+    fixture_init(&f, "extra-promise", 0, 0);
+    /* the baseline keeps only the shared promise (its second: not met) */
+    f.m[0]->npromises = 1;
+    free(f.m[0]->promises[1].name);
+    f.s[1]->promises[0].achieved = ci_of(0.69, 0.70, 0.71);
+    f.s[1]->promises[0].verdict = CS_VERDICT_NOT_MET;
+    f.s[1]->promises[1].verdict = CS_VERDICT_MET;
+    f.s[1]->cost_per_day = f.s[0]->cost_per_day - 1;   /* cheaper, too */
+    ck_assert_int_eq(cs_report_rank(&f.r, rank, &err), CS_OK);
+    ck_assert_uint_eq(rank[0], 1);
+    ck_assert_uint_eq(rank[1], 2);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_msg(strstr(text, "0 met, 1 NOT MET +1 own") != NULL, "%s", text);
+    /* with the better worst margin, the variant ranks first */
+    f.s[1]->promises[0].achieved = ci_of(0.82, 0.83, 0.84);
+    ck_assert_int_eq(cs_report_rank(&f.r, rank, &err), CS_OK);
+    ck_assert_uint_eq(rank[0], 2);
+    ck_assert_uint_eq(rank[1], 1);
+    f.s[1]->promises[0].achieved = ci_of(0.69, 0.70, 0.71);
+    ck_assert_msg(strstr(text, "own: the variant's own promises") != NULL,
+                  "%s", text);
+    free(text);
+    /* redefined (30d -> 45d) and kept: still not met, and flagged */
+    f.m[1]->promises[0].within = 45;
+    f.s[1]->promises[0].achieved = ci_of(0.95, 0.96, 0.97);
+    f.s[1]->promises[0].verdict = CS_VERDICT_MET;
+    ck_assert_int_eq(cs_report_rank(&f.r, rank, &err), CS_OK);
+    ck_assert_uint_eq(rank[1], 2);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_msg(strstr(text, "0 met, 1 NOT MET (1 changed) +1 own") != NULL,
+                  "%s", text);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 START_TEST(test_rank_outputs)
 {
     ranked k;
@@ -295,6 +345,7 @@ static Suite *report_suite(void)
     tcase_add_test(rank, test_rank_order);
     tcase_add_test(rank, test_rank_groups);
     tcase_add_test(rank, test_rank_outputs);
+    tcase_add_test(rank, test_rank_on_baseline_promises);
     tcase_add_test(rank, test_rank_bottleneck_moved);
     tcase_add_test(misc, test_write_error);
     tcase_add_test(misc, test_names);

@@ -1104,11 +1104,11 @@ if "$BIN" compare "$T/var.yaml" -q -f csv >"$T/var.csv" 2>"$T/err"; then
     col=$(head -1 "$T/var.csv" | tr ',' '\n' | grep -nx lead_time_mean | cut -d: -f1)
     [ "$(awk -F, -v c="$col" 'NR == 2 { print $c }' "$T/var.csv")" = 4 ] && ok || bad "csv: baseline lead_time_mean"
     [ "$(awk -F, -v c="$col" 'NR == 8 { print $c }' "$T/var.csv")" = 3 ] && ok || bad "csv: addclass lead_time_mean"
-    head -1 "$T/var.csv" | grep -q ',util_a,wait_a,blocked_a,util_b,wait_b,blocked_b,util_c,' && ok || bad "csv: team columns"
+    head -1 "$T/var.csv" | grep -q ',util_a,wait_a,blocked_a,queue_len_a,wip_a,util_b,wait_b,blocked_b,queue_len_b,wip_b,util_c,' && ok || bad "csv: team columns"
 else bad "compare -f csv: $(head -1 "$T/err")"; fi
 if "$BIN" run "$T/block.yaml" -q -f csv >"$T/block.csv2" 2>"$T/err"; then
     [ "$(wc -l <"$T/block.csv2")" -eq 2 ] && ok || bad "run csv: expected header + 1 row"
-    exp="block,baseline,1,2,0,7,7,7,"
+    exp="block,baseline,,1,1,20,0,2,0,7,7,7,"
     head -2 "$T/block.csv2" | tail -1 | grep -q "^$exp" && ok || bad "run csv row: $(sed -n 2p "$T/block.csv2")"
     "$BIN" run "$T/block.yaml" -q -f csv --no-header >"$T/nh.csv" 2>/dev/null
     [ "$(wc -l <"$T/nh.csv")" -eq 1 ] && [ "$(cat "$T/nh.csv")" = "$(sed -n 2p "$T/block.csv2")" ] \
