@@ -2,8 +2,10 @@
 ** cli.c - the command line parsed from a table of options (cli.h).
 **
 ** Each option_def names the member of cs_cli_options its handler sets (an
-** offset), so one handler serves every option of its kind.  Handlers
-** return CS_OK or fill err with the exact usage message.
+** offset), so one handler serves every option of its kind, and the
+** commands it applies to: any other command refuses it, so no option is
+** ever silently ignored.  Handlers return CS_OK or fill err with the
+** exact usage message.
 */
 #include "chainsim/cli.h"
 
@@ -33,7 +35,16 @@ struct option_def {
     size_t field;              /* the member the handler sets */
     long hi;                   /* opt_number: from 1 to hi; opt_list: most */
     const char *want;          /* what a bad value's message asks for */
+    unsigned cmds;             /* the commands it applies to (CMD_ bits) */
+    const char *why;           /* said after a refusal; NULL: nothing */
 };
+
+/* cs_cli_command as bits, for option_def.cmds. */
+#define CMD_RUN (1u << CS_CLI_RUN)
+#define CMD_COMPARE (1u << CS_CLI_COMPARE)
+#define CMD_CHECK (1u << CS_CLI_CHECK)
+#define CMD_TRACE (1u << CS_CLI_TRACE)
+#define CMD_ALL (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE)
 
 #define FIELD(m) offsetof(cs_cli_options, m)
 #define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
@@ -47,6 +58,7 @@ static cs_status opt_flag(cs_cli_options *o, const option_def *d,
     return CS_OK;
 }
 
+/* A value as given; with d->want, not empty. */
 static cs_status opt_text(cs_cli_options *o, const option_def *d,
                           const char *v, cs_error *err)
 {
@@ -54,6 +66,19 @@ static cs_status opt_text(cs_cli_options *o, const option_def *d,
         return USAGE(err, "--%s needs %s", d->name, d->want);
     *MEMBER(o, d, const char *) = v;
     return CS_OK;
+}
+
+/* A scenario value (a duration): not empty and without white space around
+** it, which a value in the scenario file could not have either. */
+static cs_status opt_value(cs_cli_options *o, const option_def *d,
+                           const char *v, cs_error *err)
+{
+    const size_t n = strlen(v);
+
+    if (n > 0 && (isspace((unsigned char)v[0]) ||
+                  isspace((unsigned char)v[n - 1])))
+        return USAGE(err, "--%s: '%s' has white space around it", d->name, v);
+    return opt_text(o, d, v, err);
 }
 
 static cs_status opt_about(cs_cli_options *o, const option_def *d,
@@ -65,7 +90,8 @@ static cs_status opt_about(cs_cli_options *o, const option_def *d,
     return CS_OK;
 }
 
-/* A whole decimal number from 1 to d->hi. */
+/* A whole decimal number from 1 to d->hi: digits only (strtol alone
+** would take white space and a sign in front). */
 static cs_status opt_number(cs_cli_options *o, const option_def *d,
                             const char *v, cs_error *err)
 {
@@ -74,7 +100,8 @@ static cs_status opt_number(cs_cli_options *o, const option_def *d,
 
     errno = 0;
     n = strtol(v, &end, 10);
-    if (*v == '\0' || errno != 0 || *end != '\0' || n < 1 || n > d->hi)
+    if (!isdigit((unsigned char)*v) || errno != 0 || *end != '\0' || n < 1 ||
+        n > d->hi)
         return USAGE(err, "--%s: '%s' is not a whole number %s", d->name, v,
                      d->want);
     *MEMBER(o, d, long) = n;
@@ -122,7 +149,7 @@ static cs_status opt_seed(cs_cli_options *o, const option_def *d,
 
     errno = 0;
     (void)strtoull(v, &end, 10);
-    if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0)
+    if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0)
         return USAGE(err, "--%s: '%s' is not a whole number >= 0", d->name,
                      v);
     return opt_text(o, d, v, err);
@@ -161,29 +188,43 @@ static cs_status opt_format(cs_cli_options *o, const option_def *d,
 /* In this order in "did you mean" hints. */
 static const option_def option_table[] = {
     {"replications", 'n', 1, opt_number, FIELD(set.replications),
-     CS_SCENARIO_MAX_REPLICATIONS,
-     "from 1 to 1000000"},
-    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL},
-    {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024"},
+     CS_SCENARIO_MAX_REPLICATIONS, "from 1 to 1000000",
+     CMD_RUN | CMD_COMPARE | CMD_CHECK,
+     "trace runs one replication: -r K picks it"},
+    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL, CMD_ALL, NULL},
+    {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024",
+     CMD_RUN | CMD_COMPARE, NULL},
     {"max-memory", '\0', 1, opt_bytes, FIELD(max_memory), 1 << 20,
-     "from 1M to 1024T (e.g. 512M, 4G)"},
-    {"horizon", '\0', 1, opt_text, FIELD(set.horizon), 0, NULL},
-    {"warmup", '\0', 1, opt_text, FIELD(set.warmup), 0, NULL},
-    {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL},
-    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE"},
+     "from 1M to 1024T (e.g. 512M, 4G)", CMD_RUN | CMD_COMPARE, NULL},
+    {"horizon", '\0', 1, opt_value, FIELD(set.horizon), 0, "a duration",
+     CMD_ALL, NULL},
+    {"warmup", '\0', 1, opt_value, FIELD(set.warmup), 0, "a duration or auto",
+     CMD_ALL, NULL},
+    {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL,
+     CMD_RUN | CMD_CHECK | CMD_TRACE, "compare runs every variant"},
+    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE", CMD_ALL, NULL},
     {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
-     "PATH=V1,V2,..."},
-    {"format", 'f', 1, opt_format, 0, 0, "table, csv, json"},
-    {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL},
-    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name"},
-    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL},
-    {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL},
-    {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1"},
-    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL},
-    {"help", 'h', 0, opt_about, 0, 0, NULL},
-    {"version", '\0', 0, opt_about, 0, 0, NULL},
+     "PATH=V1,V2,...", CMD_RUN | CMD_COMPARE, NULL},
+    {"format", 'f', 1, opt_format, 0, 0, "table, csv, json",
+     CMD_RUN | CMD_COMPARE | CMD_TRACE, "check prints a summary"},
+    {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL,
+     CMD_RUN | CMD_COMPARE | CMD_TRACE, NULL},
+    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
+     NULL},
+    {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
+     CMD_RUN | CMD_COMPARE, NULL},
+    {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,
+     CMD_COMPARE, NULL},
+    {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1",
+     CMD_TRACE, NULL},
+    {"max-events", '\0', 1, opt_number, FIELD(max_events),
+     CS_CLI_MAX_EVENTS_MOST, "from 1 to 2000000000", CMD_TRACE, NULL},
+    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL, CMD_ALL, NULL},
+    {"help", 'h', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
+    {"version", '\0', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
+_Static_assert(NOPTIONS <= 32, "a bit per option in an unsigned long");
 
 /* The option that "--name[=VALUE]" (the name cut to 31 bytes) or
 ** "-xVALUE" names, or NULL after filling err. */
@@ -243,46 +284,127 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
     return USAGE(err, "unknown command '%s'", a);
 }
 
-/* argv[2..]: the scenario and the options, up to --help or --version. */
-static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
-                               cs_error *err)
+/* An argument that is not an option: the scenario, given once. */
+static cs_status take_operand(cs_cli_options *o, const char *a, cs_error *err)
 {
+    if (o->scenario != NULL)
+        return USAGE(err, "unexpected argument '%s' (the scenario is '%s')",
+                     a, o->scenario);
+    o->scenario = a;
+    return CS_OK;
+}
+
+/* Runs d's handler on the option at argv[*i] (value v when attached, else
+** the next argument, which *i then moves past). */
+static cs_status take_option(cs_cli_options *o, const option_def *d,
+                             const char *v, int argc, char **argv, int *i,
+                             cs_error *err)
+{
+    if (!d->takes_value)
+        return d->handle(o, d, NULL, err);
+    if (v == NULL && (v = *i + 1 < argc ? argv[++*i] : NULL) == NULL)
+        return USAGE(err, "option '--%s' needs a value", d->name);
+    return d->handle(o, d, v, err);
+}
+
+/* argv[2..]: the scenario and the options, up to --help or --version; "--"
+** ends the options (what follows is an operand even if it starts with
+** '-').  *given gets bit k for each option_table[k] given. */
+static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
+                               unsigned long *given, cs_error *err)
+{
+    int operands = 0;
+
     for (int i = 2; i < argc && o->about == CS_CLI_ABOUT_NONE; i++) {
         const char *a = argv[i], *v = NULL;
         const option_def *d;
         cs_status st;
 
-        if (a[0] != '-' || a[1] == '\0') {
-            if (o->scenario != NULL)
-                return USAGE(err, "unexpected argument '%s' (the scenario is "
-                             "'%s')", a, o->scenario);
-            o->scenario = a;
-        } else if ((d = find_option(a, &v, err)) == NULL) {
-            return CS_EINPUT;
-        } else if (!d->takes_value) {
-            if ((st = d->handle(o, d, NULL, err)) != CS_OK)
-                return st;
-        } else if (v == NULL && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {
-            return USAGE(err, "option '--%s' needs a value", d->name);
-        } else if ((st = d->handle(o, d, v, err)) != CS_OK) {
-            return st;
+        if (!operands && strcmp(a, "--") == 0) {
+            operands = 1;
+            continue;
         }
+        if (operands || a[0] != '-' || a[1] == '\0')
+            st = take_operand(o, a, err);
+        else if ((d = find_option(a, &v, err)) == NULL)
+            return CS_EINPUT;
+        else {
+            *given |= 1ul << (d - option_table);
+            st = take_option(o, d, v, argc, argv, &i, err);
+        }
+        if (st != CS_OK)
+            return st;
+    }
+    return CS_OK;
+}
+
+/* The commands of mask in words, as "run, compare and check". */
+static void command_words(unsigned mask, char *buf, size_t size)
+{
+    static const char *const cmds[] = {"run", "compare", "check", "trace"};
+    int n = 0, k = 0;
+    size_t len = 0;
+
+    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE; c++)
+        n += ((mask >> c) & 1u) != 0;
+    buf[0] = '\0';
+    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE && len < size; c++) {
+        int w;
+
+        if (!((mask >> c) & 1u))
+            continue;
+        k++;
+        w = snprintf(buf + len, size - len, "%s%s",
+                     k == 1 ? "" : k == n ? " and " : ", ", cmds[c]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
+/* Whether the option called name is in given. */
+static int was_given(unsigned long given, const char *name)
+{
+    for (size_t k = 0; k < NOPTIONS; k++)
+        if (strcmp(option_table[k].name, name) == 0)
+            return (int)((given >> k) & 1ul);
+    return 0;
+}
+
+/* Every option given applies to the command. */
+static cs_status check_applies(const cs_cli_options *o, unsigned long given,
+                               cs_error *err)
+{
+    for (size_t k = 0; k < NOPTIONS; k++) {
+        const option_def *d = &option_table[k];
+        char words[64];
+
+        if (!((given >> k) & 1ul) || ((d->cmds >> o->cmd) & 1u))
+            continue;
+        command_words(d->cmds, words, sizeof words);
+        if (d->why != NULL)
+            return USAGE(err, "--%s is for %s; %s", d->name, words, d->why);
+        return USAGE(err, "--%s is for %s", d->name, words);
     }
     return CS_OK;
 }
 
 /* The rules between the command and the options. */
-static cs_status check_combination(const cs_cli_options *o, cs_error *err)
+static cs_status check_combination(const cs_cli_options *o,
+                                   unsigned long given, cs_error *err)
 {
+    const int run = o->cmd == CS_CLI_RUN || o->cmd == CS_CLI_COMPARE;
+    cs_status st;
+
     if (o->scenario == NULL)
         return USAGE(err, "missing the SCENARIO file");
-    if (o->variant != NULL && o->cmd == CS_CLI_COMPARE)
-        return USAGE(err, "--variant is for run and trace; compare runs "
-                     "every variant");
-    if (o->vary.n > 0 && (o->cmd == CS_CLI_CHECK || o->cmd == CS_CLI_TRACE))
-        return USAGE(err, "--vary is for run and compare");
-    if (o->independent && o->cmd != CS_CLI_COMPARE)
-        return USAGE(err, "--independent is for compare");
+    if ((st = check_applies(o, given, err)) != CS_OK)
+        return st;
+    if (o->cmd == CS_CLI_TRACE && was_given(given, "format") &&
+        o->format != CS_FORMAT_CSV)
+        return USAGE(err, "--format: trace writes CSV only (-f csv)");
+    if (run && o->no_header && o->format != CS_FORMAT_CSV)
+        return USAGE(err, "--no-header is for CSV output (-f csv) and trace");
     return CS_OK;
 }
 
@@ -291,23 +413,25 @@ void cs_cli_init(cs_cli_options *o)
     memset(o, 0, sizeof *o);
     o->set.replications = -1;
     o->trace_rep = 1;
+    o->max_events = CS_CLI_MAX_EVENTS;
 }
 
 cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
                        cs_error *err)
 {
+    unsigned long given = 0;
     cs_status st;
 
     assert(argc >= 2);
     if ((st = parse_command(o, argv[1], err)) != CS_OK ||
         o->about != CS_CLI_ABOUT_NONE)
         return st;
-    if ((st = parse_options(o, argc, argv, err)) != CS_OK ||
+    if ((st = parse_options(o, argc, argv, &given, err)) != CS_OK ||
         o->about != CS_CLI_ABOUT_NONE)
         return st;
     o->set.sets = (const char *const *)o->sets.v;
     o->set.nsets = o->sets.n;
-    return check_combination(o, err);
+    return check_combination(o, given, err);
 }
 
 void cs_cli_fini(cs_cli_options *o)

@@ -4,6 +4,7 @@
 ** options are parsed by cli.h, output files written by output.h, and the
 ** work is the library's (study.h, report.h, report_model.h).
 */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -43,7 +44,7 @@
 static const char version_text[] = "chainsim " CS_VERSION "\n";
 
 static const char usage_text[] =
-    "usage: chainsim COMMAND SCENARIO [options]\n"
+    "usage: chainsim COMMAND SCENARIO [options] [--]\n"
     "\n"
     "Simulates a multi-team delivery chain described in a YAML scenario and\n"
     "tells whether it keeps its delivery promise.\n"
@@ -57,24 +58,28 @@ static const char usage_text[] =
     "options:\n"
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
     "  -s, --seed N           master seed (default: the scenario's, else 1)\n"
-    "  -j, --threads N        worker threads (default: all cores)\n"
-    "      --max-memory SIZE  memory a run may hold (e.g. 2G; default: a\n"
-    "                         quarter of the machine's)\n"
+    "  -j, --threads N        run, compare: worker threads (default: all cores)\n"
+    "      --max-memory SIZE  run, compare: memory a run may hold (e.g. 2G;\n"
+    "                         default: a quarter of the machine's)\n"
     "      --horizon DUR      simulated time per replication (e.g. 520d)\n"
     "      --warmup DUR|auto  statistics start here\n"
-    "      --variant NAME     run: simulate this variant instead of the base\n"
+    "      --variant NAME     run, check, trace: this variant instead of the base\n"
     "      --set PATH=VALUE   override a scenario value (repeatable)\n"
-    "      --vary PATH=V1,V2  one result per value (repeatable: cartesian product)\n"
-    "  -f, --format FMT       table (default), csv or json\n"
-    "      --no-header        csv: no header line\n"
+    "      --vary PATH=V1,V2  run, compare: one result per value (repeatable:\n"
+    "                         cartesian product)\n"
+    "  -f, --format FMT       run, compare: table (default), csv or json\n"
+    "      --no-header        csv and trace: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
-    "      --check-promise    exit 1 when a promise is not met\n"
+    "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
     "                         (to measure what common random numbers gain)\n"
     "  -r, --replication K    trace: which replication (default 1)\n"
+    "      --max-events N     trace: at most N events (default 10000000)\n"
     "  -q, --quiet            no progress, no warnings\n"
     "  -h, --help             this help\n"
     "      --version          the version\n"
+    "      --                 the end of the options\n"
+    "An option that does not apply to the command is an error.\n"
     "\n"
     "exit codes: 0 success, 1 promise not met (--check-promise),\n"
     "            2 usage or scenario error, 3 simulation error.\n"
@@ -320,18 +325,67 @@ static int no_such_variant(const cs_cli_options *o, const cs_scenario *s)
     return EXIT_USAGE;
 }
 
+/* The variant --variant names in s (-1: the baseline), or -2 after
+** printing that there is none so named. */
+static long pick_variant(const cs_cli_options *o, const cs_scenario *s)
+{
+    const long vi = cs_study_variant(s, o->variant);
+
+    if (vi < -1)
+        no_such_variant(o, s);
+    return vi;
+}
+
+/* The summary of s (variant vi) to -o or standard output; every model is
+** built and proved before anything is written. */
+static int check_write(const cs_cli_options *o, const cs_scenario *s, long vi)
+{
+    cs_output out;
+    cs_error err;
+    int rc;
+
+    cs_error_clear(&err);
+    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
+        return rc;
+    if (cs_report_model_scenario(cs_output_file(&out), s, vi, &err) != CS_OK)
+        return close_output(&out, 0), print_error(&err);
+    return close_output(&out, 1);
+}
+
 static int cmd_check(const cs_cli_options *o)
 {
     cs_scenario *s = NULL;
-    cs_error err;
+    long vi = -1;
     int rc = load(o, &s);
 
-    if (rc == EXIT_SUCCESS && cs_report_model_scenario(stdout, s, &err) != CS_OK)
-        rc = print_error(&err);
-    else if (rc == EXIT_SUCCESS && fflush(stdout) != 0)
-        rc = cs_error_exit_code(CS_EIO);
+    if (rc == EXIT_SUCCESS && (vi = pick_variant(o, s)) < -1)
+        rc = EXIT_USAGE;
+    if (rc == EXIT_SUCCESS)
+        rc = check_write(o, s, vi);
     cs_scenario_free(s);
     return rc;
+}
+
+/* Logs replication -r K of m (borrowed) to -o or standard output.  The
+** events up to a stop (a deadlock, a runaway chain, the --max-events
+** bound) are written, and the stop's error is reported after them. */
+static int trace_write(const cs_cli_options *o, const cs_model *m)
+{
+    cs_output out;
+    cs_error err;
+    cs_status st;
+    int rc;
+
+    cs_error_clear(&err);
+    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
+        return rc;
+    st = cs_report_model_trace_run(cs_output_file(&out), m,
+                                   (uint64_t)(o->trace_rep - 1),
+                                   !o->no_header, (uint64_t)o->max_events,
+                                   &err);
+    if ((rc = close_output(&out, 1)) != EXIT_SUCCESS)
+        return rc;
+    return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
 static int cmd_trace(const cs_cli_options *o)
@@ -340,23 +394,15 @@ static int cmd_trace(const cs_cli_options *o)
     cs_model *m = NULL;
     cs_error err;
     long vi = -1;
-    cs_output out;
     int rc = load(o, &s);
 
-    if (rc == EXIT_SUCCESS && (vi = cs_study_variant(s, o->variant)) < -1)
-        rc = usage_error("no variant named '%s'", o->variant);
+    if (rc == EXIT_SUCCESS && (vi = pick_variant(o, s)) < -1)
+        rc = EXIT_USAGE;
     else if (rc == EXIT_SUCCESS && cs_variant_build(s, vi, &m, &err) != CS_OK)
         rc = print_error(&err);
     cs_scenario_free(s);
     if (rc == EXIT_SUCCESS)
-        rc = open_output(&out, o->output);
-    if (rc == EXIT_SUCCESS) {
-        const cs_status st = cs_report_model_trace_run(
-            cs_output_file(&out), m, (uint64_t)(o->trace_rep - 1),
-            !o->no_header, &err);
-        rc = st == CS_OK ? close_output(&out, 1)
-                         : (close_output(&out, 0), print_error(&err));
-    }
+        rc = trace_write(o, m);
     cs_model_free(m);
     return rc;
 }
@@ -404,47 +450,37 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
-static int write_report(const cs_cli_options *o, const cs_study *st)
+/* Writes the results to out (open) and finishes it: committed when
+** complete, discarded on an error. */
+static int write_report(const cs_cli_options *o, const cs_study *st,
+                        cs_output *out)
 {
     cs_report rep;
     cs_report_row *rows = NULL;
     cs_error err;
-    cs_output out;
     int rc;
 
     memset(&rep, 0, sizeof rep);
     cs_error_clear(&err);
     if (cs_report_study_fill(st, &rep, &rows, &err) != CS_OK)
-        return print_error(&err);
+        return close_output(out, 0), print_error(&err);
     rep.scenario_file = o->scenario;
     rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
-    if ((rc = open_output(&out, o->output)) == EXIT_SUCCESS) {
-        if (cs_report_write(cs_output_file(&out), o->format, &rep, &err) ==
-            CS_OK)
-            rc = close_output(&out, 1);
-        else
-            rc = (close_output(&out, 0), cannot_write(o->output, err.msg));
-    }
+    if (cs_report_write(cs_output_file(out), o->format, &rep, &err) == CS_OK)
+        rc = close_output(out, 1);
+    else
+        rc = (close_output(out, 0), cannot_write(o->output, err.msg));
     free(rows);
     return rc;
 }
 
-static int cmd_run(const cs_cli_options *o)
+/* The end of a run that wrote its results: the exit code of an interrupt
+** or of the promises' verdicts. */
+static int run_verdict(const cs_cli_options *o, cs_study_rollup ru)
 {
-    cs_study *st = NULL;
-    cs_study_rollup ru = {0, 0, 0};
-    int rc = make_study(o, &st);
-
-    if (rc == EXIT_SUCCESS && (rc = run_study(o, st)) == EXIT_SUCCESS) {
-        ru = cs_study_verdicts(st);
-        rc = write_report(o, st);
-    }
-    cs_study_free(st);
-    if (rc != EXIT_SUCCESS)
-        return rc;
     if (g_stop) {
         fputs(ru.partial ? "chainsim: interrupted: the results are partial "
                            "(marked so in the output)\n"
@@ -457,6 +493,39 @@ static int cmd_run(const cs_cli_options *o)
               "confidence interval spans the target); more replications may "
               "decide it\n", stderr);
     return o->check_promise && ru.not_met ? EXIT_PROMISE : EXIT_SUCCESS;
+}
+
+/* run and compare.  The output is opened (-o FILE created beside its
+** target) before the simulation, so a file that cannot be written fails
+** at once rather than after the run. */
+static int cmd_run(const cs_cli_options *o)
+{
+    cs_study *st = NULL;
+    cs_study_rollup ru = {0, 0, 0};
+    cs_output out;
+    int rc = make_study(o, &st);
+
+    if (rc == EXIT_SUCCESS && (rc = open_output(&out, o->output)) ==
+        EXIT_SUCCESS) {
+        if ((rc = run_study(o, st)) == EXIT_SUCCESS) {
+            ru = cs_study_verdicts(st);
+            rc = write_report(o, st, &out);
+        } else {
+            close_output(&out, 0);
+        }
+    }
+    cs_study_free(st);
+    return rc != EXIT_SUCCESS ? rc : run_verdict(o, ru);
+}
+
+/* --help or --version on standard output; a failed write (a full disk, a
+** closed pipe) is an error, not a success. */
+static int print_about(const cs_cli_options *o)
+{
+    fputs(o->about == CS_CLI_ABOUT_HELP ? usage_text : version_text, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cannot_write(NULL, strerror(errno));
+    return EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)
@@ -476,10 +545,9 @@ int main(int argc, char **argv)
     if (cs_cli_parse(&o, argc, argv, &err) != CS_OK)
         rc = err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                      : print_error(&err);
-    else if (o.about != CS_CLI_ABOUT_NONE) {
-        fputs(o.about == CS_CLI_ABOUT_HELP ? usage_text : version_text, stdout);
-        rc = EXIT_SUCCESS;
-    } else
+    else if (o.about != CS_CLI_ABOUT_NONE)
+        rc = print_about(&o);
+    else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
              : o.cmd == CS_CLI_TRACE ? cmd_trace(&o) : cmd_run(&o);
     cs_cli_fini(&o);

@@ -5,6 +5,8 @@
 */
 #include "chainsim/report_model.h"
 
+#include <assert.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,25 +175,155 @@ void cs_report_model_variant(FILE *f, const cs_model *v)
                           : "");
 }
 
-cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,
-                                   cs_error *err)
+/* ---- deadlocks the structure makes certain ---------------------------- */
+
+/*
+** Why a parallel step can overfill a team and nothing else can (engine.c):
+** a branch part counts in its team's WIP from its admission until the item
+** has moved on after the join, and the item moves on only when every part
+** has finished.  So all the parts a step sends to one team are in it at
+** once: when a team with a WIP limit L is sent more than L parts of one
+** step, the ones admitted fill it and the others wait for room that only
+** their own item would free.  Parts that take over the item's slot at the
+** team it comes from do not change the count.  Only branches needed on
+** every pass (p = 1) are counted, so the proof holds for every item that
+** takes the step; sequences and rework need one slot at a time.
+*/
+
+/* Branches of parallel step s (of class k) to team t that are always
+** needed. */
+static int sure_branches(const cs_class *k, const cs_step *s, int t)
 {
-    const size_t nv = cs_variant_count(s);
+    int n = 0;
+
+    for (int b = 0; b < s->nbranches; b++) {
+        const cs_step *br = &k->steps[s->branch_first + b];
+        n += br->team == t && br->p >= 1.0;
+    }
+    return n;
+}
+
+int cs_report_model_find_deadlock(const cs_model *m,
+                                  cs_report_model_deadlock *d)
+{
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *k = &m->classes[c];
+
+        for (int i = 0; i < k->nroute; i++) {
+            const cs_step *s = &k->steps[k->route[i]];
+
+            for (int b = 0; s->kind == CS_STEP_PARALLEL && b < s->nbranches;
+                 b++) {
+                const int t = k->steps[s->branch_first + b].team;
+                const int n = sure_branches(k, s, t);
+                const int limit = m->teams[t].wip_limit;
+
+                if (limit > 0 && n > limit) {
+                    d->cls = c;
+                    d->step = k->route[i];
+                    d->team = t;
+                    d->nbranches = n;
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The ids of d's branches, "b1, b2, b3" (at most 6, then "..."). */
+static void branch_ids(const cs_model *m, const cs_report_model_deadlock *d,
+                       char *buf, size_t size)
+{
+    const cs_class *k = &m->classes[d->cls];
+    const cs_step *s = &k->steps[d->step];
+    size_t len = 0;
+    int listed = 0;
+
+    buf[0] = '\0';
+    for (int b = 0; b < s->nbranches && len < size; b++) {
+        const cs_step *br = &k->steps[s->branch_first + b];
+        int w;
+
+        if (br->team != d->team || br->p < 1.0)
+            continue;
+        w = snprintf(buf + len, size - len, "%s%s", listed > 0 ? ", " : "",
+                     listed < 6 ? br->id : "...");
+        if (w < 0 || listed++ == 6)
+            break;
+        len += (size_t)w;
+    }
+}
+
+cs_status cs_report_model_deadlock_error(const cs_model *m,
+                                         const cs_report_model_deadlock *d,
+                                         const char *file, cs_error *err)
+{
+    const cs_step *s = &m->classes[d->cls].steps[d->step];
+    const cs_team *t = &m->teams[d->team];
+    const cs_pos at = s->pos.line > 0 ? s->pos : t->pos;
+    const int base = m->variant == NULL || strcmp(m->variant, "baseline") == 0;
+    char ids[160];
+
+    branch_ids(m, d, ids, sizeof ids);
+    return cs_error_set(
+        err, CS_EINPUT, at.line > 0 ? file : NULL, at.line, at.column,
+        "certain deadlock: this parallel step sends %d branches (%s) to team "
+        "%s, whose wip_limit is %d: the branches admitted fill %s and the "
+        "others wait for room that only their own item would free, so every "
+        "item of %s that takes this step waits forever; raise %s's wip_limit "
+        "to %d or more, or send at most %d of these branches to %s%s%s%s",
+        d->nbranches, ids, t->name, t->wip_limit, t->name,
+        m->classes[d->cls].name, t->name, d->nbranches, t->wip_limit, t->name,
+        base ? "" : " (in variant '", base ? "" : m->variant,
+        base ? "" : "')");
+}
+
+cs_status cs_report_model_prove(const cs_model *m, const char *file,
+                                cs_error *err)
+{
+    cs_report_model_deadlock d;
+
+    return cs_report_model_find_deadlock(m, &d)
+               ? cs_report_model_deadlock_error(m, &d, file, err)
+               : CS_OK;
+}
+
+/* ---- the whole scenario -------------------------------------------- */
+
+/* Builds and proves the models of the baseline and every variant into
+** models[0..nv]; returns the first error. */
+static cs_status build_all(const cs_scenario *s, cs_model **models, size_t nv,
+                           cs_error *err)
+{
     cs_status st = CS_OK;
 
-    for (long v = -1; v < (long)nv && st == CS_OK; v++) {
-        cs_model *m = NULL;
-        if ((st = cs_variant_build(s, v, &m, err)) != CS_OK)
-            break;
-        if (v >= 0) {
-            cs_report_model_variant(f, m);
-        } else {
-            cs_report_model_check(f, m);
-            if (nv > 0)
-                fprintf(f, "variants (%zu):\n", nv);
-        }
-        cs_model_free(m);
+    for (size_t i = 0; i <= nv && st == CS_OK; i++)
+        if ((st = cs_variant_build(s, (long)i - 1, &models[i], err)) == CS_OK)
+            st = cs_report_model_prove(models[i], cs_scenario_file(s), err);
+    return st;
+}
+
+cs_status cs_report_model_scenario(FILE *f, const cs_scenario *s,
+                                   long variant, cs_error *err)
+{
+    const size_t nv = cs_variant_count(s);
+    cs_model **models = calloc(nv + 1, sizeof *models);
+    cs_status st;
+
+    assert(variant >= -1 && variant < (long)nv);
+    if (models == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    if ((st = build_all(s, models, nv, err)) == CS_OK) {
+        cs_report_model_check(f, models[variant + 1]);
+        if (variant < 0 && nv > 0)
+            fprintf(f, "variants (%zu):\n", nv);
+        for (size_t i = 1; variant < 0 && i <= nv; i++)
+            cs_report_model_variant(f, models[i]);
     }
+    for (size_t i = 0; i <= nv; i++)
+        cs_model_free(models[i]);
+    free(models);
     return st;
 }
 
@@ -202,26 +334,61 @@ void cs_report_model_trace_header(FILE *f)
     fputs("time,item,class,team,event\n", f);
 }
 
+void cs_report_model_trace_init(cs_report_model_trace *t, FILE *fp,
+                                const cs_model *m, uint64_t max_events)
+{
+    memset(t, 0, sizeof *t);
+    t->fp = fp;
+    t->m = m;
+    t->max = max_events;
+    atomic_init(&t->stop, 0);
+}
+
 void cs_report_model_trace_line(void *ctx, const cs_trace_event *ev)
 {
-    const cs_report_model_trace *t = ctx;
+    cs_report_model_trace *t = ctx;
 
+    if (t->max > 0 && t->n >= t->max) {
+        if (!t->cut)
+            t->cut_time = ev->time;
+        t->cut = 1;
+        atomic_store(&t->stop, 1);
+        return;
+    }
     fprintf(t->fp, "%.17g,%llu,", ev->time, (unsigned long long)ev->item);
     cs_report_csv_field(t->fp, t->m->classes[ev->cls].name);
     fputc(',', t->fp);
     if (ev->team >= 0)
         cs_report_csv_field(t->fp, t->m->teams[ev->team].name);
     fprintf(t->fp, ",%s\n", ev->event);
+    t->n++;
+    if (ferror(t->fp))
+        atomic_store(&t->stop, 1);   /* nothing more can be written */
+}
+
+/* What a run that the trace stopped returns instead of CS_EINTR. */
+static cs_status trace_stopped(const cs_report_model_trace *t, cs_error *err)
+{
+    if (!t->cut)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0,
+                            "cannot write the trace");
+    return cs_error_set(err, CS_ESIM, NULL, 0, 0,
+                        "the trace stops after %llu events, at day %.1f "
+                        "(the events up to there are written): raise "
+                        "--max-events or shorten --horizon for the rest",
+                        (unsigned long long)t->n, t->cut_time);
 }
 
 cs_status cs_report_model_trace_run(FILE *f, const cs_model *m, uint64_t rep,
-                                    int header, cs_error *err)
+                                    int header, uint64_t max_events,
+                                    cs_error *err)
 {
     cs_engine *e = cs_engine_new(m);
     cs_rep *r = cs_engine_rep_new(m);
-    cs_report_model_trace tc = {f, m};
+    cs_report_model_trace tc;
     cs_status st;
 
+    cs_report_model_trace_init(&tc, f, m, max_events);
     if (e == NULL || r == NULL) {
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     } else {
@@ -229,7 +396,11 @@ cs_status cs_report_model_trace_run(FILE *f, const cs_model *m, uint64_t rep,
         if (header)
             cs_report_model_trace_header(f);
         cs_engine_set_trace(e, cs_report_model_trace_line, &tc);
+        cs_engine_set_stop(e, &tc.stop);
         st = cs_engine_run(e, rep, m->warmup_auto ? 0 : m->warmup, r, err);
+        /* the engine sees the stop flag only every so many events */
+        if (st == CS_EINTR || (st == CS_OK && (tc.cut || ferror(f))))
+            st = trace_stopped(&tc, err);
     }
     cs_engine_rep_free(r);
     cs_engine_free(e);

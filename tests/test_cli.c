@@ -77,6 +77,7 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(o.vary.n, 0);
     ck_assert_int_eq(o.threads, 0);
     ck_assert_int_eq(o.trace_rep, 1);
+    ck_assert_int_eq(o.max_events, CS_CLI_MAX_EVENTS);
     ck_assert_int_eq(o.format, CS_FORMAT_TABLE);
     ck_assert_int_eq(o.no_header | o.check_promise | o.independent | o.quiet,
                      0);
@@ -109,7 +110,7 @@ START_TEST(test_long_options)
         "run", "--replications", "7", "--seed", "18446744073709551615",
         "--threads", "3", "--horizon", "520d", "--warmup", "auto",
         "--variant", "fast", "--set", "a.b=1", "--set", "c=2", "--vary",
-        "x=1,2", "--format", "json", "--no-header", "--output", "out.json",
+        "x=1,2", "--format", "csv", "--no-header", "--output", "out.json",
         "--check-promise", "--quiet", "s.yaml", NULL};
     args a;
     cs_cli_options o;
@@ -129,7 +130,7 @@ START_TEST(test_long_options)
     ck_assert_str_eq(o.set.sets[1], "c=2");
     ck_assert_uint_eq(o.vary.n, 1);
     ck_assert_str_eq(o.vary.v[0], "x=1,2");
-    ck_assert_int_eq(o.format, CS_FORMAT_JSON);
+    ck_assert_int_eq(o.format, CS_FORMAT_CSV);
     ck_assert_int_eq(o.no_header, 1);
     ck_assert_str_eq(o.output, "out.json");
     ck_assert_int_eq(o.check_promise, 1);
@@ -141,8 +142,11 @@ END_TEST
 START_TEST(test_short_and_attached)
 {
     static const char *const w[] = {
-        "trace", "-n", "4", "-s9", "-j", "2", "-fcsv", "-o", "t.csv", "-r",
-        "5", "-q", "--horizon=30d", "--set=x=1", "t.yaml", NULL};
+        "trace", "-s9", "-fcsv", "-o", "t.csv", "-r", "5", "-q",
+        "--horizon=30d", "--set=x=1", "--max-events=7", "--no-header",
+        "t.yaml", NULL};
+    static const char *const r[] = {"run", "-n", "4", "-j", "2", "r.yaml",
+                                    NULL};
     static const char *const c[] = {"compare", "c.yaml", "--independent",
                                     NULL};
     args a;
@@ -151,15 +155,19 @@ START_TEST(test_short_and_attached)
 
     ck_assert_int_eq(parse(&a, &o, &e, w), CS_OK);
     ck_assert_int_eq(o.cmd, CS_CLI_TRACE);
-    ck_assert_int_eq(o.set.replications, 4);
     ck_assert_str_eq(o.set.seed, "9");
-    ck_assert_int_eq(o.threads, 2);
     ck_assert_int_eq(o.format, CS_FORMAT_CSV);
     ck_assert_str_eq(o.output, "t.csv");
     ck_assert_int_eq(o.trace_rep, 5);
+    ck_assert_int_eq(o.max_events, 7);
+    ck_assert_int_eq(o.no_header, 1);
     ck_assert_int_eq(o.quiet, 1);
     ck_assert_str_eq(o.set.horizon, "30d");
     ck_assert_str_eq(o.set.sets[0], "x=1");
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, r), CS_OK);
+    ck_assert_int_eq(o.set.replications, 4);
+    ck_assert_int_eq(o.threads, 2);
     cs_cli_fini(&o);
     ck_assert_int_eq(parse(&a, &o, &e, c), CS_OK);
     ck_assert_int_eq(o.independent, 1);
@@ -188,6 +196,18 @@ START_TEST(test_bad_values)
     static const char *const o[] = {"run", "a", "-o", "", NULL};
     static const char *const set[] = {"run", "a", "--set", "x", NULL};
     static const char *const vary[] = {"run", "a", "--vary", "x", NULL};
+    static const char *const sp1[] = {"run", "a", "-n", "5 ", NULL};
+    static const char *const sp2[] = {"run", "a", "-n", " 5", NULL};
+    static const char *const plus[] = {"run", "a", "-j", "+2", NULL};
+    static const char *const sp3[] = {"trace", "a", "-r", "\t3", NULL};
+    static const char *const sp4[] = {"run", "a", "--seed", " 5", NULL};
+    static const char *const sp5[] = {"run", "a", "--seed", "+5", NULL};
+    static const char *const sp6[] = {"run", "a", "--seed", " -1", NULL};
+    static const char *const h1[] = {"run", "a", "--horizon", "", NULL};
+    static const char *const h2[] = {"run", "a", "--horizon", "10d ", NULL};
+    static const char *const w1[] = {"run", "a", "--warmup", " auto", NULL};
+    static const char *const me[] = {"trace", "a", "--max-events", "0",
+                                     NULL};
 
     refused(n0, "--replications: '0' is not a whole number from 1 to "
                 "1000000");
@@ -203,6 +223,21 @@ START_TEST(test_bad_values)
     refused(o, "--output needs a file name");
     refused(set, "--set 'x': expected PATH=VALUE");
     refused(vary, "--vary 'x': expected PATH=V1,V2,...");
+    /* numbers are digits only: no white space, no sign */
+    refused(sp1, "--replications: '5 ' is not a whole number from 1 to "
+                 "1000000");
+    refused(sp2, "--replications: ' 5' is not a whole number from 1 to "
+                 "1000000");
+    refused(plus, "--threads: '+2' is not a whole number from 1 to 1024");
+    refused(sp3, "--replication: '\\x093' is not a whole number >= 1");
+    refused(sp4, "--seed: ' 5' is not a whole number >= 0");
+    refused(sp5, "--seed: '+5' is not a whole number >= 0");
+    refused(sp6, "--seed: ' -1' is not a whole number >= 0");
+    refused(h1, "--horizon needs a duration");
+    refused(h2, "--horizon: '10d ' has white space around it");
+    refused(w1, "--warmup: ' auto' has white space around it");
+    refused(me, "--max-events: '0' is not a whole number from 1 to "
+                "2000000000");
 }
 END_TEST
 
@@ -301,15 +336,12 @@ START_TEST(test_combinations)
 {
     static const char *const none[] = {"run", "-n", "2", NULL};
     static const char *const two[] = {"run", "a.yaml", "b.yaml", NULL};
-    static const char *const variant[] = {"compare", "a", "--variant", "x",
-                                          NULL};
-    static const char *const vcheck[] = {"check", "a", "--vary", "x=1",
-                                         NULL};
-    static const char *const vtrace[] = {"trace", "a", "--vary", "x=1",
-                                         NULL};
-    static const char *const indep[] = {"run", "a", "--independent", NULL};
     static const char *const ok1[] = {"trace", "a", "--variant", "x", NULL};
     static const char *const ok2[] = {"compare", "a", "--vary", "x=1,2",
+                                      NULL};
+    static const char *const ok3[] = {"check", "a", "--variant", "x", "-o",
+                                      "f", "-n", "3", "-s", "2", "-q", NULL};
+    static const char *const ok4[] = {"run", "a", "-f", "csv", "--no-header",
                                       NULL};
     args a;
     cs_cli_options o;
@@ -317,15 +349,85 @@ START_TEST(test_combinations)
 
     refused(none, "missing the SCENARIO file");
     refused(two, "unexpected argument 'b.yaml' (the scenario is 'a.yaml')");
-    refused(variant, "--variant is for run and trace; compare runs every "
-                     "variant");
-    refused(vcheck, "--vary is for run and compare");
-    refused(vtrace, "--vary is for run and compare");
-    refused(indep, "--independent is for compare");
     ck_assert_int_eq(parse(&a, &o, &e, ok1), CS_OK);
     cs_cli_fini(&o);
     ck_assert_int_eq(parse(&a, &o, &e, ok2), CS_OK);
     cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, ok3), CS_OK);
+    ck_assert_str_eq(o.variant, "x");
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, ok4), CS_OK);
+    cs_cli_fini(&o);
+}
+END_TEST
+
+/* Every option that does not apply to the command is refused, never
+** silently ignored. */
+START_TEST(test_not_for_command)
+{
+    static const struct {
+        const char *words[6];
+        const char *msg;
+    } cases[] = {
+        {{"compare", "a", "--variant", "x"},
+         "--variant is for run, check and trace; compare runs every variant"},
+        {{"check", "a", "--vary", "x=1"}, "--vary is for run and compare"},
+        {{"trace", "a", "--vary", "x=1"}, "--vary is for run and compare"},
+        {{"run", "a", "--independent"}, "--independent is for compare"},
+        {{"check", "a", "--independent"}, "--independent is for compare"},
+        {{"trace", "a", "-f", "json"},
+         "--format: trace writes CSV only (-f csv)"},
+        {{"trace", "a", "-f", "table"},
+         "--format: trace writes CSV only (-f csv)"},
+        {{"check", "a", "-f", "csv"},
+         "--format is for run, compare and trace; check prints a summary"},
+        {{"check", "a", "-j", "2"}, "--threads is for run and compare"},
+        {{"trace", "a", "-j", "2"}, "--threads is for run and compare"},
+        {{"trace", "a", "-n", "2"},
+         "--replications is for run, compare and check; trace runs one "
+         "replication: -r K picks it"},
+        {{"check", "a", "--no-header"},
+         "--no-header is for run, compare and trace"},
+        {{"run", "a", "--no-header"},
+         "--no-header is for CSV output (-f csv) and trace"},
+        {{"compare", "a", "-f", "json", "--no-header"},
+         "--no-header is for CSV output (-f csv) and trace"},
+        {{"check", "a", "--check-promise"},
+         "--check-promise is for run and compare"},
+        {{"trace", "a", "--check-promise"},
+         "--check-promise is for run and compare"},
+        {{"run", "a", "-r", "2"}, "--replication is for trace"},
+        {{"check", "a", "--max-events", "9"}, "--max-events is for trace"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        refused(cases[i].words, cases[i].msg);
+}
+END_TEST
+
+/* "--" ends the options: what follows is the scenario, even "-x". */
+START_TEST(test_end_of_options)
+{
+    static const char *const dash[] = {"check", "--", "-odd.yaml", NULL};
+    static const char *const late[] = {"run", "-n", "2", "--", "--help",
+                                       NULL};
+    static const char *const twice[] = {"run", "--", "a", "--", NULL};
+    static const char *const after[] = {"run", "a", "--", "-n", NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, dash), CS_OK);
+    ck_assert_str_eq(o.scenario, "-odd.yaml");
+    ck_assert_ptr_null(o.output);
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, late), CS_OK);
+    ck_assert_int_eq(o.about, CS_CLI_ABOUT_NONE);
+    ck_assert_str_eq(o.scenario, "--help");
+    ck_assert_int_eq(o.set.replications, 2);
+    cs_cli_fini(&o);
+    refused(twice, "unexpected argument '--' (the scenario is 'a')");
+    refused(after, "unexpected argument '-n' (the scenario is 'a')");
 }
 END_TEST
 
@@ -344,6 +446,8 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_unknown);
     tcase_add_test(tc, test_help_and_version);
     tcase_add_test(tc, test_combinations);
+    tcase_add_test(tc, test_not_for_command);
+    tcase_add_test(tc, test_end_of_options);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /*
 ** test_report_model.c - the description "check" prints (golden, byte for
-** byte) and the trace CSV: header, lines, quoting, determinism.
+** byte, nothing before every model is built and proved), the certain
+** deadlocks of a parallel step, and the trace CSV: header, lines, quoting,
+** determinism, its bound and what a stop leaves written.
 */
 #include <check.h>
 #include <stdio.h>
@@ -54,15 +56,20 @@ static const char *const check_golden =
     "variants (1):\n"
     "  faster-b: more b\n";
 
-static cs_scenario *load(void)
+static cs_scenario *load_text(const char *text)
 {
     cs_scenario *s = NULL;
     cs_error err;
 
     cs_error_clear(&err);
-    ck_assert_msg(cs_scenario_load_string("t.yaml", yaml, &s, &err) == CS_OK,
+    ck_assert_msg(cs_scenario_load_string("t.yaml", text, &s, &err) == CS_OK,
                   "load: %s", err.msg);
     return s;
+}
+
+static cs_scenario *load(void)
+{
+    return load_text(yaml);
 }
 
 static cs_model *build(long variant)
@@ -104,7 +111,7 @@ START_TEST(test_check_golden)
     cs_error err;
     capture c;
 
-    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, &err),
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
                      CS_OK);
     char *out = capture_close(&c);
     ck_assert_str_eq(out, check_golden);
@@ -140,12 +147,202 @@ START_TEST(test_check_build_error)
 
     ck_assert_int_eq(cs_variant_add_override(s, "teams.b.capacity=0", &err),
                      CS_OK);
-    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, &err),
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
                      CS_EINPUT);
     char *out = capture_close(&c);
     ck_assert_str_eq(out, "");
     ck_assert_str_eq(err.file, "--set teams.b.capacity=0");
     free(out);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A fork of two branches to b, then c; WIP limits and p from the format
+** arguments: b's wip_limit, the second branch's p, c's wip_limit. */
+static const char *const fork_yaml =
+    "chainsim: 1\n"
+    "name: fork\n"
+    "horizon: 30d\n"
+    "teams:\n"
+    "  - {name: a}\n"
+    "  - {name: b, capacity: 2, wip_limit: %d}\n"
+    "  - {name: c, wip_limit: %d}\n"
+    "work:\n"
+    "  - name: x\n"
+    "    arrivals: {rate: 1/w}\n"
+    "    steps:\n"
+    "      - {team: a, effort: 1d}\n"
+    "      - parallel:\n"
+    "          - {team: b, id: b1, effort: 1d}\n"
+    "          - {team: b, id: b2, effort: 1d, p: %s}\n"
+    "          - {team: c, effort: 1d}\n"
+    "          - {team: b, id: b3, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: p, within: 30d, percentile: 50}\n"
+    "variants:\n"
+    "  - name: tight\n"
+    "    patch: {teams: [{name: b, wip_limit: 1}]}\n";
+
+static cs_model *fork_model(int wip_b, const char *p2, int wip_c, long v)
+{
+    char text[2048];
+    cs_scenario *s;
+    cs_model *m = NULL;
+    cs_error err;
+
+    snprintf(text, sizeof text, fork_yaml, wip_b, wip_c, p2);
+    s = load_text(text);
+    ck_assert_int_eq(cs_variant_build(s, v, &m, &err), CS_OK);
+    cs_scenario_free(s);
+    return m;
+}
+
+START_TEST(test_deadlock_fork)
+{
+    cs_model *m = fork_model(2, "1", 1, -1);
+    cs_report_model_deadlock d;
+    cs_error err;
+
+    /* three sure branches to b (limit 2): certain */
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 1);
+    ck_assert_int_eq(d.cls, 0);
+    ck_assert_int_eq(d.step, m->classes[0].route[1]);
+    ck_assert_int_eq(d.team, 1);
+    ck_assert_int_eq(d.nbranches, 3);
+    ck_assert_int_eq(cs_report_model_prove(m, "t.yaml", &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "t.yaml");
+    ck_assert_int_eq(err.line, 13);
+    ck_assert_int_eq(err.column, 9);
+    ck_assert_str_eq(err.msg,
+        "certain deadlock: this parallel step sends 3 branches (b1, b2, b3) "
+        "to team b, whose wip_limit is 2: the branches admitted fill b and "
+        "the others wait for room that only their own item would free, so "
+        "every item of x that takes this step waits forever; raise b's "
+        "wip_limit to 3 or more, or send at most 2 of these branches to b");
+    cs_model_free(m);
+    /* as many as the limit: no certain deadlock */
+    m = fork_model(3, "1", 1, -1);
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 0);
+    ck_assert_int_eq(cs_report_model_prove(m, "t.yaml", &err), CS_OK);
+    cs_model_free(m);
+    /* a branch not always needed is not counted: possible, not certain */
+    m = fork_model(2, "0.5", 1, -1);
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 0);
+    cs_model_free(m);
+    /* the variant lowers the limit: its error says so */
+    m = fork_model(3, "0.5", 1, 0);
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 1);
+    ck_assert_int_eq(d.nbranches, 2);
+    ck_assert_int_eq(cs_report_model_prove(m, "t.yaml", &err), CS_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "sends 2 branches (b1, b3) to team "
+                                          "b, whose wip_limit is 1"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "(in variant 'tight')"));
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_deadlock_position)
+{
+    cs_model *m = fork_model(2, "1", 1, -1);
+    cs_report_model_deadlock d;
+    cs_error err;
+
+    /* a step made by --set has no position: the team's is used */
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 1);
+    m->classes[0].steps[d.step].pos.line = 0;
+    ck_assert_int_eq(cs_report_model_deadlock_error(m, &d, "t.yaml", &err),
+                     CS_EINPUT);
+    ck_assert_int_eq(err.line, 6);
+    ck_assert_str_eq(err.file, "t.yaml");
+    /* neither has one: unlocated */
+    m->teams[d.team].pos.line = 0;
+    ck_assert_int_eq(cs_report_model_deadlock_error(m, &d, "t.yaml", &err),
+                     CS_EINPUT);
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_str_eq(err.file, "");
+    /* unlimited, or branches at different teams: none */
+    m->teams[d.team].wip_limit = 0;
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 0);
+    m->teams[1].wip_limit = 1;
+    for (int b = 0; b < 4; b++)
+        m->classes[0].steps[m->classes[0].steps[d.step].branch_first + b]
+            .team = b % 3;
+    m->teams[0].wip_limit = m->teams[2].wip_limit = 1;
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 1);
+    ck_assert_int_eq(d.team, 0);   /* b1 and b3 both at a now */
+    m->teams[0].wip_limit = 2;
+    ck_assert_int_eq(cs_report_model_find_deadlock(m, &d), 0);
+    cs_model_free(m);
+}
+END_TEST
+
+/* check builds and proves every model before it writes anything: a
+** variant that an override does not fit (team c is removed there) leaves
+** the output empty, and so does a variant's certain deadlock, whichever
+** model is printed. */
+static const char *const three_teams =
+    "chainsim: 1\n"
+    "name: three\n"
+    "teams:\n"
+    "  - {name: a}\n"
+    "  - {name: c}\n"
+    "work:\n"
+    "  - {name: x, backlog: 2, steps: [{team: a, effort: 1d}]}\n"
+    "promise:\n"
+    "  - {name: p, within: 30d, percentile: 50}\n"
+    "variants:\n"
+    "  - {name: no-c, patch: {teams: {c: null}}}\n";
+
+START_TEST(test_check_all_before_output)
+{
+    char text[2048];
+    cs_scenario *s = load_text(three_teams);
+    cs_error err;
+    capture c;
+    char *out;
+
+    ck_assert_int_eq(cs_variant_add_override(s, "teams.c.capacity=2", &err),
+                     CS_OK);
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
+                     CS_EINPUT);
+    out = capture_close(&c);
+    ck_assert_str_eq(out, "");
+    ck_assert_ptr_nonnull(strstr(err.msg, "(in variant 'no-c')"));
+    free(out);
+    cs_scenario_free(s);
+    snprintf(text, sizeof text, fork_yaml, 3, 1, "1");
+    s = load_text(text);
+    for (long v = -1; v <= 0; v++) {
+        ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, v,
+                                                  &err), CS_EINPUT);
+        out = capture_close(&c);
+        ck_assert_str_eq(out, "");
+        ck_assert_ptr_nonnull(strstr(err.msg, "(in variant 'tight')"));
+        free(out);
+    }
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* check --variant: that variant's description only. */
+START_TEST(test_check_one_variant)
+{
+    cs_scenario *s = load();
+    cs_model *m = build(0);
+    cs_error err;
+    capture c;
+    char *out, *want;
+
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, 0, &err),
+                     CS_OK);
+    out = capture_close(&c);
+    cs_report_model_check(capture_open(&c), m);
+    want = capture_close(&c);
+    ck_assert_str_eq(out, want);
+    ck_assert_ptr_null(strstr(out, "variants ("));
+    free(out);
+    free(want);
+    cs_model_free(m);
     cs_scenario_free(s);
 }
 END_TEST
@@ -156,7 +353,7 @@ START_TEST(test_trace_run)
     cs_error err;
     capture c;
 
-    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 1,
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 1, 0,
                                                &err), CS_OK);
     char *out = capture_close(&c);
     ck_assert_uint_eq(strlen(out), 1753);
@@ -165,12 +362,12 @@ START_TEST(test_trace_run)
                      "1.3551581199986837,1,x,a,enter\n"
                      "1.3551581199986837,1,x,a,queue\n", 120), 0);
     /* the same replication again, without the header */
-    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 0,
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 0, 0,
                                                &err), CS_OK);
     char *again = capture_close(&c);
     ck_assert_str_eq(again, out + strlen("time,item,class,team,event\n"));
     /* another replication differs */
-    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 1, 0,
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 1, 0, 0,
                                                &err), CS_OK);
     char *other = capture_close(&c);
     ck_assert_str_ne(other, again);
@@ -178,6 +375,68 @@ START_TEST(test_trace_run)
     free(again);
     free(other);
     cs_model_free(m);
+}
+END_TEST
+
+/* At most max_events events: the first ones, then CS_ESIM saying so;
+** exactly as many as the run has is no cut. */
+START_TEST(test_trace_bound)
+{
+    cs_model *m = build(-1);
+    cs_error err;
+    capture c;
+    char *all, *cut, *exact;
+    size_t n = 0, k = 0;
+
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 0, 0,
+                                               &err), CS_OK);
+    all = capture_close(&c);
+    for (const char *p = all; *p != '\0'; p++)
+        n += *p == '\n';
+    ck_assert_uint_gt(n, 10);
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 0, n,
+                                               &err), CS_OK);
+    exact = capture_close(&c);
+    ck_assert_str_eq(exact, all);
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 1, 10,
+                                               &err), CS_ESIM);
+    cut = capture_close(&c);
+    ck_assert_ptr_nonnull(strstr(err.msg, "the trace stops after 10 events, "
+                                          "at day "));
+    for (const char *p = cut; *p != '\0'; p++)
+        k += *p == '\n';
+    ck_assert_uint_eq(k, 11);   /* the header and 10 events */
+    ck_assert_int_eq(strncmp(cut + strlen("time,item,class,team,event\n"),
+                             all, strlen(cut) - 27), 0);
+    free(all);
+    free(exact);
+    free(cut);
+    cs_model_free(m);
+}
+END_TEST
+
+/* A deadlock stops the run: the events up to it are written. */
+START_TEST(test_trace_deadlock)
+{
+    char text[2048];
+    cs_scenario *s;
+    cs_model *m = NULL;
+    cs_error err;
+    capture c;
+    char *out;
+
+    snprintf(text, sizeof text, fork_yaml, 2, 1, "1");
+    s = load_text(text);
+    ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_OK);
+    ck_assert_int_eq(cs_report_model_trace_run(capture_open(&c), m, 0, 1, 0,
+                                               &err), CS_ESIM);
+    out = capture_close(&c);
+    ck_assert_ptr_nonnull(strstr(err.msg, "deadlock at day"));
+    ck_assert_ptr_nonnull(strstr(out, ",x,,fork\n"));
+    ck_assert_ptr_nonnull(strstr(out, ",x,a,blocked\n"));
+    free(out);
+    cs_model_free(m);
+    cs_scenario_free(s);
 }
 END_TEST
 
@@ -191,8 +450,7 @@ START_TEST(test_trace_line_quoting)
 
     free(m->classes[0].name);
     m->classes[0].name = cs_str_dup("say \"hi\", twice");
-    t.fp = capture_open(&c);
-    t.m = m;
+    cs_report_model_trace_init(&t, capture_open(&c), m, 0);
     cs_report_model_trace_line(&t, &ev);
     cs_report_model_trace_line(&t, &none);
     char *out = capture_close(&c);
@@ -216,7 +474,13 @@ static Suite *report_model_suite(void)
     tcase_add_test(tc, test_check_golden);
     tcase_add_test(tc, test_check_variant_model);
     tcase_add_test(tc, test_check_build_error);
+    tcase_add_test(tc, test_deadlock_fork);
+    tcase_add_test(tc, test_deadlock_position);
+    tcase_add_test(tc, test_check_all_before_output);
+    tcase_add_test(tc, test_check_one_variant);
     tcase_add_test(tc, test_trace_run);
+    tcase_add_test(tc, test_trace_bound);
+    tcase_add_test(tc, test_trace_deadlock);
     tcase_add_test(tc, test_trace_line_quoting);
     suite_add_tcase(s, tc);
     return s;

@@ -5,9 +5,12 @@
 **
 ** Invariants: once cs_cli_parse returned CS_OK with about ==
 ** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set
-** arguments in order, and the combination rules hold (--variant not with
-** compare, --vary only with run and compare, --independent only with
-** compare).  Every string in the record is borrowed from argv.
+** arguments in order, and every option given applies to the command
+** (--variant not with compare, --vary and --threads only with run and
+** compare, --independent only with compare, -r and --max-events only with
+** trace, --format not with check and only csv with trace, --no-header only
+** with csv output or trace, ...).  Every string in the record is borrowed
+** from argv.
 */
 #ifndef CHAINSIM_CLI_H
 #define CHAINSIM_CLI_H
@@ -17,6 +20,10 @@
 #include "chainsim/error.h"
 #include "chainsim/report.h"
 #include "chainsim/study.h"
+
+/* trace: events logged at most, by default and at most (--max-events). */
+#define CS_CLI_MAX_EVENTS 10000000L
+#define CS_CLI_MAX_EVENTS_MOST 2000000000L
 
 typedef enum cs_cli_command {
     CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE
@@ -41,22 +48,27 @@ typedef struct cs_cli_options {
     long threads;              /* 0 = all cores */
     size_t max_memory;         /* bytes; 0 = cs_runner_default_max_bytes() */
     long trace_rep;            /* 1-based */
+    long max_events;           /* trace: the most events written */
     cs_format format;
     int no_header, check_promise, independent, quiet;
 } cs_cli_options;
 
 /* Sets o to the defaults (the scenario's replications, trace replication
-** 1, table format, all cores).  Cannot fail. */
+** 1 and at most CS_CLI_MAX_EVENTS events, table format, all cores).
+** Cannot fail. */
 void cs_cli_init(cs_cli_options *o);
 
 /*
 ** Parses argv[1] (a command, or --help, -h, help, --version) and argv[2..]
 ** into o, which cs_cli_init prepared; argc must be at least 2.  Borrows
 ** argv for o's lifetime.  --help or --version (as argv[1] or an option)
-** stops the parse with CS_OK and o->about set.  Errors: CS_EINPUT with the
-** usage message (unlocated, e.g. "unknown option '--sed' (did you mean
-** '--seed'?)", "option '--seed' needs a value", "missing the SCENARIO
-** file"); CS_ENOMEM, "out of memory".  Free o with cs_cli_fini either way.
+** stops the parse with CS_OK and o->about set; "--" ends the options (the
+** arguments after it are operands).  Numbers are digits only (no sign, no
+** white space).  Errors: CS_EINPUT with the usage message (unlocated, e.g.
+** "unknown option '--sed' (did you mean '--seed'?)", "option '--seed'
+** needs a value", "missing the SCENARIO file", "--threads is for run and
+** compare"); CS_ENOMEM, "out of memory".  Free o with cs_cli_fini either
+** way.
 */
 cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
                        cs_error *err);

@@ -43,7 +43,7 @@ expect_fail 2 "--format: 'xml'" run $S -f xml
 expect_fail 2 "option '--output' needs a value" run $S --output
 expect_fail 2 "unexpected argument 'extra'" run $S extra
 expect_fail 2 "no variant named 'nope'" run $S --variant nope
-expect_fail 2 "--variant is for run and trace" compare $S --variant lower-wip
+expect_fail 2 "--variant is for run, check and trace; compare runs every variant" compare $S --variant lower-wip
 expect_fail 2 "--set 'teams': expected PATH=VALUE" run $S --set teams
 expect_fail 2 "--vary is for run and compare" check $S --vary teams.ingestion.capacity=1,2
 expect_fail 2 "--vary 'x': expected" run $S --vary x
@@ -159,6 +159,106 @@ promise:
   - {name: p, within: 10d, percentile: 50}
 YAML
 expect_fail 3 "deadlock" run "$T/dead.yaml" -q
+# -o is checked before the simulation: a file that cannot be written is a
+# usage error (2) at once, not a deadlock found first (3)
+expect_fail 2 "cannot write '/nonexistent-dir/x.csv'" run "$T/dead.yaml" -q -o /nonexistent-dir/x.csv
+expect_fail 2 "cannot write '/nonexistent-dir/x.csv'" compare "$T/dead.yaml" -q -o /nonexistent-dir/x.csv
+expect_fail 2 "cannot write '/nonexistent-dir/x.csv'" trace "$T/dead.yaml" -o /nonexistent-dir/x.csv
+# trace -o of a replication that stops: the events up to the stop are
+# written (that is when the log is needed), and the exit code is still 3
+rm -f "$T/dead.csv"
+"$BIN" trace "$T/dead.yaml" -o "$T/dead.csv" >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "deadlock at day 2.0" "$T/err" && ok || bad "trace -o, deadlock: exit $rc: $(cat "$T/err")"
+[ ! -s "$T/out" ] && ok || bad "trace -o, deadlock: wrote to stdout"
+head -1 "$T/dead.csv" 2>/dev/null | grep -qx "time,item,class,team,event" && \
+    grep -qx "2,2,x,a,blocked" "$T/dead.csv" && ok || bad "trace -o, deadlock: the events are not written"
+has_tmp && bad "trace -o, deadlock: a temporary file is left" || ok
+"$BIN" trace "$T/dead.yaml" 2>/dev/null | cmp -s - "$T/dead.csv" && ok \
+    || bad "trace -o, deadlock: the file differs from standard output"
+# the trace's size is bounded: the first N events, then exit 3 saying so
+"$BIN" trace $S --max-events 100 -o "$T/cut.csv" >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "the trace stops after 100 events, at day" "$T/err" && ok \
+    || bad "trace --max-events 100: exit $rc: $(cat "$T/err")"
+[ "$(wc -l <"$T/cut.csv")" -eq 101 ] && ok || bad "trace --max-events 100: $(wc -l <"$T/cut.csv") lines"
+"$BIN" trace $S >"$T/full.csv" 2>/dev/null
+head -101 "$T/full.csv" | cmp -s - "$T/cut.csv" && ok || bad "trace --max-events: not the first events"
+n=$(($(wc -l <"$T/full.csv") - 1))
+"$BIN" trace $S --max-events $n 2>"$T/err" | cmp -s - "$T/full.csv" && [ ! -s "$T/err" ] && ok \
+    || bad "trace --max-events N for a run of N events: cut"
+
+# ---- certain deadlocks: check proves what a parallel step against a WIP
+# limit makes certain (check refuses it; the scenario itself is valid, so
+# it is not in tests/bad/, whose files the loader refuses)
+F=tests/cli/parallel-wip-deadlock.yaml
+expect_fail 2 "$F:20:9: error: certain deadlock: this parallel step sends 2 branches (review-a, review-b) to team review, whose wip_limit is 1" check $F
+expect_fail 3 "deadlock at day" run $F -q -n 2
+sed 's/wip_limit: 1 .*/wip_limit: 2/' $F >"$T/fork2.yaml"
+expect_ok check "$T/fork2.yaml"
+expect_ok run "$T/fork2.yaml" -q -n 2
+# a branch that is not always needed: a deadlock is possible, not certain
+sed 's/id: review-b, effort: 1d/id: review-b, effort: 1d, p: 0.5/' $F >"$T/fork-p.yaml"
+expect_ok check "$T/fork-p.yaml"
+expect_fail 2 "$T/fork2.yaml:20:9: error: certain deadlock: this parallel step sends 2 branches (review-a, review-b) to team review, whose wip_limit is 1" \
+    check "$T/fork2.yaml" --set teams.review.wip_limit=1
+{ cat "$T/fork2.yaml"; printf 'variants:\n  - {name: tight, patch: {teams: {review: {wip_limit: 1}}}}\n'; } >"$T/fork-v.yaml"
+expect_fail 2 "(in variant 'tight')" check "$T/fork-v.yaml"
+expect_fail 2 "(in variant 'tight')" check "$T/fork-v.yaml" --variant baseline
+grep -q "raise review's wip_limit to 2 or more, or send at most 1 of these branches to review" "$T/err" && ok \
+    || bad "certain deadlock: no hint: $(cat "$T/err")"
+# none of the examples is refused (they all check, above)
+
+# ---- check: --variant, and nothing on stdout before everything is valid
+expect_ok check $S --variant lower-wip
+grep -qx "variant: lower-wip" "$T/out" && ok || bad "check --variant: $(head -3 "$T/out")"
+grep -q "^variants (" "$T/out" && bad "check --variant lists the variants" || ok
+grep -q "reporting .* wip 4 " "$T/out" && ok || bad "check --variant: not the variant's teams"
+expect_fail 2 "no variant named 'nonexist' (variants: platform-team" check $S --variant nonexist
+expect_fail 2 "no variant named 'nonexist'" trace $S --variant nonexist
+# an override the base takes but a variant does not (it removes reporting)
+expect_fail 2 "'reporting' is not an element of teams (in variant 'merge-modelling-reporting')" \
+    check $S --set teams.reporting.capacity=3
+rm -f "$T/sum.txt"
+"$BIN" check $S -o "$T/sum.txt" >"$T/out" 2>"$T/err" && [ ! -s "$T/out" ] && \
+    "$BIN" check $S | cmp -s - "$T/sum.txt" && ok || bad "check -o: $(cat "$T/err")"
+"$BIN" check $S -o "$T/sum2.txt" --set teams.reporting.capacity=3 2>/dev/null
+[ ! -e "$T/sum2.txt" ] && ok || bad "check -o wrote a file on error"
+
+# ---- options that do not apply to the command are refused
+expect_fail 2 "--format: trace writes CSV only (-f csv)" trace $S -f json
+expect_fail 2 "--format is for run, compare and trace; check prints a summary" check $S -f json
+expect_fail 2 "--threads is for run and compare" check $S -j 2
+expect_fail 2 "--replications is for run, compare and check" trace $S -n 3
+expect_fail 2 "--replication is for trace" run $S -r 2
+expect_fail 2 "--check-promise is for run and compare" check $S --check-promise
+expect_fail 2 "--no-header is for CSV output (-f csv) and trace" run $S --no-header
+expect_fail 2 "--max-events is for trace" run $S --max-events 5
+expect_ok trace $S --horizon 60d -f csv --no-header
+head -1 "$T/out" | grep -q "^time," && bad "trace --no-header: a header" || ok
+
+# ---- numbers and the end of the options
+expect_fail 2 "--replications: '5 ' is not a whole number" run $S -n "5 "
+expect_fail 2 "--replications: ' 5' is not a whole number" run $S -n " 5"
+expect_fail 2 "--seed: '+5' is not a whole number" run $S -s +5
+expect_fail 2 "--horizon needs a duration" run $S --horizon ""
+cp $S "$T/-dash.yaml"
+(cd "$T" && "$BIN" check -- -dash.yaml >out 2>err) && ok || bad "check -- -dash.yaml: $(cat "$T/err")"
+expect_fail 2 "unknown option '-dash.yaml'" check "-dash.yaml"
+expect_fail 2 "unexpected argument '-n'" run $S -- -n 3
+
+# ---- --help, --version and check fail when standard output cannot be written
+if [ -w /dev/full ]; then
+    for a in --help --version "check $S"; do
+        # shellcheck disable=SC2086 # $a is words
+        "$BIN" $a >/dev/full 2>"$T/err"
+        rc=$?
+        [ $rc -eq 2 ] && grep -q "cannot write 'standard output'" "$T/err" && ok \
+            || bad "$a >/dev/full: exit $rc: $(cat "$T/err")"
+    done
+else
+    echo "cli: /dev/full missing: the write-failure checks are skipped" >&2
+fi
 
 # ---- compare --independent: each variant its own streams, for measuring CRN
 expect_fail 2 "--independent is for compare" run $S --independent

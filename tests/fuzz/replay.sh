@@ -1,7 +1,8 @@
 #!/bin/sh
 # Replays saved inputs through each fuzz target, without libFuzzer: the
-# regressions (inputs that once failed), the seeds, the example scenarios
-# and the broken scenarios of tests/bad/.
+# regressions (inputs that once failed), the seeds (tests/fuzz/seeds/dist/
+# for dist, tests/fuzz/seeds/scenario/ for the other targets), the example
+# scenarios and the broken scenarios of tests/bad/.
 # Usage: tests/fuzz/replay.sh BUILD/tests   (from the repository root)
 set -u
 dir=$1
@@ -11,8 +12,9 @@ run() {
     shift
     "$dir/replay_$t" "$@" || { echo "FAILED: replay_$t" >&2; fail=1; }
 }
-run doc tests/fuzz/regressions/doc scenarios scenarios/bench tests/bad
-run scenario tests/fuzz/regressions/scenario scenarios scenarios/bench tests/bad
+seeds=tests/fuzz/seeds/scenario
+run doc tests/fuzz/regressions/doc scenarios scenarios/bench tests/bad $seeds
+run scenario tests/fuzz/regressions/scenario scenarios scenarios/bench tests/bad $seeds
 run dist tests/fuzz/regressions/dist tests/fuzz/seeds/dist
-run engine tests/fuzz/regressions/engine scenarios scenarios/bench
+run engine tests/fuzz/regressions/engine scenarios scenarios/bench $seeds
 exit $fail

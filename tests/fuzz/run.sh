@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs the libFuzzer targets built in build-fuzz/ for SECONDS each, one
 # after the other (one job at a time), on corpora kept in build-fuzz/corpus/
-# and seeded from scenarios/, tests/bad/ and tests/fuzz/seeds/.  A crash,
+# and seeded from scenarios/, tests/bad/ and tests/fuzz/seeds/ (seeds/dist/
+# for the dist target; seeds/scenario/, small attack scenarios, for the
+# scenario, engine and doc targets).  A crash,
 # leak, timeout or sanitizer report stops with the input saved under
 # build-fuzz/artifacts/; add it to tests/fuzz/regressions/TARGET/ once
 # fixed.  Appends one line of figures per target to build-fuzz/figures.txt.
@@ -20,7 +22,8 @@ for t in "$@"; do
         cp tests/fuzz/seeds/dist/* "$corpus/" 2>/dev/null
         maxlen=512 ;;
     *)
-        for f in scenarios/*.yaml scenarios/*/*.yaml tests/bad/*.yaml; do
+        for f in scenarios/*.yaml scenarios/*/*.yaml tests/bad/*.yaml \
+                 tests/fuzz/seeds/scenario/*; do
             [ -e "$f" ] && cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"
         done
         maxlen=16384 ;;
