@@ -1042,8 +1042,11 @@ static void table_title(FILE *out, const cs_report *r)
     fprintf(out, "  (%u replication%s, seed %llu", done, done == 1 ? "" : "s",
             (unsigned long long)r->seed);
     if (same_time)
-        fprintf(out, ", horizon %.6gd, warm-up %.6gd", s0->horizon,
-                s0->warmup);
+        fprintf(out, ", horizon %.6gd, warm-up %.6gd%s", s0->horizon,
+                s0->warmup,
+                !s0->model->warmup_auto   ? ""
+                : cs_report_is_compare(r) ? " auto, chosen on the baseline"
+                                          : " auto");
     fputc(')', out);
     if (cs_report_any_partial(r))
         fprintf(out, "  (partial: %u of %u replications)",

@@ -541,6 +541,22 @@ static cs_status run_job(cs_study *st, size_t j, const cs_runner_opts *ro,
     return rc;
 }
 
+/*
+** The warm-up for job j: with "auto" on the baseline of a compare, the
+** one chosen on that baseline (so every variant of a point shares one
+** window), else -1 (the model's own).
+*/
+static double baseline_warmup(const cs_study *st, size_t j)
+{
+    const long b = cs_study_baseline_of(st, j);
+    const cs_summary *bs;
+
+    if (b < 0 || (size_t)b >= j || (bs = st->jobs[b].summary) == NULL ||
+        !st->jobs[b].model->warmup_auto || bs->replications == 0)
+        return -1;
+    return bs->warmup < st->jobs[j].model->horizon ? bs->warmup : -1;
+}
+
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err)
 {
@@ -556,13 +572,13 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
         memset(&ro, 0, sizeof ro);
         ro.threads = o->threads;
         ro.max_bytes = o->max_bytes;
-        ro.warmup = -1;
         ro.stop = o->stop;
         if (o->progress != NULL) {
             relay.job = j;
             ro.progress = relay_progress;
             ro.progress_ctx = &relay;
         }
+        ro.warmup = baseline_warmup(st, j);
         cs_error_clear(err);
         if ((rc = run_job(st, j, &ro, &cur, err)) != CS_OK)
             break;

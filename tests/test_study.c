@@ -191,6 +191,37 @@ START_TEST(test_run_size_before_build)
 }
 END_TEST
 
+/* With "warmup: auto" every variant of a compare uses the warm-up chosen
+** on its point's baseline: one window for the paired differences. */
+START_TEST(test_warmup_auto_from_baseline)
+{
+    const char *const vary[] = {"work.x.arrivals.rate=0.3/d,0.45/d"};
+    char *text = malloc(strlen(yaml) + 16), *at;
+    cs_study *st = plan(1, 0, vary, 1);
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, yaml);
+    at = strstr(text, "warmup: 10d");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "warmup: auto", 12);
+    memmove(at + 12, at + 11, strlen(at + 11) + 1);
+    at[12] = '\n';
+    ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
+    run(st, NULL);
+    ck_assert_uint_eq(cs_study_ndone(st), 6);
+    for (size_t j = 0; j < 6; j++)
+        ck_assert(cs_study_summary(st, j)->warmup ==
+                  cs_study_summary(st, j / 3 * 3)->warmup);
+    /* (each variant on its own chooses another truncation here) */
+    cs_study_free(st);
+    cs_scenario_free(s);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_run_one_variant_not_paired)
 {
     cs_study *st = plan(0, 0, NULL, 0);
@@ -435,6 +466,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_jobs_and_pairing);
     tcase_add_test(tc, test_sweep_models_built_when_run);
     tcase_add_test(tc, test_run_size_before_build);
+    tcase_add_test(tc, test_warmup_auto_from_baseline);
     tcase_add_test(tc, test_run_one_variant_not_paired);
     tcase_add_test(tc, test_unknown_variant);
     tcase_add_test(tc, test_bonferroni_level);

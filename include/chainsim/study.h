@@ -131,7 +131,10 @@ cs_study_fault cs_study_build_fault(const cs_study *st);
 /*
 ** Runs the jobs in order until all are done or *o->stop is set, then
 ** compares each variant with the baseline of its point at the Bonferroni
-** level for the number of variants.  A job's error is returned with the
+** level for the number of variants.  In a compare whose baseline has
+** "warmup: auto", every variant of a point uses the warm-up chosen on its
+** baseline (one window for all; not when it is past the variant's
+** horizon).  A job's error is returned with the
 ** model's variant name in front of the message (CS_ESIM, CS_ENOMEM);
 ** CS_ENOMEM.  Call once, after a
 ** successful cs_study_build.
