@@ -163,6 +163,25 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
     return arr;
 }
 
+/* Per class both have: the paired difference of its mean lead time. */
+static json_t *json_vs_classes(jctx *j, const cs_comparison *c,
+                               const cs_model *m)
+{
+    json_t *classes = json_object();
+
+    for (int k = 0; k < c->nclasses && k < m->nclasses; k++) {
+        json_t *e;
+        if (!cs_report_ci_defined(&c->classes[k]))
+            continue;
+        e = json_object();
+        put(j, e, "lead_time_mean_diff", jmean(&c->classes[k]));
+        put(j, e, "ci95", jci(&c->classes[k]));
+        put(j, e, "significant", jsignificant(&c->classes[k]));
+        put(j, classes, m->classes[k].name, e);
+    }
+    return classes;
+}
+
 static json_t *json_vs(jctx *j, const cs_report_row *row)
 {
     const cs_comparison *c = row->vs;
@@ -185,9 +204,12 @@ static json_t *json_vs(jctx *j, const cs_report_row *row)
         put(j, e, "diff", jmean(&c->promise[p]));
         put(j, e, "ci95", jci(&c->promise[p]));
         put(j, e, "significant", jsignificant(&c->promise[p]));
+        if (c->promise_changed != NULL && c->promise_changed[p])
+            put(j, e, "changed", json_true());
         append(j, prom, e);
     }
     put(j, o, "promises", prom);
+    put(j, o, "classes", json_vs_classes(j, c, m));
     return o;
 }
 
@@ -248,10 +270,18 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
             self.wip = zero[0];
         self.promise = zeros;
         self.npromises = zeros != NULL ? m->npromises : 0;
+        cs_ci *czeros = calloc((size_t)m->nclasses + 1, sizeof *czeros);
+        if (czeros == NULL)
+            j->oom = 1;
+        for (int c = 0; czeros != NULL && c < m->nclasses; c++)
+            czeros[c] = zero[0];
+        self.classes = czeros;
+        self.nclasses = czeros != NULL ? m->nclasses : 0;
         cs_report_row me = *row;
         me.vs = &self;
         put(j, o, "vs_baseline", json_vs(j, &me));
         free(zeros);
+        free(czeros);
     } else {
         put(j, o, "vs_baseline", json_null());
     }

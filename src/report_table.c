@@ -459,7 +459,10 @@ static void cell_verdict_diff(table *t, const cs_report_row *row, int p,
              verdict_word(s->promises[p].verdict));
     if (!with_diff)
         return;
-    if (row->vs != NULL && p < row->vs->npromises)
+    if (row->vs != NULL && p < row->vs->npromises &&
+        row->vs->promise_changed != NULL && row->vs->promise_changed[p])
+        tbl_cell(t, C_NONE, "changed: not compared");
+    else if (row->vs != NULL && p < row->vs->npromises)
         cell_diff(t, &row->vs->promise[p], lead ? 100.0 : 1.0, 0,
                   lead ? " pts" : "");
     else
@@ -895,6 +898,49 @@ static void block_vs(table *t, const cs_report *r)
     }
 }
 
+/* 1 when some compared row has more than one class. */
+static int any_classes_vs(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].vs != NULL && r->rows[i].vs->nclasses > 1)
+            return 1;
+    return 0;
+}
+
+/* The paired difference of each class's mean lead time, per compared
+** row; a class the row or its baseline lacks shows "-". */
+static int block_vs_classes(table *t, const cs_report *r)
+{
+    cs_report_names cn;
+
+    if (cs_report_names_collect(&cn, r, 1) != 0) {
+        free(cn.v);
+        return -1;
+    }
+    tbl_init(t, 1 + r->nvary + cn.n);
+    tbl_row(t);
+    label_head(t, r, "lead time (d) vs baseline");
+    for (size_t k = 0; k < cn.n; k++)
+        tbl_cell(t, C_NONE, "%s", cn.v[k]);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_comparison *c = row->vs;
+        if (c == NULL)
+            continue;
+        tbl_row(t);
+        label_cells(t, r, row);
+        for (size_t k = 0; k < cn.n; k++) {
+            const int x = cs_model_class_index(row->summary->model, cn.v[k]);
+            if (x < 0 || x >= c->nclasses)
+                tbl_cell(t, C_NONE, "-");
+            else
+                cell_diff(t, &c->classes[x], 1.0, 1, "");
+        }
+    }
+    free(cn.v);
+    return 0;
+}
+
 /* Every team of a single run. */
 static void block_teams(table *t, const cs_report_row *row)
 {
@@ -1198,6 +1244,10 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     if (sh.any_vs) {
         block_vs(&t, r);
         oom |= emit(out, &t, r);
+        if (any_classes_vs(r)) {
+            oom |= block_vs_classes(&t, r) != 0;
+            oom |= emit(out, &t, r);
+        }
         fprintf(out, "%s, %.4g%% intervals\n",
                 r->independent
                     ? "differences over replications with independent "

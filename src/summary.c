@@ -99,6 +99,7 @@ void cs_summary_free(cs_summary *s)
     free(s->rep_lt_p85);
     free(s->rep_throughput);
     free(s->rep_wip);
+    free(s->rep_cls_mean);
     if (s->rep_promise != NULL)
         for (int p = 0; p < s->model->npromises; p++)
             free(s->rep_promise[p]);
@@ -130,9 +131,11 @@ static int summary_alloc(cs_summary *s, const cs_runner_store *st)
     s->rep_lt_p85 = copy_prefix(st->lt_p85, n, sizeof(double));
     s->rep_throughput = copy_prefix(st->thru, n, sizeof(double));
     s->rep_wip = copy_prefix(st->wip, n, sizeof(double));
+    s->rep_cls_mean = copy_prefix(st->cls_mean, n * (size_t)m->nclasses,
+                                  sizeof(double));
     if (!s->classes || !s->teams || !s->promises || !s->rep_promise ||
         !s->rep_number || !s->rep_lt_mean || !s->rep_lt_p85 ||
-        !s->rep_throughput || !s->rep_wip)
+        !s->rep_throughput || !s->rep_wip || !s->rep_cls_mean)
         return -1;
     for (int p = 0; p < m->npromises; p++)
         if ((s->rep_promise[p] = malloc((n + 1) * sizeof(double))) == NULL)
@@ -277,6 +280,8 @@ void cs_summary_comparison_free(cs_comparison *c)
     if (c == NULL)
         return;
     free(c->promise);
+    free(c->promise_changed);
+    free(c->classes);
     free(c);
 }
 
@@ -320,6 +325,14 @@ static cs_ci paired(pairing *pr, const double *vals_v, const double *vals_b)
     return cs_stats_ci_paired(pr->xv, pr->xb, pr->n, pr->level);
 }
 
+static void undefined(cs_ci *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mean = c->lo = c->hi = c->sd = NAN;
+}
+
+/* Like with like: a promise is compared only with the baseline's of the
+** same name and definition. */
 static void compare_promises(cs_comparison *c, pairing *pr,
                              const cs_summary *base, const cs_summary *v)
 {
@@ -329,11 +342,49 @@ static void compare_promises(cs_comparison *c, pairing *pr,
             if (strcmp(base->model->promises[j].name,
                        v->model->promises[p].name) == 0)
                 q = j;
+        if (q >= 0 && !cs_model_promise_same(base->model, q, v->model, p)) {
+            c->promise_changed[p] = 1;
+            q = -1;
+        }
         if (q < 0) {
-            c->promise[p].mean = c->promise[p].lo = c->promise[p].hi = NAN;
+            undefined(&c->promise[p]);
             continue;
         }
         c->promise[p] = paired(pr, v->rep_promise[p], base->rep_promise[q]);
+    }
+}
+
+/* The paired difference of class cv of v and cb of base, over the common
+** replications where both have a mean lead time. */
+static cs_ci paired_class(pairing *pr, const cs_summary *base, int cb,
+                          const cs_summary *v, int cv)
+{
+    const size_t nb = (size_t)base->model->nclasses;
+    const size_t nv = (size_t)v->model->nclasses;
+    size_t n = 0;
+
+    for (size_t k = 0; k < pr->n; k++) {
+        const double x = v->rep_cls_mean[pr->iv[k] * nv + (size_t)cv];
+        const double y = base->rep_cls_mean[pr->ib[k] * nb + (size_t)cb];
+        if (isfinite(x) && isfinite(y)) {
+            pr->xv[n] = x;
+            pr->xb[n] = y;
+            n++;
+        }
+    }
+    return cs_stats_ci_paired(pr->xv, pr->xb, n, pr->level);
+}
+
+static void compare_classes(cs_comparison *c, pairing *pr,
+                            const cs_summary *base, const cs_summary *v)
+{
+    for (int k = 0; k < c->nclasses; k++) {
+        const int b = cs_model_class_index(base->model,
+                                           v->model->classes[k].name);
+        if (b < 0)
+            undefined(&c->classes[k]);
+        else
+            c->classes[k] = paired_class(pr, base, b, v, k);
     }
 }
 
@@ -352,8 +403,12 @@ cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
         goto fail;
     c->level = level;
     c->npromises = v->model->npromises;
+    c->nclasses = v->model->nclasses;
     c->promise = calloc((size_t)c->npromises + 1, sizeof *c->promise);
-    if (c->promise == NULL)
+    c->promise_changed = calloc((size_t)c->npromises + 1, sizeof(int));
+    c->classes = calloc((size_t)c->nclasses + 1, sizeof *c->classes);
+    if (c->promise == NULL || c->promise_changed == NULL ||
+        c->classes == NULL)
         goto fail;
     pr.n = common_reps(base, v, pr.ib, pr.iv);
     c->lead_time_mean = paired(&pr, v->rep_lt_mean, base->rep_lt_mean);
@@ -361,6 +416,7 @@ cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
     c->throughput = paired(&pr, v->rep_throughput, base->rep_throughput);
     c->wip = paired(&pr, v->rep_wip, base->rep_wip);
     compare_promises(c, &pr, base, v);
+    compare_classes(c, &pr, base, v);
     goto out;
 fail:
     cs_summary_comparison_free(c);

@@ -75,6 +75,51 @@ START_TEST(test_compare_identical_is_zero)
 }
 END_TEST
 
+/*
+** Per class paired differences: an identical variant differs by exactly 0
+** in every class; a better one is better in the class that visits the
+** improved team.  A promise the variant redefines (same name, another
+** target) is not compared, and is flagged.
+*/
+START_TEST(test_compare_classes_and_changed_promise)
+{
+    cs_model *b = tl_build(chain_yaml, -1), *same = tl_build(chain_yaml, 0);
+    cs_model *fast = tl_build(chain_yaml, 1);
+    cs_summary *sb = tl_run(b, 2, 12), *ss = tl_run(same, 2, 12);
+    cs_summary *sf = tl_run(fast, 2, 12);
+    cs_comparison *c = cs_summary_compare(sb, ss, 0.95);
+
+    ck_assert_int_eq(c->nclasses, 2);
+    for (int k = 0; k < 2; k++) {
+        ck_assert(c->classes[k].mean == 0.0);
+        ck_assert(c->classes[k].lo == 0.0 && c->classes[k].hi == 0.0);
+    }
+    ck_assert_int_eq(c->promise_changed[0], 0);
+    cs_summary_comparison_free(c);
+    /* b's capacity doubled: both classes visit b, both gain */
+    c = cs_summary_compare(sb, sf, 0.95);
+    ck_assert_msg(c->classes[0].hi < 0 && c->classes[1].hi < 0,
+                  "x %g [%g, %g], y %g [%g, %g]", c->classes[0].mean,
+                  c->classes[0].lo, c->classes[0].hi, c->classes[1].mean,
+                  c->classes[1].lo, c->classes[1].hi);
+    cs_summary_comparison_free(c);
+    /* the same name, another target: not compared like with like */
+    same->promises[0].target = 0.6;
+    c = cs_summary_compare(sb, ss, 0.95);
+    ck_assert_int_eq(c->promise_changed[0], 1);
+    ck_assert(isnan(c->promise[0].mean));
+    ck_assert_int_eq(c->promise_changed[1], 0);
+    ck_assert(c->promise[1].mean == 0.0);
+    cs_summary_comparison_free(c);
+    cs_summary_free(sb);
+    cs_summary_free(ss);
+    cs_summary_free(sf);
+    cs_model_free(b);
+    cs_model_free(same);
+    cs_model_free(fast);
+}
+END_TEST
+
 START_TEST(test_compare_better_variant)
 {
     cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 1);
@@ -104,7 +149,7 @@ END_TEST
 static cs_summary *subset(const cs_summary *s, const unsigned *keep,
                           size_t n)
 {
-    const int np = s->model->npromises;
+    const int np = s->model->npromises, nc = s->model->nclasses;
     cs_summary *t = calloc(1, sizeof *t);
 
     ck_assert_ptr_nonnull(t);
@@ -117,8 +162,10 @@ static cs_summary *subset(const cs_summary *s, const unsigned *keep,
     t->rep_throughput = calloc(n + 1, sizeof(double));
     t->rep_wip = calloc(n + 1, sizeof(double));
     t->rep_promise = calloc((size_t)np + 1, sizeof *t->rep_promise);
+    t->rep_cls_mean = calloc(n * (size_t)nc + 1, sizeof(double));
     ck_assert(t->rep_number && t->rep_lt_mean && t->rep_lt_p85 &&
-              t->rep_throughput && t->rep_wip && t->rep_promise);
+              t->rep_throughput && t->rep_wip && t->rep_promise &&
+              t->rep_cls_mean);
     for (int p = 0; p < np; p++) {
         t->rep_promise[p] = calloc(n + 1, sizeof(double));
         ck_assert_ptr_nonnull(t->rep_promise[p]);
@@ -134,6 +181,9 @@ static cs_summary *subset(const cs_summary *s, const unsigned *keep,
         t->rep_wip[i] = s->rep_wip[j];
         for (int p = 0; p < np; p++)
             t->rep_promise[p][i] = s->rep_promise[p][j];
+        for (int c = 0; c < nc; c++)
+            t->rep_cls_mean[i * (size_t)nc + (size_t)c] =
+                s->rep_cls_mean[j * (size_t)nc + (size_t)c];
     }
     return t;
 }
@@ -369,6 +419,7 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_summary_consistent);
     tcase_add_test(tc, test_compare_identical_is_zero);
     tcase_add_test(tc, test_compare_better_variant);
+    tcase_add_test(tc, test_compare_classes_and_changed_promise);
     tcase_add_test(tc, test_rep_numbers);
     tcase_add_test(tc, test_compare_pairs_by_number);
     tcase_add_test(tc, test_compare_interrupted_threads);

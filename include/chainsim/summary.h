@@ -79,6 +79,8 @@ typedef struct cs_summary {
     double *rep_throughput;
     double *rep_wip;
     double **rep_promise;          /* [npromises][replications] */
+    double *rep_cls_mean;          /* [replications * nclasses]: class mean
+                                      lead times, NaN where none */
 } cs_summary;
 
 /*
@@ -107,8 +109,19 @@ typedef struct cs_comparison {
     cs_ci throughput;
     cs_ci wip;
     cs_ci *promise;                /* [npromises], share/throughput difference;
-                                      only when the promises match by name */
+                                      only where the baseline has a promise
+                                      of that name and definition (else
+                                      NaN) */
+    int *promise_changed;          /* [npromises]: 1 where the baseline's
+                                      promise of that name says another
+                                      thing (cs_model_promise_same) */
     int npromises;
+    cs_ci *classes;                /* [nclasses] of the variant: difference
+                                      of the class's mean lead time, over
+                                      the common replications where both
+                                      have one; NaN where the baseline has
+                                      no class of that name */
+    int nclasses;
 } cs_comparison;
 
 /*
