@@ -149,7 +149,13 @@ static void add_step_load(const cs_model *m, const cs_step *s, double flow,
 {
     const cs_team *t = &m->teams[s->team];
     util[s->team] += flow * s->p * cs_dist_mean(&s->effort) / t->focus /
-                     t->capacity;
+                     cs_model_effective_capacity(t);
+}
+
+int cs_model_effective_capacity(const cs_team *t)
+{
+    return t->wip_limit > 0 && t->wip_limit < t->capacity ? t->wip_limit
+                                                          : t->capacity;
 }
 
 void cs_model_offered_load(const cs_model *m, double *util)

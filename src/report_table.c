@@ -1195,7 +1195,8 @@ static int table_teams(FILE *out, table *t, const cs_report *r,
         }
         block_teams(t, &r->rows[0]);
         oom |= emit(out, t, r);
-        fputs("* bottleneck: the team with the highest utilisation\n", out);
+        fputs("* bottleneck: the team with the highest utilisation of "
+              "min(capacity, wip limit)\n", out);
     } else if (sh->teams.n > 0) {
         block_util(t, r, sh);
         oom |= emit(out, t, r);

@@ -183,7 +183,18 @@ static void summary_classes(cs_summary *s, const cs_runner_store *st,
     }
 }
 
-/* The teams, and the bottleneck: the highest mean utilization. */
+/* Team t's utilization of its effective capacity (its WIP limit, when
+** below its capacity, keeps workers idle). */
+static double effective_util(const cs_model *m, const cs_summary *s, int t)
+{
+    const cs_team *d = &m->teams[t];
+
+    return s->teams[t].utilization.mean * d->capacity /
+           cs_model_effective_capacity(d);
+}
+
+/* The teams, and the bottleneck: the highest mean utilization of the
+** effective capacity. */
 static void summary_teams(cs_summary *s, const cs_runner_store *st,
                           double *tmp)
 {
@@ -206,7 +217,8 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
         k->wip = nonneg(column_ci(st->team, st->n, stride,
                                   f + CS_RUNNER_TEAM_WIP, tmp));
         if (s->bottleneck < 0 ||
-            k->utilization.mean > s->teams[s->bottleneck].utilization.mean)
+            effective_util(st->model, s, (int)t) >
+                effective_util(st->model, s, s->bottleneck))
             s->bottleneck = (int)t;
     }
 }

@@ -116,6 +116,16 @@ START_TEST(test_offered_load)
     ck_assert_double_eq_tol(cs_model_run_visits(m, 0), m->horizon * 3.525,
                             1e-9);
     ck_assert_double_eq_tol(cs_model_run_visits(m, 1), 5.0, 1e-12);
+    /* a WIP limit below the capacity keeps workers idle: the load is on
+       min(capacity, wip_limit) workers (a: 1.6875 x 2 / 1) */
+    m->teams[0].wip_limit = 1;
+    ck_assert_int_eq(cs_model_effective_capacity(&m->teams[0]), 1);
+    cs_model_offered_load(m, util);
+    ck_assert_double_eq_tol(util[0], 3.375, 1e-12);
+    m->teams[0].wip_limit = 5;
+    ck_assert_int_eq(cs_model_effective_capacity(&m->teams[0]), 2);
+    cs_model_offered_load(m, util);
+    ck_assert_double_eq_tol(util[0], 1.6875, 1e-12);
     cs_model_free(m);
 }
 END_TEST

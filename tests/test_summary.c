@@ -120,6 +120,35 @@ START_TEST(test_compare_classes_and_changed_promise)
 }
 END_TEST
 
+/*
+** A team of 4 with a WIP limit of 2 can keep only 2 busy: at half its
+** capacity it is saturated, and it is the bottleneck ahead of a team at
+** 0.7 of its capacity.
+*/
+START_TEST(test_bottleneck_effective_capacity)
+{
+    static const char *const yaml =
+        "chainsim: 1\nname: limit\nhorizon: 300d\nwarmup: 50d\n"
+        "replications: 4\nseed: 5\n"
+        "teams:\n  - {name: slow, capacity: 1}\n"
+        "  - {name: wide, capacity: 4, wip_limit: 2}\n"
+        "work:\n  - name: x\n    arrivals: {rate: 0.7/d}\n    steps:\n"
+        "      - {team: slow, effort: 'exponential(1d)'}\n"
+        "      - {team: wide, effort: 'exponential(2.7d)'}\n"
+        "promise:\n  - {name: p, within: 30d, percentile: 85}\n";
+    cs_model *m = tl_build(yaml, -1);
+    cs_summary *s = tl_run(m, 2, 4);
+    double util[2];
+
+    cs_model_offered_load(m, util);
+    ck_assert_double_eq_tol(util[1], 0.7 * 2.7 / 2, 1e-12);
+    ck_assert(s->teams[1].utilization.mean < s->teams[0].utilization.mean);
+    ck_assert_int_eq(s->bottleneck, 1);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
 START_TEST(test_compare_better_variant)
 {
     cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 1);
@@ -419,6 +448,7 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_summary_consistent);
     tcase_add_test(tc, test_compare_identical_is_zero);
     tcase_add_test(tc, test_compare_better_variant);
+    tcase_add_test(tc, test_bottleneck_effective_capacity);
     tcase_add_test(tc, test_compare_classes_and_changed_promise);
     tcase_add_test(tc, test_rep_numbers);
     tcase_add_test(tc, test_compare_pairs_by_number);

@@ -156,9 +156,13 @@ int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
 int cs_model_team_index(const cs_model *m, const char *name);
 int cs_model_class_index(const cs_model *m, const char *name);
 
+/* The workers a team can keep busy at once: min(capacity, wip_limit)
+** (a WIP limit below the capacity leaves workers idle).  Cannot fail. */
+int cs_model_effective_capacity(const cs_team *t);
+
 /*
 ** Offered load of each team: sum over classes of arrival rate x expected
-** visits x mean effort / focus / capacity (ignoring backlog).  util must
+** visits x mean effort / focus / effective capacity (ignoring backlog).  util must
 ** hold nteams doubles.  Expected visits account for p, parallel branches
 ** and rework loops (geometric).  Cannot fail.
 */
