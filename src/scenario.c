@@ -124,7 +124,8 @@ static const char *const discipline_names[] = {
 static const cs_range R_PROB = { 0, 1, 1, 0 };          /* (0, 1] */
 static const cs_range R_REWORK = { 0, 1, 0, 1 };        /* [0, 1) */
 static const cs_range R_POSITIVE = { 0, HUGE_VAL, 1, 1 };
-static const cs_range R_PERCENT = { 0, 100, 1, 0 };     /* (0, 100] */
+static const cs_range R_PERCENT = { 1, 100, 0, 0 };     /* [1, 100] */
+static const cs_range R_ANY = { -HUGE_VAL, HUGE_VAL, 0, 0 };   /* finite */
 static const cs_range R_HOURS = { 0, 24, 1, 0 };
 static const cs_range R_DAYS = { 0, 7, 1, 0 };
 static const cs_range R_COST = { 0, MAX_COST_PER_DAY, 0, 0 };
@@ -844,6 +845,12 @@ static cs_status read_lead_time(const builder *r, const cs_node *n,
                              "'percentile' (the share of items, in percent, "
                              "that must be done within %s)", p->name,
                              cs_node_get(n, "within")->text);
+    /* a share written as a fraction (0.85) would promise almost nothing */
+    if (cs_reader_number(c, "percentile", &R_ANY, &pct, r->err) == CS_OK &&
+        pct < 1)
+        return cs_node_error(r->err, c, CS_EINPUT, "percentile is a "
+                             "percentage from 1 to 100 (85 means 85%%), got "
+                             "'" QUOTE "'", c->text);
     if (cs_reader_number(c, "percentile", &R_PERCENT, &pct, r->err) != CS_OK)
         return CS_EINPUT;
     p->kind = CS_PROMISE_LEAD_TIME;

@@ -153,15 +153,22 @@ static void axis_free(vary_axis *ax)
     memset(ax, 0, sizeof *ax);
 }
 
+/* Adds the value p[0..len); an empty or blank one is refused (-1): a
+** stray comma must not add a point without a value. */
 static int add_value(vary_axis *ax, const char *p, size_t len)
 {
-    char **nv = realloc(ax->values, (ax->n + 1) * sizeof *nv);
+    char **nv;
+    size_t i = 0;
 
-    if (nv == NULL)
+    while (i < len && cs_str_is_space(p[i]))
+        i++;
+    if (i == len)
         return -1;
+    if ((nv = realloc(ax->values, (ax->n + 1) * sizeof *nv)) == NULL)
+        return -2;
     ax->values = nv;
     if ((ax->values[ax->n] = cs_str_ndup(p, len)) == NULL)
-        return -1;
+        return -2;
     ax->n++;
     return 0;
 }
@@ -170,7 +177,8 @@ static int add_value(vary_axis *ax, const char *p, size_t len)
 ** Splits "PATH=V1,V2,..." on commas that are not inside brackets or
 ** braces, so "--vary teams.a.handoff={dist: const, value: 1d},2d" and
 ** "--vary x=gamma(mean=2d, cv=0.5),3d" both work.  Returns 0, -1 for a
-** malformed argument, -2 out of memory; on error *ax holds nothing.
+** malformed argument (no '=', no path, an empty value: "1,2," or
+** "1,,2"), -2 out of memory; on error *ax holds nothing.
 */
 static int parse_axis(const char *arg, vary_axis *ax)
 {
@@ -190,9 +198,10 @@ static int parse_axis(const char *arg, vary_axis *ax)
         else if ((*q == ')' || *q == ']' || *q == '}') && depth > 0)
             depth--;
         if (*q == '\0' || (*q == ',' && depth == 0)) {
-            if (add_value(ax, p, (size_t)(q - p)) != 0) {
+            const int rc = add_value(ax, p, (size_t)(q - p));
+            if (rc != 0) {
                 axis_free(ax);
-                return -2;
+                return rc;
             }
             if (*q == '\0')
                 break;

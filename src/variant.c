@@ -1,12 +1,14 @@
 /*
 ** variant.c - the models of a scenario: the baseline and each variant,
-** with the --set overrides on top (SPEC 1.3).
+** with the --set overrides under them (SPEC 1.3).
 **
 ** A model is built from a clone of the base tree (the scenario's document
-** never changes), the variant's patch merged in (cs_patch_merge keeps the
-** patch's positions, so errors point into the patch), then every override
-** applied in order (cs_patch_set).  The `variants` key is read here, never
-** by the model builder.
+** never changes): every override whose path runs through it is applied
+** in order, then the variant's patch is merged in (cs_patch_merge keeps
+** the patch's positions, so errors point into the patch), then the
+** overrides whose paths only the patched tree has (variant_tree).  Each
+** override is applied once per model, so n overrides cost n.  The
+** `variants` key is read here, never by the model builder.
 */
 #include "chainsim/variant.h"
 
@@ -82,42 +84,106 @@ static cs_status wrap_tree(const cs_scenario *s, cs_node *root, cs_doc **out,
     return CS_OK;
 }
 
+/* How an override stands in one model's document (variant_tree). */
+enum {
+    OV_PENDING = 0,     /* not applied (yet) */
+    OV_APPLIED,         /* applied, before the patch or after it */
+    OV_LATE             /* its path runs through the base only after a
+                           later override: it applies to no model */
+};
+
+/*
+** Applies, in order, each override i < nover still pending in took whose
+** path runs through d (the others stay pending).  Stops at the first
+** that fails (a bad value, a name its patch refuses; *stop is its
+** number).
+*/
+static cs_status apply_overrides(const cs_scenario *s, cs_doc *d,
+                                 size_t nover, unsigned char *took,
+                                 size_t *stop, cs_error *err)
+{
+    for (size_t i = 0; i < nover; i++) {
+        cs_error miss;
+        cs_status st;
+
+        if (took[i] != OV_PENDING)
+            continue;
+        st = cs_patch_locate(d, s->overrides[i], &miss);
+        if (st == CS_EINPUT)
+            continue;
+        if (st == CS_OK)
+            st = cs_patch_set(d, s->overrides[i], err);
+        else
+            *err = miss;
+        if (st != CS_OK) {
+            *stop = i;
+            return st;
+        }
+        took[i] = OV_APPLIED;
+    }
+    return CS_OK;
+}
+
+/* Marks OV_LATE the overrides still pending whose paths run through d,
+** the base with the overrides applied: a later one made their path. */
+static cs_status mark_late(const cs_scenario *s, const cs_doc *d,
+                           size_t nover, unsigned char *took, cs_error *err)
+{
+    for (size_t i = 0; i < nover; i++) {
+        cs_error miss;
+        cs_status st;
+
+        if (took[i] != OV_PENDING)
+            continue;
+        st = cs_patch_locate(d, s->overrides[i], &miss);
+        if (st == CS_OK)
+            took[i] = OV_LATE;
+        else if (st != CS_EINPUT)
+            return cs_reader_nomem(err);
+    }
+    return CS_OK;
+}
+
 /*
 ** The document of variant v (-1 = baseline) with the first nover
-** overrides applied: a clone of the base, the variant's patch merged in,
-** then each override, stopping at the first that fails (*applied, when
-** not NULL, is how many applied).  *root receives the tree and, when
-** overrides were applied, *d the document that owns it (their nodes
-** borrow its strings).  The caller frees both.
+** overrides, in *out (the caller frees it, also on an error; the nodes
+** the overrides make borrow its strings).  A clone of the base tree gets,
+** in order, each override whose path runs through it (so the overrides
+** edit the base, and a variant's patch that sets the same key wins);
+** then the variant's patch is merged in; then, in order, each override
+** left whose path runs through the patched tree (a team only the variant
+** adds) is applied.  The others do not apply to this model: a path
+** through a team only other variants add.  took (nover entries) says
+** how each override stands.  Stops at the first override that fails
+** (*stop is its number, else nover).
 */
 static cs_status variant_tree(const cs_scenario *s, long v, size_t nover,
-                              cs_node **root, cs_doc **d, size_t *applied,
-                              cs_error *err)
+                              cs_doc **out, unsigned char *took,
+                              size_t *stop, cs_error *err)
 {
     const cs_variant_def *var = v >= 0 ? &s->variants[v] : NULL;
-    cs_status st = CS_OK;
-    size_t i = 0;
+    cs_node *root = cs_node_clone(s->doc->root);
+    cs_status st;
 
-    *d = NULL;
-    if (applied != NULL)
-        *applied = 0;
-    *root = cs_node_clone(s->doc->root);
-    if (*root == NULL)
+    *out = NULL;
+    *stop = nover;
+    memset(took, OV_PENDING, nover);
+    if (root == NULL)
         return cs_reader_nomem(err);
-    if (var != NULL && var->patch != NULL)
-        st = cs_patch_merge(root, var->patch, err);
-    if (st == CS_OK && nover > 0) {
-        st = wrap_tree(s, *root, d, err);
-        *root = NULL;
-        for (; i < nover && st == CS_OK; i++)
-            if ((st = cs_patch_set(*d, s->overrides[i], err)) != CS_OK)
-                break;
-        if (*d != NULL)
-            *root = (*d)->root;
-    }
-    if (applied != NULL)
-        *applied = i;
-    return st;
+    if ((st = wrap_tree(s, root, out, err)) != CS_OK)
+        return st;
+    st = apply_overrides(s, *out, nover, took, stop, err);
+    if (st != CS_OK || var == NULL || var->patch == NULL)
+        return st;
+    if ((st = mark_late(s, *out, nover, took, err)) != CS_OK)
+        return st;
+    /* the patch's names were checked against the base when it loaded
+       (with no override); an override may remove first what it removes */
+    st = nover > 0 ? cs_patch_merge_over(&(*out)->root, var->patch, err)
+                   : cs_patch_merge(&(*out)->root, var->patch, err);
+    if (st != CS_OK)
+        return st;
+    return apply_overrides(s, *out, nover, took, stop, err);
 }
 
 /* Builds variant v (-1 = baseline) with the first nover overrides. */
@@ -125,13 +191,16 @@ static cs_status build(const cs_scenario *s, long v, size_t nover,
                        cs_model **out, cs_error *err)
 {
     const cs_variant_def *var = v >= 0 ? &s->variants[v] : NULL;
-    cs_node *root = NULL;
+    unsigned char *took = malloc(nover + 1);
     cs_doc *d = NULL;
-    cs_status st = variant_tree(s, v, nover, &root, &d, NULL, err);
+    size_t stop;
+    cs_status st = took != NULL
+                       ? variant_tree(s, v, nover, &d, took, &stop, err)
+                       : cs_reader_nomem(err);
 
     *out = NULL;
     if (st == CS_OK)
-        st = cs_scenario_model_from_node(root, s->doc->dir, out, err);
+        st = cs_scenario_model_from_node(d->root, s->doc->dir, out, err);
     if (st == CS_OK && var != NULL)
         st = name_variant(*out, var, err);
     if (st != CS_OK && var != NULL)
@@ -140,9 +209,8 @@ static cs_status build(const cs_scenario *s, long v, size_t nover,
         cs_model_free(*out);
         *out = NULL;
     }
-    if (d == NULL)
-        cs_node_free(root);
     cs_doc_free(d);
+    free(took);
     return st;
 }
 
@@ -259,6 +327,109 @@ cs_status cs_variant_load(cs_scenario *s, cs_error *err)
     return st;
 }
 
+/* Builds the document of variant v with the first nover overrides,
+** notes in seen each override it applied, and frees it. */
+static cs_status try_tree(const cs_scenario *s, long v, size_t nover,
+                          unsigned char *took, unsigned char *seen,
+                          size_t *stop, cs_error *err)
+{
+    cs_doc *d = NULL;
+    const cs_status st = variant_tree(s, v, nover, &d, took, stop, err);
+
+    cs_doc_free(d);
+    for (size_t i = 0; i < nover; i++)
+        seen[i] |= took[i] == OV_APPLIED;
+    return st;
+}
+
+/* The first override in [from, to) that no document took, else to. */
+static size_t first_unseen(const unsigned char *seen, size_t from, size_t to)
+{
+    while (from < to && seen[from])
+        from++;
+    return from;
+}
+
+/* Why override i applies to no model: its path's error in the base
+** document with the overrides before it. */
+static cs_status why_not(const cs_scenario *s, size_t i, cs_error *err)
+{
+    unsigned char *took = malloc(i + 1);
+    cs_doc *d = NULL;
+    size_t stop;
+    cs_status st = took != NULL
+                       ? variant_tree(s, -1, i, &d, took, &stop, err)
+                       : cs_reader_nomem(err);
+
+    if (st == CS_OK &&
+        (st = cs_patch_locate(d, s->overrides[i], err)) == CS_OK)
+        st = cs_error_set(err, CS_EINPUT, NULL, 0, 0, "--set %s: applies "
+                          "to no model", s->overrides[i]);
+    cs_doc_free(d);
+    free(took);
+    return st;
+}
+
+/*
+** The overrides from number n0 on were just added.  Each must apply to
+** some model: its path must run through the base document (with the
+** overrides before it) or, failing that, through at least one variant's
+** patched document (a team only that variant adds).  The base's document
+** is built once with all of them, and a variant's only while some new
+** override has applied nowhere, every override applied once each time,
+** so checking n overrides costs n, not n squared.  The overrides kept
+** are those before the first that fails: one that applies nowhere (the
+** error of its path in the base), or one whose value the base's document
+** (or, for a path only variants have, every variant's) refuses.  The
+** values are validated when a model is built, after every override: so
+** "promise=null" followed by "promise=[...]" replaces a named list.
+*/
+static cs_status check_new(cs_scenario *s, size_t n0, cs_error *err)
+{
+    const size_t n = s->noverrides;
+    unsigned char *seen = calloc(n + 1, 1), *took = malloc(n + 1);
+    size_t stop = n, vstop = n, first;
+    cs_status st = seen != NULL && took != NULL ? CS_OK : CS_ENOMEM;
+    cs_error hard, vhard;
+
+    cs_error_clear(&hard);
+    cs_error_clear(&vhard);
+    if (st == CS_OK &&
+        (st = try_tree(s, -1, n, took, seen, &stop, &hard)) == CS_EINPUT)
+        st = CS_OK;   /* hard: why override `stop` fails */
+    for (size_t v = 0; st == CS_OK && v < s->nvariants &&
+                       first_unseen(seen, n0, stop) < stop; v++) {
+        size_t at = stop;
+        cs_error e;
+        if ((st = try_tree(s, (long)v, stop, took, seen, &at, &e))
+            == CS_EINPUT && at < vstop) {
+            vstop = at;
+            vhard = e;
+            note_variant(&vhard, s->variants[v].name);
+        }
+        if (st == CS_EINPUT)
+            st = CS_OK;
+    }
+    if (st == CS_OK && (first = first_unseen(seen, n0, stop)) < stop) {
+        stop = first;
+        if (vstop == first)
+            hard = vhard;
+        else
+            (void)why_not(s, first, &hard);
+    }
+    free(seen);
+    free(took);
+    if (st != CS_OK)
+        stop = n0;
+    while (s->noverrides > stop)
+        free(s->overrides[--s->noverrides]);
+    if (st != CS_OK)
+        return cs_reader_nomem(err);
+    if (err != NULL && stop < n)
+        *err = hard;
+    return stop < n ? hard.status : CS_OK;
+}
+
 /* An override of the list of variants, which the models cannot take. */
 static int overrides_variants(const char *assignment)
 {
@@ -266,49 +437,27 @@ static int overrides_variants(const char *assignment)
            (assignment[8] == '.' || assignment[8] == '=');
 }
 
-/*
-** The overrides from number n0 on were just added: each one's path must
-** run through the base document with every earlier override applied;
-** failing that (a path through a team or class only a variant adds, say),
-** through at least one variant's.  Each tree is built once, all the
-** overrides applied in order up to the first that fails, so checking n
-** overrides costs n, not n squared: the overrides kept are those before
-** the first that no tree takes (whose base error is returned; the base
-** fails first there or earlier).  The values are validated when a model
-** is built, after every override: so "promise=null" followed by
-** "promise=[...]" replaces a named list.
-*/
-static cs_status check_new(cs_scenario *s, size_t n0, cs_error *err)
+/* The first of the n assignments that cannot be an override whatever the
+** document (the list of variants, a malformed path, an empty or invalid
+** VALUE), with its error in *bad; n when none. */
+static size_t first_malformed(const char *const *assignments, size_t n,
+                              cs_error *bad)
 {
-    size_t best = n0;
-    cs_error first;
-    cs_status st = CS_EINPUT;
-
-    cs_error_clear(&first);
-    for (long v = -1; v < (long)s->nvariants && st == CS_EINPUT; v++) {
-        cs_error ignored;
-        cs_node *root = NULL;
-        cs_doc *d = NULL;
-        size_t applied;
-        st = variant_tree(s, v, s->noverrides, &root, &d, &applied,
-                          v < 0 ? &first : &ignored);
-        if (d == NULL)
-            cs_node_free(root);
-        cs_doc_free(d);
-        if (applied > best)
-            best = applied;
+    for (size_t k = 0; k < n; k++) {
+        /* overrides apply to the models built from the base and each
+           variant, so the list of variants itself is not theirs to
+           change */
+        if (overrides_variants(assignments[k])) {
+            cs_error_set(bad, CS_EINPUT, NULL, 0, 0, "--set %s: the "
+                         "variants are read from the scenario file; choose "
+                         "one with --variant, or edit the file",
+                         assignments[k]);
+            return k;
+        }
+        if (cs_patch_check(assignments[k], bad) != CS_OK)
+            return k;
     }
-    if (st == CS_OK)
-        return CS_OK;
-    if (st != CS_EINPUT)
-        best = n0;
-    while (s->noverrides > best)
-        free(s->overrides[--s->noverrides]);
-    if (err != NULL)
-        *err = first;
-    if (err != NULL && st != CS_EINPUT)
-        cs_error_set(err, st, NULL, 0, 0, "out of memory");
-    return st;
+    return n;
 }
 
 cs_status cs_variant_add_overrides(cs_scenario *s,
@@ -317,7 +466,8 @@ cs_status cs_variant_add_overrides(cs_scenario *s,
 {
     const size_t n0 = s->noverrides;
     char **grown;
-    size_t k = 0;
+    size_t k;
+    cs_error bad;
     cs_status st;
 
     cs_error_clear(err);
@@ -327,10 +477,7 @@ cs_status cs_variant_add_overrides(cs_scenario *s,
     if (grown == NULL)
         return cs_reader_nomem(err);
     s->overrides = grown;
-    /* overrides apply to the models built from the base and each variant,
-       so the list of variants itself is not theirs to change */
-    while (k < n && !overrides_variants(assignments[k]))
-        k++;
+    k = first_malformed(assignments, n, &bad);
     for (size_t i = 0; i < k; i++) {
         if ((s->overrides[s->noverrides] = cs_str_dup(assignments[i]))
             == NULL) {
@@ -342,12 +489,11 @@ cs_status cs_variant_add_overrides(cs_scenario *s,
     }
     if (k > 0 && (st = check_new(s, n0, err)) != CS_OK)
         return st;
-    if (k < n)
-        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
-                            "--set %s: the variants are read from the "
-                            "scenario file; choose one with --variant, or "
-                            "edit the file", assignments[k]);
-    return CS_OK;
+    if (k == n)
+        return CS_OK;
+    if (err != NULL)
+        *err = bad;
+    return bad.status;
 }
 
 cs_status cs_variant_add_override(cs_scenario *s, const char *assignment,

@@ -355,6 +355,316 @@ START_TEST(test_merge_big_documents)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Routes: a class's steps, merged by step id                          */
+/* ------------------------------------------------------------------ */
+
+/* A data-product route: a step named by its team (ingestion), one by
+** its id (build), a parallel step whose branches are named by their teams
+** (governance, security), and a last step (reporting); and a report route
+** where modelling appears twice, so neither of its steps is named by the
+** team. */
+static const char route_doc[] =
+    "work:\n"
+    "  - name: data-product\n"
+    "    steps:\n"
+    "      - {team: ingestion, effort: 2d}\n"
+    "      - {id: build, team: modelling, effort: 4d}\n"
+    "      - id: review\n"
+    "        parallel:\n"
+    "          - {team: governance, effort: 1d}\n"
+    "          - {team: security, effort: 2h}\n"
+    "      - {team: reporting, effort: 1d, p: 0.5}\n"
+    "  - name: report\n"
+    "    steps:\n"
+    "      - {team: modelling, effort: 1d}\n"
+    "      - {team: modelling, id: polish, effort: 2h}\n"
+    "      - {team: governance, effort: 1h}\n";
+
+/* Each step of a route by its "id", else its "team" (else -), joined by
+** spaces. */
+static void route_is(const cs_node *root, const char *route, const char *want)
+{
+    const cs_node *steps = at(root, route);
+    char got[512] = "";
+
+    for (size_t i = 0; i < steps->nchildren; i++) {
+        const cs_node *e = steps->children[i];
+        const cs_node *id = cs_node_get(e, "id");
+        const cs_node *team = cs_node_get(e, "team");
+        const char *t = id != NULL     ? id->text
+                        : team != NULL ? team->text
+                                       : "-";
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+                 i > 0 ? " " : "", t);
+    }
+    ck_assert_str_eq(got, want);
+}
+
+/* Merges patch text into route_doc; returns the merged document. */
+static cs_doc *route_merged(const char *text)
+{
+    cs_doc *t = load_ok(route_doc);
+    cs_doc *p = load_ok(text);
+    cs_error e;
+
+    cs_error_clear(&e);
+    ck_assert_msg(cs_patch_merge(&t->root, p->root, &e) == CS_OK, "%d:%d: %s",
+                  e.line, e.column, e.msg);
+    cs_doc_free(p);
+    return t;
+}
+
+START_TEST(test_merge_route_by_id)
+{
+    /* one step changed by its explicit id, the route kept */
+    cs_doc *t = route_merged("work:\n"
+                             "  data-product:\n"
+                             "    steps: [{id: build, effort: 3d}]\n");
+
+    route_is(t->root, "work.0.steps", "ingestion build review reporting");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.1.effort"), "3d");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.1.team"), "modelling");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.0.effort"), "2d");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.3.p"), "0.5");
+    ck_assert_uint_eq(at(t->root, "work.1.steps")->nchildren, 3);
+    cs_doc_free(t);
+
+    /* a step named by its team, which moves to another team: it keeps
+       the id, written out */
+    t = route_merged("work:\n"
+                     "  - name: data-product\n"
+                     "    steps:\n"
+                     "      - {id: ingestion, team: platform}\n"
+                     "      - {id: reporting, p: null}\n");
+    route_is(t->root, "work.0.steps", "ingestion build review reporting");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.0.team"), "platform");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.0.id"), "ingestion");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.0.effort"), "2d");
+    ck_assert_int_eq(cs_node_find(at(t->root, "work.0.steps.3"), "p"), -1);
+    cs_doc_free(t);
+
+    /* a parallel step by its id, its branches by their teams' names */
+    t = route_merged("work:\n"
+                     "  data-product:\n"
+                     "    steps:\n"
+                     "      - id: review\n"
+                     "        parallel: [{id: security, effort: 4h}]\n");
+    ck_assert_uint_eq(at(t->root, "work.0.steps.2.parallel")->nchildren, 2);
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.2.parallel.1.effort"),
+                     "4h");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.2.parallel.0.effort"),
+                     "1d");
+    cs_doc_free(t);
+
+    /* a list of steps that do not all have an id replaces the route */
+    t = route_merged("work:\n"
+                     "  data-product:\n"
+                     "    steps:\n"
+                     "      - {id: build, team: modelling, effort: 3d}\n"
+                     "      - {team: reporting, effort: 1d}\n");
+    route_is(t->root, "work.0.steps", "build reporting");
+    cs_doc_free(t);
+}
+END_TEST
+
+/* New steps go next to the step the patch lists them by. */
+START_TEST(test_merge_route_new_steps)
+{
+    cs_doc *t = route_merged(
+        "work:\n"
+        "  data-product:\n"
+        "    steps:\n"
+        "      - {id: build}\n"
+        "      - {id: test, team: qa, effort: 1d}\n"
+        "      - {id: docs, team: writers, effort: 2h}\n"
+        "      - {id: review}\n"
+        "      - {id: release, team: ops, effort: 1h}\n");
+
+    route_is(t->root, "work.0.steps",
+             "ingestion build test docs review release reporting");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.2.team"), "qa");
+    cs_doc_free(t);
+
+    /* listed before any old step: before the first old one listed */
+    t = route_merged("work:\n"
+                     "  data-product:\n"
+                     "    steps:\n"
+                     "      - {id: triage, team: sre, effort: 1h}\n"
+                     "      - {id: intake, team: pmo, effort: 1h}\n"
+                     "      - {id: build, effort: 5d}\n");
+    route_is(t->root, "work.0.steps",
+             "ingestion triage intake build review reporting");
+    cs_doc_free(t);
+
+    /* only new steps: appended, in order */
+    t = route_merged("work:\n"
+                     "  data-product:\n"
+                     "    steps: [{id: a1, team: ops, effort: 1h},\n"
+                     "            {id: a2, team: ops, effort: 1h}]\n");
+    route_is(t->root, "work.0.steps",
+             "ingestion build review reporting a1 a2");
+    cs_doc_free(t);
+
+    /* keyed by id: null removes a step, a new one takes its place, and a
+       step named by its team can be removed by that name */
+    t = route_merged("work:\n"
+                     "  data-product:\n"
+                     "    steps:\n"
+                     "      build: null\n"
+                     "      train: {team: ml, effort: 3d}\n"
+                     "      reporting: null\n");
+    route_is(t->root, "work.0.steps", "ingestion train review");
+    ck_assert_str_eq(text_at(t->root, "work.0.steps.1.id"), "train");
+    assert_pos(at(t->root, "work.0.steps.1.id"), 5, 7);
+    cs_doc_free(t);
+}
+END_TEST
+
+/* Merges text into route_doc; expects an error at line:column. */
+static void route_fails(const char *text, int line, int column,
+                        const char *msg)
+{
+    cs_doc *t = load_ok(route_doc);
+    cs_doc *p = load_ok(text);
+    cs_error e;
+
+    cs_error_clear(&e);
+    ck_assert_int_eq(cs_patch_merge(&t->root, p->root, &e), CS_EINPUT);
+    assert_error(&e, line, column, msg);
+    cs_doc_free(p);
+    cs_doc_free(t);
+}
+
+START_TEST(test_merge_route_errors)
+{
+    /* an unknown id that could only edit a step */
+    route_fails("work: {data-product: {steps: [{id: biuld, effort: 3d}]}}\n",
+                1, 36, "steps has no step with id 'biuld' (did you mean "
+                "'build'?); a new step needs 'team' or 'parallel'");
+    route_fails("work: {data-product: {steps: {biuld: {effort: 3d}}}}\n",
+                1, 31, "steps has no step with id 'biuld' (did you mean "
+                "'build'?); a new step needs 'team' or 'parallel'");
+    /* removing one that is not there */
+    route_fails("work: {data-product: {steps: {reportng: null}}}\n", 1, 31,
+                "cannot remove 'reportng': steps has no step with that id "
+                "(did you mean 'reporting'?)");
+    /* a keyed new step under an id close to an existing one */
+    route_fails("work: {data-product: {steps: {biuld: {team: a, effort: 1d}}}}"
+                "\n", 1, 31, "steps has no step with id 'biuld' (did you "
+                "mean 'build'?); to add one under an id this close, use the "
+                "list form (- id: biuld)");
+    /* modelling appears twice in report's route: its name is no id */
+    route_fails("work: {report: {steps: [{id: modelling, effort: 2d}]}}\n",
+                1, 30, "steps has no step with id 'modelling'; a new step "
+                "needs 'team' or 'parallel'");
+    /* governance is a branch in data-product and a step in report: in
+       data-product it names its branch, as it appears once there */
+    route_fails("work:\n"
+                "  data-product:\n"
+                "    steps:\n"
+                "      - id: review\n"
+                "        parallel: [{id: governanse, p: 0.5}]\n", 5, 25,
+                "parallel has no step with id 'governanse' (did you mean "
+                "'governance'?)");
+    route_fails("work: {data-product: {steps: [{id: build, p: 1},\n"
+                "                              {id: build, p: 2}]}}\n", 2, 36,
+                "'build' is listed twice in this patch of steps; give each "
+                "step once");
+}
+END_TEST
+
+/* A branch is named by its team only when that team appears once in the
+** whole route, top-level steps included. */
+START_TEST(test_merge_route_branch_ids)
+{
+    cs_doc *t = load_ok("steps:\n"
+                        "  - {team: governance, effort: 1h}\n"
+                        "  - id: review\n"
+                        "    parallel:\n"
+                        "      - {team: modelling, effort: 1d}\n"
+                        "      - {team: governance, effort: 2h}\n");
+    cs_doc *p = load_ok("steps:\n"
+                        "  - id: review\n"
+                        "    parallel: [{id: modelling, effort: 3d}]\n");
+    cs_doc *bad = load_ok("steps:\n"
+                          "  - id: review\n"
+                          "    parallel: [{id: governance, effort: 3h}]\n");
+    cs_error e;
+
+    merge_docs(t, p);
+    ck_assert_str_eq(text_at(t->root, "steps.1.parallel.0.effort"), "3d");
+    cs_error_clear(&e);
+    ck_assert_int_eq(cs_patch_merge(&t->root, bad->root, &e), CS_EINPUT);
+    assert_error(&e, 3, 21, "parallel has no step with id 'governance'");
+    cs_doc_free(bad);
+    cs_doc_free(p);
+    cs_doc_free(t);
+}
+END_TEST
+
+/* Merged over a document that overrides changed, a patch's removals of
+** what is already gone do nothing; its other checks stay. */
+START_TEST(test_merge_over)
+{
+    cs_doc *t = load_ok(route_doc);
+    cs_doc *p = load_ok("teams: {reporting: null}\n"
+                        "work:\n"
+                        "  data-product:\n"
+                        "    steps: {build: null, gone: null,\n"
+                        "            fresh: {team: z, effort: 1d}}\n"
+                        "  gone: null\n");
+    cs_doc *bad = load_ok("work: {report: {steps: [{id: polsh, p: 1}]}}\n");
+    cs_error e;
+
+    cs_error_clear(&e);
+    ck_assert_int_eq(cs_patch_merge_over(&t->root, p->root, &e), CS_OK);
+    route_is(t->root, "work.0.steps", "ingestion fresh review reporting");
+    ck_assert_int_eq(cs_patch_merge(&t->root, p->root, &e), CS_EINPUT);
+    assert_error(&e, 4, 13, "cannot remove 'build': steps has no step with "
+                 "that id");
+    ck_assert_int_eq(cs_patch_merge_over(&t->root, bad->root, &e), CS_EINPUT);
+    assert_error(&e, 1, 30, "steps has no step with id 'polsh' (did you "
+                 "mean 'polish'?)");
+    cs_doc_free(bad);
+    cs_doc_free(p);
+    cs_doc_free(t);
+}
+END_TEST
+
+/* A long route and a long patch by id merge in linear time. */
+START_TEST(test_merge_big_route)
+{
+    const int n = 20000;
+    char *text = malloc((size_t)n * 48 + 64);
+    size_t len = 0;
+    cs_doc *t, *p;
+    const cs_node *steps;
+
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)sprintf(text, "steps:\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "  - {team: t%d, effort: 1d}\n", i);
+    t = load_ok(text);
+    len = (size_t)sprintf(text, "steps:\n");
+    for (int i = 0; i < n; i += 2)
+        len += (size_t)sprintf(text + len, "  - {id: t%d, effort: 2d}\n"
+                               "  - {id: n%d, team: x%d, effort: 1h}\n", i,
+                               i, i);
+    p = load_ok(text);
+    merge_docs(t, p);
+    steps = at(t->root, "steps");
+    ck_assert_uint_eq(steps->nchildren, (size_t)n + (size_t)n / 2);
+    ck_assert_str_eq(text_at(steps, "0.effort"), "2d");
+    ck_assert_str_eq(text_at(steps, "1.id"), "n0");
+    ck_assert_str_eq(text_at(steps, "2.team"), "t1");
+    ck_assert_str_eq(text_at(steps, "2.effort"), "1d");
+    cs_doc_free(p);
+    cs_doc_free(t);
+    free(text);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* --set                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -509,7 +819,7 @@ START_TEST(test_set_null_removes)
     ck_assert_int_eq(cs_node_find(at(d->root, "teams.0"), "capacity"), -1);
     set_ok(d, "teams.governance=~");
     ck_assert_uint_eq(at(d->root, "teams")->nchildren, 1);
-    set_ok(d, "work.report.arrivals.batch=");   /* empty: null */
+    set_ok(d, "work.report.arrivals.batch=null");
     ck_assert_int_eq(cs_node_find(at(d->root, "work.0.arrivals"), "batch"),
                      -1);
     set_ok(d, "teams.ingestion.no_such_key=null");   /* absent: no-op */
@@ -527,6 +837,93 @@ START_TEST(test_set_null_removes)
                          "element of that name (did you mean 'ingestion'?)");
     }
     ck_assert_str_eq(text_at(d->root, "name"), "null");
+    cs_doc_free(d);
+}
+END_TEST
+
+/* An empty VALUE is an error, not a removal: "--set a.b=" is far more
+** often a value forgotten (or lost to the shell) than a wish to remove. */
+START_TEST(test_set_empty_value)
+{
+    static const char *const empty[] = {
+        "work.report.arrivals.batch=  ", "work.report.arrivals.batch=\t",
+        "work.report.arrivals.batch= # none", "teams.ingestion.capacity=",
+    };
+    cs_doc *d = load_ok(base_doc);
+    char buf[1024];
+    cs_error e;
+
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        char want[256];
+        cs_error_clear(&e);
+        ck_assert_int_eq(cs_patch_set(d, empty[i], &e), CS_EINPUT);
+        /* (a control byte in a message shows as an escape) */
+        snprintf(want, sizeof want, "--set %s", empty[i]);
+        ck_assert(strchr(want, '\t') != NULL || strcmp(e.file, want) == 0);
+        ck_assert_int_eq(e.line, 0);
+        ck_assert_int_eq(cs_patch_check(empty[i], &e), CS_EINPUT);
+        ck_assert(strchr(want, '\t') != NULL || strcmp(e.file, want) == 0);
+        ck_assert_ptr_nonnull(strstr(e.msg, "empty value"));
+    }
+    cs_error_format(&e, buf, sizeof buf);
+    ck_assert_str_eq(buf, "--set teams.ingestion.capacity=: error: empty "
+                     "value; write one after '=' (or null to remove "
+                     "teams.ingestion.capacity)");
+    ck_assert_str_eq(text_at(d->root, "work.0.arrivals.batch"), "2");
+    ck_assert_str_eq(text_at(d->root, "teams.0.capacity"), "2");
+    ck_assert_uint_eq(d->nsources, 0);
+    /* cs_patch_check needs no document: a path that only some variant's
+       document has is checked as well */
+    ck_assert_int_eq(cs_patch_check("teams.platform.capacity=", &e),
+                     CS_EINPUT);
+    ck_assert_int_eq(cs_patch_check("teams.platform.capacity=[1,", &e),
+                     CS_EINPUT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "invalid YAML"));
+    ck_assert_int_eq(cs_patch_check("a..b=1", &e), CS_EINPUT);
+    ck_assert_int_eq(cs_patch_check("teams.platform.capacity=null", &e),
+                     CS_OK);
+    ck_assert_int_eq(cs_patch_check("teams.platform.capacity=''", &e),
+                     CS_OK);
+    cs_doc_free(d);
+}
+END_TEST
+
+/* In a route, a path part names a step by its id. */
+START_TEST(test_set_step_by_id)
+{
+    cs_doc *d = load_ok(route_doc);
+    cs_error e;
+
+    set_ok(d, "work.data-product.steps.build.effort=3d");
+    ck_assert_str_eq(text_at(d->root, "work.0.steps.1.effort"), "3d");
+    set_ok(d, "work.data-product.steps.ingestion.effort=1d");   /* its team */
+    ck_assert_str_eq(text_at(d->root, "work.0.steps.0.effort"), "1d");
+    set_ok(d, "work.data-product.steps.review.parallel.security.effort=4h");
+    ck_assert_str_eq(text_at(d->root, "work.0.steps.2.parallel.1.effort"),
+                     "4h");
+    set_ok(d, "work.data-product.steps.review.parallel="
+              "[{id: governance, p: 0.5}]");
+    ck_assert_str_eq(text_at(d->root, "work.0.steps.2.parallel.0.p"), "0.5");
+    set_ok(d, "work.data-product.steps=[{id: build}, "
+              "{id: test, team: qa, effort: 1d}]");
+    route_is(d->root, "work.0.steps",
+             "ingestion build test review reporting");
+    set_ok(d, "work.data-product.steps.reporting=null");
+    route_is(d->root, "work.0.steps", "ingestion build test review");
+    e = set_fail(d, "work.data-product.steps.biuld.effort=3d");
+    ck_assert_str_eq(e.msg, "--set work.data-product.steps.biuld.effort=3d: "
+                     "'biuld' is not a step of work.data-product.steps (did "
+                     "you mean 'build'?)");
+    /* modelling appears twice in report's route: its name is no id */
+    e = set_fail(d, "work.report.steps.modelling.effort=3d");
+    ck_assert_str_eq(e.msg, "--set work.report.steps.modelling.effort=3d: "
+                     "'modelling' is not a step of work.report.steps");
+    ck_assert_int_eq(cs_patch_locate(d, "work.report.steps.polish.p=1", &e),
+                     CS_OK);
+    ck_assert_int_eq(cs_patch_locate(d, "work.report.steps.new.p=1", &e),
+                     CS_EINPUT);
+    ck_assert_str_eq(e.msg, "--set work.report.steps.new.p=1: 'new' is not "
+                     "a step of work.report.steps");
     cs_doc_free(d);
 }
 END_TEST
@@ -580,10 +977,11 @@ START_TEST(test_set_through_scalar_or_unnamed_list)
 
     ck_assert_str_eq(e.msg, "--set name.x=1: name is a scalar, so 'x' cannot "
                      "select anything in it");
-    e = set_fail(d, "work.report.steps.ingestion.effort=1d");
-    ck_assert_str_eq(e.msg, "--set work.report.steps.ingestion.effort=1d: "
-                     "work.report.steps is a list without element names, so "
-                     "'ingestion' cannot select anything in it");
+    set_ok(d, "work.report.tags=[urgent, bi]");
+    e = set_fail(d, "work.report.tags.urgent=1");
+    ck_assert_str_eq(e.msg, "--set work.report.tags.urgent=1: "
+                     "work.report.tags is a list without element names, so "
+                     "'urgent' cannot select anything in it");
     cs_doc_free(d);
 }
 END_TEST
@@ -670,6 +1068,12 @@ static Suite *patch_suite(void)
     tcase_add_test(merge, test_merge_patch_is_cloned);
     tcase_add_test(merge, test_merge_into_nothing);
     tcase_add_test(merge, test_merge_big_documents);
+    tcase_add_test(merge, test_merge_route_by_id);
+    tcase_add_test(merge, test_merge_route_new_steps);
+    tcase_add_test(merge, test_merge_route_errors);
+    tcase_add_test(merge, test_merge_route_branch_ids);
+    tcase_add_test(merge, test_merge_over);
+    tcase_add_test(merge, test_merge_big_route);
     suite_add_tcase(s, merge);
 
     tcase_add_test(set, test_set_scalar_replace);
@@ -678,6 +1082,8 @@ static Suite *patch_suite(void)
     tcase_add_test(set, test_set_list_and_scalar_replace);
     tcase_add_test(set, test_set_named_list_merges);
     tcase_add_test(set, test_set_null_removes);
+    tcase_add_test(set, test_set_empty_value);
+    tcase_add_test(set, test_set_step_by_id);
     tcase_add_test(set, test_set_missing_middle_part);
     tcase_add_test(set, test_set_new_list_element_refused);
     tcase_add_test(set, test_set_through_scalar_or_unnamed_list);

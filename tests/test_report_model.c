@@ -277,7 +277,7 @@ START_TEST(test_deadlock_position)
 END_TEST
 
 /* check builds and proves every model before it writes anything: a
-** variant that an override does not fit (team c is removed there) leaves
+** variant that an override does not fit (a warm-up past its horizon) leaves
 ** the output empty, and so does a variant's certain deadlock, whichever
 ** model is printed. */
 static const char *const three_teams =
@@ -291,7 +291,7 @@ static const char *const three_teams =
     "promise:\n"
     "  - {name: p, within: 30d, percentile: 50}\n"
     "variants:\n"
-    "  - {name: no-c, patch: {teams: {c: null}}}\n";
+    "  - {name: no-c, patch: {teams: {c: null}, horizon: 20d}}\n";
 
 START_TEST(test_check_all_before_output)
 {
@@ -301,8 +301,7 @@ START_TEST(test_check_all_before_output)
     capture c;
     char *out;
 
-    ck_assert_int_eq(cs_variant_add_override(s, "teams.c.capacity=2", &err),
-                     CS_OK);
+    ck_assert_int_eq(cs_variant_add_override(s, "warmup=30d", &err), CS_OK);
     ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
                      CS_EINPUT);
     out = capture_close(&c);

@@ -187,9 +187,25 @@ static const bad_case bad_cases[] = {
     {13, 23, "within must be a positive duration, got '0d'",
      "within: 5d",
      "within: 0d"},
-    {13, 39, "percentile must be a number in (0, 100], got 'high'",
+    {13, 39, "percentile must be a number in [1, 100], got 'high'",
      "percentile: 80",
      "percentile: high"},
+    {13, 39, "percentile must be a number in [1, 100], got '100.5'",
+     "percentile: 80",
+     "percentile: 100.5"},
+    /* a fraction for a percentage: 0.85 would promise 0.85% */
+    {13, 39, "percentile is a percentage from 1 to 100 (85 means 85%), got "
+     "'0.85'",
+     "percentile: 80",
+     "percentile: 0.85"},
+    {13, 39, "percentile is a percentage from 1 to 100 (85 means 85%), got "
+     "'0'",
+     "percentile: 80",
+     "percentile: 0"},
+    {13, 39, "percentile is a percentage from 1 to 100 (85 means 85%), got "
+     "'-85'",
+     "percentile: 80",
+     "percentile: -85"},
     {13, 27, "throughput: the period must be positive",
      "  - {name: p, within: 5d, percentile: 80}\n",
      "  - {name: p, throughput: 40/0d}\n"},
@@ -640,6 +656,29 @@ START_TEST(test_full_promises)
 }
 END_TEST
 
+/* The bounds of a percentile: 1 and 100 are percentages too. */
+START_TEST(test_percentile_bounds)
+{
+    static const char *const pct[] = {"1", "100", "99.9"};
+    static const double target[] = {0.01, 1.0, 0.999};
+
+    for (size_t i = 0; i < 3; i++) {
+        char text[sizeof BASE + 16], *at;
+        cs_scenario *s;
+        cs_model *m;
+        snprintf(text, sizeof text, "%s", BASE);
+        at = strstr(text, "percentile: 80");
+        snprintf(at, sizeof text - (size_t)(at - text), "percentile: %s}\n",
+                 pct[i]);
+        s = load_ok(text);
+        m = build_ok(s, -1);
+        ck_assert_double_eq_tol(m->promises[0].target, target[i], EPS);
+        cs_model_free(m);
+        cs_scenario_free(s);
+    }
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
     cs_scenario *s = load_ok(BASE);
@@ -996,6 +1035,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_full_classes);
     tcase_add_test(model, test_full_route);
     tcase_add_test(model, test_full_promises);
+    tcase_add_test(model, test_percentile_bounds);
     tcase_add_test(model, test_defaults);
     tcase_add_test(model, test_capacity_default_and_auto_warmup);
     tcase_add_test(model, test_parallel_ids);

@@ -48,17 +48,16 @@ END_TEST
 START_TEST(test_values_split_outside_brackets)
 {
     const char *const vary[] = {
-        "x=gamma(mean=2d, cv=0.5),3d,{dist: const, value: 1d},[a, b],"};
+        "x=gamma(mean=2d, cv=0.5),3d,{dist: const, value: 1d},[a, b]"};
     cs_study *st = plan(0, 0, vary, 1);
 
-    ck_assert_uint_eq(cs_study_npoints(st), 5);
+    ck_assert_uint_eq(cs_study_npoints(st), 4);
     ck_assert_str_eq(cs_study_point_values(st, 0)[0],
                      "gamma(mean=2d, cv=0.5)");
     ck_assert_str_eq(cs_study_point_values(st, 1)[0], "3d");
     ck_assert_str_eq(cs_study_point_values(st, 2)[0],
                      "{dist: const, value: 1d}");
     ck_assert_str_eq(cs_study_point_values(st, 3)[0], "[a, b]");
-    ck_assert_str_eq(cs_study_point_values(st, 4)[0], "");
     cs_study_free(st);
 }
 END_TEST
@@ -87,6 +86,20 @@ START_TEST(test_plan_errors)
 
     /* the second axis fails after the first was parsed: nothing leaks */
     plan_fails(bad, 2, "--vary '=1,2': expected PATH=V1,V2,...");
+    /* an empty value (a stray comma) is no point: it used to run one
+       with the key removed */
+    vary[0] = "teams.a.capacity=1,2,";
+    plan_fails(vary, 1, "--vary 'teams.a.capacity=1,2,': expected "
+               "PATH=V1,V2,...");
+    vary[0] = "teams.a.capacity=1,,2";
+    plan_fails(vary, 1, "--vary 'teams.a.capacity=1,,2': expected "
+               "PATH=V1,V2,...");
+    vary[0] = "teams.a.capacity=1, ,2";
+    plan_fails(vary, 1, "--vary 'teams.a.capacity=1, ,2': expected "
+               "PATH=V1,V2,...");
+    vary[0] = "teams.a.capacity=";
+    plan_fails(vary, 1, "--vary 'teams.a.capacity=': expected "
+               "PATH=V1,V2,...");
     for (size_t i = 0; i <= CS_STUDY_MAX_VARY; i++)
         vary[i] = "seed=1,2";
     plan_fails(vary, CS_STUDY_MAX_VARY + 1, "at most 16 --vary options");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/dist.h"
 #include "chainsim/error.h"
 #include "chainsim/model.h"
 #include "chainsim/scenario.h"
@@ -103,7 +104,9 @@ START_TEST(test_variant_out_of_range)
 }
 END_TEST
 
-START_TEST(test_override_after_patch)
+/* Overrides edit the base before a variant's patch: a variant that sets
+** the same key keeps its value (it used to be overridden too). */
+START_TEST(test_override_under_patch)
 {
     cs_scenario *s = load_ok(VARIANTS);
     cs_error err;
@@ -114,9 +117,12 @@ START_TEST(test_override_after_patch)
     m = build_ok(s, -1);
     ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
     cs_model_free(m);
-    m = build_ok(s, 0);                 /* the patch says 5; --set wins */
-    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
+    m = build_ok(s, 0);                 /* --set says 7; the patch wins */
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 5);
     ck_assert_int_eq(team(m, "platform")->capacity, 3);
+    cs_model_free(m);
+    m = build_ok(s, 1);                 /* a variant that leaves it alone */
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 7);
     cs_model_free(m);
     /* later overrides apply after earlier ones */
     ck_assert_int_eq(cs_variant_add_override(
@@ -149,11 +155,15 @@ START_TEST(test_overrides_together)
     ck_assert_int_eq(cs_variant_add_overrides(s, sets, 2, &err), CS_OK);
     ck_assert_int_eq(cs_variant_add_overrides(s, sets + 2, 2, &err),
                      CS_EINPUT);
-    /* the base's first failure, as the single calls report it */
-    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.platform.capacity=4: "
-                                 "'platform' is not an element of teams"));
+    /* the first that applies to no model, as a single call reports it
+       (the variant-only path before it is fine) */
+    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.nosuch.capacity=1: "
+                                 "'nosuch' is not an element of teams"));
     m = build_ok(s, 0);
     ck_assert_int_eq(team(m, "platform")->capacity, 4);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 5);   /* its patch */
+    cs_model_free(m);
+    m = build_ok(s, -1);           /* 6, not 9: dropped after the error */
     ck_assert_int_eq(team(m, "ingestion")->capacity, 6);
     cs_model_free(m);
     /* the list of variants is refused; the overrides before it are kept */
@@ -219,8 +229,9 @@ START_TEST(test_override_replace_list)
 }
 END_TEST
 
-/* A path through a team only a variant adds is accepted; building a model
-** without that team is then an error naming the argument. */
+/* A path through a team only a variant adds is applied after that
+** variant's patch (so it wins over the patch), and to no other model (the
+** baseline used to fail to build). */
 START_TEST(test_override_variant_only)
 {
     cs_scenario *s = load_ok(VARIANTS);
@@ -232,10 +243,13 @@ START_TEST(test_override_variant_only)
     m = build_ok(s, 0);
     ck_assert_int_eq(team(m, "platform")->capacity, 4);
     cs_model_free(m);
-    m = NULL;
-    ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_EINPUT);
-    ck_assert_ptr_null(m);
-    ck_assert_ptr_nonnull(strstr(err.msg, "--set teams.platform.capacity=4"));
+    m = build_ok(s, -1);
+    ck_assert_int_eq(cs_model_team_index(m, "platform"), -1);
+    ck_assert_int_eq(m->nteams, 3);
+    cs_model_free(m);
+    m = build_ok(s, 1);
+    ck_assert_int_eq(cs_model_team_index(m, "platform"), -1);
+    cs_model_free(m);
     cs_scenario_free(s);
 }
 END_TEST
@@ -259,6 +273,268 @@ START_TEST(test_variant_patch_error_located)
 }
 END_TEST
 
+
+/* ---- a chain of four teams: overrides under the patches -------------- */
+
+/* Two classes; variants that add a team (and move a step to it), remove
+** a team, change one step by its id, and change nothing. */
+static const char CHAIN[] =
+    "chainsim: 1\n"
+    "name: bi chain\n"
+    "teams:\n"
+    "  - {name: ingestion, capacity: 2}\n"
+    "  - {name: modelling, capacity: 3}\n"
+    "  - {name: governance, capacity: 1}\n"
+    "  - {name: reporting, capacity: 2}\n"
+    "work:\n"
+    "  - name: data-product\n"
+    "    arrivals: {rate: 2/w}\n"
+    "    steps:\n"
+    "      - {team: ingestion, effort: 2d}\n"
+    "      - id: build-and-review\n"
+    "        parallel:\n"
+    "          - {team: modelling, effort: 4d}\n"
+    "          - {team: governance, effort: 1d}\n"
+    "      - {team: reporting, effort: 1d, p: 0.5}\n"
+    "  - name: report\n"
+    "    arrivals: {rate: 3/w}\n"
+    "    steps:\n"
+    "      - {id: build, team: modelling, effort: 1d}\n"
+    "      - {team: reporting, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: month, work: data-product, within: 30d, percentile: 85}\n"
+    "variants:\n"
+    "  - name: platform-team\n"
+    "    patch:\n"
+    "      teams:\n"
+    "        - {name: platform, capacity: 2, type: platform}\n"
+    "        - {name: ingestion, capacity: 3}\n"
+    "      work:\n"
+    "        data-product:\n"
+    "          steps: [{id: ingestion, team: platform}]\n"
+    "  - name: no-governance\n"
+    "    patch:\n"
+    "      teams: {governance: null}\n"
+    "      work:\n"
+    "        data-product:\n"
+    "          steps:\n"
+    "            build-and-review: {parallel: {governance: null}}\n"
+    "  - name: faster-reports\n"
+    "    patch:\n"
+    "      work:\n"
+    "        report:\n"
+    "          arrivals: {rate: 4/w}\n"
+    "          steps: [{id: build, effort: 0.5d}]\n"
+    "  - name: same\n";
+
+enum { BASE_V = -1, PLATFORM, NO_GOV, FASTER, SAME };
+
+/* Variants change steps by id: the route is kept, the rest untouched. */
+START_TEST(test_variant_steps_by_id)
+{
+    cs_scenario *s = load_ok(CHAIN);
+    cs_model *m = build_ok(s, PLATFORM);
+    const cs_class *k = klass(m, "data-product");
+
+    ck_assert_int_eq(k->nroute, 3);
+    ck_assert_str_eq(k->steps[0].id, "ingestion");     /* its streams kept */
+    ck_assert_int_eq(k->steps[0].team, cs_model_team_index(m, "platform"));
+    ck_assert_double_eq_tol(cs_dist_mean(&k->steps[0].effort), 2.0, EPS);
+    ck_assert_int_eq(team(m, "ingestion")->capacity, 3);
+    cs_model_free(m);
+
+    m = build_ok(s, NO_GOV);                  /* a branch removed by id */
+    k = klass(m, "data-product");
+    ck_assert_int_eq(cs_model_team_index(m, "governance"), -1);
+    ck_assert_int_eq(k->steps[k->route[1]].nbranches, 1);
+    ck_assert_str_eq(k->steps[k->steps[k->route[1]].branch_first].id,
+                     "modelling");
+    cs_model_free(m);
+
+    m = build_ok(s, FASTER);                  /* one step of report */
+    k = klass(m, "report");
+    ck_assert_int_eq(k->nroute, 2);
+    ck_assert_double_eq_tol(cs_dist_mean(&k->steps[0].effort), 0.5, EPS);
+    ck_assert_double_eq_tol(cs_dist_mean(&k->steps[1].effort), 1.0, EPS);
+    ck_assert_double_eq_tol(k->rate, 0.8, EPS);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* An unknown step id in a patch is an error at the id, with a hint. */
+START_TEST(test_variant_step_id_error)
+{
+    static const char patch[] =
+        "  - name: typo\n"
+        "    patch:\n"
+        "      work:\n"
+        "        report:\n"
+        "          steps: [{id: biuld, effort: 3d}]\n";
+    char text[sizeof CHAIN + sizeof patch];
+
+    snprintf(text, sizeof text, "%s%s", CHAIN, patch);
+    expect_error("ids.yaml", text, 52, 24, "steps has no step with id "
+                 "'biuld' (did you mean 'build'?); a new step needs 'team' "
+                 "or 'parallel' (in variant 'typo')");
+}
+END_TEST
+
+/* SPEC 1.3: overrides edit the base, in order, before the patches; a
+** variant that sets the same key wins; a path only some variants have is
+** applied after their patches; a variant that removed the key has none. */
+START_TEST(test_override_every_variant)
+{
+    const char *const sets[] = {
+        "work.report.arrivals.rate=5/w",   /* faster-reports sets 4/w */
+        "teams.governance.capacity=4",     /* no-governance removes it */
+        "teams.platform.capacity=5",       /* only platform-team has it */
+        "teams.ingestion.capacity=4",      /* platform-team sets 3 */
+        "work.report.steps.build.effort=3d",
+    };
+    static const int gov[] = {4, 4, 0, 4, 4};
+    static const int ing[] = {4, 3, 4, 4, 4};
+    static const double rate[] = {1.0, 1.0, 1.0, 0.8, 1.0};
+    static const double build[] = {3.0, 3.0, 3.0, 0.5, 3.0};
+    cs_scenario *s = load_ok(CHAIN);
+    cs_error err;
+
+    ck_assert_int_eq(cs_variant_add_overrides(s, sets, 5, &err), CS_OK);
+    for (long v = BASE_V; v <= SAME; v++) {
+        cs_model *m = build_ok(s, v);
+        const int g = cs_model_team_index(m, "governance");
+        const int p = cs_model_team_index(m, "platform");
+        ck_assert_int_eq(g < 0 ? 0 : m->teams[g].capacity, gov[v + 1]);
+        ck_assert_int_eq(team(m, "ingestion")->capacity, ing[v + 1]);
+        ck_assert_int_eq(p < 0 ? 0 : m->teams[p].capacity,
+                         v == PLATFORM ? 5 : 0);
+        ck_assert_double_eq_tol(klass(m, "report")->rate, rate[v + 1], EPS);
+        ck_assert_double_eq_tol(
+            cs_dist_mean(&klass(m, "report")->steps[0].effort), build[v + 1],
+            EPS);
+        cs_model_free(m);
+    }
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* An override that removes what a variant's patch removes too: the patch
+** has nothing left to remove, which is no error (its names were checked
+** when the scenario loaded). */
+START_TEST(test_override_removes_too)
+{
+    cs_scenario *s = load_ok(CHAIN);
+    cs_model *m;
+    cs_error err;
+
+    ck_assert_int_eq(cs_variant_add_override(s, "work.data-product.steps."
+                                             "build-and-review.parallel."
+                                             "governance=null", &err), CS_OK);
+    for (long v = BASE_V; v <= SAME; v++) {
+        const cs_class *k;
+        m = build_ok(s, v);
+        k = klass(m, "data-product");
+        ck_assert_int_eq(k->steps[k->route[1]].nbranches, 1);
+        cs_model_free(m);
+    }
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* Overrides that apply to no model: a path in neither the base nor any
+** variant (only its last key may be new), one whose path only a later
+** override makes (they apply in order), an empty value. */
+START_TEST(test_override_nowhere)
+{
+    const char *const late[] = {"teams.qa.capacity=2",
+                                "teams=[{name: qa, capacity: 1}]"};
+    cs_scenario *s = load_ok(CHAIN);
+    cs_model *m;
+    cs_error err;
+
+    ck_assert_int_eq(cs_variant_add_override(s, "teams.platfrom.capacity=5",
+                                             &err), CS_EINPUT);
+    ck_assert_str_eq(err.msg, "--set teams.platfrom.capacity=5: 'platfrom' "
+                     "is not an element of teams");
+    ck_assert_int_eq(cs_variant_add_override(s, "teams.platform.new.x=1",
+                                             &err), CS_EINPUT);
+    ck_assert_int_eq(cs_variant_add_overrides(s, late, 2, &err), CS_EINPUT);
+    ck_assert_str_eq(err.msg, "--set teams.qa.capacity=2: 'qa' is not an "
+                     "element of teams");
+    ck_assert_int_eq(cs_variant_add_override(s, late[1], &err), CS_OK);
+    ck_assert_int_eq(cs_variant_add_override(s, late[0], &err), CS_OK);
+    m = build_ok(s, NO_GOV);
+    ck_assert_int_eq(team(m, "qa")->capacity, 2);
+    cs_model_free(m);
+    /* an empty value, also on a path only a variant has */
+    ck_assert_int_eq(cs_variant_add_override(s, "teams.platform.capacity=",
+                                             &err), CS_EINPUT);
+    ck_assert_str_eq(err.file, "--set teams.platform.capacity=");
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_str_eq(err.msg, "empty value; write one after '=' (or null to "
+                     "remove teams.platform.capacity)");
+    m = build_ok(s, PLATFORM);
+    ck_assert_int_eq(team(m, "platform")->capacity, 2);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A bad value on a path only a variant has is reported when that
+** variant's model is built, naming the argument and the variant. */
+START_TEST(test_override_variant_only_bad_value)
+{
+    cs_scenario *s = load_ok(CHAIN);
+    cs_model *m = NULL;
+    cs_error err;
+
+    ck_assert_int_eq(cs_variant_add_override(s, "teams.platform.capacity=0",
+                                             &err), CS_OK);
+    cs_model_free(build_ok(s, BASE_V));
+    cs_model_free(build_ok(s, NO_GOV));
+    ck_assert_int_eq(cs_variant_build(s, PLATFORM, &m, &err), CS_EINPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_str_eq(err.file, "--set teams.platform.capacity=0");
+    ck_assert_ptr_nonnull(strstr(err.msg, "(in variant 'platform-team')"));
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* 1,000 overrides through a team only the last variant adds, in a chain
+** of 400 more teams: each model's document applies each override once. */
+START_TEST(test_override_many_variant_only)
+{
+    const size_t n = 1000, extra = 400;
+    char *text = malloc(sizeof CHAIN + extra * 48 + 128);
+    const char **sets = calloc(n, sizeof *sets);
+    char (*buf)[48] = calloc(n, sizeof *buf);
+    size_t len = (size_t)sprintf(text, "%s", CHAIN);
+    cs_scenario *s;
+    cs_model *m;
+    cs_error err;
+
+    ck_assert(text != NULL && sets != NULL && buf != NULL);
+    len += (size_t)sprintf(text + len, "  - name: big\n    patch:\n"
+                           "      teams:\n");
+    for (size_t i = 1; i <= extra; i++)
+        len += (size_t)sprintf(text + len, "        - {name: extra%zu, "
+                               "capacity: 1}\n", i);
+    s = load_ok(text);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf[i], sizeof buf[i], "teams.extra400.capacity=%zu", i + 1);
+        sets[i] = buf[i];
+    }
+    ck_assert_int_eq(cs_variant_add_overrides(s, sets, n, &err), CS_OK);
+    m = build_ok(s, SAME + 1);
+    ck_assert_int_eq(team(m, "extra400")->capacity, (int)n);
+    cs_model_free(m);
+    cs_model_free(build_ok(s, BASE_V));
+    cs_scenario_free(s);
+    free(buf);
+    free(sets);
+    free(text);
+}
+END_TEST
 
 /* ---- a failing allocator, for the out-of-memory paths ---------------- */
 
@@ -421,7 +697,7 @@ START_TEST(test_clone_outlives_original)
     ck_assert_int_eq(cs_variant_add_override(c, "teams.ingestoin.capacity=1",
                                              &err), CS_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "did you mean 'ingestion'"));
-    add_ok(c, "teams.ingestion.capacity=not-a-number");
+    add_ok(c, "teams.reporting.capacity=not-a-number");
     ck_assert_int_eq(cs_variant_build(c, 0, &m, &err), CS_EINPUT);
     ck_assert_ptr_null(m);
     ck_assert_ptr_nonnull(strstr(err.msg, "(in variant 'bigger')"));
@@ -479,12 +755,19 @@ static Suite *variant_suite(void)
 
     tcase_add_test(variants, test_variants_build);
     tcase_add_test(variants, test_variant_out_of_range);
-    tcase_add_test(variants, test_override_after_patch);
+    tcase_add_test(variants, test_override_under_patch);
     tcase_add_test(variants, test_overrides_together);
     tcase_add_test(variants, test_override_errors);
     tcase_add_test(variants, test_override_replace_list);
     tcase_add_test(variants, test_override_variant_only);
     tcase_add_test(variants, test_variant_patch_error_located);
+    tcase_add_test(variants, test_variant_steps_by_id);
+    tcase_add_test(variants, test_variant_step_id_error);
+    tcase_add_test(variants, test_override_every_variant);
+    tcase_add_test(variants, test_override_removes_too);
+    tcase_add_test(variants, test_override_nowhere);
+    tcase_add_test(variants, test_override_variant_only_bad_value);
+    tcase_add_test(variants, test_override_many_variant_only);
     tcase_add_test(variants, test_clone_then_override);
     tcase_add_test(variants, test_clone_outlives_original);
 #if !defined(__SANITIZE_ADDRESS__)

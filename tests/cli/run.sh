@@ -216,13 +216,28 @@ grep -q "^variants (" "$T/out" && bad "check --variant lists the variants" || ok
 grep -q "reporting .* wip 4 " "$T/out" && ok || bad "check --variant: not the variant's teams"
 expect_fail 2 "no variant named 'nonexist' (variants: platform-team" check $S --variant nonexist
 expect_fail 2 "no variant named 'nonexist'" trace $S --variant nonexist
-# an override the base takes but a variant does not (it removes reporting)
-expect_fail 2 "'reporting' is not an element of teams (in variant 'merge-modelling-reporting')" \
-    check $S --set teams.reporting.capacity=3
+# an override of a team a variant removes does not apply to that variant
+expect_ok check $S --set teams.reporting.capacity=3
+# an override the base takes but a variant does not (its horizon is shorter)
+cat >"$T/short.yaml" <<'EOF'
+chainsim: 1
+name: short
+horizon: 100d
+teams:
+  - {name: a}
+work:
+  - {name: x, backlog: 2, steps: [{team: a, effort: 1d}]}
+promise:
+  - {name: p, within: 30d, percentile: 50}
+variants:
+  - {name: short, patch: {horizon: 20d}}
+EOF
+expect_fail 2 "must be shorter than the horizon (20d) (in variant 'short')" \
+    check "$T/short.yaml" --set warmup=30d
 rm -f "$T/sum.txt"
 "$BIN" check $S -o "$T/sum.txt" >"$T/out" 2>"$T/err" && [ ! -s "$T/out" ] && \
     "$BIN" check $S | cmp -s - "$T/sum.txt" && ok || bad "check -o: $(cat "$T/err")"
-"$BIN" check $S -o "$T/sum2.txt" --set teams.reporting.capacity=3 2>/dev/null
+"$BIN" check "$T/short.yaml" -o "$T/sum2.txt" --set warmup=30d 2>/dev/null
 [ ! -e "$T/sum2.txt" ] && ok || bad "check -o wrote a file on error"
 
 # ---- options that do not apply to the command are refused

@@ -1009,14 +1009,18 @@ if "$BIN" compare "$T/var.yaml" -q -f json >"$T/var.json" 2>"$T/err"; then
     jn $J variants.2.vs_baseline.lead_time_mean_diff -0.5 "paired difference cap2 - baseline"
     jn $J variants.5.vs_baseline.lead_time_mean_diff 0.5 "paired difference removeb - baseline"
 else bad "compare var.yaml: $(head -3 "$T/err")"; fi
-# --set: after the variant's patch; mapping values merge; null removes;
-# only the last key may be new; a misspelt name or key is an error (exit 2).
+# --set: edits the base document before the variant's patch (SPEC 1.3
+# v1.1), so a variant that sets the same key keeps its value (it used to be
+# overridden as well); mapping values merge; null removes; only the last key
+# may be new; a misspelt name or key is an error (exit 2).
 runj set1.json "$T/var.yaml" --set teams.b.capacity=2 && jn "$T/set1.json" variants.0.lead_time.mean 3.5 "--set teams.b.capacity=2"
 runj set2.json "$T/var.yaml" --variant cap2 --set teams.b.capacity=1 && {
     js "$T/set2.json" variants.0.name cap2 "--variant cap2"
-    jn "$T/set2.json" variants.0.teams.b.capacity 1 "--set applies after the variant's patch"
-    jn "$T/set2.json" variants.0.lead_time.mean 4 "--set after the patch: lead time"
+    jn "$T/set2.json" variants.0.teams.b.capacity 2 "--set edits the base: the variant's patch, which sets the same key, wins"
+    jn "$T/set2.json" variants.0.lead_time.mean 3.5 "--set under the patch: lead time"
 }
+runj set2b.json "$T/var.yaml" --variant newteam --set teams.a.capacity=2 && \
+    jn "$T/set2b.json" variants.0.teams.a.capacity 2 "--set reaches a variant that leaves the key alone"
 runj set3.json "$T/var.yaml" --set teams.b.wip_limit=1 && jn "$T/set3.json" variants.0.teams.b.wip_limit 1 "--set a new last key"
 runj set4.json "$T/var.yaml" --set teams.a.wip_limit=null && js "$T/set4.json" variants.0.teams.a.wip_limit null "--set null removes"
 runj set5.json "$T/var.yaml" --set "teams.b={capacity: 2}" && {
@@ -1028,10 +1032,16 @@ runj set6.json "$T/var.yaml" --set "work.x.steps=[{team: a, effort: 1d}]" && jn 
 runj set7.json "$T/var.yaml" --set teams.b.capacity=2 --set teams.b.capacity=3 && jn "$T/set7.json" variants.0.teams.b.capacity 3 "--set applied in order"
 runj set8.json "$T/var.yaml" --set "time={hours_per_day: 2}" --set "work.x.steps=[{team: a, effort: 4h}]" \
     && jn "$T/set8.json" variants.0.lead_time.mean 3 "--set time: 4h with 2 hours per day = 2d (2, 4)"
-"$BIN" compare "$T/var.yaml" -q -f json --set teams.b.capacity=7 >"$T/set9.json" 2>"$T/err" && {
+# compare --set: every variant, under its patch; removeb removed team b,
+# so the override has nothing to change there
+if "$BIN" compare "$T/var.yaml" -q -f json --set teams.b.capacity=7 >"$T/set9.json" 2>"$T/err"; then
     jn "$T/set9.json" variants.0.teams.b.capacity 7 "compare --set: baseline"
-    jn "$T/set9.json" variants.2.teams.b.capacity 7 "compare --set: applies after each variant's patch"
-}
+    jn "$T/set9.json" variants.1.teams.b.capacity 7 "compare --set: a variant without a patch"
+    jn "$T/set9.json" variants.2.teams.b.capacity 2 "compare --set: cap2's patch sets the same key and wins"
+    jn "$T/set9.json" variants.3.teams.b.capacity 2 "compare --set: keyed's patch sets the same key and wins"
+    jn "$T/set9.json" variants.4.teams.b.capacity 7 "compare --set: newteam leaves b alone"
+    "$JQ" "$T/set9.json" variants.5.teams.b >/dev/null 2>&1 && bad "compare --set: removeb removed team b" || ok
+else bad "compare --set teams.b.capacity=7 with a variant that removes b: $(head -3 "$T/err")"; fi
 for a in teams.bb.capacity=2 teams.b.capcity=2 nothere.x=1 teams.b.capacity=0 "teams.b.capacity=two"; do
     "$BIN" run "$T/var.yaml" -q --set "$a" >"$T/out" 2>"$T/err"
     rc=$?
