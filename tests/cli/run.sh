@@ -139,12 +139,14 @@ expect_ok trace $S --horizon 60d
 head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace header"
 grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
 
-# ---- a deadlock is a simulation error: exit 3, with the time and teams
+# ---- with deadlock: stop, a deadlock is a simulation error: exit 3, with
+# the time and teams
 cat >"$T/dead.yaml" <<'YAML'
 chainsim: 1
 name: deadlock
 horizon: 50d
 replications: 2
+deadlock: stop
 teams:
   - {name: a, capacity: 1, wip_limit: 1}
   - {name: b, capacity: 1, wip_limit: 1}
@@ -159,6 +161,14 @@ promise:
   - {name: p, within: 10d, percentile: 50}
 YAML
 expect_fail 3 "deadlock" run "$T/dead.yaml" -q
+# by default the deadlock is broken: the run goes on, and says so
+sed '/^deadlock: stop$/d' "$T/dead.yaml" >"$T/broken.yaml"
+expect_ok run "$T/broken.yaml" -q
+grep -q "^warning: deadlocks broken by admitting items above the WIP limit (mean per replication): a 3$" "$T/out" \
+    && ok || bad "broken deadlock: no warning under the table"
+expect_ok run "$T/broken.yaml" -q -f json
+grep -q '"wip_breaks": 3' "$T/out" && ok || bad "broken deadlock: no wip_breaks in JSON"
+expect_fail 2 "deadlock must be one of" run "$T/broken.yaml" -q --set deadlock=halt
 
 # ---- compare --independent: each variant its own streams, for measuring CRN
 expect_fail 2 "--independent is for compare" run $S --independent
