@@ -446,6 +446,25 @@ static void relay_progress(void *ctx, unsigned done, unsigned total)
     r->o->progress(r->o->progress_ctx, r->job, done, total);
 }
 
+/* Names job j in front of err's message: its variant and, in a sweep,
+** its point: "baseline at --vary PATH=VALUE, PATH=VALUE: ...". */
+static void prefix_job(const cs_study *st, size_t j, cs_error *err)
+{
+    const char *const *values = cs_study_point_values(st, st->jobs[j].point);
+    char buf[CS_ERROR_MSG_MAX], p[CS_ERROR_MSG_MAX], v[CS_ERROR_MSG_MAX];
+    size_t len;
+
+    snprintf(buf, sizeof buf, "%s", st->jobs[j].model->variant);
+    for (size_t i = 0; i < st->naxes; i++) {
+        len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, "%s%s=%s",
+                 i == 0 ? " at --vary " : ", ",
+                 cs_str_printable(st->paths[i], p, sizeof p),
+                 cs_str_printable(values[i], v, sizeof v));
+    }
+    cs_error_prefix(err, buf);
+}
+
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err)
 {
@@ -468,7 +487,7 @@ cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
         cs_error_clear(err);
         if (cs_summary_run(st->jobs[j].model, &ro, &st->jobs[j].summary, err) !=
             CS_OK) {
-            cs_error_prefix(err, st->jobs[j].model->variant);
+            prefix_job(st, j, err);
             return err->status;
         }
         st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;

@@ -140,7 +140,7 @@ head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace he
 grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
 
 # ---- with deadlock: stop, a deadlock is a simulation error: exit 3, with
-# the time and teams
+# the time and teams (and in a sweep, the point)
 cat >"$T/dead.yaml" <<'YAML'
 chainsim: 1
 name: deadlock
@@ -161,6 +161,8 @@ promise:
   - {name: p, within: 10d, percentile: 50}
 YAML
 expect_fail 3 "deadlock" run "$T/dead.yaml" -q
+expect_fail 3 "baseline at --vary teams.b.capacity=1, horizon=40d: replication 1: deadlock at day 2.0" \
+    run "$T/dead.yaml" -q --vary teams.b.capacity=1,2 --vary horizon=40d
 # by default the deadlock is broken: the run goes on, and says so
 sed '/^deadlock: stop$/d' "$T/dead.yaml" >"$T/broken.yaml"
 expect_ok run "$T/broken.yaml" -q
