@@ -116,11 +116,15 @@
 #include "chainsim/kernel.h"
 #include "chainsim/stream.h"
 
-/* Keeps cold paths out of the hot event handlers (a hint only). */
+/* Keeps cold paths out of the hot event handlers (a hint only).
+** NOINLINE: out of the hot path, but optimised for speed (paths that
+** run often in models with WIP limits, never in others). */
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
+#define NOINLINE __attribute__((noinline))
 #else
 #define COLD
+#define NOINLINE
 #endif
 
 /*
@@ -618,12 +622,11 @@ static void add_seed(cs_engine *e, int t)
     }
 }
 
-/* Lists unit slot of the blocked item it as stuck at its team, when that
-** team has a WIP limit (only full teams are waited for, and only limited
-** teams are ever full). */
-COLD static void stick(cs_engine *e, item *it, int slot)
+/* Lists unit slot of the blocked item it as stuck at its team t, when t
+** has a WIP limit (only full teams are waited for, and only limited teams
+** are ever full). */
+NOINLINE static void stick(cs_engine *e, item *it, int slot, int t)
 {
-    const int t = unit_team(it, slot);
     xteam *const u = &e->teams[t];
 
     if (u->wip_limit == 0)
@@ -641,11 +644,14 @@ COLD static void stick(cs_engine *e, item *it, int slot)
     u->stk[u->nstk].it = it;
     u->stk[u->nstk].slot = slot;
     it->spos[slot] = u->nstk++;
-    add_seed(e, t);
+    /* Later in the event t can only get units that are not stuck, or lose
+    ** stuck ones: only now can t become full of stuck units. */
+    if (u->nstk == u->wip && u->wip >= u->wip_limit)
+        add_seed(e, t);
 }
 
 /* Takes unit slot of it off its team's stuck list, if it is listed. */
-static void unstick(cs_engine *e, item *it, int slot)
+static inline void unstick(cs_engine *e, item *it, int slot)
 {
     const int i = it->spos[slot];
     xteam *u;
@@ -662,14 +668,15 @@ static void unstick(cs_engine *e, item *it, int slot)
 
 /* The blocked item it has had every part of its move admitted: no
 ** longer blocked, nothing of it stuck. */
-COLD static void unblock(cs_engine *e, item *it, double now)
+NOINLINE static void unblock(cs_engine *e, item *it, double now)
 {
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i]) {
             set_blocked(&e->teams[it->hold[i]], now, -1);
             unstick(e, it, i);
         }
-    for (int k = 0; k < it->nparts; k++)
+    /* A part finished while pending > 0 has a sibling: nparts > 1. */
+    for (int k = 0; it->nparts > 1 && k < it->nparts; k++)
         unstick(e, it, it->xc->maxb + k);
     it->blocked = 0;
 }
@@ -939,7 +946,7 @@ static void start_move(cs_engine *e, item *it, double now)
         if (it->live[i]) {
             set_blocked(&e->teams[it->hold[i]], now, +1);
             TRACE(e, now, it, it->hold[i], it->xc->route[it->pos], EV_BLOCKED);
-            stick(e, it, i);
+            stick(e, it, i, it->hold[i]);
         }
 }
 
@@ -1183,20 +1190,35 @@ static int prune(const cs_engine *e, unsigned char *mark, const int *list,
     return left;
 }
 
+/* Whether some part of the blocked item it waits for an all_stuck team. */
+static int waits_for_stuck(const cs_engine *e, const item *it)
+{
+    for (int k = 0; k < it->nparts; k++)
+        if (it->jobs[k].state == J_WAIT_ROOM &&
+            all_stuck(&e->teams[it->jobs[k].team]))
+            return 1;
+    return 0;
+}
+
 /*
 ** Whether seed team t is in a deadlock: the teams reached from t by
 ** following the waits of stuck items, as far as they are full of stuck
-** items, pruned: a few passes over the stuck units of the teams reached,
-** usually one team and the one it waits for.  Leaves dmark all 0.
+** items, pruned.  Usually t is not full of stuck items, or one of them
+** waits for a team that is not (a busy one): a few steps.  Leaves dmark
+** all 0.
 */
 static int seed_deadlocked(cs_engine *e, int t)
 {
+    const xteam *const ut = &e->teams[t];
     unsigned char *const mark = e->dmark;
     int *const list = e->dlist;
     int n = 1, found;
 
-    if (!all_stuck(&e->teams[t]))
+    if (!all_stuck(ut))
         return 0;
+    for (int k = 0; k < ut->nstk; k++)
+        if (!waits_for_stuck(e, ut->stk[k].it))
+            return 0;
     list[0] = t;
     mark[t] = 1;
     for (int i = 0; i < n; i++) {
@@ -1384,7 +1406,7 @@ COLD static void resolve(cs_engine *e, double now)
 }
 
 /* End of an event that made units stuck: searches from every seed. */
-COLD static void check_seeds(cs_engine *e, double now)
+NOINLINE static void check_seeds(cs_engine *e, double now)
 {
     int found = 0;
 
@@ -1918,7 +1940,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
         item_next(e, it, now);
     } else if (it->pending > 0) {
         /* A branch finished while a sibling waits for room: stuck here. */
-        stick(e, it, it->xc->maxb + (int)(j - it->jobs));
+        stick(e, it, it->xc->maxb + (int)(j - it->jobs), j->team);
     }
     if (u->nq > 0)
         dispatch(e, u, now);
