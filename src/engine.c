@@ -91,15 +91,15 @@
 ** made at arrival, a later pass is a repeat, with fresh draws and effort
 ** x the factor of the most recent rework (never compounded).  Events at
 ** the same time run in scheduling order.  The deadlock search runs at
-** the end of an event that made a unit stuck, after the rooms that opened
-** have been filled; a break admits one waiting part at a time (the
-** "break" trace event, then "enter"), the longest waiting on a cycle of
-** waits, ties to the earlier item, and the search runs again.  A stopped
-** run names every full team whose items all wait inside the deadlock,
-** those that wait for it from outside the cycle included.  A runaway
-** names the team with the highest offered load (cs_model_offered_load).
-** Time averages of a team share one clock (team_clock) rather than four
-** cs_tavg.
+** the end of an event that filled a team with stuck units, after the
+** rooms that opened have been filled; a break admits one waiting part at
+** a time (the "break" trace event, then "enter"), the longest waiting on
+** a cycle of waits, ties to the earlier item, and the search runs again.
+** A stopped run names every full team whose items all wait inside the
+** deadlock, those that wait for it from outside the cycle included.  A
+** runaway names the team with the highest offered load
+** (cs_model_offered_load).  Time averages of a team share one clock
+** (team_clock) rather than four cs_tavg.
 */
 #include "chainsim/engine.h"
 
@@ -1136,7 +1136,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
 ** whatever the other teams do.  Only an event that makes a unit stuck at
 ** team T can complete one, and T is then in it (an item that leaves a
 ** team frees room, unless the team is above its limit after a break:
-** drain_rooms searches that team too).  Such a T is a seed; at the end of
+** drain_rooms searches that team too); T is then full of stuck units from
+** that moment to the end of the event.  Such a T is a seed; at the end of
 ** the event the search follows the waits from each seed: T's stuck items
 ** wait for teams; are those full of stuck items too, and what do theirs
 ** wait for ...  A model without WIP limits never blocks, so never
