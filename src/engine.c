@@ -164,8 +164,8 @@ typedef struct job job;
 struct job {
     item *it;
     job *next;            /* room-waiter FIFO or fifo queue */
-    double t_queue;       /* when it joined the team's queue */
-    double t_wait;        /* when it began to wait for room (WAIT_ROOM) */
+    double t_queue;       /* when it joined the team's queue (QUEUE); when
+                             it began to wait for room (WAIT_ROOM) */
     double key;           /* heap key: -priority or due date */
     uint64_t seq;         /* heap tie-break: order of joining queues */
     int step;             /* index into the class's steps */
@@ -820,7 +820,7 @@ static void request_room(cs_engine *e, job *j, double now)
         return;
     }
     j->state = J_WAIT_ROOM;
-    j->t_wait = now;
+    j->t_queue = now;     /* the deadlock search's "waited longest" */
     j->next = NULL;
     if (u->wtail != NULL)
         u->wtail->next = j;
@@ -1290,8 +1290,8 @@ static int reach_from(cs_engine *e, int v)
 /* a waited for room longer than b (ties: earlier item, earlier part). */
 static int waited_longer(const job *a, const job *b)
 {
-    if (a->t_wait != b->t_wait)
-        return a->t_wait < b->t_wait;
+    if (a->t_queue != b->t_queue)
+        return a->t_queue < b->t_queue;
     if (a->it->serial != b->it->serial)
         return a->it->serial < b->it->serial;
     return a < b;
