@@ -19,7 +19,10 @@
 ** every part of its next step has been admitted; then each hold team's
 ** WIP drops (a part entering a hold team takes the item's slot there over
 ** at once: "leaves and re-enters").  While some part still waits for
-** room, each hold team counts the item as blocked.
+** room, each hold team counts the item as blocked, and what the item
+** holds at WIP-limited teams (its hold slots, and parts of its current
+** step that finished meanwhile) is listed there as stuck: the deadlock
+** search (section "deadlocks") follows those lists.
 **
 ** Invariants.  They hold after every event handler, not inside one;
 ** also before a run and after it, unless it ran out of memory or a
@@ -29,8 +32,14 @@
 ** list; jobs beyond nparts and those of free items are stale.
 **   team U: 0 <= busy <= capacity; nq > 0 => busy == capacity (a queue
 **     waits only for busy workers); room waiters (nwait > 0) => U is at
-**     its WIP limit; wip <= wip_limit when limited; the worklist is
-**     empty and no team is flagged in it (rooms are settled);
+**     or above its WIP limit; wip <= wip_limit when limited, unless a
+**     deadlock was broken there this run; the worklist and the seeds are
+**     empty and no team is flagged in them (rooms are settled);
+**   stuck lists: a limited team lists exactly the units of blocked items
+**     there (live hold slots, current parts FINISHED while pending > 0),
+**     each entry pointing back through the item's spos; unlimited teams
+**     list none; no deadlock (see "deadlocks") is left while the run
+**     goes on;
 **   U.wip == U's live hold slots + U's current parts in HANDOFF, QUEUE,
 **     WORK or FINISHED (so wip >= busy + nq + nblocked); busy, nq and
 **     nwait equal U's current parts in WORK, QUEUE and WAIT_ROOM; nq
@@ -47,7 +56,8 @@
 **   items on a class's free list have parts_left == 0, live ones >= 1;
 **     free + live == items carved; in_chain == live items == arrived -
 **     done == the chain-WIP average's value; in_chain > max_items or
-**     (active == 0 and nwaiting > 0) only once the run has failed;
+**     (active == 0 and nwaiting > 0) only once the run has failed (a
+**     deadlock);
 **   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
 **     the kernel holds exactly one event per part in HANDOFF or WORK
 **     plus at most one arrival per class with arrivals, none before now;
@@ -80,10 +90,16 @@
 ** position (branches follow their parallel step): pass 1 uses the draws
 ** made at arrival, a later pass is a repeat, with fresh draws and effort
 ** x the factor of the most recent rework (never compounded).  Events at
-** the same time run in scheduling order.  The deadlock test runs at the
-** end of every event (two integer compares).  A runaway names the team
-** with the highest offered load (cs_model_offered_load).  Time averages
-** of a team share one clock (team_clock) rather than four cs_tavg.
+** the same time run in scheduling order.  The deadlock search runs at
+** the end of an event that filled a team with stuck units, after the
+** rooms that opened have been filled; a break admits one waiting part at
+** a time (the "break" trace event, then "enter"), the longest waiting on
+** a cycle of waits, ties to the earlier item, and the search runs again.
+** A stopped run names every full team whose items all wait inside the
+** deadlock, those that wait for it from outside the cycle included.  A
+** runaway names the team with the highest offered load
+** (cs_model_offered_load).  Time averages of a team share one clock
+** (team_clock) rather than four cs_tavg.
 */
 #include "chainsim/engine.h"
 
@@ -100,11 +116,15 @@
 #include "chainsim/kernel.h"
 #include "chainsim/stream.h"
 
-/* Keeps cold paths out of the hot event handlers (a hint only). */
+/* Keeps cold paths out of the hot event handlers (a hint only).
+** NOINLINE: out of the hot path, but optimised for speed (paths that
+** run often in models with WIP limits, never in others). */
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
+#define NOINLINE __attribute__((noinline))
 #else
 #define COLD
+#define NOINLINE
 #endif
 
 /*
@@ -130,12 +150,12 @@ enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED };
 
 enum {
     EV_ARRIVE = 0, EV_ENTER, EV_QUEUE, EV_START, EV_FINISH, EV_BLOCKED,
-    EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE
+    EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE, EV_BREAK, EV_COUNT
 };
 
-static const char *const ev_names[] = {
+static const char *const ev_names[EV_COUNT] = {
     "arrive", "enter", "queue", "start", "finish", "blocked",
-    "fork", "join", "rework", "skip", "done"
+    "fork", "join", "rework", "skip", "done", "break"
 };
 
 typedef struct item item;
@@ -144,7 +164,8 @@ typedef struct job job;
 struct job {
     item *it;
     job *next;            /* room-waiter FIFO or fifo queue */
-    double t_queue;       /* when it joined the team's queue */
+    double t_queue;       /* when it joined the team's queue (QUEUE); when
+                             it began to wait for room (WAIT_ROOM) */
     double key;           /* heap key: -priority or due date */
     uint64_t seq;         /* heap tie-break: order of joining queues */
     int step;             /* index into the class's steps */
@@ -185,7 +206,22 @@ struct item {
     int *pass;            /* [nsteps] passes through a top-level step */
     int *hold;            /* [maxb] team indices */
     unsigned char *live;  /* [maxb] hold slot not yet released/taken over */
+    int *spos;            /* [2 maxb] place of unit slot in its team's stuck
+                             list, -1 when not listed (see stuck below) */
 };
+
+/*
+** A stuck unit: WIP that an item holds at a WIP-limited team while it is
+** blocked, and that cannot leave before the item's waiting parts are
+** admitted.  slot < maxb is hold slot `slot` (finished at the team the
+** item leaves); slot >= maxb is the current part jobs[slot - maxb],
+** finished while a sibling part waits for room.  Every WIP-limited team
+** lists its stuck units, so the waits can be followed team by team.
+*/
+typedef struct stuck {
+    item *it;
+    int slot;
+} stuck;
 
 /* A step with what the hot path needs, resolved once per engine. */
 typedef struct xstep {
@@ -225,7 +261,8 @@ struct xclass {
     int has_rework;       /* some step has rework: repeated passes happen */
     /* item pool */
     item *free;
-    size_t item_size, off_jobs, off_draws, off_pass, off_hold, off_live;
+    size_t item_size, off_jobs, off_draws, off_pass, off_hold, off_live,
+        off_spos;
     chunk *chunks;
     size_t nchunks, cap_chunks, next_chunk;
 };
@@ -242,6 +279,10 @@ typedef struct xteam {
     job **heap;           /* priority, edd */
     size_t heap_cap;
     job *whead, *wtail;   /* room waiters */
+    stuck *stk;           /* stuck units here (WIP-limited teams only) */
+    int nstk, cap_stk;
+    int in_seeds;         /* listed in e->seeds */
+    uint64_t breaks;      /* items admitted above the WIP limit this run */
     /* Time integrals over the window of busy, nq, wip and (nblocked > 0),
     ** advanced together by team_clock() before any of them changes: one
     ** clock per team instead of four cs_tavg. */
@@ -265,6 +306,12 @@ struct cs_engine {
     size_t nstreams, cap_streams;
     int *work;            /* teams whose room opened */
     int nwork;
+    int *seeds;           /* teams where a unit got stuck in this event */
+    int nseeds;
+    /* scratch of the deadlock search, [nteams] each; dmark all 0 between
+    ** searches */
+    unsigned char *dmark, *dreach;
+    int *dlist, *dqueue;
     int nteams, nclasses;
     int busiest;          /* highest offered load, -1 if none */
     cs_trace_fn trace;
@@ -358,7 +405,7 @@ COLD static void emit(cs_engine *e, double t, const item *it, int team,
 {
     cs_trace_event te;
 
-    assert(e->trace != NULL && ev >= 0 && ev <= EV_DONE);
+    assert(e->trace != NULL && ev >= 0 && ev < EV_COUNT);
     te.time = t;
     te.item = it->serial;
     te.cls = it->xc->idx;
@@ -611,21 +658,98 @@ static void set_blocked(xteam *u, double now, int delta)
     u->nblocked += delta;
 }
 
+/* ---- stuck units ----------------------------------------------------- */
+
+/* The team of unit slot of it (see stuck). */
+static int unit_team(const item *it, int slot)
+{
+    const int maxb = it->xc->maxb;
+
+    return slot < maxb ? it->hold[slot] : it->jobs[slot - maxb].team;
+}
+
+/* Team t is to be searched for a deadlock at the end of the event. */
+static void add_seed(cs_engine *e, int t)
+{
+    xteam *const u = &e->teams[t];
+
+    if (!u->in_seeds) {
+        u->in_seeds = 1;
+        e->seeds[e->nseeds++] = t;
+    }
+}
+
+/* Lists unit slot of the blocked item it as stuck at its team t, when t
+** has a WIP limit (only full teams are waited for, and only limited teams
+** are ever full). */
+NOINLINE static void stick(cs_engine *e, item *it, int slot, int t)
+{
+    xteam *const u = &e->teams[t];
+
+    if (u->wip_limit == 0)
+        return;
+    if (u->nstk == u->cap_stk) {
+        const int cap = u->cap_stk ? 2 * u->cap_stk : 8;
+        stuck *const a = realloc(u->stk, (size_t)cap * sizeof *a);
+        if (a == NULL) {
+            fail_nomem(e);
+            return;
+        }
+        u->stk = a;
+        u->cap_stk = cap;
+    }
+    u->stk[u->nstk].it = it;
+    u->stk[u->nstk].slot = slot;
+    it->spos[slot] = u->nstk++;
+    /* Later in the event t can only get units that are not stuck, or lose
+    ** stuck ones: only now can t become full of stuck units. */
+    if (u->nstk == u->wip && u->wip >= u->wip_limit)
+        add_seed(e, t);
+}
+
+/* Takes unit slot of it off its team's stuck list, if it is listed. */
+static inline void unstick(cs_engine *e, item *it, int slot)
+{
+    const int i = it->spos[slot];
+    xteam *u;
+    const stuck *last;
+
+    if (i < 0)
+        return;
+    u = &e->teams[unit_team(it, slot)];
+    last = &u->stk[--u->nstk];
+    u->stk[i] = *last;
+    last->it->spos[last->slot] = i;
+    it->spos[slot] = -1;
+}
+
+/* The blocked item it has had every part of its move admitted: no
+** longer blocked, nothing of it stuck. */
+NOINLINE static void unblock(cs_engine *e, item *it, double now)
+{
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i]) {
+            set_blocked(&e->teams[it->hold[i]], now, -1);
+            unstick(e, it, i);
+        }
+    /* A part finished while pending > 0 has a sibling: nparts > 1. */
+    for (int k = 0; it->nparts > 1 && k < it->nparts; k++)
+        unstick(e, it, it->xc->maxb + k);
+    it->blocked = 0;
+}
+
 /* The item leaves every team it still holds (its move is complete). */
 static inline void release_hold(cs_engine *e, item *it, double now)
 {
+    if (it->blocked)
+        unblock(e, it, now);
     for (int i = 0; i < it->nhold; i++) {
-        xteam *u;
         if (!it->live[i])
             continue;
         it->live[i] = 0;
-        u = &e->teams[it->hold[i]];
-        if (it->blocked)
-            set_blocked(u, now, -1);
-        team_wip(u, now, -1);
+        team_wip(&e->teams[it->hold[i]], now, -1);
         room_opened(e, it->hold[i]);
     }
-    it->blocked = 0;
 }
 
 /* ---- work ------------------------------------------------------------ */
@@ -753,6 +877,7 @@ static void request_room(cs_engine *e, job *j, double now)
         return;
     }
     j->state = J_WAIT_ROOM;
+    j->t_queue = now;     /* the deadlock search's "waited longest" */
     j->next = NULL;
     if (u->wtail != NULL)
         u->wtail->next = j;
@@ -782,6 +907,10 @@ static void drain_rooms(cs_engine *e, double now)
             team_wip(u, now, +1);
             admit(e, j, now);
         }
+        /* Above its limit after a break, a team can be left full of stuck
+        ** items by an item that leaves it: search it too. */
+        if (u->breaks > 0 && u->whead != NULL)
+            add_seed(e, t);
     }
 }
 
@@ -867,12 +996,14 @@ static void start_move(cs_engine *e, item *it, double now)
         request_room(e, &it->jobs[k], now);
     if (it->pending == 0)
         return;
-    /* Some part waits for room: the item is blocked where it is held. */
+    /* Some part waits for room: the item is blocked where it is held,
+    ** and what it holds there is stuck. */
     it->blocked = 1;
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i]) {
             set_blocked(&e->teams[it->hold[i]], now, +1);
             TRACE(e, now, it, it->hold[i], it->xc->route[it->pos], EV_BLOCKED);
+            stick(e, it, i, it->hold[i]);
         }
 }
 
@@ -924,12 +1055,15 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         it->pass = (void *)(base + xc->off_pass);
         it->hold = (void *)(base + xc->off_hold);
         it->live = (void *)(base + xc->off_live);
+        it->spos = (void *)(base + xc->off_spos);
         it->xc = xc;
         it->parts_left = 0;   /* marks it free (live items have >= 1) */
         for (int k = 0; k < xc->maxb; k++) {
             it->jobs[k].it = it;
             it->jobs[k].state = J_IDLE;
         }
+        for (int k = 0; k < 2 * xc->maxb; k++)
+            it->spos[k] = -1;
         it->next_free = xc->free;
         xc->free = it;
     }
@@ -1053,6 +1187,298 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     xc->free = it;
 }
 
+/* ---- deadlocks ------------------------------------------------------- */
+
+/*
+** A deadlock is a set of full teams in which every item is finished and
+** waits for room in a team of the set: none of them can ever move,
+** whatever the other teams do.  Only an event that makes a unit stuck at
+** team T can complete one, and T is then in it (an item that leaves a
+** team frees room, unless the team is above its limit after a break:
+** drain_rooms searches that team too); T is then full of stuck units from
+** that moment to the end of the event.  Such a T is a seed; at the end of
+** the event the search follows the waits from each seed: T's stuck items
+** wait for teams; are those full of stuck items too, and what do theirs
+** wait for ...  A model without WIP limits never blocks, so never
+** searches.
+**
+** The search works on marks (mark[t] == 1: t still a candidate) and
+** removes, until none is left to remove, every candidate with a unit
+** whose item waits for no candidate (an item moves only once every part
+** of its move is admitted, so one part waiting at a candidate keeps it).
+** What is left is closed: a deadlock, or nothing.
+*/
+
+/* Every unit at u is stuck and u is full: u may be in a deadlock. */
+static int all_stuck(const xteam *u)
+{
+    return u->wip_limit > 0 && u->wip >= u->wip_limit && u->nstk == u->wip;
+}
+
+/* Whether some part of the blocked item it waits for a candidate team. */
+static int waits_for_marked(const item *it, const unsigned char *mark)
+{
+    for (int k = 0; k < it->nparts; k++)
+        if (it->jobs[k].state == J_WAIT_ROOM && mark[it->jobs[k].team] == 1)
+            return 1;
+    return 0;
+}
+
+/* Unmarks candidates (list[0..n)) that some item there can leave, until
+** the rest is closed; returns how many are left. */
+static int prune(const cs_engine *e, unsigned char *mark, const int *list,
+                 int n)
+{
+    int changed = 1, left = 0;
+
+    while (changed) {
+        changed = 0;
+        for (int i = 0; i < n; i++) {
+            const xteam *const u = &e->teams[list[i]];
+            if (mark[list[i]] != 1)
+                continue;
+            for (int k = 0; k < u->nstk; k++)
+                if (!waits_for_marked(u->stk[k].it, mark)) {
+                    mark[list[i]] = 2;
+                    changed = 1;
+                    break;
+                }
+        }
+    }
+    for (int i = 0; i < n; i++)
+        left += mark[list[i]] == 1;
+    return left;
+}
+
+/* Whether some part of the blocked item it waits for an all_stuck team. */
+static int waits_for_stuck(const cs_engine *e, const item *it)
+{
+    for (int k = 0; k < it->nparts; k++)
+        if (it->jobs[k].state == J_WAIT_ROOM &&
+            all_stuck(&e->teams[it->jobs[k].team]))
+            return 1;
+    return 0;
+}
+
+/*
+** Whether seed team t is in a deadlock: the teams reached from t by
+** following the waits of stuck items, as far as they are full of stuck
+** items, pruned.  Usually t is not full of stuck items, or one of them
+** waits for a team that is not (a busy one): a few steps.  Leaves dmark
+** all 0.
+*/
+static int seed_deadlocked(cs_engine *e, int t)
+{
+    const xteam *const ut = &e->teams[t];
+    unsigned char *const mark = e->dmark;
+    int *const list = e->dlist;
+    int n = 1, found;
+
+    if (!all_stuck(ut))
+        return 0;
+    for (int k = 0; k < ut->nstk; k++)
+        if (!waits_for_stuck(e, ut->stk[k].it))
+            return 0;
+    list[0] = t;
+    mark[t] = 1;
+    for (int i = 0; i < n; i++) {
+        const xteam *const u = &e->teams[list[i]];
+        if (mark[list[i]] != 1)
+            continue;
+        for (int k = 0; k < u->nstk; k++) {
+            const item *const it = u->stk[k].it;
+            for (int p = 0; p < it->nparts; p++) {
+                const int v = it->jobs[p].team;
+                if (it->jobs[p].state != J_WAIT_ROOM || mark[v] != 0)
+                    continue;
+                mark[v] = all_stuck(&e->teams[v]) ? 1 : 2;
+                list[n++] = v;
+            }
+        }
+    }
+    found = prune(e, mark, list, n) > 0 && mark[t] == 1;
+    for (int i = 0; i < n; i++)
+        mark[list[i]] = 0;
+    return found;
+}
+
+/*
+** Every team in a deadlock, over the whole chain: marked 1 in mark (every
+** team's mark is set), the candidates examined in list in team order;
+** returns the length of list, 0 when no deadlock is left.  Borrows e;
+** cannot fail.
+*/
+static int stuck_teams(const cs_engine *e, unsigned char *mark, int *list)
+{
+    int n = 0;
+
+    for (int t = 0; t < e->nteams; t++) {
+        mark[t] = all_stuck(&e->teams[t]) ? 1 : 0;
+        if (mark[t] == 1)
+            list[n++] = t;
+    }
+    return prune(e, mark, list, n) > 0 ? n : 0;
+}
+
+/* Marks in dreach the deadlocked teams that v's stuck items reach by
+** waiting: v itself, the teams they wait for, and so on; they are
+** dqueue[0..n), n returned.  The caller clears their marks. */
+static int reach_from(cs_engine *e, int v)
+{
+    int n = 1;
+
+    e->dqueue[0] = v;
+    e->dreach[v] = 1;
+    for (int i = 0; i < n; i++) {
+        const xteam *const u = &e->teams[e->dqueue[i]];
+        for (int k = 0; k < u->nstk; k++) {
+            const item *const it = u->stk[k].it;
+            for (int p = 0; p < it->nparts; p++) {
+                const int w = it->jobs[p].team;
+                if (it->jobs[p].state == J_WAIT_ROOM && e->dmark[w] == 1 &&
+                    !e->dreach[w]) {
+                    e->dreach[w] = 1;
+                    e->dqueue[n++] = w;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+/* a waited for room longer than b (ties: earlier item, earlier part). */
+static int waited_longer(const job *a, const job *b)
+{
+    if (a->t_queue != b->t_queue)
+        return a->t_queue < b->t_queue;
+    if (a->it->serial != b->it->serial)
+        return a->it->serial < b->it->serial;
+    return a < b;
+}
+
+/*
+** The part to let in, of the n deadlocked teams in dlist: the one that
+** has waited longest among the parts waiting on a cycle of waits (a part
+** at team v of an item stuck at a team that v's items reach).  Letting in
+** an item that merely waits for the cycle from outside it would not break
+** the cycle.  A closed set always holds a cycle, so there is one.
+*/
+static job *pick_break(cs_engine *e, int n)
+{
+    job *best = NULL;
+
+    for (int i = 0; i < n; i++) {
+        const int v = e->dlist[i];
+        int nr;
+        if (e->dmark[v] != 1)
+            continue;
+        nr = reach_from(e, v);
+        for (int r = 0; r < nr; r++) {
+            const xteam *const u = &e->teams[e->dqueue[r]];
+            for (int k = 0; k < u->nstk; k++) {
+                item *const it = u->stk[k].it;
+                for (int p = 0; p < it->nparts; p++) {
+                    job *const j = &it->jobs[p];
+                    if (j->state == J_WAIT_ROOM && j->team == v &&
+                        (best == NULL || waited_longer(j, best)))
+                        best = j;
+                }
+            }
+        }
+        for (int r = 0; r < nr; r++)
+            e->dreach[e->dqueue[r]] = 0;
+    }
+    return best;
+}
+
+/* Admits the room waiter j above its team's WIP limit. */
+static void force_admit(cs_engine *e, job *j, double now)
+{
+    xteam *const u = &e->teams[j->team];
+    job *prev = NULL;
+
+    for (job *w = u->whead; w != j; w = w->next)
+        prev = w;
+    if (prev == NULL)
+        u->whead = j->next;
+    else
+        prev->next = j->next;
+    if (u->wtail == j)
+        u->wtail = prev;
+    u->nwait--;
+    e->nwaiting--;
+    u->breaks++;
+    TRACE(e, now, j->it, j->team, j->step, EV_BREAK);
+    team_wip(u, now, +1);
+    admit(e, j, now);
+}
+
+/* Ends the run: the n deadlocked teams of dlist, by name. */
+static void deadlock_stop(cs_engine *e, double now, int n)
+{
+    char buf[CS_ERROR_MSG_MAX];
+    size_t len = 0;
+    int shown = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < n && len < sizeof buf; i++) {
+        const xteam *const u = &e->teams[e->dlist[i]];
+        int w;
+        if (e->dmark[e->dlist[i]] != 1)
+            continue;
+        w = snprintf(buf + len, sizeof buf - len, "%s%s (%d/%d)",
+                     shown++ > 0 ? ", " : "", u->name, u->wip, u->wip_limit);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    cs_error_set(e->err, CS_ESIM, NULL, 0, 0,
+                 "deadlock at day %.1f: WIP limits block team%s %s: every "
+                 "item there is finished and waits for room in %s", now,
+                 shown > 1 ? "s" : "", buf, shown > 1 ? "one of them" : "it");
+    fail(e, CS_ESIM);
+}
+
+/*
+** A seed was found in a deadlock.  stop: ends the run naming every
+** deadlocked team.  break: lets one item in above its target's limit and
+** looks again, until no deadlock is left (each break admits one waiting
+** part, so this ends).
+*/
+COLD static void resolve(cs_engine *e, double now)
+{
+    while (e->status == CS_OK) {
+        const int n = stuck_teams(e, e->dmark, e->dlist);
+        job *j;
+        if (n == 0)
+            break;
+        if (e->m->deadlock == CS_DEADLOCK_STOP) {
+            deadlock_stop(e, now, n);
+            break;
+        }
+        j = pick_break(e, n);
+        assert(j != NULL);
+        force_admit(e, j, now);
+        if (e->nwork > 0)
+            drain_rooms(e, now);
+    }
+    memset(e->dmark, 0, (size_t)e->nteams);
+}
+
+/* End of an event that made units stuck: searches from every seed. */
+NOINLINE static void check_seeds(cs_engine *e, double now)
+{
+    int found = 0;
+
+    for (int i = 0; i < e->nseeds && !found; i++)
+        found = seed_deadlocked(e, e->seeds[i]);
+    if (found && e->status == CS_OK)
+        resolve(e, now);
+    for (int i = 0; i < e->nseeds; i++)
+        e->teams[e->seeds[i]].in_seeds = 0;
+    e->nseeds = 0;
+}
+
 /* ---- invariants (CS_DEBUG builds) ------------------------------------ */
 
 #ifdef CS_DEBUG
@@ -1063,7 +1489,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
 static const char *const inv_names[CS_INV_COUNT] = {
     "ok",
     "settled: no room left unhandled after an event",
-    "deadlock: nothing active while items wait for room, run not stopped",
+    "deadlock: a deadlock left after an event (nothing active while items "
+    "wait for room, or full teams whose items all wait for each other)",
     "waiting: nwaiting is the sum of the teams' room waiters",
     "chain: in_chain matches arrivals, done and the WIP average",
     "capacity: 0 <= busy <= capacity",
@@ -1080,12 +1507,14 @@ static const char *const inv_names[CS_INV_COUNT] = {
     "team WIP: wip equals the parts and hold slots counted at the team",
     "team counts: busy, queued, waiting, blocked equal the parts there",
     "active: active equals the parts in hand-off, queue or work",
-    "events: one event per part in hand-off or work, <= 1 arrival a class"
+    "events: one event per part in hand-off or work, <= 1 arrival a class",
+    "stuck: each WIP-limited team lists exactly the units blocked items "
+    "hold there"
 };
 
 /* Per-team tallies of a full check. */
 typedef struct tally {
-    long wip, work, queue, wait, handoff, hold;
+    long wip, work, queue, wait, handoff, hold, stuck;
 } tally;
 
 static int le_tol(double a, double b)
@@ -1105,7 +1534,7 @@ static int check_global(const cs_engine *e)
 {
     long nwait = 0;
 
-    if (e->nwork != 0)
+    if (e->nwork != 0 || e->nseeds != 0)
         return CS_INV_SETTLED;
     if (e->active == 0 && e->nwaiting > 0 && e->status == CS_OK)
         return CS_INV_DEADLOCK;
@@ -1149,23 +1578,28 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
         return CS_INV_CAPACITY;
     if (u->nq > 0 && u->busy != u->capacity)
         return CS_INV_QUEUE_IDLE;
-    if ((u->wip_limit > 0 && u->wip > u->wip_limit) ||
-        (u->nwait > 0 && (u->wip_limit == 0 || u->wip != u->wip_limit)))
+    /* Only a break admits above the limit. */
+    if ((u->wip_limit > 0 && u->wip > u->wip_limit && u->breaks == 0) ||
+        (u->nwait > 0 && (u->wip_limit == 0 || u->wip < u->wip_limit)))
         return CS_INV_ROOM;
     if (u->nq < 0 || u->nwait < 0 || u->nblocked < 0 ||
         u->wip < u->busy + u->nq + u->nblocked)
         return CS_INV_TEAM_PARTS;
-    if (u->in_work_list)
+    if (u->in_work_list || u->in_seeds)
         return CS_INV_SETTLED;
     if (span < 0 || team_clock_bad(u, bound) ||
         !le_tol(u->a_busy, u->capacity * span) ||
         !le_tol(u->a_blocked, span) ||
         !le_tol(u->a_busy + u->a_queue, u->a_wip) ||
-        (u->wip_limit > 0 && !le_tol(u->a_wip, u->wip_limit * span)))
+        (u->wip_limit > 0 && u->breaks == 0 &&
+         !le_tol(u->a_wip, u->wip_limit * span)))
         return CS_INV_CLOCKS;
     if ((u->whead == NULL) != (u->nwait == 0) ||
         (u->disc == CS_DISC_FIFO && (u->qhead == NULL) != (u->nq == 0)))
         return CS_INV_LISTS;
+    if (u->nstk < 0 || u->nstk > u->wip || u->nstk > u->cap_stk ||
+        (u->wip_limit == 0 && u->nstk != 0))
+        return CS_INV_STUCK;
     return CS_INV_OK;
 }
 
@@ -1324,6 +1758,37 @@ static int check_item_parts(const cs_engine *e, const item *it)
     return CS_INV_OK;
 }
 
+/*
+** The stuck list entries of a live item: a slot is listed exactly when it
+** is a unit of the blocked item at a WIP-limited team (a live hold slot,
+** or a finished part while another waits for room), and its entry points
+** back to it.  Counts the listed units into tl.
+*/
+static int check_item_stuck(const cs_engine *e, const item *it, tally *tl)
+{
+    const int maxb = it->xc->maxb;
+
+    for (int s = 0; s < 2 * maxb; s++) {
+        const int pos = it->spos[s];
+        const xteam *u;
+        int want = s < maxb ? s < it->nhold && it->live[s] && it->blocked
+                            : s - maxb < it->nparts && it->pending > 0 &&
+                                  it->jobs[s - maxb].state == J_FINISHED;
+        u = want ? &e->teams[unit_team(it, s)] : NULL;
+        want = want && u->wip_limit > 0;
+        if (!want) {
+            if (pos != -1)
+                return CS_INV_STUCK;
+            continue;
+        }
+        if (pos < 0 || pos >= u->nstk || u->stk[pos].it != it ||
+            u->stk[pos].slot != s)
+            return CS_INV_STUCK;
+        tl[unit_team(it, s)].stuck++;
+    }
+    return CS_INV_OK;
+}
+
 static void tally_item(const item *it, tally *tl)
 {
     for (int k = 0; k < it->nparts; k++) {
@@ -1358,7 +1823,8 @@ static int check_pool(const cs_engine *e, const xclass *xc, tally *tl,
                 continue;
             nlive++;
             if ((r = check_item_place(e, xc, it)) != CS_INV_OK ||
-                (r = check_item_parts(e, it)) != CS_INV_OK)
+                (r = check_item_parts(e, it)) != CS_INV_OK ||
+                (r = check_item_stuck(e, it, tl)) != CS_INV_OK)
                 return r;
             tally_item(it, tl);
         }
@@ -1385,6 +1851,8 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
         if (u->busy != tl[t].work || u->nq != tl[t].queue ||
             u->nwait != tl[t].wait || u->nblocked != tl[t].hold)
             return CS_INV_TEAM_COUNTS;
+        if (u->nstk != tl[t].stuck)
+            return CS_INV_STUCK;
         active += tl[t].handoff + tl[t].queue + tl[t].work;
         evented += tl[t].handoff + tl[t].work;
     }
@@ -1398,6 +1866,23 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
     if (live != e->in_chain)
         return CS_INV_CHAIN;
     return CS_INV_OK;
+}
+
+/* No deadlock is left in a run that goes on: detection missed none. */
+static int check_no_deadlock(const cs_engine *e)
+{
+    unsigned char *mark;
+    int *list, r = CS_INV_OK;
+
+    if (e->status != CS_OK)
+        return CS_INV_OK;
+    mark = calloc((size_t)e->nteams + 1, 1);
+    list = calloc((size_t)e->nteams + 1, sizeof *list);
+    if (mark != NULL && list != NULL && stuck_teams(e, mark, list) > 0)
+        r = CS_INV_DEADLOCK;
+    free(mark);
+    free(list);
+    return r;
 }
 
 /* Every invariant of the file header: O(teams + items + queued). */
@@ -1420,6 +1905,8 @@ static int check_invariants(const cs_engine *e)
     if (r == CS_INV_OK)
         r = check_tally(e, tl, live);
     free(tl);
+    if (r == CS_INV_OK)
+        r = check_no_deadlock(e);
     return r;
 }
 
@@ -1470,44 +1957,19 @@ static void check_after_event(cs_engine *e)
 
 /* ---- event handlers -------------------------------------------------- */
 
-COLD static void deadlock(cs_engine *e, double now)
-{
-    char buf[CS_ERROR_MSG_MAX];
-    size_t len = 0;
-    const char *sep = "";
-
-    buf[0] = '\0';
-    for (int t = 0; t < e->nteams && len < sizeof buf; t++) {
-        const xteam *const u = &e->teams[t];
-        int w;
-        if (u->wip_limit == 0 || u->wip < u->wip_limit)
-            continue;
-        w = snprintf(buf + len, sizeof buf - len, "%s%s (%d/%d)", sep, u->name,
-                     u->wip, u->wip_limit);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-        sep = ", ";
-    }
-    cs_error_set(e->err, CS_ESIM, NULL, 0, 0,
-                 "deadlock at day %.1f: WIP limits block every remaining "
-                 "item; full teams: %s", now, buf);
-    fail(e, CS_ESIM);
-}
-
-/* End of every handler: admit waiters where room opened; a chain where
-** nothing is active but items wait for room can never move again. */
+/* End of every handler: admit waiters where room opened, then look for a
+** deadlock where units got stuck. */
 static void settle_slow(cs_engine *e, double now)
 {
     if (e->nwork > 0)
         drain_rooms(e, now);
-    if (e->active == 0 && e->nwaiting > 0 && e->status == CS_OK)
-        deadlock(e, now);
+    if (e->nseeds > 0)
+        check_seeds(e, now);
 }
 
 static inline void settle(cs_engine *e, double now)
 {
-    if (e->nwork > 0 || e->active == 0)
+    if (e->nwork > 0 || e->nseeds > 0)
         settle_slow(e, now);
 }
 
@@ -1536,6 +1998,9 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
             it->live[k] = 1;
         }
         item_next(e, it, now);
+    } else if (it->pending > 0) {
+        /* A branch finished while a sibling waits for room: stuck here. */
+        stick(e, it, it->xc->maxb + (int)(j - it->jobs), j->team);
     }
     if (u->nq > 0)
         dispatch(e, u, now);
@@ -1763,7 +2228,9 @@ static int class_init(cs_engine *e, int c)
     xc->off_pass = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
     xc->off_hold = round_up(xc->off_pass + (size_t)k->nsteps * sizeof(int), al);
     xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
-    xc->item_size = round_up(xc->off_live + (size_t)xc->maxb, al);
+    xc->off_spos = round_up(xc->off_live + (size_t)xc->maxb, sizeof(int));
+    xc->item_size =
+        round_up(xc->off_spos + 2 * (size_t)xc->maxb * sizeof(int), al);
     xc->next_chunk = FIRST_CHUNK;
     return 0;
 }
@@ -1785,9 +2252,16 @@ cs_engine *cs_engine_new(const cs_model *m)
     e->teams = calloc((size_t)m->nteams + 1, sizeof *e->teams);
     e->classes = calloc((size_t)m->nclasses + 1, sizeof *e->classes);
     e->work = calloc((size_t)m->nteams + 1, sizeof *e->work);
+    e->seeds = calloc((size_t)m->nteams + 1, sizeof *e->seeds);
+    e->dlist = calloc((size_t)m->nteams + 1, sizeof *e->dlist);
+    e->dqueue = calloc((size_t)m->nteams + 1, sizeof *e->dqueue);
+    e->dmark = calloc((size_t)m->nteams + 1, 1);
+    e->dreach = calloc((size_t)m->nteams + 1, 1);
     load = calloc((size_t)m->nteams + 1, sizeof *load);
     if (e->sim == NULL || e->teams == NULL || e->classes == NULL ||
-        e->work == NULL || load == NULL)
+        e->work == NULL || e->seeds == NULL || e->dlist == NULL ||
+        e->dqueue == NULL || e->dmark == NULL || e->dreach == NULL ||
+        load == NULL)
         goto fail;
     for (int t = 0; t < m->nteams; t++) {
         const cs_team *const tm = &m->teams[t];
@@ -1834,11 +2308,18 @@ void cs_engine_free(cs_engine *e)
             free(xc->lt_promises);
         }
     if (e->teams != NULL)
-        for (int t = 0; t < e->nteams; t++)
+        for (int t = 0; t < e->nteams; t++) {
             free(e->teams[t].heap);
+            free(e->teams[t].stk);
+        }
     free(e->classes);
     free(e->teams);
     free(e->work);
+    free(e->seeds);
+    free(e->dlist);
+    free(e->dqueue);
+    free(e->dmark);
+    free(e->dreach);
     cs_kernel_free(e->sim);
     free(e);
 }
@@ -1879,6 +2360,9 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         xteam *const u = &e->teams[t];
         u->busy = u->wip = u->nq = u->nblocked = u->nwait = 0;
         u->in_work_list = 0;
+        u->nstk = 0;
+        u->in_seeds = 0;
+        u->breaks = 0;
         u->qhead = u->qtail = u->whead = u->wtail = NULL;
         u->wait_sum = 0.0;
         u->wait_n = 0;
@@ -1888,6 +2372,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     for (int c = 0; c < e->nclasses; c++)
         pool_reset(&e->classes[c]);
     e->nwork = 0;
+    e->nseeds = 0;
+    memset(e->dmark, 0, (size_t)e->nteams);
     e->status = CS_OK;
     e->warmup = warmup;
     e->horizon = m->horizon;
@@ -1936,6 +2422,7 @@ static void run_finish(cs_engine *e)
         r->wip_mean = span > 0 ? u->a_wip / span : 0.0;
         r->wait_sum = u->wait_sum;
         r->wait_n = u->wait_n;
+        r->wip_breaks = u->breaks;
     }
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
@@ -2179,6 +2666,12 @@ int cs_engine_check_broken(cs_engine *e, int inv)
             r = check_invariants(e);
             xc->free = f;
         }
+    } else if (inv == CS_INV_STUCK && (it = first_live(e)) != NULL) {
+        /* Slot 0 listed when it is not, or unlisted when it is. */
+        const int pos = it->spos[0];
+        it->spos[0] = pos >= 0 ? -1 : 0;
+        r = check_invariants(e);
+        it->spos[0] = pos;
     } else if (inv == CS_INV_EVENTS) {
         /* A class whose arrival stream is gone has no arrival event. */
         for (int c = 0; c < e->nclasses && r < 0; c++) {

@@ -17,6 +17,7 @@ cs_model *cs_model_new(void)
     m->warmup = 0.0;
     m->replications = 100;
     m->seed = 1;
+    m->deadlock = CS_DEADLOCK_BREAK;
     return m;
 }
 

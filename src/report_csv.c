@@ -287,6 +287,42 @@ static void csv_classes(csvw *w, const cs_report_names *classes)
     }
 }
 
+/* The teams that have a WIP limit in some row: their wip_breaks_
+** columns, in the order of the team columns. */
+static int limited_teams(cs_report_names *ns, const cs_report_names *teams,
+                         const cs_report *r)
+{
+    ns->v = NULL;
+    ns->n = 0;
+    for (size_t i = 0; i < teams->n; i++)
+        for (size_t k = 0; k < r->nrows; k++) {
+            const cs_model *m = cs_report_row_model(&r->rows[k]);
+            const int t = cs_model_team_index(m, teams->v[i]);
+            if (t >= 0 && m->teams[t].wip_limit > 0) {
+                if (cs_report_names_add(ns, teams->v[i]) != 0)
+                    return -1;
+                break;
+            }
+        }
+    return 0;
+}
+
+/* Deadlock breaks per replication; empty where the team has no limit. */
+static void csv_breaks(csvw *w, const cs_report_names *limited)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < limited->n; i++) {
+        const int t = s != NULL
+                          ? cs_model_team_index(s->model, limited->v[i])
+                          : -1;
+        const int have = t >= 0 && s->model->teams[t].wip_limit > 0 &&
+                         cs_report_ci_defined(&s->teams[t].wip_breaks);
+        csv_num(w, have ? s->teams[t].wip_breaks.mean : NAN,
+                "wip_breaks_%s", limited->v[i]);
+    }
+}
+
 static void csv_diff(csvw *w, const promise_cols *pc)
 {
     const cs_comparison *c = w->row != NULL ? w->row->vs : NULL;
@@ -346,7 +382,8 @@ static void csv_point(csvw *w, const cs_report *r)
 }
 
 static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
-                     const cs_report_names *classes, const promise_cols *pc,
+                     const cs_report_names *classes,
+                     const cs_report_names *limited, const promise_cols *pc,
                      int diff)
 {
     const cs_report_row *row = w->row;
@@ -390,12 +427,13 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     csv_classes(w, classes);
     if (diff)
         csv_diff(w, pc);
+    csv_breaks(w, limited);
     fputc('\n', w->out);
 }
 
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
-    cs_report_names teams, classes;
+    cs_report_names teams, classes, limited = {NULL, 0};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0};
     const int diff = cs_report_want_diff(r);
@@ -404,20 +442,22 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 
     oom |= cs_report_names_collect(&classes, r, 1) != 0;
     oom |= promise_cols_collect(&pc, r) != 0;
+    oom |= !oom && limited_teams(&limited, &teams, r) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
-            csv_line(&w, r, &teams, &classes, &pc, diff);
+            csv_line(&w, r, &teams, &classes, &limited, &pc, diff);
         for (size_t i = 0; i < r->nrows; i++) {
             w.row = &r->rows[i];
             w.rank = rank[i];
-            csv_line(&w, r, &teams, &classes, &pc, diff);
+            csv_line(&w, r, &teams, &classes, &limited, &pc, diff);
         }
     }
     promise_cols_free(&pc);
     free(rank);
     free(teams.v);
     free(classes.v);
+    free(limited.v);
     if (oom || w.oom)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                             "out of memory while writing the report");

@@ -132,6 +132,9 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         put(j, o, "wip_limit", m->teams[t].wip_limit > 0
                                    ? json_integer(m->teams[t].wip_limit)
                                    : json_null());
+        /* Only a team with a WIP limit can be admitted above it. */
+        if (m->teams[t].wip_limit > 0)
+            put(j, o, "wip_breaks", jmean(&k->wip_breaks));
         put(j, teams, m->teams[t].name, o);
     }
     return teams;

@@ -1205,6 +1205,55 @@ static int table_teams(FILE *out, table *t, const cs_report *r,
     return oom;
 }
 
+/* The row's label in a warning: "VARIANT (PATH=VALUE, ...): ", or
+** nothing for a single row. */
+static void warn_label(FILE *out, const cs_report *r, const cs_report_row *row)
+{
+    char buf[256];
+
+    if (r->nrows == 1)
+        return;
+    fputs(cs_str_printable(variant_name(row), buf, sizeof buf), out);
+    for (size_t k = 0; k < r->nvary; k++) {
+        fprintf(out, "%s%s=", k == 0 ? " (" : ", ", r->vary[k]);
+        fputs(cs_str_printable(cs_report_point_value(r, row, k), buf,
+                               sizeof buf),
+              out);
+    }
+    fputs(r->nvary > 0 ? "): " : ": ", out);
+}
+
+/* A warning line for each row where a deadlock was broken: the teams
+** that admitted items above their WIP limit, with the mean number of
+** such admissions per replication. */
+static void table_breaks(FILE *out, const cs_report *r)
+{
+    int lines = 0;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        const cs_model *m = s->model;
+        int shown = 0;
+        for (int t = 0; t < m->nteams; t++) {
+            const cs_ci *b = &s->teams[t].wip_breaks;
+            if (m->teams[t].wip_limit == 0 || !cs_report_ci_defined(b) ||
+                !(b->mean > 0))
+                continue;
+            if (shown++ == 0) {
+                fputs(lines++ == 0 ? "\nwarning: " : "warning: ", out);
+                warn_label(out, r, &r->rows[i]);
+                fputs("deadlocks broken by admitting items above the WIP "
+                      "limit (mean per replication): ", out);
+            } else {
+                fputs(", ", out);
+            }
+            fprintf(out, "%s %.3g", m->teams[t].name, b->mean);
+        }
+        if (shown > 0)
+            fputc('\n', out);
+    }
+}
+
 cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
 {
     char name[256];
@@ -1259,6 +1308,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
               "same: every difference was 0\n", out);
     }
     oom |= table_teams(out, &t, r, &sh);
+    table_breaks(out, r);
     if (r->wall_seconds >= 0.0)
         fprintf(out, "\n%.1f s on %u thread%s\n", r->wall_seconds, r->threads,
                 r->threads == 1 ? "" : "s");

@@ -141,6 +141,7 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_WAIT] = ratio(k->wait_sum, (double)k->wait_n);
         f[CS_RUNNER_TEAM_BLOCKED] = k->blocked_fraction;
         f[CS_RUNNER_TEAM_WIP] = k->wip_mean;
+        f[CS_RUNNER_TEAM_BREAKS] = (double)k->wip_breaks;
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;

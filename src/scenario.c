@@ -89,7 +89,8 @@ typedef struct builder {
 
 static const char *const top_keys[] = {
     "chainsim", "name", "description", "time", "horizon", "warmup",
-    "replications", "seed", "teams", "work", "promise", "variants", NULL
+    "replications", "seed", "deadlock", "teams", "work", "promise",
+    "variants", NULL
 };
 static const char *const time_keys[] = {
     "hours_per_day", "days_per_week", NULL
@@ -118,6 +119,9 @@ static const char *const type_names[] = {
 };
 static const char *const discipline_names[] = {
     "fifo", "priority", "edd", NULL
+};
+static const char *const deadlock_names[] = {   /* cs_deadlock order */
+    "break", "stop", NULL
 };
 
 /* Ranges of numbers. */
@@ -213,6 +217,12 @@ static cs_status read_settings(builder *r, const cs_node *root)
     if ((c = cs_node_get(root, "seed")) != NULL &&
         cs_reader_uint64(c, "seed", &m->seed, r->err) != CS_OK)
         return CS_EINPUT;
+    if ((c = cs_node_get(root, "deadlock")) != NULL) {
+        int d;
+        if (cs_reader_enum(c, "deadlock", deadlock_names, &d, r->err) != CS_OK)
+            return CS_EINPUT;
+        m->deadlock = (cs_deadlock)d;
+    }
     return CS_OK;
 }
 

@@ -521,6 +521,8 @@ static void relay_progress(void *ctx, unsigned done, unsigned total)
 /* Runs job j: in a sweep, on a model built again from its point's
 ** scenario *cur (made when the point changes); the summary is then read
 ** with the job's stripped model. */
+static void prefix_job(const cs_study *st, size_t j, cs_error *err);
+
 static cs_status run_job(cs_study *st, size_t j, const cs_runner_opts *ro,
                          cs_scenario **cur, cs_error *err)
 {
@@ -546,7 +548,7 @@ static cs_status run_job(cs_study *st, size_t j, const cs_runner_opts *ro,
         cs_model_free(full);
     }
     if (rc != CS_OK)
-        cs_error_prefix(err, jb->model->variant);
+        prefix_job(st, j, err);
     return rc;
 }
 
@@ -564,6 +566,25 @@ static double baseline_warmup(const cs_study *st, size_t j)
         !st->jobs[b].model->warmup_auto || bs->replications == 0)
         return -1;
     return bs->warmup < st->jobs[j].model->horizon ? bs->warmup : -1;
+}
+
+/* Names job j in front of err's message: its variant and, in a sweep,
+** its point: "baseline at --vary PATH=VALUE, PATH=VALUE: ...". */
+static void prefix_job(const cs_study *st, size_t j, cs_error *err)
+{
+    const char *const *values = cs_study_point_values(st, st->jobs[j].point);
+    char buf[CS_ERROR_MSG_MAX], p[CS_ERROR_MSG_MAX], v[CS_ERROR_MSG_MAX];
+    size_t len;
+
+    snprintf(buf, sizeof buf, "%s", st->jobs[j].model->variant);
+    for (size_t i = 0; i < st->naxes; i++) {
+        len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, "%s%s=%s",
+                 i == 0 ? " at --vary " : ", ",
+                 cs_str_printable(st->paths[i], p, sizeof p),
+                 cs_str_printable(values[i], v, sizeof v));
+    }
+    cs_error_prefix(err, buf);
 }
 
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,

@@ -11,10 +11,10 @@
 ** An interval never leaves the range its figure can take: a share's
 ** (utilization, blocked fraction, a lead-time promise's achieved share)
 ** is clipped to [0, 1], a time's or a count's (lead time, throughput,
-** WIP, queue waits and lengths) to >= 0.  The t interval strays past them
-** near a bound with few replications; the mean always lies within, and so
-** do the verdicts.  Paired differences are not clipped: they may be
-** negative.
+** WIP, queue waits and lengths, deadlock breaks) to >= 0.  The t interval
+** strays past them near a bound with few replications; the mean always
+** lies within, and so do the verdicts.  Paired differences are not
+** clipped: they may be negative.
 */
 #include "chainsim/summary.h"
 
@@ -216,6 +216,8 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
                                               tmp));
         k->wip = nonneg(column_ci(st->team, st->n, stride,
                                   f + CS_RUNNER_TEAM_WIP, tmp));
+        k->wip_breaks = nonneg(column_ci(st->team, st->n, stride,
+                                         f + CS_RUNNER_TEAM_BREAKS, tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))

@@ -196,6 +196,44 @@ START_TEST(test_csv_field)
 }
 END_TEST
 
+/* wip_breaks_TEAM: appended after every other column, one per team with
+** a WIP limit in some row. */
+START_TEST(test_csv_wip_breaks)
+{
+    fixture f;
+    csvdoc d;
+    char *text;
+
+    fixture_init(&f, "platform-team", 1, 0);
+    f.s[1]->teams[0].wip_breaks = ci_of(1, 2, 3);
+    f.s[0]->teams[0].wip_breaks = ci_of(0, 0, 0);
+    f.m[1]->teams[2].wip_limit = 2;   /* a team only the variant has */
+    f.s[1]->teams[2].wip_breaks = ci_of(0.5, 0.5, 0.5);
+    text = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 3);
+    ck_assert_str_eq(d.f[0][d.nf[0] - 3], "diff_confidence");
+    ck_assert_str_eq(d.f[0][d.nf[0] - 2], "wip_breaks_ingestion");
+    ck_assert_str_eq(d.f[0][d.nf[0] - 1], "wip_breaks_platform");
+    ck_assert_str_eq(d.f[1][d.nf[0] - 2], "0");
+    ck_assert_str_eq(d.f[1][d.nf[0] - 1], "");
+    ck_assert_str_eq(d.f[2][d.nf[0] - 2], "2");
+    ck_assert_str_eq(d.f[2][d.nf[0] - 1], "0.5");
+    ck_assert_ptr_null(strstr(text, "wip_breaks_modelling"));
+    csv_free(&d);
+    free(text);
+    fixture_fini(&f);
+
+    /* Without WIP limits, no such column. */
+    fixture_init(&f, "platform-team", 0, 0);
+    f.m[0]->teams[0].wip_limit = f.m[1]->teams[0].wip_limit = 0;
+    text = render(&f.r, CS_FORMAT_CSV);
+    ck_assert_ptr_null(strstr(text, "wip_breaks"));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_csv_suite(void)
 {
     Suite *s = suite_create("report_csv");
@@ -206,6 +244,7 @@ static Suite *report_csv_suite(void)
     tcase_add_test(csv, test_csv_no_header_and_vary);
     tcase_add_test(csv, test_csv_run_and_empty);
     tcase_add_test(csv, test_csv_field);
+    tcase_add_test(csv, test_csv_wip_breaks);
     suite_add_tcase(s, csv);
     return s;
 }

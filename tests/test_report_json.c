@@ -187,6 +187,32 @@ START_TEST(test_json_empty)
 }
 END_TEST
 
+/* wip_breaks: the mean per replication, only on teams with a WIP limit. */
+START_TEST(test_json_wip_breaks)
+{
+    fixture f;
+    char *text;
+    json_t *root, *vars;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.s[1]->teams[0].wip_breaks = ci_of(1, 2, 3);
+    f.s[0]->teams[0].wip_breaks = ci_of(0, 0, 0);
+    text = render(&f.r, CS_FORMAT_JSON);
+    root = parse_json(text);
+    vars = get(root, "variants");
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *teams = get(json_array_get(vars, i), "teams");
+        ck_assert(json_number_value(get(get(teams, "ingestion"),
+                                        "wip_breaks")) == (i == 0 ? 0 : 2));
+        ck_assert_ptr_null(json_object_get(get(teams, "modelling"),
+                                           "wip_breaks"));
+    }
+    json_decref(root);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_json_suite(void)
 {
     Suite *s = suite_create("report_json");
@@ -196,6 +222,7 @@ static Suite *report_json_suite(void)
     tcase_add_test(json, test_json_undefined_and_extras);
     tcase_add_test(json, test_json_vary_point);
     tcase_add_test(json, test_json_empty);
+    tcase_add_test(json, test_json_wip_breaks);
     suite_add_tcase(s, json);
     return s;
 }

@@ -253,10 +253,44 @@ START_TEST(test_table_non_finite)
 }
 END_TEST
 
+/* A warning under the tables where deadlocks were broken: the teams and
+** the mean breaks per replication, the row named when there are several. */
+START_TEST(test_table_wip_breaks)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    f.s[0]->teams[0].wip_breaks = ci_of(0, 0, 0);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_null(strstr(text, "deadlock"));
+    free(text);
+    f.s[1]->teams[0].wip_breaks = ci_of(1, 2, 4);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_msg(strstr(text, "\n\nwarning: platform-team: deadlocks "
+                               "broken by admitting items above the WIP "
+                               "limit (mean per replication): ingestion "
+                               "2.33\n") != NULL,
+                  "%s", text);
+    ck_assert_ptr_null(strstr(text, "warning: baseline"));
+    free(text);
+    f.r.command = "run";
+    f.r.nrows = 1;
+    f.rows[0].summary = f.s[1];
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\nwarning: deadlocks broken by "
+                                       "admitting items above the WIP limit "
+                                       "(mean per replication): ingestion "
+                                       "2.33\n"));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 /*
-** Values that cross a power of ten: a column of 9.96 and 10.02 items per (5-day)
-** week prints one decimal, and a half-width of 0.043 a week must not
-** show as "±0.0"; a utilisation half-width of 0.004 not as "±0.00".
+** Values that cross a power of ten: a column of 9.96 and 10.02 items per
+** (5-day) week prints one decimal, and a half-width of 0.043 a week must
+** not show as "±0.0"; a utilisation half-width of 0.004 not as "±0.00".
 */
 START_TEST(test_table_small_half_width)
 {
@@ -297,6 +331,7 @@ static Suite *report_table_suite(void)
     tcase_add_test(table, test_table_undefined);
     tcase_add_test(table, test_table_non_finite);
     tcase_add_test(table, test_table_small_half_width);
+    tcase_add_test(table, test_table_wip_breaks);
     suite_add_tcase(s, table);
     return s;
 }

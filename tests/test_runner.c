@@ -106,29 +106,62 @@ START_TEST(test_progress_counts)
 }
 END_TEST
 
+/* a -> b -> a with WIP limits 1 and 4 items: deadlocks at day 2, 4, 6
+** (each time the item finished at b waits for a, which holds the next
+** one, waiting for b).  DEADLOCK is the scenario's deadlock line. */
+#define DEADLOCK_YAML(DEADLOCK)                                            \
+    "chainsim: 1\nname: dead\nhorizon: 50d\nreplications: 3\n"            \
+    DEADLOCK                                                               \
+    "teams:\n  - {name: a, capacity: 1, wip_limit: 1}\n"                   \
+    "  - {name: b, capacity: 1, wip_limit: 1}\n"                            \
+    "work:\n  - name: x\n    backlog: 4\n    steps:\n"                      \
+    "      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n"       \
+    "      - {team: a, id: again, effort: 1d}\n"                           \
+    "promise:\n  - {name: p, within: 10d, percentile: 50}\n"
+
 START_TEST(test_deadlock_error)
 {
-    static const char *const yaml =
-        "chainsim: 1\nname: dead\nhorizon: 50d\nreplications: 3\n"
-        "teams:\n  - {name: a, capacity: 1, wip_limit: 1}\n"
-        "  - {name: b, capacity: 1, wip_limit: 1}\n"
-        "work:\n  - name: x\n    backlog: 4\n    steps:\n"
-        "      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n"
-        "      - {team: a, id: again, effort: 1d}\n"
-        "promise:\n  - {name: p, within: 10d, percentile: 50}\n";
-    cs_model *m = tl_build(yaml, -1);
+    cs_model *m = tl_build(DEADLOCK_YAML("deadlock: stop\n"), -1);
     cs_runner_opts o;
     cs_summary *s = NULL;
     cs_error err;
 
+    ck_assert_int_eq(m->deadlock, CS_DEADLOCK_STOP);
     memset(&o, 0, sizeof o);
     o.threads = 2;
     o.warmup = -1;
     ck_assert_int_eq(cs_summary_run(m, &o, &s, &err), CS_ESIM);
     ck_assert_ptr_null(s);
-    ck_assert_msg(strstr(err.msg, "deadlock") != NULL, "%s", err.msg);
-    ck_assert_msg(strstr(err.msg, "replication 1") != NULL, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "replication 1: deadlock at day 2.0") !=
+                      NULL, "%s", err.msg);
     cs_model_free(m);
+}
+END_TEST
+
+/* The default breaks each deadlock: three breaks at a per replication,
+** every item done, the store's and summary's wip_breaks say so. */
+START_TEST(test_deadlock_break)
+{
+    cs_model *m = tl_build(DEADLOCK_YAML(""), -1);
+    cs_model *b = tl_build(DEADLOCK_YAML("deadlock: break\n"), -1);
+    cs_summary *s, *sb;
+
+    ck_assert_int_eq(m->deadlock, CS_DEADLOCK_BREAK);
+    ck_assert_int_eq(b->deadlock, CS_DEADLOCK_BREAK);
+    s = tl_run(m, 2, 0);
+    sb = tl_run(b, 1, 0);
+    ck_assert_uint_eq(s->replications, 3);
+    ck_assert_uint_eq(s->done, 12);
+    ck_assert_double_eq(s->teams[0].wip_breaks.mean, 3.0);
+    ck_assert_double_eq(s->teams[0].wip_breaks.lo, 3.0);
+    ck_assert_double_eq(s->teams[1].wip_breaks.mean, 0.0);
+    ck_assert(tl_same_double(s->lead_time.mean, sb->lead_time.mean));
+    ck_assert(tl_same_double(s->teams[0].wip_breaks.mean,
+                             sb->teams[0].wip_breaks.mean));
+    cs_summary_free(s);
+    cs_summary_free(sb);
+    cs_model_free(m);
+    cs_model_free(b);
 }
 END_TEST
 
@@ -296,6 +329,7 @@ static Suite *runner_suite(void)
     tcase_add_test(tc, test_interrupt_partial);
     tcase_add_test(tc, test_progress_counts);
     tcase_add_test(tc, test_deadlock_error);
+    tcase_add_test(tc, test_deadlock_break);
     tcase_add_test(tc, test_memory_bound);
     tcase_add_test(tc, test_warmup_auto);
     tcase_add_test(tc, test_store_rows);

@@ -49,6 +49,8 @@ START_TEST(test_summary_consistent)
     ck_assert_msg(fabs(s->promises[2].achieved.mean - 70) < 5, "flow %g",
                   s->promises[2].achieved.mean);
     ck_assert_uint_eq(s->classes[0].n + s->classes[1].n, s->lt_n);
+    /* b's items leave the chain: its WIP limit cannot deadlock */
+    ck_assert_double_eq(s->teams[1].wip_breaks.mean, 0.0);
     cs_summary_free(s);
     cs_model_free(m);
 }
@@ -372,6 +374,7 @@ START_TEST(test_intervals_clipped)
             f[CS_RUNNER_TEAM_QLEN] = i == 0 ? 0.1 : 30;
             f[CS_RUNNER_TEAM_WAIT] = i == 0 ? 0.2 : 40;
             f[CS_RUNNER_TEAM_WIP] = i == 0 ? 0.3 : 50;
+            f[CS_RUNNER_TEAM_BREAKS] = i == 0 ? 0 : 7;
         }
     memset(&st, 0, sizeof st);
     st.model = m;
@@ -412,6 +415,8 @@ START_TEST(test_intervals_clipped)
         NONNEG(s->teams[t].queue_len);
         NONNEG(s->teams[t].queue_wait);
         NONNEG(s->teams[t].wip);
+        NONNEG(s->teams[t].wip_breaks);
+        ck_assert_double_eq_tol(s->teams[t].wip_breaks.mean, 3.5, 1e-12);
     }
     SHARE(s->promises[0].achieved);
     SHARE(s->promises[1].achieved);

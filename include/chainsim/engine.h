@@ -30,9 +30,20 @@
 ** Invariants (stated in full in engine.c, checked after every event in
 ** CS_DEBUG builds): a team's queue is not empty only while all its
 ** workers are busy; items wait for room at a team only while it is at
-** its WIP limit; a team's WIP is exactly its items in hand-off, queued,
-** in work, or finished and not yet taken onward; every part of an item
-** is in exactly one place; the chain's WIP is arrivals - done.
+** its WIP limit (or above it, after a break); a team's WIP is exactly its
+** items in hand-off, queued, in work, or finished and not yet taken
+** onward; every part of an item is in exactly one place; the chain's WIP
+** is arrivals - done; no deadlock is left while a run goes on.
+**
+** Deadlocks (SPEC 6.2).  A deadlock is a set of full teams in which every
+** item is finished and waits for room in a team of the set, whatever the
+** other teams do.  The engine finds each one in the event that completes
+** it, by following the waits from the team where an item got stuck (no
+** cost without WIP limits, a few steps per blocked item with them).  The
+** model's `deadlock` setting decides: CS_DEADLOCK_STOP ends the run with
+** CS_ESIM; CS_DEADLOCK_BREAK admits the part that has waited longest on
+** the cycle of waits above its team's WIP limit (counted in that team's
+** wip_breaks) and goes on.
 */
 #ifndef CHAINSIM_ENGINE_H
 #define CHAINSIM_ENGINE_H
@@ -56,6 +67,8 @@ typedef struct cs_team_rep {
     uint64_t wait_n;
     double blocked_fraction; /* share of window with >= 1 finished item blocked */
     double wip_mean;         /* time-average WIP (as the WIP limit counts it) */
+    uint64_t wip_breaks;     /* items admitted above the WIP limit to break a
+                                deadlock, over the whole run */
 } cs_team_rep;
 
 typedef struct cs_class_rep {
@@ -107,6 +120,8 @@ void cs_engine_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 **   blocked           finished at team, waits for room for step (the next)
 **   fork, join        parallel step (team -1)
 **   rework            after step at team: back to the rework target
+**   break             a deadlock is broken: the part for step is admitted
+**                     to team above its WIP limit ("enter" follows)
 **   skip              step not needed on this pass (p; team of the step,
 **                     -1 for a parallel step whose branches were all skipped)
 **   done              item left the chain (team, step -1)
@@ -119,7 +134,7 @@ typedef struct cs_trace_event {
     int team;
     int step;                /* index into the class's steps, -1 when none */
     const char *event;       /* arrive, enter, queue, start, finish, blocked,
-                                fork, join, rework, skip, done */
+                                fork, join, rework, skip, done, break */
 } cs_trace_event;
 
 typedef void (*cs_trace_fn)(void *ctx, const cs_trace_event *ev);
@@ -158,9 +173,10 @@ void cs_engine_set_stop(cs_engine *e, const atomic_int *stop);
 ** (reset first; out must come from cs_engine_rep_new on the same model).  warmup
 ** overrides the model's (the runner resolves "auto"); a negative warmup
 ** means the model's, one beyond the horizon is the horizon.  Returns
-** CS_OK; CS_ESIM for a deadlock ("deadlock at day T: WIP limits block
-** every remaining item; full teams: NAME (WIP/LIMIT), ...") or a runaway
-** chain ("more than N items in the chain at day T: ..."); CS_ENOMEM.  On
+** CS_OK; CS_ESIM for a deadlock under CS_DEADLOCK_STOP ("deadlock at day
+** T: WIP limits block teams NAME (WIP/LIMIT), ...: every item there is
+** finished and waits for room in one of them") or a runaway chain ("more
+** than N items in the chain at day T: ..."); CS_ENOMEM.  On
 ** an error out holds the statistics up to the stop (not meaningful).
 ** The same engine, model and rep always give bit-identical results.
 */
@@ -171,12 +187,13 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
 /*
 ** Invariant checks, only in builds with -DCS_DEBUG (make sanitize), where
 ** the engine also runs them after every event and aborts, naming the
-** invariant, when one is broken.  Codes in the order they are checked.
+** invariant, when one is broken.  Codes in about the order they are
+** checked (the stuck lists are checked with the teams and the items).
 */
 typedef enum cs_engine_inv {
     CS_INV_OK = 0,
     CS_INV_SETTLED,      /* no room left unhandled after an event */
-    CS_INV_DEADLOCK,     /* nothing active but waiters: the run stopped */
+    CS_INV_DEADLOCK,     /* a deadlock left in a run that goes on */
     CS_INV_WAITING,      /* nwaiting = sum of the teams' room waiters */
     CS_INV_CHAIN,        /* chain WIP = arrived - done = live items */
     CS_INV_CAPACITY,     /* 0 <= busy <= capacity */
@@ -194,6 +211,7 @@ typedef enum cs_engine_inv {
     CS_INV_TEAM_COUNTS,  /* busy, queued, waiting, blocked = parts there */
     CS_INV_ACTIVE,       /* active = parts in hand-off, queue or work */
     CS_INV_EVENTS,       /* kernel events = hand-offs + work + arrivals */
+    CS_INV_STUCK,        /* stuck lists = units that blocked items hold */
     CS_INV_COUNT
 } cs_engine_inv;
 

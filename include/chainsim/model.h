@@ -111,6 +111,16 @@ typedef struct cs_promise {
     cs_pos pos;
 } cs_promise;
 
+/*
+** What a run does when WIP limits deadlock the chain: a set of full teams
+** whose every item is finished and waits for room in a team of the set.
+*/
+typedef enum cs_deadlock {
+    CS_DEADLOCK_BREAK = 0,   /* admit the stuck item that has waited longest
+                                above its target's WIP limit, and go on */
+    CS_DEADLOCK_STOP         /* end the replication with an error */
+} cs_deadlock;
+
 typedef struct cs_model {
     char *name;
     char *description;       /* may be NULL */
@@ -122,6 +132,7 @@ typedef struct cs_model {
     int warmup_auto;
     unsigned replications;   /* >= 1 */
     uint64_t seed;
+    cs_deadlock deadlock;    /* default CS_DEADLOCK_BREAK */
     cs_team *teams;
     int nteams;
     cs_class *classes;

@@ -50,6 +50,7 @@ enum {
     CS_RUNNER_TEAM_WAIT,
     CS_RUNNER_TEAM_BLOCKED,
     CS_RUNNER_TEAM_WIP,
+    CS_RUNNER_TEAM_BREAKS,   /* items admitted above the WIP limit */
     CS_RUNNER_TEAM_NFIELDS
 };
 

@@ -36,6 +36,9 @@ typedef struct cs_team_summary {
     cs_ci queue_len;
     cs_ci blocked_fraction;
     cs_ci wip;
+    cs_ci wip_breaks;        /* items admitted above the WIP limit to break
+                                a deadlock, per replication (0 without a
+                                limit) */
 } cs_team_summary;
 
 typedef struct cs_class_summary {

@@ -139,12 +139,14 @@ expect_ok trace $S --horizon 60d
 head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace header"
 grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
 
-# ---- a deadlock is a simulation error: exit 3, with the time and teams
+# ---- with deadlock: stop, a deadlock is a simulation error: exit 3, with
+# the time and teams (and in a sweep, the point)
 cat >"$T/dead.yaml" <<'YAML'
 chainsim: 1
 name: deadlock
 horizon: 50d
 replications: 2
+deadlock: stop
 teams:
   - {name: a, capacity: 1, wip_limit: 1}
   - {name: b, capacity: 1, wip_limit: 1}
@@ -193,7 +195,10 @@ n=$(($(wc -l <"$T/full.csv") - 1))
 # it is not in tests/bad/, whose files the loader refuses)
 F=tests/cli/parallel-wip-deadlock.yaml
 expect_fail 2 "$F:20:9: error: certain deadlock: this parallel step sends 2 branches (review-a, review-b) to team review, whose wip_limit is 1" check $F
-expect_fail 3 "deadlock at day" run $F -q -n 2
+expect_fail 3 "deadlock at day" run $F -q -n 2 --set deadlock=stop
+# the default breaks it: the run goes on, every time above the limit
+expect_ok run $F -q -n 2
+grep -q "^warning: deadlocks broken" "$T/out" && ok || bad "certain deadlock, broken: no warning"
 sed 's/wip_limit: 1 .*/wip_limit: 2/' $F >"$T/fork2.yaml"
 expect_ok check "$T/fork2.yaml"
 expect_ok run "$T/fork2.yaml" -q -n 2
@@ -274,6 +279,16 @@ if [ -w /dev/full ]; then
 else
     echo "cli: /dev/full missing: the write-failure checks are skipped" >&2
 fi
+expect_fail 3 "baseline at --vary teams.b.capacity=1, horizon=40d: replication 1: deadlock at day 2.0" \
+    run "$T/dead.yaml" -q --vary teams.b.capacity=1,2 --vary horizon=40d
+# by default the deadlock is broken: the run goes on, and says so
+sed '/^deadlock: stop$/d' "$T/dead.yaml" >"$T/broken.yaml"
+expect_ok run "$T/broken.yaml" -q
+grep -q "^warning: deadlocks broken by admitting items above the WIP limit (mean per replication): a 3$" "$T/out" \
+    && ok || bad "broken deadlock: no warning under the table"
+expect_ok run "$T/broken.yaml" -q -f json
+grep -q '"wip_breaks": 3' "$T/out" && ok || bad "broken deadlock: no wip_breaks in JSON"
+expect_fail 2 "deadlock must be one of" run "$T/broken.yaml" -q --set deadlock=halt
 
 # ---- compare --independent: each variant its own streams, for measuring CRN
 expect_fail 2 "--independent is for compare" run $S --independent

@@ -1151,6 +1151,7 @@ chainsim: 1
 name: deadlock
 horizon: 50d
 replications: 3
+deadlock: stop
 teams:
   - {name: a, wip_limit: 1}
   - {name: b, wip_limit: 1}
