@@ -96,8 +96,7 @@ $(BUILD)/tests/.dir:
 # under valgrind.
 check: deps
 	@$(MAKE) --no-print-directory unit cli
-	@$(MAKE) --no-print-directory -j2 validate lint includes
-	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
 unit: $(TESTBINS) replay alloc
