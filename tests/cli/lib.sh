@@ -15,6 +15,7 @@ fail=0
 # A sanitized build (ASan) runs several times slower and keeps freed
 # memory in quarantine: time limits are multiplied by SLOW, and peak-memory
 # checks are skipped (SANITIZED=1).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 if grep -q __asan_init "$BIN" 2>/dev/null; then
     SANITIZED=1; SLOW=4
 else
