@@ -165,7 +165,7 @@ demo: deps
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DCS_DEBUG" \
-	    CS_QUICK=1 unit cli
+	    CS_QUICK=1 -j2 unit cli
 
 # libFuzzer needs clang; each target runs FUZZ_SECONDS on a corpus kept in
 # build-fuzz/corpus/ (seeded from scenarios/ and tests/bad/).
