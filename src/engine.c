@@ -67,8 +67,9 @@
 **     a_wip (<= wip_limit x (last - warmup) when limited), up to
 **     rounding; item times are <= now and time in work <= lead time.
 ** CS_DEBUG builds (make sanitize) check them after every event: all of
-** them (O(items)) after each of a run's first 4,096 events and then
-** every so often, the O(teams) counters after the others; a broken one
+** them (O(items)) after each event until a run's full checks have
+** visited 262,144 items, then every so often (about four items' worth
+** per event), the O(teams) counters after the others; a broken one
 ** aborts with its name.
 ** The check does not exist in other builds (assert() is on there, so
 ** NDEBUG cannot be the switch).
@@ -332,6 +333,7 @@ struct cs_engine {
     int bw_k;
 #ifdef CS_DEBUG
     uint64_t dbg_events;  /* invariant checks this run */
+    uint64_t dbg_work;    /* items visited by this run's full checks */
     uint64_t dbg_stride;  /* a full check every dbg_stride-th */
 #endif
 };
@@ -1483,7 +1485,7 @@ NOINLINE static void check_seeds(cs_engine *e, double now)
 
 #ifdef CS_DEBUG
 
-#define FULL_EVENTS 4096u     /* a run's first events all get the full check */
+#define FULL_WORK 262144u     /* item checks a run's first full checks may cost */
 #define FULL_BUDGET 4u        /* then amortised items checked per event */
 
 static const char *const inv_names[CS_INV_COUNT] = {
@@ -1918,8 +1920,9 @@ COLD static void invariant_broken(const cs_engine *e, int inv)
 }
 
 /*
-** After an event: the full check after each of a run's first FULL_EVENTS
-** events (every event of a hand-sized test), then on every dbg_stride-th
+** After an event: the full check after each event until a run's full
+** checks have visited FULL_WORK items (every event of a hand-sized test,
+** a few dozen of a 5,000-item backlog's), then on every dbg_stride-th
 ** event, dbg_stride being the power of two that keeps its cost at about
 ** FULL_BUDGET items per event (a live item costing about eight times a
 ** free one, which is skipped on parts_left); the O(teams) check on the
@@ -1931,12 +1934,13 @@ static void check_after_event(cs_engine *e)
 
     if (e->status == CS_ENOMEM)
         return;
-    if (e->dbg_events < FULL_EVENTS || e->dbg_events % e->dbg_stride == 0) {
+    if (e->dbg_work < FULL_WORK || e->dbg_events % e->dbg_stride == 0) {
         size_t size = 0;
         for (int c = 0; c < e->nclasses; c++)
             for (size_t k = 0; k < e->classes[c].nchunks; k++)
                 size += e->classes[c].chunks[k].n;
         size = size / 8 + (size_t)e->in_chain;
+        e->dbg_work += size + 1;
         e->dbg_stride = 1;
         while (e->dbg_stride * FULL_BUDGET < size)
             e->dbg_stride *= 2;
@@ -2387,6 +2391,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->bw_k = 0;
 #ifdef CS_DEBUG
     e->dbg_events = 0;
+    e->dbg_work = 0;
     e->dbg_stride = 1;
 #endif
 }
