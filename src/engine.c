@@ -335,6 +335,9 @@ struct cs_engine {
     uint64_t dbg_events;  /* invariant checks this run */
     uint64_t dbg_work;    /* items visited by this run's full checks */
     uint64_t dbg_stride;  /* a full check every dbg_stride-th */
+    struct tally *dbg_tl; /* a full check's scratch, nteams + 1 each */
+    unsigned char *dbg_mark;
+    int *dbg_list;
 #endif
 };
 
@@ -1878,12 +1881,11 @@ static int check_no_deadlock(const cs_engine *e)
 
     if (e->status != CS_OK)
         return CS_INV_OK;
-    mark = calloc((size_t)e->nteams + 1, 1);
-    list = calloc((size_t)e->nteams + 1, sizeof *list);
-    if (mark != NULL && list != NULL && stuck_teams(e, mark, list) > 0)
+    mark = e->dbg_mark;
+    list = e->dbg_list;
+    memset(mark, 0, (size_t)e->nteams + 1);
+    if (stuck_teams(e, mark, list) > 0)
         r = CS_INV_DEADLOCK;
-    free(mark);
-    free(list);
     return r;
 }
 
@@ -1899,14 +1901,12 @@ static int check_invariants(const cs_engine *e)
     if ((r = check_counters(e)) != CS_INV_OK ||
         (r = check_lists(e)) != CS_INV_OK)
         return r;
-    tl = calloc((size_t)e->nteams + 1, sizeof *tl);
-    if (tl == NULL)
-        return CS_INV_OK;
+    tl = e->dbg_tl;
+    memset(tl, 0, ((size_t)e->nteams + 1) * sizeof *tl);
     for (int c = 0; c < e->nclasses && r == CS_INV_OK; c++)
         r = check_pool(e, &e->classes[c], tl, &live);
     if (r == CS_INV_OK)
         r = check_tally(e, tl, live);
-    free(tl);
     if (r == CS_INV_OK)
         r = check_no_deadlock(e);
     return r;
@@ -2267,6 +2267,13 @@ cs_engine *cs_engine_new(const cs_model *m)
         e->dqueue == NULL || e->dmark == NULL || e->dreach == NULL ||
         load == NULL)
         goto fail;
+#ifdef CS_DEBUG
+    e->dbg_tl = calloc((size_t)m->nteams + 1, sizeof *e->dbg_tl);
+    e->dbg_mark = calloc((size_t)m->nteams + 1, 1);
+    e->dbg_list = calloc((size_t)m->nteams + 1, sizeof *e->dbg_list);
+    if (e->dbg_tl == NULL || e->dbg_mark == NULL || e->dbg_list == NULL)
+        goto fail;
+#endif
     for (int t = 0; t < m->nteams; t++) {
         const cs_team *const tm = &m->teams[t];
         xteam *const u = &e->teams[t];
@@ -2324,6 +2331,11 @@ void cs_engine_free(cs_engine *e)
     free(e->dqueue);
     free(e->dmark);
     free(e->dreach);
+#ifdef CS_DEBUG
+    free(e->dbg_tl);
+    free(e->dbg_mark);
+    free(e->dbg_list);
+#endif
     cs_kernel_free(e->sim);
     free(e);
 }
