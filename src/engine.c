@@ -167,6 +167,9 @@ struct job {
     job *next;            /* room-waiter FIFO or fifo queue */
     double t_queue;       /* when it joined the team's queue (QUEUE); when
                              it began to wait for room (WAIT_ROOM) */
+    double t_move;        /* when it asked for room (the move began) */
+    double t_enter;       /* when it was admitted */
+    double t_start;       /* when its work started */
     double key;           /* heap key: -priority or due date */
     uint64_t seq;         /* heap tie-break: order of joining queues */
     int step;             /* index into the class's steps */
@@ -204,6 +207,9 @@ struct item {
     int blocked;          /* counted in its hold teams' nblocked */
     job *jobs;            /* [maxb] */
     double *draws;        /* [nsteps * D_N] first-pass draws */
+    double *acc;          /* [nsteps * CS_BRK_N] time per step and part of
+                             the visit (breakdown), items arrived in the
+                             window only */
     int *pass;            /* [nsteps] passes through a top-level step */
     int *hold;            /* [maxb] team indices */
     unsigned char *live;  /* [maxb] hold slot not yet released/taken over */
@@ -262,8 +268,8 @@ struct xclass {
     int has_rework;       /* some step has rework: repeated passes happen */
     /* item pool */
     item *free;
-    size_t item_size, off_jobs, off_draws, off_pass, off_hold, off_live,
-        off_spos;
+    size_t item_size, off_jobs, off_draws, off_acc, off_pass, off_hold,
+        off_live, off_spos;
     chunk *chunks;
     size_t nchunks, cap_chunks, next_chunk;
 };
@@ -291,6 +297,8 @@ typedef struct xteam {
     double a_busy, a_queue, a_wip, a_blocked;
     double wait_sum;
     uint64_t wait_n;
+    double adm_sum;       /* waits for room of admissions in the window */
+    uint64_t adm_n;
 } xteam;
 
 typedef struct stream {
@@ -359,9 +367,14 @@ cs_rep *cs_engine_rep_new(const cs_model *m)
     if (r->teams == NULL || r->classes == NULL || r->promises == NULL ||
         r->hist == NULL)
         goto fail;
-    for (int c = 0; c < m->nclasses; c++)
-        if ((r->classes[c].hist = cs_hist_new()) == NULL)
+    for (int c = 0; c < m->nclasses; c++) {
+        cs_class_rep *const k = &r->classes[c];
+        k->nsteps = m->classes[c].nsteps;
+        k->hist = cs_hist_new();
+        k->brk = calloc((size_t)k->nsteps * CS_BRK_N + 1, sizeof *k->brk);
+        if (k->hist == NULL || k->brk == NULL)
             goto fail;
+    }
     cs_engine_rep_reset(r);
     return r;
 fail:
@@ -374,8 +387,10 @@ void cs_engine_rep_free(cs_rep *r)
     if (r == NULL)
         return;
     if (r->classes != NULL)
-        for (int c = 0; c < r->nclasses; c++)
+        for (int c = 0; c < r->nclasses; c++) {
             cs_hist_free(r->classes[c].hist);
+            free(r->classes[c].brk);
+        }
     cs_hist_free(r->hist);
     free(r->teams);
     free(r->classes);
@@ -400,6 +415,7 @@ void cs_engine_rep_reset(cs_rep *r)
         k->n = k->done_window = 0;
         k->lt_sum = 0.0;
         cs_hist_reset(k->hist);
+        memset(k->brk, 0, (size_t)k->nsteps * CS_BRK_N * sizeof *k->brk);
     }
 }
 
@@ -789,6 +805,7 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
         effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
     }
     j->state = J_WORK;
+    j->t_start = now;
     if (it->in_work++ == 0)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
@@ -846,6 +863,11 @@ static inline void admit(cs_engine *e, job *j, double now)
     const int handoff = u->handoff != NULL && from_other_team(it, j->team);
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
+    j->t_enter = now;
+    if (now >= e->warmup) {
+        u->adm_sum += now - j->t_move;
+        u->adm_n++;
+    }
     if (--it->pending == 0)
         release_hold(e, it, now);
     if (handoff) {
@@ -870,6 +892,7 @@ static void request_room(cs_engine *e, job *j, double now)
     item *const it = j->it;
     xteam *const u = &e->teams[j->team];
 
+    j->t_move = now;
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i] && it->hold[i] == j->team) {
             it->live[i] = 0;
@@ -1057,6 +1080,7 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         item *const it = (void *)base;
         it->jobs = (void *)(base + xc->off_jobs);
         it->draws = (void *)(base + xc->off_draws);
+        it->acc = (void *)(base + xc->off_acc);
         it->pass = (void *)(base + xc->off_pass);
         it->hold = (void *)(base + xc->off_hold);
         it->live = (void *)(base + xc->off_live);
@@ -1134,6 +1158,8 @@ static void arrive(cs_engine *e, xclass *xc, double now)
     it->nhold = 0;
     it->blocked = 0;
     memset(it->pass, 0, (size_t)xc->nsteps * sizeof *it->pass);
+    if (now >= e->warmup)
+        memset(it->acc, 0, (size_t)xc->nsteps * CS_BRK_N * sizeof *it->acc);
     for (int k = 0; k < xc->ndraws; k++) {
         const draw *const d = &xc->draws[k];
         it->draws[d->at] = d->d != NULL ? cs_dist_sample(d->d, d->r)
@@ -1181,6 +1207,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
         k->n++;
         k->lt_sum += lt;
         cs_hist_add(k->hist, lt);
+        for (int q = 0; q < xc->nsteps * CS_BRK_N; q++)
+            k->brk[q] += it->acc[q];
         for (int q = 0; q < xc->nlt; q++) {
             const cs_promise *const p = &e->m->promises[xc->lt_promises[q]];
             if (lt <= p->within && it->t_arrive <= e->horizon - p->within)
@@ -1993,6 +2021,15 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     j->state = J_FINISHED;
     TRACE(e, now, it, j->team, j->step, EV_FINISH);
     if (--it->parts_left == 0) {
+        /* The part that finishes last is the visit's: its admission,
+        ** hand-off, queue and work cover the step from the move on. */
+        if (it->t_arrive >= e->warmup) {
+            double *const a = &it->acc[j->step * CS_BRK_N];
+            a[CS_BRK_ADMISSION] += j->t_enter - j->t_move;
+            a[CS_BRK_HANDOFF] += j->t_queue - j->t_enter;
+            a[CS_BRK_QUEUE] += j->t_start - j->t_queue;
+            a[CS_BRK_WORK] += now - j->t_start;
+        }
         if (e->trace != NULL && it->nparts > 0 &&
             it->xc->steps[it->jobs[0].step].top != it->jobs[0].step)
             emit(e, now, it, -1, it->xc->route[it->pos], EV_JOIN);
@@ -2229,7 +2266,8 @@ static int class_init(cs_engine *e, int c)
     }
     xc->off_jobs = round_up(sizeof(item), al);
     xc->off_draws = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
-    xc->off_pass = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
+    xc->off_acc = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
+    xc->off_pass = xc->off_acc + (size_t)k->nsteps * CS_BRK_N * sizeof(double);
     xc->off_hold = round_up(xc->off_pass + (size_t)k->nsteps * sizeof(int), al);
     xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
     xc->off_spos = round_up(xc->off_live + (size_t)xc->maxb, sizeof(int));
@@ -2382,6 +2420,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->qhead = u->qtail = u->whead = u->wtail = NULL;
         u->wait_sum = 0.0;
         u->wait_n = 0;
+        u->adm_sum = 0.0;
+        u->adm_n = 0;
         u->last = warmup;
         u->a_busy = u->a_queue = u->a_wip = u->a_blocked = 0.0;
     }
@@ -2439,6 +2479,8 @@ static void run_finish(cs_engine *e)
         r->wip_mean = span > 0 ? u->a_wip / span : 0.0;
         r->wait_sum = u->wait_sum;
         r->wait_n = u->wait_n;
+        r->admission_sum = u->adm_sum;
+        r->admission_n = u->adm_n;
         r->wip_breaks = u->breaks;
     }
     for (int p = 0; p < m->npromises; p++) {

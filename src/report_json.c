@@ -85,6 +85,29 @@ static json_t *jsignificant(const cs_ci *c)
                                     : json_null();
 }
 
+/* {"teams": {"T": {"admission": .., "handoff": .., "queue": ..,
+** "work": ..}}}, or null when no lead time was counted. */
+static json_t *json_breakdown(jctx *j, const cs_model *m,
+                              const cs_breakdown *b, int n, uint64_t count)
+{
+    json_t *o, *teams;
+
+    if (b == NULL || count == 0)
+        return json_null();
+    o = json_object();
+    teams = json_object();
+    for (int i = 0; i < n; i++) {
+        json_t *t = json_object();
+        put(j, t, "admission", jnum(b[i].admission));
+        put(j, t, "handoff", jnum(b[i].handoff));
+        put(j, t, "queue", jnum(b[i].queue));
+        put(j, t, "work", jnum(b[i].work));
+        put(j, teams, m->teams[b[i].team].name, t);
+    }
+    put(j, o, "teams", teams);
+    return o;
+}
+
 static json_t *json_lead_time(jctx *j, const cs_summary *s)
 {
     const cs_model *m = s->model;
@@ -106,9 +129,13 @@ static json_t *json_lead_time(jctx *j, const cs_summary *s)
         put(j, o, "p95", jnum(k->p95));
         put(j, o, "count", json_integer((json_int_t)k->n));
         put(j, o, "throughput_per_day", jmean_ci(j, &k->throughput));
+        put(j, o, "breakdown",
+            json_breakdown(j, m, k->breakdown, k->nbreakdown, k->n));
         put(j, classes, m->classes[c].name, o);
     }
     put(j, lt, "classes", classes);
+    put(j, lt, "breakdown",
+        json_breakdown(j, m, s->breakdown, m->nteams, s->lt_n));
     return lt;
 }
 
@@ -125,6 +152,7 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         put(j, o, "queue_wait_mean", jmean(&k->queue_wait));
         put(j, o, "queue_wait_ci95", jci(&k->queue_wait));
         put(j, o, "queue_length_mean", jmean(&k->queue_len));
+        put(j, o, "admission_wait_mean", jmean(&k->admission_wait));
         put(j, o, "blocked_fraction", jmean(&k->blocked_fraction));
         put(j, o, "wip_mean", jmean(&k->wip));
         put(j, o, "type", json_string(cs_model_team_type_name(m->teams[t].type)));
@@ -340,7 +368,7 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
                             "out of memory while writing the report");
     }
     rc = json_dumpf(root, out,
-                    JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
                         JSON_PRESERVE_ORDER);
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF)

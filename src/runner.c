@@ -26,6 +26,15 @@
 
 /* ---- the store ------------------------------------------------------ */
 
+size_t cs_runner_brk_width(const cs_model *m)
+{
+    size_t w = 0;
+
+    for (int c = 0; c < m->nclasses; c++)
+        w += (size_t)m->classes[c].nsteps * CS_BRK_N;
+    return w;
+}
+
 void cs_runner_store_free(cs_runner_store *s)
 {
     if (s == NULL)
@@ -39,6 +48,8 @@ void cs_runner_store_free(cs_runner_store *s)
     free(s->work_sum);
     free(s->cls_mean);
     free(s->cls_thru);
+    free(s->cls_n);
+    free(s->brk);
     free(s->team);
     free(s->prom);
     free(s->lt_n);
@@ -86,6 +97,9 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
     s->work_sum = calloc(n + 1, sizeof(double));
     s->cls_mean = calloc(n * nc + 1, sizeof(double));
     s->cls_thru = calloc(n * nc + 1, sizeof(double));
+    s->cls_n = calloc(n * nc + 1, sizeof(uint64_t));
+    s->brk_width = cs_runner_brk_width(m);
+    s->brk = calloc(n * s->brk_width + 1, sizeof(double));
     s->team = calloc(n * nt * CS_RUNNER_TEAM_NFIELDS + 1, sizeof(double));
     s->prom = calloc(n * np + 1, sizeof(double));
     s->lt_n = calloc(n + 1, sizeof(uint64_t));
@@ -95,6 +109,7 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
     s->done = calloc(n + 1, sizeof(uint64_t));
     if (!s->rep || !s->lt_mean || !s->lt_p85 || !s->thru || !s->wip ||
         !s->lt_sum || !s->work_sum || !s->cls_mean || !s->cls_thru ||
+        !s->cls_n || !s->brk ||
         !s->team || !s->prom || !s->lt_n || !s->visits || !s->events ||
         !s->arrived || !s->done || store_hists(s, m->nclasses) != 0) {
         cs_runner_store_free(s);
@@ -128,10 +143,15 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
     s->events[i] = r->events;
     s->arrived[i] = r->arrived;
     s->done[i] = r->done;
+    double *b = &s->brk[i * s->brk_width];
     for (size_t c = 0; c < nc; c++) {
         const cs_class_rep *k = &r->classes[c];
+        const size_t w = (size_t)k->nsteps * CS_BRK_N;
         s->cls_mean[i * nc + c] = ratio(k->lt_sum, (double)k->n);
         s->cls_thru[i * nc + c] = ratio((double)k->done_window, window);
+        s->cls_n[i * nc + c] = k->n;
+        memcpy(b, k->brk, w * sizeof *b);
+        b += w;
     }
     for (size_t t = 0; t < nt; t++) {
         const cs_team_rep *k = &r->teams[t];
@@ -142,6 +162,8 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_BLOCKED] = k->blocked_fraction;
         f[CS_RUNNER_TEAM_WIP] = k->wip_mean;
         f[CS_RUNNER_TEAM_BREAKS] = (double)k->wip_breaks;
+        f[CS_RUNNER_TEAM_ADMISSION] =
+            ratio(k->admission_sum, (double)k->admission_n);
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;
@@ -190,6 +212,8 @@ static void store_compact(cs_runner_store *s, const unsigned char *ok)
         compact_rows(ones[a], sizeof(uint64_t), 1, ok, n);
     compact_rows(s->cls_mean, sizeof(double), nc, ok, n);
     compact_rows(s->cls_thru, sizeof(double), nc, ok, n);
+    compact_rows(s->cls_n, sizeof(uint64_t), nc, ok, n);
+    compact_rows(s->brk, sizeof(double), s->brk_width, ok, n);
     compact_rows(s->team, sizeof(double), nt * CS_RUNNER_TEAM_NFIELDS, ok, n);
     compact_rows(s->prom, sizeof(double), np, ok, n);
 }
@@ -612,8 +636,10 @@ size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads)
     const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
     const size_t row = sizeof(unsigned) + 7 * sizeof(double) +
                        5 * sizeof(uint64_t) +
+                       nc * sizeof(uint64_t) +
                        (2 * nc + (size_t)m->npromises +
-                        nt * CS_RUNNER_TEAM_NFIELDS) * sizeof(double);
+                        nt * CS_RUNNER_TEAM_NFIELDS +
+                        cs_runner_brk_width(m)) * sizeof(double);
     /* per thread: a replication's and the thread's pooled histograms */
     const size_t hists = (nc + 1) * cs_hist_bytes();
 

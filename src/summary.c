@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/engine.h"
 #include "chainsim/runner.h"
 
 /*
@@ -91,6 +92,10 @@ void cs_summary_free(cs_summary *s)
 {
     if (s == NULL)
         return;
+    if (s->classes != NULL)
+        for (int c = 0; c < s->model->nclasses; c++)
+            free(s->classes[c].breakdown);
+    free(s->breakdown);
     free(s->classes);
     free(s->teams);
     free(s->promises);
@@ -218,6 +223,9 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
                                   f + CS_RUNNER_TEAM_WIP, tmp));
         k->wip_breaks = nonneg(column_ci(st->team, st->n, stride,
                                          f + CS_RUNNER_TEAM_BREAKS, tmp));
+        k->admission_wait = nonneg(column_ci(st->team, st->n, stride,
+                                             f + CS_RUNNER_TEAM_ADMISSION,
+                                             tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))
@@ -242,12 +250,111 @@ static void summary_promises(cs_summary *s, const cs_runner_store *st)
     }
 }
 
+/* ---- where the time goes ------------------------------------------ */
+
+/* Adds the breakdown sums of class c in row i, by team, to acc
+** ([nteams * CS_BRK_N]); b is the class's part of the row. */
+static void brk_add_class(const cs_class *k, const double *b, double *acc)
+{
+    for (int j = 0; j < k->nsteps; j++) {
+        const int t = k->steps[j].kind == CS_STEP_WORK ? k->steps[j].team : -1;
+        if (t < 0)
+            continue;
+        for (size_t q = 0; q < CS_BRK_N; q++)
+            acc[(size_t)t * CS_BRK_N + q] += b[(size_t)j * CS_BRK_N + q];
+    }
+}
+
+static void brk_set(cs_breakdown *d, int t, const double *sum, double n)
+{
+    d->team = t;
+    d->admission = n > 0 ? sum[CS_BRK_ADMISSION] / n : 0.0;
+    d->handoff = n > 0 ? sum[CS_BRK_HANDOFF] / n : 0.0;
+    d->queue = n > 0 ? sum[CS_BRK_QUEUE] / n : 0.0;
+    d->work = n > 0 ? sum[CS_BRK_WORK] / n : 0.0;
+}
+
+/*
+** Per replication with lead times, each team's share of the replication's
+** mean lead time (sums / count); then the mean over those replications,
+** as the lead time's own mean is: the parts add up to it.  rep and tot
+** are scratch of nteams * CS_BRK_N.  Returns -1 when out of memory.
+*/
+static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
+                             double *rep, double *tot)
+{
+    const cs_model *const m = st->model;
+    const size_t nt = (size_t)m->nteams, nc = (size_t)m->nclasses;
+    const size_t w = nt * CS_BRK_N;
+    size_t off = 0, reps = 0;
+
+    s->breakdown = calloc(nt + 1, sizeof *s->breakdown);
+    if (s->breakdown == NULL)
+        return -1;
+    /* the whole chain */
+    memset(tot, 0, w * sizeof *tot);
+    for (size_t i = 0; i < st->n; i++) {
+        const double *b = &st->brk[i * st->brk_width];
+        if (st->lt_n[i] == 0)
+            continue;
+        memset(rep, 0, w * sizeof *rep);
+        for (size_t c = 0; c < nc; c++) {
+            brk_add_class(&m->classes[c], b, rep);
+            b += (size_t)m->classes[c].nsteps * CS_BRK_N;
+        }
+        for (size_t q = 0; q < w; q++)
+            tot[q] += rep[q] / (double)st->lt_n[i];
+        reps++;
+    }
+    for (size_t t = 0; t < nt; t++)
+        brk_set(&s->breakdown[t], (int)t, &tot[t * CS_BRK_N], (double)reps);
+    /* per class, over the teams of its steps */
+    for (size_t c = 0; c < nc; c++) {
+        const cs_class *const k = &m->classes[c];
+        cs_class_summary *const cs = &s->classes[c];
+        int n = 0;
+
+        memset(tot, 0, w * sizeof *tot);
+        reps = 0;
+        for (size_t i = 0; i < st->n; i++) {
+            const uint64_t cn = st->cls_n[i * nc + c];
+            if (cn == 0)
+                continue;
+            memset(rep, 0, w * sizeof *rep);
+            brk_add_class(k, &st->brk[i * st->brk_width + off], rep);
+            for (size_t q = 0; q < w; q++)
+                tot[q] += rep[q] / (double)cn;
+            reps++;
+        }
+        off += (size_t)k->nsteps * CS_BRK_N;
+        /* rep[t * CS_BRK_N] marks the teams the class visits */
+        memset(rep, 0, w * sizeof *rep);
+        for (int j = 0; j < k->nsteps; j++)
+            if (k->steps[j].kind == CS_STEP_WORK &&
+                rep[(size_t)k->steps[j].team * CS_BRK_N] == 0.0) {
+                rep[(size_t)k->steps[j].team * CS_BRK_N] = 1.0;
+                n++;
+            }
+        cs->breakdown = calloc((size_t)n + 1, sizeof *cs->breakdown);
+        if (cs->breakdown == NULL)
+            return -1;
+        cs->nbreakdown = 0;
+        for (size_t t = 0; t < nt; t++)
+            if (rep[t * CS_BRK_N] != 0.0)
+                brk_set(&cs->breakdown[cs->nbreakdown++], (int)t,
+                        &tot[t * CS_BRK_N], (double)reps);
+    }
+    return 0;
+}
+
 cs_summary *cs_summary_build(const cs_runner_store *st)
 {
+    const size_t w = (size_t)st->model->nteams * CS_BRK_N + 1;
     cs_summary *s = calloc(1, sizeof *s);
     double *tmp = malloc((st->n + 1) * sizeof *tmp);
+    double *brk = malloc(2 * w * sizeof *brk);
 
-    if (s == NULL || tmp == NULL)
+    if (s == NULL || tmp == NULL || brk == NULL)
         goto fail;
     s->model = st->model;
     s->replications = (unsigned)st->n;
@@ -259,11 +366,15 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
     summary_classes(s, st, tmp);
     summary_teams(s, st, tmp);
     summary_promises(s, st);
+    if (summary_breakdown(s, st, brk, brk + w) != 0)
+        goto fail;
     s->cost_per_day = cs_model_cost_per_day(st->model);
     free(tmp);
+    free(brk);
     return s;
 fail:
     free(tmp);
+    free(brk);
     cs_summary_free(s);
     return NULL;
 }

@@ -360,7 +360,8 @@ START_TEST(test_intervals_clipped)
     double team[2 * 2 * CS_RUNNER_TEAM_NFIELDS];
     double prom[6] = {0.99, 0.9, 1, 0.5, 0.01, 60};
     unsigned rep[2] = {0, 1};
-    uint64_t zero[2] = {0, 0};
+    uint64_t zero[2] = {0, 0}, cls_n[4] = {0, 0, 0, 0};
+    double *brk = calloc(n * cs_runner_brk_width(m) + 1, sizeof *brk);
     cs_hist *cls[2] = {cs_hist_new(), cs_hist_new()};
     cs_runner_store st;
     cs_summary *s;
@@ -392,6 +393,9 @@ START_TEST(test_intervals_clipped)
     st.team = team;
     st.prom = prom;
     st.lt_n = st.visits = st.events = st.arrived = st.done = zero;
+    st.cls_n = cls_n;
+    st.brk_width = cs_runner_brk_width(m);
+    st.brk = brk;
     st.hist = cls[0];
     st.cls_hist = cls;
     s = cs_summary_build(&st);
@@ -431,6 +435,167 @@ START_TEST(test_intervals_clipped)
     cs_summary_free(s);
     cs_hist_free(cls[0]);
     cs_hist_free(cls[1]);
+    free(brk);
+    cs_model_free(m);
+}
+END_TEST
+
+/* ---- where the time goes ------------------------------------------- */
+
+/* Sum of the four parts of n breakdown entries. */
+static double brk_total(const cs_breakdown *b, int n)
+{
+    double t = 0.0;
+
+    for (int i = 0; i < n; i++)
+        t += b[i].admission + b[i].handoff + b[i].queue + b[i].work;
+    return t;
+}
+
+static void assert_adds_up(const cs_summary *s)
+{
+    const cs_model *m = s->model;
+
+    ck_assert_msg(fabs(brk_total(s->breakdown, m->nteams) -
+                       s->lead_time.mean) <= 1e-9 * s->lead_time.mean,
+                  "chain: breakdown %.17g, lead time %.17g",
+                  brk_total(s->breakdown, m->nteams), s->lead_time.mean);
+    for (int t = 0; t < m->nteams; t++)
+        ck_assert(s->breakdown[t].admission >= 0 && s->breakdown[t].handoff >= 0 &&
+                  s->breakdown[t].queue >= 0 && s->breakdown[t].work >= 0);
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class_summary *k = &s->classes[c];
+        const double b = brk_total(k->breakdown, k->nbreakdown);
+        ck_assert_msg(k->n > 0, "class %s: no lead times", m->classes[c].name);
+        ck_assert_msg(fabs(b - k->lead_time.mean) <= 1e-9 * k->lead_time.mean,
+                      "class %s: breakdown %.17g, lead time %.17g",
+                      m->classes[c].name, b, k->lead_time.mean);
+    }
+}
+
+/*
+** A chain that looks like a real one: three classes, hand-offs, WIP
+** limits tight enough to block (and to deadlock: broken), rework back
+** through the limited teams, a fork-join step, a priority team.  The
+** parts add up to the mean lead time, overall and per class, and a team
+** a class never visits is not in its breakdown.
+*/
+START_TEST(test_breakdown_adds_up)
+{
+    static const char *const yaml =
+        "chainsim: 1\nname: chain\nhorizon: 400d\nwarmup: 50d\n"
+        "replications: 6\nseed: 11\n"
+        "teams:\n"
+        "  - {name: intake, capacity: 1, wip_limit: 3}\n"
+        "  - {name: model, capacity: 3, wip_limit: 4, handoff: 0.5d}\n"
+        "  - {name: review, capacity: 1, wip_limit: 2, handoff: 'exponential(0.3d)',"
+        " discipline: priority}\n"
+        "  - {name: report, capacity: 2, handoff: 0.25d}\n"
+        "  - {name: idle, capacity: 1}\n"
+        "work:\n"
+        "  - name: product\n    priority: 1\n    arrivals: {rate: 0.5/d}\n"
+        "    steps:\n"
+        "      - {team: intake, effort: 'exponential(0.8d)'}\n"
+        "      - id: build\n        parallel:\n"
+        "          - {team: model, effort: 'gamma(mean=3d, cv=0.6)'}\n"
+        "          - {team: review, effort: 'exponential(0.4d)'}\n"
+        "        rework: {p: 0.2, to: intake, effort: 0.5}\n"
+        "      - {team: report, p: 0.5, effort: 1d}\n"
+        "  - name: fix\n    priority: 2\n    arrivals: {rate: 0.3/d}\n"
+        "    steps:\n"
+        "      - {team: model, effort: 'exponential(1d)'}\n"
+        "      - {team: review, effort: 'exponential(0.5d)', rework: {p: 0.3, to: model}}\n"
+        "  - name: report-only\n    backlog: 40\n    arrivals: {rate: 0.4/d}\n"
+        "    steps:\n"
+        "      - {team: report, effort: 'exponential(1.5d)'}\n"
+        "promise:\n  - {name: p, within: 30d, percentile: 85}\n";
+    cs_model *m = tl_build(yaml, -1);
+    cs_summary *s = tl_run(m, 2, 6);
+
+    assert_adds_up(s);
+    ck_assert_int_eq(s->classes[2].nbreakdown, 1);
+    ck_assert_int_eq(s->classes[2].breakdown[0].team, 3);
+    ck_assert_int_eq(s->classes[1].nbreakdown, 2);
+    /* hand-offs apply only from another team; review is limited */
+    ck_assert(s->breakdown[1].handoff > 0 && s->breakdown[2].handoff > 0);
+    ck_assert(s->breakdown[0].handoff == 0 && s->breakdown[4].work == 0);
+    ck_assert(s->breakdown[1].admission > 0);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Constant times, no waiting: intake 1d of work, then review after a
+** 0.5d hand-off, 2d of work; arrivals every 3d.  Every part is exact.
+*/
+START_TEST(test_breakdown_by_hand)
+{
+    static const char *const yaml =
+        "chainsim: 1\nname: hand\nhorizon: 300d\nwarmup: 10d\n"
+        "replications: 2\nseed: 1\n"
+        "teams:\n  - {name: a, capacity: 1}\n"
+        "  - {name: b, capacity: 1, handoff: 0.5d}\n"
+        "work:\n  - name: x\n    arrivals: {interval: 3d}\n    steps:\n"
+        "      - {team: a, effort: 1d}\n      - {team: b, effort: 2d}\n"
+        "promise:\n  - {name: p, within: 5d, percentile: 85}\n";
+    cs_model *m = tl_build(yaml, -1);
+    cs_summary *s = tl_run(m, 1, 2);
+
+    ck_assert_double_eq_tol(s->lead_time.mean, 3.5, 1e-9);
+    ck_assert_double_eq_tol(s->breakdown[0].work, 1.0, 1e-9);
+    ck_assert_double_eq_tol(s->breakdown[1].handoff, 0.5, 1e-9);
+    ck_assert_double_eq_tol(s->breakdown[1].work, 2.0, 1e-9);
+    ck_assert_double_eq_tol(s->breakdown[0].admission + s->breakdown[0].queue +
+                            s->breakdown[1].admission + s->breakdown[1].queue,
+                            0.0, 1e-9);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** M/M/1 whose only room is its one worker (wip_limit 1): an item waits
+** in the backlog for room, never in the queue, so the admission part is
+** the M/M/1 queue wait rho/(mu - lambda) = 1 at lambda 0.5, mu 1, and the
+** queue part is 0.  Tolerance 4.5 standard errors of the replications'
+** own means; the per-admission mean (admission_wait_mean) agrees.
+*/
+START_TEST(test_breakdown_admission_mm1)
+{
+    static const char *const yaml =
+        "chainsim: 1\nname: mm1\nhorizon: 4000d\nwarmup: 400d\n"
+        "replications: 20\nseed: 3\n"
+        "teams:\n  - {name: a, capacity: 1, wip_limit: 1}\n"
+        "work:\n  - name: x\n    arrivals: {rate: 0.5/d}\n    steps:\n"
+        "      - {team: a, effort: 'exponential(1d)'}\n"
+        "promise:\n  - {name: p, within: 5d, percentile: 85}\n";
+    cs_model *m = tl_build(yaml, -1);
+    cs_runner_opts o;
+    cs_runner_store *st = NULL;
+    cs_summary *s;
+    cs_error err;
+    double adm[20], mean, se;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.warmup = -1;
+    ck_assert(cs_runner_run(m, &o, &st, &err) == CS_OK);
+    ck_assert_uint_eq(st->n, 20);
+    for (size_t i = 0; i < st->n; i++)
+        adm[i] = st->brk[i * st->brk_width + 0] / (double)st->cls_n[i];
+    tl_mean_se(adm, 20, &mean, &se);
+    ck_assert_msg(fabs(mean - 1.0) <= 4.5 * se, "admission %g +- %g", mean, se);
+    s = cs_summary_build(st);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_double_eq_tol(s->breakdown[0].admission, mean, 1e-12);
+    ck_assert(s->breakdown[0].queue == 0.0);
+    ck_assert(s->teams[0].queue_wait.mean == 0.0);
+    ck_assert_msg(fabs(s->teams[0].admission_wait.mean - 1.0) <= 4.5 * se,
+                  "admission_wait_mean %g", s->teams[0].admission_wait.mean);
+    assert_adds_up(s);
+    cs_summary_free(s);
+    cs_runner_store_free(st);
     cs_model_free(m);
 }
 END_TEST
@@ -460,6 +625,9 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_compare_interrupted_threads);
     tcase_add_test(tc, test_intervals_clipped);
     tcase_add_test(tc, test_verdict_names);
+    tcase_add_test(tc, test_breakdown_adds_up);
+    tcase_add_test(tc, test_breakdown_by_hand);
+    tcase_add_test(tc, test_breakdown_admission_mm1);
     suite_add_tcase(s, tc);
     return s;
 }

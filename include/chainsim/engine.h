@@ -60,6 +60,21 @@
 /* Batches of the horizon over which WIP is averaged for warm-up detection. */
 #define CS_REP_BATCHES 100
 
+/*
+** Where an item's time goes at a step (the lead-time breakdown): waiting
+** for room to enter the step's team (in the backlog, or finished at the
+** team before), in its hand-off, waiting for a worker, in work.  For a
+** parallel step, the branch that finishes last.  The four parts of every
+** step an item visits add up to its lead time.
+*/
+enum {
+    CS_BRK_ADMISSION,
+    CS_BRK_HANDOFF,
+    CS_BRK_QUEUE,
+    CS_BRK_WORK,
+    CS_BRK_N
+};
+
 typedef struct cs_team_rep {
     double utilization;      /* busy capacity-time / capacity-time, window */
     double queue_len_mean;   /* time-average items waiting for a worker */
@@ -69,6 +84,8 @@ typedef struct cs_team_rep {
     double wip_mean;         /* time-average WIP (as the WIP limit counts it) */
     uint64_t wip_breaks;     /* items admitted above the WIP limit to break a
                                 deadlock, over the whole run */
+    double admission_sum;    /* waits for room of the admissions in window */
+    uint64_t admission_n;
 } cs_team_rep;
 
 typedef struct cs_class_rep {
@@ -76,6 +93,10 @@ typedef struct cs_class_rep {
     double lt_sum;
     cs_hist *hist;           /* lead times, owned */
     uint64_t done_window;    /* items done in the window, any arrival time */
+    int nsteps;              /* the class's steps (branches included) */
+    double *brk;             /* [nsteps * CS_BRK_N], owned: the breakdown's
+                                sums over the n lead times recorded, by
+                                step (the model's index) and part */
 } cs_class_rep;
 
 typedef struct cs_promise_rep {

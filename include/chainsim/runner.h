@@ -51,6 +51,7 @@ enum {
     CS_RUNNER_TEAM_BLOCKED,
     CS_RUNNER_TEAM_WIP,
     CS_RUNNER_TEAM_BREAKS,   /* items admitted above the WIP limit */
+    CS_RUNNER_TEAM_ADMISSION,/* mean wait for room per admission */
     CS_RUNNER_TEAM_NFIELDS
 };
 
@@ -74,12 +75,21 @@ typedef struct cs_runner_store {
     double *thru, *wip;            /* [n] items per day, mean WIP */
     double *lt_sum, *work_sum;     /* [n] sums of lead and work times */
     double *cls_mean, *cls_thru;   /* [n * nclasses] */
+    uint64_t *cls_n;               /* [n * nclasses] lead times recorded */
+    size_t brk_width;              /* cs_runner_brk_width(model) */
+    double *brk;                   /* [n * brk_width]: per class in order,
+                                      per step, CS_BRK_N sums of the
+                                      lead-time breakdown (engine.h) */
     double *team;                  /* [n * nteams * CS_RUNNER_TEAM_NFIELDS] */
     double *prom;                  /* [n * npromises] achieved */
     uint64_t *lt_n, *visits, *events, *arrived, *done;   /* [n] */
     cs_hist *hist;                 /* all lead times */
     cs_hist **cls_hist;            /* [nclasses] lead times per class */
 } cs_runner_store;
+
+/* Doubles per row of a store's breakdown: every class's steps x
+** CS_BRK_N.  Cannot fail. */
+size_t cs_runner_brk_width(const cs_model *m);
 
 /* Frees the store and what it owns.  NULL allowed. */
 void cs_runner_store_free(cs_runner_store *s);

@@ -30,6 +30,19 @@ typedef enum cs_verdict {
     CS_VERDICT_NOT_MET
 } cs_verdict;
 
+/*
+** Where the time goes at one team: the mean days per item (over the
+** items whose lead time is counted) spent waiting for room to enter it
+** (in the backlog, or finished at the team before), in its hand-off,
+** waiting for a worker, and in work.  Over every team, the four add up
+** to the mean lead time.  A mean over replications of each
+** replication's mean.
+*/
+typedef struct cs_breakdown {
+    int team;                /* index into the model's teams */
+    double admission, handoff, queue, work;
+} cs_breakdown;
+
 typedef struct cs_team_summary {
     cs_ci utilization;
     cs_ci queue_wait;        /* mean over replications of the mean wait per visit */
@@ -39,6 +52,8 @@ typedef struct cs_team_summary {
     cs_ci wip_breaks;        /* items admitted above the WIP limit to break
                                 a deadlock, per replication (0 without a
                                 limit) */
+    cs_ci admission_wait;    /* mean over replications of the mean wait
+                                for room per admission */
 } cs_team_summary;
 
 typedef struct cs_class_summary {
@@ -46,6 +61,9 @@ typedef struct cs_class_summary {
     double p50, p85, p95;    /* pooled over replications (histogram) */
     uint64_t n;              /* lead times pooled */
     cs_ci throughput;        /* items per day */
+    cs_breakdown *breakdown; /* [nbreakdown]: the teams of the class's
+                                steps, in the model's team order */
+    int nbreakdown;
 } cs_class_summary;
 
 typedef struct cs_promise_summary {
@@ -69,6 +87,7 @@ typedef struct cs_summary {
     cs_ci wip;
     double flow_efficiency;        /* ratio of sums over all replications */
     cs_team_summary *teams;        /* [nteams] */
+    cs_breakdown *breakdown;       /* [nteams]: all classes, team t at t */
     int bottleneck;                /* team with the highest utilization, -1 if none */
     cs_promise_summary *promises;  /* [npromises] */
     double cost_per_day;
