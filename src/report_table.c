@@ -1047,6 +1047,114 @@ static void block_classes(table *t, const cs_report_row *row)
     }
 }
 
+/* ---- where the time goes ------------------------------------------ */
+
+static double brk_wait(const cs_breakdown *b)
+{
+    return b->admission + b->handoff + b->queue;
+}
+
+static double brk_sum(const cs_breakdown *b)
+{
+    return brk_wait(b) + b->work;
+}
+
+/* Whether a row has a breakdown to show (some lead time counted). */
+static int has_breakdown(const cs_summary *s)
+{
+    return s->breakdown != NULL && s->lt_n > 0;
+}
+
+/*
+** A single run: per team, the mean days per item waiting for room, in
+** hand-off, in the queue and in work, and the team's share of the lead
+** time; the last line the whole chain (the mean lead time).  Teams the
+** work never visits are left out.
+*/
+static void block_time(table *t, const cs_report_row *row)
+{
+    const cs_summary *s = row->summary;
+    const cs_model *m = s->model;
+    cs_breakdown all = {-1, 0, 0, 0, 0};
+    double mx = 0;
+    int dec;
+
+    for (int k = 0; k < m->nteams; k++) {
+        const cs_breakdown *b = &s->breakdown[k];
+        all.admission += b->admission;
+        all.handoff += b->handoff;
+        all.queue += b->queue;
+        all.work += b->work;
+    }
+    mx = mag(mx, brk_sum(&all));
+    dec = col_decimals(mx);
+    tbl_init(t, 7);
+    tbl_row(t);
+    tbl_heads(t, (const char *const[]){"where the time goes (d)", "for room",
+                     "hand-off", "queue", "work", "total", "share", NULL});
+    for (int k = 0; k < m->nteams; k++) {
+        const cs_breakdown *b = &s->breakdown[k];
+        const double tot = brk_sum(b);
+        if (!(tot > 0))
+            continue;
+        tbl_row(t);
+        tbl_cell(t, C_NONE, "%s", m->teams[k].name);
+        cell_num(t, b->admission, dec);
+        cell_num(t, b->handoff, dec);
+        cell_num(t, b->queue, dec);
+        cell_num(t, b->work, dec);
+        cell_num(t, tot, dec);
+        tbl_cell(t, C_NONE, "%.0f%%", 100.0 * tot / brk_sum(&all));
+    }
+    tbl_row(t);
+    tbl_cell(t, C_BOLD, "lead time");
+    cell_num(t, all.admission, dec);
+    cell_num(t, all.handoff, dec);
+    cell_num(t, all.queue, dec);
+    cell_num(t, all.work, dec);
+    cell_num(t, brk_sum(&all), dec);
+    tbl_cell(t, C_NONE, "100%%");
+}
+
+/* Several rows: per team (columns), the days per item waiting + working. */
+static void block_time_rows(table *t, const cs_report *r, const shape *sh)
+{
+    double mx = 0;
+    int dec;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        if (!has_breakdown(s))
+            continue;
+        for (int k = 0; k < s->model->nteams; k++)
+            mx = mag(mag(mx, brk_wait(&s->breakdown[k])),
+                     s->breakdown[k].work);
+    }
+    dec = col_decimals(mx);
+    tbl_init(t, 1 + r->nvary + sh->teams.n);
+    tbl_row(t);
+    label_head(t, r, "wait + work (d)");
+    for (size_t k = 0; k < sh->teams.n; k++)
+        tbl_cell(t, C_NONE, "%s", sh->teams.v[k]);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        tbl_row(t);
+        label_cells(t, r, row);
+        for (size_t k = 0; k < sh->teams.n; k++) {
+            const int tm = cs_model_team_index(s->model, sh->teams.v[k]);
+            const cs_breakdown *b =
+                tm >= 0 && has_breakdown(s) ? &s->breakdown[tm] : NULL;
+            if (b == NULL || !(brk_sum(b) > 0))
+                tbl_cell(t, C_NONE, "-");
+            else
+                tbl_cell(t, C_NONE, "%.*f + %.*f", dec,
+                         cs_report_unsign_zero(brk_wait(b)), dec,
+                         cs_report_unsign_zero(b->work));
+        }
+    }
+}
+
 /* Prints and frees a block; 0, or -1 when it ran out of memory. */
 static int emit(FILE *out, table *t, const cs_report *r)
 {
@@ -1205,6 +1313,31 @@ static int table_teams(FILE *out, table *t, const cs_report *r,
     return oom;
 }
 
+/* Where the time goes: the breakdown of one row, or wait + work of every
+** row; 0, or -1 when out of memory. */
+static int table_time(FILE *out, table *t, const cs_report *r,
+                      const shape *sh)
+{
+    int any = 0, oom = 0;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        any |= has_breakdown(r->rows[i].summary);
+    if (!any)
+        return 0;
+    if (r->nrows == 1) {
+        block_time(t, &r->rows[0]);
+        oom |= emit(out, t, r);
+        fputs("mean days per item at each team: waiting for room to enter "
+              "it, in hand-off, in its queue, in work\n", out);
+    } else if (sh->teams.n > 0) {
+        block_time_rows(t, r, sh);
+        oom |= emit(out, t, r);
+        fputs("mean days per item at each team: waiting (for room, "
+              "hand-off, queue) + in work\n", out);
+    }
+    return oom;
+}
+
 /* The row's label in a warning: "VARIANT (PATH=VALUE, ...): ", or
 ** nothing for a single row. */
 static void warn_label(FILE *out, const cs_report *r, const cs_report_row *row)
@@ -1308,6 +1441,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
               "same: every difference was 0\n", out);
     }
     oom |= table_teams(out, &t, r, &sh);
+    oom |= table_time(out, &t, r, &sh);
     table_breaks(out, r);
     if (r->wall_seconds >= 0.0)
         fprintf(out, "\n%.1f s on %u thread%s\n", r->wall_seconds, r->threads,

@@ -14,6 +14,7 @@
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
+#include "chainsim/variant.h"
 
 #include "chain_fixture.h"
 #include "testlib.h"
@@ -600,6 +601,34 @@ START_TEST(test_breakdown_admission_mm1)
 }
 END_TEST
 
+/* Every example's baseline and variants: the parts add up (few, short
+** replications: the identity holds in each). */
+START_TEST(test_breakdown_examples)
+{
+    static const char *const files[] = {
+        "scenarios/bi-chain.yaml", "scenarios/kanban-wip.yaml",
+        "scenarios/backlog-forecast.yaml", "scenarios/bench/tandem5.yaml"};
+
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        cs_scenario *sc = NULL;
+        cs_error err;
+
+        ck_assert_msg(cs_scenario_load(files[f], &sc, &err) == CS_OK, "%s: %s",
+                      files[f], err.msg);
+        for (long v = -1; v < (long)cs_variant_count(sc); v++) {
+            cs_model *m = NULL;
+            cs_summary *s;
+            ck_assert(cs_variant_build(sc, v, &m, &err) == CS_OK);
+            s = tl_run(m, 2, 3);
+            assert_adds_up(s);
+            cs_summary_free(s);
+            cs_model_free(m);
+        }
+        cs_scenario_free(sc);
+    }
+}
+END_TEST
+
 START_TEST(test_verdict_names)
 {
     ck_assert_str_eq(cs_summary_verdict_name(CS_VERDICT_MET), "met");
@@ -628,6 +657,7 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_breakdown_adds_up);
     tcase_add_test(tc, test_breakdown_by_hand);
     tcase_add_test(tc, test_breakdown_admission_mm1);
+    tcase_add_test(tc, test_breakdown_examples);
     suite_add_tcase(s, tc);
     return s;
 }
