@@ -406,6 +406,8 @@ void cs_engine_rep_reset(cs_rep *r)
     r->lt_sum = r->work_sum = 0.0;
     r->done_window = 0;
     r->wip_mean = 0.0;
+    memset(r->third_sum, 0, sizeof r->third_sum);
+    memset(r->third_n, 0, sizeof r->third_n);
     memset(r->batch_wip, 0, sizeof r->batch_wip);
     cs_hist_reset(r->hist);
     memset(r->teams, 0, (size_t)r->nteams * sizeof *r->teams);
@@ -1197,8 +1199,17 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     TRACE(e, now, it, -1, -1, EV_DONE);
     out->done++;
     if (now >= e->warmup) {
+        /* the third of the window the item is done in (drift check) */
+        int third = e->horizon > e->warmup
+                        ? (int)((now - e->warmup) * 3.0 /
+                                (e->horizon - e->warmup))
+                        : 0;
+        if (third > 2)
+            third = 2;
         out->done_window++;
         k->done_window++;
+        out->third_sum[third] += lt;
+        out->third_n[third]++;
     }
     if (it->t_arrive >= e->warmup) {
         out->lt_n++;

@@ -35,31 +35,62 @@ size_t cs_runner_brk_width(const cs_model *m)
     return w;
 }
 
+/* One table of a store: *p holds [rows][width] values of elem bytes. */
+typedef struct column {
+    void **p;
+    size_t elem, width;
+} column;
+
+#define STORE_COLUMNS 20
+
+/* The store's tables; returns their number (STORE_COLUMNS). */
+static size_t store_columns(cs_runner_store *s, column *c)
+{
+    const size_t nc = (size_t)s->model->nclasses;
+    const size_t nt = (size_t)s->model->nteams;
+    const size_t np = (size_t)s->model->npromises;
+    size_t k = 0;
+
+#define COL(field, w) \
+    (c[k++] = (column){(void **)&s->field, sizeof *s->field, (w)})
+    COL(rep, 1);
+    COL(lt_mean, 1);
+    COL(lt_p85, 1);
+    COL(thru, 1);
+    COL(wip, 1);
+    COL(lt_sum, 1);
+    COL(work_sum, 1);
+    COL(cls_mean, nc);
+    COL(cls_thru, nc);
+    COL(cls_n, nc);
+    COL(brk, s->brk_width);
+    COL(team, nt * CS_RUNNER_TEAM_NFIELDS);
+    COL(prom, np);
+    COL(lt_n, 1);
+    COL(visits, 1);
+    COL(events, 1);
+    COL(arrived, 1);
+    COL(done, 1);
+    COL(batch_wip, CS_REP_BATCHES);
+    COL(lt_third, 2);
+#undef COL
+    return k;
+}
+
 void cs_runner_store_free(cs_runner_store *s)
 {
+    column c[STORE_COLUMNS];
+
     if (s == NULL)
         return;
-    free(s->rep);
-    free(s->lt_mean);
-    free(s->lt_p85);
-    free(s->thru);
-    free(s->wip);
-    free(s->lt_sum);
-    free(s->work_sum);
-    free(s->cls_mean);
-    free(s->cls_thru);
-    free(s->cls_n);
-    free(s->brk);
-    free(s->team);
-    free(s->prom);
-    free(s->lt_n);
-    free(s->visits);
-    free(s->events);
-    free(s->arrived);
-    free(s->done);
+    if (s->model != NULL) {
+        const size_t k = store_columns(s, c);
+        for (size_t i = 0; i < k; i++)
+            free(*c[i].p);
+    }
     if (s->cls_hist != NULL)
-        for (int c = 0; c < s->model->nclasses; c++)
-            cs_hist_free(s->cls_hist[c]);
+        for (int i = 0; i < s->model->nclasses; i++)
+            cs_hist_free(s->cls_hist[i]);
     free(s->cls_hist);
     cs_hist_free(s->hist);
     free(s);
@@ -80,42 +111,52 @@ static int store_hists(cs_runner_store *s, int nclasses)
 /* Rows for n replications; NULL if out of memory. */
 static cs_runner_store *store_new(const cs_model *m, size_t n)
 {
-    const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
-    const size_t np = (size_t)m->npromises;
     cs_runner_store *s = calloc(1, sizeof *s);
+    column c[STORE_COLUMNS];
+    size_t k;
 
     if (s == NULL)
         return NULL;
     s->model = m;
     s->total = (unsigned)n;
-    s->rep = calloc(n + 1, sizeof(unsigned));
-    s->lt_mean = calloc(n + 1, sizeof(double));
-    s->lt_p85 = calloc(n + 1, sizeof(double));
-    s->thru = calloc(n + 1, sizeof(double));
-    s->wip = calloc(n + 1, sizeof(double));
-    s->lt_sum = calloc(n + 1, sizeof(double));
-    s->work_sum = calloc(n + 1, sizeof(double));
-    s->cls_mean = calloc(n * nc + 1, sizeof(double));
-    s->cls_thru = calloc(n * nc + 1, sizeof(double));
-    s->cls_n = calloc(n * nc + 1, sizeof(uint64_t));
+    s->warmup_mser = NAN;
     s->brk_width = cs_runner_brk_width(m);
-    s->brk = calloc(n * s->brk_width + 1, sizeof(double));
-    s->team = calloc(n * nt * CS_RUNNER_TEAM_NFIELDS + 1, sizeof(double));
-    s->prom = calloc(n * np + 1, sizeof(double));
-    s->lt_n = calloc(n + 1, sizeof(uint64_t));
-    s->visits = calloc(n + 1, sizeof(uint64_t));
-    s->events = calloc(n + 1, sizeof(uint64_t));
-    s->arrived = calloc(n + 1, sizeof(uint64_t));
-    s->done = calloc(n + 1, sizeof(uint64_t));
-    if (!s->rep || !s->lt_mean || !s->lt_p85 || !s->thru || !s->wip ||
-        !s->lt_sum || !s->work_sum || !s->cls_mean || !s->cls_thru ||
-        !s->cls_n || !s->brk ||
-        !s->team || !s->prom || !s->lt_n || !s->visits || !s->events ||
-        !s->arrived || !s->done || store_hists(s, m->nclasses) != 0) {
+    k = store_columns(s, c);
+    for (size_t i = 0; i < k; i++)
+        if ((*c[i].p = calloc(n * c[i].width + 1, c[i].elem)) == NULL) {
+            cs_runner_store_free(s);
+            return NULL;
+        }
+    if (store_hists(s, m->nclasses) != 0) {
         cs_runner_store_free(s);
         return NULL;
     }
     return s;
+}
+
+int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
+{
+    column cd[STORE_COLUMNS], cs[STORE_COLUMNS];
+    const size_t k = store_columns(dst, cd);
+    const size_t n = dst->n + src->n;
+    cs_runner_store from = *src;   /* its columns, read only */
+
+    store_columns(&from, cs);
+    for (size_t i = 0; i < k; i++) {
+        const size_t row = cd[i].elem * cd[i].width;
+        char *p = realloc(*cd[i].p, n * row + cd[i].elem);
+        if (p == NULL)
+            return -1;
+        *cd[i].p = p;
+        if (src->n > 0 && row > 0)
+            memcpy(p + dst->n * row, *cs[i].p, src->n * row);
+    }
+    cs_hist_merge(dst->hist, src->hist);
+    for (int c = 0; c < dst->model->nclasses; c++)
+        cs_hist_merge(dst->cls_hist[c], src->cls_hist[c]);
+    dst->n = n;
+    dst->total += src->total;
+    return 0;
 }
 
 static double ratio(double num, double den)
@@ -131,7 +172,6 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
     const size_t nt = (size_t)s->model->nteams;
     const size_t np = (size_t)s->model->npromises;
 
-    s->rep[i] = (unsigned)i;
     s->lt_n[i] = r->lt_n;
     s->lt_sum[i] = r->lt_sum;
     s->work_sum[i] = r->work_sum;
@@ -167,6 +207,10 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;
+    memcpy(&s->batch_wip[i * CS_REP_BATCHES], r->batch_wip,
+           sizeof r->batch_wip);
+    s->lt_third[2 * i] = ratio(r->third_sum[0], (double)r->third_n[0]);
+    s->lt_third[2 * i + 1] = ratio(r->third_sum[2], (double)r->third_n[2]);
 }
 
 /* Moves the rows of a [n][width] table whose ok flag is set to the front,
@@ -190,32 +234,20 @@ static void compact_rows(void *table, size_t elem, size_t width,
 ** Keeps the rows of the completed replications (ok) in replication order
 ** at the front of every table, each with its number in rep[], and sets n.
 */
-static void store_compact(cs_runner_store *s, const unsigned char *ok)
+static void store_compact(cs_runner_store *s, const unsigned char *ok,
+                          unsigned first)
 {
     const size_t n = s->total;
-    const size_t nc = (size_t)s->model->nclasses;
-    const size_t nt = (size_t)s->model->nteams;
-    const size_t np = (size_t)s->model->npromises;
-    double *const one[] = {s->lt_mean, s->lt_p85, s->thru, s->wip,
-                           s->lt_sum, s->work_sum};
-    uint64_t *const ones[] = {s->lt_n, s->visits, s->events, s->arrived,
-                              s->done};
+    column c[STORE_COLUMNS];
+    const size_t nc = store_columns(s, c);
     size_t k = 0;
 
+    for (size_t a = 1; a < nc; a++)
+        compact_rows(*c[a].p, c[a].elem, c[a].width, ok, n);
     for (size_t i = 0; i < n; i++)
         if (ok[i])
-            s->rep[k++] = (unsigned)i;
+            s->rep[k++] = first + (unsigned)i;
     s->n = k;
-    for (size_t a = 0; a < sizeof one / sizeof *one; a++)
-        compact_rows(one[a], sizeof(double), 1, ok, n);
-    for (size_t a = 0; a < sizeof ones / sizeof *ones; a++)
-        compact_rows(ones[a], sizeof(uint64_t), 1, ok, n);
-    compact_rows(s->cls_mean, sizeof(double), nc, ok, n);
-    compact_rows(s->cls_thru, sizeof(double), nc, ok, n);
-    compact_rows(s->cls_n, sizeof(uint64_t), nc, ok, n);
-    compact_rows(s->brk, sizeof(double), s->brk_width, ok, n);
-    compact_rows(s->team, sizeof(double), nt * CS_RUNNER_TEAM_NFIELDS, ok, n);
-    compact_rows(s->prom, sizeof(double), np, ok, n);
 }
 
 /* Histograms of one thread: all lead times and per class. */
@@ -272,6 +304,8 @@ static void store_add_hists(cs_runner_store *s, const hist_set *src)
 typedef struct pool {
     const cs_model *m;
     double warmup;
+    double warmup_mser;     /* "auto": the truncation before the cap */
+    unsigned first;         /* replication number of the pool's first */
     uint64_t max_items;
     size_t thread_bytes;    /* each engine's bound */
     cs_runner_store *store;
@@ -359,7 +393,7 @@ static void *work(void *arg)
         cs_status st;
 
         cs_error_clear(&err);
-        st = cs_engine_run(e, rep, p->warmup, r, &err);
+        st = cs_engine_run(e, p->first + rep, p->warmup, r, &err);
         if (st == CS_OK) {
             store_put(p->store, rep, r);
             hist_set_add_rep(&w->hists, r);
@@ -432,49 +466,34 @@ static void supervise(pool *p, const cs_runner_opts *o)
 
 
 /*
-** MSER (White 1997) on the pilots' batch-mean WIP series: the truncation
-** d minimising the squared standard error of the remaining mean,
-** sum_{i>=d} (y_i - ybar_d)^2 / (n - d)^2, searched over the first half.
+** "auto": MSER-5 on the mean batch WIP of the pilots over [0, horizon]
+** (White, Cobb and Spratt 2000): the CS_REP_BATCHES slices averaged in
+** batches of 5, the truncation searched over all but the last 5 batches
+** (what is left must be long enough to judge), then capped at half the
+** horizon.  *uncapped is the truncation before the cap: past half the
+** horizon, the chain did not settle in the pilots' window.
 */
-static size_t mser(const double *y, size_t n)
-{
-    size_t best = 0;
-    double best_v = INFINITY;
-
-    for (size_t d = 0; d <= n / 2; d++) {
-        const size_t k = n - d;
-        double mean = 0, ss = 0;
-        for (size_t i = d; i < n; i++)
-            mean += y[i];
-        mean /= (double)k;
-        for (size_t i = d; i < n; i++)
-            ss += (y[i] - mean) * (y[i] - mean);
-        ss /= (double)k * (double)k;
-        if (ss < best_v) {
-            best_v = ss;
-            best = d;
-        }
-    }
-    return best;
-}
-
 static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
                                size_t max_bytes, double *warmup,
-                               cs_error *err);
+                               double *uncapped, cs_error *err);
 
 cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,
                                 double *warmup, cs_error *err)
 {
+    double uncapped;
+
     return warmup_pilots(m, pilots, cs_runner_default_max_bytes(), warmup,
-                         err);
+                         &uncapped, err);
 }
 
-/* cs_runner_warmup_auto with the engine's memory bound max_bytes. */
+#define MSER_BATCH 5
+
 static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
                                size_t max_bytes, double *warmup,
-                               cs_error *err)
+                               double *uncapped, cs_error *err)
 {
-    double series[CS_REP_BATCHES] = {0};
+    enum { NB = CS_REP_BATCHES / MSER_BATCH };
+    double series[NB] = {0};
     cs_engine *e = cs_engine_new(m);
     cs_rep *r = cs_engine_rep_new(m);
     cs_status st = CS_OK;
@@ -493,10 +512,11 @@ static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
         if (st != CS_OK)
             goto out;
         for (size_t b = 0; b < CS_REP_BATCHES; b++)
-            series[b] += r->batch_wip[b] / pilots;
+            series[b / MSER_BATCH] +=
+                r->batch_wip[b] / (pilots * (double)MSER_BATCH);
     }
-    *warmup = (double)mser(series, CS_REP_BATCHES) * m->horizon /
-              CS_REP_BATCHES;
+    *uncapped = (double)cs_stats_mser(series, NB, NB - 5) * m->horizon / NB;
+    *warmup = *uncapped < m->horizon / 2 ? *uncapped : m->horizon / 2;
 out:
     cs_engine_rep_free(r);
     cs_engine_free(e);
@@ -523,12 +543,15 @@ static cs_status pool_init(pool *p, const cs_model *m,
     p->m = m;
     p->total = o->replications;
     p->stop = o->stop;
+    p->first = o->first;
+    p->warmup_mser = NAN;
     p->max_items = o->max_items > 0 ? o->max_items : cs_runner_max_items(m);
     if (o->warmup >= 0) {
         p->warmup = o->warmup;
     } else if (m->warmup_auto) {
         st = warmup_pilots(m, o->replications < 5 ? o->replications : 5,
-                           p->thread_bytes, &p->warmup, err);
+                           p->thread_bytes, &p->warmup, &p->warmup_mser,
+                           err);
         if (st != CS_OK)
             return st;
     } else {
@@ -539,6 +562,7 @@ static cs_status pool_init(pool *p, const cs_model *m,
     if (p->store == NULL || p->ok == NULL)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     p->store->warmup = p->warmup;
+    p->store->warmup_mser = p->warmup_mser;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->changed, NULL);
     p->have_lock = 1;
@@ -639,7 +663,8 @@ size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads)
                        nc * sizeof(uint64_t) +
                        (2 * nc + (size_t)m->npromises +
                         nt * CS_RUNNER_TEAM_NFIELDS +
-                        cs_runner_brk_width(m)) * sizeof(double);
+                        cs_runner_brk_width(m) + CS_REP_BATCHES + 2) *
+                           sizeof(double);
     /* per thread: a replication's and the thread's pooled histograms */
     const size_t hists = (nc + 1) * cs_hist_bytes();
 
@@ -724,7 +749,7 @@ cs_status cs_runner_run(const cs_model *m, const cs_runner_opts *opts,
     }
     for (unsigned i = 0; i < nthreads; i++)
         store_add_hists(p.store, &ws[i].hists);
-    store_compact(p.store, p.ok);
+    store_compact(p.store, p.ok, o.first);
     *out = p.store;
     p.store = NULL;
 out:

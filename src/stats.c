@@ -209,3 +209,29 @@ cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
     free(d);
     return c;
 }
+
+size_t cs_stats_mser(const double *y, size_t n, size_t dmax)
+{
+    size_t best = 0;
+    double best_v = INFINITY;
+
+    if (n < 2)
+        return 0;
+    if (dmax > n - 1)
+        dmax = n - 1;
+    for (size_t d = 0; d <= dmax; d++) {
+        const size_t k = n - d;
+        double mean = 0, ss = 0;
+        for (size_t i = d; i < n; i++)
+            mean += y[i];
+        mean /= (double)k;
+        for (size_t i = d; i < n; i++)
+            ss += (y[i] - mean) * (y[i] - mean);
+        ss /= (double)k * (double)k;
+        if (ss < best_v) {
+            best_v = ss;
+            best = d;
+        }
+    }
+    return best;
+}

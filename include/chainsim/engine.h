@@ -24,7 +24,8 @@
 **
 ** Time averages (utilization, queue length, WIP, blocked share) cover the
 ** window [warmup, horizon]; so do lead times (arrived >= warmup), work
-** starts (queue waits) and done_window (done >= warmup).  batch_wip covers
+** starts (queue waits), done_window (done >= warmup) and the thirds
+** third_sum/third_n (by the day an item is done).  batch_wip covers
 ** [0, horizon] in CS_REP_BATCHES equal slices, warm-up included.
 **
 ** Invariants (stated in full in engine.c, checked after every event in
@@ -122,6 +123,10 @@ typedef struct cs_rep {
     uint64_t done_window;    /* throughput numerator */
     double wip_mean;         /* time-average items in the chain (backlog included) */
     double batch_wip[CS_REP_BATCHES]; /* time-average WIP per 1/100 of horizon */
+    double third_sum[3];     /* lead times of the items done in each third
+                                of the window [warmup, horizon], whenever
+                                they arrived (steady-state drift check) */
+    uint64_t third_n[3];
     cs_team_rep *teams;      /* [nteams] */
     cs_class_rep *classes;   /* [nclasses] */
     cs_promise_rep *promises;/* [npromises] */

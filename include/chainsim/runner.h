@@ -27,6 +27,9 @@ typedef void (*cs_runner_progress_fn)(void *ctx, unsigned done,
 
 typedef struct cs_runner_opts {
     unsigned replications;         /* 0 = the model's */
+    unsigned first;                /* number of the first replication
+                                      (0-based): the run is replications
+                                      first, first + 1, ... */
     unsigned threads;              /* 0 = all cores */
     double warmup;                 /* < 0 = the model's (auto resolved) */
     cs_runner_progress_fn progress;   /* may be NULL */
@@ -68,6 +71,9 @@ enum {
 typedef struct cs_runner_store {
     const cs_model *model;
     double warmup;                 /* the warm-up used (auto resolved) */
+    double warmup_mser;            /* "auto" chosen here: the truncation
+                                      before the cap at half the horizon;
+                                      else NaN */
     unsigned total;                /* replications asked for */
     size_t n;                      /* replications completed: rows */
     unsigned *rep;                 /* [n] replication numbers */
@@ -83,6 +89,10 @@ typedef struct cs_runner_store {
     double *team;                  /* [n * nteams * CS_RUNNER_TEAM_NFIELDS] */
     double *prom;                  /* [n * npromises] achieved */
     uint64_t *lt_n, *visits, *events, *arrived, *done;   /* [n] */
+    double *batch_wip;             /* [n * CS_REP_BATCHES] (engine.h) */
+    double *lt_third;              /* [n * 2]: mean lead time of the items
+                                      done in the first and in the last
+                                      third of the window (NaN if none) */
     cs_hist *hist;                 /* all lead times */
     cs_hist **cls_hist;            /* [nclasses] lead times per class */
 } cs_runner_store;
@@ -93,6 +103,14 @@ size_t cs_runner_brk_width(const cs_model *m);
 
 /* Frees the store and what it owns.  NULL allowed. */
 void cs_runner_store_free(cs_runner_store *s);
+
+/*
+** Appends the rows of src (borrowed) to dst, whose replications must all
+** come before src's (a later run of the same model, same warm-up), and
+** adds src's histograms and total to dst's.  Returns 0, or -1 when out of
+** memory (dst then unchanged but for capacity).
+*/
+int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src);
 
 /*
 ** Most items in the chain at once in one replication: an unstable chain
@@ -134,8 +152,9 @@ cs_status cs_runner_run(const cs_model *m, const cs_runner_opts *opts,
                         cs_runner_store **out, cs_error *err);
 
 /*
-** The warm-up for "auto": MSER-5 on the batch WIP of pilot replications,
-** at most half the horizon.  Used by cs_runner_run; exposed for tests.
+** The warm-up for "auto": MSER-5 on the batch WIP of pilot replications
+** (the first `pilots`, run from day 0 without a warm-up), at most half the
+** horizon.  Used by cs_runner_run; exposed for tests.
 ** Returns CS_OK, or a pilot's error (CS_ESIM, CS_ENOMEM).
 */
 cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,

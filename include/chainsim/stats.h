@@ -96,4 +96,14 @@ cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
 /* Half-width of a Student-t CI for sd over n values; 0 when n < 2. */
 double cs_stats_ci_halfwidth(double sd, size_t n, double level);
 
+/*
+** MSER (White 1997) on the series y[0..n): the truncation d, 0 <= d <= dmax
+** (clamped to n - 1), minimising the squared standard error of the mean
+** of what is left, sum_{i>=d} (y_i - ybar_d)^2 / (n - d)^2; the first
+** such d on ties.  MSER-5 is this on batch means of 5 observations.
+** Non-finite values make the answer meaningless.  0 when n < 2.  Cannot
+** fail.
+*/
+size_t cs_stats_mser(const double *y, size_t n, size_t dmax);
+
 #endif /* CHAINSIM_STATS_H */
