@@ -199,7 +199,7 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 valgrind:
 	@$(MAKE) --no-print-directory build
 	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -j 2 >/dev/null
-	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d --warmup 0 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim run scenarios/kanban-wip.yaml -n 2 -j 2 -q -f json \
 	    --vary teams.development.capacity=1,2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim check tests/bad/yaml-billion-laughs.yaml \

@@ -447,6 +447,8 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     set_graceful(1);
     s = cs_study_run(st, &ro, &err);
     clear_progress(&pr);
+    if (s == CS_OK && !o->quiet)
+        cs_study_warn_results(st, stderr);
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 

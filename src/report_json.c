@@ -244,6 +244,19 @@ static json_t *json_vs(jctx *j, const cs_report_row *row)
     return o;
 }
 
+/* The summary's warnings as text (SPEC 6.4). */
+static json_t *json_warnings(jctx *j, const cs_summary *s)
+{
+    json_t *a = json_array();
+
+    for (int k = 0; k < s->nwarnings; k++) {
+        char buf[512];
+        cs_summary_warning_text(s, &s->warnings[k], buf, sizeof buf);
+        append(j, a, json_string(buf));
+    }
+    return a;
+}
+
 static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
                         unsigned rank)
 {
@@ -322,6 +335,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, items, "done", json_integer((json_int_t)s->done));
         put(j, o, "items", items);
     }
+    put(j, o, "warnings", json_warnings(j, s));
     return o;
 }
 
@@ -359,6 +373,14 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
         append(&j, variants, json_row(&j, r, &r->rows[i], rank[i]));
     free(rank);
     put(&j, root, "variants", variants);
+    {
+        json_t *w = json_array();
+        if (cs_report_any_partial(r))
+            append(&j, w, json_string("interrupted: the results cover only "
+                                      "the replications completed before "
+                                      "the signal"));
+        put(&j, root, "warnings", w);
+    }
 #ifdef CS_VERSION
     put(&j, root, "version", json_string(CS_VERSION));
 #endif

@@ -1169,6 +1169,45 @@ static int emit(FILE *out, table *t, const cs_report *r)
 }
 
 /* "BI delivery chain  (100 replications, seed 1, horizon 260d, ...)" */
+/*
+** Which question the numbers answer: long-run (steady-state) figures, or
+** a forecast from day 0 (a model that starts from a backlog), and
+** whether some row did not settle.
+*/
+static void table_question(FILE *out, const cs_report *r, int same_time)
+{
+    const cs_summary *s0 = r->rows[0].summary;
+    int transient = 0, steady = 0, unsettled = 0;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        if (s->transient)
+            transient++;
+        else
+            steady++;
+        unsettled |= !s->settled;
+    }
+    if (steady == 0) {
+        fputs("from day 0: the backlog and the arrivals from an empty "
+              "chain to the horizon (a forecast, not a long-run figure)\n",
+              out);
+        return;
+    }
+    if (same_time)
+        fprintf(out, "steady state: long-run figures over days %.6g-%.6g, "
+                "after a %.6g-day warm-up; not a forecast from today's "
+                "board", s0->warmup, s0->horizon, s0->warmup);
+    else
+        fputs("steady state: long-run figures after each row's warm-up; "
+              "not a forecast from today's board", out);
+    if (transient > 0)
+        fputs(" (rows with a backlog: from day 0)", out);
+    if (unsettled)
+        fputs("\nNOT SETTLED: some figures are still changing over the "
+              "window; see the warnings below", out);
+    fputc('\n', out);
+}
+
 static void table_title(FILE *out, const cs_report *r)
 {
     char name[256];
@@ -1206,6 +1245,7 @@ static void table_title(FILE *out, const cs_report *r)
         fprintf(out, "  (partial: %u of %u replications)",
                 done, want > done ? want : done);
     fputc('\n', out);
+    table_question(out, r, same_time);
 }
 
 /* 1 when some row has changed reference promises (changed) or promises of
@@ -1387,6 +1427,25 @@ static void table_breaks(FILE *out, const cs_report *r)
     }
 }
 
+/* A warning line for each load, settle and drift warning of each row. */
+static void table_warnings(FILE *out, const cs_report *r)
+{
+    int lines = 0;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        for (int k = 0; k < s->nwarnings; k++) {
+            char buf[512];
+            if (s->warnings[k].kind == CS_WARN_BREAKS)
+                continue;
+            cs_summary_warning_text(s, &s->warnings[k], buf, sizeof buf);
+            fputs(lines++ == 0 ? "\nwarning: " : "warning: ", out);
+            warn_label(out, r, &r->rows[i]);
+            fprintf(out, "%s\n", buf);
+        }
+    }
+}
+
 cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
 {
     char name[256];
@@ -1443,6 +1502,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     oom |= table_teams(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
     table_breaks(out, r);
+    table_warnings(out, r);
     if (r->wall_seconds >= 0.0)
         fprintf(out, "\n%.1f s on %u thread%s\n", r->wall_seconds, r->threads,
                 r->threads == 1 ? "" : "s");

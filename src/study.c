@@ -709,32 +709,47 @@ int cs_study_is_independent(const cs_study *st)
 ** point when there is one; at most *budget lines (then only counted in
 ** *more).
 */
-static void warn_unstable(FILE *f, const cs_study *st, size_t j,
-                          int *budget, size_t *more)
+/* "chainsim: warning: SCENARIO / VARIANT (PATH=VALUE, ...): " */
+static void warn_prefix(FILE *f, const cs_study *st, size_t j)
 {
     const job *const jb = &st->jobs[j];
     const cs_model *m = jb->model;
     const char *const *values = cs_study_point_values(st, jb->point);
 
+    fprintf(f, "chainsim: warning: %s%s%s", m->name,
+            m->variant ? " / " : "", m->variant ? m->variant : "");
+    for (size_t i = 0; i < st->naxes; i++)
+        fprintf(f, "%s%s=%s%s", i == 0 ? " (" : ", ", st->paths[i],
+                values[i], i + 1 == st->naxes ? ")" : "");
+    fputs(": ", f);
+}
+
+static void warn_unstable(FILE *f, const cs_study *st, size_t j,
+                          int *budget, size_t *more)
+{
+    const job *const jb = &st->jobs[j];
+    const cs_model *m = jb->model;
+
     for (size_t k = 0; k < jb->nunstable; k++) {
         const double util = jb->unstable[k].util;
+        const cs_team *t = &m->teams[jb->unstable[k].team];
         if (*budget <= 0) {
             (*more)++;
             continue;
         }
         (*budget)--;
-        fprintf(f, "chainsim: warning: %s%s%s", m->name,
-                m->variant ? " / " : "", m->variant ? m->variant : "");
-        for (size_t i = 0; i < st->naxes; i++)
-            fprintf(f, "%s%s=%s%s", i == 0 ? " (" : ", ", st->paths[i],
-                    values[i], i + 1 == st->naxes ? ")" : "");
-        fprintf(f, ": team '%s' is offered %s%.0f%% of its capacity; "
+        warn_prefix(f, st, j);
+        fprintf(f, "team '%s' is offered %s%.0f%% of its capacity%s; "
                 "its queue grows without bound\n",
-                m->teams[jb->unstable[k].team].name,
+                t->name,
                 util < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
                 util < CS_MODEL_LOAD_SHOWN_MAX
                     ? util * 100
-                    : CS_MODEL_LOAD_SHOWN_MAX * 100);
+                    : CS_MODEL_LOAD_SHOWN_MAX * 100,
+                cs_model_effective_capacity(t) < t->capacity
+                    ? " (its WIP limit leaves fewer workers busy than it "
+                      "has)"
+                    : "");
     }
 }
 
@@ -768,4 +783,32 @@ void cs_study_warn(const cs_study *st, FILE *f)
     if (more > 0)
         fprintf(f, "chainsim: warning: and %zu more unstable teams (in "
                 "other variants or sweep points)\n", more);
+}
+
+void cs_study_warn_results(const cs_study *st, FILE *f)
+{
+    int budget = 20;
+    size_t more = 0;
+
+    for (size_t j = 0; j < st->ndone; j++) {
+        const cs_summary *s = st->jobs[j].summary;
+        for (int k = 0; s != NULL && k < s->nwarnings; k++) {
+            char buf[512];
+            const cs_warning_kind kind = s->warnings[k].kind;
+            if (kind != CS_WARN_AUTO && kind != CS_WARN_SETTLE &&
+                kind != CS_WARN_DRIFT)
+                continue;
+            if (budget <= 0) {
+                more++;
+                continue;
+            }
+            budget--;
+            cs_summary_warning_text(s, &s->warnings[k], buf, sizeof buf);
+            warn_prefix(f, st, j);
+            fprintf(f, "%s\n", buf);
+        }
+    }
+    if (more > 0)
+        fprintf(f, "chainsim: warning: and %zu more results not settled "
+                "(in other variants or sweep points)\n", more);
 }

@@ -105,6 +105,7 @@ void cs_summary_free(cs_summary *s)
     free(s->rep_throughput);
     free(s->rep_wip);
     free(s->rep_cls_mean);
+    free(s->warnings);
     if (s->rep_promise != NULL)
         for (int p = 0; p < s->model->npromises; p++)
             free(s->rep_promise[p]);
@@ -347,6 +348,194 @@ static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
     return 0;
 }
 
+/* ---- steady state or not ------------------------------------------ */
+
+static int add_warning(cs_summary *s, cs_warning w)
+{
+    cs_warning *v = realloc(s->warnings, ((size_t)s->nwarnings + 1) *
+                                             sizeof *v);
+
+    if (v == NULL)
+        return -1;
+    s->warnings = v;
+    s->warnings[s->nwarnings++] = w;
+    return 0;
+}
+
+/* The mean of slices [a, b) of replication i's batch WIP. */
+static double slices_mean(const cs_runner_store *st, size_t i, size_t a,
+                          size_t b)
+{
+    double sum = 0;
+
+    for (size_t q = a; q < b; q++)
+        sum += st->batch_wip[i * CS_REP_BATCHES + q];
+    return sum / (double)(b - a);
+}
+
+/*
+** MSER on the window's WIP: the slices of the replications' batch WIP
+** from the warm-up on, averaged over the replications (in replication
+** order), in batches of 5 slices (fewer when the window has under 50),
+** the leading remainder dropped; the truncation searched over all but the
+** last 5 batches.  On a flat series MSER's choice is noise (it lands past
+** the middle about one time in six), so a truncation counts only when the
+** WIP before it differs from the WIP after it: the paired difference per
+** replication, its CS_SUMMARY_DRIFT_LEVEL interval excluding 0 (with
+** one replication, when the two means differ).  The day the window
+** should start at, or NaN when the window has under 10 slices, there is
+** no replication or the truncation does not count.
+*/
+static double window_mser(const cs_runner_store *st, double *y, double *tmp)
+{
+    const double width = st->model->horizon / CS_REP_BATCHES;
+    const size_t s0 = (size_t)ceil(st->warmup / width - 1e-9);
+    size_t k, b, nb, start, cut;
+    cs_ci diff;
+
+    if (st->n == 0 || s0 + 10 > CS_REP_BATCHES)
+        return NAN;
+    k = CS_REP_BATCHES - s0;
+    b = k >= 50 ? 5 : k / 10;
+    nb = k / b;
+    start = CS_REP_BATCHES - nb * b;
+    for (size_t j = 0; j < nb; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < st->n; i++)
+            sum += slices_mean(st, i, start + j * b, start + (j + 1) * b);
+        y[j] = sum / (double)st->n;
+    }
+    cut = start + cs_stats_mser(y, nb, nb - 5) * b;
+    if (cut == start)
+        return (double)cut * width;
+    for (size_t i = 0; i < st->n; i++)
+        tmp[i] = slices_mean(st, i, cut, CS_REP_BATCHES) -
+                 slices_mean(st, i, start, cut);
+    diff = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
+    if (st->n == 1 ? tmp[0] == 0.0
+                   : !(diff.valid && (diff.lo > 0 || diff.hi < 0)))
+        return NAN;
+    return (double)cut * width;
+}
+
+/* The mean over replications of column col of a [n][2] table (NaN). */
+static double third_mean(const cs_runner_store *st, size_t col)
+{
+    double sum = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < st->n; i++)
+        if (isfinite(st->lt_third[2 * i + col])) {
+            sum += st->lt_third[2 * i + col];
+            k++;
+        }
+    return k > 0 ? sum / (double)k : NAN;
+}
+
+static int summary_settle(cs_summary *s, const cs_runner_store *st,
+                          double *tmp)
+{
+    const cs_model *const m = st->model;
+    double *load = malloc(((size_t)m->nteams + 1) * sizeof *load);
+    double y[CS_REP_BATCHES];
+    int oom = load == NULL;
+
+    s->settled = 1;
+    s->settle_day = s->third_first = s->third_last = NAN;
+    s->drift = cs_stats_ci_mean(NULL, 0, CS_SUMMARY_DRIFT_LEVEL);
+    for (int c = 0; c < m->nclasses; c++)
+        s->transient |= m->classes[c].backlog > 0;
+    if (load != NULL) {
+        cs_model_offered_load(m, load);
+        for (int t = 0; t < m->nteams; t++)
+            if (load[t] >= 1.0)
+                oom |= add_warning(s, (cs_warning){CS_WARN_LOAD, t, load[t],
+                                                   NAN, NAN});
+    }
+    free(load);
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_ci *b = &s->teams[t].wip_breaks;
+        if (b->n > 0 && b->mean > 0)
+            oom |= add_warning(s, (cs_warning){CS_WARN_BREAKS, t, b->mean,
+                                               NAN, NAN});
+    }
+    if (s->transient || st->n == 0)
+        return oom ? -1 : 0;
+    if (st->warmup_mser > m->horizon / 2) {
+        s->settled = 0;
+        oom |= add_warning(s, (cs_warning){CS_WARN_AUTO, -1,
+                                           st->warmup_mser, NAN, NAN});
+    }
+    s->settle_day = window_mser(st, y, tmp);
+    if (s->settle_day - st->warmup > (m->horizon - st->warmup) / 2) {
+        s->settled = 0;
+        oom |= add_warning(s, (cs_warning){CS_WARN_SETTLE, -1,
+                                           s->settle_day, NAN, NAN});
+    }
+    s->third_first = third_mean(st, 0);
+    s->third_last = third_mean(st, 1);
+    for (size_t i = 0; i < st->n; i++)
+        tmp[i] = st->lt_third[2 * i + 1] - st->lt_third[2 * i];
+    s->drift = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
+    if (s->drift.valid && (s->drift.lo > 0 || s->drift.hi < 0)) {
+        s->settled = 0;
+        oom |= add_warning(s, (cs_warning){CS_WARN_DRIFT, -1, s->drift.mean,
+                                           s->drift.lo, s->drift.hi});
+    }
+    return oom ? -1 : 0;
+}
+
+static const char *team_name(const cs_summary *s, int t)
+{
+    return t >= 0 && t < s->model->nteams ? s->model->teams[t].name : "?";
+}
+
+int cs_summary_warning_text(const cs_summary *s, const cs_warning *w,
+                            char *buf, size_t len)
+{
+    const cs_model *const m = s->model;
+
+    switch (w->kind) {
+    case CS_WARN_LOAD: {
+        const cs_team *t = &m->teams[w->team];
+        const int capped = cs_model_effective_capacity(t) < t->capacity;
+        return snprintf(buf, len, "team '%s' is offered %s%.0f%% of its "
+                        "capacity%s; its queue grows without bound",
+                        t->name,
+                        w->value < CS_MODEL_LOAD_SHOWN_MAX ? "" : "more than ",
+                        100 * (w->value < CS_MODEL_LOAD_SHOWN_MAX
+                                   ? w->value : CS_MODEL_LOAD_SHOWN_MAX),
+                        capped ? " (its WIP limit leaves fewer workers "
+                                 "busy than it has)" : "");
+    }
+    case CS_WARN_BREAKS:
+        return snprintf(buf, len, "deadlocks broken at team '%s': %.3g "
+                        "items per replication admitted above its WIP "
+                        "limit", team_name(s, w->team), w->value);
+    case CS_WARN_AUTO:
+        return snprintf(buf, len, "not settled: warm-up auto found the "
+                        "chain settling only at day %.0f, after half the "
+                        "horizon; the warm-up is capped at day %.0f (a "
+                        "longer horizon gives steady-state figures)",
+                        w->value, m->horizon / 2);
+    case CS_WARN_SETTLE:
+        return snprintf(buf, len, "not settled: the WIP settles only at "
+                        "day %.0f, past the middle of the window "
+                        "(days %.0f-%.0f); a longer horizon or warm-up "
+                        "gives steady-state figures",
+                        w->value, s->warmup, s->horizon);
+    case CS_WARN_DRIFT:
+        return snprintf(buf, len, "not settled: the mean lead time of the "
+                        "items done in the last third of the window, "
+                        "%.3g d, differs from the first third's, %.3g d "
+                        "(difference %+.3g d, %.3g%% interval "
+                        "[%+.3g, %+.3g]); the chain is still changing",
+                        s->third_last, s->third_first, w->value,
+                        100 * CS_SUMMARY_DRIFT_LEVEL, w->lo, w->hi);
+    }
+    return snprintf(buf, len, "?");
+}
+
 cs_summary *cs_summary_build(const cs_runner_store *st)
 {
     const size_t w = (size_t)st->model->nteams * CS_BRK_N + 1;
@@ -369,6 +558,8 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
     if (summary_breakdown(s, st, brk, brk + w) != 0)
         goto fail;
     s->cost_per_day = cs_model_cost_per_day(st->model);
+    if (summary_settle(s, st, tmp) != 0)
+        goto fail;
     free(tmp);
     free(brk);
     return s;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/engine.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
@@ -266,6 +267,85 @@ static cs_runner_store *store_of(const cs_model *m, unsigned threads,
     return st;
 }
 
+/* Replications first .. first + n - 1 of m on 2 threads. */
+static cs_runner_store *store_from(const cs_model *m, unsigned first,
+                                   unsigned n)
+{
+    cs_runner_opts o;
+    cs_runner_store *st = NULL;
+    cs_error err;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.first = first;
+    o.replications = n;
+    o.warmup = -1;
+    cs_error_clear(&err);
+    ck_assert_msg(cs_runner_run(m, &o, &st, &err) == CS_OK, "run: %s",
+                  err.msg);
+    return st;
+}
+
+static int same_doubles(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!tl_same_double(a[i], b[i]))
+            return 0;
+    return 1;
+}
+
+/*
+** Replications run in pieces (0-2, 3-6, 7-9) and appended give the rows,
+** histograms and summary of one run of 0-9, bit for bit: replication k
+** is the same whatever run it is part of.
+*/
+START_TEST(test_store_append)
+{
+    cs_model *m = tl_build(chain_yaml, -1);
+    const size_t nt = (size_t)m->nteams, nc = (size_t)m->nclasses;
+    cs_runner_store *all = store_from(m, 0, 10);
+    cs_runner_store *a = store_from(m, 0, 3), *b = store_from(m, 3, 4),
+                    *c = store_from(m, 7, 3);
+    cs_summary *s1, *s2;
+
+    ck_assert_uint_eq(b->rep[0], 3);
+    ck_assert_int_eq(cs_runner_store_append(a, b), 0);
+    ck_assert_int_eq(cs_runner_store_append(a, c), 0);
+    ck_assert_uint_eq(a->n, 10);
+    ck_assert_uint_eq(a->total, 10);
+    for (unsigned i = 0; i < 10; i++)
+        ck_assert_uint_eq(a->rep[i], i);
+    ck_assert(same_doubles(a->lt_mean, all->lt_mean, 10));
+    ck_assert(same_doubles(a->lt_third, all->lt_third, 20));
+    ck_assert(same_doubles(a->batch_wip, all->batch_wip,
+                           10 * CS_REP_BATCHES));
+    ck_assert(same_doubles(a->cls_mean, all->cls_mean, 10 * nc));
+    ck_assert(same_doubles(a->brk, all->brk, 10 * a->brk_width));
+    ck_assert(same_doubles(a->team, all->team,
+                           10 * nt * CS_RUNNER_TEAM_NFIELDS));
+    ck_assert_uint_eq(a->visits[9], all->visits[9]);
+    ck_assert_uint_eq(cs_hist_count(a->hist), cs_hist_count(all->hist));
+    ck_assert(tl_same_double(cs_hist_quantile(a->hist, 0.85),
+                             cs_hist_quantile(all->hist, 0.85)));
+    ck_assert_uint_eq(cs_hist_count(a->cls_hist[1]),
+                      cs_hist_count(all->cls_hist[1]));
+    s1 = cs_summary_build(all);
+    s2 = cs_summary_build(a);
+    ck_assert(tl_same_double(s1->lead_time.mean, s2->lead_time.mean));
+    ck_assert(tl_same_double(s1->p85, s2->p85));
+    ck_assert(tl_same_double(s1->drift.mean, s2->drift.mean));
+    ck_assert(tl_same_double(s1->settle_day, s2->settle_day));
+    ck_assert_int_eq(s1->nwarnings, s2->nwarnings);
+    cs_summary_free(s1);
+    cs_summary_free(s2);
+    cs_runner_store_free(all);
+    cs_runner_store_free(a);
+    cs_runner_store_free(b);
+    cs_runner_store_free(c);
+    cs_model_free(m);
+}
+END_TEST
+
 START_TEST(test_store_rows)
 {
     cs_model *m = tl_build(chain_yaml, -1);
@@ -332,6 +412,7 @@ static Suite *runner_suite(void)
     tcase_add_test(tc, test_deadlock_break);
     tcase_add_test(tc, test_memory_bound);
     tcase_add_test(tc, test_warmup_auto);
+    tcase_add_test(tc, test_store_append);
     tcase_add_test(tc, test_store_rows);
     tcase_add_test(tc, test_interrupt_threads_rep_numbers);
     suite_add_tcase(s, tc);

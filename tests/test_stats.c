@@ -273,6 +273,30 @@ START_TEST(test_ci_paired)
 }
 END_TEST
 
+/* MSER: a level shift is cut where it ends, a flat series is not cut,
+** and the search stays within dmax. */
+START_TEST(test_mser)
+{
+    double y[40];
+
+    for (int i = 0; i < 40; i++)
+        y[i] = (i < 10 ? 0.0 : 1.0) + 0.01 * sin(1.7 * i);
+    ck_assert_uint_eq(cs_stats_mser(y, 40, 35), 10);
+    /* not allowed to reach the shift: the last place it may cut */
+    ck_assert_uint_eq(cs_stats_mser(y, 40, 6), 6);
+    for (int i = 0; i < 40; i++)
+        y[i] = 2.5;
+    ck_assert_uint_eq(cs_stats_mser(y, 40, 35), 0);
+    /* a rising tail: MSER cuts as much as it may */
+    for (int i = 0; i < 40; i++)
+        y[i] = i;
+    ck_assert_uint_eq(cs_stats_mser(y, 40, 35), 35);
+    ck_assert_uint_eq(cs_stats_mser(y, 40, 1000), 39);
+    ck_assert_uint_eq(cs_stats_mser(y, 1, 5), 0);
+    ck_assert_uint_eq(cs_stats_mser(y, 0, 5), 0);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -289,6 +313,7 @@ static Suite *stats_suite(void)
     tcase_add_test(ci, test_ci_small_n);
     tcase_add_test(ci, test_ci_nan_skipping);
     tcase_add_test(ci, test_ci_paired);
+    tcase_add_test(acc, test_mser);
     suite_add_tcase(s, acc);
     suite_add_tcase(s, ci);
     return s;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/engine.h"
 #include "chainsim/hist.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
@@ -363,6 +364,7 @@ START_TEST(test_intervals_clipped)
     unsigned rep[2] = {0, 1};
     uint64_t zero[2] = {0, 0}, cls_n[4] = {0, 0, 0, 0};
     double *brk = calloc(n * cs_runner_brk_width(m) + 1, sizeof *brk);
+    double bw[2 * CS_REP_BATCHES] = {0}, third[4] = {1, 1, 1, 1};
     cs_hist *cls[2] = {cs_hist_new(), cs_hist_new()};
     cs_runner_store st;
     cs_summary *s;
@@ -397,6 +399,9 @@ START_TEST(test_intervals_clipped)
     st.cls_n = cls_n;
     st.brk_width = cs_runner_brk_width(m);
     st.brk = brk;
+    st.batch_wip = bw;
+    st.lt_third = third;
+    st.warmup_mser = NAN;
     st.hist = cls[0];
     st.cls_hist = cls;
     s = cs_summary_build(&st);
@@ -638,6 +643,126 @@ START_TEST(test_verdict_names)
 }
 END_TEST
 
+/* ---- steady state or not (SPEC 6.4) ---------------------------------- */
+
+/* An M/M/1 queue at load rho (service mean 1 day), as a scenario. */
+static cs_model *mm1(double rho, const char *horizon, const char *warmup,
+                     const char *extra)
+{
+    char yaml[1024];
+
+    snprintf(yaml, sizeof yaml,
+             "chainsim: 1\nname: mm1\nhorizon: %s\nwarmup: %s\nseed: 11\n"
+             "teams:\n  - {name: t, capacity: 1}\n"
+             "work:\n  - name: w\n    arrivals: {rate: %g/d}\n%s"
+             "    steps:\n      - {team: t, effort: 'exponential(1d)'}\n"
+             "promise:\n  - {name: p, within: 20d, percentile: 85}\n",
+             horizon, warmup, rho, extra);
+    return tl_build(yaml, -1);
+}
+
+static int has_warning(const cs_summary *s, cs_warning_kind kind)
+{
+    for (int k = 0; k < s->nwarnings; k++)
+        if (s->warnings[k].kind == kind)
+            return 1;
+    return 0;
+}
+
+/*
+** M/M/1 at load 0.9 relaxes over hundreds of days (the relaxation time
+** 1 / (mu (1 - sqrt(rho))^2) is about 380 days): in days 60-260 of a
+** chain that starts empty the mean lead time is well below its
+** steady-state 10 days and still rising, and both checks see it.  At
+** load 0.8 (relaxation about 90 days) with a 500-day warm-up and 2600
+** days, neither does, and the lead time is the steady state's 5 days.
+*/
+START_TEST(test_settle_short_window)
+{
+    cs_model *m = mm1(0.9, "260d", "60d", "");
+    cs_summary *s = tl_run(m, 2, 400);
+    char buf[512];
+
+    ck_assert(!s->transient);
+    ck_assert(!s->settled);
+    ck_assert(has_warning(s, CS_WARN_DRIFT));
+    ck_assert_msg(s->drift.lo > 0, "drift [%g, %g]", s->drift.lo, s->drift.hi);
+    ck_assert(s->third_last > s->third_first);
+    ck_assert_msg(s->lead_time.hi < 10.0, "lead time %g", s->lead_time.mean);
+    for (int k = 0; k < s->nwarnings; k++) {
+        const int n = cs_summary_warning_text(s, &s->warnings[k], buf,
+                                              sizeof buf);
+        ck_assert(n > 0 && (size_t)n < sizeof buf);
+        ck_assert_ptr_nonnull(strstr(buf, "not settled"));
+    }
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_settle_long_window)
+{
+    cs_model *m = mm1(0.8, "2600d", "500d", "");
+    cs_summary *s = tl_run(m, 2, 100);
+    double se = (s->lead_time.hi - s->lead_time.lo) / 2 / 1.984;
+
+    ck_assert(s->settled);
+    ck_assert_int_eq(s->nwarnings, 0);
+    ck_assert(s->drift.valid);
+    ck_assert(isfinite(s->settle_day) || isnan(s->settle_day));
+    ck_assert_msg(fabs(s->lead_time.mean - 5.0) < 4.5 * se,
+                  "lead time %g, se %g", s->lead_time.mean, se);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** An overloaded team (load 1.1): the load warning, and "auto" wants to
+** cut more than half the horizon (the WIP rises all the way), so it is
+** capped at half and says so.
+*/
+START_TEST(test_settle_auto_capped)
+{
+    cs_model *m = mm1(1.1, "260d", "auto", "");
+    cs_summary *s = tl_run(m, 2, 20);
+    char buf[512];
+
+    ck_assert_double_eq(s->warmup, 130.0);
+    ck_assert(has_warning(s, CS_WARN_LOAD));
+    ck_assert(has_warning(s, CS_WARN_AUTO));
+    ck_assert(!s->settled);
+    ck_assert_int_eq(s->warnings[0].kind, CS_WARN_LOAD);
+    ck_assert_int_eq(s->warnings[0].team, 0);
+    cs_summary_warning_text(s, &s->warnings[0], buf, sizeof buf);
+    ck_assert_str_eq(buf, "team 't' is offered 110% of its capacity; its "
+                          "queue grows without bound");
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/* A backlog model answers "from day 0": no settle checks at all, even on
+** a short window where the backlog dominates. */
+START_TEST(test_settle_transient)
+{
+    cs_model *m = mm1(0.5, "100d", "0", "    backlog: 50\n");
+    cs_summary *s = tl_run(m, 2, 20);
+    char buf[8];
+
+    ck_assert(s->transient);
+    ck_assert(s->settled);
+    ck_assert_int_eq(s->nwarnings, 0);
+    ck_assert(isnan(s->settle_day));
+    /* the text is cut to fit, always terminated */
+    cs_warning w = {CS_WARN_LOAD, 0, 2.0, NAN, NAN};
+    ck_assert(cs_summary_warning_text(s, &w, buf, sizeof buf) > 8);
+    ck_assert_uint_eq(strlen(buf), 7);
+    cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
 static Suite *summary_suite(void)
 {
     Suite *s = suite_create("summary");
@@ -658,6 +783,10 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_breakdown_by_hand);
     tcase_add_test(tc, test_breakdown_admission_mm1);
     tcase_add_test(tc, test_breakdown_examples);
+    tcase_add_test(tc, test_settle_short_window);
+    tcase_add_test(tc, test_settle_long_window);
+    tcase_add_test(tc, test_settle_auto_capped);
+    tcase_add_test(tc, test_settle_transient);
     suite_add_tcase(s, tc);
     return s;
 }

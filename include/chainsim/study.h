@@ -180,6 +180,14 @@ int cs_study_is_independent(const cs_study *st);
 */
 void cs_study_warn(const cs_study *st, FILE *f);
 
+/*
+** Writes to f, after cs_study_run, a warning for each result that is not
+** a settled steady-state figure (the AUTO, SETTLE and DRIFT warnings of
+** summary.h), naming the variant and the sweep point (at most 20, then
+** how many more).  Cannot fail.
+*/
+void cs_study_warn_results(const cs_study *st, FILE *f);
+
 /* The Bonferroni-adjusted confidence level for k variants compared with
 ** one baseline: 0.95 for k <= 1, else 1 - 0.05 / k.  Cannot fail. */
 double cs_study_level(size_t k);

@@ -72,6 +72,39 @@ typedef struct cs_promise_summary {
     cs_verdict verdict;
 } cs_promise_summary;
 
+/*
+** What makes a result less than a steady-state figure, or worth a second
+** look (SPEC 6.4, 6.2).  value, lo and hi by kind:
+**   LOAD     team offered at least its effective capacity: value = load
+**   BREAKS   deadlocks broken at team: value = items admitted above its
+**            WIP limit per replication
+**   AUTO     warm-up "auto" capped at half the horizon: value = the
+**            truncation MSER chose in the pilots (day)
+**   SETTLE   MSER on the window's WIP truncates past its middle: value =
+**            that day
+**   DRIFT    the mean lead time of the items done in the last third of
+**            the window differs from the first third's: value = the mean
+**            difference (days), [lo, hi] its 99% interval
+** team is -1 for the kinds about the whole chain.
+*/
+typedef enum cs_warning_kind {
+    CS_WARN_LOAD,
+    CS_WARN_BREAKS,
+    CS_WARN_AUTO,
+    CS_WARN_SETTLE,
+    CS_WARN_DRIFT
+} cs_warning_kind;
+
+typedef struct cs_warning {
+    cs_warning_kind kind;
+    int team;
+    double value, lo, hi;
+} cs_warning;
+
+/* The level of the drift check's interval: a chain in steady state
+** raises DRIFT about once in 1,000 results. */
+#define CS_SUMMARY_DRIFT_LEVEL 0.999
+
 /* The merged result of one model's replications.  Owns its arrays; borrows
 ** the model, which must outlive it. */
 typedef struct cs_summary {
@@ -92,6 +125,20 @@ typedef struct cs_summary {
     cs_promise_summary *promises;  /* [npromises] */
     double cost_per_day;
     uint64_t visits, events, arrived, done;
+    /* steady state or not (SPEC 6.4) */
+    int transient;                 /* the model starts from a backlog: its
+                                      figures answer "from day 0", so the
+                                      settle checks do not apply */
+    int settled;                   /* 0 when AUTO, SETTLE or DRIFT */
+    double settle_day;             /* MSER's truncation over the window's
+                                      WIP (NaN when not checked) */
+    double third_first, third_last;/* mean lead time of the items done in
+                                      the first and last third (NaN) */
+    cs_ci drift;                   /* last - first, paired per replication,
+                                      at CS_SUMMARY_DRIFT_LEVEL */
+    cs_warning *warnings;          /* [nwarnings], in the order of the
+                                      kinds, then of the teams */
+    int nwarnings;
     /* per replication, for paired comparisons (NaN where undefined):
     ** value i belongs to replication number rep_number[i] (0-based,
     ** strictly ascending) */
@@ -156,6 +203,16 @@ cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
                                   double level);
 
 void cs_summary_comparison_free(cs_comparison *c);   /* NULL allowed */
+
+/*
+** The text of warning w of s, one line without a newline, into buf
+** (truncated to fit len, always terminated when len > 0): e.g. "team
+** 'modelling' is offered 104% of its capacity; its queue grows without
+** bound".  Returns the length the full text needs (as snprintf).  Cannot
+** fail.
+*/
+int cs_summary_warning_text(const cs_summary *s, const cs_warning *w,
+                            char *buf, size_t len);
 
 /* "met", "not met", "uncertain".  Cannot fail. */
 const char *cs_summary_verdict_name(cs_verdict v);

@@ -135,7 +135,7 @@ has_tmp && bad "-o left a temporary file" || ok
 [ $? -eq 1 ] && ok || bad "--check-promise with an impossible promise: not 1"
 
 # ---- trace: CSV of one replication
-expect_ok trace $S --horizon 60d
+expect_ok trace $S --horizon 60d --warmup 0
 head -1 "$T/out" | grep -q "^time,item,class,team,event$" && ok || bad "trace header"
 grep -q ",arrive$" "$T/out" && grep -q ",done$" "$T/out" && ok || bad "trace lacks arrive/done"
 
@@ -254,7 +254,7 @@ expect_fail 2 "--replication is for trace" run $S -r 2
 expect_fail 2 "--check-promise is for run and compare" check $S --check-promise
 expect_fail 2 "--no-header is for CSV output (-f csv) and trace" run $S --no-header
 expect_fail 2 "--max-events is for trace" run $S --max-events 5
-expect_ok trace $S --horizon 60d -f csv --no-header
+expect_ok trace $S --horizon 60d --warmup 0 -f csv --no-header
 head -1 "$T/out" | grep -q "^time," && bad "trace --no-header: a header" || ok
 
 # ---- numbers and the end of the options
@@ -314,7 +314,7 @@ echo "$ranks" | tr ' ' '\n' | grep -qx 1 && ok || bad "no variant ranked 1:$rank
 [ "$("$JQ" "$T/c.json" variants.$ns.rank)" = "$("$JQ" "$T/c.json" variants.0.rank)" ] \
     && ok || bad "identical variant does not tie with the baseline:$ranks"
 expect_ok compare $S -n 3 -q
-head -3 "$T/out" | grep -q "^rank  variant" && ok || bad "compare table does not start with the ranked block"
+head -6 "$T/out" | grep -q "^rank  variant" && ok || bad "compare table does not start with the ranked block"
 grep -q "^1 " "$T/out" && ok || bad "ranked block has no rank 1"
 expect_ok compare $S -n 3 -q -f csv
 head -1 "$T/out" | grep -q "^scenario,variant,point,rank,seed,horizon,warmup,replications," && ok || bad "csv rank column"
@@ -338,5 +338,47 @@ CHAINSIM=$BIN sh tools/crn-gain.sh -n 10 >"$T/crn.out" 2>"$T/err" || bad "tools/
 [ "$(grep '^| [a-z-]* |' "$T/crn.out" | grep -vc '^| variant |')" -eq "$nv" ] && ok || bad "crn-gain: expected $nv variant rows"
 awk -F'|' '$2 ~ /lower-wip/ { f = 1; r = ($5 + 0 > 1) } END { exit !(f && r) }' "$T/crn.out" && ok \
     || bad "crn-gain: common random numbers do not narrow lower-wip's interval"
+
+# ---- steady state or not: an M/M/1 queue at load 0.9 in days 60-260 has
+# not settled (warned on stderr, in the table and in JSON); the same queue
+# at load 0.5 over 2600 days has
+cat >"$T/mm1.yaml" <<'EOF'
+chainsim: 1
+name: mm1
+horizon: 260d
+warmup: 60d
+replications: 400
+seed: 11
+teams:
+  - {name: t, capacity: 1}
+work:
+  - name: w
+    arrivals: {rate: 0.9/d}
+    steps:
+      - {team: t, effort: 'exponential(1d)'}
+promise:
+  - {name: p, within: 20d, percentile: 85}
+EOF
+expect_ok run "$T/mm1.yaml"
+grep -q "^chainsim: warning: mm1 / baseline: not settled: the mean lead time" "$T/err" && ok \
+    || bad "unsettled run: no drift warning on stderr: $(cat "$T/err")"
+grep -q "^NOT SETTLED" "$T/out" && grep -q "^warning: not settled" "$T/out" && ok \
+    || bad "unsettled run: the table does not say so"
+grep -q "^steady state: long-run figures over days 60-260" "$T/out" && ok \
+    || bad "table: no statement of the question answered"
+expect_ok run "$T/mm1.yaml" -q -f json
+[ ! -s "$T/err" ] && ok || bad "-q: warnings on stderr: $(cat "$T/err")"
+case $("$JQ" "$T/out" variants.0.warnings.0) in
+    "not settled: "*) ok ;;
+    *) bad "json: variants[0].warnings[0] is not the settle warning" ;;
+esac
+[ "$("$JQ" "$T/out" warnings)" = "#0" ] && ok || bad "json: top-level warnings of a complete run not []"
+expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100
+[ ! -s "$T/err" ] && ok || bad "settled run warned: $(cat "$T/err")"
+grep -q "NOT SETTLED" "$T/out" && bad "settled run: table says not settled" || ok
+expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100 -f json
+[ "$("$JQ" "$T/out" variants.0.warnings)" = "#0" ] && ok || bad "settled run: json warnings not []"
+expect_ok run scenarios/backlog-forecast.yaml -n 5
+grep -q "^from day 0: " "$T/out" && ok || bad "backlog model: table does not say it answers from day 0"
 
 finish cli
