@@ -678,7 +678,9 @@ static cs_status share_bytes(pool *p, const cs_runner_opts *o,
 {
     const size_t total = o->max_bytes > 0 ? o->max_bytes
                                           : cs_runner_default_max_bytes();
-    const size_t stats = cs_runner_stats_bytes(p->m, p->total, nthreads) +
+    const size_t stats = cs_runner_stats_bytes(p->m, (size_t)p->total +
+                                                         o->kept,
+                                               nthreads) +
                          CS_RUNNER_PROGRAM_BYTES;
 
     if (stats >= total)
@@ -699,9 +701,10 @@ static cs_status pool_failure(const pool *p, cs_error *err)
 {
     if (err != NULL) {
         *err = p->err;
-        if (p->total > 1) {
+        if (p->total > 1 || p->first > 0) {
             char prefix[32];
-            snprintf(prefix, sizeof prefix, "replication %u", p->err_rep + 1);
+            snprintf(prefix, sizeof prefix, "replication %u",
+                     p->first + p->err_rep + 1);
             cs_error_prefix(err, prefix);
         }
     }

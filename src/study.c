@@ -509,63 +509,16 @@ static void compare_jobs(cs_study *st)
 typedef struct progress_relay {
     const cs_study_run_opts *o;
     size_t job;
+    unsigned before;           /* the job's replications of earlier rounds */
+    unsigned total;            /* the job's replications in all */
 } progress_relay;
 
 static void relay_progress(void *ctx, unsigned done, unsigned total)
 {
     const progress_relay *r = ctx;
 
-    r->o->progress(r->o->progress_ctx, r->job, done, total);
-}
-
-/* Runs job j: in a sweep, on a model built again from its point's
-** scenario *cur (made when the point changes); the summary is then read
-** with the job's stripped model. */
-static void prefix_job(const cs_study *st, size_t j, cs_error *err);
-
-static cs_status run_job(cs_study *st, size_t j, const cs_runner_opts *ro,
-                         cs_scenario **cur, cs_error *err)
-{
-    job *const jb = &st->jobs[j];
-    cs_model *full = jb->model;
-    cs_status rc = CS_OK;
-
-    if (st->lazy) {
-        if (j == 0 || st->jobs[j - 1].point != jb->point) {
-            cs_scenario_free(*cur);
-            *cur = NULL;
-            rc = point_scenario(st, st->base, jb->point, cur, err);
-        }
-        if (rc == CS_OK)
-            rc = job_model(st, jb, *cur, &full, err);
-        if (rc != CS_OK)
-            return rc;
-    }
-    rc = cs_summary_run(full, ro, &jb->summary, err);
-    if (st->lazy) {
-        if (jb->summary != NULL)
-            jb->summary->model = jb->model;
-        cs_model_free(full);
-    }
-    if (rc != CS_OK)
-        prefix_job(st, j, err);
-    return rc;
-}
-
-/*
-** The warm-up for job j: with "auto" on the baseline of a compare, the
-** one chosen on that baseline (so every variant of a point shares one
-** window), else -1 (the model's own).
-*/
-static double baseline_warmup(const cs_study *st, size_t j)
-{
-    const long b = cs_study_baseline_of(st, j);
-    const cs_summary *bs;
-
-    if (b < 0 || (size_t)b >= j || (bs = st->jobs[b].summary) == NULL ||
-        !st->jobs[b].model->warmup_auto || bs->replications == 0)
-        return -1;
-    return bs->warmup < st->jobs[j].model->horizon ? bs->warmup : -1;
+    (void)total;
+    r->o->progress(r->o->progress_ctx, r->job, r->before + done, r->total);
 }
 
 /* Names job j in front of err's message: its variant and, in a sweep,
@@ -587,32 +540,220 @@ static void prefix_job(const cs_study *st, size_t j, cs_error *err)
     cs_error_prefix(err, buf);
 }
 
+
+/* What a point's jobs hold while their rounds run. */
+typedef struct slot {
+    cs_model *full;            /* the model run (the job's own, or built
+                                  again in a sweep) */
+    cs_runner_store *store;    /* the rounds so far */
+    cs_runner_store *pending;  /* the round running, until all its jobs
+                                  have run it */
+    unsigned want;             /* replications asked for */
+} slot;
+
+/* The replications of one round: enough for every thread to be busy and
+** at most about 20 rounds, so an interrupt loses little. */
+static unsigned round_size(unsigned want, unsigned threads)
+{
+    const unsigned t = threads > 0 ? threads : cs_runner_cpu_count();
+    unsigned r = (want + 19) / 20;
+
+    if (r < 4 * t)
+        r = 4 * t;
+    return r < want ? r : want;
+}
+
+/*
+** The warm-up for job j of a point whose first round ran: its own (as
+** chosen then), or with "auto" on the baseline of a compare, the
+** baseline's, so every variant of a point shares one window (not when it
+** is past the variant's horizon); -1 before any round (the model's own).
+*/
+static double job_warmup(const cs_study *st, const slot *sl, size_t j0,
+                         size_t j)
+{
+    const long b = cs_study_baseline_of(st, j);
+
+    if (sl[j - j0].store != NULL)
+        return sl[j - j0].store->warmup;
+    if (b >= 0 && (size_t)b >= j0 && (size_t)b < j &&
+        sl[(size_t)b - j0].store != NULL && st->jobs[b].model->warmup_auto) {
+        const double w = sl[(size_t)b - j0].store->warmup;
+        return w < sl[j - j0].full->horizon ? w : -1;
+    }
+    return -1;
+}
+
+/* Round r of job j: its replications first .. (up to want - 1) into the
+** slot's pending part.  *stopped is set when an interrupt cut it short. */
+static cs_status run_round(cs_study *st, const cs_study_run_opts *o,
+                           slot *sl, size_t j0, size_t j, unsigned first,
+                           unsigned size, int *stopped, cs_error *err)
+{
+    slot *const me = &sl[j - j0];
+    progress_relay relay = {o, j, first, me->want};
+    cs_runner_opts ro;
+    cs_status rc;
+
+    memset(&ro, 0, sizeof ro);
+    ro.threads = o->threads;
+    ro.max_bytes = o->max_bytes;
+    ro.stop = o->stop;
+    ro.first = first;
+    ro.replications = me->want - first < size ? me->want - first : size;
+    ro.kept = me->store != NULL ? (unsigned)me->store->n : 0;
+    if (o->progress != NULL) {
+        ro.progress = relay_progress;
+        ro.progress_ctx = &relay;
+    }
+    ro.warmup = job_warmup(st, sl, j0, j);
+    cs_error_clear(err);
+    rc = cs_runner_run(me->full, &ro, &me->pending, err);
+    if (rc != CS_OK) {
+        prefix_job(st, j, err);
+        return rc;
+    }
+    if (me->pending->n < me->pending->total)
+        *stopped = 1;
+    return CS_OK;
+}
+
+/* Adds every pending part of a round to its job's store (keep), or drops
+** them all. */
+static cs_status commit_round(slot *sl, size_t n, int keep, cs_error *err)
+{
+    cs_status rc = CS_OK;
+
+    for (size_t k = 0; k < n; k++) {
+        slot *const me = &sl[k];
+        if (me->pending == NULL)
+            continue;
+        if (keep && me->store == NULL) {
+            me->store = me->pending;
+            me->pending = NULL;
+            continue;
+        }
+        if (keep && rc == CS_OK &&
+            cs_runner_store_append(me->store, me->pending) != 0)
+            rc = no_memory(err);
+        cs_runner_store_free(me->pending);
+        me->pending = NULL;
+    }
+    return rc;
+}
+
+/* The summaries of a point's jobs j0 .. j1 - 1 from their stores. */
+static cs_status point_summaries(cs_study *st, slot *sl, size_t j0,
+                                 size_t j1, cs_error *err)
+{
+    for (size_t j = j0; j < j1; j++) {
+        const cs_runner_store *store = sl[j - j0].store;
+        cs_summary *sum;
+        if (store == NULL)
+            continue;
+        if ((sum = cs_summary_build(store)) == NULL)
+            return no_memory(err);
+        sum->partial = store->n < sl[j - j0].want;
+        if (st->lazy)
+            sum->model = st->jobs[j].model;
+        st->jobs[j].summary = sum;
+    }
+    return CS_OK;
+}
+
+static void slots_free(const cs_study *st, slot *sl, size_t n)
+{
+    for (size_t k = 0; sl != NULL && k < n; k++) {
+        cs_runner_store_free(sl[k].store);
+        cs_runner_store_free(sl[k].pending);
+        if (st->lazy)
+            cs_model_free(sl[k].full);
+    }
+    free(sl);
+}
+
+/*
+** Runs the jobs of one point, j0 .. j1 - 1, in rounds across them: round
+** r runs replications r * size ... of every job, so an interrupt leaves
+** every job with the same completed replications (the rounds before it;
+** a point with one job keeps whatever it completed).  Sets *stopped on
+** an interrupt.  *cur is the point's scenario in a sweep.
+*/
+static cs_status run_point(cs_study *st, const cs_study_run_opts *o,
+                           size_t j0, size_t j1, cs_scenario **cur,
+                           int *stopped, cs_error *err)
+{
+    const size_t n = j1 - j0;
+    slot *sl = calloc(n + 1, sizeof *sl);
+    unsigned want = 0, size;
+    cs_status rc = CS_OK;
+
+    if (sl == NULL)
+        return no_memory(err);
+    if (st->lazy) {
+        cs_scenario_free(*cur);
+        *cur = NULL;
+        rc = point_scenario(st, st->base, st->jobs[j0].point, cur, err);
+    }
+    for (size_t j = j0; rc == CS_OK && j < j1; j++) {
+        slot *const me = &sl[j - j0];
+        if (st->lazy)
+            rc = job_model(st, &st->jobs[j], *cur, &me->full, err);
+        else
+            me->full = st->jobs[j].model;
+        if (rc != CS_OK) {
+            prefix_job(st, j, err);
+            break;
+        }
+        me->want = me->full->replications;
+        if (me->want > want)
+            want = me->want;
+    }
+    size = n == 1 ? want : round_size(want, o->threads);
+    for (unsigned first = 0; rc == CS_OK && !*stopped && first < want;
+         first += size) {
+        for (size_t j = j0; rc == CS_OK && !*stopped && j < j1; j++) {
+            if (first >= sl[j - j0].want)
+                continue;
+            if (o->stop != NULL && atomic_load(o->stop))
+                *stopped = 1;
+            else
+                rc = run_round(st, o, sl, j0, j, first, size, stopped, err);
+        }
+        /* a round cut short is dropped everywhere, so every job keeps the
+        ** same replications; a point of one job keeps what it completed */
+        if (rc == CS_OK)
+            rc = commit_round(sl, n, !*stopped || n == 1, err);
+    }
+    if (rc == CS_OK)
+        rc = point_summaries(st, sl, j0, j1, err);
+    slots_free(st, sl, n);
+    return rc;
+}
+
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err)
 {
-    progress_relay relay = {o, 0};
     cs_scenario *cur = NULL;
     cs_status rc = CS_OK;
+    int stopped = 0;
 
-    for (size_t j = 0; j < st->njobs; j++) {
-        cs_runner_opts ro;
-
+    for (size_t j0 = 0; j0 < st->njobs && !stopped;) {
+        size_t j1 = j0 + 1, k;
+        while (j1 < st->njobs && st->jobs[j1].point == st->jobs[j0].point)
+            j1++;
         if (o->stop != NULL && atomic_load(o->stop))
             break;
-        memset(&ro, 0, sizeof ro);
-        ro.threads = o->threads;
-        ro.max_bytes = o->max_bytes;
-        ro.stop = o->stop;
-        if (o->progress != NULL) {
-            relay.job = j;
-            ro.progress = relay_progress;
-            ro.progress_ctx = &relay;
-        }
-        ro.warmup = baseline_warmup(st, j);
-        cs_error_clear(err);
-        if ((rc = run_job(st, j, &ro, &cur, err)) != CS_OK)
+        if ((rc = run_point(st, o, j0, j1, &cur, &stopped, err)) != CS_OK)
             break;
-        st->ndone = st->jobs[j].summary->replications == 0 ? j : j + 1;
+        for (k = j0; k < j1 && st->jobs[k].summary != NULL &&
+                     st->jobs[k].summary->replications > 0;
+             k++)
+            ;
+        st->ndone = k;
+        if (k < j1)
+            break;
+        j0 = j1;
     }
     cs_scenario_free(cur);
     if (rc == CS_OK)

@@ -4,6 +4,7 @@
 ** and the error paths of a study.
 */
 #include <check.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "chainsim/dist.h"
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
+#include "chainsim/summary.h"
 
 #include "study_fixture.h"
 
@@ -390,6 +392,126 @@ START_TEST(test_stopped_before_start)
 }
 END_TEST
 
+/* 1 when a and b have the same bits (NaN included). */
+static int tl_same(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The fixture's compare with n replications per variant. */
+static cs_study *built_n(unsigned n)
+{
+    char text[2048], *at;
+    cs_study *st = plan(1, 0, NULL, 0);
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    ck_assert(strlen(yaml) + 8 < sizeof text);
+    strcpy(text, yaml);
+    at = strstr(text, "replications: 4\n");
+    ck_assert_ptr_nonnull(at);
+    snprintf(at, sizeof text - (size_t)(at - text), "replications: %u\n%s",
+             n, strstr(yaml, "replications: 4\n") + 16);
+    ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
+    cs_scenario_free(s);
+    return st;
+}
+
+static atomic_int stop_flag;
+
+/* Stops once job 1 has completed 35 replications (its fourth round). */
+static void stop_in_job1(void *ctx, size_t job, unsigned done, unsigned total)
+{
+    (void)ctx;
+    (void)total;
+    if (job == 1 && done >= 35)
+        atomic_store(&stop_flag, 1);
+}
+
+/* The summary of replications 0 .. n-1 of the model of job j, run alone
+** in one piece. */
+static cs_summary *alone(const cs_study *st, size_t j, unsigned n,
+                         double warmup)
+{
+    cs_runner_opts o;
+    cs_summary *s = NULL;
+    cs_error err;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.replications = n;
+    o.warmup = warmup;
+    ck_assert_msg(cs_summary_run(cs_study_model(st, j), &o, &s, &err) == CS_OK,
+                  "run: %s", err.msg);
+    return s;
+}
+
+/*
+** A compare runs its variants in rounds: interrupted in the fourth round
+** of the second variant, every variant keeps the same completed
+** replications (the first three rounds, 0-29 on 2 threads), marked
+** partial, and each result is bit for bit that of its replications run
+** alone in one piece.
+*/
+START_TEST(test_rounds_interrupted_paired)
+{
+    cs_study *st = built_n(200);
+    const cs_study_run_opts o = {.threads = 2, .stop = &stop_flag,
+                                 .progress = stop_in_job1};
+    cs_error err;
+
+    atomic_store(&stop_flag, 0);
+    ck_assert_int_eq(cs_study_run(st, &o, &err), CS_OK);
+    ck_assert_uint_eq(cs_study_ndone(st), 3);
+    for (size_t j = 0; j < 3; j++) {
+        const cs_summary *s = cs_study_summary(st, j);
+        ck_assert_uint_eq(s->replications, 30);
+        ck_assert_int_eq(s->partial, 1);
+        for (unsigned i = 0; i < 30; i++)
+            ck_assert_uint_eq(s->rep_number[i], i);
+        cs_summary *a = alone(st, j, 30, -1);
+        ck_assert(tl_same(s->lead_time.mean, a->lead_time.mean));
+        ck_assert(tl_same(s->p85, a->p85));
+        ck_assert(tl_same(s->promises[0].achieved.mean,
+                          a->promises[0].achieved.mean));
+        cs_summary_free(a);
+    }
+    ck_assert_int_eq(cs_study_verdicts(st).partial, 1);
+    cs_study_free(st);
+}
+END_TEST
+
+/* Whatever the threads (and so the round size), a compare gives the
+** results of each variant run alone in one piece. */
+START_TEST(test_rounds_bit_identical)
+{
+    cs_study *a = built_n(50), *b = built_n(50);
+    const cs_study_run_opts o1 = {.threads = 1}, o3 = {.threads = 3};
+    cs_error err;
+
+    ck_assert_int_eq(cs_study_run(a, &o1, &err), CS_OK);
+    ck_assert_int_eq(cs_study_run(b, &o3, &err), CS_OK);
+    for (size_t j = 0; j < 3; j++) {
+        const cs_summary *sa = cs_study_summary(a, j);
+        const cs_summary *sb = cs_study_summary(b, j);
+        cs_summary *one = alone(a, j, 50, -1);
+        ck_assert_uint_eq(sa->replications, 50);
+        ck_assert_int_eq(sa->partial, 0);
+        ck_assert(tl_same(sa->lead_time.mean, sb->lead_time.mean));
+        ck_assert(tl_same(sa->lead_time.mean, one->lead_time.mean));
+        ck_assert(tl_same(sa->wip.lo, one->wip.lo));
+        ck_assert(tl_same(sa->p95, one->p95));
+        ck_assert(tl_same(sa->drift.mean, one->drift.mean));
+        cs_summary_free(one);
+    }
+    ck_assert(tl_same(cs_study_comparison(a, 2)->lead_time_mean.mean,
+                      cs_study_comparison(b, 2)->lead_time_mean.mean));
+    cs_study_free(a);
+    cs_study_free(b);
+}
+END_TEST
+
 START_TEST(test_bad_value_names_point)
 {
     const char *const vary[] = {"teams.a.capacity=2,x,3"};
@@ -487,6 +609,8 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_run_compare_rollup);
     tcase_add_test(tc, test_rollup_met);
     tcase_add_test(tc, test_stopped_before_start);
+    tcase_add_test(tc, test_rounds_interrupted_paired);
+    tcase_add_test(tc, test_rounds_bit_identical);
     tcase_add_test(tc, test_bad_value_names_point);
     tcase_add_test(tc, test_load_settings);
     suite_add_tcase(s, tc);

@@ -42,6 +42,9 @@ typedef struct cs_runner_opts {
                                       own; the workers block asynchronous
                                       signals, so a handler that sets it
                                       runs in the calling thread */
+    unsigned kept;                 /* rows of earlier runs of m that the
+                                      caller keeps (appended stores):
+                                      counted against the memory bound */
     uint64_t max_items;            /* 0 = cs_runner_max_items(m) */
     size_t max_bytes;              /* 0 = cs_runner_default_max_bytes() */
 } cs_runner_opts;

@@ -324,6 +324,27 @@ interrupt TERM 143 json
 [ "$("$JQ" "$T/int.out" partial)" = true ] && [ "$("$JQ" "$T/int.out" variants.0.partial)" = true ] \
     && ok || bad "SIGTERM: the JSON is not marked partial"
 no_nan "$T/int.out" "interrupted JSON"
+# compare: the variants run in rounds, so an interrupted compare keeps the
+# same replications for every variant (a paired partial result)
+sed 's/horizon: 20000d/horizon: 2000d/' "$T/long.yaml" >"$T/longc.yaml"
+printf 'variants:\n  - name: faster-b\n    patch: {teams: [{name: b, capacity: 2}]}\n' >>"$T/longc.yaml"
+rm -f "$T/int.out"
+"$BIN" compare "$T/longc.yaml" -j 2 -f json -o "$T/int.out" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok || bad "SIGINT in compare: exit $rc, expected 130"
+n0=$("$JQ" "$T/int.out" variants.0.replications)
+n1=$("$JQ" "$T/int.out" variants.1.replications)
+[ -n "$n0" ] && [ "$n0" = "$n1" ] && [ "$n0" -gt 0 ] && [ "$n0" -lt 2000 ] && ok \
+    || bad "SIGINT in compare: replications $n0 and $n1, expected the same, 1-1999"
+[ "$("$JQ" "$T/int.out" variants.1.partial)" = true ] && ok || bad "SIGINT in compare: variant not partial"
+case $("$JQ" "$T/int.out" warnings.0) in
+    interrupted:*) ok ;;
+    *) bad "SIGINT in compare: no top-level warning" ;;
+esac
 # one long replication stops within a slice of events, not at its end:
 # the result holds no replication (a CSV header only); no temporary file
 sed 's/horizon: 20000d/horizon: 20000000d/; s/replications: 2000/replications: 1/' "$T/long.yaml" >"$T/longer.yaml"
