@@ -861,6 +861,7 @@ START_TEST(test_examples)
 {
     check_example("scenarios/bi-chain.yaml", 5);
     check_example("scenarios/kanban-wip.yaml", 4);
+    check_example("scenarios/rework-chain.yaml", 4);
     check_example("scenarios/backlog-forecast.yaml", 2);
     check_example("scenarios/bench/tandem5.yaml", 1);
 }

@@ -612,7 +612,8 @@ START_TEST(test_breakdown_examples)
 {
     static const char *const files[] = {
         "scenarios/bi-chain.yaml", "scenarios/kanban-wip.yaml",
-        "scenarios/backlog-forecast.yaml", "scenarios/bench/tandem5.yaml"};
+        "scenarios/rework-chain.yaml", "scenarios/backlog-forecast.yaml",
+        "scenarios/bench/tandem5.yaml"};
 
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
         cs_scenario *sc = NULL;
