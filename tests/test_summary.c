@@ -698,6 +698,14 @@ START_TEST(test_settle_short_window)
     }
     cs_summary_free(s);
     cs_model_free(m);
+    /* warm-up auto cannot rescue a window this short: still warned */
+    m = mm1(0.9, "260d", "auto", "");
+    s = tl_run(m, 2, 400);
+    ck_assert(s->warmup > 0 && s->warmup <= 130);
+    ck_assert(!s->settled);
+    ck_assert(has_warning(s, CS_WARN_DRIFT) || has_warning(s, CS_WARN_SETTLE));
+    cs_summary_free(s);
+    cs_model_free(m);
 }
 END_TEST
 
