@@ -192,13 +192,13 @@ tsan:
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no \
 	    sh tests/tsan.sh build-tsan
 
-# memcheck: the demo (all its replications, two threads), a trace, a broken
+# memcheck: the demo (20 of its replications, two threads), a trace, a broken
 # scenario and --vary; any error or leak fails.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all
 valgrind:
 	@$(MAKE) --no-print-directory build
-	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -j 2 >/dev/null
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/bi-chain.yaml -n 20 -j 2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim trace scenarios/kanban-wip.yaml --horizon 60d --warmup 0 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim run scenarios/kanban-wip.yaml -n 2 -j 2 -q -f json \
 	    --vary teams.development.capacity=1,2 >/dev/null
