@@ -468,36 +468,37 @@ static void supervise(pool *p, const cs_runner_opts *o)
 /*
 ** "auto": MSER-5 on the mean batch WIP of the pilots over [0, horizon]
 ** (White, Cobb and Spratt 2000): the CS_REP_BATCHES slices averaged in
-** batches of 5, the truncation searched over all but the last 5 batches
-** (what is left must be long enough to judge), then capped at half the
-** horizon.  *uncapped is the truncation before the cap: past half the
-** horizon, the chain did not settle in the pilots' window.
+** batches of 5, the truncation searched over the first half, so the
+** warm-up is at most half the horizon.  *chosen is the warm-up too (the
+** store's mark that "auto" was chosen here; summary.h then checks on all
+** replications whether the chain settled within the first half).
 */
 static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
                                size_t max_bytes, double *warmup,
-                               double *uncapped, cs_error *err);
+                               double *chosen, cs_error *err);
 
 cs_status cs_runner_warmup_auto(const cs_model *m, unsigned pilots,
                                 double *warmup, cs_error *err)
 {
-    double uncapped;
+    double chosen;
 
     return warmup_pilots(m, pilots, cs_runner_default_max_bytes(), warmup,
-                         &uncapped, err);
+                         &chosen, err);
 }
 
 #define MSER_BATCH 5
+#define MAX_PILOTS 5
 
 static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
                                size_t max_bytes, double *warmup,
-                               double *uncapped, cs_error *err)
+                               double *chosen, cs_error *err)
 {
     enum { NB = CS_REP_BATCHES / MSER_BATCH };
-    double series[NB] = {0};
+    double series[NB] = {0}, wip[MAX_PILOTS][NB];
     cs_engine *e = cs_engine_new(m);
     cs_rep *r = cs_engine_rep_new(m);
     cs_status st = CS_OK;
-
+    *chosen = NAN;
     if (e == NULL || r == NULL) {
         st = cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                           "out of memory choosing the warm-up");
@@ -505,18 +506,27 @@ static cs_status warmup_pilots(const cs_model *m, unsigned pilots,
     }
     if (pilots == 0)
         pilots = 1;
+    if (pilots > MAX_PILOTS)
+        pilots = MAX_PILOTS;
     cs_engine_set_max_items(e, cs_runner_max_items(m));
     cs_engine_set_max_bytes(e, max_bytes);
     for (unsigned i = 0; i < pilots; i++) {
         st = cs_engine_run(e, i, 0.0, r, err);
         if (st != CS_OK)
             goto out;
-        for (size_t b = 0; b < CS_REP_BATCHES; b++)
-            series[b / MSER_BATCH] +=
-                r->batch_wip[b] / (pilots * (double)MSER_BATCH);
+        for (size_t b = 0; b < NB; b++) {
+            wip[i][b] = 0;
+            for (size_t q = 0; q < MSER_BATCH; q++)
+                wip[i][b] += r->batch_wip[b * MSER_BATCH + q] / MSER_BATCH;
+        }
     }
-    *uncapped = (double)cs_stats_mser(series, NB, NB - 5) * m->horizon / NB;
-    *warmup = *uncapped < m->horizon / 2 ? *uncapped : m->horizon / 2;
+    for (size_t b = 0; b < NB; b++) {
+        for (unsigned i = 0; i < pilots; i++)
+            series[b] += wip[i][b];
+        series[b] /= pilots;
+    }
+    *warmup = (double)cs_stats_mser(series, NB, NB / 2) * m->horizon / NB;
+    *chosen = *warmup;
 out:
     cs_engine_rep_free(r);
     cs_engine_free(e);
@@ -549,7 +559,10 @@ static cs_status pool_init(pool *p, const cs_model *m,
     if (o->warmup >= 0) {
         p->warmup = o->warmup;
     } else if (m->warmup_auto) {
-        st = warmup_pilots(m, o->replications < 5 ? o->replications : 5,
+        const unsigned all = o->first + o->replications > o->planned
+                                 ? o->first + o->replications
+                                 : o->planned;
+        st = warmup_pilots(m, all < 5 ? all : 5,
                            p->thread_bytes, &p->warmup, &p->warmup_mser,
                            err);
         if (st != CS_OK)

@@ -577,8 +577,14 @@ static double job_warmup(const cs_study *st, const slot *sl, size_t j0,
     if (sl[j - j0].store != NULL)
         return sl[j - j0].store->warmup;
     if (b >= 0 && (size_t)b >= j0 && (size_t)b < j &&
-        sl[(size_t)b - j0].store != NULL && st->jobs[b].model->warmup_auto) {
-        const double w = sl[(size_t)b - j0].store->warmup;
+        st->jobs[b].model->warmup_auto) {
+        const slot *bs = &sl[(size_t)b - j0];
+        const cs_runner_store *from =
+            bs->store != NULL ? bs->store : bs->pending;
+        double w;
+        if (from == NULL)
+            return -1;
+        w = from->warmup;
         return w < sl[j - j0].full->horizon ? w : -1;
     }
     return -1;
@@ -602,6 +608,7 @@ static cs_status run_round(cs_study *st, const cs_study_run_opts *o,
     ro.first = first;
     ro.replications = me->want - first < size ? me->want - first : size;
     ro.kept = me->store != NULL ? (unsigned)me->store->n : 0;
+    ro.planned = me->want;
     if (o->progress != NULL) {
         ro.progress = relay_progress;
         ro.progress_ctx = &relay;

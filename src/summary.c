@@ -418,6 +418,42 @@ static double window_mser(const cs_runner_store *st, double *y, double *tmp)
     return (double)cut * width;
 }
 
+/*
+** After warm-up "auto": MSER-5 over the whole horizon of every
+** replication's batch WIP (20 batches of 5 slices, averaged over the
+** replications), searched over all but the last 5 batches.  When it cuts
+** past half the horizon, and the WIP before the cut differs from the WIP
+** after it (paired per replication, CS_SUMMARY_DRIFT_LEVEL), the chain
+** had not settled by the end of the warm-up "auto" may choose: the day of
+** that cut; else NaN.
+*/
+static double late_mser(const cs_runner_store *st, double *y, double *tmp)
+{
+    enum { B = 5, NB = CS_REP_BATCHES / B };
+    size_t cut;
+    cs_ci diff;
+
+    if (st->n == 0)
+        return NAN;
+    for (size_t j = 0; j < NB; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < st->n; i++)
+            sum += slices_mean(st, i, j * B, (j + 1) * B);
+        y[j] = sum / (double)st->n;
+    }
+    cut = cs_stats_mser(y, NB, NB - 5);
+    if (cut <= NB / 2)
+        return NAN;
+    for (size_t i = 0; i < st->n; i++)
+        tmp[i] = slices_mean(st, i, cut * B, CS_REP_BATCHES) -
+                 slices_mean(st, i, 0, cut * B);
+    diff = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
+    if (st->n == 1 ? tmp[0] == 0.0
+                   : !(diff.valid && (diff.lo > 0 || diff.hi < 0)))
+        return NAN;
+    return (double)(cut * B) * st->model->horizon / CS_REP_BATCHES;
+}
+
 /* The mean over replications of column col of a [n][2] table (NaN). */
 static double third_mean(const cs_runner_store *st, size_t col)
 {
@@ -444,7 +480,7 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     s->settle_day = s->third_first = s->third_last = NAN;
     s->drift = cs_stats_ci_mean(NULL, 0, CS_SUMMARY_DRIFT_LEVEL);
     for (int c = 0; c < m->nclasses; c++)
-        s->transient |= m->classes[c].backlog > 0;
+        s->transient |= m->classes[c].backlog > 0 && st->warmup == 0;
     if (load != NULL) {
         cs_model_offered_load(m, load);
         for (int t = 0; t < m->nteams; t++)
@@ -461,10 +497,13 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     }
     if (s->transient || st->n == 0)
         return oom ? -1 : 0;
-    if (st->warmup_mser > m->horizon / 2) {
-        s->settled = 0;
-        oom |= add_warning(s, (cs_warning){CS_WARN_AUTO, -1,
-                                           st->warmup_mser, NAN, NAN});
+    if (isfinite(st->warmup_mser)) {
+        const double late = late_mser(st, y, tmp);
+        if (isfinite(late)) {
+            s->settled = 0;
+            oom |= add_warning(s, (cs_warning){CS_WARN_AUTO, -1, late, NAN,
+                                               NAN});
+        }
     }
     s->settle_day = window_mser(st, y, tmp);
     if (s->settle_day - st->warmup > (m->horizon - st->warmup) / 2) {
@@ -513,14 +552,14 @@ int cs_summary_warning_text(const cs_summary *s, const cs_warning *w,
                         "items per replication admitted above its WIP "
                         "limit", team_name(s, w->team), w->value);
     case CS_WARN_AUTO:
-        return snprintf(buf, len, "not settled: warm-up auto found the "
-                        "chain settling only at day %.0f, after half the "
-                        "horizon; the warm-up is capped at day %.0f (a "
-                        "longer horizon gives steady-state figures)",
-                        w->value, m->horizon / 2);
+        return snprintf(buf, len, "not settled: the WIP is still changing "
+                        "at day %.0f, past half the horizon, and warm-up "
+                        "auto cuts at most half (here day %.0f); a longer "
+                        "horizon gives steady-state figures",
+                        w->value, s->warmup);
     case CS_WARN_SETTLE:
-        return snprintf(buf, len, "not settled: the WIP settles only at "
-                        "day %.0f, past the middle of the window "
+        return snprintf(buf, len, "not settled: the WIP is still changing "
+                        "at day %.0f, past the middle of the window "
                         "(days %.0f-%.0f); a longer horizon or warm-up "
                         "gives steady-state figures",
                         w->value, s->warmup, s->horizon);

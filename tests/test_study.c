@@ -482,6 +482,57 @@ START_TEST(test_rounds_interrupted_paired)
 }
 END_TEST
 
+/* The fixture's compare with n replications and warm-up auto. */
+static cs_study *built_auto(unsigned n)
+{
+    char text[2048], *at;
+    cs_study *st = plan(1, 0, NULL, 0);
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    snprintf(text, sizeof text, "%s", yaml);
+    at = strstr(text, "replications: 4\n");
+    ck_assert_ptr_nonnull(at);
+    snprintf(at, sizeof text - (size_t)(at - text), "replications: %u\n%s",
+             n, strstr(yaml, "replications: 4\n") + 16);
+    at = strstr(text, "warmup: 10d\n");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "warmup: auto", 12);   /* over "warmup: 10d\n" */
+    memmove(at + 13, at + 12, strlen(at + 12) + 1);
+    at[12] = '\n';
+    ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err), CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
+    cs_scenario_free(s);
+    return st;
+}
+
+/*
+** With warm-up auto the baseline's choice is every variant's, in the
+** first round already, and it does not depend on the round size: the
+** same on 1 and 3 threads, and the same as a run of the baseline alone.
+*/
+START_TEST(test_rounds_warmup_auto)
+{
+    cs_study *a = built_auto(60), *b = built_auto(60);
+    const cs_study_run_opts o1 = {.threads = 1}, o3 = {.threads = 3};
+    cs_error err;
+
+    ck_assert_int_eq(cs_study_run(a, &o1, &err), CS_OK);
+    ck_assert_int_eq(cs_study_run(b, &o3, &err), CS_OK);
+    cs_summary *one = alone(a, 0, 60, -1);
+    ck_assert(tl_same(cs_study_summary(a, 0)->warmup, one->warmup));
+    for (size_t j = 0; j < 3; j++) {
+        ck_assert(tl_same(cs_study_summary(a, j)->warmup, one->warmup));
+        ck_assert(tl_same(cs_study_summary(b, j)->warmup, one->warmup));
+        ck_assert(tl_same(cs_study_summary(a, j)->lead_time.mean,
+                          cs_study_summary(b, j)->lead_time.mean));
+    }
+    cs_summary_free(one);
+    cs_study_free(a);
+    cs_study_free(b);
+}
+END_TEST
+
 /* Whatever the threads (and so the round size), a compare gives the
 ** results of each variant run alone in one piece. */
 START_TEST(test_rounds_bit_identical)
@@ -611,6 +662,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_stopped_before_start);
     tcase_add_test(tc, test_rounds_interrupted_paired);
     tcase_add_test(tc, test_rounds_bit_identical);
+    tcase_add_test(tc, test_rounds_warmup_auto);
     tcase_add_test(tc, test_bad_value_names_point);
     tcase_add_test(tc, test_load_settings);
     suite_add_tcase(s, tc);

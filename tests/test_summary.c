@@ -727,9 +727,10 @@ START_TEST(test_settle_long_window)
 END_TEST
 
 /*
-** An overloaded team (load 1.1): the load warning, and "auto" wants to
-** cut more than half the horizon (the WIP rises all the way), so it is
-** capped at half and says so.
+** An overloaded team (load 1.1): the load warning, and "auto" would cut
+** more than half the horizon (the WIP rises all the way, which the
+** pilots' paired test confirms); the warm-up stays within the first half
+** and the result says the chain did not settle.
 */
 START_TEST(test_settle_auto_capped)
 {
@@ -737,7 +738,8 @@ START_TEST(test_settle_auto_capped)
     cs_summary *s = tl_run(m, 2, 20);
     char buf[512];
 
-    ck_assert_double_eq(s->warmup, 130.0);
+    ck_assert_msg(s->warmup > 0 && s->warmup <= 130.0, "warm-up %g",
+                  s->warmup);
     ck_assert(has_warning(s, CS_WARN_LOAD));
     ck_assert(has_warning(s, CS_WARN_AUTO));
     ck_assert(!s->settled);

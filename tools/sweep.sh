@@ -104,12 +104,12 @@ NR == 1 {
         ix[h[i]] = i
         # the K-th promise group: promise_SLUG_name, in column order
         if (h[i] ~ /^promise_.*_name$/ && ++np == k)
-            k = substr(h[i], 9, length(h[i]) - 13)
+            slug = substr(h[i], 9, length(h[i]) - 13)
     }
     ccap = col("teams." team ".capacity"); cwip = col("teams." team ".wip_limit")
-    cname = col("promise_" k "_name"); ctgt = col("promise_" k "_target")
-    cach = col("promise_" k "_achieved"); clo = col("promise_" k "_lo")
-    chi = col("promise_" k "_hi"); cver = col("promise_" k "_verdict")
+    cname = col("promise_" slug "_name"); ctgt = col("promise_" slug "_target")
+    cach = col("promise_" slug "_achieved"); clo = col("promise_" slug "_lo")
+    chi = col("promise_" slug "_hi"); cver = col("promise_" slug "_verdict")
     ccost = col("cost_per_day"); cbn = col("bottleneck"); crank = col("rank")
     clt = col("lead_time_mean"); cscn = col("scenario")
     next

@@ -42,6 +42,11 @@ typedef struct cs_runner_opts {
                                       own; the workers block asynchronous
                                       signals, so a handler that sets it
                                       runs in the calling thread */
+    unsigned planned;              /* replications of m in all, of which
+                                      this run is a part (0: this run's);
+                                      "auto" runs min(planned, 5) pilots,
+                                      so the warm-up does not depend on
+                                      how the run is split */
     unsigned kept;                 /* rows of earlier runs of m that the
                                       caller keeps (appended stores):
                                       counted against the memory bound */
@@ -74,9 +79,8 @@ enum {
 typedef struct cs_runner_store {
     const cs_model *model;
     double warmup;                 /* the warm-up used (auto resolved) */
-    double warmup_mser;            /* "auto" chosen here: the truncation
-                                      before the cap at half the horizon;
-                                      else NaN */
+    double warmup_mser;            /* the warm-up when "auto" chose it in
+                                      this run (its pilots); else NaN */
     unsigned total;                /* replications asked for */
     size_t n;                      /* replications completed: rows */
     unsigned *rep;                 /* [n] replication numbers */
@@ -99,6 +103,10 @@ typedef struct cs_runner_store {
     cs_hist *hist;                 /* all lead times */
     cs_hist **cls_hist;            /* [nclasses] lead times per class */
 } cs_runner_store;
+
+/* The level at which a truncation or a drift counts as real (the steady
+** state checks of summary.h use it too). */
+#define CS_RUNNER_SETTLE_LEVEL 0.999
 
 /* Doubles per row of a store's breakdown: every class's steps x
 ** CS_BRK_N.  Cannot fail. */
