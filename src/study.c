@@ -552,11 +552,12 @@ typedef struct slot {
 } slot;
 
 /* The replications of one round: enough for every thread to be busy and
-** at most about 20 rounds, so an interrupt loses little. */
+** at most about 10 rounds (each round costs a thread start and its
+** histograms), so an interrupt loses at most a tenth. */
 static unsigned round_size(unsigned want, unsigned threads)
 {
     const unsigned t = threads > 0 ? threads : cs_runner_cpu_count();
-    unsigned r = (want + 19) / 20;
+    unsigned r = (want + 9) / 10;
 
     if (r < 4 * t)
         r = 4 * t;

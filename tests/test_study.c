@@ -420,12 +420,12 @@ static cs_study *built_n(unsigned n)
 
 static atomic_int stop_flag;
 
-/* Stops once job 1 has completed 35 replications (its fourth round). */
+/* Stops once job 1 has completed 45 replications (its third round). */
 static void stop_in_job1(void *ctx, size_t job, unsigned done, unsigned total)
 {
     (void)ctx;
     (void)total;
-    if (job == 1 && done >= 35)
+    if (job == 1 && done >= 45)
         atomic_store(&stop_flag, 1);
 }
 
@@ -448,9 +448,9 @@ static cs_summary *alone(const cs_study *st, size_t j, unsigned n,
 }
 
 /*
-** A compare runs its variants in rounds: interrupted in the fourth round
+** A compare runs its variants in rounds: interrupted in the third round
 ** of the second variant, every variant keeps the same completed
-** replications (the first three rounds, 0-29 on 2 threads), marked
+** replications (the first two rounds of 20, 0-39 on 2 threads), marked
 ** partial, and each result is bit for bit that of its replications run
 ** alone in one piece.
 */
@@ -466,11 +466,11 @@ START_TEST(test_rounds_interrupted_paired)
     ck_assert_uint_eq(cs_study_ndone(st), 3);
     for (size_t j = 0; j < 3; j++) {
         const cs_summary *s = cs_study_summary(st, j);
-        ck_assert_uint_eq(s->replications, 30);
+        ck_assert_uint_eq(s->replications, 40);
         ck_assert_int_eq(s->partial, 1);
-        for (unsigned i = 0; i < 30; i++)
+        for (unsigned i = 0; i < 40; i++)
             ck_assert_uint_eq(s->rep_number[i], i);
-        cs_summary *a = alone(st, j, 30, -1);
+        cs_summary *a = alone(st, j, 40, -1);
         ck_assert(tl_same(s->lead_time.mean, a->lead_time.mean));
         ck_assert(tl_same(s->p85, a->p85));
         ck_assert(tl_same(s->promises[0].achieved.mean,
