@@ -606,8 +606,8 @@ START_TEST(test_breakdown_admission_mm1)
 }
 END_TEST
 
-/* Every example's baseline and variants: the parts add up (few, short
-** replications: the identity holds in each). */
+/* Every example's baseline and variants: the parts add up (few
+** replications of at most 1000 days: the identity holds in each). */
 START_TEST(test_breakdown_examples)
 {
     static const char *const files[] = {
@@ -625,6 +625,11 @@ START_TEST(test_breakdown_examples)
             cs_model *m = NULL;
             cs_summary *s;
             ck_assert(cs_variant_build(sc, v, &m, &err) == CS_OK);
+            if (m->horizon > 1000) {   /* the identity holds at any length */
+                m->horizon = 1000;
+                if (m->warmup > 250)
+                    m->warmup = 250;
+            }
             s = tl_run(m, 2, 3);
             assert_adds_up(s);
             cs_summary_free(s);
