@@ -398,8 +398,9 @@ static int tl_same(double a, double b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* The fixture's compare with n replications per variant. */
-static cs_study *built_n(unsigned n)
+/* The fixture's compare with n replications per variant, with warm-up
+** auto or its own 10 days. */
+static cs_study *built_text(unsigned n, int warmup_auto)
 {
     char text[2048], *at;
     cs_study *st = plan(1, 0, NULL, 0);
@@ -412,10 +413,22 @@ static cs_study *built_n(unsigned n)
     ck_assert_ptr_nonnull(at);
     snprintf(at, sizeof text - (size_t)(at - text), "replications: %u\n%s",
              n, strstr(yaml, "replications: 4\n") + 16);
+    if (warmup_auto) {
+        at = strstr(text, "warmup: 10d\n");
+        ck_assert_ptr_nonnull(at);
+        memcpy(at, "warmup: auto", 12);   /* over "warmup: 10d\n" */
+        memmove(at + 13, at + 12, strlen(at + 12) + 1);
+        at[12] = '\n';
+    }
     ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err), CS_OK);
     ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
     cs_scenario_free(s);
     return st;
+}
+
+static cs_study *built_n(unsigned n)
+{
+    return built_text(n, 0);
 }
 
 static atomic_int stop_flag;
@@ -485,25 +498,7 @@ END_TEST
 /* The fixture's compare with n replications and warm-up auto. */
 static cs_study *built_auto(unsigned n)
 {
-    char text[2048], *at;
-    cs_study *st = plan(1, 0, NULL, 0);
-    cs_scenario *s = NULL;
-    cs_error err;
-
-    snprintf(text, sizeof text, "%s", yaml);
-    at = strstr(text, "replications: 4\n");
-    ck_assert_ptr_nonnull(at);
-    snprintf(at, sizeof text - (size_t)(at - text), "replications: %u\n%s",
-             n, strstr(yaml, "replications: 4\n") + 16);
-    at = strstr(text, "warmup: 10d\n");
-    ck_assert_ptr_nonnull(at);
-    memcpy(at, "warmup: auto", 12);   /* over "warmup: 10d\n" */
-    memmove(at + 13, at + 12, strlen(at + 12) + 1);
-    at[12] = '\n';
-    ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err), CS_OK);
-    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
-    cs_scenario_free(s);
-    return st;
+    return built_text(n, 1);
 }
 
 /*
