@@ -374,24 +374,54 @@ static double slices_mean(const cs_runner_store *st, size_t i, size_t a,
 }
 
 /*
-** MSER on the window's WIP: the slices of the replications' batch WIP
-** from the warm-up on, averaged over the replications (in replication
-** order), in batches of 5 slices (fewer when the window has under 50),
-** the leading remainder dropped; the truncation searched over all but the
-** last 5 batches.  On a flat series MSER's choice is noise (it lands past
-** the middle about one time in six), so a truncation counts only when the
-** WIP before it differs from the WIP after it: the paired difference per
-** replication, its CS_SUMMARY_DRIFT_LEVEL interval excluding 0 (with
-** one replication, when the two means differ).  The day the window
-** should start at, or NaN when the window has under 10 slices, there is
-** no replication or the truncation does not count.
+** MSER on slices [start, CS_REP_BATCHES) of the replications' batch WIP,
+** averaged over the replications (in replication order) in nb batches of
+** b slices, searched over all but the last 5 batches: the slice MSER cuts
+** at.  Needs st->n > 0.
+*/
+static size_t mser_cut(const cs_runner_store *st, double *y, size_t start,
+                       size_t b, size_t nb)
+{
+    for (size_t j = 0; j < nb; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < st->n; i++)
+            sum += slices_mean(st, i, start + j * b, start + (j + 1) * b);
+        y[j] = sum / (double)st->n;
+    }
+    return start + cs_stats_mser(y, nb, nb - 5) * b;
+}
+
+/*
+** Whether a cut is real: the WIP of slices [cut, end) differs from that
+** of [start, cut), paired per replication, the CS_SUMMARY_DRIFT_LEVEL
+** interval excluding 0 (with one replication, when the two differ).  On
+** a flat series MSER's choice is noise (past the middle about one time in
+** six), so a cut counts only when this holds.
+*/
+static int cut_is_real(const cs_runner_store *st, double *tmp, size_t start,
+                       size_t cut)
+{
+    cs_ci diff;
+
+    for (size_t i = 0; i < st->n; i++)
+        tmp[i] = slices_mean(st, i, cut, CS_REP_BATCHES) -
+                 slices_mean(st, i, start, cut);
+    diff = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
+    return st->n == 1 ? tmp[0] != 0.0
+                      : diff.valid && (diff.lo > 0 || diff.hi < 0);
+}
+
+/*
+** MSER on the window's WIP: the slices from the warm-up on, in batches of
+** 5 (fewer when the window has under 50 slices), the leading remainder
+** dropped.  The day the window should start at, or NaN when the window
+** has under 10 slices, there is no replication or the cut is not real.
 */
 static double window_mser(const cs_runner_store *st, double *y, double *tmp)
 {
     const double width = st->model->horizon / CS_REP_BATCHES;
     const size_t s0 = (size_t)ceil(st->warmup / width - 1e-9);
     size_t k, b, nb, start, cut;
-    cs_ci diff;
 
     if (st->n == 0 || s0 + 10 > CS_REP_BATCHES)
         return NAN;
@@ -399,59 +429,29 @@ static double window_mser(const cs_runner_store *st, double *y, double *tmp)
     b = k >= 50 ? 5 : k / 10;
     nb = k / b;
     start = CS_REP_BATCHES - nb * b;
-    for (size_t j = 0; j < nb; j++) {
-        double sum = 0;
-        for (size_t i = 0; i < st->n; i++)
-            sum += slices_mean(st, i, start + j * b, start + (j + 1) * b);
-        y[j] = sum / (double)st->n;
-    }
-    cut = start + cs_stats_mser(y, nb, nb - 5) * b;
-    if (cut == start)
-        return (double)cut * width;
-    for (size_t i = 0; i < st->n; i++)
-        tmp[i] = slices_mean(st, i, cut, CS_REP_BATCHES) -
-                 slices_mean(st, i, start, cut);
-    diff = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
-    if (st->n == 1 ? tmp[0] == 0.0
-                   : !(diff.valid && (diff.lo > 0 || diff.hi < 0)))
+    cut = mser_cut(st, y, start, b, nb);
+    if (cut != start && !cut_is_real(st, tmp, start, cut))
         return NAN;
     return (double)cut * width;
 }
 
 /*
-** After warm-up "auto": MSER-5 over the whole horizon of every
-** replication's batch WIP (20 batches of 5 slices, averaged over the
-** replications), searched over all but the last 5 batches.  When it cuts
-** past half the horizon, and the WIP before the cut differs from the WIP
-** after it (paired per replication, CS_SUMMARY_DRIFT_LEVEL), the chain
-** had not settled by the end of the warm-up "auto" may choose: the day of
-** that cut; else NaN.
+** After warm-up "auto": MSER-5 over the whole horizon (20 batches of 5
+** slices).  When it cuts past half the horizon and the cut is real, the
+** chain had not settled by the end of the warm-up "auto" may choose: the
+** day of that cut; else NaN.
 */
 static double late_mser(const cs_runner_store *st, double *y, double *tmp)
 {
     enum { B = 5, NB = CS_REP_BATCHES / B };
     size_t cut;
-    cs_ci diff;
 
     if (st->n == 0)
         return NAN;
-    for (size_t j = 0; j < NB; j++) {
-        double sum = 0;
-        for (size_t i = 0; i < st->n; i++)
-            sum += slices_mean(st, i, j * B, (j + 1) * B);
-        y[j] = sum / (double)st->n;
-    }
-    cut = cs_stats_mser(y, NB, NB - 5);
-    if (cut <= NB / 2)
+    cut = mser_cut(st, y, 0, B, NB);
+    if (cut <= CS_REP_BATCHES / 2 || !cut_is_real(st, tmp, 0, cut))
         return NAN;
-    for (size_t i = 0; i < st->n; i++)
-        tmp[i] = slices_mean(st, i, cut * B, CS_REP_BATCHES) -
-                 slices_mean(st, i, 0, cut * B);
-    diff = cs_stats_ci_mean(tmp, st->n, CS_SUMMARY_DRIFT_LEVEL);
-    if (st->n == 1 ? tmp[0] == 0.0
-                   : !(diff.valid && (diff.lo > 0 || diff.hi < 0)))
-        return NAN;
-    return (double)(cut * B) * st->model->horizon / CS_REP_BATCHES;
+    return (double)cut * st->model->horizon / CS_REP_BATCHES;
 }
 
 /* The mean over replications of column col of a [n][2] table (NaN). */
