@@ -375,6 +375,16 @@ cs_rep *cs_engine_rep_new(const cs_model *m)
         if (k->hist == NULL || k->brk == NULL)
             goto fail;
     }
+    if (m->timeline > 0) {
+        const double np = ceil(m->horizon / m->timeline);
+        r->period = m->timeline;
+        r->nperiods = np < 1 ? 1 : (int)np;
+        r->periods = calloc((size_t)r->nperiods, sizeof *r->periods);
+        r->period_teams = calloc((size_t)r->nperiods * (size_t)m->nteams + 1,
+                                 sizeof *r->period_teams);
+        if (r->periods == NULL || r->period_teams == NULL)
+            goto fail;
+    }
     cs_engine_rep_reset(r);
     return r;
 fail:
@@ -395,6 +405,9 @@ void cs_engine_rep_free(cs_rep *r)
     free(r->teams);
     free(r->classes);
     free(r->promises);
+    free(r->periods);
+    free(r->period_teams);
+    free(r->period_lt);
     free(r);
 }
 
@@ -412,13 +425,22 @@ void cs_engine_rep_reset(cs_rep *r)
     cs_hist_reset(r->hist);
     memset(r->teams, 0, (size_t)r->nteams * sizeof *r->teams);
     memset(r->promises, 0, (size_t)r->npromises * sizeof *r->promises);
+    r->completion = NAN;
     for (int c = 0; c < r->nclasses; c++) {
         cs_class_rep *k = &r->classes[c];
         k->n = k->done_window = 0;
         k->lt_sum = 0.0;
+        k->initial = 0;
+        k->completion = NAN;
         cs_hist_reset(k->hist);
         memset(k->brk, 0, (size_t)k->nsteps * CS_BRK_N * sizeof *k->brk);
     }
+    if (r->nperiods > 0) {
+        memset(r->periods, 0, (size_t)r->nperiods * sizeof *r->periods);
+        memset(r->period_teams, 0, (size_t)r->nperiods * (size_t)r->nteams *
+                                       sizeof *r->period_teams);
+    }
+    r->nperiod_lt = 0;
 }
 
 /* ---- trace and errors ------------------------------------------------ */

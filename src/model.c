@@ -3,6 +3,8 @@
 */
 #include "chainsim/model.h"
 
+#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,8 @@ cs_model *cs_model_new(void)
 
 static void class_fini(cs_class *c)
 {
+    free(c->profile);
+    free(c->start);
     for (int s = 0; s < c->nsteps; s++) {
         free(c->steps[s].id);
         cs_dist_fini(&c->steps[s].effort);
@@ -40,6 +44,8 @@ void cs_model_free(cs_model *m)
     for (int t = 0; t < m->nteams; t++) {
         free(m->teams[t].name);
         cs_dist_fini(&m->teams[t].handoff);
+        free(m->teams[t].schedule);
+        free(m->teams[t].productivity);
     }
     for (int c = 0; c < m->nclasses; c++)
         class_fini(&m->classes[c]);
@@ -77,6 +83,9 @@ double cs_model_class_rate(const cs_model *m, int c)
 
     switch (k->arrival) {
     case CS_ARRIVE_RATE:
+        if (k->nprofile > 0)
+            return k->rate * k->batch *
+                   cs_model_profile_mean(k, 0.0, m->horizon);
         return k->rate * k->batch;
     case CS_ARRIVE_INTERVAL: {
         const double mean = cs_dist_mean(&k->interval);
@@ -137,7 +146,8 @@ double cs_model_class_visits(const cs_model *m, int c)
 
 double cs_model_class_items(const cs_model *m, int c)
 {
-    return cs_model_class_rate(m, c) * m->horizon + m->classes[c].backlog;
+    return cs_model_class_rate(m, c) * m->horizon +
+           (double)cs_model_class_initial(&m->classes[c]);
 }
 
 double cs_model_run_visits(const cs_model *m, int c)
@@ -149,8 +159,15 @@ static void add_step_load(const cs_model *m, const cs_step *s, double flow,
                           double *util)
 {
     const cs_team *t = &m->teams[s->team];
-    util[s->team] += flow * s->p * cs_dist_mean(&s->effort) / t->focus /
-                     cs_model_effective_capacity(t);
+    const double cap = t->nschedule > 0
+                           ? cs_model_capacity_mean(t, 0.0, m->horizon, 1)
+                           : (double)cs_model_effective_capacity(t);
+
+    if (cap <= 0) {
+        util[s->team] = INFINITY;
+        return;
+    }
+    util[s->team] += flow * s->p * cs_dist_mean(&s->effort) / t->focus / cap;
 }
 
 int cs_model_effective_capacity(const cs_team *t)
@@ -187,9 +204,202 @@ double cs_model_cost_per_day(const cs_model *m)
 {
     double sum = 0.0;
 
-    for (int t = 0; t < m->nteams; t++)
-        sum += m->teams[t].cost_per_day * m->teams[t].capacity;
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_team *const k = &m->teams[t];
+        if (k->nschedule > 0)
+            sum += k->cost_per_day *
+                   cs_model_capacity_mean(k, 0.0, m->horizon, 0);
+        else
+            sum += k->cost_per_day * k->capacity;
+    }
     return sum;
+}
+
+/* ---- functions of time ------------------------------------------------ */
+
+/*
+** A step function over time: n steps (from[i], value[i]) in increasing
+** `from` order, value base before the first; with every > 0 it repeats.
+** The steps are read through a stride so that schedules and profiles
+** share the code.
+*/
+typedef struct stepfn {
+    const char *steps;
+    size_t stride;
+    size_t off_value;
+    int is_int;
+    int n;
+    double every;
+    double base;
+} stepfn;
+
+static double sf_from(const stepfn *f, int i)
+{
+    return *(const double *)(const void *)(f->steps + (size_t)i * f->stride);
+}
+
+static double sf_value(const stepfn *f, int i)
+{
+    const char *const p = f->steps + (size_t)i * f->stride + f->off_value;
+
+    if (f->is_int)
+        return (double)*(const int *)(const void *)p;
+    return *(const double *)(const void *)p;
+}
+
+/* The value at x (x within one period when the function repeats). */
+static double sf_at_local(const stepfn *f, double x)
+{
+    double v = f->base;
+
+    for (int i = 0; i < f->n && sf_from(f, i) <= x; i++)
+        v = sf_value(f, i);
+    return v;
+}
+
+static double sf_at(const stepfn *f, double x)
+{
+    if (f->every > 0) {
+        x = fmod(x, f->every);
+        if (x < 0)
+            x += f->every;
+    }
+    return sf_at_local(f, x);
+}
+
+/* The integral of min(value, cap) over [0, x], x within one period (or
+** any x >= 0 without a period); cap < 0 means no cap. */
+static double sf_area_local(const stepfn *f, double x, double cap)
+{
+    double area = 0.0, t = 0.0, v = f->base;
+
+    for (int i = 0; i < f->n && sf_from(f, i) < x; i++) {
+        const double w = cap >= 0 && v > cap ? cap : v;
+        area += (sf_from(f, i) - t) * w;
+        t = sf_from(f, i);
+        v = sf_value(f, i);
+    }
+    return area + (x - t) * (cap >= 0 && v > cap ? cap : v);
+}
+
+/* The integral of min(value, cap) over [0, x], x >= 0. */
+static double sf_area(const stepfn *f, double x, double cap)
+{
+    if (f->every > 0) {
+        const double k = floor(x / f->every);
+        return k * sf_area_local(f, f->every, cap) +
+               sf_area_local(f, x - k * f->every, cap);
+    }
+    return sf_area_local(f, x, cap);
+}
+
+static double sf_mean(const stepfn *f, double from, double to, double cap)
+{
+    if (from < 0)
+        from = 0;
+    if (!(to > from)) {
+        const double v = sf_at(f, from);
+        return cap >= 0 && v > cap ? cap : v;
+    }
+    return (sf_area(f, to, cap) - sf_area(f, from, cap)) / (to - from);
+}
+
+static stepfn team_fn(const cs_team *t)
+{
+    stepfn f;
+
+    f.steps = (const char *)t->schedule;
+    f.stride = sizeof *t->schedule;
+    f.off_value = offsetof(cs_sched_step, capacity);
+    f.is_int = 1;
+    f.n = t->nschedule;
+    f.every = t->schedule_every;
+    f.base = t->capacity;
+    return f;
+}
+
+static stepfn profile_fn(const cs_class *c)
+{
+    stepfn f;
+
+    f.steps = (const char *)c->profile;
+    f.stride = sizeof *c->profile;
+    f.off_value = offsetof(cs_profile_step, factor);
+    f.is_int = 0;
+    f.n = c->nprofile;
+    f.every = c->profile_every;
+    f.base = 1.0;
+    return f;
+}
+
+int cs_model_capacity_at(const cs_team *t, double x)
+{
+    if (t->nschedule == 0)
+        return t->capacity;
+    const stepfn f = team_fn(t);
+    return (int)sf_at(&f, x);
+}
+
+double cs_model_capacity_mean(const cs_team *t, double from, double to,
+                              int effective)
+{
+    const double cap = effective && t->wip_limit > 0 ? t->wip_limit : -1.0;
+
+    if (t->nschedule == 0)
+        return effective ? (double)cs_model_effective_capacity(t)
+                         : (double)t->capacity;
+    const stepfn f = team_fn(t);
+    return sf_mean(&f, from, to, cap);
+}
+
+double cs_model_profile_at(const cs_class *c, double x)
+{
+    if (c->nprofile == 0)
+        return 1.0;
+    const stepfn f = profile_fn(c);
+    return sf_at(&f, x);
+}
+
+double cs_model_profile_mean(const cs_class *c, double from, double to)
+{
+    if (c->nprofile == 0)
+        return 1.0;
+    const stepfn f = profile_fn(c);
+    return sf_mean(&f, from, to, -1.0);
+}
+
+double cs_model_productivity_at(const cs_team *t, double x)
+{
+    const cs_prod_point *const p = t->productivity;
+    const int n = t->nproductivity;
+
+    if (n == 0)
+        return 1.0;
+    if (x <= p[0].at)
+        return p[0].factor;
+    for (int i = 1; i < n; i++)
+        if (x < p[i].at) {
+            const double w = (x - p[i - 1].at) / (p[i].at - p[i - 1].at);
+            return p[i - 1].factor + w * (p[i].factor - p[i - 1].factor);
+        }
+    return p[n - 1].factor;
+}
+
+long cs_model_class_initial(const cs_class *c)
+{
+    long n = c->backlog;
+
+    for (int i = 0; i < c->nstart; i++)
+        n += c->start[i].count;
+    return n;
+}
+
+int cs_model_has_initial(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (cs_model_class_initial(&m->classes[c]) > 0)
+            return 1;
+    return 0;
 }
 
 const char *cs_model_team_type_name(cs_team_type t)

@@ -77,7 +77,11 @@ enum {
 };
 
 typedef struct cs_team_rep {
-    double utilization;      /* busy capacity-time / capacity-time, window */
+    double utilization;      /* busy capacity-time / capacity-time, window;
+                                capacity-time integrates max(scheduled
+                                capacity, items in work), so it is <= 1 */
+    double capacity_mean;    /* time average of the scheduled capacity over
+                                the window */
     double queue_len_mean;   /* time-average items waiting for a worker */
     double wait_sum;         /* sum of queue waits of work started in window */
     uint64_t wait_n;
@@ -98,14 +102,46 @@ typedef struct cs_class_rep {
     double *brk;             /* [nsteps * CS_BRK_N], owned: the breakdown's
                                 sums over the n lead times recorded, by
                                 step (the model's index) and part */
+    uint64_t initial;        /* initial items (backlog and start) */
+    double completion;       /* day the last of them was done; INFINITY when
+                                one was not done by the horizon; NaN when
+                                the class has none */
 } cs_class_rep;
 
 typedef struct cs_promise_rep {
     uint64_t eligible;       /* LEAD_TIME: arrived in [warmup, horizon - within] */
     uint64_t on_time;        /* of those, done within `within` */
     double achieved;         /* LEAD_TIME: share (NaN if none eligible);
-                                THROUGHPUT: items per `per` days in the window */
+                                THROUGHPUT: items per `per` days in the window;
+                                DONE_BY: 1 when the initial items covered
+                                were all done by `done_by`, else 0 (NaN
+                                when there are none) */
 } cs_promise_rep;
+
+/*
+** One period [k P, (k + 1) P) of the timeline (SPEC 4.5), the last one
+** ending at the horizon; from day 0, the warm-up included.  An event on a
+** boundary belongs to the later period.
+*/
+typedef struct cs_period_rep {
+    uint64_t arrived;        /* items arrived (initial items in period 0) */
+    uint64_t done;           /* items done */
+    double wip;              /* time-average items in the chain */
+    double lt_sum;           /* lead times of the items done */
+} cs_period_rep;
+
+typedef struct cs_period_team {
+    double utilization;      /* as cs_team_rep, over the period */
+    double wip;              /* time-average WIP */
+    double capacity;         /* time average of the scheduled capacity */
+} cs_period_team;
+
+/* A lead time of an item done, with the timeline period it was done in
+** (pooled percentiles per period). */
+typedef struct cs_period_lt {
+    double lead_time;
+    int period;
+} cs_period_lt;
 
 /* What one replication measured.  Sized for one model; reused. */
 typedef struct cs_rep {
@@ -127,9 +163,19 @@ typedef struct cs_rep {
                                 of the window [warmup, horizon], whenever
                                 they arrived (steady-state drift check) */
     uint64_t third_n[3];
+    double completion;       /* day the last initial item of any class was
+                                done (INFINITY: not by the horizon; NaN:
+                                no initial items) */
     cs_team_rep *teams;      /* [nteams] */
     cs_class_rep *classes;   /* [nclasses] */
     cs_promise_rep *promises;/* [npromises] */
+    /* The timeline (model timeline > 0; else nperiods 0, all NULL). */
+    double period;           /* days */
+    int nperiods;            /* ceil(horizon / period) */
+    cs_period_rep *periods;  /* [nperiods] */
+    cs_period_team *period_teams; /* [nperiods * nteams], period-major */
+    cs_period_lt *period_lt; /* [nperiod_lt]: every item done, in order */
+    size_t nperiod_lt, cap_period_lt;
 } cs_rep;
 
 cs_rep *cs_engine_rep_new(const cs_model *m);   /* NULL if out of memory */

@@ -39,6 +39,35 @@ typedef enum cs_discipline {
     CS_DISC_EDD         /* earliest due date first; no due date last; ties FIFO */
 } cs_discipline;
 
+/*
+** Time-varying settings (SPEC 4.1-4.3).  A step function is a list of
+** (from, value) in increasing `from` order; before the first `from` the
+** base value holds (the team's capacity, a factor 1).  With a period
+** (`every` > 0) every `from` lies in [0, every) and the function repeats:
+** the value at t is the one at fmod(t, every).  Without one it holds from
+** its last `from` on.
+*/
+typedef struct cs_sched_step {
+    double from;             /* days */
+    int capacity;            /* >= 0 */
+    cs_pos pos;
+} cs_sched_step;
+
+/* A point of a piecewise-linear productivity curve; constant before the
+** first and after the last point. */
+typedef struct cs_prod_point {
+    double at;               /* days, increasing */
+    double factor;           /* (0, 10] */
+    cs_pos pos;
+} cs_prod_point;
+
+/* A step of a demand profile: a factor >= 0 on the Poisson rate. */
+typedef struct cs_profile_step {
+    double from;             /* days */
+    double factor;           /* >= 0 */
+    cs_pos pos;
+} cs_profile_step;
+
 typedef struct cs_team {
     char *name;
     cs_team_type type;
@@ -49,6 +78,11 @@ typedef struct cs_team {
     cs_dist handoff;         /* when has_handoff */
     double focus;            /* (0, 1], default 1 */
     double cost_per_day;     /* per capacity unit, default 0 */
+    cs_sched_step *schedule; /* owned, may be NULL: capacity over time */
+    int nschedule;
+    double schedule_every;   /* period in days, 0 = not repeating */
+    cs_prod_point *productivity; /* owned, may be NULL: speed over time */
+    int nproductivity;
     cs_pos pos;
 } cs_team;
 
@@ -73,6 +107,14 @@ typedef struct cs_step {
     cs_pos pos;
 } cs_step;
 
+/* Items already inside the chain at day 0 (today's board, SPEC 4.4). */
+typedef struct cs_start {
+    int at;                  /* top-level route position of the step */
+    int count;               /* >= 1 */
+    double age;              /* days since arrival, >= 0: arrived at -age */
+    cs_pos pos;
+} cs_start;
+
 typedef enum cs_arrival_kind {
     CS_ARRIVE_NONE = 0,      /* backlog only */
     CS_ARRIVE_RATE,          /* Poisson */
@@ -89,6 +131,11 @@ typedef struct cs_class {
     cs_dist interval;        /* CS_ARRIVE_INTERVAL */
     int batch;               /* items per arrival event, >= 1 */
     int backlog;             /* items at time 0, >= 0 */
+    cs_profile_step *profile;/* owned, may be NULL: CS_ARRIVE_RATE only */
+    int nprofile;
+    double profile_every;    /* period in days, 0 = not repeating */
+    cs_start *start;         /* owned, may be NULL */
+    int nstart;
     cs_step *steps;          /* owned */
     int nsteps;
     int *route;              /* owned; top-level step indices */
@@ -98,7 +145,8 @@ typedef struct cs_class {
 
 typedef enum cs_promise_kind {
     CS_PROMISE_LEAD_TIME = 0,
-    CS_PROMISE_THROUGHPUT
+    CS_PROMISE_THROUGHPUT,
+    CS_PROMISE_DONE_BY       /* initial items all done by a day */
 } cs_promise_kind;
 
 typedef struct cs_promise {
@@ -108,6 +156,7 @@ typedef struct cs_promise {
     double within;           /* LEAD_TIME: days */
     double target;           /* LEAD_TIME: percentile / 100; THROUGHPUT: count */
     double per;              /* THROUGHPUT: period in days (target items per period) */
+    double done_by;          /* DONE_BY: day; target is the percentile / 100 */
     cs_pos pos;
 } cs_promise;
 
@@ -133,6 +182,7 @@ typedef struct cs_model {
     unsigned replications;   /* >= 1 */
     uint64_t seed;
     cs_deadlock deadlock;    /* default CS_DEADLOCK_BREAK */
+    double timeline;         /* period of the timeline in days, 0 = none */
     cs_team *teams;
     int nteams;
     cs_class *classes;
@@ -173,7 +223,9 @@ int cs_model_effective_capacity(const cs_team *t);
 
 /*
 ** Offered load of each team: sum over classes of arrival rate x expected
-** visits x mean effort / focus / effective capacity (ignoring backlog).  util must
+** visits x mean effort / focus / effective capacity (ignoring backlog and
+** start items; rate and capacity as time averages over [0, horizon] of
+** the profile and the schedule, productivity taken as 1).  util must
 ** hold nteams doubles.  Expected visits account for p, parallel branches
 ** and rework loops (geometric).  Cannot fail.
 */
@@ -203,11 +255,41 @@ double cs_model_class_items(const cs_model *m, int c);
 */
 double cs_model_run_visits(const cs_model *m, int c);
 
-/* Cost per day: sum over teams of cost_per_day x capacity. */
+/* Cost per day: sum over teams of cost_per_day x the time average of
+** the scheduled capacity over [0, horizon]. */
 double cs_model_cost_per_day(const cs_model *m);
 
+/* Team t's scheduled capacity at day x (its capacity when it has no
+** schedule).  Cannot fail. */
+int cs_model_capacity_at(const cs_team *t, double x);
+
+/*
+** Time average of team t's scheduled capacity over [from, to] (its value
+** at from when to <= from); with effective, of min(capacity, wip_limit)
+** (cs_model_effective_capacity at every instant).  Cannot fail.
+*/
+double cs_model_capacity_mean(const cs_team *t, double from, double to,
+                              int effective);
+
+/* Class c's demand factor at day x (1 without a profile), and its time
+** average over [from, to] (the value at from when to <= from).  Cannot
+** fail. */
+double cs_model_profile_at(const cs_class *c, double x);
+double cs_model_profile_mean(const cs_class *c, double from, double to);
+
+/* Team t's productivity factor at day x (1 without a curve).  Cannot
+** fail. */
+double cs_model_productivity_at(const cs_team *t, double x);
+
+/* Initial items of class c: its backlog plus its start items. */
+long cs_model_class_initial(const cs_class *c);
+
+/* 1 when some class has initial items (the results gain completion). */
+int cs_model_has_initial(const cs_model *m);
+
 /* Mean arrival rate of class c in items per day (rate or 1/mean interval,
-** times batch); 0 for backlog only. */
+** times batch, times the profile's mean over [0, horizon]); 0 for
+** backlog only. */
 double cs_model_class_rate(const cs_model *m, int c);
 
 /* Team type name ("stream-aligned", ...) and discipline name ("fifo", ...). */
