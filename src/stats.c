@@ -1,6 +1,7 @@
 /*
-** stats.c - running accumulators, time-weighted averages and Student-t
-** confidence intervals (the histogram is in hist.c).
+** stats.c - running accumulators, time-weighted averages, Student-t
+** confidence intervals and the Wilson interval of a share (the histogram
+** is in hist.c).
 **
 ** Confidence intervals skip non-finite entries: callers pass
 ** per-replication values that are NaN where undefined.
@@ -10,6 +11,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -161,6 +163,67 @@ static cs_ci ci_streaming(const double *a, const double *b, size_t n,
     }
     return ci_make(acc.mean, sqrt(cs_stats_acc_variance(&acc)), (size_t)acc.n,
                    level);
+}
+
+/* The standard normal quantile of a two-sided interval at level. */
+static double z_of(double level)
+{
+    assert(level > 0.0 && level < 1.0);
+    return gsl_cdf_ugaussian_Pinv((1.0 + level) / 2.0);
+}
+
+cs_ci cs_stats_ci_wilson(size_t k, size_t n, double level)
+{
+    const double z = z_of(level);
+    cs_ci c;
+
+    assert(k <= n);
+    memset(&c, 0, sizeof c);
+    c.n = n;
+    c.valid = n > 0;
+    if (n == 0)
+        return c;
+    {
+        const double dn = (double)n, p = (double)k / dn, z2 = z * z;
+        const double den = 1.0 + z2 / dn;
+        const double mid = (p + z2 / (2.0 * dn)) / den;
+        const double hw =
+            z / den * sqrt(p * (1.0 - p) / dn + z2 / (4.0 * dn * dn));
+        c.mean = p;
+        c.sd = n > 1 ? sqrt(p * (1.0 - p) * dn / (dn - 1.0)) : 0.0;
+        c.lo = k == 0 ? 0.0 : fmax(mid - hw, 0.0);
+        c.hi = k == n ? 1.0 : fmin(mid + hw, 1.0);
+    }
+    return c;
+}
+
+double cs_stats_wilson_all(size_t n, double level)
+{
+    const double z = z_of(level);
+
+    return n > 0 ? (double)n / ((double)n + z * z) : 0.0;
+}
+
+size_t cs_stats_wilson_min_n(double target, double level)
+{
+    const double z = z_of(level), z2 = z * z;
+    double guess;
+    size_t n;
+
+    if (!(target > 0.0))
+        return 1;
+    if (!(target < 1.0))
+        return 0;
+    guess = ceil(target * z2 / (1.0 - target));
+    if (!(guess < 1e15))
+        return 0;
+    n = guess < 1.0 ? 1 : (size_t)guess;
+    /* the closed form, checked against the bound itself */
+    while (cs_stats_wilson_all(n, level) < target)
+        n++;
+    while (n > 1 && cs_stats_wilson_all(n - 1, level) >= target)
+        n--;
+    return n;
 }
 
 cs_ci cs_stats_ci_mean(const double *x, size_t n, double level)

@@ -297,6 +297,62 @@ START_TEST(test_mser)
 }
 END_TEST
 
+/*
+** The Wilson score interval against a hand computation: 17 of 20 at 95%,
+** z = 1.959964, z^2 = 3.841459: centre (0.85 + z^2/40) / (1 + z^2/20) =
+** 0.793606, half-width z / (1 + z^2/20) sqrt(0.85 x 0.15 / 20 + z^2/1600)
+** = 0.154025, so [0.639581, 0.947631] (not the t interval's
+** [0.6814, 1.0186] of 0/1 values).
+*/
+START_TEST(test_ci_wilson)
+{
+    cs_ci c = cs_stats_ci_wilson(17, 20, 0.95);
+
+    ck_assert(c.valid);
+    ck_assert_uint_eq(c.n, 20);
+    ck_assert_double_eq_tol(c.mean, 0.85, 1e-15);
+    ck_assert_double_eq_tol(c.lo, 0.6395811352592431, 1e-12);
+    ck_assert_double_eq_tol(c.hi, 0.9476312541037835, 1e-12);
+    /* the sd of seventeen 1s and three 0s */
+    ck_assert_double_eq_tol(c.sd, sqrt(0.85 * 0.15 * 20 / 19), 1e-12);
+    /* all or none: the bound at the edge is exact, the other n/(n+z^2) */
+    c = cs_stats_ci_wilson(20, 20, 0.95);
+    ck_assert(c.hi == 1.0 && c.mean == 1.0);
+    ck_assert_double_eq_tol(c.lo, 0.8388748419471808, 1e-12);
+    ck_assert_double_eq_tol(c.lo, cs_stats_wilson_all(20, 0.95), 1e-12);
+    c = cs_stats_ci_wilson(0, 20, 0.95);
+    ck_assert(c.lo == 0.0 && c.mean == 0.0);
+    ck_assert_double_eq_tol(c.hi, 1.0 - 0.8388748419471808, 1e-12);
+    /* one trial is enough for an interval; none gives none */
+    c = cs_stats_ci_wilson(1, 1, 0.95);
+    ck_assert(c.valid && c.sd == 0.0 && c.hi == 1.0);
+    ck_assert_double_eq_tol(c.lo, 1.0 / (1.0 + 1.959963984540054 *
+                                                1.959963984540054), 1e-12);
+    c = cs_stats_ci_wilson(0, 0, 0.95);
+    ck_assert(!c.valid && c.n == 0);
+}
+END_TEST
+
+/*
+** Replications a target needs: 20 of 20 reach only 0.839, below 0.85;
+** 85% needs 22 (21/(21 + z^2) = 0.8454, 22/(22 + z^2) = 0.8513).
+*/
+START_TEST(test_wilson_min_n)
+{
+    ck_assert_double_eq_tol(cs_stats_wilson_all(20, 0.95), 0.838875, 1e-6);
+    ck_assert_uint_eq(cs_stats_wilson_min_n(0.85, 0.95), 22);
+    ck_assert(cs_stats_wilson_all(21, 0.95) < 0.85);
+    ck_assert(cs_stats_wilson_all(22, 0.95) >= 0.85);
+    ck_assert_uint_eq(cs_stats_wilson_min_n(0.5, 0.95), 4);  /* 4/7.84 */
+    ck_assert_uint_eq(cs_stats_wilson_min_n(0.95, 0.95), 73);
+    ck_assert(cs_stats_wilson_all(72, 0.95) < 0.95);
+    ck_assert(cs_stats_wilson_all(73, 0.95) >= 0.95);
+    ck_assert_uint_eq(cs_stats_wilson_min_n(1.0, 0.95), 0);
+    ck_assert_uint_eq(cs_stats_wilson_min_n(0.0, 0.95), 1);
+    ck_assert_double_eq(cs_stats_wilson_all(0, 0.95), 0.0);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -313,6 +369,8 @@ static Suite *stats_suite(void)
     tcase_add_test(ci, test_ci_small_n);
     tcase_add_test(ci, test_ci_nan_skipping);
     tcase_add_test(ci, test_ci_paired);
+    tcase_add_test(ci, test_ci_wilson);
+    tcase_add_test(ci, test_wilson_min_n);
     tcase_add_test(acc, test_mser);
     suite_add_tcase(s, acc);
     suite_add_tcase(s, ci);

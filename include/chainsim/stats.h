@@ -1,7 +1,8 @@
 /*
 ** stats.h - statistics that know nothing of YAML or teams: running
 ** accumulators, time-weighted averages, and confidence intervals over
-** replications (Student t, from GSL), plain and paired.  Percentiles come
+** replications (Student t, from GSL), plain and paired, and the Wilson
+** score interval of a share of replications.  Percentiles come
 ** from the histogram in hist.h.  Every record here is caller storage; no
 ** call allocates (except the CIs' scratch, with a fallback) or fails.
 */
@@ -95,6 +96,29 @@ cs_ci cs_stats_ci_paired(const double *a, const double *b, size_t n,
 
 /* Half-width of a Student-t CI for sd over n values; 0 when n < 2. */
 double cs_stats_ci_halfwidth(double sd, size_t n, double level);
+
+/*
+** The Wilson score interval of a share: k successes in n trials, at
+** confidence level (in (0, 1), else an assertion failure), with z the
+** standard normal quantile of (1 + level) / 2 (Wilson 1927):
+**     (p + z^2/2n -+ z sqrt(p(1 - p)/n + z^2/4n^2)) / (1 + z^2/n),
+** p = k/n.  It stays within [0, 1] and is defined from one trial on: mean
+** p, sd the sample sd of the n 0/1 values (0 when n < 2), valid when
+** n >= 1.  k > n is a programmer error.  Cannot fail.
+*/
+cs_ci cs_stats_ci_wilson(size_t k, size_t n, double level);
+
+/*
+** The fewest trials whose Wilson lower bound at level can reach target
+** when every trial succeeds: the smallest n with n / (n + z^2) >= target
+** (that bound for k = n).  1 for a target <= 0; 0 when no n can (a target
+** of 1 or more).  Cannot fail.
+*/
+size_t cs_stats_wilson_min_n(double target, double level);
+
+/* The Wilson lower bound at level of n successes in n trials,
+** n / (n + z^2); 0 when n is 0.  Cannot fail. */
+double cs_stats_wilson_all(size_t n, double level);
 
 /*
 ** MSER (White 1997) on the series y[0..n): the truncation d, 0 <= d <= dmax
