@@ -12,6 +12,8 @@
 */
 #include "chainsim/runner.h"
 
+#include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -41,14 +43,28 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 20
+#define STORE_COLUMNS 24
 
-/* The store's tables; returns their number (STORE_COLUMNS). */
+int cs_runner_nperiods(const cs_model *m)
+{
+    double np;
+
+    if (!(m->timeline > 0))
+        return 0;
+    np = ceil(m->horizon / m->timeline);
+    return np < 1 ? 1 : np > INT_MAX ? INT_MAX : (int)np;
+}
+
+/* The store's tables; returns their number (STORE_COLUMNS).  The
+** completion and timeline tables have no columns when the model does
+** not ask for them. */
 static size_t store_columns(cs_runner_store *s, column *c)
 {
     const size_t nc = (size_t)s->model->nclasses;
     const size_t nt = (size_t)s->model->nteams;
     const size_t np = (size_t)s->model->npromises;
+    const size_t board = cs_model_has_initial(s->model) ? 1 : 0;
+    const size_t per = (size_t)s->nperiods;
     size_t k = 0;
 
 #define COL(field, w) \
@@ -73,6 +89,10 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(done, 1);
     COL(batch_wip, CS_REP_BATCHES);
     COL(lt_third, 2);
+    COL(completion, board);
+    COL(cls_completion, board * nc);
+    COL(per, per * CS_RUNNER_PERIOD_NFIELDS);
+    COL(per_team, per * nt * CS_RUNNER_PTEAM_NFIELDS);
 #undef COL
     return k;
 }
@@ -91,6 +111,10 @@ void cs_runner_store_free(cs_runner_store *s)
     if (s->cls_hist != NULL)
         for (int i = 0; i < s->model->nclasses; i++)
             cs_hist_free(s->cls_hist[i]);
+    if (s->per_hist != NULL)
+        for (int i = 0; i < s->nperiods; i++)
+            cs_hist_free(s->per_hist[i]);
+    free(s->per_hist);
     free(s->cls_hist);
     cs_hist_free(s->hist);
     free(s);
@@ -100,10 +124,14 @@ static int store_hists(cs_runner_store *s, int nclasses)
 {
     s->hist = cs_hist_new();
     s->cls_hist = calloc((size_t)nclasses + 1, sizeof *s->cls_hist);
-    if (s->hist == NULL || s->cls_hist == NULL)
+    s->per_hist = calloc((size_t)s->nperiods + 1, sizeof *s->per_hist);
+    if (s->hist == NULL || s->cls_hist == NULL || s->per_hist == NULL)
         return -1;
     for (int c = 0; c < nclasses; c++)
         if ((s->cls_hist[c] = cs_hist_new()) == NULL)
+            return -1;
+    for (int k = 0; k < s->nperiods; k++)
+        if ((s->per_hist[k] = cs_hist_new()) == NULL)
             return -1;
     return 0;
 }
@@ -121,6 +149,8 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
     s->total = (unsigned)n;
     s->warmup_mser = NAN;
     s->brk_width = cs_runner_brk_width(m);
+    s->nperiods = cs_runner_nperiods(m);
+    s->period = s->nperiods > 0 ? m->timeline : 0.0;
     k = store_columns(s, c);
     for (size_t i = 0; i < k; i++)
         if ((*c[i].p = calloc(n * c[i].width + 1, c[i].elem)) == NULL) {
@@ -131,6 +161,15 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
         cs_runner_store_free(s);
         return NULL;
     }
+    return s;
+}
+
+cs_runner_store *cs_runner_store_new(const cs_model *m, size_t n)
+{
+    cs_runner_store *s = store_new(m, n);
+
+    if (s != NULL)
+        s->warmup = m->warmup;
     return s;
 }
 
@@ -154,6 +193,8 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
     cs_hist_merge(dst->hist, src->hist);
     for (int c = 0; c < dst->model->nclasses; c++)
         cs_hist_merge(dst->cls_hist[c], src->cls_hist[c]);
+    for (int q = 0; q < dst->nperiods; q++)
+        cs_hist_merge(dst->per_hist[q], src->per_hist[q]);
     dst->n = n;
     dst->total += src->total;
     return 0;
@@ -162,6 +203,43 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
 static double ratio(double num, double den)
 {
     return den > 0 ? num / den : NAN;
+}
+
+/* The timeline of replication i into its row; periods the engine did not
+** measure (none, when it has no timeline) stay undefined. */
+static void store_put_periods(cs_runner_store *s, size_t i, const cs_rep *r)
+{
+    const size_t np = (size_t)s->nperiods, nt = (size_t)s->model->nteams;
+    const size_t have = r->nperiods < s->nperiods ? (size_t)r->nperiods : np;
+    double *f = &s->per[i * np * CS_RUNNER_PERIOD_NFIELDS];
+    double *g = &s->per_team[i * np * nt * CS_RUNNER_PTEAM_NFIELDS];
+
+    assert(r->nperiods == s->nperiods);
+    for (size_t k = 0; k < np; k++, f += CS_RUNNER_PERIOD_NFIELDS) {
+        const cs_period_rep *q = k < have ? &r->periods[k] : NULL;
+        f[CS_RUNNER_PERIOD_ARRIVED] = q ? (double)q->arrived : NAN;
+        f[CS_RUNNER_PERIOD_DONE] = q ? (double)q->done : NAN;
+        f[CS_RUNNER_PERIOD_WIP] = q ? q->wip : NAN;
+        f[CS_RUNNER_PERIOD_LT_MEAN] = q ? ratio(q->lt_sum, (double)q->done)
+                                        : NAN;
+        for (size_t t = 0; t < nt; t++, g += CS_RUNNER_PTEAM_NFIELDS) {
+            const cs_period_team *pt = q ? &r->period_teams[k * nt + t] : NULL;
+            g[CS_RUNNER_PTEAM_UTIL] = pt ? pt->utilization : NAN;
+            g[CS_RUNNER_PTEAM_WIP] = pt ? pt->wip : NAN;
+            g[CS_RUNNER_PTEAM_CAPACITY] = pt ? pt->capacity : NAN;
+        }
+    }
+}
+
+/* Adds r's lead times by period into the store's histograms (the caller
+** holds the pool's lock: they are shared by the workers). */
+static void store_add_periods(cs_runner_store *s, const cs_rep *r)
+{
+    for (size_t j = 0; j < r->nperiod_lt; j++) {
+        const cs_period_lt *x = &r->period_lt[j];
+        if (x->period >= 0 && x->period < s->nperiods)
+            cs_hist_add(s->per_hist[x->period], x->lead_time);
+    }
 }
 
 /* Copies what replication i measured into its row. */
@@ -204,6 +282,7 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_BREAKS] = (double)k->wip_breaks;
         f[CS_RUNNER_TEAM_ADMISSION] =
             ratio(k->admission_sum, (double)k->admission_n);
+        f[CS_RUNNER_TEAM_CAPACITY] = k->capacity_mean;
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;
@@ -211,6 +290,12 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
            sizeof r->batch_wip);
     s->lt_third[2 * i] = ratio(r->third_sum[0], (double)r->third_n[0]);
     s->lt_third[2 * i + 1] = ratio(r->third_sum[2], (double)r->third_n[2]);
+    if (cs_model_has_initial(s->model)) {
+        s->completion[i] = r->completion;
+        for (size_t c = 0; c < nc; c++)
+            s->cls_completion[i * nc + c] = r->classes[c].completion;
+    }
+    store_put_periods(s, i, r);
 }
 
 /* Moves the rows of a [n][width] table whose ok flag is set to the front,
@@ -296,6 +381,20 @@ static void store_add_hists(cs_runner_store *s, const hist_set *src)
     cs_hist_merge(s->hist, src->all);
     for (int c = 0; c < src->n; c++)
         cs_hist_merge(s->cls_hist[c], src->cls[c]);
+}
+
+void cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
+{
+    const size_t i = s->n;
+
+    assert(i < s->total && (i == 0 || s->rep[i - 1] < rep));
+    store_put(s, i, r);
+    s->rep[i] = rep;
+    cs_hist_merge(s->hist, r->hist);
+    for (int c = 0; c < s->model->nclasses; c++)
+        cs_hist_merge(s->cls_hist[c], r->classes[c].hist);
+    store_add_periods(s, r);
+    s->n = i + 1;
 }
 
 
@@ -397,6 +496,14 @@ static void *work(void *arg)
         if (st == CS_OK) {
             store_put(p->store, rep, r);
             hist_set_add_rep(&w->hists, r);
+            /* one set of timeline histograms for all threads, not one
+            ** per thread: they are many (integer counts, so the order of
+            ** addition does not matter) */
+            if (p->store->nperiods > 0) {
+                pthread_mutex_lock(&p->lock);
+                store_add_periods(p->store, r);
+                pthread_mutex_unlock(&p->lock);
+            }
         }
         report_done(p, rep, st, &err);
     }
@@ -671,17 +778,25 @@ size_t cs_runner_default_max_bytes(void)
 size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads)
 {
     const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
+    const size_t board = cs_model_has_initial(m) ? 1 + nc : 0;
+    const size_t np = (size_t)cs_runner_nperiods(m);
     const size_t row = sizeof(unsigned) + 7 * sizeof(double) +
                        5 * sizeof(uint64_t) +
                        nc * sizeof(uint64_t) +
                        (2 * nc + (size_t)m->npromises +
                         nt * CS_RUNNER_TEAM_NFIELDS +
-                        cs_runner_brk_width(m) + CS_REP_BATCHES + 2) *
+                        cs_runner_brk_width(m) + CS_REP_BATCHES + 2 +
+                        board +
+                        np * (CS_RUNNER_PERIOD_NFIELDS +
+                              nt * CS_RUNNER_PTEAM_NFIELDS)) *
                            sizeof(double);
     /* per thread: a replication's and the thread's pooled histograms */
     const size_t hists = (nc + 1) * cs_hist_bytes();
+    /* the timeline's histograms, one per period shared by the threads:
+    ** the run's, and those of the store it is appended to */
+    const size_t periods = 2 * np * cs_hist_bytes();
 
-    return n * row + hists * (2 * (size_t)nthreads + 1);
+    return n * row + hists * (2 * (size_t)nthreads + 1) + periods;
 }
 
 /* Splits the memory bound: the statistics first, then an equal share per

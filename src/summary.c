@@ -106,6 +106,9 @@ void cs_summary_free(cs_summary *s)
     free(s->rep_wip);
     free(s->rep_cls_mean);
     free(s->warnings);
+    free(s->cls_completion);
+    free(s->periods);
+    free(s->period_teams);
     if (s->rep_promise != NULL)
         for (int p = 0; p < s->model->npromises; p++)
             free(s->rep_promise[p]);
@@ -227,11 +230,27 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
         k->admission_wait = nonneg(column_ci(st->team, st->n, stride,
                                              f + CS_RUNNER_TEAM_ADMISSION,
                                              tmp));
+        k->capacity = nonneg(column_ci(st->team, st->n, stride,
+                                       f + CS_RUNNER_TEAM_CAPACITY, tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))
             s->bottleneck = (int)t;
     }
+}
+
+/* The share of the replications (x: 1 kept, 0 not, NaN not counted)
+** with its Wilson interval. */
+static cs_ci wilson_of(const double *x, size_t n)
+{
+    size_t k = 0, m = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            m++;
+            k += x[i] > 0.5;
+        }
+    return cs_stats_ci_wilson(k, m, 0.95);
 }
 
 static void summary_promises(cs_summary *s, const cs_runner_store *st)
@@ -241,14 +260,156 @@ static void summary_promises(cs_summary *s, const cs_runner_store *st)
 
     for (size_t p = 0; p < np; p++) {
         cs_promise_summary *k = &s->promises[p];
+        const cs_promise_kind kind = m->promises[p].kind;
         for (size_t i = 0; i < st->n; i++)
             s->rep_promise[p][i] = st->prom[i * np + p];
         k->target = m->promises[p].target;
-        k->achieved = cs_stats_ci_mean(s->rep_promise[p], st->n, 0.95);
-        k->achieved = m->promises[p].kind == CS_PROMISE_LEAD_TIME
-                          ? share(k->achieved) : nonneg(k->achieved);
+        if (kind == CS_PROMISE_DONE_BY)
+            k->achieved = wilson_of(s->rep_promise[p], st->n);
+        else
+            k->achieved = cs_stats_ci_mean(s->rep_promise[p], st->n, 0.95);
+        k->achieved = kind == CS_PROMISE_THROUGHPUT ? nonneg(k->achieved)
+                                                    : share(k->achieved);
         k->verdict = verdict_of(&k->achieved, k->target);
     }
+}
+
+/* ---- today's board ------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The nearest-rank q-quantile of the m sorted days v: the k-th smallest,
+** k = ceil(q m); NaN when it is a replication that did not finish. */
+static double nearest_rank(const double *v, size_t m, double q)
+{
+    size_t k;
+
+    if (m == 0)
+        return NAN;
+    k = (size_t)ceil(q * (double)m - 1e-9);
+    k = k < 1 ? 1 : k > m ? m : k;
+    return isfinite(v[k - 1]) ? v[k - 1] : NAN;
+}
+
+/*
+** Completion over column j of a row-major table [n][stride] of days
+** (INFINITY: not done by the horizon; NaN: not counted).  tmp holds n.
+*/
+static cs_completion completion_of(const double *table, size_t n,
+                                   size_t stride, size_t j, long items,
+                                   double *tmp)
+{
+    cs_completion c = {items, 0, NAN, NAN, NAN, NAN, NAN};
+    size_t m = 0, done = 0;
+    double sum = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const double x = table[i * stride + j];
+        if (isnan(x))
+            continue;
+        tmp[m++] = x;
+        if (isfinite(x)) {
+            done++;
+            sum += x;
+        }
+    }
+    c.replications = (unsigned)m;
+    if (m == 0)
+        return c;
+    c.done_share = (double)done / (double)m;
+    c.mean = done == m ? sum / (double)m : NAN;
+    qsort(tmp, m, sizeof *tmp, cmp_double);
+    c.p50 = nearest_rank(tmp, m, 0.50);
+    c.p85 = nearest_rank(tmp, m, 0.85);
+    c.p95 = nearest_rank(tmp, m, 0.95);
+    return c;
+}
+
+/* Completion of all classes and per class, when the model has initial
+** items; -1 when out of memory. */
+static int summary_completion(cs_summary *s, const cs_runner_store *st,
+                              double *tmp)
+{
+    const cs_model *const m = st->model;
+    const size_t nc = (size_t)m->nclasses;
+
+    if (!cs_model_has_initial(m))
+        return 0;
+    s->cls_completion = calloc(nc + 1, sizeof *s->cls_completion);
+    if (s->cls_completion == NULL)
+        return -1;
+    for (size_t c = 0; c < nc; c++) {
+        const long items = cs_model_class_initial(&m->classes[c]);
+        s->completion.items += items;
+        if (items > 0)
+            s->cls_completion[c] = completion_of(st->cls_completion, st->n,
+                                                 nc, c, items, tmp);
+    }
+    s->completion = completion_of(st->completion, st->n, 1, 0,
+                                  s->completion.items, tmp);
+    return 0;
+}
+
+/* ---- the timeline -------------------------------------------------- */
+
+/* Period k of the timeline and its teams; tmp holds st->n. */
+static void period_summary(cs_summary *s, const cs_runner_store *st,
+                           int k, double *tmp)
+{
+    const size_t np = (size_t)st->nperiods, nt = (size_t)st->model->nteams;
+    const size_t stride = np * CS_RUNNER_PERIOD_NFIELDS;
+    const size_t f = (size_t)k * CS_RUNNER_PERIOD_NFIELDS;
+    const size_t tstride = np * nt * CS_RUNNER_PTEAM_NFIELDS;
+    cs_period_summary *d = &s->periods[k];
+    const double to = (k + 1) * st->period;
+
+    d->from = k * st->period;
+    d->to = k + 1 == st->nperiods || to > s->horizon ? s->horizon : to;
+    d->arrived = nonneg(column_ci(st->per, st->n, stride,
+                                  f + CS_RUNNER_PERIOD_ARRIVED, tmp));
+    d->done = nonneg(column_ci(st->per, st->n, stride,
+                               f + CS_RUNNER_PERIOD_DONE, tmp));
+    d->wip = nonneg(column_ci(st->per, st->n, stride,
+                              f + CS_RUNNER_PERIOD_WIP, tmp));
+    d->lead_time = nonneg(column_ci(st->per, st->n, stride,
+                                    f + CS_RUNNER_PERIOD_LT_MEAN, tmp));
+    d->lt_n = cs_hist_count(st->per_hist[k]);
+    d->lead_time_p85 = cs_hist_quantile(st->per_hist[k], 0.85);
+    d->teams = &s->period_teams[(size_t)k * nt];
+    for (size_t t = 0; t < nt; t++) {
+        const size_t g = ((size_t)k * nt + t) * CS_RUNNER_PTEAM_NFIELDS;
+        cs_period_team_summary *e = &d->teams[t];
+        e->utilization = share(column_ci(st->per_team, st->n, tstride,
+                                         g + CS_RUNNER_PTEAM_UTIL, tmp));
+        e->wip = nonneg(column_ci(st->per_team, st->n, tstride,
+                                  g + CS_RUNNER_PTEAM_WIP, tmp));
+        e->capacity = nonneg(column_ci(st->per_team, st->n, tstride,
+                                       g + CS_RUNNER_PTEAM_CAPACITY, tmp));
+    }
+}
+
+/* The timeline, when the store has one; -1 when out of memory. */
+static int summary_timeline(cs_summary *s, const cs_runner_store *st,
+                            double *tmp)
+{
+    const size_t np = (size_t)st->nperiods, nt = (size_t)st->model->nteams;
+
+    if (np == 0)
+        return 0;
+    s->periods = calloc(np + 1, sizeof *s->periods);
+    s->period_teams = calloc(np * nt + 1, sizeof *s->period_teams);
+    if (s->periods == NULL || s->period_teams == NULL)
+        return -1;
+    s->period = st->period;
+    s->nperiods = st->nperiods;
+    for (int k = 0; k < st->nperiods; k++)
+        period_summary(s, st, k, tmp);
+    return 0;
 }
 
 /* ---- where the time goes ------------------------------------------ */
@@ -486,14 +647,14 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
         for (int t = 0; t < m->nteams; t++)
             if (load[t] >= 1.0)
                 oom |= add_warning(s, (cs_warning){CS_WARN_LOAD, t, load[t],
-                                                   NAN, NAN});
+                                                   NAN, NAN, -1});
     }
     free(load);
     for (int t = 0; t < m->nteams; t++) {
         const cs_ci *b = &s->teams[t].wip_breaks;
         if (b->n > 0 && b->mean > 0)
             oom |= add_warning(s, (cs_warning){CS_WARN_BREAKS, t, b->mean,
-                                               NAN, NAN});
+                                               NAN, NAN, -1});
     }
     if (s->transient || st->n == 0)
         return oom ? -1 : 0;
@@ -502,14 +663,14 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
         if (isfinite(late)) {
             s->settled = 0;
             oom |= add_warning(s, (cs_warning){CS_WARN_AUTO, -1, late, NAN,
-                                               NAN});
+                                               NAN, -1});
         }
     }
     s->settle_day = window_mser(st, y, tmp);
     if (s->settle_day - st->warmup > (m->horizon - st->warmup) / 2) {
         s->settled = 0;
         oom |= add_warning(s, (cs_warning){CS_WARN_SETTLE, -1,
-                                           s->settle_day, NAN, NAN});
+                                           s->settle_day, NAN, NAN, -1});
     }
     s->third_first = third_mean(st, 0);
     s->third_last = third_mean(st, 1);
@@ -519,7 +680,28 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     if (s->drift.valid && (s->drift.lo > 0 || s->drift.hi < 0)) {
         s->settled = 0;
         oom |= add_warning(s, (cs_warning){CS_WARN_DRIFT, -1, s->drift.mean,
-                                           s->drift.lo, s->drift.hi});
+                                           s->drift.lo, s->drift.hi, -1});
+    }
+    return oom ? -1 : 0;
+}
+
+/* A done_by promise that its replications cannot show met, even if
+** every one keeps it: the Wilson lower bound of n of n is below target. */
+static int warn_replications(cs_summary *s)
+{
+    const cs_model *const m = s->model;
+    int oom = 0;
+
+    for (int p = 0; p < m->npromises; p++) {
+        const size_t n = s->promises[p].achieved.n;
+        const double all = cs_stats_wilson_all(n, 0.95);
+        const double target = m->promises[p].target;
+        cs_warning w = {CS_WARN_REPLICATIONS, -1, 0, all, (double)n, p};
+        if (m->promises[p].kind != CS_PROMISE_DONE_BY || n == 0 ||
+            !(all < target))
+            continue;
+        w.value = (double)cs_stats_wilson_min_n(target, 0.95);
+        oom |= add_warning(s, w);
     }
     return oom ? -1 : 0;
 }
@@ -527,6 +709,30 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
 static const char *team_name(const cs_summary *s, int t)
 {
     return t >= 0 && t < s->model->nteams ? s->model->teams[t].name : "?";
+}
+
+/* "promise 'P': 20 replications cannot show it met: even 20 of 20 give
+** a 95% Wilson lower bound of 0.839, below its target 0.85; it needs at
+** least 22 replications (-n 22)" */
+static int warning_replications(const cs_summary *s, const cs_warning *w,
+                                char *buf, size_t len)
+{
+    const cs_model *const m = s->model;
+    const int ok = w->promise >= 0 && w->promise < m->npromises;
+    const char *name = ok ? m->promises[w->promise].name : "?";
+    const double target = ok ? m->promises[w->promise].target : NAN;
+
+    if (w->value > 0)
+        return snprintf(buf, len, "promise '%s': %.0f replications cannot "
+                        "show it met: even %.0f of %.0f give a 95%% Wilson "
+                        "lower bound of %.3f, below its target %.4g; it "
+                        "needs at least %.0f replications (-n %.0f)", name,
+                        w->hi, w->hi, w->hi, w->lo, target, w->value,
+                        w->value);
+    return snprintf(buf, len, "promise '%s': no number of replications can "
+                    "show it met: the 95%% Wilson lower bound of n of n, "
+                    "n / (n + 3.84), stays below its target %.4g", name,
+                    target);
 }
 
 int cs_summary_warning_text(const cs_summary *s, const cs_warning *w,
@@ -571,6 +777,8 @@ int cs_summary_warning_text(const cs_summary *s, const cs_warning *w,
                         "[%+.3g, %+.3g]); the chain is still changing",
                         s->third_last, s->third_first, w->value,
                         100 * CS_SUMMARY_DRIFT_LEVEL, w->lo, w->hi);
+    case CS_WARN_REPLICATIONS:
+        return warning_replications(s, w, buf, len);
     }
     return snprintf(buf, len, "?");
 }
@@ -597,7 +805,9 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
     if (summary_breakdown(s, st, brk, brk + w) != 0)
         goto fail;
     s->cost_per_day = cs_model_cost_per_day(st->model);
-    if (summary_settle(s, st, tmp) != 0)
+    if (summary_settle(s, st, tmp) != 0 || warn_replications(s) != 0 ||
+        summary_completion(s, st, tmp) != 0 ||
+        summary_timeline(s, st, tmp) != 0)
         goto fail;
     free(tmp);
     free(brk);

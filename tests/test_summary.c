@@ -17,6 +17,7 @@
 #include "chainsim/summary.h"
 #include "chainsim/variant.h"
 
+#include "board_fixture.h"
 #include "chain_fixture.h"
 #include "testlib.h"
 
@@ -771,10 +772,204 @@ START_TEST(test_settle_transient)
     ck_assert_int_eq(s->nwarnings, 0);
     ck_assert(isnan(s->settle_day));
     /* the text is cut to fit, always terminated */
-    cs_warning w = {CS_WARN_LOAD, 0, 2.0, NAN, NAN};
+    cs_warning w = {CS_WARN_LOAD, 0, 2.0, NAN, NAN, -1};
     ck_assert(cs_summary_warning_text(s, &w, buf, sizeof buf) > 8);
     ck_assert_uint_eq(strlen(buf), 7);
     cs_summary_free(s);
+    cs_model_free(m);
+}
+END_TEST
+
+/* ---- today's board, done_by promises, the timeline (by hand) ---- */
+
+/*
+** Completion over 20 replications, 3 of which did not finish (days 8 ..
+** 24, then three later than the horizon): nearest rank, so p50 is the
+** 10th smallest (17), p85 the 17th (24, the last that finished), p95 the
+** 19th, which did not finish (null); the mean is null; 85% all done.
+** Class x always finished (days 5 .. 24); class z has no initial items.
+*/
+START_TEST(test_board_completion)
+{
+    cs_model *m = board_model();
+    cs_runner_store *st = board_store(m, 0, BOARD_REPS);
+    cs_summary *s = cs_summary_build(st);
+    const cs_completion *c = &s->completion, *x;
+
+    ck_assert_int_eq(c->items, 5);
+    ck_assert_uint_eq(c->replications, 20);
+    ck_assert_double_eq(c->done_share, 0.85);
+    ck_assert(isnan(c->mean));
+    ck_assert_double_eq(c->p50, 17.0);
+    ck_assert_double_eq(c->p85, 24.0);
+    ck_assert(isnan(c->p95));
+    ck_assert_ptr_nonnull(s->cls_completion);
+    x = &s->cls_completion[0];
+    ck_assert_int_eq(x->items, 3);
+    ck_assert_double_eq(x->done_share, 1.0);
+    ck_assert_double_eq(x->mean, 14.5);
+    ck_assert_double_eq(x->p50, 14.0);
+    ck_assert_double_eq(x->p85, 21.0);
+    ck_assert_double_eq(x->p95, 23.0);
+    ck_assert_int_eq(s->cls_completion[1].items, 2);
+    ck_assert(isnan(s->cls_completion[1].p95));
+    ck_assert_double_eq(s->cls_completion[1].p85, 24.0);
+    ck_assert_int_eq(s->cls_completion[2].items, 0);
+    ck_assert_uint_eq(s->cls_completion[2].replications, 0);
+    cs_summary_free(s);
+    cs_runner_store_free(st);
+    /* the first 17 alone all finished: every figure defined */
+    st = board_store(m, 0, BOARD_FINISHED);
+    s = cs_summary_build(st);
+    ck_assert_double_eq(s->completion.done_share, 1.0);
+    ck_assert_double_eq(s->completion.mean, 16.0);
+    ck_assert_double_eq(s->completion.p50, 16.0);   /* the 9th of 17 */
+    ck_assert_double_eq(s->completion.p95, 24.0);   /* the 17th */
+    cs_summary_free(s);
+    cs_runner_store_free(st);
+    /* a model without initial items has no completion at all */
+    m->classes[0].backlog = 0;
+    m->classes[1].nstart = 0;
+    st = board_store(m, 0, 3);
+    s = cs_summary_build(st);
+    ck_assert_int_eq(s->completion.items, 0);
+    ck_assert_ptr_null(s->cls_completion);
+    cs_summary_free(s);
+    cs_runner_store_free(st);
+    cs_model_free(m);
+}
+END_TEST
+
+static const cs_warning *find_warning(const cs_summary *s,
+                                      cs_warning_kind kind, int promise)
+{
+    for (int k = 0; k < s->nwarnings; k++)
+        if (s->warnings[k].kind == kind && s->warnings[k].promise == promise)
+            return &s->warnings[k];
+    return NULL;
+}
+
+/*
+** done_by promises kept in 17 of 20 replications: the Wilson interval
+** [0.6396, 0.9476] (not Student t), so 85% is uncertain, 50% met and
+** 100% not met.  20 replications cannot show 85% (20 of 20 give 0.839,
+** 22 are needed) nor 100% (no number can); 50% they can.
+*/
+START_TEST(test_board_done_by)
+{
+    cs_model *m = board_model();
+    cs_runner_store *st = board_store(m, 0, BOARD_REPS);
+    cs_summary *s = cs_summary_build(st);
+    const cs_warning *w;
+    cs_comparison *c;
+    char buf[512];
+
+    ck_assert_double_eq(s->promises[0].achieved.mean, 0.85);
+    ck_assert_double_eq_tol(s->promises[0].achieved.lo, 0.6395811352592431,
+                            1e-12);
+    ck_assert_double_eq_tol(s->promises[0].achieved.hi, 0.9476312541037835,
+                            1e-12);
+    ck_assert_int_eq(s->promises[0].verdict, CS_VERDICT_UNCERTAIN);
+    ck_assert_int_eq(s->promises[1].verdict, CS_VERDICT_MET);
+    ck_assert_int_eq(s->promises[2].verdict, CS_VERDICT_NOT_MET);
+    w = find_warning(s, CS_WARN_REPLICATIONS, 0);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_double_eq(w->value, 22.0);
+    ck_assert_double_eq(w->hi, 20.0);
+    ck_assert_double_eq_tol(w->lo, 0.8388748419471808, 1e-12);
+    cs_summary_warning_text(s, w, buf, sizeof buf);
+    ck_assert_str_eq(buf, "promise 'done at 85%': 20 replications cannot "
+                          "show it met: even 20 of 20 give a 95% Wilson "
+                          "lower bound of 0.839, below its target 0.85; it "
+                          "needs at least 22 replications (-n 22)");
+    ck_assert_ptr_null(find_warning(s, CS_WARN_REPLICATIONS, 1));
+    w = find_warning(s, CS_WARN_REPLICATIONS, 2);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_double_eq(w->value, 0.0);
+    cs_summary_warning_text(s, w, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "no number of replications can show it met")
+                      != NULL, "%s", buf);
+    /* paired with itself: 0/1 differences of exactly 0 */
+    c = cs_summary_compare(s, s, 0.95);
+    ck_assert(c->promise[0].mean == 0.0 && c->promise[0].lo == 0.0 &&
+              c->promise[0].hi == 0.0);
+    cs_summary_comparison_free(c);
+    /* another day is another promise */
+    ck_assert(cs_model_promise_same(m, 0, m, 0));
+    cs_summary_free(s);
+    cs_runner_store_free(st);
+    {
+        cs_model *n = board_model();
+        n->promises[0].done_by = 30;
+        ck_assert(!cs_model_promise_same(m, 0, n, 0));
+        cs_model_free(n);
+    }
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** The timeline of 20 replications by hand.  Period 0: 4.5 arrivals, 2
+** done, WIP 11.5 (2 + i); its lead time the mean of the replications'
+** means 3 + i (12.5, with their t interval), the p85 pooled over the 40
+** items (3, 3, 4, 4, ..., 22, 22: the 34th is 19).  Period 1: nothing
+** done, so no lead time.  Period 2, [20, 25): one item in replication 0.
+*/
+START_TEST(test_board_timeline)
+{
+    cs_model *m = board_model();
+    cs_runner_store *st = board_store(m, 0, BOARD_REPS);
+    cs_summary *s = cs_summary_build(st);
+    const cs_period_summary *p;
+    double means[BOARD_REPS];
+    cs_ci ci;
+
+    ck_assert_int_eq(s->nperiods, 3);
+    ck_assert_double_eq(s->period, 10.0);
+    p = &s->periods[0];
+    ck_assert(p->from == 0.0 && p->to == 10.0);
+    ck_assert_double_eq(p->arrived.mean, 4.5);
+    ck_assert(p->done.mean == 2.0 && p->done.valid && p->done.lo == 2.0 &&
+              p->done.hi == 2.0);
+    ck_assert_double_eq(p->wip.mean, 11.5);
+    for (int i = 0; i < BOARD_REPS; i++)
+        means[i] = 3.0 + i;
+    ci = cs_stats_ci_mean(means, BOARD_REPS, 0.95);
+    ck_assert_double_eq(p->lead_time.mean, 12.5);
+    ck_assert(tl_same_double(p->lead_time.lo, ci.lo));
+    ck_assert(tl_same_double(p->lead_time.hi, ci.hi));
+    ck_assert_uint_eq(p->lt_n, 40);
+    ck_assert_msg(fabs(p->lead_time_p85 - 19.0) < 19.0 * 0.004, "p85 %g",
+                  p->lead_time_p85);
+    ck_assert_double_eq(p->teams[0].utilization.mean, 0.5);
+    ck_assert_double_eq(p->teams[0].capacity.mean, 2.0);
+    ck_assert_double_eq(p->teams[1].wip.mean, 0.5);
+    p = &s->periods[1];
+    ck_assert(p->from == 10.0 && p->to == 20.0);
+    ck_assert(p->done.mean == 0.0);
+    ck_assert_uint_eq(p->lead_time.n, 0);
+    ck_assert(isnan(p->lead_time_p85));
+    ck_assert_uint_eq(p->lt_n, 0);
+    ck_assert_double_eq(s->periods[1].teams[0].capacity.mean, 4.0);
+    p = &s->periods[2];
+    ck_assert(p->from == 20.0 && p->to == 25.0);
+    ck_assert_double_eq_tol(p->done.mean, 0.05, 1e-15);
+    ck_assert(p->lead_time.mean == 7.0 && p->lead_time.n == 1 &&
+              !p->lead_time.valid);
+    ck_assert_double_eq(p->lead_time_p85, 7.0);
+    /* the window's mean scheduled capacity, per team */
+    ck_assert_double_eq(s->teams[0].capacity.mean, 3.2);
+    ck_assert_double_eq(s->teams[1].capacity.mean, 1.0);
+    cs_summary_free(s);
+    cs_runner_store_free(st);
+    /* without a timeline, none */
+    m->timeline = 0;
+    st = cs_runner_store_new(m, 1);
+    s = cs_summary_build(st);
+    ck_assert_int_eq(s->nperiods, 0);
+    ck_assert_ptr_null(s->periods);
+    cs_summary_free(s);
+    cs_runner_store_free(st);
     cs_model_free(m);
 }
 END_TEST
@@ -803,6 +998,9 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_settle_long_window);
     tcase_add_test(tc, test_settle_auto_capped);
     tcase_add_test(tc, test_settle_transient);
+    tcase_add_test(tc, test_board_completion);
+    tcase_add_test(tc, test_board_done_by);
+    tcase_add_test(tc, test_board_timeline);
     suite_add_tcase(s, tc);
     return s;
 }

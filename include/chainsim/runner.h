@@ -20,6 +20,8 @@
 #include "chainsim/model.h"
 #include "chainsim/stats.h"
 
+typedef struct cs_rep cs_rep;   /* engine.h */
+
 /* Progress: done of total replications (called from the coordinating
 ** thread only, never concurrently). */
 typedef void (*cs_runner_progress_fn)(void *ctx, unsigned done,
@@ -63,7 +65,26 @@ enum {
     CS_RUNNER_TEAM_WIP,
     CS_RUNNER_TEAM_BREAKS,   /* items admitted above the WIP limit */
     CS_RUNNER_TEAM_ADMISSION,/* mean wait for room per admission */
+    CS_RUNNER_TEAM_CAPACITY, /* time average of the scheduled capacity */
     CS_RUNNER_TEAM_NFIELDS
+};
+
+/* The fields of a timeline period in a store row, in this order. */
+enum {
+    CS_RUNNER_PERIOD_ARRIVED,   /* items arrived */
+    CS_RUNNER_PERIOD_DONE,      /* items done */
+    CS_RUNNER_PERIOD_WIP,       /* time-average items in the chain */
+    CS_RUNNER_PERIOD_LT_MEAN,   /* mean lead time of the items done (NaN
+                                   when none) */
+    CS_RUNNER_PERIOD_NFIELDS
+};
+
+/* The fields of a team in a timeline period, in this order. */
+enum {
+    CS_RUNNER_PTEAM_UTIL,
+    CS_RUNNER_PTEAM_WIP,
+    CS_RUNNER_PTEAM_CAPACITY,
+    CS_RUNNER_PTEAM_NFIELDS
 };
 
 /*
@@ -102,6 +123,21 @@ typedef struct cs_runner_store {
                                       third of the window (NaN if none) */
     cs_hist *hist;                 /* all lead times */
     cs_hist **cls_hist;            /* [nclasses] lead times per class */
+    /* today's board (SPEC 4.4), only when the model has initial items
+    ** (cs_model_has_initial; else these tables have no columns): the day
+    ** the last initial item was done, INFINITY when one was not done by
+    ** the horizon, NaN for a class without initial items */
+    double *completion;            /* [n] all classes */
+    double *cls_completion;        /* [n * nclasses] */
+    /* the timeline (SPEC 4.5), only when the model's timeline > 0 (else
+    ** nperiods is 0 and these tables have no columns) */
+    double period;                 /* days */
+    int nperiods;                  /* cs_runner_nperiods(model) */
+    double *per;                   /* [n * nperiods * CS_RUNNER_PERIOD_NFIELDS] */
+    double *per_team;              /* [n * nperiods * nteams *
+                                      CS_RUNNER_PTEAM_NFIELDS], period-major */
+    cs_hist **per_hist;            /* [nperiods]: the lead times of the
+                                      items done in each period, pooled */
 } cs_runner_store;
 
 /* The level at which a truncation or a drift counts as real (the steady
@@ -112,8 +148,28 @@ typedef struct cs_runner_store {
 ** CS_BRK_N.  Cannot fail. */
 size_t cs_runner_brk_width(const cs_model *m);
 
+/* Periods of m's timeline: ceil(horizon / timeline), at least 1; 0
+** without a timeline.  Cannot fail. */
+int cs_runner_nperiods(const cs_model *m);
+
 /* Frees the store and what it owns.  NULL allowed. */
 void cs_runner_store_free(cs_runner_store *s);
+
+/*
+** An empty store for up to n replications of m (borrowed), with m's
+** warm-up (not "auto" resolved), for cs_runner_store_add; NULL if out of
+** memory.  cs_runner_run makes its own; this pair is for building stores
+** by hand (tests) and gives the rows cs_runner_run would.
+*/
+cs_runner_store *cs_runner_store_new(const cs_model *m, size_t n);
+
+/*
+** Adds what replication number rep measured (r, from cs_engine_rep_new on
+** s's model; borrowed) as the next row of s, which must come from
+** cs_runner_store_new with room left, rep above the last row's; its
+** histograms go into s's.  Cannot fail.
+*/
+void cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r);
 
 /*
 ** Appends the rows of src (borrowed) to dst, whose replications must all

@@ -54,6 +54,9 @@ typedef struct cs_team_summary {
                                 limit) */
     cs_ci admission_wait;    /* mean over replications of the mean wait
                                 for room per admission */
+    cs_ci capacity;          /* time average of the scheduled capacity
+                                over the window (its capacity without a
+                                schedule) */
 } cs_team_summary;
 
 typedef struct cs_class_summary {
@@ -66,11 +69,66 @@ typedef struct cs_class_summary {
     int nbreakdown;
 } cs_class_summary;
 
+/*
+** A promise's achieved level over the replications.  LEAD_TIME and
+** THROUGHPUT: the mean of the per-replication levels with its Student-t
+** interval.  DONE_BY: the share of replications in which the initial
+** items were all done by the day, with its Wilson score interval
+** (cs_stats_ci_wilson), over the replications where the promise covers
+** initial items.
+*/
 typedef struct cs_promise_summary {
     double target;
     cs_ci achieved;
     cs_verdict verdict;
 } cs_promise_summary;
+
+/*
+** When today's board is done (SPEC 4.4), over the replications: per
+** replication, the day the last initial item (backlog and start items)
+** was done, a replication that did not finish them by the horizon
+** counting as later than any other.  Percentiles are nearest-rank over
+** the replications sorted by that day: the q-quantile of n is the k-th
+** smallest, k = ceil(q n) (at least 1); NaN when the k-th did not finish.
+** The mean is NaN when any did not.  items 0: no initial items, nothing
+** else defined.
+*/
+typedef struct cs_completion {
+    long items;              /* initial items of one replication */
+    unsigned replications;   /* replications counted */
+    double done_share;       /* share of them in which all were done by
+                                the horizon */
+    double mean;             /* day; NaN when one did not finish */
+    double p50, p85, p95;    /* day; NaN as above */
+} cs_completion;
+
+/* A team's figures in one period of the timeline: means over the
+** replications (utilization over capacity-time as in cs_team_summary). */
+typedef struct cs_period_team_summary {
+    cs_ci utilization;
+    cs_ci wip;
+    cs_ci capacity;          /* time average of the scheduled capacity */
+} cs_period_team_summary;
+
+/*
+** One period [from, to) of the timeline (SPEC 4.5), from day 0 on, the
+** warm-up included; the last one ends at the horizon.  Means over the
+** replications with their Student-t intervals.  lead_time is the mean of
+** the per-replication mean lead times of the items done in the period,
+** over the replications where some were (as the whole run's lead time);
+** lead_time_p85 is pooled over all of them (NaN when none was done).
+*/
+typedef struct cs_period_summary {
+    double from, to;         /* days */
+    cs_ci arrived;           /* items per replication */
+    cs_ci done;              /* items per replication */
+    cs_ci wip;               /* time average */
+    cs_ci lead_time;
+    double lead_time_p85;
+    uint64_t lt_n;           /* lead times pooled */
+    cs_period_team_summary *teams;   /* [nteams], borrowed from the
+                                        summary's period_teams */
+} cs_period_summary;
 
 /*
 ** What makes a result less than a steady-state figure, or worth a second
@@ -85,6 +143,11 @@ typedef struct cs_promise_summary {
 **   DRIFT    the mean lead time of the items done in the last third of
 **            the window differs from the first third's: value = the mean
 **            difference (days), [lo, hi] its 99% interval
+**   REPLICATIONS  a done_by promise whose Wilson lower bound cannot reach
+**            its target even if every replication keeps it (SPEC 4.4):
+**            promise = its index, value = the replications the target
+**            needs (0: no number can), lo = the bound of all of them,
+**            hi = the replications counted
 ** team is -1 for the kinds about the whole chain.
 */
 typedef enum cs_warning_kind {
@@ -92,13 +155,15 @@ typedef enum cs_warning_kind {
     CS_WARN_BREAKS,
     CS_WARN_AUTO,
     CS_WARN_SETTLE,
-    CS_WARN_DRIFT
+    CS_WARN_DRIFT,
+    CS_WARN_REPLICATIONS
 } cs_warning_kind;
 
 typedef struct cs_warning {
     cs_warning_kind kind;
     int team;
     double value, lo, hi;
+    int promise;             /* REPLICATIONS: the promise's index */
 } cs_warning;
 
 /* The level of the drift check's interval: a chain in steady state
@@ -137,8 +202,19 @@ typedef struct cs_summary {
     cs_ci drift;                   /* last - first, paired per replication,
                                       at CS_SUMMARY_DRIFT_LEVEL */
     cs_warning *warnings;          /* [nwarnings], in the order of the
-                                      kinds, then of the teams */
+                                      kinds, then of the teams or
+                                      promises */
     int nwarnings;
+    /* today's board (SPEC 4.4): completion.items is 0 and cls_completion
+    ** NULL when the model has no initial items */
+    cs_completion completion;      /* all classes */
+    cs_completion *cls_completion; /* [nclasses]; items 0 for a class
+                                      without initial items */
+    /* the timeline (SPEC 4.5): nperiods 0 and NULL without one */
+    double period;                 /* days */
+    int nperiods;
+    cs_period_summary *periods;    /* [nperiods] */
+    cs_period_team_summary *period_teams;  /* [nperiods * nteams] */
     /* per replication, for paired comparisons (NaN where undefined):
     ** value i belongs to replication number rep_number[i] (0-based,
     ** strictly ascending) */
