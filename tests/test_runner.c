@@ -14,6 +14,7 @@
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
 
+#include "board_fixture.h"
 #include "chain_fixture.h"
 #include "testlib.h"
 
@@ -399,6 +400,71 @@ START_TEST(test_interrupt_threads_rep_numbers)
 }
 END_TEST
 
+/*
+** The completion and timeline columns, and the timeline's histograms,
+** survive appended rounds: replications 0-6 and 7-19 appended give the
+** rows and the summary of 0-19 in one store, bit for bit.  A model
+** without initial items or timeline has no such columns.
+*/
+START_TEST(test_store_append_board)
+{
+    cs_model *m = board_model();
+    cs_runner_store *all = board_store(m, 0, BOARD_REPS);
+    cs_runner_store *a = board_store(m, 0, 7), *b = board_store(m, 7, 20);
+    const size_t np = 3, nt = 2, nc = 3;
+    cs_summary *s1, *s2;
+
+    ck_assert_int_eq(cs_runner_nperiods(m), 3);
+    ck_assert_int_eq(a->nperiods, 3);
+    ck_assert_int_eq(cs_runner_store_append(a, b), 0);
+    ck_assert_uint_eq(a->n, 20);
+    ck_assert_uint_eq(a->rep[19], 19);
+    ck_assert(same_doubles(a->completion, all->completion, 20));
+    ck_assert(same_doubles(a->cls_completion, all->cls_completion, 20 * nc));
+    ck_assert(same_doubles(a->per, all->per,
+                           20 * np * CS_RUNNER_PERIOD_NFIELDS));
+    ck_assert(same_doubles(a->per_team, all->per_team,
+                           20 * np * nt * CS_RUNNER_PTEAM_NFIELDS));
+    ck_assert(isinf(a->completion[19]) && a->completion[16] == 24.0);
+    ck_assert_double_eq(a->team[CS_RUNNER_TEAM_CAPACITY], 3.2);
+    for (size_t k = 0; k < np; k++)
+        ck_assert_uint_eq(cs_hist_count(a->per_hist[k]),
+                          cs_hist_count(all->per_hist[k]));
+    ck_assert_uint_eq(cs_hist_count(a->per_hist[0]), 40);
+    ck_assert_uint_eq(cs_hist_count(a->per_hist[2]), 1);
+    s1 = cs_summary_build(all);
+    s2 = cs_summary_build(a);
+    for (size_t k = 0; k < np; k++) {
+        ck_assert(tl_same_double(s1->periods[k].lead_time_p85,
+                                 s2->periods[k].lead_time_p85) ||
+                  (isnan(s1->periods[k].lead_time_p85) &&
+                   isnan(s2->periods[k].lead_time_p85)));
+        ck_assert(tl_same_double(s1->periods[k].done.lo,
+                                 s2->periods[k].done.lo));
+    }
+    ck_assert(tl_same_double(s1->completion.p85, s2->completion.p85));
+    cs_summary_free(s1);
+    cs_summary_free(s2);
+    cs_runner_store_free(all);
+    cs_runner_store_free(a);
+    cs_runner_store_free(b);
+    /* the timeline's statistics count against the memory bound */
+    {
+        const size_t with = cs_runner_stats_bytes(m, 10, 2);
+        m->timeline = 0;
+        ck_assert_uint_ge(with, cs_runner_stats_bytes(m, 10, 2) +
+                                    2 * np * cs_hist_bytes());
+        m->classes[0].backlog = 0;
+        m->classes[1].nstart = 0;
+        all = cs_runner_store_new(m, 2);
+        ck_assert_int_eq(all->nperiods, 0);
+        ck_assert_ptr_null(all->per_hist[0]);
+        cs_runner_store_free(all);
+    }
+    cs_model_free(m);
+}
+END_TEST
+
 static Suite *runner_suite(void)
 {
     Suite *s = suite_create("runner");
@@ -415,6 +481,7 @@ static Suite *runner_suite(void)
     tcase_add_test(tc, test_store_append);
     tcase_add_test(tc, test_store_rows);
     tcase_add_test(tc, test_interrupt_threads_rep_numbers);
+    tcase_add_test(tc, test_store_append_board);
     suite_add_tcase(s, tc);
     return s;
 }
