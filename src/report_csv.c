@@ -323,6 +323,70 @@ static void csv_breaks(csvw *w, const cs_report_names *limited)
     }
 }
 
+/* The teams with a schedule in some row: their capacity_mean_ columns,
+** in the order of the team columns. */
+static int scheduled_teams(cs_report_names *ns, const cs_report_names *teams,
+                           const cs_report *r)
+{
+    ns->v = NULL;
+    ns->n = 0;
+    for (size_t i = 0; i < teams->n; i++)
+        for (size_t k = 0; k < r->nrows; k++) {
+            const cs_model *m = cs_report_row_model(&r->rows[k]);
+            const int t = cs_model_team_index(m, teams->v[i]);
+            if (t >= 0 && m->teams[t].nschedule > 0) {
+                if (cs_report_names_add(ns, teams->v[i]) != 0)
+                    return -1;
+                break;
+            }
+        }
+    return 0;
+}
+
+/* The time average of the scheduled capacity (the capacity itself in a
+** row where the team has no schedule); empty where it has no such team. */
+static void csv_capacity(csvw *w, const cs_report_names *scheduled)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < scheduled->n; i++) {
+        const int t = s != NULL
+                          ? cs_model_team_index(s->model, scheduled->v[i])
+                          : -1;
+        double x = NAN;
+        if (t >= 0 && s->model->teams[t].nschedule == 0)
+            x = s->model->teams[t].capacity;
+        else if (t >= 0 && cs_report_ci_defined(&s->teams[t].capacity))
+            x = s->teams[t].capacity.mean;
+        csv_num(w, x, "capacity_mean_%s", scheduled->v[i]);
+    }
+}
+
+/* 1 when some row has initial items (completion columns). */
+static int any_completion(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].summary->completion.items > 0)
+            return 1;
+    return 0;
+}
+
+/* When today's board is done, all classes; empty in a row without
+** initial items. */
+static void csv_completion(csvw *w)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+    const cs_completion *c =
+        s != NULL && s->completion.items > 0 ? &s->completion : NULL;
+
+    csv_num(w, c ? (double)c->items : NAN, "completion_items");
+    csv_num(w, c ? c->done_share : NAN, "completion_done_share");
+    csv_num(w, c ? c->mean : NAN, "completion_mean");
+    csv_num(w, c ? c->p50 : NAN, "completion_p50");
+    csv_num(w, c ? c->p85 : NAN, "completion_p85");
+    csv_num(w, c ? c->p95 : NAN, "completion_p95");
+}
+
 static void csv_diff(csvw *w, const promise_cols *pc)
 {
     const cs_comparison *c = w->row != NULL ? w->row->vs : NULL;
@@ -381,10 +445,16 @@ static void csv_point(csvw *w, const cs_report *r)
     free(buf);
 }
 
+/* The columns of a report that the features it uses add at the end. */
+typedef struct extra_cols {
+    cs_report_names scheduled;    /* capacity_mean_ of these teams */
+    int completion;               /* completion_ columns */
+} extra_cols;
+
 static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
                      const cs_report_names *classes,
                      const cs_report_names *limited, const promise_cols *pc,
-                     int diff)
+                     int diff, const extra_cols *x)
 {
     const cs_report_row *row = w->row;
     const cs_summary *s = row != NULL ? row->summary : NULL;
@@ -428,29 +498,118 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     if (diff)
         csv_diff(w, pc);
     csv_breaks(w, limited);
+    csv_capacity(w, &x->scheduled);
+    if (x->completion)
+        csv_completion(w);
     fputc('\n', w->out);
+}
+
+/* ---- the timeline: a line per row and period ------------------------ */
+
+/* 1 when some row has a timeline: the CSV is then the timeline's. */
+static int any_timeline(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].summary->nperiods > 0)
+            return 1;
+    return 0;
+}
+
+static double mean_of(const cs_ci *c)
+{
+    return cs_report_ci_defined(c) ? c->mean : NAN;
+}
+
+/* Period k of w's row (the header when row is NULL). */
+static void csv_period_line(csvw *w, const cs_report *r,
+                            const cs_report_names *teams, int k)
+{
+    const cs_report_row *row = w->row;
+    const cs_summary *s = row != NULL ? row->summary : NULL;
+    const cs_model *m = s != NULL ? s->model : NULL;
+    const cs_period_summary *d = s != NULL ? &s->periods[k] : NULL;
+
+    w->first = 1;
+    csv_str(w, r->scenario_name, "scenario");
+    csv_str(w, m ? (m->variant ? m->variant : "baseline") : NULL, "variant");
+    for (size_t q = 0; q < r->nvary; q++)
+        csv_str(w, row ? cs_report_point_value(r, row, q) : NULL, "%s",
+                r->vary[q]);
+    csv_point(w, r);
+    csv_num(w, s ? (double)s->replications : NAN, "replications");
+    csv_num(w, d ? (double)(k + 1) : NAN, "period");
+    csv_num(w, d ? d->from : NAN, "from");
+    csv_num(w, d ? d->to : NAN, "to");
+    csv_mean(w, d ? &d->arrived : NULL, "arrived");
+    csv_mean(w, d ? &d->done : NULL, "done");
+    csv_bounds(w, d ? &d->done : NULL, "done_lo", "done_hi");
+    csv_mean(w, d ? &d->wip : NULL, "wip");
+    csv_mean(w, d ? &d->lead_time : NULL, "lead_time_mean");
+    csv_bounds(w, d ? &d->lead_time : NULL, "lead_time_lo", "lead_time_hi");
+    csv_num(w, d ? d->lead_time_p85 : NAN, "lead_time_p85");
+    for (size_t i = 0; i < teams->n; i++) {
+        const int t = m != NULL ? cs_model_team_index(m, teams->v[i]) : -1;
+        const cs_period_team_summary *e = t >= 0 ? &d->teams[t] : NULL;
+        csv_num(w, e ? mean_of(&e->utilization) : NAN, "util_%s",
+                teams->v[i]);
+        csv_num(w, e ? mean_of(&e->wip) : NAN, "wip_%s", teams->v[i]);
+        csv_num(w, e ? mean_of(&e->capacity) : NAN, "capacity_%s",
+                teams->v[i]);
+    }
+    fputc('\n', w->out);
+}
+
+/* The timeline's CSV: a header, then a line per row and period (rows
+** without a timeline have none); 0, or -1 when out of memory. */
+static int csv_timeline(csvw *w, const cs_report *r)
+{
+    cs_report_names teams;
+
+    if (cs_report_names_collect(&teams, r, 0) != 0) {
+        free(teams.v);
+        return -1;
+    }
+    if (!r->no_header)
+        csv_period_line(w, r, &teams, 0);
+    for (size_t i = 0; i < r->nrows; i++) {
+        w->row = &r->rows[i];
+        for (int k = 0; k < w->row->summary->nperiods; k++)
+            csv_period_line(w, r, &teams, k);
+    }
+    free(teams.v);
+    return 0;
 }
 
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes, limited = {NULL, 0};
+    extra_cols x = {{NULL, 0}, any_completion(r)};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0};
     const int diff = cs_report_want_diff(r);
-    unsigned *rank = cs_report_ranks_new(r);
-    int oom = cs_report_names_collect(&teams, r, 0) != 0;
+    unsigned *rank;
+    int oom;
 
+    if (any_timeline(r)) {
+        if (csv_timeline(&w, r) != 0 || w.oom)
+            return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                                "out of memory while writing the report");
+        return CS_OK;
+    }
+    rank = cs_report_ranks_new(r);
+    oom = cs_report_names_collect(&teams, r, 0) != 0;
     oom |= cs_report_names_collect(&classes, r, 1) != 0;
     oom |= promise_cols_collect(&pc, r) != 0;
     oom |= !oom && limited_teams(&limited, &teams, r) != 0;
+    oom |= !oom && scheduled_teams(&x.scheduled, &teams, r) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
-            csv_line(&w, r, &teams, &classes, &limited, &pc, diff);
+            csv_line(&w, r, &teams, &classes, &limited, &pc, diff, &x);
         for (size_t i = 0; i < r->nrows; i++) {
             w.row = &r->rows[i];
             w.rank = rank[i];
-            csv_line(&w, r, &teams, &classes, &limited, &pc, diff);
+            csv_line(&w, r, &teams, &classes, &limited, &pc, diff, &x);
         }
     }
     promise_cols_free(&pc);
@@ -458,6 +617,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     free(teams.v);
     free(classes.v);
     free(limited.v);
+    free(x.scheduled.v);
     if (oom || w.oom)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                             "out of memory while writing the report");

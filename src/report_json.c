@@ -157,6 +157,9 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         put(j, o, "wip_mean", jmean(&k->wip));
         put(j, o, "type", json_string(cs_model_team_type_name(m->teams[t].type)));
         put(j, o, "capacity", json_integer(m->teams[t].capacity));
+        /* Only a team with a schedule has a capacity that changes. */
+        if (m->teams[t].nschedule > 0)
+            put(j, o, "capacity_mean", jmean(&k->capacity));
         put(j, o, "wip_limit", m->teams[t].wip_limit > 0
                                    ? json_integer(m->teams[t].wip_limit)
                                    : json_null());
@@ -177,6 +180,7 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
         const cs_promise *d = &m->promises[p];
         const cs_promise_summary *k = &s->promises[p];
         const int lt = d->kind == CS_PROMISE_LEAD_TIME;
+        const int by = d->kind == CS_PROMISE_DONE_BY;
         json_t *o = json_object();
         put(j, o, "name", jstr(d->name));
         put(j, o, "target", jnum(k->target));
@@ -184,14 +188,83 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
         put(j, o, "ci95", jci(&k->achieved));
         put(j, o, "verdict",
             json_string(cs_summary_verdict_name(k->verdict)));
-        put(j, o, "kind", json_string(lt ? "lead_time" : "throughput"));
+        put(j, o, "kind", json_string(lt   ? "lead_time"
+                                      : by ? "done_by"
+                                           : "throughput"));
         put(j, o, "work", d->work >= 0 && d->work < m->nclasses
                               ? jstr(m->classes[d->work].name)
                               : json_null());
-        put(j, o, lt ? "within" : "per", jnum(lt ? d->within : d->per));
+        put(j, o, lt ? "within" : by ? "done_by" : "per",
+            jnum(lt ? d->within : by ? d->done_by : d->per));
         append(j, arr, o);
     }
     return arr;
+}
+
+/* {"items", "done_share", "day": {"mean", "p50", "p85", "p95"}}, without
+** the classes. */
+static json_t *json_completion_of(jctx *j, const cs_completion *c)
+{
+    json_t *o = json_object(), *day = json_object();
+
+    put(j, o, "items", json_integer((json_int_t)c->items));
+    put(j, o, "done_share", jnum(c->done_share));
+    put(j, day, "mean", jnum(c->mean));
+    put(j, day, "p50", jnum(c->p50));
+    put(j, day, "p85", jnum(c->p85));
+    put(j, day, "p95", jnum(c->p95));
+    put(j, o, "day", day);
+    return o;
+}
+
+/* When today's board is done (SPEC 4.4): all classes, then each class
+** with initial items. */
+static json_t *json_completion(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *o = json_completion_of(j, &s->completion);
+    json_t *classes = json_object();
+
+    for (int c = 0; s->cls_completion != NULL && c < m->nclasses; c++)
+        if (s->cls_completion[c].items > 0)
+            put(j, classes, m->classes[c].name,
+                json_completion_of(j, &s->cls_completion[c]));
+    put(j, o, "classes", classes);
+    return o;
+}
+
+/* The figures per period (SPEC 4.5). */
+static json_t *json_timeline(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *o = json_object(), *arr = json_array();
+
+    put(j, o, "period", jnum(s->period));
+    for (int k = 0; k < s->nperiods; k++) {
+        const cs_period_summary *d = &s->periods[k];
+        json_t *e = json_object(), *teams = json_object();
+        put(j, e, "from", jnum(d->from));
+        put(j, e, "to", jnum(d->to));
+        put(j, e, "arrived", jmean(&d->arrived));
+        put(j, e, "done", jmean(&d->done));
+        put(j, e, "done_ci95", jci(&d->done));
+        put(j, e, "wip", jmean(&d->wip));
+        put(j, e, "lead_time_mean", jmean(&d->lead_time));
+        put(j, e, "lead_time_ci95", jci(&d->lead_time));
+        put(j, e, "lead_time_p85", jnum(d->lead_time_p85));
+        for (int t = 0; t < m->nteams; t++) {
+            const cs_period_team_summary *x = &d->teams[t];
+            json_t *g = json_object();
+            put(j, g, "utilization", jmean(&x->utilization));
+            put(j, g, "wip", jmean(&x->wip));
+            put(j, g, "capacity", jmean(&x->capacity));
+            put(j, teams, m->teams[t].name, g);
+        }
+        put(j, e, "teams", teams);
+        append(j, arr, e);
+    }
+    put(j, o, "periods", arr);
+    return o;
 }
 
 /* Per class both have: the paired difference of its mean lead time. */
@@ -335,6 +408,10 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, items, "done", json_integer((json_int_t)s->done));
         put(j, o, "items", items);
     }
+    if (s->completion.items > 0)
+        put(j, o, "completion", json_completion(j, s));
+    if (s->nperiods > 0)
+        put(j, o, "timeline", json_timeline(j, s));
     put(j, o, "warnings", json_warnings(j, s));
     return o;
 }

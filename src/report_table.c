@@ -327,7 +327,7 @@ static const char *verdict_word(cs_verdict v)
 static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
                          const cs_ci *c)
 {
-    const int lt = d->kind == CS_PROMISE_LEAD_TIME;
+    const int lt = d->kind != CS_PROMISE_THROUGHPUT;   /* a share */
     const double k = lt ? 100.0 : 1.0;
     double lo, hi;
     int dec;
@@ -356,13 +356,16 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
              cs_report_unsign_zero(hi * k));
 }
 
-/* "≥85% within 30d" or "≥40 per 65d". */
+/* "≥85% within 30d", "≥40 per 65d" or "≥85% done by day 120". */
 static void fmt_target(char *buf, size_t size, const cs_promise *d,
                        double target)
 {
     if (d->kind == CS_PROMISE_LEAD_TIME)
         snprintf(buf, size, "≥%.4g%% within %.4gd", target * 100.0,
                  d->within);
+    else if (d->kind == CS_PROMISE_DONE_BY)
+        snprintf(buf, size, "≥%.4g%% done by day %.6g", target * 100.0,
+                 d->done_by);
     else
         snprintf(buf, size, "≥%.4g per %.4gd", target, d->per);
 }
@@ -453,7 +456,7 @@ static void cell_verdict_diff(table *t, const cs_report_row *row, int p,
                               int with_diff)
 {
     const cs_summary *s = row->summary;
-    const int lead = s->model->promises[p].kind == CS_PROMISE_LEAD_TIME;
+    const int lead = s->model->promises[p].kind != CS_PROMISE_THROUGHPUT;
 
     tbl_cell(t, verdict_color(s->promises[p].verdict), "%s",
              verdict_word(s->promises[p].verdict));
@@ -968,7 +971,11 @@ static void block_teams(table *t, const cs_report_row *row)
         else
             tbl_cell(t, C_NONE, "%s", d->name);
         tbl_cell(t, C_NONE, "%s", cs_model_team_type_name(d->type));
-        tbl_cell(t, C_NONE, "%d", d->capacity);
+        /* a schedule: the time average of its capacity over the window */
+        if (d->nschedule > 0 && cs_report_ci_defined(&ts->capacity))
+            tbl_cell(t, C_NONE, "%.1f", ts->capacity.mean);
+        else
+            tbl_cell(t, C_NONE, "%d", d->capacity);
         if (d->wip_limit > 0)
             tbl_cell(t, C_NONE, "%d", d->wip_limit);
         else
@@ -1168,6 +1175,295 @@ static int emit(FILE *out, table *t, const cs_report *r)
     return oom ? -1 : 0;
 }
 
+/* ---- today's board: when is it done -------------------------------- */
+
+/* A day of completion: ">H" when it falls on a replication that did not
+** finish (the percentile is later than the horizon). */
+static void cell_day(table *t, double x, int dec, const cs_summary *s,
+                     int *later)
+{
+    if (isfinite(x)) {
+        cell_num(t, x, dec);
+        return;
+    }
+    *later = 1;
+    tbl_cell(t, C_NONE, ">%.6g", s->horizon);
+}
+
+static void completion_cells(table *t, const cs_completion *c, int dec,
+                             const cs_summary *s, int *later)
+{
+    tbl_cell(t, C_NONE, "%ld", c->items);
+    if (c->replications == 0) {
+        for (int k = 0; k < 5; k++)
+            tbl_cell(t, C_NONE, "-");
+        return;
+    }
+    tbl_cell(t, C_NONE, "%.0f%%", 100.0 * c->done_share);
+    cell_num(t, c->mean, dec);
+    cell_day(t, c->p50, dec, s, later);
+    cell_day(t, c->p85, dec, s, later);
+    cell_day(t, c->p95, dec, s, later);
+}
+
+/* Classes of s with initial items. */
+static int board_classes(const cs_summary *s)
+{
+    int n = 0;
+
+    for (int c = 0; s->cls_completion != NULL && c < s->model->nclasses; c++)
+        n += s->cls_completion[c].items > 0;
+    return n;
+}
+
+static double mag_completion(double acc, const cs_completion *c)
+{
+    return mag(mag(mag(mag(acc, c->mean), c->p50), c->p85), c->p95);
+}
+
+/*
+** When the initial items are done: one line per row with some (all
+** classes), and under it one per class when more than one class has
+** initial items.  Sets *later when a percentile is past the horizon.
+*/
+static void block_completion(table *t, const cs_report *r, int *later)
+{
+    double mx = 0;
+    int dec;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        mx = mag_completion(mx, &s->completion);
+        for (int c = 0; s->cls_completion != NULL && c < s->model->nclasses;
+             c++)
+            mx = mag_completion(mx, &s->cls_completion[c]);
+    }
+    dec = col_decimals(mx);
+    tbl_init(t, 1 + r->nvary + 6);
+    tbl_row(t);
+    label_head(t, r, "completion (d)");
+    tbl_heads(t, (const char *const[]){"items", "all done", "mean", "p50",
+                                       "p85", "p95", NULL});
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        if (s->completion.items == 0)
+            continue;
+        tbl_row(t);
+        label_cells(t, r, row);
+        completion_cells(t, &s->completion, dec, s, later);
+        if (board_classes(s) < 2)
+            continue;
+        for (int c = 0; c < s->model->nclasses; c++) {
+            if (s->cls_completion[c].items == 0)
+                continue;
+            tbl_row(t);
+            tbl_cell(t, C_NONE, "  %s", s->model->classes[c].name);
+            for (size_t k = 0; k < r->nvary; k++)
+                tbl_cell(t, C_NONE, "%s", "");
+            completion_cells(t, &s->cls_completion[c], dec, s, later);
+        }
+    }
+}
+
+/* 1 when every row has the same horizon. */
+static int same_horizon(const cs_report *r)
+{
+    for (size_t i = 1; i < r->nrows; i++)
+        if (r->rows[i].summary->horizon != r->rows[0].summary->horizon)
+            return 0;
+    return 1;
+}
+
+/* The completion block and its legend, when some row has initial items;
+** 0, or -1 when out of memory. */
+static int table_completion(FILE *out, table *t, const cs_report *r)
+{
+    int any = 0, later = 0, oom;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        any |= r->rows[i].summary->completion.items > 0;
+    if (!any)
+        return 0;
+    block_completion(t, r, &later);
+    oom = emit(out, t, r);
+    fputs("the day the last initial item (backlog and start items) was "
+          "done, over replications;\nall done: the share of replications "
+          "that finished them all by the horizon\n", out);
+    if (later && same_horizon(r))
+        fprintf(out, ">%.6g: later than the horizon (not finished in that "
+                "share of replications)\n", r->rows[0].summary->horizon);
+    else if (later)
+        fputs(">H: later than the row's horizon H (not finished in that "
+              "share of replications)\n", out);
+    return oom;
+}
+
+/* ---- the timeline --------------------------------------------------- */
+
+static void cell_period(table *t, const cs_period_summary *d)
+{
+    tbl_cell(t, C_NONE, "%.6g-%.6g", cs_report_unsign_zero(d->from), d->to);
+}
+
+/* Decimals of the done, WIP and lead-time columns over the rows. */
+typedef struct period_dec {
+    int arrived, done, wip, lt;
+} period_dec;
+
+static period_dec period_decimals(const cs_report *r)
+{
+    double ma = 0, md = 0, mw = 0, ml = 0;
+    period_dec d;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        for (int k = 0; k < s->nperiods; k++) {
+            const cs_period_summary *p = &s->periods[k];
+            ma = mag_ci(ma, &p->arrived, 1.0);
+            md = mag_ci(md, &p->done, 1.0);
+            mw = mag_ci(mw, &p->wip, 1.0);
+            ml = mag(mag_ci(ml, &p->lead_time, 1.0), p->lead_time_p85);
+        }
+    }
+    d.arrived = col_decimals(ma);
+    d.done = col_decimals(md);
+    d.wip = col_decimals(mw);
+    d.lt = col_decimals(ml);
+    return d;
+}
+
+/* One row's timeline, a line per period. */
+static void block_timeline_row(table *t, const cs_report_row *row,
+                               const period_dec *dec, int named)
+{
+    const cs_summary *s = row->summary;
+
+    tbl_init(t, 6);
+    tbl_row(t);
+    if (named)
+        tbl_cell(t, C_NONE, "timeline: %s", variant_name(row));
+    else
+        tbl_cell(t, C_NONE, "timeline (d)");
+    tbl_heads(t, (const char *const[]){"arrived", "done", "wip",
+                                       "lead time (d)", "p85", NULL});
+    for (int k = 0; k < s->nperiods; k++) {
+        const cs_period_summary *d = &s->periods[k];
+        tbl_row(t);
+        cell_period(t, d);
+        cell_mean(t, &d->arrived, dec->arrived);
+        cell_mean(t, &d->done, dec->done);
+        cell_mean(t, &d->wip, dec->wip);
+        cell_mean(t, &d->lead_time, dec->lt);
+        cell_num(t, d->lead_time_p85, dec->lt);
+    }
+}
+
+/* Whether every row with a timeline has the same periods (then they
+** share one block, a column group per row). */
+static int same_periods(const cs_report *r, size_t *first)
+{
+    const cs_summary *s0 = NULL;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        if (s->nperiods == 0)
+            continue;
+        if (s0 == NULL) {
+            s0 = s;
+            *first = i;
+        } else if (s->nperiods != s0->nperiods || s->period != s0->period ||
+                   s->horizon != s0->horizon) {
+            return 0;
+        }
+    }
+    return s0 != NULL;
+}
+
+/* The rows side by side: done, WIP and lead time per period, a column
+** group per row with a timeline (its name above it). */
+static void block_timeline_rows(table *t, const cs_report *r, size_t first,
+                                const period_dec *dec)
+{
+    const cs_summary *s0 = r->rows[first].summary;
+    size_t groups = 0;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        groups += r->rows[i].summary->nperiods > 0;
+    tbl_init(t, 1 + 3 * groups);
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "timeline");
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].summary->nperiods > 0) {
+            tbl_cell(t, C_NONE, "%s", variant_name(&r->rows[i]));
+            tbl_cell(t, C_NONE, "%s", "");
+            tbl_cell(t, C_NONE, "%s", "");
+        }
+    tbl_row(t);
+    tbl_cell(t, C_NONE, "days");
+    for (size_t g = 0; g < groups; g++)
+        tbl_heads(t, (const char *const[]){"done", "wip", "lead time",
+                                           NULL});
+    for (int k = 0; k < s0->nperiods; k++) {
+        tbl_row(t);
+        cell_period(t, &s0->periods[k]);
+        for (size_t i = 0; i < r->nrows; i++) {
+            const cs_summary *s = r->rows[i].summary;
+            if (s->nperiods == 0)
+                continue;
+            cell_mean(t, &s->periods[k].done, dec->done);
+            cell_mean(t, &s->periods[k].wip, dec->wip);
+            cell_mean(t, &s->periods[k].lead_time, dec->lt);
+        }
+    }
+}
+
+/*
+** The timeline, when some row has one: for one row its block; for the
+** rows of a compare a column group each, or a block each when that is
+** too wide or their periods differ; with --vary only a note (the
+** figures are in the JSON and CSV output).  0, or -1 when out of memory.
+*/
+static int table_timeline(FILE *out, table *t, const cs_report *r)
+{
+    const period_dec dec = period_decimals(r);
+    size_t first = 0, rows = 0;
+    int oom = 0, side = 0;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        rows += r->rows[i].summary->nperiods > 0;
+    if (rows == 0)
+        return 0;
+    if (r->nvary > 0) {
+        fputs("\ntimeline: not shown with --vary (one per row and period "
+              "in -f csv and -f json)\n", out);
+        return 0;
+    }
+    if (rows > 1 && same_periods(r, &first)) {
+        block_timeline_rows(t, r, first, &dec);
+        side = t->oom || tbl_width(t) <= TABLE_MAX_WIDTH;
+        if (side)
+            oom |= emit(out, t, r);
+        else
+            tbl_fini(t);
+    }
+    for (size_t i = 0; !side && i < r->nrows; i++)
+        if (r->rows[i].summary->nperiods > 0) {
+            block_timeline_row(t, &r->rows[i], &dec, r->nrows > 1);
+            oom |= emit(out, t, r);
+        }
+    if (side)
+        fputs("per period from day 0 (the warm-up included): items done "
+              "and mean WIP per replication,\nmean lead time of the items "
+              "done in the period (- when none)\n", out);
+    else
+        fputs("per period from day 0 (the warm-up included): items arrived "
+              "and done and mean WIP per replication,\nmean and p85 lead "
+              "time of the items done in the period (- when none)\n", out);
+    return oom;
+}
+
+
 /* "BI delivery chain  (100 replications, seed 1, horizon 260d, ...)" */
 /*
 ** Which question the numbers answer: long-run (steady-state) figures, or
@@ -1329,6 +1625,15 @@ static int table_promises(FILE *out, table *t, const cs_report *r,
     return oom;
 }
 
+/* 1 when some team of m has a capacity schedule. */
+static int any_schedule(const cs_model *m)
+{
+    for (int k = 0; k < m->nteams; k++)
+        if (m->teams[k].nschedule > 0)
+            return 1;
+    return 0;
+}
+
 /* The teams (and classes) of one row, or every row's utilisation; 0, or
 ** -1 when out of memory. */
 static int table_teams(FILE *out, table *t, const cs_report *r,
@@ -1345,6 +1650,9 @@ static int table_teams(FILE *out, table *t, const cs_report *r,
         oom |= emit(out, t, r);
         fputs("* bottleneck: the team with the highest utilisation of "
               "min(capacity, wip limit)\n", out);
+        if (any_schedule(cs_report_row_model(&r->rows[0])))
+            fputs("cap: with a schedule, the mean capacity over the "
+                  "window\n", out);
     } else if (sh->teams.n > 0) {
         block_util(t, r, sh);
         oom |= emit(out, t, r);
@@ -1483,6 +1791,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     }
     oom |= emit(out, &t, r);
     oom = table_promises(out, &t, r, &sh, inline_p, oom);
+    oom |= table_completion(out, &t, r);
     if (sh.any_vs) {
         block_vs(&t, r);
         oom |= emit(out, &t, r);
@@ -1501,6 +1810,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     }
     oom |= table_teams(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
+    oom |= table_timeline(out, &t, r);
     table_breaks(out, r);
     table_warnings(out, r);
     if (r->wall_seconds >= 0.0)

@@ -169,7 +169,74 @@ static inline void free_summary(cs_summary *s)
     free(s->classes);
     free(s->teams);
     free(s->promises);
+    free(s->cls_completion);
+    free(s->periods);
+    free(s->period_teams);
     free(s);
+}
+
+/*
+** Today's board and the timeline on a summary of make_model's: team
+** ingestion gets a schedule (mean capacity 3.4), promise 1 becomes
+** "done by day 120" at 85% (17 of 20: Wilson [0.640, 0.948]), class
+** data-product 12 initial items and report 6, completion p85 and p95
+** past the horizon in some replications (null); a timeline of two
+** periods of 100 d, the second ending at the horizon (260), nothing
+** done in it.
+*/
+static inline void add_board(cs_model *m, cs_summary *s)
+{
+    const cs_completion all = {18, 20, 0.9, NAN, 120.5, NAN, NAN};
+    const cs_completion dp = {12, 20, 1.0, 101.25, 100, 110, 115};
+
+    m->teams[0].schedule = calloc(1, sizeof *m->teams[0].schedule);
+    ck_assert_ptr_nonnull(m->teams[0].schedule);
+    m->teams[0].schedule[0].from = 100;
+    m->teams[0].schedule[0].capacity = 4;
+    m->teams[0].nschedule = 1;
+    s->teams[0].capacity = ci_of(3.4, 3.4, 3.4);
+    s->teams[1].capacity = ci_of(1, 1, 1);
+    m->classes[0].backlog = 12;
+    m->classes[1].backlog = 6;
+    if (m->npromises > 1) {
+        m->promises[1].kind = CS_PROMISE_DONE_BY;
+        m->promises[1].done_by = 120;
+        m->promises[1].target = 0.85;
+        m->promises[1].per = 0;
+        s->promises[1].target = 0.85;
+        s->promises[1].achieved = cs_stats_ci_wilson(17, 20, 0.95);
+        s->promises[1].verdict = CS_VERDICT_UNCERTAIN;
+    }
+    s->completion = all;
+    s->cls_completion = calloc(2, sizeof *s->cls_completion);
+    ck_assert_ptr_nonnull(s->cls_completion);
+    s->cls_completion[0] = dp;
+    s->cls_completion[1] = all;
+    s->cls_completion[1].items = 6;
+    s->period = 100;
+    s->nperiods = 3;
+    s->periods = calloc(3, sizeof *s->periods);
+    s->period_teams = calloc(3 * (size_t)m->nteams, sizeof *s->period_teams);
+    ck_assert(s->periods != NULL && s->period_teams != NULL);
+    for (int k = 0; k < 3; k++) {
+        cs_period_summary *d = &s->periods[k];
+        d->from = 100 * k;
+        d->to = k == 2 ? 260 : 100 * (k + 1);
+        d->arrived = ci_of(50, 52, 54);
+        d->done = k == 2 ? ci_of(0, 0, 0) : ci_of(40 + k, 41 + k, 42 + k);
+        d->wip = ci_of(10, 12, 14);
+        d->lead_time = k == 2 ? ci_none() : ci_of(20, 21, 22);
+        d->lead_time_p85 = k == 2 ? NAN : 33.5;
+        d->lt_n = k == 2 ? 0 : 123;
+        d->teams = &s->period_teams[k * m->nteams];
+        for (int t = 0; t < m->nteams; t++) {
+            d->teams[t].utilization = ci_of(0.5, 0.6, 0.7);
+            d->teams[t].wip = ci_of(1, 2, 3);
+            d->teams[t].capacity = ci_of(t == 0 && k > 0 ? 4 : 2,
+                                         t == 0 && k > 0 ? 4 : 2,
+                                         t == 0 && k > 0 ? 4 : 2);
+        }
+    }
 }
 
 static inline cs_comparison *make_vs(int npromises)

@@ -234,6 +234,103 @@ START_TEST(test_csv_wip_breaks)
 }
 END_TEST
 
+/*
+** capacity_mean_TEAM (teams with a schedule in some row; a row where the
+** team has none shows its capacity) and the completion_ columns come
+** last, after wip_breaks_; a row without initial items leaves them
+** empty, and so does a percentile past the horizon.
+*/
+START_TEST(test_csv_board)
+{
+    static const char *const tail[] = {
+        "wip_breaks_ingestion", "capacity_mean_ingestion",
+        "completion_items", "completion_done_share", "completion_mean",
+        "completion_p50", "completion_p85", "completion_p95"};
+    static const char *const base[] = {"0", "3.4", "18", "0.9", "",
+                                       "120.5", "", ""};
+    fixture f;
+    csvdoc d;
+    char *text;
+    int k0;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    add_board(f.m[0], f.s[0]);
+    f.s[0]->nperiods = 0;           /* no timeline: the summary's CSV */
+    f.s[0]->teams[0].wip_breaks = ci_of(0, 0, 0);
+    text = render(&f.r, CS_FORMAT_CSV);
+    assert_no_nan_inf(text);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 3);
+    k0 = d.nf[0] - 8;
+    for (int k = 0; k < 8; k++) {
+        ck_assert_str_eq(d.f[0][k0 + k], tail[k]);
+        ck_assert_str_eq(d.f[1][k0 + k], base[k]);
+    }
+    ck_assert_str_eq(d.f[2][column(&d, "capacity_mean_ingestion")], "2");
+    ck_assert_str_eq(d.f[2][column(&d, "completion_items")], "");
+    ck_assert_str_eq(
+        d.f[1][column(&d, "promise_quarterly_throughput_achieved")], "0.85");
+    ck_assert_str_eq(d.f[1][column(&d, "promise_quarterly_throughput_lo")],
+                     "0.6395811353");
+    ck_assert_ptr_null(strstr(text, "capacity_mean_modelling"));
+    csv_free(&d);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* With a timeline the CSV has a line per row and period, in its own
+** columns; a row without one has no line. */
+START_TEST(test_csv_timeline)
+{
+    static const char *const head[] = {
+        "scenario", "variant", "point", "replications", "period", "from",
+        "to", "arrived", "done", "done_lo", "done_hi", "wip",
+        "lead_time_mean", "lead_time_lo", "lead_time_hi", "lead_time_p85",
+        "util_ingestion", "wip_ingestion", "capacity_ingestion",
+        "util_modelling", "wip_modelling", "capacity_modelling"};
+    const int nh = (int)(sizeof head / sizeof head[0]);
+    fixture f;
+    csvdoc d;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    add_board(f.m[1], f.s[1]);
+    text = render(&f.r, CS_FORMAT_CSV);
+    assert_no_nan_inf(text);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 4);
+    ck_assert_int_eq(d.nf[0], nh);
+    for (int k = 0; k < nh; k++)
+        ck_assert_str_eq(d.f[0][k], head[k]);
+    for (int l = 1; l < 4; l++) {
+        ck_assert_int_eq(d.nf[l], nh);
+        ck_assert_str_eq(d.f[l][1], "platform-team");
+    }
+    ck_assert_str_eq(d.f[1][column(&d, "period")], "1");
+    ck_assert_str_eq(d.f[1][column(&d, "done")], "41");
+    ck_assert_str_eq(d.f[1][column(&d, "lead_time_p85")], "33.5");
+    ck_assert_str_eq(d.f[3][column(&d, "from")], "200");
+    ck_assert_str_eq(d.f[3][column(&d, "to")], "260");
+    ck_assert_str_eq(d.f[3][column(&d, "lead_time_mean")], "");
+    ck_assert_str_eq(d.f[3][column(&d, "lead_time_lo")], "");
+    ck_assert_str_eq(d.f[3][column(&d, "capacity_ingestion")], "4");
+    csv_free(&d);
+    free(text);
+    /* both rows: three lines each, baseline first; no header */
+    add_board(f.m[0], f.s[0]);
+    f.r.no_header = 1;
+    text = render(&f.r, CS_FORMAT_CSV);
+    csv_parse(text, &d);
+    ck_assert_int_eq(d.nl, 6);
+    ck_assert_str_eq(d.f[0][1], "baseline");
+    ck_assert_str_eq(d.f[3][1], "platform-team");
+    csv_free(&d);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_csv_suite(void)
 {
     Suite *s = suite_create("report_csv");
@@ -245,6 +342,8 @@ static Suite *report_csv_suite(void)
     tcase_add_test(csv, test_csv_run_and_empty);
     tcase_add_test(csv, test_csv_field);
     tcase_add_test(csv, test_csv_wip_breaks);
+    tcase_add_test(csv, test_csv_board);
+    tcase_add_test(csv, test_csv_timeline);
     suite_add_tcase(s, csv);
     return s;
 }

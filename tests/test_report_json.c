@@ -213,6 +213,101 @@ START_TEST(test_json_wip_breaks)
 }
 END_TEST
 
+/* A number, or null when expect is NaN. */
+static void assert_num_or_null(const json_t *obj, const char *key,
+                               double expect)
+{
+    const json_t *v = get(obj, key);
+
+    if (isnan(expect))
+        ck_assert_msg(json_is_null(v), "%s is not null", key);
+    else
+        ck_assert_msg(json_is_number(v) && json_number_value(v) == expect,
+                      "%s: %g, not %g", key, json_number_value(v), expect);
+}
+
+/*
+** SPEC 4.4 and 4.5 in JSON: completion with its classes (null where a
+** percentile falls on a replication that did not finish), a done_by
+** promise with its Wilson interval, the timeline's periods and teams,
+** the scheduled team's capacity_mean; none of these on a variant that
+** does not use them.
+*/
+START_TEST(test_json_board_timeline)
+{
+    fixture f;
+    char *text;
+    json_t *root, *v, *c, *p, *per, *tl;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    add_board(f.m[0], f.s[0]);
+    text = render(&f.r, CS_FORMAT_JSON);
+    assert_no_nan_inf(text);
+    root = parse_json(text);
+    v = json_array_get(get(root, "variants"), 0);
+    c = get(v, "completion");
+    ck_assert_int_eq(json_integer_value(get(c, "items")), 18);
+    assert_num_or_null(c, "done_share", 0.9);
+    assert_num_or_null(get(c, "day"), "mean", NAN);
+    assert_num_or_null(get(c, "day"), "p50", 120.5);
+    assert_num_or_null(get(c, "day"), "p85", NAN);
+    assert_num_or_null(get(c, "day"), "p95", NAN);
+    ck_assert_uint_eq(json_object_size(get(c, "classes")), 2);
+    c = get(get(c, "classes"), "data-product");
+    ck_assert_int_eq(json_integer_value(get(c, "items")), 12);
+    assert_num_or_null(c, "done_share", 1.0);
+    assert_num_or_null(get(c, "day"), "mean", 101.25);
+    assert_num_or_null(get(c, "day"), "p95", 115);
+    p = json_array_get(get(v, "promises"), 1);
+    ck_assert_str_eq(json_string_value(get(p, "kind")), "done_by");
+    assert_num_or_null(p, "done_by", 120);
+    assert_num_or_null(p, "achieved", 0.85);
+    ck_assert_ptr_null(json_object_get(p, "per"));
+    ck_assert_double_eq_tol(json_number_value(json_array_get(get(p, "ci95"),
+                                                             0)),
+                            0.6395811352592431, 1e-12);
+    ck_assert_str_eq(json_string_value(get(p, "verdict")), "uncertain");
+    assert_num_or_null(get(get(v, "teams"), "ingestion"), "capacity_mean",
+                       3.4);
+    ck_assert_ptr_null(json_object_get(get(get(v, "teams"), "modelling"),
+                                       "capacity_mean"));
+    tl = get(v, "timeline");
+    assert_num_or_null(tl, "period", 100);
+    per = get(tl, "periods");
+    ck_assert_uint_eq(json_array_size(per), 3);
+    p = json_array_get(per, 0);
+    assert_num_or_null(p, "from", 0);
+    assert_num_or_null(p, "to", 100);
+    assert_num_or_null(p, "arrived", 52);
+    assert_num_or_null(p, "done", 41);
+    assert_ci95(get(p, "done_ci95"), "done");
+    assert_num_or_null(p, "wip", 12);
+    assert_num_or_null(p, "lead_time_mean", 21);
+    assert_ci95(get(p, "lead_time_ci95"), "lead time");
+    assert_num_or_null(p, "lead_time_p85", 33.5);
+    assert_num_or_null(get(get(p, "teams"), "ingestion"), "utilization", 0.6);
+    assert_num_or_null(get(get(p, "teams"), "ingestion"), "wip", 2);
+    assert_num_or_null(get(get(p, "teams"), "ingestion"), "capacity", 2);
+    p = json_array_get(per, 2);
+    assert_num_or_null(p, "to", 260);
+    assert_num_or_null(p, "done", 0);
+    assert_num_or_null(p, "lead_time_mean", NAN);
+    ck_assert(json_is_null(get(p, "lead_time_ci95")));
+    assert_num_or_null(p, "lead_time_p85", NAN);
+    assert_num_or_null(get(get(p, "teams"), "ingestion"), "capacity", 4);
+    /* the variant has neither */
+    v = json_array_get(get(root, "variants"), 1);
+    ck_assert_ptr_null(json_object_get(v, "completion"));
+    ck_assert_ptr_null(json_object_get(v, "timeline"));
+    ck_assert_str_eq(json_string_value(get(json_array_get(get(v, "promises"),
+                                                          1), "kind")),
+                     "throughput");
+    json_decref(root);
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_json_suite(void)
 {
     Suite *s = suite_create("report_json");
@@ -223,6 +318,7 @@ static Suite *report_json_suite(void)
     tcase_add_test(json, test_json_vary_point);
     tcase_add_test(json, test_json_empty);
     tcase_add_test(json, test_json_wip_breaks);
+    tcase_add_test(json, test_json_board_timeline);
     suite_add_tcase(s, json);
     return s;
 }

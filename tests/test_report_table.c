@@ -318,6 +318,76 @@ START_TEST(test_table_small_half_width)
 }
 END_TEST
 
+/*
+** Today's board, a done_by promise and the timeline in the table: the
+** completion block (a line per row, one per class under it, ">260" for
+** a percentile past the horizon), the done_by target, the timeline side
+** by side in a compare, a block of its own in a run, a note with --vary;
+** nothing of it without them.
+*/
+START_TEST(test_table_board_timeline)
+{
+    fixture f;
+    char *text;
+
+    fixture_init(&f, "platform-team", 0, 0);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_null(strstr(text, "completion"));
+    ck_assert_ptr_null(strstr(text, "timeline"));
+    free(text);
+    add_board(f.m[0], f.s[0]);
+    add_board(f.m[1], f.s[1]);
+    text = render(&f.r, CS_FORMAT_TABLE);
+    assert_no_nan_inf(text);
+    ck_assert_ptr_nonnull(strstr(text, "\ncompletion (d)  items  all done  "
+                                       "mean  p50  p85   p95\n"
+                                       "baseline        18     90%       -  "
+                                       "   120  >260  >260\n"
+                                       "  data-product  12     100%      "
+                                       "101   100  110   115\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\n>260: later than the horizon"));
+    ck_assert_ptr_nonnull(strstr(text, "quarterly throughput  ≥85% done by "
+                                       "day 120  verdict"));
+    ck_assert_ptr_nonnull(strstr(text, "85% [64,95]"));
+    ck_assert_ptr_nonnull(strstr(text, "\ntimeline  baseline  "));
+    ck_assert_ptr_nonnull(strstr(text, "\ndays      done      wip   lead time"
+                                       "  done           wip   lead time\n"
+                                       "0-100     41.0      12.0  21.0 "));
+    ck_assert_ptr_nonnull(strstr(text, "\n200-260   0.0       12.0  -  "));
+    free(text);
+    /* too wide side by side: a block per row */
+    free(f.m[1]->variant);
+    f.m[1]->variant = dup("a-variant-with-a-name-long-enough-to-make-the-"
+                          "side-by-side-timeline-too-wide-for-a-terminal");
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\ntimeline: baseline  arrived  done"));
+    ck_assert_ptr_nonnull(strstr(text, "\ntimeline: a-variant-with"));
+    free(text);
+    /* a run: the teams show the mean scheduled capacity */
+    f.r.command = "run";
+    f.r.nrows = 1;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\ningestion    platform        3.4 "));
+    ck_assert_ptr_nonnull(strstr(text, "\ncap: with a schedule"));
+    ck_assert_ptr_nonnull(strstr(text, "\ntimeline (d)  arrived  done  wip   "
+                                       "lead time (d)  p85\n"
+                                       "0-100         52.0     41.0  12.0  "
+                                       "21.0           33.5\n"));
+    free(text);
+    /* a sweep: a note instead */
+    f.vary[0] = "teams.ingestion.capacity";
+    f.point[0][0] = "2";
+    f.rows[0].point = f.point[0];
+    f.r.vary = f.vary;
+    f.r.nvary = 1;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\ntimeline: not shown with --vary"));
+    ck_assert_ptr_null(strstr(text, "\n0-100 "));
+    free(text);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *report_table_suite(void)
 {
     Suite *s = suite_create("report_table");
@@ -331,6 +401,7 @@ static Suite *report_table_suite(void)
     tcase_add_test(table, test_table_undefined);
     tcase_add_test(table, test_table_non_finite);
     tcase_add_test(table, test_table_small_half_width);
+    tcase_add_test(table, test_table_board_timeline);
     tcase_add_test(table, test_table_wip_breaks);
     suite_add_tcase(s, table);
     return s;
