@@ -200,6 +200,8 @@ static const option_def option_table[] = {
      CMD_ALL, NULL},
     {"warmup", '\0', 1, opt_value, FIELD(set.warmup), 0, "a duration or auto",
      CMD_ALL, NULL},
+    {"timeline", '\0', 1, opt_value, FIELD(set.timeline), 0, "a duration",
+     CMD_RUN | CMD_COMPARE, NULL},
     {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL,
      CMD_RUN | CMD_CHECK | CMD_TRACE, "compare runs every variant"},
     {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE", CMD_ALL, NULL},

@@ -63,6 +63,7 @@ static const char usage_text[] =
     "                         default: a quarter of the machine's)\n"
     "      --horizon DUR      simulated time per replication (e.g. 520d)\n"
     "      --warmup DUR|auto  statistics start here\n"
+    "      --timeline DUR     run, compare: figures per period of DUR from day 0\n"
     "      --variant NAME     run, check, trace: this variant instead of the base\n"
     "      --set PATH=VALUE   override a scenario value (repeatable)\n"
     "      --vary PATH=V1,V2  run, compare: one result per value (repeatable:\n"

@@ -119,6 +119,9 @@ static cs_status add_settings(cs_scenario *s, const cs_study_settings *set,
         return st;
     if ((st = add_times(s, set, err)) != CS_OK)
         return st;
+    if (set->timeline != NULL &&
+        (st = add_pair(s, "timeline", set->timeline, err)) != CS_OK)
+        return st;
     return cs_variant_add_overrides(s, set->sets, set->nsets, err);
 }
 
@@ -936,28 +939,33 @@ void cs_study_warn(const cs_study *st, FILE *f)
 
 void cs_study_warn_results(const cs_study *st, FILE *f)
 {
-    int budget = 20;
-    size_t more = 0;
+    int budget[2] = {20, 20};      /* not settled; too few replications */
+    size_t more[2] = {0, 0};
 
     for (size_t j = 0; j < st->ndone; j++) {
         const cs_summary *s = st->jobs[j].summary;
         for (int k = 0; s != NULL && k < s->nwarnings; k++) {
             char buf[512];
             const cs_warning_kind kind = s->warnings[k].kind;
+            const int reps = kind == CS_WARN_REPLICATIONS;
             if (kind != CS_WARN_AUTO && kind != CS_WARN_SETTLE &&
-                kind != CS_WARN_DRIFT)
+                kind != CS_WARN_DRIFT && !reps)
                 continue;
-            if (budget <= 0) {
-                more++;
+            if (budget[reps] <= 0) {
+                more[reps]++;
                 continue;
             }
-            budget--;
+            budget[reps]--;
             cs_summary_warning_text(s, &s->warnings[k], buf, sizeof buf);
             warn_prefix(f, st, j);
             fprintf(f, "%s\n", buf);
         }
     }
-    if (more > 0)
+    if (more[0] > 0)
         fprintf(f, "chainsim: warning: and %zu more results not settled "
-                "(in other variants or sweep points)\n", more);
+                "(in other variants or sweep points)\n", more[0]);
+    if (more[1] > 0)
+        fprintf(f, "chainsim: warning: and %zu more promises with too few "
+                "replications (in other variants or sweep points)\n",
+                more[1]);
 }

@@ -73,6 +73,7 @@ START_TEST(test_defaults)
     ck_assert_ptr_null(o.set.seed);
     ck_assert_ptr_null(o.set.horizon);
     ck_assert_ptr_null(o.set.warmup);
+    ck_assert_ptr_null(o.set.timeline);
     ck_assert_uint_eq(o.set.nsets, 0);
     ck_assert_uint_eq(o.vary.n, 0);
     ck_assert_int_eq(o.threads, 0);
@@ -109,6 +110,7 @@ START_TEST(test_long_options)
     static const char *const w[] = {
         "run", "--replications", "7", "--seed", "18446744073709551615",
         "--threads", "3", "--horizon", "520d", "--warmup", "auto",
+        "--timeline", "4w",
         "--variant", "fast", "--set", "a.b=1", "--set", "c=2", "--vary",
         "x=1,2", "--format", "csv", "--no-header", "--output", "out.json",
         "--check-promise", "--quiet", "s.yaml", NULL};
@@ -123,6 +125,7 @@ START_TEST(test_long_options)
     ck_assert_int_eq(o.threads, 3);
     ck_assert_str_eq(o.set.horizon, "520d");
     ck_assert_str_eq(o.set.warmup, "auto");
+    ck_assert_str_eq(o.set.timeline, "4w");
     ck_assert_str_eq(o.variant, "fast");
     ck_assert_uint_eq(o.set.nsets, 2);
     ck_assert_ptr_eq(o.set.sets, (const char *const *)o.sets.v);
@@ -206,6 +209,9 @@ START_TEST(test_bad_values)
     static const char *const h1[] = {"run", "a", "--horizon", "", NULL};
     static const char *const h2[] = {"run", "a", "--horizon", "10d ", NULL};
     static const char *const w1[] = {"run", "a", "--warmup", " auto", NULL};
+    static const char *const t1[] = {"run", "a", "--timeline", "", NULL};
+    static const char *const t2[] = {"compare", "a", "--timeline", " 4w",
+                                     NULL};
     static const char *const me[] = {"trace", "a", "--max-events", "0",
                                      NULL};
 
@@ -236,6 +242,8 @@ START_TEST(test_bad_values)
     refused(h1, "--horizon needs a duration");
     refused(h2, "--horizon: '10d ' has white space around it");
     refused(w1, "--warmup: ' auto' has white space around it");
+    refused(t1, "--timeline needs a duration");
+    refused(t2, "--timeline: ' 4w' has white space around it");
     refused(me, "--max-events: '0' is not a whole number from 1 to "
                 "2000000000");
 }
@@ -382,6 +390,9 @@ START_TEST(test_not_for_command)
         {{"check", "a", "-f", "csv"},
          "--format is for run, compare and trace; check prints a summary"},
         {{"check", "a", "-j", "2"}, "--threads is for run and compare"},
+        {{"check", "a", "--timeline", "4w"},
+         "--timeline is for run and compare"},
+        {{"trace", "a", "--timeline=4w"}, "--timeline is for run and compare"},
         {{"trace", "a", "-j", "2"}, "--threads is for run and compare"},
         {{"trace", "a", "-n", "2"},
          "--replications is for run, compare and check; trace runs one "

@@ -42,6 +42,8 @@ typedef struct cs_study_settings {
     const char *seed;              /* NULL: the scenario's */
     const char *horizon;           /* NULL: the scenario's */
     const char *warmup;            /* NULL: the scenario's */
+    const char *timeline;          /* NULL: the scenario's (a duration,
+                                      the top-level key timeline) */
     const char *const *sets;       /* "PATH=VALUE" assignments, [nsets] */
     size_t nsets;
 } cs_study_settings;
@@ -79,7 +81,8 @@ typedef struct cs_study cs_study;
 /*
 ** Loads the scenario at path and adds the settings to it in the order
 ** replications, seed, horizon and warm-up (warm-up first when the new
-** horizon is shorter than the scenario's warm-up), then each --set.
+** horizon is shorter than the scenario's warm-up), timeline, then each
+** --set.
 ** Caller frees *out.  Errors are the loader's and the overrides'; more
 ** than CS_STUDY_MAX_SET --set options is an error before the file is read.
 */
@@ -183,8 +186,9 @@ void cs_study_warn(const cs_study *st, FILE *f);
 /*
 ** Writes to f, after cs_study_run, a warning for each result that is not
 ** a settled steady-state figure (the AUTO, SETTLE and DRIFT warnings of
-** summary.h), naming the variant and the sweep point (at most 20, then
-** how many more).  Cannot fail.
+** summary.h) and for each done_by promise that too few replications
+** cannot show met (REPLICATIONS), naming the variant and the sweep point
+** (at most 20 of each, then how many more).  Cannot fail.
 */
 void cs_study_warn_results(const cs_study *st, FILE *f);
 
