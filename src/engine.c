@@ -309,14 +309,14 @@ typedef struct xteam {
     int over;             /* put above its WIP limit this run (a break, or
                              start items) */
     /* Time-varying settings; a team without them never looks at these. */
-    int slow;             /* a schedule or a timeline: team_clock_slow */
     const cs_team *tm;
     int sc_i;             /* next schedule entry to apply; nschedule: the
                              end of the period */
     double sc_k;          /* the period a repeating schedule is in */
     int sc_pending;       /* a schedule event is in the kernel */
-    double a_cap;         /* window integral of max(capacity, busy) */
-    double a_sched;       /* window integral of the scheduled capacity */
+    double a_over;        /* window integral of max(0, busy - capacity): a
+                             unit finishing an item after its capacity
+                             ended (after a drop in scheduled capacity) */
     const cs_prod_point *prod;    /* productivity curve, or NULL */
     int nprod;
     /* The timeline's clock, from day 0 (tl_out NULL: no timeline). */
@@ -325,7 +325,7 @@ typedef struct xteam {
     double tl_period, tl_end;     /* period length, horizon */
     double tl_from, tl_last, tl_next;
     int tl_k, tl_n;
-    double tl_busy, tl_wip, tl_cap, tl_sched;
+    double tl_busy, tl_wip, tl_over, tl_sched;
 } xteam;
 
 typedef struct stream {
@@ -747,10 +747,12 @@ static void tl_team_close(xteam *u)
     cs_period_team *const o = &u->tl_out[(size_t)u->tl_k * u->tl_stride];
     const double len = u->tl_next - u->tl_from;
 
-    o->utilization = u->tl_cap > 0 ? u->tl_busy / u->tl_cap : 0.0;
+    const double cap = u->tl_sched + u->tl_over;
+
+    o->utilization = cap > 0 ? u->tl_busy / cap : 0.0;
     o->wip = len > 0 ? u->tl_wip / len : 0.0;
     o->capacity = len > 0 ? u->tl_sched / len : (double)u->capacity;
-    u->tl_busy = u->tl_wip = u->tl_cap = u->tl_sched = 0.0;
+    u->tl_busy = u->tl_wip = u->tl_over = u->tl_sched = 0.0;
 }
 
 /*
@@ -766,8 +768,9 @@ static void tl_team(xteam *u, double now)
         const double dt = end - u->tl_last;
         u->tl_busy += dt * u->busy;
         u->tl_wip += dt * u->wip;
-        u->tl_cap += dt * (u->busy > u->capacity ? u->busy : u->capacity);
         u->tl_sched += dt * u->capacity;
+        if (u->busy > u->capacity)
+            u->tl_over += dt * (u->busy - u->capacity);
         u->tl_last = end;
         if (end < u->tl_next || u->tl_k >= u->tl_n - 1)
             break;
@@ -779,8 +782,9 @@ static void tl_team(xteam *u, double now)
     }
 }
 
-/* team_clock of a team with a schedule or a timeline. */
-NOINLINE static void team_clock_slow(xteam *u, double now)
+/* Integrates u's statistics up to now; call before changing them.  last
+** starts at the warm-up, so nothing before it is counted. */
+static inline void team_clock(xteam *u, double now)
 {
     if (u->tl_out != NULL)
         tl_team(u, now);
@@ -791,27 +795,9 @@ NOINLINE static void team_clock_slow(xteam *u, double now)
         u->a_wip += dt * u->wip;
         if (u->nblocked > 0)
             u->a_blocked += dt;
-        u->a_cap += dt * (u->busy > u->capacity ? u->busy : u->capacity);
-        u->a_sched += dt * u->capacity;
-        u->last = now;
-    }
-}
-
-/* Integrates u's statistics up to now; call before changing them.  last
-** starts at the warm-up, so nothing before it is counted. */
-static inline void team_clock(xteam *u, double now)
-{
-    if (u->slow) {
-        team_clock_slow(u, now);
-        return;
-    }
-    if (now > u->last) {
-        const double dt = now - u->last;
-        u->a_busy += dt * u->busy;
-        u->a_queue += dt * u->nq;
-        u->a_wip += dt * u->wip;
-        if (u->nblocked > 0)
-            u->a_blocked += dt;
+        /* only after a drop in scheduled capacity */
+        if (u->busy > u->capacity)
+            u->a_over += dt * (u->busy - u->capacity);
         u->last = now;
     }
 }
@@ -958,6 +944,8 @@ COLD static double prod_finish(const xteam *u, double now, double r)
     double x = now;
     int i = 0;
 
+    if (x >= p[n - 1].at)     /* past the curve: its last factor */
+        return x + r / p[n - 1].factor;
     while (i < n && p[i].at <= x)
         i++;
     if (i == 0) {
@@ -1937,7 +1925,10 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
         return CS_INV_SETTLED;
     if (span < 0 || team_clock_bad(u, bound) ||
         !le_tol(u->a_busy, u->tm != NULL && u->tm->nschedule > 0
-                               ? u->a_cap
+                               ? cs_model_capacity_mean(u->tm, e->warmup,
+                                                        u->last, 0) *
+                                         span +
+                                     u->a_over
                                : u->capacity * span) ||
         !le_tol(u->a_blocked, span) ||
         !le_tol(u->a_busy + u->a_queue, u->a_wip) ||
@@ -2875,7 +2866,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->a_busy = u->a_queue = u->a_wip = u->a_blocked = 0.0;
         u->over = 0;
         u->capacity = u->tm->capacity;
-        u->a_cap = u->a_sched = 0.0;
+        u->a_over = 0.0;
         u->sc_i = 0;
         u->sc_k = 0.0;
         if (u->tm->nschedule > 0)
@@ -2888,8 +2879,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->tl_k = 0;
         u->tl_from = u->tl_last = 0.0;
         u->tl_next = u->tl_n > 1 ? u->tl_period : m->horizon;
-        u->tl_busy = u->tl_wip = u->tl_cap = u->tl_sched = 0.0;
-        u->slow = u->tm->nschedule > 0 || u->tl_out != NULL;
+        u->tl_busy = u->tl_wip = u->tl_over = u->tl_sched = 0.0;
     }
     e->nsched = 0;
     e->initial_left = 0;
@@ -2963,9 +2953,12 @@ static void run_finish(cs_engine *e)
         cs_team_rep *const r = &out->teams[t];
         team_clock(u, h);
         if (u->tm->nschedule > 0) {
-            r->utilization = u->a_cap > 0 ? u->a_busy / u->a_cap : 0.0;
-            r->capacity_mean = span > 0 ? u->a_sched / span
-                                        : (double)u->capacity;
+            /* capacity-time: the scheduled capacity's integral (exact,
+            ** from the schedule) plus the units finishing after a drop */
+            r->capacity_mean =
+                cs_model_capacity_mean(u->tm, e->warmup, h, 0);
+            const double cap = r->capacity_mean * span + u->a_over;
+            r->utilization = cap > 0 ? u->a_busy / cap : 0.0;
         } else {
             r->utilization = span > 0 ? u->a_busy / span / u->capacity : 0.0;
             r->capacity_mean = u->capacity;
