@@ -123,9 +123,11 @@
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define COLD
 #define NOINLINE
+#define ALWAYS_INLINE
 #endif
 
 /*
@@ -198,7 +200,6 @@ struct item {
     double factor;        /* effort factor of repeated steps (last rework) */
     double work;          /* time with >= 1 part in work */
     double work_since;
-    double pre;           /* a start item's age, not yet in its breakdown */
     int initial;          /* a backlog or start item */
     int counted;          /* in lead times, promises and the breakdown:
                              arrived at or after the warm-up, or an
@@ -607,7 +608,7 @@ static void tl_chain_close(cs_engine *e)
 }
 
 /* The chain WIP's timeline clock, as tl_team. */
-static void tl_chain(cs_engine *e, double now)
+COLD static void tl_chain(cs_engine *e, double now)
 {
     const double v = (double)e->in_chain;
 
@@ -761,7 +762,7 @@ static void tl_team_close(xteam *u)
 ** (an event on a boundary belongs to the later period).  The last period
 ** is closed by the end of the run.
 */
-static void tl_team(xteam *u, double now)
+COLD static void tl_team(xteam *u, double now)
 {
     while (now > u->tl_last) {
         const double end = now < u->tl_next ? now : u->tl_next;
@@ -997,10 +998,9 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     if (it->in_work++ == 0)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
-    if (u->prod != NULL)
-        schedule(e, prod_finish(u, now, effort / u->focus), on_finish, j);
-    else
-        schedule(e, now + effort / u->focus, on_finish, j);
+    const double dur = effort / u->focus;
+    schedule(e, u->prod == NULL ? now + dur : prod_finish(u, now, dur),
+             on_finish, j);
 }
 
 /* j enters u's queue (from a hand-off, or at once when admitted). */
@@ -1027,7 +1027,7 @@ static inline void join_queue(cs_engine *e, job *j, double now,
 }
 
 /* Starts queued jobs while u has free workers. */
-static void dispatch(cs_engine *e, xteam *u, double now)
+static inline void dispatch(cs_engine *e, xteam *u, double now)
 {
     while (u->busy < u->capacity && u->nq > 0) {
         job *const j = queue_pop(u);
@@ -1330,8 +1330,9 @@ static void pool_reset(xclass *xc)
 ** from the class's streams (r NULL) or from r alone.  NULL when the run
 ** failed.
 */
-static inline item *item_enter(cs_engine *e, xclass *xc, double now,
-                               double t_arrive, int initial, gsl_rng *r)
+ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
+                                             double now, double t_arrive,
+                                             int initial, gsl_rng *r)
 {
     item *it = xc->free;
     cs_rep *const out = e->out;
@@ -1350,7 +1351,6 @@ static inline item *item_enter(cs_engine *e, xclass *xc, double now,
     it->due = t_arrive + xc->due;
     it->factor = 1.0;
     it->work = 0.0;
-    it->pre = 0.0;
     it->initial = initial;
     it->counted = t_arrive >= e->warmup || (initial && e->warmup == 0);
     it->pos = -1;
@@ -1413,7 +1413,6 @@ COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
         return;
     it->pos = st->at;
     it->pass[s] = 1;
-    it->pre = st->age;
     if (x->kind == CS_STEP_WORK) {
         it->jobs[0].step = s;
         it->jobs[0].team = x->team;
@@ -1428,6 +1427,11 @@ COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
     }
     it->pending = 0;
     it->parts_left = it->nparts;
+    /* The time before day 0 counts as queue time at the step (its first
+    ** branch, for a parallel step), so the breakdown adds up to the lead
+    ** time. */
+    if (it->counted)
+        it->acc[it->jobs[0].step * CS_BRK_N + CS_BRK_QUEUE] += st->age;
     for (int k = 0; k < it->nparts && e->status == CS_OK; k++) {
         job *const j = &it->jobs[k];
         xteam *const u = &e->teams[j->team];
@@ -2336,10 +2340,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
             double *const a = &it->acc[j->step * CS_BRK_N];
             a[CS_BRK_ADMISSION] += j->t_enter - j->t_move;
             a[CS_BRK_HANDOFF] += j->t_queue - j->t_enter;
-            /* a start item's time before day 0 counts as queue time at
-            ** the step it starts at */
-            a[CS_BRK_QUEUE] += j->t_start - j->t_queue + it->pre;
-            it->pre = 0.0;
+            a[CS_BRK_QUEUE] += j->t_start - j->t_queue;
             a[CS_BRK_WORK] += now - j->t_start;
         }
         if (e->trace != NULL && it->nparts > 0 &&
