@@ -123,9 +123,11 @@
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define COLD
 #define NOINLINE
+#define ALWAYS_INLINE
 #endif
 
 /*
@@ -198,6 +200,10 @@ struct item {
     double factor;        /* effort factor of repeated steps (last rework) */
     double work;          /* time with >= 1 part in work */
     double work_since;
+    int initial;          /* a backlog or start item */
+    int counted;          /* in lead times, promises and the breakdown:
+                             arrived at or after the warm-up, or an
+                             initial item with no warm-up */
     int pos;              /* current route position, -1 before the first */
     int nparts;           /* parts of the current step: jobs[0..nparts) */
     int pending;          /* parts of the current move not yet admitted */
@@ -261,6 +267,8 @@ struct xclass {
     double due;           /* +inf when none */
     double prio_key;      /* -priority */
     gsl_rng *r_arr;
+    gsl_rng *r_start;     /* the first passes of start items, or NULL */
+    uint64_t initial_left;/* initial items not yet done this run */
     draw *draws;          /* what an arrival draws, in a fixed order */
     int ndraws;
     int *lt_promises;     /* lead-time promises covering this class */
@@ -299,6 +307,26 @@ typedef struct xteam {
     uint64_t wait_n;
     double adm_sum;       /* waits for room of admissions in the window */
     uint64_t adm_n;
+    int over;             /* put above its WIP limit this run (a break, or
+                             start items) */
+    /* Time-varying settings; a team without them never looks at these. */
+    const cs_team *tm;
+    int sc_i;             /* next schedule entry to apply; nschedule: the
+                             end of the period */
+    double sc_k;          /* the period a repeating schedule is in */
+    int sc_pending;       /* a schedule event is in the kernel */
+    double a_over;        /* window integral of max(0, busy - capacity): a
+                             unit finishing an item after its capacity
+                             ended (after a drop in scheduled capacity) */
+    const cs_prod_point *prod;    /* productivity curve, or NULL */
+    int nprod;
+    /* The timeline's clock, from day 0 (tl_out NULL: no timeline). */
+    cs_period_team *tl_out;       /* this team's entry of period 0 */
+    size_t tl_stride;     /* entries per period (the teams) */
+    double tl_period, tl_end;     /* period length, horizon */
+    double tl_from, tl_last, tl_next;
+    int tl_k, tl_n;
+    double tl_busy, tl_wip, tl_over, tl_sched;
 } xteam;
 
 typedef struct stream {
@@ -339,6 +367,12 @@ struct cs_engine {
     cs_tavg t_wip;
     double bw_width, bw_next, bw_last, bw_area;
     int bw_k;
+    uint64_t initial_left;/* initial items of any class not yet done */
+    int nsched;           /* schedule events in the kernel */
+    int has_sched;        /* some team has a schedule */
+    /* the timeline (tl_on 0: none): chain WIP per period */
+    int tl_on, tl_n, tl_k;
+    double tl_period, tl_last, tl_next, tl_area;
 #ifdef CS_DEBUG
     uint64_t dbg_events;  /* invariant checks this run */
     uint64_t dbg_work;    /* items visited by this run's full checks */
@@ -379,6 +413,9 @@ cs_rep *cs_engine_rep_new(const cs_model *m)
         const double np = ceil(m->horizon / m->timeline);
         r->period = m->timeline;
         r->nperiods = np < 1 ? 1 : (int)np;
+        /* no empty last period from rounding */
+        if (r->nperiods > 1 && m->timeline * (r->nperiods - 1) >= m->horizon)
+            r->nperiods--;
         r->periods = calloc((size_t)r->nperiods, sizeof *r->periods);
         r->period_teams = calloc((size_t)r->nperiods * (size_t)m->nteams + 1,
                                  sizeof *r->period_teams);
@@ -561,9 +598,48 @@ static void batches_advance(cs_engine *e, double now)
     }
 }
 
+/* Closes the chain's timeline period tl_k, which ends at tl_next. */
+static void tl_chain_close(cs_engine *e)
+{
+    const double len = e->tl_next - e->tl_period * e->tl_k;
+
+    e->out->periods[e->tl_k].wip = len > 0 ? e->tl_area / len : 0.0;
+    e->tl_area = 0.0;
+}
+
+/* The chain WIP's timeline clock, as tl_team. */
+COLD static void tl_chain(cs_engine *e, double now)
+{
+    const double v = (double)e->in_chain;
+
+    while (now > e->tl_last) {
+        const double end = now < e->tl_next ? now : e->tl_next;
+        e->tl_area += v * (end - e->tl_last);
+        e->tl_last = end;
+        if (end < e->tl_next || e->tl_k >= e->tl_n - 1)
+            break;
+        tl_chain_close(e);
+        e->tl_k++;
+        e->tl_next = e->tl_k == e->tl_n - 1 ? e->horizon
+                                            : e->tl_period * (e->tl_k + 1);
+    }
+}
+
+/* The timeline period of day t: [k P, (k + 1) P), the last one closed. */
+static int tl_index(const cs_engine *e, double t)
+{
+    const double k = floor(t / e->tl_period);
+
+    if (!(k > 0))
+        return 0;
+    return k >= e->tl_n - 1 ? e->tl_n - 1 : (int)k;
+}
+
 static void chain_wip(cs_engine *e, double now, int delta)
 {
     batches_advance(e, now);
+    if (e->tl_on)
+        tl_chain(e, now);
     if (delta > 0)
         e->in_chain++;
     else
@@ -666,10 +742,53 @@ static job *queue_pop(xteam *u)
 
 /* ---- WIP and room ---------------------------------------------------- */
 
+/* Closes u's timeline period tl_k, which ends at tl_next. */
+static void tl_team_close(xteam *u)
+{
+    cs_period_team *const o = &u->tl_out[(size_t)u->tl_k * u->tl_stride];
+    const double len = u->tl_next - u->tl_from;
+
+    const double cap = u->tl_sched + u->tl_over;
+
+    o->utilization = cap > 0 ? u->tl_busy / cap : 0.0;
+    o->wip = len > 0 ? u->tl_wip / len : 0.0;
+    o->capacity = len > 0 ? u->tl_sched / len : (double)u->capacity;
+    u->tl_busy = u->tl_wip = u->tl_over = u->tl_sched = 0.0;
+}
+
+/*
+** The timeline's clock of u (from day 0): integrates busy, WIP and the
+** capacities up to now, closing every period boundary passed on the way
+** (an event on a boundary belongs to the later period).  The last period
+** is closed by the end of the run.
+*/
+COLD static void tl_team(xteam *u, double now)
+{
+    while (now > u->tl_last) {
+        const double end = now < u->tl_next ? now : u->tl_next;
+        const double dt = end - u->tl_last;
+        u->tl_busy += dt * u->busy;
+        u->tl_wip += dt * u->wip;
+        u->tl_sched += dt * u->capacity;
+        if (u->busy > u->capacity)
+            u->tl_over += dt * (u->busy - u->capacity);
+        u->tl_last = end;
+        if (end < u->tl_next || u->tl_k >= u->tl_n - 1)
+            break;
+        tl_team_close(u);
+        u->tl_k++;
+        u->tl_from = u->tl_next;
+        u->tl_next = u->tl_k == u->tl_n - 1 ? u->tl_end
+                                            : u->tl_period * (u->tl_k + 1);
+    }
+}
+
 /* Integrates u's statistics up to now; call before changing them.  last
 ** starts at the warm-up, so nothing before it is counted. */
 static inline void team_clock(xteam *u, double now)
 {
+    if (u->tl_out != NULL)
+        tl_team(u, now);
     if (now > u->last) {
         const double dt = now - u->last;
         u->a_busy += dt * u->busy;
@@ -677,6 +796,9 @@ static inline void team_clock(xteam *u, double now)
         u->a_wip += dt * u->wip;
         if (u->nblocked > 0)
             u->a_blocked += dt;
+        /* only after a drop in scheduled capacity */
+        if (u->busy > u->capacity)
+            u->a_over += dt * (u->busy - u->capacity);
         u->last = now;
     }
 }
@@ -808,6 +930,49 @@ static inline void release_hold(cs_engine *e, item *it, double now)
 static void on_finish(cs_sim *sim, void *ctx, void *data);
 static void on_handoff(cs_sim *sim, void *ctx, void *data);
 
+/*
+** The day on which work started at now finishes at u, whose speed is
+** the factor of its productivity curve (piecewise linear): the first T
+** with the integral of the factor over [now, T] equal to r, the effort
+** over the focus.  Piece by piece from now; on a linear piece with factor
+** f0 at its start x and slope s, f0 d + s d^2 / 2 = r gives
+** d = 2 r / (f0 + sqrt(f0^2 + 2 s r)) (no cancellation; f0 > 0).
+*/
+COLD static double prod_finish(const xteam *u, double now, double r)
+{
+    const cs_prod_point *const p = u->prod;
+    const int n = u->nprod;
+    double x = now;
+    int i = 0;
+
+    if (x >= p[n - 1].at)     /* past the curve: its last factor */
+        return x + r / p[n - 1].factor;
+    while (i < n && p[i].at <= x)
+        i++;
+    if (i == 0) {
+        const double room = (p[0].at - x) * p[0].factor;
+        if (r <= room)
+            return x + r / p[0].factor;
+        r -= room;
+        x = p[0].at;
+        i = 1;
+    }
+    for (; i < n; i++) {
+        const double a = p[i - 1].at, b = p[i].at;
+        const double slope = (p[i].factor - p[i - 1].factor) / (b - a);
+        const double f0 = p[i - 1].factor + slope * (x - a);
+        const double room = 0.5 * (f0 + p[i].factor) * (b - x);
+        if (r <= room) {
+            const double disc = f0 * f0 + 2.0 * slope * r;
+            const double t = x + 2.0 * r / (f0 + sqrt(disc > 0 ? disc : 0.0));
+            return t < b ? t : b;
+        }
+        r -= room;
+        x = b;
+    }
+    return x + r / p[n - 1].factor;
+}
+
 static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
 {
     item *const it = j->it;
@@ -833,7 +998,9 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     if (it->in_work++ == 0)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
-    schedule(e, now + effort / u->focus, on_finish, j);
+    const double dur = effort / u->focus;
+    schedule(e, u->prod == NULL ? now + dur : prod_finish(u, now, dur),
+             on_finish, j);
 }
 
 /* j enters u's queue (from a hand-off, or at once when admitted). */
@@ -860,7 +1027,7 @@ static inline void join_queue(cs_engine *e, job *j, double now,
 }
 
 /* Starts queued jobs while u has free workers. */
-static void dispatch(cs_engine *e, xteam *u, double now)
+static inline void dispatch(cs_engine *e, xteam *u, double now)
 {
     while (u->busy < u->capacity && u->nq > 0) {
         job *const j = queue_pop(u);
@@ -961,7 +1128,7 @@ static void drain_rooms(cs_engine *e, double now)
         }
         /* Above its limit after a break, a team can be left full of stuck
         ** items by an item that leaves it: search it too. */
-        if (u->breaks > 0 && u->whead != NULL)
+        if (u->over && u->whead != NULL)
             add_seed(e, t);
     }
 }
@@ -1157,8 +1324,15 @@ static void pool_reset(xclass *xc)
         pool_carve(xc, xc->chunks[c].mem, xc->chunks[c].n);
 }
 
-/* A new item of class xc arrives now: draws its first pass, enters. */
-static void arrive(cs_engine *e, xclass *xc, double now)
+/*
+** A new item of class xc enters the chain now, having arrived at
+** t_arrive (now, or before day 0 for a start item): draws its first pass
+** from the class's streams (r NULL) or from r alone.  NULL when the run
+** failed.
+*/
+ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
+                                             double now, double t_arrive,
+                                             int initial, gsl_rng *r)
 {
     item *it = xc->free;
     cs_rep *const out = e->out;
@@ -1166,34 +1340,39 @@ static void arrive(cs_engine *e, xclass *xc, double now)
     if (it == NULL) {
         if (pool_grow(e, xc) != 0) {
             fail_nomem(e);
-            return;
+            return NULL;
         }
         it = xc->free;
         ASSUME(it != NULL);
     }
     xc->free = it->next_free;
     it->serial = ++e->serial;
-    it->t_arrive = now;
-    it->due = now + xc->due;
+    it->t_arrive = t_arrive;
+    it->due = t_arrive + xc->due;
     it->factor = 1.0;
     it->work = 0.0;
+    it->initial = initial;
+    it->counted = t_arrive >= e->warmup || (initial && e->warmup == 0);
     it->pos = -1;
     it->nparts = it->pending = it->parts_left = it->in_work = 0;
     it->nhold = 0;
     it->blocked = 0;
     memset(it->pass, 0, (size_t)xc->nsteps * sizeof *it->pass);
-    if (now >= e->warmup)
+    if (it->counted)
         memset(it->acc, 0, (size_t)xc->nsteps * CS_BRK_N * sizeof *it->acc);
     for (int k = 0; k < xc->ndraws; k++) {
         const draw *const d = &xc->draws[k];
-        it->draws[d->at] = d->d != NULL ? cs_dist_sample(d->d, d->r)
-                                        : gsl_rng_uniform(d->r);
+        gsl_rng *const g = r != NULL ? r : d->r;
+        it->draws[d->at] = d->d != NULL ? cs_dist_sample(d->d, g)
+                                        : gsl_rng_uniform(g);
     }
     out->arrived++;
     chain_wip(e, now, +1);
+    if (e->tl_on)
+        out->periods[tl_index(e, now)].arrived++;
     for (int k = 0; k < xc->nlt; k++) {
         const cs_promise *const p = &e->m->promises[xc->lt_promises[k]];
-        if (now >= e->warmup && now <= e->horizon - p->within)
+        if (it->counted && t_arrive <= e->horizon - p->within)
             out->promises[xc->lt_promises[k]].eligible++;
     }
     TRACE(e, now, it, -1, -1, EV_ARRIVE);
@@ -1206,7 +1385,95 @@ static void arrive(cs_engine *e, xclass *xc, double now)
                      b >= 0 ? e->teams[b].name : "?");
         fail(e, CS_ESIM);
     }
-    item_next(e, it, now);
+    return it;
+}
+
+/* A new item of class xc arrives now (initial: a backlog item). */
+static void arrive(cs_engine *e, xclass *xc, double now, int initial)
+{
+    item *const it = item_enter(e, xc, now, now, initial, NULL);
+
+    if (it != NULL)
+        item_next(e, it, now);
+}
+
+/*
+** A start item of class xc (SPEC 4.4) at day 0: in the queue of the
+** team of its step (of every branch of a parallel step), with no
+** hand-off, above the WIP limit when the team is full, with a fresh
+** first pass from the class's "start" stream.
+*/
+COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
+{
+    item *const it = item_enter(e, xc, 0.0, -st->age, 1, xc->r_start);
+    const int s = xc->route[st->at];
+    const xstep *const x = &xc->steps[s];
+
+    if (it == NULL)
+        return;
+    it->pos = st->at;
+    it->pass[s] = 1;
+    if (x->kind == CS_STEP_WORK) {
+        it->jobs[0].step = s;
+        it->jobs[0].team = x->team;
+        it->nparts = 1;
+    } else {
+        for (int b = 0; b < x->nb; b++) {
+            it->jobs[b].step = x->bfirst + b;
+            it->jobs[b].team = xc->steps[x->bfirst + b].team;
+        }
+        it->nparts = x->nb;
+        TRACE(e, 0.0, it, -1, s, EV_FORK);
+    }
+    it->pending = 0;
+    it->parts_left = it->nparts;
+    /* The time before day 0 counts as queue time at the step (its first
+    ** branch, for a parallel step), so the breakdown adds up to the lead
+    ** time. */
+    if (it->counted)
+        it->acc[it->jobs[0].step * CS_BRK_N + CS_BRK_QUEUE] += st->age;
+    for (int k = 0; k < it->nparts && e->status == CS_OK; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        team_wip(u, 0.0, +1);
+        if (u->wip_limit > 0 && u->wip > u->wip_limit)
+            u->over = 1;
+        j->t_move = j->t_enter = 0.0;
+        TRACE(e, 0.0, it, j->team, j->step, EV_ENTER);
+        join_queue(e, j, 0.0, 0);
+    }
+}
+
+/* The last initial item of a class (of all classes) is done now. */
+COLD static void initial_done(cs_engine *e, xclass *xc, double now)
+{
+    if (--xc->initial_left == 0)
+        e->out->classes[xc->idx].completion = now;
+    if (--e->initial_left == 0)
+        e->out->completion = now;
+}
+
+/* Lead time lt of an item done now into the timeline. */
+COLD static void tl_done(cs_engine *e, double now, double lt)
+{
+    cs_rep *const out = e->out;
+    const int k = tl_index(e, now);
+
+    out->periods[k].done++;
+    out->periods[k].lt_sum += lt;
+    if (out->nperiod_lt == out->cap_period_lt) {
+        const size_t cap = out->cap_period_lt ? 2 * out->cap_period_lt : 1024;
+        cs_period_lt *const a = realloc(out->period_lt, cap * sizeof *a);
+        if (a == NULL) {
+            fail_nomem(e);
+            return;
+        }
+        out->period_lt = a;
+        out->cap_period_lt = cap;
+    }
+    out->period_lt[out->nperiod_lt].lead_time = lt;
+    out->period_lt[out->nperiod_lt].period = k;
+    out->nperiod_lt++;
 }
 
 COLD static void item_done(cs_engine *e, item *it, double now)
@@ -1220,6 +1487,10 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     it->nhold = 0;
     TRACE(e, now, it, -1, -1, EV_DONE);
     out->done++;
+    if (it->initial)
+        initial_done(e, xc, now);
+    if (e->tl_on)
+        tl_done(e, now, lt);
     if (now >= e->warmup) {
         /* the third of the window the item is done in (drift check) */
         int third = e->horizon > e->warmup
@@ -1233,7 +1504,7 @@ COLD static void item_done(cs_engine *e, item *it, double now)
         out->third_sum[third] += lt;
         out->third_n[third]++;
     }
-    if (it->t_arrive >= e->warmup) {
+    if (it->counted) {
         out->lt_n++;
         out->lt_sum += lt;
         out->work_sum += it->work;
@@ -1474,6 +1745,7 @@ static void force_admit(cs_engine *e, job *j, double now)
     u->nwait--;
     e->nwaiting--;
     u->breaks++;
+    u->over = 1;
     TRACE(e, now, j->it, j->team, j->step, EV_BREAK);
     team_wip(u, now, +1);
     admit(e, j, now);
@@ -1640,12 +1912,14 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
 {
     const double span = u->last - e->warmup;
 
-    if (u->busy < 0 || u->busy > u->capacity)
+    /* After a drop in scheduled capacity, work in progress goes on. */
+    if (u->busy < 0 ||
+        (u->busy > u->capacity && (u->tm == NULL || u->tm->nschedule == 0)))
         return CS_INV_CAPACITY;
-    if (u->nq > 0 && u->busy != u->capacity)
+    if (u->nq > 0 && u->busy < u->capacity)
         return CS_INV_QUEUE_IDLE;
     /* Only a break admits above the limit. */
-    if ((u->wip_limit > 0 && u->wip > u->wip_limit && u->breaks == 0) ||
+    if ((u->wip_limit > 0 && u->wip > u->wip_limit && !u->over) ||
         (u->nwait > 0 && (u->wip_limit == 0 || u->wip < u->wip_limit)))
         return CS_INV_ROOM;
     if (u->nq < 0 || u->nwait < 0 || u->nblocked < 0 ||
@@ -1654,10 +1928,15 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
     if (u->in_work_list || u->in_seeds)
         return CS_INV_SETTLED;
     if (span < 0 || team_clock_bad(u, bound) ||
-        !le_tol(u->a_busy, u->capacity * span) ||
+        !le_tol(u->a_busy, u->tm != NULL && u->tm->nschedule > 0
+                               ? cs_model_capacity_mean(u->tm, e->warmup,
+                                                        u->last, 0) *
+                                         span +
+                                     u->a_over
+                               : u->capacity * span) ||
         !le_tol(u->a_blocked, span) ||
         !le_tol(u->a_busy + u->a_queue, u->a_wip) ||
-        (u->wip_limit > 0 && u->breaks == 0 &&
+        (u->wip_limit > 0 && !u->over &&
          !le_tol(u->a_wip, u->wip_limit * span)))
         return CS_INV_CLOCKS;
     if ((u->whead == NULL) != (u->nwait == 0) ||
@@ -1927,6 +2206,7 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
     for (int c = 0; c < e->nclasses; c++)
         arrivals += e->classes[c].r_arr != NULL;
     pending = cs_kernel_pending(e->sim);
+    evented += e->nsched;
     if (pending < (size_t)evented || pending > (size_t)(evented + arrivals))
         return CS_INV_EVENTS;
     if (live != e->in_chain)
@@ -2056,7 +2336,7 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     if (--it->parts_left == 0) {
         /* The part that finishes last is the visit's: its admission,
         ** hand-off, queue and work cover the step from the move on. */
-        if (it->t_arrive >= e->warmup) {
+        if (it->counted) {
             double *const a = &it->acc[j->step * CS_BRK_N];
             a[CS_BRK_ADMISSION] += j->t_enter - j->t_move;
             a[CS_BRK_HANDOFF] += j->t_queue - j->t_enter;
@@ -2102,6 +2382,59 @@ static double next_gap(xclass *xc)
     return cs_dist_sample(&c->interval, xc->r_arr);
 }
 
+/*
+** The next arrival after now of a class with a demand profile: the time
+** at which the integral of the factor from now reaches g, a gap drawn at
+** the base rate (inversion of the cumulative rate: with the factor 1 it
+** is now + g, and a variant that changes the profile maps the same draws
+** onto its own times).  INFINITY when that is beyond the horizon.
+*/
+COLD static double profile_next(const cs_engine *e, const cs_class *c,
+                                double now, double g)
+{
+    const cs_profile_step *const p = c->profile;
+    const int n = c->nprofile;
+    const double per = c->profile_every;
+    double base = per > 0 ? per * floor(now / per) : 0.0;
+    double x = now;
+    int i = 0;
+
+    while (i < n && base + p[i].from <= x)
+        i++;
+    for (;;) {
+        const double f = i > 0 ? p[i - 1].factor : 1.0;
+        const double end = i < n ? base + p[i].from
+                           : per > 0 ? base + per
+                                     : INFINITY;
+        if (end > x && f > 0) {
+            const double room = (end - x) * f;
+            if (g <= room)
+                return x + g / f;
+            g -= room;
+        }
+        if (end > e->horizon)
+            return INFINITY;
+        if (end > x)
+            x = end;
+        if (i < n) {
+            i++;
+            continue;
+        }
+        base += per;
+        i = 0;
+        while (i < n && base + p[i].from <= x)
+            i++;
+    }
+}
+
+/* The time of the class's next arrival after now; > horizon: none. */
+static double next_arrival(const cs_engine *e, xclass *xc, double now)
+{
+    if (xc->c->nprofile > 0)
+        return profile_next(e, xc->c, now, next_gap(xc));
+    return now + next_gap(xc);
+}
+
 static void on_arrival(cs_sim *sim, void *ctx, void *data)
 {
     cs_engine *const e = ctx;
@@ -2110,10 +2443,77 @@ static void on_arrival(cs_sim *sim, void *ctx, void *data)
     double t;
 
     for (int b = 0; b < xc->c->batch; b++)
-        arrive(e, xc, now);
-    t = now + next_gap(xc);
+        arrive(e, xc, now, 0);
+    t = next_arrival(e, xc, now);
     if (t <= e->horizon)
         schedule(e, t, on_arrival, xc);
+    settle(e, now);
+    CHECK_INVARIANTS(e);
+}
+
+/*
+** Capacity schedules (SPEC 4.1).  A team with a schedule keeps one event
+** in the kernel: its next change, entry sc_i of period sc_k (sc_i ==
+** nschedule: the end of the period, back to the base capacity).
+*/
+
+/* When u's next scheduled change happens; INFINITY: never. */
+static double sched_time(const xteam *u)
+{
+    const cs_team *const tm = u->tm;
+
+    if (u->sc_i < tm->nschedule)
+        return u->sc_k * tm->schedule_every + tm->schedule[u->sc_i].from;
+    if (tm->schedule_every > 0)
+        return (u->sc_k + 1) * tm->schedule_every;
+    return INFINITY;
+}
+
+/* Applies every change of u's schedule due at or before now. */
+static void sched_apply(xteam *u, double now)
+{
+    const cs_team *const tm = u->tm;
+
+    while (sched_time(u) <= now) {
+        if (u->sc_i < tm->nschedule) {
+            u->capacity = tm->schedule[u->sc_i].capacity;
+            u->sc_i++;
+        } else {
+            u->sc_k += 1;
+            u->sc_i = 0;
+            u->capacity = tm->capacity;
+        }
+    }
+}
+
+static void on_capacity(cs_sim *sim, void *ctx, void *data);
+
+/* Puts u's next change in the kernel, when it is within the horizon. */
+static void sched_arm(cs_engine *e, xteam *u)
+{
+    const double t = sched_time(u);
+
+    if (t <= e->horizon) {
+        e->nsched++;
+        schedule(e, t, on_capacity, u);
+    }
+}
+
+static void on_capacity(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    xteam *const u = data;
+    const double now = cs_kernel_now(sim);
+    const int before = u->capacity;
+
+    e->nsched--;
+    team_clock(u, now);
+    sched_apply(u, now);
+    sched_arm(e, u);
+    /* a drop interrupts nothing: no work starts until fewer than the new
+    ** capacity are in work */
+    if (u->capacity > before && u->nq > 0)
+        dispatch(e, u, now);
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -2292,6 +2692,9 @@ static int class_init(cs_engine *e, int c)
     if (k->arrival != CS_ARRIVE_NONE &&
         (xc->r_arr = stream_new(e, skey("arrivals", k->name, NULL))) == NULL)
         return -1;
+    if (k->nstart > 0 &&
+        (xc->r_start = stream_new(e, skey("start", k->name, NULL))) == NULL)
+        return -1;
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
         if (pr->kind == CS_PROMISE_LEAD_TIME && (pr->work < 0 || pr->work == c))
@@ -2354,6 +2757,11 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->disc = tm->discipline;
         u->focus = tm->focus > 0 ? tm->focus : 1.0;
         u->handoff = tm->has_handoff ? &tm->handoff : NULL;
+        u->tm = tm;
+        u->prod = tm->nproductivity > 0 ? tm->productivity : NULL;
+        u->nprod = tm->nproductivity;
+        if (tm->nschedule > 0)
+            e->has_sched = 1;
     }
     for (int c = 0; c < m->nclasses; c++)
         if (class_init(e, c) != 0)
@@ -2457,7 +2865,37 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->adm_n = 0;
         u->last = warmup;
         u->a_busy = u->a_queue = u->a_wip = u->a_blocked = 0.0;
+        u->over = 0;
+        u->capacity = u->tm->capacity;
+        u->a_over = 0.0;
+        u->sc_i = 0;
+        u->sc_k = 0.0;
+        if (u->tm->nschedule > 0)
+            sched_apply(u, 0.0);
+        u->tl_out = e->out->nperiods > 0 ? &e->out->period_teams[t] : NULL;
+        u->tl_stride = (size_t)e->nteams;
+        u->tl_period = e->out->period;
+        u->tl_end = m->horizon;
+        u->tl_n = e->out->nperiods;
+        u->tl_k = 0;
+        u->tl_from = u->tl_last = 0.0;
+        u->tl_next = u->tl_n > 1 ? u->tl_period : m->horizon;
+        u->tl_busy = u->tl_wip = u->tl_over = u->tl_sched = 0.0;
     }
+    e->nsched = 0;
+    e->initial_left = 0;
+    for (int c = 0; c < e->nclasses; c++) {
+        xclass *const xc = &e->classes[c];
+        xc->initial_left = (uint64_t)cs_model_class_initial(xc->c);
+        e->initial_left += xc->initial_left;
+        e->out->classes[c].initial = xc->initial_left;
+    }
+    e->tl_on = e->out->nperiods > 0;
+    e->tl_n = e->out->nperiods;
+    e->tl_k = 0;
+    e->tl_period = e->out->period;
+    e->tl_last = e->tl_area = 0.0;
+    e->tl_next = e->tl_n > 1 ? e->tl_period : m->horizon;
     for (int c = 0; c < e->nclasses; c++)
         pool_reset(&e->classes[c]);
     e->nwork = 0;
@@ -2495,6 +2933,15 @@ static void run_finish(cs_engine *e)
     const double h = e->horizon, span = h - e->warmup;
 
     batches_advance(e, h);
+    if (e->tl_on) {
+        tl_chain(e, h);
+        tl_chain_close(e);
+    }
+    for (int c = 0; c < e->nclasses; c++)
+        if (out->classes[c].initial > 0 && e->classes[c].initial_left > 0)
+            out->classes[c].completion = INFINITY;
+    if (e->initial_left > 0)
+        out->completion = INFINITY;
     /* Lead times went to their class's histogram only; the overall one is
     ** their sum (histograms merge exactly by adding counts). */
     for (int c = 0; c < e->nclasses; c++)
@@ -2506,7 +2953,19 @@ static void run_finish(cs_engine *e)
         xteam *const u = &e->teams[t];
         cs_team_rep *const r = &out->teams[t];
         team_clock(u, h);
-        r->utilization = span > 0 ? u->a_busy / span / u->capacity : 0.0;
+        if (u->tm->nschedule > 0) {
+            /* capacity-time: the scheduled capacity's integral (exact,
+            ** from the schedule) plus the units finishing after a drop */
+            r->capacity_mean =
+                cs_model_capacity_mean(u->tm, e->warmup, h, 0);
+            const double cap = r->capacity_mean * span + u->a_over;
+            r->utilization = cap > 0 ? u->a_busy / cap : 0.0;
+        } else {
+            r->utilization = span > 0 ? u->a_busy / span / u->capacity : 0.0;
+            r->capacity_mean = u->capacity;
+        }
+        if (u->tl_out != NULL)
+            tl_team_close(u);
         r->queue_len_mean = span > 0 ? u->a_queue / span : 0.0;
         r->blocked_fraction = span > 0 ? u->a_blocked / span : 0.0;
         r->wip_mean = span > 0 ? u->a_wip / span : 0.0;
@@ -2523,6 +2982,12 @@ static void run_finish(cs_engine *e)
             r->achieved = r->eligible > 0
                               ? (double)r->on_time / (double)r->eligible
                               : NAN;
+            continue;
+        }
+        if (pr->kind == CS_PROMISE_DONE_BY) {
+            const double day = pr->work < 0 ? out->completion
+                                            : out->classes[pr->work].completion;
+            r->achieved = isnan(day) ? NAN : day <= pr->done_by ? 1.0 : 0.0;
             continue;
         }
         if (span <= 0) {
@@ -2552,19 +3017,29 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
     e->err = err;
     run_reset(e, rep, warmup);
 
-    /* Backlogs arrive at time 0, class by class, before any arrival event. */
+    /* Start items are inside the chain at day 0, ahead of the backlogs,
+    ** which arrive then, class by class, before any arrival event. */
+    for (int c = 0; c < e->nclasses && e->status == CS_OK; c++) {
+        const cs_class *const k = &m->classes[c];
+        for (int i = 0; i < k->nstart && e->status == CS_OK; i++)
+            for (int n = 0; n < k->start[i].count && e->status == CS_OK; n++)
+                place_start(e, &e->classes[c], &k->start[i]);
+    }
     for (int c = 0; c < e->nclasses && e->status == CS_OK; c++)
         for (int b = 0; b < m->classes[c].backlog && e->status == CS_OK; b++)
-            arrive(e, &e->classes[c], 0.0);
+            arrive(e, &e->classes[c], 0.0, 1);
     for (int c = 0; c < e->nclasses && e->status == CS_OK; c++) {
         xclass *const xc = &e->classes[c];
         double t;
         if (xc->c->arrival == CS_ARRIVE_NONE)
             continue;
-        t = next_gap(xc);
+        t = next_arrival(e, xc, 0.0);
         if (t <= e->horizon)
             schedule(e, t, on_arrival, xc);
     }
+    for (int t = 0; t < e->nteams && e->status == CS_OK && e->has_sched; t++)
+        if (e->teams[t].tm->nschedule > 0)
+            sched_arm(e, &e->teams[t]);
     if (e->status == CS_OK) {
         settle(e, 0.0);
         CHECK_INVARIANTS(e);

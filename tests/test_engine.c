@@ -1550,6 +1550,546 @@ START_TEST(test_crn)
 }
 END_TEST
 
+/* ---- the chain over time (SPEC 4) ------------------------------------ */
+
+static void set_schedule(cs_model *m, int t, int n, const double *from,
+                         const int *cap, double every)
+{
+    cs_team *const k = &m->teams[t];
+
+    k->schedule = tl_grow(NULL, (size_t)n, sizeof *k->schedule);
+    for (int i = 0; i < n; i++) {
+        memset(&k->schedule[i], 0, sizeof k->schedule[i]);
+        k->schedule[i].from = from[i];
+        k->schedule[i].capacity = cap[i];
+    }
+    k->nschedule = n;
+    k->schedule_every = every;
+}
+
+static void set_productivity(cs_model *m, int t, int n, const double *at,
+                             const double *factor)
+{
+    cs_team *const k = &m->teams[t];
+
+    k->productivity = tl_grow(NULL, (size_t)n, sizeof *k->productivity);
+    for (int i = 0; i < n; i++) {
+        memset(&k->productivity[i], 0, sizeof k->productivity[i]);
+        k->productivity[i].at = at[i];
+        k->productivity[i].factor = factor[i];
+    }
+    k->nproductivity = n;
+}
+
+static void set_profile(cs_model *m, int c, int n, const double *from,
+                        const double *factor, double every)
+{
+    cs_class *const k = &m->classes[c];
+
+    k->profile = tl_grow(NULL, (size_t)n, sizeof *k->profile);
+    for (int i = 0; i < n; i++) {
+        memset(&k->profile[i], 0, sizeof k->profile[i]);
+        k->profile[i].from = from[i];
+        k->profile[i].factor = factor[i];
+    }
+    k->nprofile = n;
+    k->profile_every = every;
+}
+
+static void add_start(cs_model *m, int c, int at, int count, double age)
+{
+    cs_class *const k = &m->classes[c];
+
+    k->start = tl_grow(k->start, (size_t)k->nstart + 1, sizeof *k->start);
+    memset(&k->start[k->nstart], 0, sizeof *k->start);
+    k->start[k->nstart].at = at;
+    k->start[k->nstart].count = count;
+    k->start[k->nstart].age = age;
+    k->nstart++;
+}
+
+/*
+** A capacity step up on a date, by hand: capacity 1, then 3 from day 4;
+** six items of effort 2 at day 0 are done at 2, 4, 6, 6, 6 and 8.  Busy
+** capacity-time 4 + 6 + 2 = 12 against 4 x 1 + 6 x 3 = 22 (days 0-10).
+*/
+START_TEST(test_schedule_step_up)
+{
+    cs_model *m = mk_model(10, 0);
+    const double from[] = {4};
+    const int cap[] = {3};
+    const double want[] = {2, 4, 6, 6, 6, 8};
+    int c, a;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    set_schedule(m, a, 1, from, cap, 0);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 6;
+    add_step(m, c, a, tl_const(2.0));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    for (uint64_t i = 1; i <= 6; i++)
+        ck_assert_double_eq_tol(tfind(&l, i, "done", -1, 0), want[i - 1],
+                                EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 12.0 / 22.0, EPS);
+    ck_assert_double_eq_tol(r->teams[a].capacity_mean, 2.2, EPS);
+    ck_assert_double_eq_tol(cs_model_capacity_mean(&m->teams[a], 0, 10, 0),
+                            2.2, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A drop interrupts nothing: capacity 1, 0 from day 1, 2 from day 5.
+** Item 1 works [0, 2] through the drop; items 2 and 3 wait until day 5
+** and work [5, 7].  Capacity-time counts the unit that finishes item 1
+** after its capacity ended: 1 + 1 + 0 + 5 x 2 = 12 for a busy 6, so the
+** utilisation is 0.5 (never above 1); the scheduled mean is 11 / 10.
+*/
+START_TEST(test_schedule_drop)
+{
+    cs_model *m = mk_model(10, 0);
+    const double from[] = {1, 5};
+    const int cap[] = {0, 2};
+    int c, a;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    set_schedule(m, a, 2, from, cap, 0);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 3;
+    add_step(m, c, a, tl_const(2.0));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 5.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "start", a, 0), 5.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "done", -1, 0), 7.0, EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 0.5, EPS);
+    ck_assert_double_eq_tol(r->teams[a].capacity_mean, 1.1, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A repeating schedule under Poisson arrivals: capacity 3, 1 on days
+** 6-10 of every 10 (mean 2.2).  Work is conserved, so the mean busy
+** workers (team WIP less its queue: one step, no hand-off, no limit) are
+** lambda E, and the items done per day of the window are lambda; the
+** scheduled mean is exact, and utilisation never exceeds 1.
+*/
+START_TEST(test_schedule_repeating)
+{
+    cs_model *m = mk_model(H(20000), H(2000));
+    const double from[] = {6};
+    const int cap[] = {1};
+    const double lambda = 1.2, E = 1.0;
+    const int R = 20;
+    double busy[MAXR], thr[MAXR];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    int c, a;
+    meas ms;
+
+    a = add_team(m, "a", 3);
+    set_schedule(m, a, 1, from, cap, 10);
+    c = add_class(m, "w", lambda);
+    add_step(m, c, a, tl_exp(E));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    for (int i = 0; i < R; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        busy[i] = r->teams[a].wip_mean - r->teams[a].queue_len_mean;
+        thr[i] = (double)r->done_window / (m->horizon - m->warmup);
+        ck_assert_double_le(r->teams[a].utilization, 1.0);
+        ck_assert_double_gt(r->teams[a].utilization,
+                            busy[i] / 3.0);
+        ck_assert_double_eq_tol(r->teams[a].capacity_mean,
+                                cs_model_capacity_mean(&m->teams[a],
+                                                       m->warmup, m->horizon,
+                                                       0),
+                                1e-6);
+    }
+    ck_assert_double_eq_tol(cs_model_capacity_mean(&m->teams[a], 0, 10, 0),
+                            2.2, EPS);
+    ms.R = R;
+    check_case("Schedule: busy workers", "lambda E (work conserved)",
+               "capacity 3, 1 on days 6-10 of 10, lambda 1.2, E 1",
+               lambda * E, busy, &ms, m);
+    check_case("Schedule: throughput", "lambda",
+               "capacity 3, 1 on days 6-10 of 10, lambda 1.2, E 1", lambda,
+               thr, &ms, m);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Productivity by hand.  Factor 0.5 at day 0 rising to 1 at day 4:
+** f(t) = 0.5 + t / 8, F(T) = T / 2 + T^2 / 16.  Effort 2 from day 0:
+** T^2 + 8 T - 32 = 0, T = sqrt(48) - 4; the next item (effort 2) starts
+** there, has F(4) - F(T) = 1 left of the ramp and 1 more at factor 1:
+** done at 5.  With focus 0.5 the rate halves: the first item needs 4 =
+** F(4) + 1, done at 5.  A falling curve, 1 at 0 to 0.2 at 10: effort 4
+** gives T - 0.04 T^2 = 4, T = 5.
+*/
+static void prod_case(double focus, const double *at, const double *f,
+                      int backlog, const double *want)
+{
+    cs_model *m = mk_model(100, 0);
+    int c, a;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    m->teams[a].focus = focus;
+    set_productivity(m, a, 2, at, f);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = backlog;
+    add_step(m, c, a, tl_const(at[1] > 5 ? 4.0 : 2.0));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    for (int i = 0; i < backlog; i++)
+        ck_assert_double_eq_tol(tfind(&l, (uint64_t)i + 1, "finish", a, 0),
+                                want[i], 1e-12);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+
+START_TEST(test_productivity_exact)
+{
+    const double at[] = {0, 4}, f[] = {0.5, 1.0};
+    const double want[] = {sqrt(48.0) - 4.0, 5.0};
+    const double want_focus[] = {5.0};
+    const double at2[] = {0, 10}, f2[] = {1.0, 0.2};
+    const double want2[] = {5.0};
+
+    prod_case(1.0, at, f, 2, want);
+    prod_case(0.5, at, f, 1, want_focus);
+    prod_case(1.0, at2, f2, 1, want2);
+    {
+        cs_team t;
+        memset(&t, 0, sizeof t);
+        ck_assert_double_eq(cs_model_productivity_at(&t, 3.0), 1.0);
+        t.productivity = (cs_prod_point[]){{0, 0.5, {0, 0}}, {4, 1.0, {0, 0}}};
+        t.nproductivity = 2;
+        ck_assert_double_eq_tol(cs_model_productivity_at(&t, 2.0), 0.75, EPS);
+        ck_assert_double_eq_tol(cs_model_productivity_at(&t, 9.0), 1.0, EPS);
+    }
+}
+END_TEST
+
+/*
+** A demand profile: rate 2 a day, factor 3 on days 5-8 and 0 on days
+** 8-10 of every 10.  The timeline (1-day periods) counts the arrivals of
+** each day: Poisson with mean 2 f(day), tested per day at TOL_SE of the
+** Poisson standard error over the replications; days with factor 0 have
+** none.  A one-off profile with factor 0 from day 20 ends all arrivals.
+*/
+START_TEST(test_profile_counts)
+{
+    cs_model *m = mk_model(40, 0);
+    const double from[] = {5, 8}, factor[] = {3, 0};
+    const int R = 400;
+    double sum[40] = {0};
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    int c, a;
+
+    a = add_team(m, "a", 50);
+    c = add_class(m, "w", 2.0);
+    add_step(m, c, a, tl_exp(0.1));
+    set_profile(m, c, 2, from, factor, 10);
+    m->timeline = 1.0;
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->nperiods, 40);
+    for (int i = 0; i < R; i++) {
+        uint64_t n = 0;
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, 0, r, &err), CS_OK);
+        for (int k = 0; k < 40; k++) {
+            sum[k] += (double)r->periods[k].arrived;
+            n += r->periods[k].arrived;
+        }
+        ck_assert_uint_eq(n, r->arrived);
+    }
+    for (int k = 0; k < 40; k++) {
+        const double f = cs_model_profile_at(&m->classes[c], k + 0.5);
+        const double mean = 2.0 * f;
+        if (f == 0) {
+            ck_assert_double_eq(sum[k], 0);
+            continue;
+        }
+        ck_assert_msg(fabs(sum[k] / R - mean) <= TOL_SE * sqrt(mean / R),
+                      "day %d: %g arrivals a day, want %g", k, sum[k] / R,
+                      mean);
+    }
+    ck_assert_double_eq_tol(cs_model_profile_mean(&m->classes[c], 0, 40),
+                            1.4, EPS);
+    ck_assert_double_eq_tol(cs_model_class_rate(m, c), 2.8, EPS);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    /* one-off: nothing after day 20 */
+    m->classes[c].profile[0].from = 20;
+    m->classes[c].profile[0].factor = 0;
+    m->classes[c].nprofile = 1;
+    m->classes[c].profile_every = 0;
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    for (int i = 0; i < 20; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, 0, r, &err), CS_OK);
+        for (int k = 20; k < 40; k++)
+            ck_assert_uint_eq(r->periods[k].arrived, 0);
+        ck_assert_uint_gt(r->arrived, 0);
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Today's board by hand.  a (capacity 1, effort 1) -> b (capacity 1,
+** effort 2).  Start items: 2 at b aged 5, 1 at a aged 0; backlog 1.
+** Start items go first: b works item 1 [0, 2] and item 2 [2, 4]; a works
+** item 3 [0, 1] and the backlog item 4 [1, 2]; b then works 3 [4, 6] and
+** 4 [6, 8].  Lead times 7, 9, 6, 8 (the age counted); completion day 8;
+** a done_by promise at 8 is met, at 7.9 not.  With WIP limit 1 at b the
+** start items put b above it; a's items wait for room and the days stay
+** the same.  The breakdown of item 1 keeps its age as queue time.
+*/
+static void board_case(int limit)
+{
+    cs_model *m = mk_model(20, 0);
+    int c, a, b, met, missed;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+    double brk = 0;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    m->teams[b].wip_limit = limit;
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 1;
+    add_step(m, c, a, tl_const(1.0));
+    add_step(m, c, b, tl_const(2.0));
+    add_start(m, c, 1, 2, 5.0);
+    add_start(m, c, 0, 1, 0.0);
+    met = add_promise(m, CS_PROMISE_DONE_BY, c, 0, 0.85, 0);
+    m->promises[met].done_by = 8;
+    missed = add_promise(m, CS_PROMISE_DONE_BY, -1, 0, 0.85, 0);
+    m->promises[missed].done_by = 7.9;
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "done", -1, 0), 4.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "done", -1, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 4, "done", -1, 0), 8.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "arrive", -1, 0), 0.0, EPS);
+    ck_assert_uint_eq(r->arrived, 4);
+    ck_assert_uint_eq(r->lt_n, 4);
+    ck_assert_double_eq_tol(r->lt_sum, 7 + 9 + 6 + 8, EPS);
+    ck_assert_uint_eq(r->classes[c].initial, 4);
+    ck_assert_double_eq_tol(r->classes[c].completion, 8.0, EPS);
+    ck_assert_double_eq_tol(r->completion, 8.0, EPS);
+    ck_assert_double_eq(r->promises[met].achieved, 1.0);
+    ck_assert_double_eq(r->promises[missed].achieved, 0.0);
+    for (int q = 0; q < m->classes[c].nsteps * CS_BRK_N; q++)
+        brk += r->classes[c].brk[q];
+    ck_assert_double_eq_tol(brk, r->lt_sum, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    /* a horizon before the last is done: not finished */
+    m->horizon = 7;
+    r = cs_engine_rep_new(m);
+    l.v = NULL;
+    l.n = l.cap = 0;
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert(isinf(r->completion));
+    ck_assert(isinf(r->classes[c].completion));
+    ck_assert_double_eq(r->promises[met].achieved, 0.0);
+    free(l.v);
+    cs_engine_rep_free(r);
+    /* with a warm-up, initial items are not in the lead times */
+    m->horizon = 20;
+    m->warmup = 1;
+    r = cs_engine_rep_new(m);
+    l.v = NULL;
+    l.n = l.cap = 0;
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_uint_eq(r->lt_n, 0);
+    ck_assert_double_eq_tol(r->completion, 8.0, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+
+START_TEST(test_start_board)
+{
+    board_case(0);
+    board_case(1);
+}
+END_TEST
+
+/* A start item at a parallel step starts every branch at day 0. */
+START_TEST(test_start_parallel)
+{
+    cs_model *m = mk_model(20, 0);
+    const int teams[2] = {1, 2};
+    const cs_dist eff[2] = {tl_const(1.0), tl_const(3.0)};
+    int c, a, s;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    add_team(m, "b", 1);
+    add_team(m, "c", 1);
+    c = add_class(m, "w", 0);
+    add_step(m, c, a, tl_const(1.0));
+    s = add_parallel(m, c, 2, teams, eff);
+    (void)s;
+    add_start(m, c, 1, 1, 2.0);
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", 1, 0), 0.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", 2, 0), 0.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 3.0, EPS);
+    ck_assert(tfind(&l, 1, "start", a, 0) < 0);
+    ck_assert_double_eq_tol(r->lt_sum, 5.0, EPS);
+    ck_assert_double_eq_tol(r->completion, 3.0, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** The timeline by hand (the backlog of test_backlog_only: 10 items,
+** capacity 2, effort 1; 2-day periods over 10 days): done 2, 4, 4, 0, 0;
+** chain WIP 9, 5, 1, 0, 0; the team's utilisation 1, 1, 0.5, 0, 0.
+*/
+START_TEST(test_timeline)
+{
+    cs_model *m = mk_model(10, 0);
+    const double done[] = {2, 4, 4, 0, 0}, wip[] = {9, 5, 1, 0, 0};
+    const double util[] = {1, 1, 0.5, 0, 0}, lt[] = {2, 10, 18, 0, 0};
+    int c, a;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 2);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 10;
+    add_step(m, c, a, tl_const(1.0));
+    m->timeline = 2;
+    r = cs_engine_rep_new(m);
+    ck_assert_int_eq(r->nperiods, 5);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_uint_eq(r->periods[0].arrived, 10);
+    for (int k = 0; k < 5; k++) {
+        const cs_period_team *pt = &r->period_teams[k * m->nteams + a];
+        ck_assert_double_eq((double)r->periods[k].done, done[k]);
+        ck_assert_double_eq_tol(r->periods[k].wip, wip[k], EPS);
+        ck_assert_double_eq_tol(r->periods[k].lt_sum, lt[k], EPS);
+        ck_assert_double_eq_tol(pt->utilization, util[k], EPS);
+        ck_assert_double_eq_tol(pt->wip, wip[k], EPS);
+        ck_assert_double_eq_tol(pt->capacity, 2.0, EPS);
+    }
+    ck_assert_uint_eq(r->nperiod_lt, 10);
+    ck_assert_int_eq(r->period_lt[9].period, 2);
+    /* a last, shorter period; the window results are untouched */
+    free(l.v);
+    l.v = NULL;
+    l.n = l.cap = 0;
+    m->timeline = 3;
+    cs_engine_rep_free(r);
+    r = cs_engine_rep_new(m);
+    ck_assert_int_eq(r->nperiods, 4);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(r->periods[3].wip, 0.0, EPS);
+    ck_assert_double_eq_tol(r->periods[0].wip, (10 + 8 + 6) / 3.0, EPS);
+    ck_assert_double_eq_tol(r->wip_mean, 3.0, EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 0.5, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Common random numbers over time: a variant that changes only team b's
+** schedule and productivity keeps every arrival time, and the work
+** durations at team a, of the baseline.
+*/
+START_TEST(test_crn_over_time)
+{
+    cs_model *m = mk_model(1500, 0);
+    const double from[] = {100, 400}, at[] = {50, 300}, f[] = {0.6, 1.0};
+    const int cap[] = {2, 1};
+    int c, a, b;
+    crn_log *l1 = calloc(1, sizeof *l1), *l2 = calloc(1, sizeof *l2);
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    uint64_t compared = 0;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 2);
+    c = add_class(m, "w", 0.9);
+    add_step(m, c, a, tl_exp(0.8));
+    add_step(m, c, b, tl_exp(1.0));
+    add_step(m, c, a, tl_gamma(0.2, 0.5));
+    r = cs_engine_rep_new(m);
+    e = cs_engine_new(m);
+    cs_engine_set_trace(e, crn_fn, l1);
+    ck_assert_int_eq(cs_engine_run(e, 7, 0, r, &err), CS_OK);
+    cs_engine_free(e);
+    set_schedule(m, b, 2, from, cap, 0);
+    set_productivity(m, b, 2, at, f);
+    e = cs_engine_new(m);
+    cs_engine_set_trace(e, crn_fn, l2);
+    ck_assert_int_eq(cs_engine_run(e, 7, 0, r, &err), CS_OK);
+    cs_engine_free(e);
+    ck_assert_uint_eq(l1->n, l2->n);
+    ck_assert_uint_gt(l1->n, 1000);
+    for (uint64_t i = 1; i <= l1->n; i++) {
+        ck_assert(l1->arrive[i] == l2->arrive[i]);
+        for (int s = 0; s < 3; s += 2)
+            if (l1->dur[i][s] != 0 && l2->dur[i][s] != 0) {
+                ck_assert_double_eq_tol(l1->dur[i][s], l2->dur[i][s], 1e-9);
+                compared++;
+            }
+    }
+    ck_assert_uint_gt(compared, 2000);
+    free(l1);
+    free(l2);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
 #ifdef CS_DEBUG
 /*
 ** The invariant checker (CS_DEBUG builds): healthy on a fresh engine,
@@ -1657,6 +2197,13 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_same_team_rules);
     tcase_add_test(det, test_determinism);
     tcase_add_test(det, test_crn);
+    tcase_add_test(det, test_schedule_step_up);
+    tcase_add_test(det, test_schedule_drop);
+    tcase_add_test(det, test_productivity_exact);
+    tcase_add_test(det, test_start_board);
+    tcase_add_test(det, test_start_parallel);
+    tcase_add_test(det, test_timeline);
+    tcase_add_test(det, test_crn_over_time);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mmc);
@@ -1667,6 +2214,8 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_fork_join);
     tcase_add_test(ana, test_focus);
     tcase_add_test(ana, test_step_p);
+    tcase_add_test(ana, test_schedule_repeating);
+    tcase_add_test(ana, test_profile_counts);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);

@@ -199,6 +199,84 @@ static void scaling(const char *path, const char *variant, const char *horizon)
     cs_model_free(m);
 }
 
+/*
+** Gives every team of m a schedule (repeating every `every` days, its
+** own capacity at 0.4 and 0.6 of the period), a productivity curve
+** (factor 1 at days 0, 50 and 100) and every class with a rate a profile
+** (the same period, factor 1 at 0.4 and 0.6 of it): the
+** machinery of SPEC 4.1-4.3 at work, the chain's dynamics unchanged.
+*/
+static void neutral_time(cs_model *m, double every)
+{
+    for (int t = 0; t < m->nteams; t++) {
+        cs_team *const k = &m->teams[t];
+        k->schedule = calloc(2, sizeof *k->schedule);
+        k->productivity = calloc(3, sizeof *k->productivity);
+        if (k->schedule == NULL || k->productivity == NULL)
+            exit(3);
+        for (int i = 0; i < 2; i++) {
+            k->schedule[i].from = every * (0.4 + 0.2 * i);
+            k->schedule[i].capacity = k->capacity;
+        }
+        k->nschedule = 2;
+        k->schedule_every = every;
+        for (int i = 0; i < 3; i++) {
+            k->productivity[i].at = 50.0 * i;
+            k->productivity[i].factor = 1.0;
+        }
+        k->nproductivity = 3;
+    }
+    for (int c = 0; c < m->nclasses; c++) {
+        cs_class *const k = &m->classes[c];
+        if (k->arrival != CS_ARRIVE_RATE)
+            continue;
+        k->profile = calloc(2, sizeof *k->profile);
+        if (k->profile == NULL)
+            exit(3);
+        for (int i = 0; i < 2; i++) {
+            k->profile[i].from = every * (0.4 + 0.2 * i);
+            k->profile[i].factor = 1.0;
+        }
+        k->nprofile = 2;
+        k->profile_every = every;
+    }
+}
+
+/*
+** The cost of time-varying settings: the tandem as it is, and with
+** schedules, productivity curves and profiles that change nothing
+** (neutral_time), one replication on one thread each, alternately, RUNS
+** times: the ratio of the best times.
+*/
+static void time_varying(const char *path, const char *horizon, double every)
+{
+    char set[64];
+    const char *sets[2] = {set, "replications=1"};
+    cs_model *plain, *timed;
+    double best[2] = {INFINITY, INFINITY};
+    double lt[2] = {0, 0};
+
+    snprintf(set, sizeof set, "horizon=%s", horizon);
+    plain = load(path, NULL, sets, 2);
+    timed = load(path, NULL, sets, 2);
+    neutral_time(timed, every);
+    for (int i = 0; i < RUNS; i++)
+        for (int k = 0; k < 2; k++) {
+            double sec;
+            cs_summary *s = simulate(k ? timed : plain, 1, 1, &sec);
+            if (sec < best[k])
+                best[k] = sec;
+            lt[k] = s->lead_time.mean;
+            cs_summary_free(s);
+        }
+    printf("over time 1 thread: plain %.3f s, with schedules, productivity and "
+           "profiles changing every %g d %.3f s: ratio %.3f (lead time %.4f "
+           "vs %.4f d)\n",
+           best[0], every, best[1], best[1] / best[0], lt[0], lt[1]);
+    cs_model_free(plain);
+    cs_model_free(timed);
+}
+
 /* Peak RSS in KiB of one replication at the horizon, in a child. */
 static long peak_rss(const char *path, const char *horizon)
 {
@@ -263,6 +341,8 @@ int main(int argc, char **argv)
     printf("chainsim benchmark: %s, %u cores\n", path, cs_runner_cpu_count());
     speed(path, NULL, h);
     speed(path, "rework5", h);
+    time_varying(path, h, 50);
+    time_varying(path, h, 10);
     scaling(path, NULL, quick ? "20000d" : "100000d");
     scaling(path, "rework5", quick ? "20000d" : "100000d");
     const long r5 = peak_rss(path, "100000d"), r6 = peak_rss(path, "1000000d");
