@@ -974,6 +974,69 @@ START_TEST(test_board_timeline)
 }
 END_TEST
 
+/*
+** The same figures from real replications (the chain fixture with a
+** backlog, a done_by promise and a timeline of 100 d, no warm-up): the
+** periods add up to the run (items done, the time-average WIP), a team
+** without a schedule has its capacity in every period, the done_by
+** promise is kept exactly in the replications that finished their
+** initial items by its day, and the result is the same on 1 and 3
+** threads, bit for bit.
+*/
+START_TEST(test_timeline_run)
+{
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_runner_opts o;
+    cs_runner_store *st = NULL;
+    cs_summary *s, *s3;
+    cs_error err;
+    double done = 0, wip = 0;
+
+    m->warmup = 0;
+    m->timeline = 100;
+    m->classes[0].backlog = 30;
+    m->promises[2].kind = CS_PROMISE_DONE_BY;
+    m->promises[2].done_by = 90;
+    m->promises[2].target = 0.5;
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.replications = 6;
+    o.warmup = -1;
+    ck_assert(cs_runner_run(m, &o, &st, &err) == CS_OK);
+    s = cs_summary_build(st);
+    ck_assert_int_eq(s->nperiods, 4);
+    for (int k = 0; k < 4; k++) {
+        done += s->periods[k].done.mean;
+        wip += s->periods[k].wip.mean * (s->periods[k].to - s->periods[k].from);
+        ck_assert_double_eq(s->periods[k].teams[1].capacity.mean, 1.0);
+        ck_assert(s->periods[k].lt_n > 0);
+        ck_assert(s->periods[k].lead_time_p85 > 0);
+    }
+    ck_assert_double_eq_tol(done * 6, (double)s->done, 1e-6);
+    ck_assert_double_eq_tol(wip / 400, s->wip.mean, 1e-9 * s->wip.mean);
+    ck_assert_int_eq(s->completion.items, 30);
+    ck_assert_double_eq(s->completion.done_share, 1.0);
+    for (size_t i = 0; i < st->n; i++)
+        ck_assert_double_eq(st->prom[i * 3 + 2],
+                            st->completion[i] <= 90 ? 1.0 : 0.0);
+    ck_assert_double_eq(s->teams[0].capacity.mean, 2.0);
+    s3 = tl_run(m, 3, 6);
+    for (int k = 0; k < 4; k++) {
+        ck_assert(tl_same_double(s->periods[k].lead_time_p85,
+                                 s3->periods[k].lead_time_p85));
+        ck_assert(tl_same_double(s->periods[k].lead_time.lo,
+                                 s3->periods[k].lead_time.lo));
+        ck_assert(tl_same_double(s->periods[k].wip.mean,
+                                 s3->periods[k].wip.mean));
+    }
+    ck_assert(tl_same_double(s->completion.p85, s3->completion.p85));
+    cs_summary_free(s);
+    cs_summary_free(s3);
+    cs_runner_store_free(st);
+    cs_model_free(m);
+}
+END_TEST
+
 static Suite *summary_suite(void)
 {
     Suite *s = suite_create("summary");
@@ -1001,6 +1064,7 @@ static Suite *summary_suite(void)
     tcase_add_test(tc, test_board_completion);
     tcase_add_test(tc, test_board_done_by);
     tcase_add_test(tc, test_board_timeline);
+    tcase_add_test(tc, test_timeline_run);
     suite_add_tcase(s, tc);
     return s;
 }
