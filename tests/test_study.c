@@ -584,8 +584,8 @@ START_TEST(test_load_settings)
 {
     const char *const sets[] = {"teams.b.capacity=3"};
     /* a horizon shorter than the scenario's warm-up: warm-up first */
-    const cs_study_settings set = {7, "11", "8d", "2d", sets, 1};
-    const cs_study_settings bad = {0, NULL, NULL, NULL, NULL, 0};
+    const cs_study_settings set = {7, "11", "8d", "2d", sets, 1, NULL};
+    const cs_study_settings bad = {0, NULL, NULL, NULL, NULL, 0, NULL};
     cs_scenario *s = NULL;
     cs_model *m = NULL;
     cs_error err;
@@ -616,7 +616,8 @@ END_TEST
 START_TEST(test_load_too_many_sets)
 {
     static const char *sets[CS_STUDY_MAX_SET + 1];
-    cs_study_settings set = {0, NULL, NULL, NULL, sets, CS_STUDY_MAX_SET + 1};
+    cs_study_settings set = {0, NULL, NULL, NULL, sets, CS_STUDY_MAX_SET + 1,
+                             NULL};
     cs_scenario *s = (cs_scenario *)(void *)&set;   /* must be reset */
     cs_error err;
 

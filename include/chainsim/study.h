@@ -42,10 +42,10 @@ typedef struct cs_study_settings {
     const char *seed;              /* NULL: the scenario's */
     const char *horizon;           /* NULL: the scenario's */
     const char *warmup;            /* NULL: the scenario's */
-    const char *timeline;          /* NULL: the scenario's (a duration,
-                                      the top-level key timeline) */
     const char *const *sets;       /* "PATH=VALUE" assignments, [nsets] */
     size_t nsets;
+    const char *timeline;          /* NULL: the scenario's (a duration,
+                                      the top-level key timeline) */
 } cs_study_settings;
 
 typedef struct cs_study_opts {
