@@ -1473,7 +1473,7 @@ static int table_timeline(FILE *out, table *t, const cs_report *r)
 static void table_question(FILE *out, const cs_report *r, int same_time)
 {
     const cs_summary *s0 = r->rows[0].summary;
-    int transient = 0, steady = 0, unsettled = 0;
+    int transient = 0, steady = 0, unsettled = 0, started = 0;
 
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
@@ -1482,6 +1482,14 @@ static void table_question(FILE *out, const cs_report *r, int same_time)
         else
             steady++;
         unsettled |= !s->settled;
+        for (int c = 0; c < s->model->nclasses; c++)
+            started |= s->model->classes[c].nstart > 0;
+    }
+    if (steady == 0 && started) {
+        fputs("from day 0: today's board (the backlog and the items in "
+              "the chain) and the arrivals to the horizon (a forecast, not "
+              "a long-run figure)\n", out);
+        return;
     }
     if (steady == 0) {
         fputs("from day 0: the backlog and the arrivals from an empty "
@@ -1497,7 +1505,8 @@ static void table_question(FILE *out, const cs_report *r, int same_time)
         fputs("steady state: long-run figures after each row's warm-up; "
               "not a forecast from today's board", out);
     if (transient > 0)
-        fputs(" (rows with a backlog: from day 0)", out);
+        fputs(started ? " (rows with today's board: from day 0)"
+                      : " (rows with a backlog: from day 0)", out);
     if (unsettled)
         fputs("\nNOT SETTLED: some figures are still changing over the "
               "window; see the warnings below", out);

@@ -193,11 +193,19 @@ static void summary_classes(cs_summary *s, const cs_runner_store *st,
 }
 
 /* Team t's utilization of its effective capacity (its WIP limit, when
-** below its capacity, keeps workers idle). */
+** below its capacity, keeps workers idle); with a schedule, of the
+** window's mean of each. */
 static double effective_util(const cs_model *m, const cs_summary *s, int t)
 {
     const cs_team *d = &m->teams[t];
 
+    if (d->nschedule > 0 && d->wip_limit > 0) {
+        const double eff = cs_model_capacity_mean(d, s->warmup, s->horizon, 1);
+        return eff > 0 ? s->teams[t].utilization.mean *
+                             cs_model_capacity_mean(d, s->warmup, s->horizon,
+                                                    0) / eff
+                       : 0.0;
+    }
     return s->teams[t].utilization.mean * d->capacity /
            cs_model_effective_capacity(d);
 }
@@ -641,7 +649,8 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     s->settle_day = s->third_first = s->third_last = NAN;
     s->drift = cs_stats_ci_mean(NULL, 0, CS_SUMMARY_DRIFT_LEVEL);
     for (int c = 0; c < m->nclasses; c++)
-        s->transient |= m->classes[c].backlog > 0 && st->warmup == 0;
+        s->transient |= cs_model_class_initial(&m->classes[c]) > 0 &&
+                        st->warmup == 0;
     if (load != NULL) {
         cs_model_offered_load(m, load);
         for (int t = 0; t < m->nteams; t++)

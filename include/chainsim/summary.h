@@ -191,9 +191,11 @@ typedef struct cs_summary {
     double cost_per_day;
     uint64_t visits, events, arrived, done;
     /* steady state or not (SPEC 6.4) */
-    int transient;                 /* the model starts from a backlog: its
-                                      figures answer "from day 0", so the
-                                      settle checks do not apply */
+    int transient;                 /* the model starts from initial items
+                                      (a backlog, start items) without a
+                                      warm-up: its figures answer "from
+                                      day 0", so the settle checks do not
+                                      apply */
     int settled;                   /* 0 when AUTO, SETTLE or DRIFT */
     double settle_day;             /* MSER's truncation over the window's
                                       WIP (NaN when not checked) */
