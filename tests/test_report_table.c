@@ -354,6 +354,17 @@ START_TEST(test_table_board_timeline)
                                        "  done           wip   lead time\n"
                                        "0-100     41.0      12.0  21.0 "));
     ck_assert_ptr_nonnull(strstr(text, "\n200-260   0.0       12.0  -  "));
+    ck_assert_ptr_null(strstr(text, "today's board (the backlog"));
+    free(text);
+    /* start items: the question is today's board */
+    f.s[0]->transient = f.s[1]->transient = 1;
+    f.m[1]->classes[0].start = calloc(1, sizeof *f.m[1]->classes[0].start);
+    ck_assert_ptr_nonnull(f.m[1]->classes[0].start);
+    f.m[1]->classes[0].start[0].count = 2;
+    f.m[1]->classes[0].nstart = 1;
+    text = render(&f.r, CS_FORMAT_TABLE);
+    ck_assert_ptr_nonnull(strstr(text, "\nfrom day 0: today's board (the "
+                                       "backlog and the items in the chain)"));
     free(text);
     /* too wide side by side: a block per row */
     free(f.m[1]->variant);
