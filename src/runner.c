@@ -28,6 +28,97 @@
 
 /* ---- the store ------------------------------------------------------ */
 
+/*
+** The lead times of the items done in one period of the timeline, pooled
+** over the replications: a plain array while they are few, a histogram
+** (cs_hist_bytes(), about 215 KB) once the array would be larger.  A
+** percentile is always the histogram's, made from the array when needed,
+** so it depends only on the values, not on how they are kept.  A timeline
+** of many short periods so costs about 8 bytes per item done, not a
+** histogram per period.
+*/
+struct cs_runner_lts {
+    double *v;          /* [n], room for cap; NULL once h is used */
+    size_t n, cap;
+    cs_hist *h;         /* NULL while the array holds them */
+};
+
+/* Values an array holds before it becomes a histogram. */
+static size_t lts_most(void)
+{
+    return cs_hist_bytes() / sizeof(double);
+}
+
+static void lts_fini(cs_runner_lts *b)
+{
+    free(b->v);
+    cs_hist_free(b->h);
+    memset(b, 0, sizeof *b);
+}
+
+/* Room for more values (a histogram when the array would pass
+** lts_most()); 0, or -1 when out of memory (b unchanged but for its
+** room). */
+static int lts_reserve(cs_runner_lts *b, size_t more)
+{
+    if (b->h != NULL || b->n + more <= b->cap)
+        return 0;
+    if (b->n + more > lts_most()) {
+        cs_hist *h = cs_hist_new();
+        if (h == NULL)
+            return -1;
+        for (size_t i = 0; i < b->n; i++)
+            cs_hist_add(h, b->v[i]);
+        free(b->v);
+        b->v = NULL;
+        b->n = b->cap = 0;
+        b->h = h;
+        return 0;
+    }
+    {
+        size_t cap = b->cap > 0 ? 2 * b->cap : 16;
+        double *v;
+        while (cap < b->n + more)
+            cap *= 2;
+        if ((v = realloc(b->v, cap * sizeof *v)) == NULL)
+            return -1;
+        b->v = v;
+        b->cap = cap;
+    }
+    return 0;
+}
+
+/* Adds x (reserved before).  NaN is left out, as the histogram does. */
+static void lts_put(cs_runner_lts *b, double x)
+{
+    if (isnan(x))
+        return;
+    if (b->h != NULL)
+        cs_hist_add(b->h, x);
+    else
+        b->v[b->n++] = x;
+}
+
+uint64_t cs_runner_period_count(const cs_runner_store *s, int k)
+{
+    const cs_runner_lts *b = &s->per_lt[k];
+
+    return b->h != NULL ? cs_hist_count(b->h) : (uint64_t)b->n;
+}
+
+double cs_runner_period_quantile(const cs_runner_store *s, int k, double q,
+                                 cs_hist *scratch)
+{
+    const cs_runner_lts *b = &s->per_lt[k];
+
+    if (b->h != NULL)
+        return cs_hist_quantile(b->h, q);
+    cs_hist_reset(scratch);
+    for (size_t i = 0; i < b->n; i++)
+        cs_hist_add(scratch, b->v[i]);
+    return cs_hist_quantile(scratch, q);
+}
+
 size_t cs_runner_brk_width(const cs_model *m)
 {
     size_t w = 0;
@@ -111,10 +202,10 @@ void cs_runner_store_free(cs_runner_store *s)
     if (s->cls_hist != NULL)
         for (int i = 0; i < s->model->nclasses; i++)
             cs_hist_free(s->cls_hist[i]);
-    if (s->per_hist != NULL)
+    if (s->per_lt != NULL)
         for (int i = 0; i < s->nperiods; i++)
-            cs_hist_free(s->per_hist[i]);
-    free(s->per_hist);
+            lts_fini(&s->per_lt[i]);
+    free(s->per_lt);
     free(s->cls_hist);
     cs_hist_free(s->hist);
     free(s);
@@ -124,14 +215,11 @@ static int store_hists(cs_runner_store *s, int nclasses)
 {
     s->hist = cs_hist_new();
     s->cls_hist = calloc((size_t)nclasses + 1, sizeof *s->cls_hist);
-    s->per_hist = calloc((size_t)s->nperiods + 1, sizeof *s->per_hist);
-    if (s->hist == NULL || s->cls_hist == NULL || s->per_hist == NULL)
+    s->per_lt = calloc((size_t)s->nperiods + 1, sizeof *s->per_lt);
+    if (s->hist == NULL || s->cls_hist == NULL || s->per_lt == NULL)
         return -1;
     for (int c = 0; c < nclasses; c++)
         if ((s->cls_hist[c] = cs_hist_new()) == NULL)
-            return -1;
-    for (int k = 0; k < s->nperiods; k++)
-        if ((s->per_hist[k] = cs_hist_new()) == NULL)
             return -1;
     return 0;
 }
@@ -181,6 +269,13 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
     cs_runner_store from = *src;   /* its columns, read only */
 
     store_columns(&from, cs);
+    /* room first: past it nothing fails */
+    for (int q = 0; q < dst->nperiods; q++) {
+        const cs_runner_lts *b = &src->per_lt[q];
+        if (lts_reserve(&dst->per_lt[q],
+                        b->h != NULL ? lts_most() + 1 : b->n) != 0)
+            return -1;
+    }
     for (size_t i = 0; i < k; i++) {
         const size_t row = cd[i].elem * cd[i].width;
         char *p = realloc(*cd[i].p, n * row + cd[i].elem);
@@ -193,8 +288,13 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
     cs_hist_merge(dst->hist, src->hist);
     for (int c = 0; c < dst->model->nclasses; c++)
         cs_hist_merge(dst->cls_hist[c], src->cls_hist[c]);
-    for (int q = 0; q < dst->nperiods; q++)
-        cs_hist_merge(dst->per_hist[q], src->per_hist[q]);
+    for (int q = 0; q < dst->nperiods; q++) {
+        const cs_runner_lts *b = &src->per_lt[q];
+        if (b->h != NULL)
+            cs_hist_merge(dst->per_lt[q].h, b->h);
+        for (size_t i = 0; i < b->n; i++)
+            lts_put(&dst->per_lt[q], b->v[i]);
+    }
     dst->n = n;
     dst->total += src->total;
     return 0;
@@ -231,15 +331,20 @@ static void store_put_periods(cs_runner_store *s, size_t i, const cs_rep *r)
     }
 }
 
-/* Adds r's lead times by period into the store's histograms (the caller
-** holds the pool's lock: they are shared by the workers). */
-static void store_add_periods(cs_runner_store *s, const cs_rep *r)
+/* Adds r's lead times by period to the store's (the caller holds the
+** pool's lock: they are shared by the workers); 0, or -1 when out of
+** memory. */
+static int store_add_periods(cs_runner_store *s, const cs_rep *r)
 {
     for (size_t j = 0; j < r->nperiod_lt; j++) {
         const cs_period_lt *x = &r->period_lt[j];
-        if (x->period >= 0 && x->period < s->nperiods)
-            cs_hist_add(s->per_hist[x->period], x->lead_time);
+        if (x->period < 0 || x->period >= s->nperiods)
+            continue;
+        if (lts_reserve(&s->per_lt[x->period], 1) != 0)
+            return -1;
+        lts_put(&s->per_lt[x->period], x->lead_time);
     }
+    return 0;
 }
 
 /* Copies what replication i measured into its row. */
@@ -383,18 +488,20 @@ static void store_add_hists(cs_runner_store *s, const hist_set *src)
         cs_hist_merge(s->cls_hist[c], src->cls[c]);
 }
 
-void cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
+int cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
 {
     const size_t i = s->n;
 
     assert(i < s->total && (i == 0 || s->rep[i - 1] < rep));
+    if (store_add_periods(s, r) != 0)
+        return -1;
     store_put(s, i, r);
     s->rep[i] = rep;
     cs_hist_merge(s->hist, r->hist);
     for (int c = 0; c < s->model->nclasses; c++)
         cs_hist_merge(s->cls_hist[c], r->classes[c].hist);
-    store_add_periods(s, r);
     s->n = i + 1;
+    return 0;
 }
 
 
@@ -496,13 +603,18 @@ static void *work(void *arg)
         if (st == CS_OK) {
             store_put(p->store, rep, r);
             hist_set_add_rep(&w->hists, r);
-            /* one set of timeline histograms for all threads, not one
-            ** per thread: they are many (integer counts, so the order of
-            ** addition does not matter) */
+            /* one set of the timeline's lead times for all threads, not
+            ** one per thread: there are many periods (a percentile
+            ** depends only on the values, not on their order) */
             if (p->store->nperiods > 0) {
+                int oom;
                 pthread_mutex_lock(&p->lock);
-                store_add_periods(p->store, r);
+                oom = store_add_periods(p->store, r);
                 pthread_mutex_unlock(&p->lock);
+                if (oom != 0)
+                    st = cs_error_set(&err, CS_ENOMEM, NULL, 0, 0,
+                                      "out of memory for the timeline's "
+                                      "lead times");
             }
         }
         report_done(p, rep, st, &err);
@@ -792,9 +904,19 @@ size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads)
                            sizeof(double);
     /* per thread: a replication's and the thread's pooled histograms */
     const size_t hists = (nc + 1) * cs_hist_bytes();
-    /* the timeline's histograms, one per period shared by the threads:
-    ** the run's, and those of the store it is appended to */
-    const size_t periods = 2 * np * cs_hist_bytes();
+    /* the timeline's lead times, shared by the threads, of this run and
+    ** of the store it is appended to: an array (8 bytes per item done,
+    ** twice that as it grows) or a histogram per period, whichever is
+    ** less */
+    double items = 0;
+    for (int c = 0; c < m->nclasses; c++)
+        items += cs_model_class_items(m, c);
+    const double arrays = 16.0 * items * (double)n;
+    const double per_hist = 2.0 * (double)np * (double)cs_hist_bytes();
+    const size_t periods =
+        np == 0 ? 0
+                : (size_t)fmin(fmin(arrays, per_hist), (double)SIZE_MAX / 4) +
+                      2 * np * sizeof(cs_runner_lts);
 
     return n * row + hists * (2 * (size_t)nthreads + 1) + periods;
 }

@@ -365,9 +365,10 @@ static int summary_completion(cs_summary *s, const cs_runner_store *st,
 
 /* ---- the timeline -------------------------------------------------- */
 
-/* Period k of the timeline and its teams; tmp holds st->n. */
+/* Period k of the timeline and its teams; tmp holds st->n, h is
+** scratch. */
 static void period_summary(cs_summary *s, const cs_runner_store *st,
-                           int k, double *tmp)
+                           int k, double *tmp, cs_hist *h)
 {
     const size_t np = (size_t)st->nperiods, nt = (size_t)st->model->nteams;
     const size_t stride = np * CS_RUNNER_PERIOD_NFIELDS;
@@ -386,8 +387,8 @@ static void period_summary(cs_summary *s, const cs_runner_store *st,
                               f + CS_RUNNER_PERIOD_WIP, tmp));
     d->lead_time = nonneg(column_ci(st->per, st->n, stride,
                                     f + CS_RUNNER_PERIOD_LT_MEAN, tmp));
-    d->lt_n = cs_hist_count(st->per_hist[k]);
-    d->lead_time_p85 = cs_hist_quantile(st->per_hist[k], 0.85);
+    d->lt_n = cs_runner_period_count(st, k);
+    d->lead_time_p85 = cs_runner_period_quantile(st, k, 0.85, h);
     d->teams = &s->period_teams[(size_t)k * nt];
     for (size_t t = 0; t < nt; t++) {
         const size_t g = ((size_t)k * nt + t) * CS_RUNNER_PTEAM_NFIELDS;
@@ -406,17 +407,22 @@ static int summary_timeline(cs_summary *s, const cs_runner_store *st,
                             double *tmp)
 {
     const size_t np = (size_t)st->nperiods, nt = (size_t)st->model->nteams;
+    cs_hist *h;
 
     if (np == 0)
         return 0;
     s->periods = calloc(np + 1, sizeof *s->periods);
     s->period_teams = calloc(np * nt + 1, sizeof *s->period_teams);
-    if (s->periods == NULL || s->period_teams == NULL)
+    h = cs_hist_new();
+    if (s->periods == NULL || s->period_teams == NULL || h == NULL) {
+        cs_hist_free(h);
         return -1;
+    }
     s->period = st->period;
     s->nperiods = st->nperiods;
     for (int k = 0; k < st->nperiods; k++)
-        period_summary(s, st, k, tmp);
+        period_summary(s, st, k, tmp, h);
+    cs_hist_free(h);
     return 0;
 }
 

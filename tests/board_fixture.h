@@ -141,7 +141,7 @@ static inline cs_runner_store *board_store(const cs_model *m, unsigned from,
     ck_assert(st != NULL && r != NULL);
     for (unsigned i = from; i < to; i++) {
         board_fill(r, i);
-        cs_runner_store_add(st, i, r);
+        ck_assert_int_eq(cs_runner_store_add(st, i, r), 0);
     }
     cs_engine_rep_free(r);
     return st;

@@ -427,11 +427,12 @@ START_TEST(test_store_append_board)
                            20 * np * nt * CS_RUNNER_PTEAM_NFIELDS));
     ck_assert(isinf(a->completion[19]) && a->completion[16] == 24.0);
     ck_assert_double_eq(a->team[CS_RUNNER_TEAM_CAPACITY], 3.2);
-    for (size_t k = 0; k < np; k++)
-        ck_assert_uint_eq(cs_hist_count(a->per_hist[k]),
-                          cs_hist_count(all->per_hist[k]));
-    ck_assert_uint_eq(cs_hist_count(a->per_hist[0]), 40);
-    ck_assert_uint_eq(cs_hist_count(a->per_hist[2]), 1);
+    for (int k = 0; k < (int)np; k++)
+        ck_assert_uint_eq(cs_runner_period_count(a, k),
+                          cs_runner_period_count(all, k));
+    ck_assert_uint_eq(cs_runner_period_count(a, 0), 40);
+    ck_assert_uint_eq(cs_runner_period_count(a, 1), 0);
+    ck_assert_uint_eq(cs_runner_period_count(a, 2), 1);
     s1 = cs_summary_build(all);
     s2 = cs_summary_build(a);
     for (size_t k = 0; k < np; k++) {
@@ -452,15 +453,93 @@ START_TEST(test_store_append_board)
     {
         const size_t with = cs_runner_stats_bytes(m, 10, 2);
         m->timeline = 0;
-        ck_assert_uint_ge(with, cs_runner_stats_bytes(m, 10, 2) +
-                                    2 * np * cs_hist_bytes());
+        ck_assert_uint_gt(with, cs_runner_stats_bytes(m, 10, 2) +
+                                    10 * np * (CS_RUNNER_PERIOD_NFIELDS +
+                                               nt * CS_RUNNER_PTEAM_NFIELDS) *
+                                        sizeof(double));
         m->classes[0].backlog = 0;
         m->classes[1].nstart = 0;
         all = cs_runner_store_new(m, 2);
         ck_assert_int_eq(all->nperiods, 0);
-        ck_assert_ptr_null(all->per_hist[0]);
+        ck_assert_ptr_nonnull(all->per_lt);
         cs_runner_store_free(all);
     }
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A period's lead times are a list while few and a histogram once the
+** list would be larger: the count and the percentile are the same either
+** way, and so through an append of one kind onto the other.
+*/
+START_TEST(test_store_period_lead_times)
+{
+    enum { PER_REP = 15000 };
+    cs_model *m = board_model();
+    cs_runner_store *one = cs_runner_store_new(m, 1);
+    cs_runner_store *two = cs_runner_store_new(m, 2);
+    cs_rep *r = cs_engine_rep_new(m);
+    cs_hist *h = cs_hist_new(), *scratch = cs_hist_new();
+
+    ck_assert(one && two && r && h && scratch);
+    ck_assert_uint_gt(2 * PER_REP, cs_hist_bytes() / sizeof(double));
+    ck_assert_uint_lt(PER_REP, cs_hist_bytes() / sizeof(double));
+    for (unsigned i = 0; i < 2; i++) {
+        board_fill(r, i);
+        free(r->period_lt);
+        r->period_lt = malloc(PER_REP * sizeof *r->period_lt);
+        ck_assert_ptr_nonnull(r->period_lt);
+        r->cap_period_lt = r->nperiod_lt = PER_REP;
+        for (size_t j = 0; j < PER_REP; j++) {
+            const double lt = 1.0 + (double)((j * 7919 + i) % 1000) / 10.0;
+            r->period_lt[j] = (cs_period_lt){lt, 1};
+            cs_hist_add(h, lt);
+        }
+        ck_assert_int_eq(cs_runner_store_add(two, i, r), 0);
+        if (i == 1)
+            ck_assert_int_eq(cs_runner_store_add(one, i, r), 0);
+        if (i == 0) {
+            /* a list still: the quantile of the values all the same */
+            ck_assert_uint_eq(cs_runner_period_count(two, 1), PER_REP);
+            ck_assert(tl_same_double(
+                cs_runner_period_quantile(two, 1, 0.85, scratch),
+                cs_hist_quantile(h, 0.85)));
+        }
+    }
+    ck_assert_uint_eq(cs_runner_period_count(two, 1), 2 * PER_REP);
+    ck_assert(tl_same_double(cs_runner_period_quantile(two, 1, 0.85, scratch),
+                             cs_hist_quantile(h, 0.85)));
+    ck_assert(isnan(cs_runner_period_quantile(two, 0, 0.85, scratch)));
+    /* a list (replication 0 of a store of its own) with a list appended
+    ** becomes a histogram: the same figures */
+    {
+        cs_runner_store *zero = cs_runner_store_new(m, 1);
+        board_fill(r, 0);
+        ck_assert_ptr_nonnull(zero);
+        free(r->period_lt);
+        r->period_lt = malloc(PER_REP * sizeof *r->period_lt);
+        ck_assert_ptr_nonnull(r->period_lt);
+        r->cap_period_lt = r->nperiod_lt = PER_REP;
+        for (size_t j = 0; j < PER_REP; j++)
+            r->period_lt[j] = (cs_period_lt){
+                1.0 + (double)((j * 7919) % 1000) / 10.0, 1};
+        ck_assert_int_eq(cs_runner_store_add(zero, 0, r), 0);
+        ck_assert_int_eq(cs_runner_store_append(zero, one), 0);
+        ck_assert_uint_eq(cs_runner_period_count(zero, 1), 2 * PER_REP);
+        ck_assert(tl_same_double(
+            cs_runner_period_quantile(zero, 1, 0.85, scratch),
+            cs_hist_quantile(h, 0.85)));
+        ck_assert(tl_same_double(
+            cs_runner_period_quantile(zero, 1, 0.5, scratch),
+            cs_runner_period_quantile(two, 1, 0.5, scratch)));
+        cs_runner_store_free(zero);
+    }
+    cs_hist_free(h);
+    cs_hist_free(scratch);
+    cs_engine_rep_free(r);
+    cs_runner_store_free(one);
+    cs_runner_store_free(two);
     cs_model_free(m);
 }
 END_TEST
@@ -482,6 +561,7 @@ static Suite *runner_suite(void)
     tcase_add_test(tc, test_store_rows);
     tcase_add_test(tc, test_interrupt_threads_rep_numbers);
     tcase_add_test(tc, test_store_append_board);
+    tcase_add_test(tc, test_store_period_lead_times);
     suite_add_tcase(s, tc);
     return s;
 }

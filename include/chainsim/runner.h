@@ -22,6 +22,9 @@
 
 typedef struct cs_rep cs_rep;   /* engine.h */
 
+/* The lead times of one period of a store's timeline (runner.c). */
+typedef struct cs_runner_lts cs_runner_lts;
+
 /* Progress: done of total replications (called from the coordinating
 ** thread only, never concurrently). */
 typedef void (*cs_runner_progress_fn)(void *ctx, unsigned done,
@@ -136,8 +139,10 @@ typedef struct cs_runner_store {
     double *per;                   /* [n * nperiods * CS_RUNNER_PERIOD_NFIELDS] */
     double *per_team;              /* [n * nperiods * nteams *
                                       CS_RUNNER_PTEAM_NFIELDS], period-major */
-    cs_hist **per_hist;            /* [nperiods]: the lead times of the
-                                      items done in each period, pooled */
+    cs_runner_lts *per_lt;         /* [nperiods]: the lead times of the
+                                      items done in each period, pooled
+                                      (cs_runner_period_count,
+                                      cs_runner_period_quantile) */
 } cs_runner_store;
 
 /* The level at which a truncation or a drift counts as real (the steady
@@ -167,9 +172,23 @@ cs_runner_store *cs_runner_store_new(const cs_model *m, size_t n);
 ** Adds what replication number rep measured (r, from cs_engine_rep_new on
 ** s's model; borrowed) as the next row of s, which must come from
 ** cs_runner_store_new with room left, rep above the last row's; its
-** histograms go into s's.  Cannot fail.
+** histograms and timeline lead times go into s's.  0, or -1 when out of
+** memory (then no row is added).
 */
-void cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r);
+int cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r);
+
+/* The lead times pooled in period k (< s->nperiods) of s's timeline.
+** Cannot fail. */
+uint64_t cs_runner_period_count(const cs_runner_store *s, int k);
+
+/*
+** Their q-quantile (q in [0, 1]) as cs_hist_quantile gives it, whether the
+** store holds them as a histogram or, while few, as a list (then added to
+** scratch, a histogram of the caller's, first emptied); NaN when there are
+** none.  Cannot fail.
+*/
+double cs_runner_period_quantile(const cs_runner_store *s, int k, double q,
+                                 cs_hist *scratch);
 
 /*
 ** Appends the rows of src (borrowed) to dst, whose replications must all
@@ -204,7 +223,9 @@ size_t cs_runner_default_max_bytes(void);
 #define CS_RUNNER_PROGRAM_BYTES ((size_t)8 << 20)
 
 /* The bytes of the statistics of n replications of m on nthreads
-** threads (what a run holds whatever its chain does).  Cannot fail. */
+** threads (what a run holds whatever its chain does; the timeline's lead
+** times from the expected items, at most a histogram per period).  Cannot
+** fail. */
 size_t cs_runner_stats_bytes(const cs_model *m, size_t n, unsigned nthreads);
 
 /*
