@@ -1408,7 +1408,7 @@ grep -qF "chainsim: warning: board / baseline: promise 'by8': 2 replications can
     && ok || bad "board: no stderr warning of too few replications"
 if runj board4.json "$T/board.yaml" -n 4; then
     js "$T/board4.json" variants.0.promises.0.verdict met "board: 4 of 4 meet 50%"
-    js "$T/board4.json" variants.0.warnings.0 "promise 'by7': 4 replications cannot show it met: even 4 of 4 give a 95% Wilson lower bound of 0.510, below its target 0.5; it needs at least 4 replications (-n 4)" "board: only by7 warned with 4" 
+    js "$T/board4.json" variants.0.warnings '#0' "board: no warning with 4 replications"
 fi
 # --timeline overrides the scenario's: two periods of 10 days
 if runj board10.json "$T/board.yaml" --timeline 10d; then
