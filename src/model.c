@@ -466,5 +466,7 @@ int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
         return 0;
     if (x->kind == CS_PROMISE_LEAD_TIME)
         return x->within == y->within;
+    if (x->kind == CS_PROMISE_DONE_BY)
+        return x->done_by == y->done_by;
     return x->per == y->per;
 }

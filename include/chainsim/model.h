@@ -208,7 +208,8 @@ void cs_model_free(cs_model *m);
 void cs_model_strip(cs_model *m);
 
 /* 1 when promise pa of a and promise pb of b say the same thing (kind,
-** target, within or period, and the class by name, or both all work),
+** target, within, period or done_by, and the class by name, or both all
+** work),
 ** whatever their names; else 0.  Cannot fail. */
 int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
                           int pb);
