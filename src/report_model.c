@@ -6,6 +6,7 @@
 #include "chainsim/report_model.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,43 @@ static void print_settings(FILE *f, const cs_model *m)
         print_duration(f, m->warmup);
     fprintf(f, "  replications: %u  seed: %llu\n", m->replications,
             (unsigned long long)m->seed);
+    if (m->timeline > 0) {
+        const double n = fmax(1.0, ceil(m->horizon / m->timeline));
+        fprintf(f, "timeline: %.0f period%s of %gd\n", n, n > 1 ? "s" : "",
+                m->timeline);
+    }
+}
+
+/* The repetition of a step function, if any: ", every 260 days". */
+static void print_every(FILE *f, double every)
+{
+    if (every > 0)
+        fprintf(f, ", every %g days", every);
+}
+
+/* Capacity over time: "schedule: 4 from day 100, 2 from day 180". */
+static void print_schedule(FILE *f, const cs_team *k)
+{
+    if (k->nschedule == 0)
+        return;
+    fputs("    schedule: ", f);
+    for (int i = 0; i < k->nschedule; i++)
+        fprintf(f, "%s%d from day %g", i > 0 ? ", " : "",
+                k->schedule[i].capacity, k->schedule[i].from);
+    print_every(f, k->schedule_every);
+    fputc('\n', f);
+}
+
+/* Speed over time: "productivity: x0.6 at day 0, x1 at day 60". */
+static void print_productivity(FILE *f, const cs_team *k)
+{
+    if (k->nproductivity == 0)
+        return;
+    fputs("    productivity: ", f);
+    for (int i = 0; i < k->nproductivity; i++)
+        fprintf(f, "%sx%g at day %g", i > 0 ? ", " : "",
+                k->productivity[i].factor, k->productivity[i].at);
+    fputs(k->nproductivity > 1 ? " (linear between)\n" : "\n", f);
 }
 
 /* util: the offered load per team, or NULL when it could not be had. */
@@ -106,6 +144,40 @@ static void print_team(FILE *f, const cs_team *k, const double *util)
                                                 : CS_MODEL_LOAD_SHOWN_MAX,
                 *util >= 1 ? " (unstable)" : "");
     fputc('\n', f);
+    print_schedule(f, k);
+    print_productivity(f, k);
+}
+
+/* Demand over time: "profile: x2 from day 50, every 65 days". */
+static void print_profile(FILE *f, const cs_class *k)
+{
+    if (k->nprofile == 0)
+        return;
+    fputs("    profile: ", f);
+    for (int i = 0; i < k->nprofile; i++)
+        fprintf(f, "%sx%g from day %g", i > 0 ? ", " : "",
+                k->profile[i].factor, k->profile[i].from);
+    print_every(f, k->profile_every);
+    fputc('\n', f);
+}
+
+/* Today's board: "start: 4 at ingestion aged 10d, 2 at build (18 initial
+** items)". */
+static void print_start(FILE *f, const cs_class *k)
+{
+    if (k->nstart == 0)
+        return;
+    fputs("    start: ", f);
+    for (int i = 0; i < k->nstart; i++) {
+        const cs_start *s = &k->start[i];
+        const char *id = k->steps[k->route[s->at]].id;
+        fprintf(f, "%s%d at %s", i > 0 ? ", " : "", s->count,
+                id != NULL ? id : "(parallel)");
+        if (s->age > 0)
+            fprintf(f, " aged %gd", s->age);
+    }
+    fprintf(f, " (%ld initial item%s)\n", cs_model_class_initial(k),
+            cs_model_class_initial(k) == 1 ? "" : "s");
 }
 
 static void print_class(FILE *f, const cs_model *m, const cs_class *k)
@@ -128,6 +200,8 @@ static void print_class(FILE *f, const cs_model *m, const cs_class *k)
     if (k->backlog > 0)
         fprintf(f, "  backlog %d", k->backlog);
     fputc('\n', f);
+    print_profile(f, k);
+    print_start(f, k);
     for (int i = 0; i < k->nroute; i++)
         print_step(f, m, k, &k->steps[k->route[i]], "    ");
 }
@@ -141,6 +215,9 @@ static void print_promise(FILE *f, const cs_model *m, const cs_promise *k)
     if (k->kind == CS_PROMISE_LEAD_TIME)
         fprintf(f, "  %s: %g%% of %s within %gd\n", name, k->target * 100, w,
                 k->within);
+    else if (k->kind == CS_PROMISE_DONE_BY)
+        fprintf(f, "  %s: the initial items of %s done by day %g in %g%% of "
+                "replications\n", name, w, k->done_by, k->target * 100);
     else
         fprintf(f, "  %s: at least %g items of %s per %gd\n", name,
                 k->target, w, k->per);

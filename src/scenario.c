@@ -5,7 +5,10 @@
 **
 ** Reading order: the time units first (every duration depends on them),
 ** then the top-level settings, the teams, the classes of work (their steps
-** reference teams) and the promises (which reference classes).  Every
+** reference teams, their start entries reference their steps) and the
+** promises (which reference classes; a done_by promise needs the initial
+** items of its class).  A period (schedule_every, profile_every) is read
+** before its list, whose times it bounds.  Every
 ** problem is a CS_EINPUT error located at the offending node; the first
 ** one found wins.  Values are read with reader.h.  The model under
 ** construction is always consistent enough for cs_model_free: arrays are
@@ -52,7 +55,16 @@
 #define MAX_CLASSES 500
 #define MAX_STEPS 200           /* per class, parallel branches included */
 #define MAX_PROMISES 500
-/* The sum of every class's backlog: items that exist at time 0. */
+/* Entries of a schedule, a productivity curve or a demand profile, and
+** start entries of a class. */
+#define MAX_TIMED 1000
+#define MAX_START 10000
+/* The age of a start item, in days: lead times stay far from overflow. */
+#define MAX_AGE 1e6
+/* Periods of the timeline (horizon / timeline, rounded up). */
+#define MAX_PERIODS 10000
+/* The sum of every class's initial items (backlog and start items):
+** items that exist at time 0. */
 #define MAX_BACKLOG_TOTAL 1000000L
 /* Expected step visits (work starts) in one replication: about a minute
 ** of simulation per 10^8 on one core, so 10^9 is far beyond any sensible
@@ -78,6 +90,12 @@ static int cmp_name_key(const void *a, const void *b)
     return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
 }
 
+/* x for a message: finite, so "inf" never shows. */
+static double shown(double x)
+{
+    return isfinite(x) ? x : DBL_MAX;
+}
+
 /* Everything the model's readers need: the value readers' context (where
 ** errors go, the directory, the units), the model under construction. */
 typedef struct builder {
@@ -89,21 +107,35 @@ typedef struct builder {
 
 static const char *const top_keys[] = {
     "chainsim", "name", "description", "time", "horizon", "warmup",
-    "replications", "seed", "deadlock", "teams", "work", "promise",
-    "variants", NULL
+    "replications", "seed", "deadlock", "timeline", "teams", "work",
+    "promise", "variants", NULL
 };
 static const char *const time_keys[] = {
     "hours_per_day", "days_per_week", NULL
 };
 static const char *const team_keys[] = {
     "name", "type", "capacity", "wip_limit", "discipline", "handoff",
-    "focus", "cost_per_day", NULL
+    "focus", "cost_per_day", "schedule", "schedule_every", "productivity",
+    NULL
+};
+/* The time key of each timed list comes first. */
+static const char *const schedule_keys[] = {
+    "from", "capacity", NULL
+};
+static const char *const productivity_keys[] = {
+    "at", "factor", NULL
+};
+static const char *const profile_keys[] = {
+    "from", "factor", NULL
+};
+static const char *const start_keys[] = {
+    "step", "count", "age", NULL
 };
 static const char *const class_keys[] = {
-    "name", "priority", "due", "arrivals", "backlog", "steps", NULL
+    "name", "priority", "due", "arrivals", "backlog", "start", "steps", NULL
 };
 static const char *const arrival_keys[] = {
-    "rate", "interval", "batch", NULL
+    "rate", "interval", "batch", "profile", "profile_every", NULL
 };
 static const char *const step_keys[] = {
     "team", "effort", "p", "id", "rework", "parallel", NULL
@@ -112,7 +144,7 @@ static const char *const rework_keys[] = {
     "p", "to", "effort", NULL
 };
 static const char *const promise_keys[] = {
-    "name", "work", "within", "percentile", "throughput", NULL
+    "name", "work", "within", "percentile", "throughput", "done_by", NULL
 };
 static const char *const type_names[] = {
     "stream-aligned", "platform", "enabling", "complicated-subsystem", NULL
@@ -133,6 +165,8 @@ static const cs_range R_ANY = { -HUGE_VAL, HUGE_VAL, 0, 0 };   /* finite */
 static const cs_range R_HOURS = { 0, 24, 1, 0 };
 static const cs_range R_DAYS = { 0, 7, 1, 0 };
 static const cs_range R_COST = { 0, MAX_COST_PER_DAY, 0, 0 };
+static const cs_range R_SPEED = { 0, 10, 1, 0 };        /* (0, 10] */
+static const cs_range R_DEMAND = { 0, HUGE_VAL, 0, 0 }; /* >= 0, finite */
 
 /* ---------------------------------------------------------------------
 ** Top-level settings.
@@ -174,6 +208,31 @@ static cs_status read_version(const builder *r, const cs_node *root)
                              "version '" QUOTE "' (this chainsim reads "
                              "'chainsim: 1')",
                              v->text);
+    return CS_OK;
+}
+
+/*
+** The timeline's period (SPEC 4.5): positive; one longer than the horizon
+** makes one period.  The periods are bounded, since every replication
+** keeps figures for each of them.  The count is the engine's: the
+** horizon / period, rounded up.
+*/
+static cs_status read_timeline(builder *r, const cs_node *root)
+{
+    const cs_node *c = cs_node_get(root, "timeline");
+    double periods;
+
+    if (c == NULL)
+        return CS_OK;
+    if (cs_reader_duration(&r->rd, c, "timeline", 1, &r->m->timeline)
+        != CS_OK)
+        return CS_EINPUT;
+    periods = ceil(r->m->horizon / r->m->timeline);
+    if (periods > MAX_PERIODS)
+        return cs_node_error(r->err, c, CS_EINPUT, "a timeline of %gd makes "
+                             "%.6g periods over the %gd horizon; at most %d: "
+                             "choose a longer period", r->m->timeline,
+                             shown(periods), r->m->horizon, MAX_PERIODS);
     return CS_OK;
 }
 
@@ -223,7 +282,7 @@ static cs_status read_settings(builder *r, const cs_node *root)
             return CS_EINPUT;
         m->deadlock = (cs_deadlock)d;
     }
-    return CS_OK;
+    return read_timeline(r, root);
 }
 
 /* ---------------------------------------------------------------------
@@ -255,9 +314,176 @@ static const cs_node *model_list(const builder *r, const cs_node *root,
     return list;
 }
 
+/*
+** Functions of time (SPEC 4.1-4.3): a schedule, a productivity curve, a
+** demand profile.  Each is a list of mappings, each with a time (a
+** duration >= 0, strictly increasing from entry to entry, below the
+** period when there is one) and a value read by the list's own reader.
+*/
+typedef struct timed_list {
+    const char *key;            /* "schedule": the list's key */
+    const char *item;           /* "{from, capacity} mapping" */
+    const char *entry;          /* "schedule entry" */
+    const char *entries;        /* "schedule entries" */
+    const char *every;          /* "schedule_every", or NULL */
+    const char *const *keys;    /* an entry's keys, its time key first */
+    size_t size;                /* of one element */
+    /* Reads the value of entry e into element i of elems, at time t. */
+    cs_status (*value)(const builder *r, const cs_node *e, void *elems,
+                       size_t i, double t);
+} timed_list;
+
+static cs_status schedule_value(const builder *r, const cs_node *e,
+                                void *elems, size_t i, double t)
+{
+    cs_sched_step *s = (cs_sched_step *)elems + i;
+    const cs_node *c = cs_reader_need_key(e, "capacity", "schedule entry",
+                                          r->err);
+
+    s->from = t;
+    s->pos.line = e->line;
+    s->pos.column = e->column;
+    return c == NULL ? CS_EINPUT
+                     : cs_reader_int_field(c, "schedule capacity", 0,
+                                           MAX_CAPACITY, &s->capacity,
+                                           r->err);
+}
+
+static cs_status productivity_value(const builder *r, const cs_node *e,
+                                    void *elems, size_t i, double t)
+{
+    cs_prod_point *p = (cs_prod_point *)elems + i;
+    const cs_node *c = cs_reader_need_key(e, "factor", "productivity point",
+                                          r->err);
+
+    p->at = t;
+    p->pos.line = e->line;
+    p->pos.column = e->column;
+    return c == NULL ? CS_EINPUT
+                     : cs_reader_number(c, "productivity factor", &R_SPEED,
+                                        &p->factor, r->err);
+}
+
+static cs_status profile_value(const builder *r, const cs_node *e,
+                               void *elems, size_t i, double t)
+{
+    cs_profile_step *p = (cs_profile_step *)elems + i;
+    const cs_node *c = cs_reader_need_key(e, "factor", "profile entry",
+                                          r->err);
+
+    p->from = t;
+    p->pos.line = e->line;
+    p->pos.column = e->column;
+    return c == NULL ? CS_EINPUT
+                     : cs_reader_number(c, "profile factor", &R_DEMAND,
+                                        &p->factor, r->err);
+}
+
+static const timed_list schedule_list = {
+    "schedule", "{from, capacity} mapping", "schedule entry",
+    "schedule entries", "schedule_every", schedule_keys,
+    sizeof(cs_sched_step), schedule_value
+};
+static const timed_list productivity_list = {
+    "productivity", "{at, factor} mapping", "productivity point",
+    "productivity points", NULL, productivity_keys, sizeof(cs_prod_point),
+    productivity_value
+};
+static const timed_list profile_list = {
+    "profile", "{from, factor} mapping", "profile entry", "profile entries",
+    "profile_every", profile_keys, sizeof(cs_profile_step), profile_value
+};
+
+/* One entry of a timed list: its time in *t, after prev (when i > 0) and
+** below every (when > 0), and its value. */
+static cs_status read_timed_entry(const builder *r, const timed_list *spec,
+                                  const cs_node *e, size_t i, double prev,
+                                  double every, void *elems, double *t)
+{
+    const char *const tk = spec->keys[0];
+    char where[64], key[64];
+    const cs_node *c;
+
+    snprintf(where, sizeof where, "each %s", spec->entry);
+    snprintf(key, sizeof key, "%s %s", spec->key, tk);
+    if (cs_reader_want_map(e, where, r->err) != CS_OK ||
+        cs_reader_check_keys(e, spec->keys, spec->entry, r->err) != CS_OK ||
+        (c = cs_reader_need_key(e, tk, spec->entry, r->err)) == NULL ||
+        cs_reader_duration(&r->rd, c, key, 0, t) != CS_OK)
+        return CS_EINPUT;
+    if (i > 0 && !(*t > prev))
+        return cs_node_error(r->err, c, CS_EINPUT, "%s must be in "
+                             "increasing '%s' order: %gd is not after %gd",
+                             spec->entries, tk, *t, prev);
+    if (every > 0 && !(*t < every))
+        return cs_node_error(r->err, c, CS_EINPUT, "%s must be below %s "
+                             "(%gd), got %gd: with a period, every '%s' lies "
+                             "in [0, %gd)", key, spec->every, every, *t, tk,
+                             every);
+    return spec->value(r, e, elems, i, *t);
+}
+
+/*
+** Reads the timed list n (the value of spec->key) into a new array in
+** *elems (the caller frees it, also on error) and its length in *count,
+** set before the elements are read.  every is the list's period in days,
+** 0 for none.
+*/
+static cs_status read_timed(const builder *r, const cs_node *n,
+                            const timed_list *spec, double every,
+                            void **elems, int *count)
+{
+    double prev = 0.0, t = 0.0;
+
+    if (cs_reader_want_list(n, spec->key, spec->item, r->err) != CS_OK ||
+        cs_reader_check_length(n, MAX_TIMED, spec->entries, r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    if ((*elems = calloc(n->nchildren, spec->size)) == NULL)
+        return cs_reader_nomem(r->err);
+    *count = (int)n->nchildren;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        if (read_timed_entry(r, spec, n->children[i], i, prev, every, *elems,
+                             &t) != CS_OK)
+            return CS_EINPUT;
+        prev = t;
+    }
+    return CS_OK;
+}
+
+/*
+** A timed list with its optional period (spec->every, a positive
+** duration) in map: the period is read first, since every time is checked
+** against it; a period without its list is an error.
+*/
+static cs_status read_timed_key(const builder *r, const cs_node *map,
+                                const timed_list *spec, void **elems,
+                                int *count, double *every)
+{
+    const cs_node *list = cs_node_get(map, spec->key);
+    const cs_node *per = spec->every != NULL ? cs_node_get(map, spec->every)
+                                             : NULL;
+
+    if (per != NULL) {
+        if (list == NULL)
+            return cs_node_key_error(r->err, map,
+                                     cs_reader_key_index(map, spec->every),
+                                     CS_EINPUT, "%s needs a '%s' to "
+                                     "repeat", spec->every, spec->key);
+        if (cs_reader_duration(&r->rd, per, spec->every, 1, every) != CS_OK)
+            return CS_EINPUT;
+    }
+    if (list == NULL)
+        return CS_OK;
+    return read_timed(r, list, spec, per != NULL ? *every : 0.0, elems,
+                      count);
+}
+
 static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
 {
     const cs_node *c;
+    void *elems = NULL;
+    cs_status st;
     int v;
 
     if (cs_reader_want_map(n, "each team", r->err) != CS_OK ||
@@ -303,7 +529,16 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
         cs_reader_number(c, "cost_per_day", &R_COST, &t->cost_per_day,
                          r->err) != CS_OK)
         return CS_EINPUT;
-    return CS_OK;
+    st = read_timed_key(r, n, &schedule_list, &elems, &t->nschedule,
+                        &t->schedule_every);
+    t->schedule = elems;
+    if (st != CS_OK)
+        return CS_EINPUT;
+    elems = NULL;
+    st = read_timed_key(r, n, &productivity_list, &elems, &t->nproductivity,
+                        NULL);
+    t->productivity = elems;
+    return st;
 }
 
 static cs_status team_item(void *ctx, const cs_node *n, size_t i,
@@ -609,9 +844,22 @@ static cs_status assign_ids(const builder *r, cs_class *k, step_src *src)
     return check_ids(r, k, src);
 }
 
-/* Why `to` names no top-level step: the most helpful message. */
-static cs_status bad_rework_target(const builder *r, const cs_class *k,
-                                   const step_src *src, const cs_node *to)
+/* The route position of the top-level step with id text, or -1. */
+static int top_step(const cs_class *k, const step_src *src, const char *text)
+{
+    for (int q = 0; q < k->nroute; q++) {
+        const int j = k->route[q];
+        if (src[j].referable && strcmp(k->steps[j].id, text) == 0)
+            return q;
+    }
+    return -1;
+}
+
+/* Why ref (a rework's `to`, or a start entry's `step` when start) names
+** no top-level step: the most helpful message. */
+static cs_status bad_step_ref(const builder *r, const cs_class *k,
+                              const step_src *src, const cs_node *ref,
+                              int start)
 {
     const char **ids;
     const char *hint;
@@ -620,31 +868,46 @@ static cs_status bad_rework_target(const builder *r, const cs_class *k,
 
     for (int j = 0; j < k->nsteps; j++)
         if (src[j].referable && src[j].top < 0 &&
-            strcmp(k->steps[j].id, to->text) == 0)
-            return cs_node_error(r->err, to, CS_EINPUT, "rework target '%s' "
-                                 "is a branch of a parallel step; rework can "
-                                 "only go back to a top-level step",
-                                 to->text);
+            strcmp(k->steps[j].id, ref->text) == 0)
+            return start
+                ? cs_node_error(r->err, ref, CS_EINPUT, "start step '%s' is "
+                                "a branch of a parallel step; start items go "
+                                "into a top-level step (name the parallel "
+                                "step instead, by its 'id': all its branches "
+                                "start)",
+                                ref->text)
+                : cs_node_error(r->err, ref, CS_EINPUT, "rework target '%s' "
+                                "is a branch of a parallel step; rework can "
+                                "only go back to a top-level step",
+                                ref->text);
     for (int j = 0; j < k->nsteps; j++)
         if (k->steps[j].kind == CS_STEP_WORK && !src[j].referable &&
-            strcmp(r->m->teams[k->steps[j].team].name, to->text) == 0)
-            return cs_node_error(r->err, to, CS_EINPUT, "team '%s' appears "
+            strcmp(r->m->teams[k->steps[j].team].name, ref->text) == 0)
+            return cs_node_error(r->err, ref, CS_EINPUT, "team '%s' appears "
                                  "more than once in class '%s', so its name "
                                  "is not a step id: give the target step an "
-                                 "'id' and name it here", to->text, k->name);
+                                 "'id' and name it here", ref->text, k->name);
     if ((ids = calloc((size_t)k->nsteps + 1, sizeof *ids)) == NULL)
         return cs_reader_nomem(r->err);
     for (int j = 0; j < k->nsteps; j++)
         if (src[j].referable && src[j].top >= 0)
             ids[n++] = k->steps[j].id;
-    hint = cs_error_suggest(to->text, ids);
-    if (hint != NULL)
-        st = cs_node_error(r->err, to, CS_EINPUT, "rework goes to an unknown "
+    hint = cs_error_suggest(ref->text, ids);
+    if (start && hint != NULL)
+        st = cs_node_error(r->err, ref, CS_EINPUT, "start names an unknown "
                            "step '" QUOTE "' in class '%s' (did you mean "
-                           "'%s'?)", to->text, k->name, hint);
+                           "'%s'?)", ref->text, k->name, hint);
+    else if (start)
+        st = cs_node_error(r->err, ref, CS_EINPUT, "start names an unknown "
+                           "step '" QUOTE "' in class '%s'", ref->text,
+                           k->name);
+    else if (hint != NULL)
+        st = cs_node_error(r->err, ref, CS_EINPUT, "rework goes to an unknown "
+                           "step '" QUOTE "' in class '%s' (did you mean "
+                           "'%s'?)", ref->text, k->name, hint);
     else
-        st = cs_node_error(r->err, to, CS_EINPUT, "rework goes to an unknown "
-                           "step '" QUOTE "' in class '%s'", to->text,
+        st = cs_node_error(r->err, ref, CS_EINPUT, "rework goes to an unknown "
+                           "step '" QUOTE "' in class '%s'", ref->text,
                            k->name);
     free(ids);
     return st;
@@ -657,17 +920,12 @@ static cs_status resolve_rework(const builder *r, cs_class *k,
     for (int pos = 0; pos < k->nroute; pos++) {
         cs_step *s = &k->steps[k->route[pos]];
         const cs_node *to = src[k->route[pos]].to;
-        int target = -1;
+        int target;
 
         if (!s->has_rework)
             continue;
-        for (int q = 0; q < k->nroute && target < 0; q++) {
-            const int j = k->route[q];
-            if (src[j].referable && strcmp(k->steps[j].id, to->text) == 0)
-                target = q;
-        }
-        if (target < 0)
-            return bad_rework_target(r, k, src, to);
+        if ((target = top_step(k, src, to->text)) < 0)
+            return bad_step_ref(r, k, src, to, 0);
         if (target > pos)
             return cs_node_error(r->err, to, CS_EINPUT, "rework goes to '%s', "
                                  "which comes after this step; rework can "
@@ -678,6 +936,71 @@ static cs_status resolve_rework(const builder *r, cs_class *k,
     return CS_OK;
 }
 
+/* One start entry (SPEC 4.4); *initial counts the class's initial items
+** so far, bounded like the backlogs of all classes. */
+static cs_status read_start_entry(const builder *r, const cs_node *e,
+                                  const cs_class *k, const step_src *src,
+                                  cs_start *s, long *initial)
+{
+    const cs_node *c;
+
+    if (cs_reader_want_map(e, "each start entry", r->err) != CS_OK ||
+        cs_reader_check_keys(e, start_keys, "start entry", r->err) != CS_OK)
+        return CS_EINPUT;
+    s->pos.line = e->line;
+    s->pos.column = e->column;
+    if ((c = cs_reader_need_key(e, "step", "start entry", r->err)) == NULL ||
+        cs_reader_want_scalar(c, "start step", "a step id", r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((s->at = top_step(k, src, c->text)) < 0)
+        return bad_step_ref(r, k, src, c, 1);
+    if ((c = cs_reader_need_key(e, "count", "start entry", r->err)) == NULL ||
+        cs_reader_int_field(c, "start count", 1, MAX_BACKLOG, &s->count,
+                            r->err) != CS_OK)
+        return CS_EINPUT;
+    *initial += s->count;
+    if (*initial > MAX_BACKLOG_TOTAL)
+        return cs_node_error(r->err, c, CS_EINPUT, "class '%s' has %ld "
+                             "initial items (backlog and start items) up to "
+                             "here; at most %ld over all classes", k->name,
+                             *initial, MAX_BACKLOG_TOTAL);
+    if ((c = cs_node_get(e, "age")) == NULL)
+        return CS_OK;
+    if (cs_reader_duration(&r->rd, c, "start age", 0, &s->age) != CS_OK)
+        return CS_EINPUT;
+    if (s->age > MAX_AGE)
+        return cs_node_error(r->err, c, CS_EINPUT, "start age must be at most "
+                             "%.0fd, got '" QUOTE "'", MAX_AGE, c->text);
+    return CS_OK;
+}
+
+/* The class's start entries, if any: each names a top-level step by its
+** id, so they are read once the route's ids are known. */
+static cs_status read_start(const builder *r, const cs_node *cls, cs_class *k,
+                            const step_src *src)
+{
+    const cs_node *list = cs_node_get(cls, "start");
+    long initial = k->backlog;
+
+    if (list == NULL)
+        return CS_OK;
+    if (cs_reader_want_list(list, "start", "{step, count, age} mapping",
+                            r->err) != CS_OK ||
+        cs_reader_check_length(list, MAX_START, "start entries", r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    if ((k->start = calloc(list->nchildren, sizeof *k->start)) == NULL)
+        return cs_reader_nomem(r->err);
+    k->nstart = (int)list->nchildren;
+    for (size_t i = 0; i < list->nchildren; i++)
+        if (read_start_entry(r, list->children[i], k, src, &k->start[i],
+                             &initial) != CS_OK)
+            return CS_EINPUT;
+    return CS_OK;
+}
+
+/* The route, its ids and rework targets, and the start entries (which
+** name steps by id). */
 static cs_status read_steps(const builder *r, const cs_node *cls, cs_class *k)
 {
     const cs_node *list = cs_reader_need_key(cls, "steps", "class", r->err);
@@ -708,7 +1031,31 @@ static cs_status read_steps(const builder *r, const cs_node *cls, cs_class *k)
         st = assign_ids(r, k, src);
     if (st == CS_OK)
         st = resolve_rework(r, k, src);
+    if (st == CS_OK)
+        st = read_start(r, cls, k, src);
     free(src);
+    return st;
+}
+
+/* The demand profile of Poisson arrivals (SPEC 4.3): with `interval` it
+** is an error at its key. */
+static cs_status read_profile(const builder *r, const cs_node *n, cs_class *k)
+{
+    const long pi = cs_node_find(n, "profile");
+    const long ei = cs_node_find(n, "profile_every");
+    void *elems = NULL;
+    cs_status st;
+
+    if (pi < 0 && ei < 0)
+        return CS_OK;
+    if (k->arrival != CS_ARRIVE_RATE)
+        return cs_node_key_error(r->err, n, (size_t)(pi >= 0 ? pi : ei),
+                                 CS_EINPUT, "'%s' goes with 'rate' (Poisson "
+                                 "arrivals), not with 'interval'",
+                                 pi >= 0 ? "profile" : "profile_every");
+    st = read_timed_key(r, n, &profile_list, &elems, &k->nprofile,
+                        &k->profile_every);
+    k->profile = elems;
     return st;
 }
 
@@ -745,7 +1092,7 @@ static cs_status read_arrivals(const builder *r, const cs_node *n, cs_class *k)
         cs_reader_int_field(c, "batch", 1, MAX_BATCH, &k->batch, r->err)
         != CS_OK)
         return CS_EINPUT;
-    return CS_OK;
+    return read_profile(r, n, k);
 }
 
 static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
@@ -779,11 +1126,13 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
         cs_reader_int_field(c, "backlog", 0, MAX_BACKLOG, &k->backlog, r->err)
         != CS_OK)
         return CS_EINPUT;
-    if (k->arrival == CS_ARRIVE_NONE && k->backlog == 0)
+    if (read_steps(r, n, k) != CS_OK)
+        return CS_EINPUT;
+    if (k->arrival == CS_ARRIVE_NONE && cs_model_class_initial(k) == 0)
         return cs_node_error(r->err, n, CS_EINPUT, "class '%s' needs "
-                             "'arrivals' or a 'backlog' > 0, or it never "
-                             "receives work", k->name);
-    return read_steps(r, n, k);
+                             "'arrivals', a 'backlog' > 0 or 'start' items, "
+                             "or it never receives work", k->name);
+    return CS_OK;
 }
 
 static cs_status class_item(void *ctx, const cs_node *n, size_t i,
@@ -836,11 +1185,32 @@ static cs_status read_class_ref(const builder *r, const cs_node *n, int *out)
     return st;
 }
 
+/* The percentile of a lead-time or done_by promise into p->target;
+** missing is the message when it is absent. */
+static cs_status read_percentile(const builder *r, const cs_node *n,
+                                 cs_promise *p, const char *missing)
+{
+    const cs_node *c = cs_node_get(n, "percentile");
+    double pct;
+
+    if (c == NULL)
+        return cs_node_error(r->err, n, CS_EINPUT, "%s", missing);
+    /* a share written as a fraction (0.85) would promise almost nothing */
+    if (cs_reader_number(c, "percentile", &R_ANY, &pct, r->err) == CS_OK &&
+        pct < 1)
+        return cs_node_error(r->err, c, CS_EINPUT, "percentile is a "
+                             "percentage from 1 to 100 (85 means 85%%), got "
+                             "'" QUOTE "'", c->text);
+    if (cs_reader_number(c, "percentile", &R_PERCENT, &pct, r->err) != CS_OK)
+        return CS_EINPUT;
+    p->target = pct / 100.0;
+    return CS_OK;
+}
+
 static cs_status read_lead_time(const builder *r, const cs_node *n,
                                 cs_promise *p)
 {
-    const cs_node *c;
-    double pct;
+    char missing[CS_ERROR_MSG_MAX];
 
     if (cs_node_find(n, "throughput") >= 0)
         return cs_node_key_error(r->err, n,
@@ -850,22 +1220,64 @@ static cs_status read_lead_time(const builder *r, const cs_node *n,
     if (cs_reader_duration(&r->rd, cs_node_get(n, "within"), "within", 1,
                            &p->within) != CS_OK)
         return CS_EINPUT;
-    if ((c = cs_node_get(n, "percentile")) == NULL)
-        return cs_node_error(r->err, n, CS_EINPUT, "promise '%s' is missing "
-                             "'percentile' (the share of items, in percent, "
-                             "that must be done within %s)", p->name,
-                             cs_node_get(n, "within")->text);
-    /* a share written as a fraction (0.85) would promise almost nothing */
-    if (cs_reader_number(c, "percentile", &R_ANY, &pct, r->err) == CS_OK &&
-        pct < 1)
-        return cs_node_error(r->err, c, CS_EINPUT, "percentile is a "
-                             "percentage from 1 to 100 (85 means 85%%), got "
-                             "'" QUOTE "'", c->text);
-    if (cs_reader_number(c, "percentile", &R_PERCENT, &pct, r->err) != CS_OK)
-        return CS_EINPUT;
+    snprintf(missing, sizeof missing, "promise '%s' is missing 'percentile' "
+             "(the share of items, in percent, that must be done within %s)",
+             p->name, cs_node_get(n, "within")->text);
     p->kind = CS_PROMISE_LEAD_TIME;
-    p->target = pct / 100.0;
-    return CS_OK;
+    return read_percentile(r, n, p, missing);
+}
+
+/*
+** A done_by promise (SPEC 4.4): the initial items of its class, or of all
+** classes, all done by day done_by (> 0, at most the horizon, since a run
+** sees nothing later) in percentile % of the replications.  Those items
+** must exist.
+*/
+static cs_status read_done_by(const builder *r, const cs_node *n,
+                              cs_promise *p)
+{
+    const cs_model *m = r->m;
+    const cs_node *c = cs_node_get(n, "done_by");
+    char missing[CS_ERROR_MSG_MAX];
+
+    if (cs_reader_duration(&r->rd, c, "done_by", 1, &p->done_by) != CS_OK)
+        return CS_EINPUT;
+    if (p->done_by > m->horizon)
+        return cs_node_error(r->err, c, CS_EINPUT, "done_by (%gd) is after "
+                             "the horizon (%gd), where a run cannot tell "
+                             "whether the items are done: make the horizon "
+                             "at least %gd", p->done_by, m->horizon,
+                             p->done_by);
+    if (p->work >= 0 && cs_model_class_initial(&m->classes[p->work]) == 0)
+        return cs_node_error(r->err, c, CS_EINPUT, "promise '%s' is done_by "
+                             "but class '%s' has no initial items: give it a "
+                             "backlog or start items", p->name,
+                             m->classes[p->work].name);
+    if (p->work < 0 && !cs_model_has_initial(m))
+        return cs_node_error(r->err, c, CS_EINPUT, "promise '%s' is done_by "
+                             "but no class has initial items: give a class a "
+                             "backlog or start items", p->name);
+    snprintf(missing, sizeof missing, "promise '%s' is missing 'percentile' "
+             "(the share of replications, in percent, in which the initial "
+             "items must all be done by %s)", p->name, c->text);
+    p->kind = CS_PROMISE_DONE_BY;
+    return read_percentile(r, n, p, missing);
+}
+
+/* done_by with within or throughput: an error at the later key. */
+static cs_status check_done_by_mix(const builder *r, const cs_node *n)
+{
+    const long di = cs_node_find(n, "done_by");
+    const long wi = cs_node_find(n, "within");
+    const long ti = cs_node_find(n, "throughput");
+    const long other = wi >= 0 ? wi : ti;
+
+    if (di < 0 || other < 0)
+        return CS_OK;
+    return cs_node_key_error(r->err, n, (size_t)(di > other ? di : other),
+                             CS_EINPUT, "a promise has either 'done_by' "
+                             "(initial items done by a day) or '%s', not "
+                             "both", wi >= 0 ? "within" : "throughput");
 }
 
 static cs_status read_promise(const builder *r, const cs_node *n,
@@ -885,17 +1297,21 @@ static cs_status read_promise(const builder *r, const cs_node *n,
     if ((c = cs_node_get(n, "work")) != NULL &&
         read_class_ref(r, c, &p->work) != CS_OK)
         return CS_EINPUT;
+    if (check_done_by_mix(r, n) != CS_OK)
+        return CS_EINPUT;
     if (cs_node_get(n, "within") != NULL)
         return read_lead_time(r, n, p);
+    if (cs_node_get(n, "done_by") != NULL)
+        return read_done_by(r, n, p);
     if ((c = cs_node_get(n, "throughput")) == NULL)
         return cs_node_error(r->err, n, CS_EINPUT, "promise '%s' needs "
-                             "'within' (with 'percentile') or 'throughput'",
-                             p->name);
+                             "'within' (with 'percentile') or 'throughput', "
+                             "or 'done_by' (with 'percentile')", p->name);
     if (cs_node_find(n, "percentile") >= 0)
         return cs_node_key_error(r->err, n,
                                  cs_reader_key_index(n, "percentile"),
-                                 CS_EINPUT, "'percentile' goes with 'within', "
-                                 "not with 'throughput'");
+                                 CS_EINPUT, "'percentile' goes with 'within' "
+                                 "or 'done_by', not with 'throughput'");
     if (cs_reader_throughput(&r->rd, c, "throughput", &p->target, &p->per)
         != CS_OK)
         return CS_EINPUT;
@@ -934,40 +1350,88 @@ static cs_status read_promises(builder *r, const cs_node *root)
 ** The model from a document tree.
 */
 
-/* x for a message: finite, so "inf" never shows. */
-static double shown(double x)
+/* The highest demand factor of class k's profile, and in *at the entry
+** that has it (-1: the factor 1 before the first entry). */
+static double peak_factor(const cs_class *k, int *at)
 {
-    return isfinite(x) ? x : DBL_MAX;
+    double peak = k->profile[0].from > 0 ? 1.0 : -1.0;
+
+    *at = -1;
+    for (int i = 0; i < k->nprofile; i++)
+        if (k->profile[i].factor > peak) {
+            peak = k->profile[i].factor;
+            *at = i;
+        }
+    return peak;
 }
 
 /*
-** The work of one replication, bounded: backlogs add up to at most
-** MAX_BACKLOG_TOTAL items, and the expected step visits (arrivals over
-** the horizon plus backlog, times the visits an item makes, rework loops
-** included) to at most MAX_VISITS.  Reported at the class that brings the
-** most.
+** Arrivals with a profile are drawn at the peak rate and thinned, so the
+** draws of one replication (rate x the peak factor x the horizon) are
+** bounded like the step visits.  Reported at the peak entry.
+*/
+static cs_status check_peak(const builder *r, const cs_node *cls, int c)
+{
+    const cs_model *m = r->m;
+    const cs_class *k = &m->classes[c];
+    double peak, draws;
+    int at;
+
+    if (k->arrival != CS_ARRIVE_RATE || k->nprofile == 0)
+        return CS_OK;
+    peak = peak_factor(k, &at);
+    draws = k->rate * peak * m->horizon;
+    if (draws <= MAX_VISITS)
+        return CS_OK;
+    if (at >= 0)
+        cls = cs_node_get(cs_node_get(cls, "arrivals"), "profile")
+                  ->children[at];
+    return cs_node_error(r->err, cls, CS_EINPUT, "class '%s' has a peak "
+                         "arrival rate of %.3g/d (its rate times the profile "
+                         "factor %g), which makes about %.3g arrival draws "
+                         "over the %gd horizon; at most %.0e: is the factor "
+                         "or the rate's unit wrong?", k->name,
+                         shown(k->rate * peak), peak, shown(draws),
+                         m->horizon, MAX_VISITS);
+}
+
+/*
+** The work of one replication, bounded: the initial items (backlogs and
+** start items) add up to at most MAX_BACKLOG_TOTAL items, arrivals drawn
+** at a profile's peak to at most MAX_VISITS, and the expected step visits
+** (arrivals over the horizon plus the initial items, times the visits an
+** item makes, rework loops included) to at most MAX_VISITS.  Reported at
+** the class that brings the most.
 */
 static cs_status check_size(const builder *r, const cs_node *root)
 {
     const cs_model *m = r->m;
     const cs_node *work = cs_node_get(root, "work");
     double total = 0.0, worst = -1.0;
-    long backlog = 0;
-    int at = 0;
+    long initial = 0;
+    int at = 0, starts = 0;
 
     for (int c = 0; c < m->nclasses; c++) {
         const double visits = cs_model_run_visits(m, c);
-        backlog += m->classes[c].backlog;
+        if (check_peak(r, work->children[c], c) != CS_OK)
+            return CS_EINPUT;
+        initial += cs_model_class_initial(&m->classes[c]);
+        starts += m->classes[c].nstart > 0;
         total += visits;
         if (!(visits <= worst)) {
             worst = visits;
             at = c;
         }
     }
-    if (backlog > MAX_BACKLOG_TOTAL)
+    if (initial > MAX_BACKLOG_TOTAL && starts == 0)
         return cs_node_error(r->err, work, CS_EINPUT, "the backlogs of all "
                              "classes add up to %ld items; at most %ld",
-                             backlog, MAX_BACKLOG_TOTAL);
+                             initial, MAX_BACKLOG_TOTAL);
+    if (initial > MAX_BACKLOG_TOTAL)
+        return cs_node_error(r->err, work, CS_EINPUT, "the initial items of "
+                             "all classes (backlogs and start items) add up "
+                             "to %ld; at most %ld", initial,
+                             MAX_BACKLOG_TOTAL);
     if (total <= MAX_VISITS)
         return CS_OK;
     {

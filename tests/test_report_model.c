@@ -120,6 +120,91 @@ START_TEST(test_check_golden)
 }
 END_TEST
 
+/* SPEC 4.1-4.5 in the description: schedules, productivity curves,
+** profiles, start items, done_by promises and the timeline. */
+static const char *const over_time_yaml =
+    "chainsim: 1\n"
+    "name: over time\n"
+    "horizon: 20d\n"
+    "timeline: 1w\n"
+    "replications: 3\n"
+    "seed: 5\n"
+    "teams:\n"
+    "  - name: a\n"
+    "    capacity: 2\n"
+    "    schedule: [{from: 0, capacity: 1}, {from: 1w, capacity: 3}]\n"
+    "    schedule_every: 2w\n"
+    "  - name: b\n"
+    "    productivity: [{at: 0, factor: 0.5}, {at: 10d, factor: 1}]\n"
+    "work:\n"
+    "  - name: x\n"
+    "    backlog: 2\n"
+    "    arrivals:\n"
+    "      rate: 0.5/d\n"
+    "      profile: [{from: 10d, factor: 2}]\n"
+    "    start: [{step: b, count: 3, age: 1d}, {step: a, count: 1}]\n"
+    "    steps:\n"
+    "      - {team: a, effort: 'exponential(2d)'}\n"
+    "      - {team: b, effort: 1d}\n"
+    "  - name: y\n"
+    "    arrivals: {rate: 0.1/d, profile: [{from: 0, factor: 0}, "
+    "{from: 2d, factor: 1.5}], profile_every: 4d}\n"
+    "    start: [{step: b, count: 1}]\n"
+    "    steps: [{team: b, effort: 1d}]\n"
+    "promise:\n"
+    "  - {name: easy, within: 100d, percentile: 50}\n"
+    "  - {name: board, work: x, done_by: 3w, percentile: 90}\n"
+    "  - {name: all done, done_by: 20d, percentile: 50}\n";
+
+/* The loads: a's capacity is 1 on [0, 5) and 3 on [5, 10) of every 10
+** days (a mean of 2), x arrives at 0.5/d x 1 on [0, 10) and 2 from day
+** 10 (a mean of 0.75/d over the 20 days), y at 0.1/d x 0.75. */
+static const char *const over_time_golden =
+    "scenario: over time\n"
+    "variant: baseline\n"
+    "time: 8 hours per day, 5 days per week\n"
+    "horizon: 20d  warm-up: 0d  replications: 3  seed: 5\n"
+    "timeline: 4 periods of 5d\n"
+    "teams (2):\n"
+    "  a                    stream-aligned        capacity 2  fifo"
+    "  load 0.75\n"
+    "    schedule: 1 from day 0, 3 from day 5, every 10 days\n"
+    "  b                    stream-aligned        capacity 1  fifo"
+    "  load 0.82\n"
+    "    productivity: x0.5 at day 0, x1 at day 10 (linear between)\n"
+    "work (2):\n"
+    "  x  arrivals 0.5/d  backlog 2\n"
+    "    profile: x2 from day 10\n"
+    "    start: 3 at b aged 1d, 1 at a (6 initial items)\n"
+    "    a  effort exponential(mean=2d)\n"
+    "    b  effort const(1d)\n"
+    "  y  arrivals 0.1/d\n"
+    "    profile: x0 from day 0, x1.5 from day 2, every 4 days\n"
+    "    start: 1 at b (1 initial item)\n"
+    "    b  effort const(1d)\n"
+    "promises (3):\n"
+    "  easy: 50% of all work within 100d\n"
+    "  board: the initial items of x done by day 15 in 90% of "
+    "replications\n"
+    "  all done: the initial items of all work done by day 20 in 50% of "
+    "replications\n"
+    "cost per day: 0\n";
+
+START_TEST(test_check_over_time)
+{
+    cs_scenario *s = load_text(over_time_yaml);
+    cs_error err;
+    capture c;
+
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
+                     CS_OK);
+    char *out = capture_close(&c);
+    ck_assert_str_eq(out, over_time_golden);
+    free(out);
+    cs_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_check_variant_model)
 {
     cs_model *m = build(0);
@@ -473,6 +558,7 @@ static Suite *report_model_suite(void)
 
     tcase_add_test(tc, test_check_golden);
     tcase_add_test(tc, test_check_variant_model);
+    tcase_add_test(tc, test_check_over_time);
     tcase_add_test(tc, test_check_build_error);
     tcase_add_test(tc, test_deadlock_fork);
     tcase_add_test(tc, test_deadlock_position);

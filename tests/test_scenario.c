@@ -242,6 +242,210 @@ static const bad_case bad_cases[] = {
     {11, 36, "unknown key '2d' in step (inside {...}, quote",
      "{team: b, effort: 1d}",
      "{team: b, effort: pert(1d, 2d, 4d)}"},
+    /* functions of time, start items, done_by promises, the timeline
+    ** (SPEC 4.1-4.5) */
+    {4, 58, "schedule entries must be in increasing 'from' order: 1d is not after 2d",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacity: 2}, {from: 1d, capacity: 1}]}"},
+    {4, 58, "schedule entries must be in increasing 'from' order: 2d is not after 2d",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacity: 2}, {from: 2d, capacity: 1}]}"},
+    {4, 37, "unknown key 'capacty' in schedule entry (did you mean 'capacity'?)",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacty: 2}]}"},
+    {4, 26, "schedule entry is missing 'from'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{capacity: 2}]}"},
+    {4, 26, "schedule entry is missing 'capacity'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d}]}"},
+    {4, 33, "schedule from: invalid duration '-2d'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: -2d, capacity: 1}]}"},
+    {4, 47, "schedule capacity must be an integer from 0 to 10000, got '-1'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacity: -1}]}"},
+    {4, 47, "schedule capacity must be an integer from 0 to 10000, got '10001'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacity: 10001}]}"},
+    {4, 47, "schedule capacity must be an integer from 0 to 10000, got '1.5'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 2d, capacity: 1.5}]}"},
+    {4, 57, "schedule from must be below schedule_every (10d), got 10d: with a period, every 'from' lies in [0, 10d)",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 0, capacity: 2}, {from: 2w, capacity: 1}], schedule_every: 2w}"},
+    {4, 68, "schedule_every must be a positive duration, got '0d'",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [{from: 1d, capacity: 1}], schedule_every: 0d}"},
+    {4, 15, "schedule_every needs a 'schedule' to repeat",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule_every: 2w}"},
+    {4, 25, "schedule must list at least one {from, capacity} mapping",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: []}"},
+    {4, 25, "schedule must be a list of {from, capacity} mappings, got a scalar",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: 3}"},
+    {4, 26, "each schedule entry must be a mapping, got a scalar",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: [3]}"},
+    {4, 25, "schedule must be a list of {from, capacity} mappings, got a mapping",
+     "{name: a, capacity: 1}",
+     "{name: a, schedule: {from: 1d, capacity: 2}}"},
+    {4, 46, "productivity factor must be a number in (0, 10], got '0'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 0, factor: 0}]}"},
+    {4, 46, "productivity factor must be a number in (0, 10], got '10.5'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 0, factor: 10.5}]}"},
+    {4, 46, "productivity factor must be a number in (0, 10], got 'nan'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 0, factor: nan}]}"},
+    {4, 56, "productivity points must be in increasing 'at' order: 5d is not after 5d",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 1w, factor: 1}, {at: 5d, factor: 2}]}"},
+    {4, 39, "unknown key 'factr' in productivity point (did you mean 'factor'?)",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 1d, factr: 1}]}"},
+    {4, 31, "unknown key 'from' in productivity point",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{from: 1d, factor: 1}]}"},
+    {4, 30, "productivity point is missing 'at'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{factor: 1}]}"},
+    {4, 30, "productivity point is missing 'factor'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: 1d}]}"},
+    {4, 35, "productivity at: invalid duration 'soon'",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity: [{at: soon, factor: 1}]}"},
+    {4, 15, "unknown key 'productivity_every' in team (did you mean 'productivity'?)",
+     "{name: a, capacity: 1}",
+     "{name: a, productivity_every: 3d}"},
+    {4, 15, "unknown key 'schedul' in team (did you mean 'schedule'?)",
+     "{name: a, capacity: 1}",
+     "{name: a, schedul: []}"},
+    {8, 30, "'profile' goes with 'rate' (Poisson arrivals), not with 'interval'",
+     "{rate: 1/d}",
+     "{interval: 1d, profile: [{from: 1d, factor: 2}]}"},
+    {8, 16, "'profile' goes with 'rate' (Poisson arrivals), not with 'interval'",
+     "{rate: 1/d}",
+     "{profile: [{from: 1d, factor: 2}], interval: 1d}"},
+    {8, 30, "'profile_every' goes with 'rate' (Poisson arrivals), not with 'interval'",
+     "{rate: 1/d}",
+     "{interval: 1d, profile_every: 3d}"},
+    {8, 56, "profile factor must be a number >= 0, got '-2'",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 1d, factor: -2}]}"},
+    {8, 56, "profile factor must be a number >= 0, got 'inf'",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 1d, factor: inf}]}"},
+    {8, 44, "profile from must be below profile_every (3d), got 3d",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 3d, factor: 2}], profile_every: 3d}"},
+    {8, 67, "profile entries must be in increasing 'from' order: 1d is not after 3d",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 3d, factor: 2}, {from: 1d, factor: 0}]}"},
+    {8, 27, "profile_every needs a 'profile' to repeat",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile_every: 3d}"},
+    {8, 48, "unknown key 'factr' in profile entry (did you mean 'factor'?)",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 1d, factr: 2}]}"},
+    {8, 27, "unknown key 'profil' in arrivals (did you mean 'profile'?)",
+     "{rate: 1/d}",
+     "{rate: 1/d, profil: []}"},
+    {8, 37, "class 'w' has a peak arrival rate of 1e+09/d (its rate times the profile factor 1e+09), which makes about 2.6e+11 arrival draws over the 260d horizon; at most 1e+09",
+     "{rate: 1/d}",
+     "{rate: 1/d, profile: [{from: 1d, factor: 1e9}]}"},
+    {9, 20, "start names an unknown step 'c' in class 'w'",
+     "    steps:\n",
+     "    start: [{step: c, count: 2}]\n    steps:\n"},
+    {9, 20, "start names an unknown step 'bb' in class 'w' (did you mean 'b'?)",
+     "    steps:\n",
+     "    start: [{step: bb, count: 2}]\n    steps:\n"},
+    {9, 30, "start count must be an integer from 1 to 1000000, got '0'",
+     "    steps:\n",
+     "    start: [{step: a, count: 0}]\n    steps:\n"},
+    {9, 30, "start count must be an integer from 1 to 1000000, got '1000001'",
+     "    steps:\n",
+     "    start: [{step: a, count: 1000001}]\n    steps:\n"},
+    {9, 13, "start entry is missing 'count'",
+     "    steps:\n",
+     "    start: [{step: a}]\n    steps:\n"},
+    {9, 13, "start entry is missing 'step'",
+     "    steps:\n",
+     "    start: [{count: 1}]\n    steps:\n"},
+    {9, 38, "start age: invalid duration '-1d'",
+     "    steps:\n",
+     "    start: [{step: a, count: 1, age: -1d}]\n    steps:\n"},
+    {9, 38, "start age must be at most 1000000d, got '1000001'",
+     "    steps:\n",
+     "    start: [{step: a, count: 1, age: 1000001}]\n    steps:\n"},
+    {9, 33, "unknown key 'aeg' in start entry (did you mean 'age'?)",
+     "    steps:\n",
+     "    start: [{step: a, count: 1, aeg: 1d}]\n    steps:\n"},
+    {9, 12, "start must be a list of {step, count, age} mappings, got a mapping",
+     "    steps:\n",
+     "    start: {step: a, count: 1}\n    steps:\n"},
+    {9, 13, "each start entry must be a mapping, got a scalar",
+     "    steps:\n",
+     "    start: [a]\n    steps:\n"},
+    {9, 20, "start step must be a step id, got a list",
+     "    steps:\n",
+     "    start: [{step: [a], count: 1}]\n    steps:\n"},
+    {9, 5, "unknown key 'strat' in class (did you mean 'start'?)",
+     "    steps:\n",
+     "    strat: []\n    steps:\n"},
+    {10, 51, "class 'w' has 1000001 initial items (backlog and start items) up to here; at most 1000000 over all classes",
+     "    steps:\n",
+     "    backlog: 999999\n    start: [{step: a, count: 1}, {step: b, count: 1}]\n    steps:\n"},
+    {13, 24, "promise 'p' is done_by but no class has initial items: give a class a backlog or start items",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_by: 10d, percentile: 80}\n"},
+    {13, 33, "promise 'p' is done_by but class 'w' has no initial items: give it a backlog or start items",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, work: w, done_by: 10d, percentile: 80}\n"},
+    {13, 27, "a promise has either 'done_by' (initial items done by a day) or 'within', not both",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, within: 5d, done_by: 10d, percentile: 80}\n"},
+    {13, 29, "a promise has either 'done_by' (initial items done by a day) or 'within', not both",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_by: 10d, within: 5d, percentile: 80}\n"},
+    {13, 32, "a promise has either 'done_by' (initial items done by a day) or 'throughput', not both",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, throughput: 3/w, done_by: 10d}\n"},
+    {13, 24, "done_by must be a positive duration, got '0d'",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_by: 0d, percentile: 80}\n"},
+    {13, 24, "done_by (265d) is after the horizon (260d), where a run cannot tell whether the items are done: make the horizon at least 265d",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_by: 53w, percentile: 80}\n"},
+    {13, 24, "done_by must be a duration (for example 3d, 4h or 2w), got a list",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_by: [1d], percentile: 80}\n"},
+    {13, 15, "unknown key 'done_bye' in promise (did you mean 'done_by'?)",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, done_bye: 10d}\n"},
+    {13, 32, "'percentile' goes with 'within' or 'done_by', not with 'throughput'",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, throughput: 3/w, percentile: 80}\n"},
+    {13, 5, "promise 'p' needs 'within' (with 'percentile') or 'throughput', or 'done_by' (with 'percentile')",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p}\n"},
+    {3, 11, "a timeline of 0.02d makes 13000 periods over the 260d horizon; at most 10000: choose a longer period",
+     "name: t\n",
+     "name: t\ntimeline: 0.02d\n"},
+    {3, 11, "timeline must be a positive duration, got '0'",
+     "name: t\n",
+     "name: t\ntimeline: 0\n"},
+    {3, 11, "timeline: invalid duration '4x'",
+     "name: t\n",
+     "name: t\ntimeline: 4x\n"},
+    {3, 1, "unknown key 'timline' in the scenario (did you mean 'timeline'?)",
+     "name: t\n",
+     "name: t\ntimline: 4w\n"},
+
     {15, 5, "variant is missing 'name'",
      "",
      "variants:\n  - patch: {seed: 2}\n"},
@@ -656,6 +860,349 @@ START_TEST(test_full_promises)
 }
 END_TEST
 
+/* ---- SPEC 4.1-4.5: the chain over time, read field by field ---------- */
+
+/* Units of 6 hours a day and 4 days a week, so every conversion shows. */
+static const char OVER_TIME[] =
+    "chainsim: 1\n"
+    "name: over time\n"
+    "time: {hours_per_day: 6, days_per_week: 4}\n"
+    "horizon: 60w\n"
+    "timeline: 2w\n"
+    "teams:\n"
+    "  - name: modelling\n"
+    "    capacity: 3\n"
+    "    schedule:\n"
+    "      - {from: 0, capacity: 0}\n"
+    "      - {from: 1w, capacity: 4}\n"
+    "      - {from: 30h, capacity: 2}\n"
+    "    schedule_every: 13w\n"
+    "    productivity:\n"
+    "      - {at: 0d, factor: 0.6}\n"
+    "      - {at: 15w, factor: 1.0}\n"
+    "      - {at: 61d, factor: 10}\n"
+    "  - name: governance\n"
+    "    schedule: [{from: 100d, capacity: 1}]\n"
+    "  - name: reporting\n"
+    "work:\n"
+    "  - name: data-product\n"
+    "    backlog: 12\n"
+    "    arrivals:\n"
+    "      rate: 3/w\n"
+    "      profile:\n"
+    "        - {from: 12d, factor: 3}\n"
+    "        - {from: 14d, factor: 0}\n"
+    "      profile_every: 4w\n"
+    "    start:\n"
+    "      - {step: modelling, count: 4, age: 2w}\n"
+    "      - {step: build-and-review, count: 2}\n"
+    "      - {step: last, count: 1, age: 3h}\n"
+    "    steps:\n"
+    "      - {team: modelling, effort: 1d}\n"
+    "      - id: build-and-review\n"
+    "        parallel:\n"
+    "          - {team: governance, effort: 1d}\n"
+    "          - {team: reporting, effort: 1d}\n"
+    "      - {team: reporting, id: last, effort: 1d}\n"
+    "  - name: report\n"
+    "    arrivals: {rate: 1/w, profile: [{from: 0, factor: 0.5}]}\n"
+    "    steps: [{team: reporting, effort: 1d}]\n"
+    "  - name: migration\n"
+    "    start: [{step: reporting, count: 5}]\n"
+    "    steps: [{team: reporting, effort: 1d}]\n"
+    "promise:\n"
+    "  - name: board done\n"
+    "    work: data-product\n"
+    "    done_by: 24w\n"
+    "    percentile: 85\n"
+    "  - {name: all boards, done_by: 240d, percentile: 50.5}\n"
+    "  - {name: migration, work: migration, done_by: 1w, percentile: 99}\n"
+    "  - {name: lead time, within: 2w, percentile: 80}\n";
+
+START_TEST(test_schedule)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, -1);
+    const cs_team *t = team(m, "modelling");
+
+    ck_assert_int_eq(t->capacity, 3);
+    ck_assert_int_eq(t->nschedule, 3);
+    ck_assert_double_eq(t->schedule[0].from, 0);
+    ck_assert_int_eq(t->schedule[0].capacity, 0);
+    ck_assert_double_eq_tol(t->schedule[1].from, 4.0, EPS);    /* 1w */
+    ck_assert_int_eq(t->schedule[1].capacity, 4);
+    ck_assert_double_eq_tol(t->schedule[2].from, 5.0, EPS);    /* 30h */
+    ck_assert_int_eq(t->schedule[2].capacity, 2);
+    ck_assert_int_eq(t->schedule[1].pos.line, 11);
+    ck_assert_int_eq(t->schedule[1].pos.column, 9);
+    ck_assert_double_eq_tol(t->schedule_every, 52.0, EPS);     /* 13w */
+    /* the model's view of it: 0 on [0, 4), 4 on [4, 5), 2 on [5, 52) */
+    ck_assert_int_eq(cs_model_capacity_at(t, 4.5), 4);
+    ck_assert_int_eq(cs_model_capacity_at(t, 52.0 + 4.5), 4);
+    ck_assert_int_eq(cs_model_capacity_at(t, 51.9), 2);
+    t = team(m, "governance");
+    ck_assert_int_eq(t->nschedule, 1);
+    ck_assert_double_eq(t->schedule[0].from, 100);
+    ck_assert_int_eq(t->schedule[0].capacity, 1);
+    ck_assert_double_eq(t->schedule_every, 0);
+    ck_assert_int_eq(t->nproductivity, 0);
+    ck_assert_ptr_null(t->productivity);
+    t = team(m, "reporting");
+    ck_assert_int_eq(t->nschedule, 0);
+    ck_assert_ptr_null(t->schedule);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_productivity)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, -1);
+    const cs_team *t = team(m, "modelling");
+
+    ck_assert_int_eq(t->nproductivity, 3);
+    ck_assert_double_eq(t->productivity[0].at, 0);
+    ck_assert_double_eq(t->productivity[0].factor, 0.6);
+    ck_assert_double_eq_tol(t->productivity[1].at, 60.0, EPS);   /* 15w */
+    ck_assert_double_eq(t->productivity[1].factor, 1.0);
+    ck_assert_double_eq(t->productivity[2].at, 61);
+    ck_assert_double_eq(t->productivity[2].factor, 10);
+    ck_assert_int_eq(t->productivity[2].pos.line, 17);
+    ck_assert_double_eq_tol(cs_model_productivity_at(t, 30.0), 0.8, EPS);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_profile)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c = klass(m, "data-product");
+
+    ck_assert_double_eq_tol(c->rate, 0.75, EPS);
+    ck_assert_int_eq(c->nprofile, 2);
+    ck_assert_double_eq(c->profile[0].from, 12);
+    ck_assert_double_eq(c->profile[0].factor, 3);
+    ck_assert_double_eq(c->profile[1].from, 14);
+    ck_assert_double_eq(c->profile[1].factor, 0);
+    ck_assert_int_eq(c->profile[1].pos.line, 28);
+    ck_assert_int_eq(c->profile[1].pos.column, 11);
+    ck_assert_double_eq_tol(c->profile_every, 16.0, EPS);    /* 4w */
+    /* 1 on [0, 12), 3 on [12, 14), 0 on [14, 16): a mean of 18/16 */
+    ck_assert_double_eq_tol(cs_model_profile_mean(c, 0, 240), 18.0 / 16.0,
+                            1e-9);
+    c = klass(m, "report");
+    ck_assert_int_eq(c->nprofile, 1);
+    ck_assert_double_eq(c->profile[0].factor, 0.5);
+    ck_assert_double_eq(c->profile_every, 0);
+    ck_assert_double_eq_tol(cs_model_class_rate(m, 1), 0.25 * 0.5, EPS);
+    ck_assert_int_eq(klass(m, "migration")->nprofile, 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_start)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c = klass(m, "data-product");
+
+    ck_assert_int_eq(c->nstart, 3);
+    ck_assert_int_eq(c->start[0].at, 0);
+    ck_assert_int_eq(c->start[0].count, 4);
+    ck_assert_double_eq_tol(c->start[0].age, 8.0, EPS);   /* 2w */
+    ck_assert_int_eq(c->start[1].at, 1);                  /* the parallel step */
+    ck_assert_int_eq(c->steps[c->route[1]].kind, CS_STEP_PARALLEL);
+    ck_assert_int_eq(c->start[1].count, 2);
+    ck_assert_double_eq(c->start[1].age, 0);
+    ck_assert_int_eq(c->start[2].at, 2);
+    ck_assert_double_eq_tol(c->start[2].age, 0.5, EPS);   /* 3h */
+    ck_assert_int_eq(c->start[2].pos.line, 33);
+    ck_assert_int_eq(c->start[2].pos.column, 9);
+    ck_assert_int_eq(cs_model_class_initial(c), 12 + 4 + 2 + 1);
+    /* start items only: a class with neither arrivals nor a backlog */
+    c = klass(m, "migration");
+    ck_assert_int_eq(c->arrival, CS_ARRIVE_NONE);
+    ck_assert_int_eq(c->backlog, 0);
+    ck_assert_int_eq(c->nstart, 1);
+    ck_assert_int_eq(c->start[0].at, 0);
+    ck_assert_int_eq(cs_model_class_initial(c), 5);
+    c = klass(m, "report");
+    ck_assert_int_eq(c->nstart, 0);
+    ck_assert_ptr_null(c->start);
+    ck_assert_int_eq(cs_model_has_initial(m), 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_done_by_and_timeline)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, -1);
+    const cs_promise *p = m->promises;
+
+    ck_assert_double_eq_tol(m->timeline, 8.0, EPS);     /* 2w */
+    ck_assert_int_eq(m->npromises, 4);
+    ck_assert_int_eq(p[0].kind, CS_PROMISE_DONE_BY);
+    ck_assert_int_eq(p[0].work, 0);
+    ck_assert_double_eq_tol(p[0].done_by, 96.0, EPS);   /* 24w */
+    ck_assert_double_eq_tol(p[0].target, 0.85, EPS);
+    ck_assert_int_eq(p[0].pos.line, 48);
+    ck_assert_int_eq(p[1].kind, CS_PROMISE_DONE_BY);
+    ck_assert_int_eq(p[1].work, -1);
+    ck_assert_double_eq(p[1].done_by, 240);             /* the horizon */
+    ck_assert_double_eq_tol(p[1].target, 0.505, EPS);
+    ck_assert_int_eq(p[2].work, 2);
+    ck_assert_double_eq_tol(p[2].done_by, 4.0, EPS);
+    ck_assert_double_eq_tol(p[2].target, 0.99, EPS);
+    ck_assert_int_eq(p[3].kind, CS_PROMISE_LEAD_TIME);
+    ck_assert_double_eq(p[3].done_by, 0);
+    /* a done_by promise differs from another by its day */
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 0), 1);
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 2), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* Without the new keys nothing changes: no schedule, curve, profile,
+** start items or timeline. */
+START_TEST(test_over_time_defaults)
+{
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_double_eq(m->timeline, 0);
+    for (int t = 0; t < m->nteams; t++) {
+        ck_assert_int_eq(m->teams[t].nschedule, 0);
+        ck_assert_double_eq(m->teams[t].schedule_every, 0);
+        ck_assert_int_eq(m->teams[t].nproductivity, 0);
+    }
+    ck_assert_int_eq(m->classes[0].nprofile, 0);
+    ck_assert_double_eq(m->classes[0].profile_every, 0);
+    ck_assert_int_eq(m->classes[0].nstart, 0);
+    ck_assert_int_eq(cs_model_has_initial(m), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* The timeline: up to 10,000 periods; one longer than the horizon is one
+** period; --horizon (an override) is checked against it too. */
+START_TEST(test_timeline_bounds)
+{
+    static const char fmt[] =
+        "chainsim: 1\nname: t\nhorizon: %s\ntimeline: %s\n"
+        "teams: [{name: a}]\n"
+        "work: [{name: w, backlog: 1, steps: [{team: a, effort: 1d}]}]\n"
+        "promise: [{name: p, throughput: 1/w}]\n";
+    static const struct { const char *horizon, *timeline; int ok; } c[] = {
+        {"10000d", "1d", 1}, {"10001d", "1d", 0}, {"260d", "1000d", 1},
+        {"260d", "0.026d", 1}, {"260d", "0.0259d", 0},
+    };
+    char text[512];
+
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        cs_scenario *s = NULL;
+        cs_error err;
+        snprintf(text, sizeof text, fmt, c[i].horizon, c[i].timeline);
+        const cs_status st = cs_scenario_load_string("t.yaml", text, &s, &err);
+        ck_assert_msg(st == (c[i].ok ? CS_OK : CS_EINPUT), "%s / %s: %s",
+                      c[i].horizon, c[i].timeline, err.msg);
+        if (!c[i].ok) {
+            ck_assert_int_eq(err.line, 4);
+            ck_assert_int_eq(err.column, 11);
+            ck_assert_ptr_nonnull(strstr(err.msg, "periods over the"));
+        }
+        cs_scenario_free(s);
+    }
+    {
+        cs_scenario *s = NULL;
+        cs_model *m = NULL;
+        cs_error err;
+        snprintf(text, sizeof text, fmt, "100d", "1d");
+        s = load_ok(text);
+        ck_assert_int_eq(cs_variant_add_override(s, "horizon=10001d", &err),
+                         CS_OK);
+        ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_EINPUT);
+        ck_assert_ptr_null(m);
+        ck_assert_ptr_nonnull(strstr(err.msg, "10001 periods over the "
+                                     "10001d horizon"));
+        cs_scenario_free(s);
+    }
+}
+END_TEST
+
+/* A schedule of 1000 entries loads; 1001 are refused at the last one. */
+START_TEST(test_timed_bounds)
+{
+    const size_t size = 64 * 1024;
+    char *text = malloc(size);
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    ck_assert_ptr_nonnull(text);
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t n = (size_t)snprintf(text, size, "chainsim: 1\nname: n\n"
+                                    "teams:\n  - name: a\n    schedule:\n");
+        for (int i = 0; i < 1000 + extra; i++)
+            n += (size_t)snprintf(text + n, size - n,
+                                  "      - {from: %d, capacity: 1}\n", i);
+        snprintf(text + n, size - n,
+                 "work: [{name: w, backlog: 1, steps: [{team: a, "
+                 "effort: 1d}]}]\n"
+                 "promise: [{name: p, within: 1d, percentile: 50}]\n");
+        const cs_status st = cs_scenario_load_string("n.yaml", text, &s, &err);
+        if (extra == 0) {
+            ck_assert_int_eq(st, CS_OK);
+            cs_scenario_free(s);
+        } else {
+            ck_assert_int_eq(st, CS_EINPUT);
+            ck_assert_int_eq(err.line, 1006);
+            ck_assert_int_eq(err.column, 9);
+            ck_assert_msg(strstr(err.msg, "too many schedule entries: at "
+                                 "most 1000, got 1001") != NULL, "%s",
+                          err.msg);
+        }
+    }
+    free(text);
+}
+END_TEST
+
+/* Initial items: backlogs and start counts of all classes together are
+** bounded like the backlogs alone. */
+START_TEST(test_initial_items_bound)
+{
+    static const char fmt[] =
+        "chainsim: 1\nname: t\n"
+        "teams: [{name: a}]\n"
+        "work:\n"
+        "  - {name: u, backlog: 600000, steps: [{team: a, effort: 0}]}\n"
+        "  - name: w\n"
+        "    start: [{step: a, count: %d}]\n"
+        "    steps: [{team: a, effort: 0}]\n"
+        "promise: [{name: p, done_by: 100d, percentile: 50}]\n";
+    char text[512];
+    cs_scenario *s = NULL;
+    cs_error err;
+
+    snprintf(text, sizeof text, fmt, 400000);
+    cs_scenario_free(load_ok(text));
+    snprintf(text, sizeof text, fmt, 400001);
+    ck_assert_int_eq(cs_scenario_load_string("t.yaml", text, &s, &err),
+                     CS_EINPUT);
+    ck_assert_int_eq(err.line, 5);   /* the list of classes */
+    ck_assert_int_eq(err.column, 3);
+    ck_assert_msg(strstr(err.msg, "the initial items of all classes "
+                         "(backlogs and start items) add up to 1000001; at "
+                         "most 1000000") != NULL, "%s", err.msg);
+}
+END_TEST
+
 /* The bounds of a percentile: 1 and 100 are percentages too. */
 START_TEST(test_percentile_bounds)
 {
@@ -1044,6 +1591,15 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_class_visits);
     tcase_add_test(model, test_count_bounds);
     tcase_add_test(model, test_visits_bound);
+    tcase_add_test(model, test_schedule);
+    tcase_add_test(model, test_productivity);
+    tcase_add_test(model, test_profile);
+    tcase_add_test(model, test_start);
+    tcase_add_test(model, test_done_by_and_timeline);
+    tcase_add_test(model, test_over_time_defaults);
+    tcase_add_test(model, test_timeline_bounds);
+    tcase_add_test(model, test_initial_items_bound);
+    tcase_add_test(model, test_timed_bounds);
     tcase_add_test(files, test_empirical_file_relative);
     tcase_add_test(files, test_missing_file);
     tcase_add_test(files, test_examples);

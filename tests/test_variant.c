@@ -380,6 +380,163 @@ START_TEST(test_variant_step_id_error)
 }
 END_TEST
 
+/* ---- the chain over time in variants (SPEC 4.1-4.5) ------------------ */
+
+/* Lists of unnamed mappings (schedules, curves, profiles, start entries)
+** are replaced whole by a patch, like any list without names. */
+static const char OVER_TIME[] =
+    "chainsim: 1\n"
+    "name: over time\n"
+    "teams:\n"
+    "  - name: modelling\n"
+    "    capacity: 3\n"
+    "    schedule: [{from: 100d, capacity: 4}, {from: 180d, capacity: 2}]\n"
+    "    schedule_every: 260d\n"
+    "    productivity: [{at: 0, factor: 0.5}, {at: 60d, factor: 1}]\n"
+    "  - name: reporting\n"
+    "work:\n"
+    "  - name: w\n"
+    "    backlog: 3\n"
+    "    arrivals:\n"
+    "      rate: 1/w\n"
+    "      profile: [{from: 50d, factor: 2}]\n"
+    "      profile_every: 65d\n"
+    "    start: [{step: modelling, count: 4, age: 2w}]\n"
+    "    steps:\n"
+    "      - {team: modelling, effort: 1d}\n"
+    "      - {team: reporting, effort: 1d}\n"
+    "promise:\n"
+    "  - {name: p, within: 5d, percentile: 80}\n"
+    "variants:\n"
+    "  - name: replaced\n"
+    "    patch:\n"
+    "      teams:\n"
+    "        modelling:\n"
+    "          schedule: [{from: 10d, capacity: 1}]\n"
+    "          productivity: [{at: 1w, factor: 0.8}]\n"
+    "        reporting:\n"
+    "          schedule: [{from: 0, capacity: 0}, {from: 5d, capacity: 2}]\n"
+    "      work:\n"
+    "        w:\n"
+    "          arrivals: {profile: [{from: 1d, factor: 0}, {from: 2d, factor: 3}]}\n"
+    "          start: [{step: reporting, count: 1}, {step: modelling, count: 2}]\n"
+    "      promise:\n"
+    "        - {name: board, work: w, done_by: 20w, percentile: 90}\n"
+    "  - name: removed\n"
+    "    patch:\n"
+    "      teams: {modelling: {schedule: null, schedule_every: null,\n"
+    "                          productivity: null}}\n"
+    "      work: {w: {arrivals: {profile: null, profile_every: null},\n"
+    "                 start: null}}\n"
+    "      timeline: 4w\n";
+
+START_TEST(test_variant_over_time)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    cs_model *m = build_ok(s, 0);
+    const cs_team *t = team(m, "modelling");
+    const cs_class *k = klass(m, "w");
+
+    ck_assert_int_eq(t->nschedule, 1);          /* the whole list replaced */
+    ck_assert_double_eq(t->schedule[0].from, 10);
+    ck_assert_int_eq(t->schedule[0].capacity, 1);
+    ck_assert_int_eq(t->schedule[0].pos.line, 28);  /* in the patch */
+    ck_assert_double_eq(t->schedule_every, 260);    /* kept from the base */
+    ck_assert_int_eq(t->nproductivity, 1);
+    ck_assert_double_eq(t->productivity[0].at, 5);
+    ck_assert_double_eq(t->productivity[0].factor, 0.8);
+    t = team(m, "reporting");                   /* a schedule added */
+    ck_assert_int_eq(t->nschedule, 2);
+    ck_assert_int_eq(t->schedule[0].capacity, 0);
+    ck_assert_int_eq(t->schedule[1].capacity, 2);
+    ck_assert_int_eq(k->nprofile, 2);
+    ck_assert_double_eq(k->profile[0].factor, 0);
+    ck_assert_double_eq(k->profile[1].factor, 3);
+    ck_assert_double_eq(k->profile_every, 65);
+    ck_assert_int_eq(k->nstart, 2);
+    ck_assert_int_eq(k->start[0].at, 1);
+    ck_assert_int_eq(k->start[0].count, 1);
+    ck_assert_double_eq(k->start[0].age, 0);
+    ck_assert_int_eq(k->start[1].at, 0);
+    ck_assert_int_eq(cs_model_class_initial(k), 3 + 1 + 2);
+    ck_assert_int_eq(m->npromises, 2);          /* a done_by promise added */
+    ck_assert_int_eq(m->promises[1].kind, CS_PROMISE_DONE_BY);
+    ck_assert_double_eq(m->promises[1].done_by, 100);
+    ck_assert_double_eq_tol(m->promises[1].target, 0.9, EPS);
+    cs_model_free(m);
+
+    m = build_ok(s, 1);                         /* every one removed */
+    t = team(m, "modelling");
+    k = klass(m, "w");
+    ck_assert_int_eq(t->nschedule, 0);
+    ck_assert_double_eq(t->schedule_every, 0);
+    ck_assert_int_eq(t->nproductivity, 0);
+    ck_assert_int_eq(k->nprofile, 0);
+    ck_assert_double_eq(k->profile_every, 0);
+    ck_assert_int_eq(k->nstart, 0);
+    ck_assert_double_eq(m->timeline, 20);
+    cs_model_free(m);
+
+    m = build_ok(s, -1);                        /* the base is untouched */
+    ck_assert_int_eq(team(m, "modelling")->nschedule, 2);
+    ck_assert_int_eq(klass(m, "w")->nstart, 1);
+    ck_assert_double_eq(m->timeline, 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
+/* A patch's bad entry is located in the patch; a period left without its
+** list is an error in that variant; --set replaces a list too. */
+START_TEST(test_variant_over_time_errors)
+{
+    static const char *const patches[] = {
+        "  - name: x\n    patch:\n      teams:\n        modelling:\n"
+        "          schedule: [{from: 300d, capacity: 1}]\n",
+        "  - name: x\n    patch:\n      teams: {modelling: {schedule: null}}\n",
+        "  - name: x\n    patch:\n      work:\n        w:\n"
+        "          start: [{step: reportng, count: 1}]\n",
+        "  - name: x\n    patch:\n      promise:\n"
+        "        - {name: late, done_by: 53w, percentile: 90}\n",
+    };
+    static const struct { int line, column; const char *msg; } want[] = {
+        {28, 29, "schedule from must be below schedule_every (260d), got "
+                 "300d: with a period, every 'from' lies in [0, 260d) (in "
+                 "variant 'x')"},
+        {7, 5, "schedule_every needs a 'schedule' to repeat (in variant "
+               "'x')"},
+        {28, 26, "start names an unknown step 'reportng' in class 'w' (did "
+                 "you mean 'reporting'?) (in variant 'x')"},
+        {27, 33, "done_by (265d) is after the horizon (260d)"},
+    };
+    const char *head = strstr(OVER_TIME, "  - name: replaced\n");
+    char text[4096];
+
+    for (size_t i = 0; i < sizeof patches / sizeof patches[0]; i++) {
+        snprintf(text, sizeof text, "%.*s%s", (int)(head - OVER_TIME),
+                 OVER_TIME, patches[i]);
+        expect_error("time.yaml", text, want[i].line, want[i].column,
+                     want[i].msg);
+    }
+    {
+        cs_scenario *s = load_ok(OVER_TIME);
+        cs_model *m;
+        cs_error err;
+        ck_assert_int_eq(cs_variant_add_override(
+                             s, "teams.modelling.schedule=[{from: 1d, "
+                                "capacity: 7}]", &err), CS_OK);
+        m = build_ok(s, -1);
+        ck_assert_int_eq(team(m, "modelling")->nschedule, 1);
+        ck_assert_int_eq(team(m, "modelling")->schedule[0].capacity, 7);
+        cs_model_free(m);
+        m = build_ok(s, 0);                     /* the patch still wins */
+        ck_assert_int_eq(team(m, "modelling")->schedule[0].capacity, 1);
+        cs_model_free(m);
+        cs_scenario_free(s);
+    }
+}
+END_TEST
+
 /* SPEC 1.3: overrides edit the base, in order, before the patches; a
 ** variant that sets the same key wins; a path only some variants have is
 ** applied after their patches; a variant that removed the key has none. */
@@ -599,6 +756,43 @@ static void fail_from(long n)
 }
 #endif
 
+/* Every allocation of a model with schedules, curves, a profile, start
+** items and a done_by promise may fail: CS_ENOMEM, no model, nothing
+** left allocated; then the build succeeds. */
+#if !defined(__SANITIZE_ADDRESS__)
+START_TEST(test_over_time_out_of_memory)
+{
+    cs_scenario *s = load_ok(OVER_TIME);
+    long n;
+
+    for (n = 0;; n++) {
+        cs_model *m = NULL;
+        const long before = live;
+        cs_error err;
+        cs_status st;
+
+        fail_from(n);
+        st = cs_variant_build(s, 0, &m, &err);
+        fail_from(-1);
+        if (st == CS_OK) {
+            ck_assert_int_eq(team(m, "reporting")->nschedule, 2);
+            ck_assert_int_eq(klass(m, "w")->nstart, 2);
+            cs_model_free(m);
+            ck_assert_int_eq(live, before);
+            break;
+        }
+        ck_assert_int_eq(st, CS_ENOMEM);
+        ck_assert_int_eq(err.status, CS_ENOMEM);
+        ck_assert_ptr_null(m);
+        ck_assert_msg(live == before, "allocation %ld failed: %ld blocks "
+                      "leaked", n, live - before);
+    }
+    ck_assert_int_gt(n, 20);
+    cs_scenario_free(s);
+}
+END_TEST
+#endif
+
 /* ---- copies of a loaded scenario ------------------------------------- */
 
 /* The two models agree on what the scenario file and the overrides set. */
@@ -763,6 +957,8 @@ static Suite *variant_suite(void)
     tcase_add_test(variants, test_variant_patch_error_located);
     tcase_add_test(variants, test_variant_steps_by_id);
     tcase_add_test(variants, test_variant_step_id_error);
+    tcase_add_test(variants, test_variant_over_time);
+    tcase_add_test(variants, test_variant_over_time_errors);
     tcase_add_test(variants, test_override_every_variant);
     tcase_add_test(variants, test_override_removes_too);
     tcase_add_test(variants, test_override_nowhere);
@@ -772,6 +968,7 @@ static Suite *variant_suite(void)
     tcase_add_test(variants, test_clone_outlives_original);
 #if !defined(__SANITIZE_ADDRESS__)
     tcase_add_test(variants, test_clone_out_of_memory);
+    tcase_add_test(variants, test_over_time_out_of_memory);
 #endif
     suite_add_tcase(s, variants);
     return s;

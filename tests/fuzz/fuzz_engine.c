@@ -55,8 +55,7 @@ static double visits(const cs_model *m)
     double v = 0.0;
 
     for (int c = 0; c < m->nclasses; c++)
-        v += (cs_model_class_rate(m, c) * m->horizon + m->classes[c].backlog) *
-             cs_model_class_visits(m, c);
+        v += cs_model_run_visits(m, c);
     return v;
 }
 
@@ -79,6 +78,25 @@ static void check_rep(const cs_model *m, const cs_rep *r)
               "queue length");
         check(!isnan(k->wait_sum) && k->wait_sum >= -eps, "queue waits");
     }
+    if (r->nperiods > 0) {
+        uint64_t arrived = 0, done = 0;
+        for (int k = 0; k < r->nperiods; k++) {
+            arrived += r->periods[k].arrived;
+            done += r->periods[k].done;
+            check(r->periods[k].wip >= -eps, "period wip");
+            for (int t = 0; t < m->nteams; t++) {
+                const cs_period_team *pt = &r->period_teams[k * m->nteams + t];
+                check(pt->utilization >= -eps && pt->utilization <= 1.0 + eps,
+                      "period utilization");
+            }
+        }
+        check(arrived == r->arrived && done == r->done &&
+                  r->nperiod_lt == r->done,
+              "timeline counts");
+    }
+    check(cs_model_has_initial(m) ? !isnan(r->completion)
+                                  : isnan(r->completion),
+          "completion");
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise_rep *k = &r->promises[p];
         check(k->on_time <= k->eligible, "on time beyond eligible");

@@ -8,7 +8,9 @@
 ** every variant are built, and each model must keep the contract the
 ** engine relies on (model.h): counts >= 1, indices in range, horizon
 ** finite and > 0, warm-up in [0, horizon), finite offered loads and
-** distribution means.  Any crash, leak, hang, sanitizer report or abort
+** distribution means, functions of time in increasing time order (within
+** their period), start items at top-level steps, done_by promises on
+** initial items, at most 10,000 timeline periods.  Any crash, leak, hang, sanitizer report or abort
 ** is a bug.
 **
 ** Built and run by "make fuzz" (tests/fuzz/run.sh); replayed on the
@@ -51,6 +53,62 @@ static void check_dist(const cs_dist *d)
     cs_dist_describe(d, buf, sizeof buf);
 }
 
+/* n times read through stride from base: finite, >= 0, strictly
+** increasing, below every when it is > 0. */
+static void check_times(const void *base, size_t stride, int n, double every,
+                        const char *what)
+{
+    double prev = -1.0;
+
+    check(n >= 0 && (n == 0 || base != NULL), what);
+    check(isfinite(every) && every >= 0.0, what);
+    for (int i = 0; i < n; i++) {
+        const double t =
+            *(const double *)(const void *)((const char *)base +
+                                             (size_t)i * stride);
+        check(isfinite(t) && t >= 0.0 && t > prev, what);
+        check(every == 0.0 || t < every, what);
+        prev = t;
+    }
+}
+
+static void check_team_time(const cs_team *k)
+{
+    check_times(k->schedule, sizeof *k->schedule, k->nschedule,
+                k->schedule_every, "schedule");
+    for (int i = 0; i < k->nschedule; i++)
+        check(k->schedule[i].capacity >= 0 &&
+                  k->schedule[i].capacity <= 10000, "schedule capacity");
+    check(k->nschedule > 0 || k->schedule_every == 0.0, "schedule period");
+    check_times(k->productivity, sizeof *k->productivity, k->nproductivity,
+                0.0, "productivity");
+    for (int i = 0; i < k->nproductivity; i++)
+        check(k->productivity[i].factor > 0.0 &&
+                  k->productivity[i].factor <= 10.0, "productivity factor");
+}
+
+static void check_class_time(const cs_class *k)
+{
+    check_times(k->profile, sizeof *k->profile, k->nprofile,
+                k->profile_every, "profile");
+    check(k->nprofile == 0 || k->arrival == CS_ARRIVE_RATE, "profile kind");
+    check(k->nprofile > 0 || k->profile_every == 0.0, "profile period");
+    for (int i = 0; i < k->nprofile; i++)
+        check(isfinite(k->profile[i].factor) && k->profile[i].factor >= 0.0,
+              "profile factor");
+    check(k->nstart >= 0 && (k->nstart == 0 || k->start != NULL), "start");
+    for (int i = 0; i < k->nstart; i++) {
+        const cs_start *s = &k->start[i];
+        check(s->at >= 0 && s->at < k->nroute && s->count >= 1 &&
+                  isfinite(s->age) && s->age >= 0.0, "start entry");
+        check(k->steps[k->route[s->at]].kind == CS_STEP_PARALLEL ||
+                  k->steps[k->route[s->at]].kind == CS_STEP_WORK,
+              "start step");
+    }
+    check(k->arrival != CS_ARRIVE_NONE || cs_model_class_initial(k) > 0,
+          "class work");
+}
+
 static void check_class(const cs_model *m, const cs_class *k)
 {
     check(k->name != NULL && k->batch >= 1 && k->backlog >= 0, "class");
@@ -82,6 +140,7 @@ static void check_class(const cs_model *m, const cs_class *k)
     }
     check(isfinite(cs_model_class_rate(m, (int)(k - m->classes))),
           "class rate");
+    check_class_time(k);
 }
 
 static void check_model(const cs_model *m)
@@ -103,7 +162,11 @@ static void check_model(const cs_model *m)
         check(isfinite(k->cost_per_day) && k->cost_per_day >= 0.0, "cost");
         if (k->has_handoff)
             check_dist(&k->handoff);
+        check_team_time(k);
     }
+    check(isfinite(m->timeline) && m->timeline >= 0.0 &&
+              (m->timeline == 0.0 || ceil(m->horizon / m->timeline) <= 1e4),
+          "timeline");
     for (int c = 0; c < m->nclasses; c++)
         check_class(m, &m->classes[c]);
     for (int p = 0; p < m->npromises; p++) {
@@ -112,6 +175,13 @@ static void check_model(const cs_model *m)
         check(isfinite(k->target) && k->target > 0.0, "promise target");
         if (k->kind == CS_PROMISE_LEAD_TIME)
             check(isfinite(k->within) && k->within > 0.0, "promise within");
+        else if (k->kind == CS_PROMISE_DONE_BY)
+            check(k->done_by > 0.0 && k->done_by <= m->horizon &&
+                      k->target <= 1.0 &&
+                      (k->work >= 0
+                           ? cs_model_class_initial(&m->classes[k->work]) > 0
+                           : cs_model_has_initial(m)),
+                  "promise done_by");
         else
             check(isfinite(k->per) && k->per > 0.0, "promise period");
     }
