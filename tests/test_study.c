@@ -584,7 +584,7 @@ START_TEST(test_load_settings)
 {
     const char *const sets[] = {"teams.b.capacity=3"};
     /* a horizon shorter than the scenario's warm-up: warm-up first */
-    const cs_study_settings set = {7, "11", "8d", "2d", sets, 1, NULL};
+    const cs_study_settings set = {7, "11", "8d", "2d", sets, 1, "1w"};
     const cs_study_settings bad = {0, NULL, NULL, NULL, NULL, 0, NULL};
     cs_scenario *s = NULL;
     cs_model *m = NULL;
@@ -601,8 +601,22 @@ START_TEST(test_load_settings)
     ck_assert_double_eq(m->horizon, 8);
     ck_assert_double_eq(m->warmup, 2);
     ck_assert_int_eq(m->teams[1].capacity, 3);
+    ck_assert_double_eq(m->timeline, 5);   /* 1w of 5 working days */
     cs_model_free(m);
     cs_scenario_free(s);
+    {
+        /* --timeline is a duration like --horizon, checked with it */
+        cs_study_settings t = bad;
+        t.timeline = "3x";
+        ck_assert_int_eq(cs_study_load("study-test.yaml", &t, &s, &err),
+                         CS_OK);
+        m = NULL;
+        ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_EINPUT);
+        ck_assert_msg(strstr(err.msg, "timeline: invalid duration '3x'") !=
+                          NULL, "%s", err.msg);
+        ck_assert_ptr_null(m);
+        cs_scenario_free(s);
+    }
     s = (cs_scenario *)(void *)&err;   /* must be reset to NULL */
     ck_assert_int_eq(cs_study_load("no-such-file.yaml", &bad, &s, &err),
                      CS_EIO);
@@ -634,6 +648,47 @@ START_TEST(test_load_too_many_sets)
 }
 END_TEST
 
+/*
+** A done_by promise that 4 replications cannot show met at 85% (4 of 4
+** give 0.510) is warned about after the run, on the stream given, with
+** the scenario and the row; -q's callers simply do not call it.
+*/
+START_TEST(test_warn_replications)
+{
+    static const char *const board =
+        "chainsim: 1\nname: board\nhorizon: 30d\nreplications: 4\n"
+        "teams:\n  - {name: a, capacity: 1}\n"
+        "work:\n  - name: x\n    backlog: 3\n    steps:\n"
+        "      - {team: a, effort: 1d}\n"
+        "promise:\n  - {name: done, done_by: 10d, percentile: 85}\n";
+    cs_study *st = plan(0, 0, NULL, 0);
+    cs_scenario *s = NULL;
+    cs_error err;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    ck_assert_int_eq(cs_scenario_load_string("b.yaml", board, &s, &err),
+                     CS_OK);
+    ck_assert_int_eq(cs_study_build(st, s, NULL, &err), CS_OK);
+    run(st, NULL);
+    f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    cs_study_warn_results(st, f);
+    fclose(f);
+    ck_assert_str_eq(buf, "chainsim: warning: board / baseline: promise "
+                          "'done': 4 replications cannot show it met: even "
+                          "4 of 4 give a 95% Wilson lower bound of 0.510, "
+                          "below its target 0.85; it needs at least 22 "
+                          "replications (-n 22)\n");
+    ck_assert_int_eq(cs_study_summary(st, 0)->promises[0].verdict,
+                     CS_VERDICT_UNCERTAIN);
+    free(buf);
+    cs_scenario_free(s);
+    cs_study_free(st);
+}
+END_TEST
+
 static Suite *study_suite(void)
 {
     Suite *s = suite_create("study");
@@ -645,6 +700,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, test_values_split_outside_brackets);
     tcase_add_test(tc, test_plan_errors);
     tcase_add_test(tc, test_load_too_many_sets);
+    tcase_add_test(tc, test_warn_replications);
     tcase_add_test(tc, test_jobs_and_pairing);
     tcase_add_test(tc, test_sweep_models_built_when_run);
     tcase_add_test(tc, test_run_size_before_build);
