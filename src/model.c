@@ -402,6 +402,35 @@ int cs_model_has_initial(const cs_model *m)
     return 0;
 }
 
+double cs_model_period(const cs_model *m)
+{
+    double p = 0.0;
+
+    for (int t = 0; t < m->nteams; t++)
+        if (m->teams[t].nschedule > 0 && m->teams[t].schedule_every > p)
+            p = m->teams[t].schedule_every;
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].nprofile > 0 && m->classes[c].profile_every > p)
+            p = m->classes[c].profile_every;
+    return p;
+}
+
+int cs_model_changes_once(const cs_model *m)
+{
+    for (int t = 0; t < m->nteams; t++) {
+        const cs_team *const k = &m->teams[t];
+        if (k->nschedule > 0 && !(k->schedule_every > 0))
+            return 1;
+        for (int i = 1; i < k->nproductivity; i++)
+            if (k->productivity[i].factor != k->productivity[0].factor)
+                return 1;
+    }
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].nprofile > 0 && !(m->classes[c].profile_every > 0))
+            return 1;
+    return 0;
+}
+
 const char *cs_model_team_type_name(cs_team_type t)
 {
     switch (t) {

@@ -1199,7 +1199,14 @@ static void completion_cells(table *t, const cs_completion *c, int dec,
             tbl_cell(t, C_NONE, "-");
         return;
     }
-    tbl_cell(t, C_NONE, "%.0f%%", 100.0 * c->done_share);
+    /* never "100%" unless every replication finished, never "0%" unless
+    ** none did */
+    if (c->done_share < 1.0 && c->done_share >= 0.995)
+        tbl_cell(t, C_NONE, "%.1f%%", 100.0 * c->done_share);
+    else if (c->done_share > 0 && c->done_share < 0.005)
+        tbl_cell(t, C_NONE, "<0.5%%");
+    else
+        tbl_cell(t, C_NONE, "%.0f%%", 100.0 * c->done_share);
     cell_num(t, c->mean, dec);
     cell_day(t, c->p50, dec, s, later);
     cell_day(t, c->p85, dec, s, later);
@@ -1419,6 +1426,57 @@ static void block_timeline_rows(table *t, const cs_report *r, size_t first,
 }
 
 /*
+** When each variant's mean lead time per period falls below the
+** baseline's for good (the end of a J-curve): "product-team: below the
+** baseline's from day 100 on (above or level before)".  Periods where
+** either has no item done are passed over.  Means, not a test: the
+** paired intervals are in the JSON and CSV output.
+*/
+static void timeline_crossings(FILE *out, const cs_report *r)
+{
+    const cs_summary *b = NULL;
+    int said = 0;
+
+    for (size_t i = 0; i < r->nrows && b == NULL; i++)
+        if (r->rows[i].vs == NULL && r->rows[i].summary->nperiods > 0)
+            b = r->rows[i].summary;
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        int last_not = -1, below = 0;
+        if (r->rows[i].vs == NULL || s->nperiods != b->nperiods ||
+            s->period != b->period)
+            continue;
+        for (int k = 0; k < s->nperiods; k++) {
+            const double x = s->periods[k].lead_time.mean;
+            const double y = b->periods[k].lead_time.mean;
+            if (isnan(x) || isnan(y))
+                continue;
+            if (x < y)
+                below++;
+            else
+                last_not = k;
+        }
+        if (below == 0 && last_not < 0)
+            continue;
+        if (!said++)
+            fputs("mean lead time per period against the baseline's:\n", out);
+        fprintf(out, "  %s: ", variant_name(&r->rows[i]));
+        if (last_not < 0)
+            fputs("below it in every period\n", out);
+        else if (last_not == s->nperiods - 1)
+            fprintf(out, "not below it at the end (days %.6g-%.6g)\n",
+                    s->periods[last_not].from, s->periods[last_not].to);
+        else
+            fprintf(out, "below it from day %.6g on (above or level in "
+                    "%s)\n", s->periods[last_not + 1].from,
+                    below > s->nperiods - 1 - last_not ? "some periods before"
+                                                       : "every period before");
+    }
+}
+
+/*
 ** The timeline, when some row has one: for one row its block; for the
 ** rows of a compare a column group each, or a block each when that is
 ** too wide or their periods differ; with --vary only a note (the
@@ -1460,6 +1518,8 @@ static int table_timeline(FILE *out, table *t, const cs_report *r)
         fputs("per period from day 0 (the warm-up included): items arrived "
               "and done and mean WIP per replication,\nmean and p85 lead "
               "time of the items done in the period (- when none)\n", out);
+    if (rows > 1)
+        timeline_crossings(out, r);
     return oom;
 }
 
@@ -1473,7 +1533,7 @@ static int table_timeline(FILE *out, table *t, const cs_report *r)
 static void table_question(FILE *out, const cs_report *r, int same_time)
 {
     const cs_summary *s0 = r->rows[0].summary;
-    int transient = 0, steady = 0, unsettled = 0, started = 0;
+    int transient = 0, steady = 0, unsettled = 0, started = 0, backlog = 0;
 
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
@@ -1482,8 +1542,16 @@ static void table_question(FILE *out, const cs_report *r, int same_time)
         else
             steady++;
         unsettled |= !s->settled;
-        for (int c = 0; c < s->model->nclasses; c++)
+        for (int c = 0; c < s->model->nclasses; c++) {
             started |= s->model->classes[c].nstart > 0;
+            backlog |= s->model->classes[c].backlog > 0;
+        }
+    }
+    if (steady == 0 && !started && !backlog) {
+        fputs("from day 0: a chain that changes over time (dated "
+              "schedules, productivity or demand), from an empty chain to "
+              "the horizon (a forecast, not a long-run figure)\n", out);
+        return;
     }
     if (steady == 0 && started) {
         fputs("from day 0: today's board (the backlog and the items in "
@@ -1506,7 +1574,8 @@ static void table_question(FILE *out, const cs_report *r, int same_time)
               "not a forecast from today's board", out);
     if (transient > 0)
         fputs(started ? " (rows with today's board: from day 0)"
-                      : " (rows with a backlog: from day 0)", out);
+              : backlog ? " (rows with a backlog: from day 0)"
+                        : " (rows with dated changes: from day 0)", out);
     if (unsettled)
         fputs("\nNOT SETTLED: some figures are still changing over the "
               "window; see the warnings below", out);

@@ -657,6 +657,7 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     for (int c = 0; c < m->nclasses; c++)
         s->transient |= cs_model_class_initial(&m->classes[c]) > 0 &&
                         st->warmup == 0;
+    s->transient |= cs_model_changes_once(m) && st->warmup == 0;
     if (load != NULL) {
         cs_model_offered_load(m, load);
         for (int t = 0; t < m->nteams; t++)
@@ -681,7 +682,14 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
                                                NAN, -1});
         }
     }
-    s->settle_day = window_mser(st, y, tmp);
+    /* A repeating schedule or profile makes the WIP swing with the
+    ** season, which MSER cannot tell from a trend: no SETTLE check then
+    ** (DRIFT compares thirds of the window, which hold the same seasons
+    ** when the window is a multiple of three periods). */
+    if (cs_model_period(m) > 0)
+        s->settle_day = NAN;
+    else
+        s->settle_day = window_mser(st, y, tmp);
     if (s->settle_day - st->warmup > (m->horizon - st->warmup) / 2) {
         s->settled = 0;
         oom |= add_warning(s, (cs_warning){CS_WARN_SETTLE, -1,

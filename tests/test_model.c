@@ -152,6 +152,82 @@ START_TEST(test_rates_cost_lookups)
 }
 END_TEST
 
+/*
+** Functions of time by hand.  Team a (capacity 2, WIP limit 1 added for
+** the effective case): capacity 0 on [3, 5), 4 from 5 in every period of
+** 10: area per period 3 x 2 + 2 x 0 + 5 x 4 = 26.  Class x: factor 3 on
+** [2, 4) of every 5 (mean (3 + 6) / 5 = 1.8).  A one-off schedule, a
+** one-off profile and a changing curve make the chain change once; the
+** periodic ones do not.
+*/
+START_TEST(test_over_time)
+{
+    cs_model *m = sample();
+    cs_team *a = &m->teams[0];
+    cs_class *x = &m->classes[0];
+
+    a->schedule = calloc(2, sizeof *a->schedule);
+    ck_assert_ptr_nonnull(a->schedule);
+    a->schedule[0].from = 3;
+    a->schedule[0].capacity = 0;
+    a->schedule[1].from = 5;
+    a->schedule[1].capacity = 4;
+    a->nschedule = 2;
+    a->schedule_every = 10;
+    ck_assert_int_eq(cs_model_capacity_at(a, 2.9), 2);
+    ck_assert_int_eq(cs_model_capacity_at(a, 3), 0);
+    ck_assert_int_eq(cs_model_capacity_at(a, 17), 4);
+    ck_assert_int_eq(cs_model_capacity_at(a, 20), 2);
+    ck_assert_double_eq_tol(cs_model_capacity_mean(a, 0, 10, 0), 2.6, 1e-12);
+    ck_assert_double_eq_tol(cs_model_capacity_mean(a, 0, 25, 0),
+                            (26 * 2 + 6 + 0 + 0) / 25.0, 1e-12);
+    ck_assert_double_eq_tol(cs_model_capacity_mean(a, 4, 6, 0), 2.0, 1e-12);
+    ck_assert_double_eq(cs_model_capacity_mean(a, 4, 4, 0), 0.0);
+    a->wip_limit = 1;
+    ck_assert_double_eq_tol(cs_model_capacity_mean(a, 0, 10, 1), 0.8, 1e-12);
+    a->wip_limit = 0;
+    x->profile = calloc(2, sizeof *x->profile);
+    ck_assert_ptr_nonnull(x->profile);
+    x->profile[0].from = 2;
+    x->profile[0].factor = 3;
+    x->profile[1].from = 4;
+    x->profile[1].factor = 1;
+    x->nprofile = 2;
+    x->profile_every = 5;
+    ck_assert_double_eq(cs_model_profile_at(x, 7.5), 3.0);
+    ck_assert_double_eq(cs_model_profile_at(x, 9), 1.0);
+    ck_assert_double_eq_tol(cs_model_profile_mean(x, 0, 50), 1.8, 1e-12);
+    m->horizon = 50;
+    ck_assert_double_eq_tol(cs_model_class_rate(m, 0), 1.8, 1e-12);
+    ck_assert_double_eq_tol(cs_model_cost_per_day(m), 2 * 2.6 + 3, 1e-12);
+    ck_assert_int_eq(cs_model_changes_once(m), 0);
+    ck_assert_double_eq(cs_model_period(m), 10.0);
+    x->profile_every = 0;
+    ck_assert_int_eq(cs_model_changes_once(m), 1);
+    x->profile_every = 5;
+    a->productivity = calloc(2, sizeof *a->productivity);
+    ck_assert_ptr_nonnull(a->productivity);
+    a->productivity[0].at = 0;
+    a->productivity[0].factor = 1;
+    a->productivity[1].at = 9;
+    a->productivity[1].factor = 1;
+    a->nproductivity = 2;
+    ck_assert_int_eq(cs_model_changes_once(m), 0);
+    a->productivity[0].factor = 0.5;
+    ck_assert_int_eq(cs_model_changes_once(m), 1);
+    a->nproductivity = 0;
+    a->schedule_every = 0;
+    ck_assert_int_eq(cs_model_changes_once(m), 1);
+    m->classes[1].start = calloc(1, sizeof *m->classes[1].start);
+    ck_assert_ptr_nonnull(m->classes[1].start);
+    m->classes[1].start[0].count = 3;
+    m->classes[1].nstart = 1;
+    ck_assert_int_eq(cs_model_class_initial(&m->classes[1]), 8);
+    ck_assert_int_eq(cs_model_has_initial(m), 1);
+    cs_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -162,6 +238,7 @@ int main(void)
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_offered_load);
     tcase_add_test(tc, test_rates_cost_lookups);
+    tcase_add_test(tc, test_over_time);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -287,6 +287,18 @@ long cs_model_class_initial(const cs_class *c);
 /* 1 when some class has initial items (the results gain completion). */
 int cs_model_has_initial(const cs_model *m);
 
+/*
+** 1 when the chain changes once over time rather than periodically: some
+** team has a schedule without a period or a productivity curve whose
+** factor is not constant, or some class a profile without a period.
+** Cannot fail.
+*/
+int cs_model_changes_once(const cs_model *m);
+
+/* The longest period of a repeating schedule or profile of m; 0 when
+** nothing repeats.  Cannot fail. */
+double cs_model_period(const cs_model *m);
+
 /* Mean arrival rate of class c in items per day (rate or 1/mean interval,
 ** times batch, times the profile's mean over [0, horizon]); 0 for
 ** backlog only. */

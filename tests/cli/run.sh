@@ -396,5 +396,12 @@ expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --w
 [ "$("$JQ" "$T/out" variants.0.warnings)" = "#0" ] && ok || bad "settled run: json warnings not []"
 expect_ok run scenarios/backlog-forecast.yaml -n 5
 grep -q "^from day 0: " "$T/out" && ok || bad "backlog model: table does not say it answers from day 0"
+# A hire on a date with no warm-up: a forecast from day 0, no settle checks;
+# a repeating schedule with a warm-up: long-run figures.
+expect_ok run "$T/mm1.yaml" --set 'teams.t.schedule=[{from: 100d, capacity: 2}]' --warmup 0 -n 20
+grep -q "^from day 0: a chain that changes over time" "$T/out" && ok || bad "dated schedule: table does not say it answers from day 0"
+grep -q "NOT SETTLED" "$T/out" && bad "dated schedule: settle checks made" || ok
+expect_ok run "$T/mm1.yaml" --set 'teams.t.schedule=[{from: 5d, capacity: 2}]' --set teams.t.schedule_every=10d -n 20
+grep -q "^steady state: " "$T/out" && ok || bad "repeating schedule: not long-run figures"
 
 finish cli
