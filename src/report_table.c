@@ -1425,10 +1425,24 @@ static void block_timeline_rows(table *t, const cs_report *r, size_t first,
     }
 }
 
+/* Periods in which s's mean lead time is not below b's (both with one). */
+static int count_not(const cs_summary *s, const cs_summary *b)
+{
+    int n = 0;
+
+    for (int k = 0; k < s->nperiods; k++) {
+        const double x = s->periods[k].lead_time.mean;
+        const double y = b->periods[k].lead_time.mean;
+        n += !isnan(x) && !isnan(y) && !(x < y);
+    }
+    return n;
+}
+
 /*
 ** When each variant's mean lead time per period falls below the
 ** baseline's for good (the end of a J-curve): "product-team: below the
-** baseline's from day 100 on (above or level before)".  Periods where
+** baseline's from day 100 on (above or level before)"; with repeating
+** schedules or profiles, in how many periods it is.  Periods where
 ** either has no item done are passed over.  Means, not a test: the
 ** paired intervals are in the JSON and CSV output.
 */
@@ -1463,7 +1477,11 @@ static void timeline_crossings(FILE *out, const cs_report *r)
         if (!said++)
             fputs("mean lead time per period against the baseline's:\n", out);
         fprintf(out, "  %s: ", variant_name(&r->rows[i]));
-        if (last_not < 0)
+        if (cs_model_period(s->model) > 0 || cs_model_period(b->model) > 0)
+            /* seasons come back: where it ends says nothing */
+            fprintf(out, "below it in %d of %d periods\n", below,
+                    below + count_not(s, b));
+        else if (last_not < 0)
             fputs("below it in every period\n", out);
         else if (last_not == s->nperiods - 1)
             fprintf(out, "not below it at the end (days %.6g-%.6g)\n",
