@@ -292,19 +292,19 @@ expect_fail 2 "deadlock must be one of" run "$T/broken.yaml" -q --set deadlock=h
 # the rework example deadlocks now and then: compare breaks the deadlocks,
 # finishes (0, or 1 for a promise not met) and reports the breaks
 R=scenarios/rework-chain.yaml
-run compare $R -n 200 -j 2 -q -f json >"$T/rw.json" 2>"$T/err"
+run compare $R -n 30 -j 2 -q -f json >"$T/rw.json" 2>"$T/err"
 rc=$?
-[ $rc -le 1 ] && ok || bad "compare $R -n 200: exit $rc: $(head -c 300 "$T/err")"
+[ $rc -le 1 ] && ok || bad "compare $R -n 30: exit $rc: $(head -c 300 "$T/err")"
 nb=0
 for t in intake ingestion modelling quality reporting; do
     b=$("$JQ" "$T/rw.json" "variants.0.teams.$t.wip_breaks") || { bad "$R: json lacks teams.$t.wip_breaks"; continue; }
     awk -v b="$b" 'BEGIN { exit !(b > 0) }' && nb=$((nb + 1))
 done
-[ $nb -gt 0 ] && ok || bad "compare $R -n 200: no team with wip_breaks > 0"
-run compare $R -n 200 -j 2 -q >"$T/rw.txt" 2>"$T/err"
+[ $nb -gt 0 ] && ok || bad "compare $R -n 30: no team with wip_breaks > 0"
+run compare $R -n 30 -j 2 -q >"$T/rw.txt" 2>"$T/err"
 rc=$?
 [ $rc -le 1 ] && grep -q "^warning: baseline: deadlocks broken by admitting items above the WIP limit (mean per replication): " "$T/rw.txt" \
-    && ok || bad "compare $R -n 200: exit $rc, or no warning of the deadlocks broken"
+    && ok || bad "compare $R -n 30: exit $rc, or no warning of the deadlocks broken"
 
 # ---- compare --independent: each variant its own streams, for measuring CRN
 expect_fail 2 "--independent is for compare" run $S --independent
