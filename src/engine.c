@@ -288,6 +288,9 @@ typedef struct xteam {
     cs_discipline disc;
     double focus;
     const cs_dist *handoff;
+    const cs_prod_point *prod;    /* productivity curve, or NULL */
+    double prod_end;      /* its last point (-inf without a curve) */
+    double prod_tail;     /* 1 / its last factor (1 without a curve) */
     int busy, wip, nq, nblocked, nwait;
     int in_work_list;
     job *qhead, *qtail;   /* fifo */
@@ -303,6 +306,11 @@ typedef struct xteam {
     ** clock per team instead of four cs_tavg. */
     double last;
     double a_busy, a_queue, a_wip, a_blocked;
+    double a_over;        /* window integral of max(0, busy - capacity): a
+                             unit finishing an item after its capacity
+                             ended (after a drop in scheduled capacity) */
+    cs_period_team *tl_out;       /* the timeline's: this team's entry of
+                                     period 0; NULL: no timeline */
     double wait_sum;
     uint64_t wait_n;
     double adm_sum;       /* waits for room of admissions in the window */
@@ -314,14 +322,8 @@ typedef struct xteam {
     int sc_i;             /* next schedule entry to apply; nschedule: the
                              end of the period */
     double sc_k;          /* the period a repeating schedule is in */
-    int sc_pending;       /* a schedule event is in the kernel */
-    double a_over;        /* window integral of max(0, busy - capacity): a
-                             unit finishing an item after its capacity
-                             ended (after a drop in scheduled capacity) */
-    const cs_prod_point *prod;    /* productivity curve, or NULL */
     int nprod;
-    /* The timeline's clock, from day 0 (tl_out NULL: no timeline). */
-    cs_period_team *tl_out;       /* this team's entry of period 0 */
+    /* The timeline's clock, from day 0 (with tl_out). */
     size_t tl_stride;     /* entries per period (the teams) */
     double tl_period, tl_end;     /* period length, horizon */
     double tl_from, tl_last, tl_next;
@@ -368,8 +370,9 @@ struct cs_engine {
     double bw_width, bw_next, bw_last, bw_area;
     int bw_k;
     uint64_t initial_left;/* initial items of any class not yet done */
-    int nsched;           /* schedule events in the kernel */
-    int has_sched;        /* some team has a schedule */
+    int nsched;           /* schedule events in the kernel (0 or 1) */
+    int *scheduled;       /* [nscheduled] the teams with a schedule */
+    int nscheduled;
     /* the timeline (tl_on 0: none): chain WIP per period */
     int tl_on, tl_n, tl_k;
     double tl_period, tl_last, tl_next, tl_area;
@@ -945,8 +948,6 @@ COLD static double prod_finish(const xteam *u, double now, double r)
     double x = now;
     int i = 0;
 
-    if (x >= p[n - 1].at)     /* past the curve: its last factor */
-        return x + r / p[n - 1].factor;
     while (i < n && p[i].at <= x)
         i++;
     if (i == 0) {
@@ -970,7 +971,7 @@ COLD static double prod_finish(const xteam *u, double now, double r)
         r -= room;
         x = b;
     }
-    return x + r / p[n - 1].factor;
+    return x + r * u->prod_tail;
 }
 
 static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
@@ -999,7 +1000,10 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
     const double dur = effort / u->focus;
-    schedule(e, u->prod == NULL ? now + dur : prod_finish(u, now, dur),
+    /* past the end of a productivity curve (or without one) the speed is
+    ** constant: prod_tail is 1 / its last factor (1 without a curve) */
+    schedule(e, now >= u->prod_end ? now + dur * u->prod_tail
+                                   : prod_finish(u, now, dur),
              on_finish, j);
 }
 
@@ -2488,32 +2492,45 @@ static void sched_apply(xteam *u, double now)
 
 static void on_capacity(cs_sim *sim, void *ctx, void *data);
 
-/* Puts u's next change in the kernel, when it is within the horizon. */
-static void sched_arm(cs_engine *e, xteam *u)
+/* Puts the next change of any team's schedule in the kernel (one event
+** for all teams, so the schedules add one entry to the event heap), when
+** it is within the horizon. */
+static void sched_arm(cs_engine *e)
 {
-    const double t = sched_time(u);
+    double t = INFINITY;
 
+    for (int k = 0; k < e->nscheduled; k++) {
+        const double x = sched_time(&e->teams[e->scheduled[k]]);
+        if (x < t)
+            t = x;
+    }
     if (t <= e->horizon) {
         e->nsched++;
-        schedule(e, t, on_capacity, u);
+        schedule(e, t, on_capacity, NULL);
     }
 }
 
+/* The changes of the teams' schedules due now, team by team. */
 static void on_capacity(cs_sim *sim, void *ctx, void *data)
 {
     cs_engine *const e = ctx;
-    xteam *const u = data;
     const double now = cs_kernel_now(sim);
-    const int before = u->capacity;
 
+    (void)data;
     e->nsched--;
-    team_clock(u, now);
-    sched_apply(u, now);
-    sched_arm(e, u);
-    /* a drop interrupts nothing: no work starts until fewer than the new
-    ** capacity are in work */
-    if (u->capacity > before && u->nq > 0)
-        dispatch(e, u, now);
+    for (int k = 0; k < e->nscheduled; k++) {
+        xteam *const u = &e->teams[e->scheduled[k]];
+        const int before = u->capacity;
+        if (sched_time(u) > now)
+            continue;
+        team_clock(u, now);
+        sched_apply(u, now);
+        /* a drop interrupts nothing: no work starts until fewer than the
+        ** new capacity are in work */
+        if (u->capacity > before && u->nq > 0)
+            dispatch(e, u, now);
+    }
+    sched_arm(e);
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -2735,10 +2752,12 @@ cs_engine *cs_engine_new(const cs_model *m)
     e->dqueue = calloc((size_t)m->nteams + 1, sizeof *e->dqueue);
     e->dmark = calloc((size_t)m->nteams + 1, 1);
     e->dreach = calloc((size_t)m->nteams + 1, 1);
+    e->scheduled = calloc((size_t)m->nteams + 1, sizeof *e->scheduled);
     load = calloc((size_t)m->nteams + 1, sizeof *load);
     if (e->sim == NULL || e->teams == NULL || e->classes == NULL ||
         e->work == NULL || e->seeds == NULL || e->dlist == NULL ||
         e->dqueue == NULL || e->dmark == NULL || e->dreach == NULL ||
+        e->scheduled == NULL ||
         load == NULL)
         goto fail;
 #ifdef CS_DEBUG
@@ -2760,8 +2779,11 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->tm = tm;
         u->prod = tm->nproductivity > 0 ? tm->productivity : NULL;
         u->nprod = tm->nproductivity;
+        u->prod_end = u->prod != NULL ? u->prod[u->nprod - 1].at : -INFINITY;
+        u->prod_tail = u->prod != NULL ? 1.0 / u->prod[u->nprod - 1].factor
+                                       : 1.0;
         if (tm->nschedule > 0)
-            e->has_sched = 1;
+            e->scheduled[e->nscheduled++] = t;
     }
     for (int c = 0; c < m->nclasses; c++)
         if (class_init(e, c) != 0)
@@ -2810,6 +2832,7 @@ void cs_engine_free(cs_engine *e)
     free(e->dqueue);
     free(e->dmark);
     free(e->dreach);
+    free(e->scheduled);
 #ifdef CS_DEBUG
     free(e->dbg_tl);
     free(e->dbg_mark);
@@ -3037,9 +3060,8 @@ cs_status cs_engine_run(cs_engine *e, uint64_t rep, double warmup, cs_rep *out,
         if (t <= e->horizon)
             schedule(e, t, on_arrival, xc);
     }
-    for (int t = 0; t < e->nteams && e->status == CS_OK && e->has_sched; t++)
-        if (e->teams[t].tm->nschedule > 0)
-            sched_arm(e, &e->teams[t]);
+    if (e->nscheduled > 0 && e->status == CS_OK)
+        sched_arm(e);
     if (e->status == CS_OK) {
         settle(e, 0.0);
         CHECK_INVARIANTS(e);
