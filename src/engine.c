@@ -948,6 +948,8 @@ COLD static double prod_finish(const xteam *u, double now, double r)
     double x = now;
     int i = 0;
 
+    if (x >= u->prod_end)     /* past the curve: its last factor */
+        return x + r * u->prod_tail;
     while (i < n && p[i].at <= x)
         i++;
     if (i == 0) {
@@ -1000,10 +1002,7 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
     const double dur = effort / u->focus;
-    /* past the end of a productivity curve (or without one) the speed is
-    ** constant: prod_tail is 1 / its last factor (1 without a curve) */
-    schedule(e, now >= u->prod_end ? now + dur * u->prod_tail
-                                   : prod_finish(u, now, dur),
+    schedule(e, u->prod == NULL ? now + dur : prod_finish(u, now, dur),
              on_finish, j);
 }
 
