@@ -2090,6 +2090,48 @@ START_TEST(test_crn_over_time)
 }
 END_TEST
 
+/*
+** The productivity integral and the profile inversion under load, where
+** M/M/1 gives the answer.  A curve whose two points have the factor 0.8,
+** the second beyond the horizon, makes every effort pass through the
+** linear-piece integrator: service rate 0.8 per day, W = 1/(0.8 - 0.6).
+** A profile with the factor 2 from day 0 on a rate of 0.3 gives Poisson
+** arrivals at 0.6 through the inversion: with service rate 1,
+** W = 1/(1 - 0.6).
+*/
+START_TEST(test_over_time_mm1)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const double at[] = {0, 1e9}, f[] = {0.8, 0.8};
+    const double from[] = {0}, factor[] = {2};
+    meas *x;
+    int c, a;
+
+    a = add_team(m, "a", 1);
+    set_productivity(m, a, 2, at, f);
+    c = add_class(m, "w", 0.6);
+    add_step(m, c, a, tl_exp(1.0));
+    x = replicate(m, 30);
+    check_case("M/M/1, productivity 0.8 (curve integral)",
+               "W = 1/(mu f - lambda)", "lambda 0.6, mu 1, factor 0.8",
+               1.0 / (0.8 - 0.6), x->lt, x, m);
+    free(x);
+    cs_model_free(m);
+    m = mk_model(H(60000), H(6000));
+    a = add_team(m, "a", 1);
+    c = add_class(m, "w", 0.3);
+    add_step(m, c, a, tl_exp(1.0));
+    set_profile(m, c, 1, from, factor, 0);
+    ck_assert_double_eq_tol(cs_model_class_rate(m, c), 0.6, EPS);
+    x = replicate(m, 30);
+    check_case("M/M/1, demand factor 2 (profile inversion)",
+               "W = 1/(mu - lambda f)", "lambda 0.3, factor 2, mu 1",
+               1.0 / (1.0 - 0.6), x->lt, x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
 #ifdef CS_DEBUG
 /*
 ** The invariant checker (CS_DEBUG builds): healthy on a fresh engine,
@@ -2216,6 +2258,7 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_step_p);
     tcase_add_test(ana, test_schedule_repeating);
     tcase_add_test(ana, test_profile_counts);
+    tcase_add_test(ana, test_over_time_mm1);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);
