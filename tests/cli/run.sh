@@ -306,6 +306,29 @@ rc=$?
 [ $rc -le 1 ] && grep -q "^warning: baseline: deadlocks broken by admitting items above the WIP limit (mean per replication): " "$T/rw.txt" \
     && ok || bad "compare $R -n 30: exit $rc, or no warning of the deadlocks broken"
 
+# ---- the chain over time on a realistic chain: the rework example (WIP
+# limits, fork-join, rework, four classes) from a board with items at a
+# parallel step, with a hire and its ramp-up, holidays, a quarter-end
+# peak and a timeline, in every variant (one removes a team); under make
+# sanitize the engine checks its invariants after every event.
+run compare $R -n 4 -j 2 -q -f json --horizon 400d --warmup 0 --timeline 20d \
+    --set 'teams.modelling.schedule=[{from: 100d, capacity: 4}]' \
+    --set 'teams.modelling.productivity=[{at: 100d, factor: 0.7}, {at: 160d, factor: 1}]' \
+    --set teams.quality.schedule_every=260d \
+    --set 'teams.quality.schedule=[{from: 120d, capacity: 0}, {from: 130d, capacity: 1}]' \
+    --set 'work.data-product.start=[{step: build-and-profile, count: 6, age: 20d}, {step: reporting, count: 3, age: 30d}]' \
+    --set work.dashboard.arrivals.profile_every=65d \
+    --set 'work.dashboard.arrivals.profile=[{from: 52d, factor: 2}]' >"$T/over.json" 2>"$T/err"
+rc=$?
+[ $rc -le 1 ] && ok || bad "rework chain over time: exit $rc: $(head -c 300 "$T/err")"
+[ "$("$JQ" "$T/over.json" variants)" = "#5" ] && ok || bad "rework chain over time: not 5 variants"
+for v in 0 1 2 3 4; do
+    [ "$("$JQ" "$T/over.json" variants.$v.completion.items)" = 9 ] && ok || bad "rework chain over time: variant $v completion items"
+    [ "$("$JQ" "$T/over.json" variants.$v.timeline.periods)" = "#20" ] && ok || bad "rework chain over time: variant $v periods"
+    a=$("$JQ" "$T/over.json" variants.$v.timeline.periods.0.arrived)
+    awk -v a="$a" 'BEGIN { exit !(a >= 9) }' && ok || bad "rework chain over time: variant $v: $a arrived in period 0, the 9 start items not among them"
+done
+
 # ---- compare --independent: each variant its own streams, for measuring CRN
 expect_fail 2 "--independent is for compare" run $S --independent
 "$BIN" compare "$T/same.yaml" -n 5 -q -f json --independent >"$T/ci.json" 2>"$T/err" \
