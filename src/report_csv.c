@@ -287,10 +287,21 @@ static void csv_classes(csvw *w, const cs_report_names *classes)
     }
 }
 
-/* The teams that have a WIP limit in some row: their wip_breaks_
-** columns, in the order of the team columns. */
-static int limited_teams(cs_report_names *ns, const cs_report_names *teams,
-                         const cs_report *r)
+/* Whether team t has a WIP limit; a schedule. */
+static int has_limit(const cs_team *t)
+{
+    return t->wip_limit > 0;
+}
+
+static int has_schedule(const cs_team *t)
+{
+    return t->nschedule > 0;
+}
+
+/* The teams for which has(team) holds in some row, in the order of the
+** team columns (wip_breaks_ and capacity_mean_ columns). */
+static int teams_with(cs_report_names *ns, const cs_report_names *teams,
+                      const cs_report *r, int (*has)(const cs_team *))
 {
     ns->v = NULL;
     ns->n = 0;
@@ -298,7 +309,7 @@ static int limited_teams(cs_report_names *ns, const cs_report_names *teams,
         for (size_t k = 0; k < r->nrows; k++) {
             const cs_model *m = cs_report_row_model(&r->rows[k]);
             const int t = cs_model_team_index(m, teams->v[i]);
-            if (t >= 0 && m->teams[t].wip_limit > 0) {
+            if (t >= 0 && has(&m->teams[t])) {
                 if (cs_report_names_add(ns, teams->v[i]) != 0)
                     return -1;
                 break;
@@ -321,26 +332,6 @@ static void csv_breaks(csvw *w, const cs_report_names *limited)
         csv_num(w, have ? s->teams[t].wip_breaks.mean : NAN,
                 "wip_breaks_%s", limited->v[i]);
     }
-}
-
-/* The teams with a schedule in some row: their capacity_mean_ columns,
-** in the order of the team columns. */
-static int scheduled_teams(cs_report_names *ns, const cs_report_names *teams,
-                           const cs_report *r)
-{
-    ns->v = NULL;
-    ns->n = 0;
-    for (size_t i = 0; i < teams->n; i++)
-        for (size_t k = 0; k < r->nrows; k++) {
-            const cs_model *m = cs_report_row_model(&r->rows[k]);
-            const int t = cs_model_team_index(m, teams->v[i]);
-            if (t >= 0 && m->teams[t].nschedule > 0) {
-                if (cs_report_names_add(ns, teams->v[i]) != 0)
-                    return -1;
-                break;
-            }
-        }
-    return 0;
 }
 
 /* The time average of the scheduled capacity (the capacity itself in a
@@ -600,8 +591,8 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     oom = cs_report_names_collect(&teams, r, 0) != 0;
     oom |= cs_report_names_collect(&classes, r, 1) != 0;
     oom |= promise_cols_collect(&pc, r) != 0;
-    oom |= !oom && limited_teams(&limited, &teams, r) != 0;
-    oom |= !oom && scheduled_teams(&x.scheduled, &teams, r) != 0;
+    oom |= !oom && teams_with(&limited, &teams, r, has_limit) != 0;
+    oom |= !oom && teams_with(&x.scheduled, &teams, r, has_schedule) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
