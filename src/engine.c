@@ -1054,7 +1054,9 @@ static inline void admit(cs_engine *e, job *j, double now)
 {
     item *const it = j->it;
     xteam *const u = &e->teams[j->team];
-    const int handoff = u->handoff != NULL && from_other_team(it, j->team);
+    /* a team's or a step's hand-off, for an item from another team */
+    const int handoff = u->handoff != NULL && from_other_team(it, j->team) &&
+                        it->xc->steps[j->step].handoff != NULL;
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
     j->t_enter = now;
@@ -2678,9 +2680,10 @@ static int class_init(cs_engine *e, int c)
         x->rework_to = st->rework_to;
         x->factor = st->rework_factor > 0 ? st->rework_factor : 1.0;
         x->effort = &st->effort;
-        x->handoff = st->kind == CS_STEP_WORK && m->teams[st->team].has_handoff
-                         ? &m->teams[st->team].handoff
-                         : NULL;
+        x->handoff = st->kind != CS_STEP_WORK ? NULL
+                     : st->has_handoff ? &st->handoff
+                     : m->teams[st->team].has_handoff ? &m->teams[st->team].handoff
+                                                      : NULL;
         if (st->kind == CS_STEP_PARALLEL && st->nbranches > xc->maxb)
             xc->maxb = st->nbranches;
     }
@@ -2774,7 +2777,18 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->wip_limit = tm->wip_limit;
         u->disc = tm->discipline;
         u->focus = tm->focus > 0 ? tm->focus : 1.0;
+        /* the team's hand-off, or a step's at this team: then admit()
+        ** looks at the step's */
         u->handoff = tm->has_handoff ? &tm->handoff : NULL;
+        for (int c = 0; c < m->nclasses && u->handoff == NULL; c++)
+            for (int s = 0; s < m->classes[c].nsteps; s++) {
+                const cs_step *const st = &m->classes[c].steps[s];
+                if (st->kind == CS_STEP_WORK && st->team == t &&
+                    st->has_handoff) {
+                    u->handoff = &st->handoff;
+                    break;
+                }
+            }
         u->tm = tm;
         u->prod = tm->nproductivity > 0 ? tm->productivity : NULL;
         u->nprod = tm->nproductivity;

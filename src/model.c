@@ -30,6 +30,7 @@ static void class_fini(cs_class *c)
     for (int s = 0; s < c->nsteps; s++) {
         free(c->steps[s].id);
         cs_dist_fini(&c->steps[s].effort);
+        cs_dist_fini(&c->steps[s].handoff);
     }
     free(c->steps);
     free(c->route);
@@ -470,6 +471,7 @@ void cs_model_strip(cs_model *m)
         for (int s = 0; s < k->nsteps; s++) {
             free(k->steps[s].id);
             cs_dist_fini(&k->steps[s].effort);
+            cs_dist_fini(&k->steps[s].handoff);
         }
         free(k->steps);
         free(k->route);

@@ -48,6 +48,10 @@ static void print_step(FILE *f, const cs_model *m, const cs_class *k,
         fprintf(f, "  effort %s", buf);
         if (s->p < 1)
             fprintf(f, "  p=%g", s->p);
+        if (s->has_handoff) {
+            cs_dist_describe(&s->handoff, buf, sizeof buf);
+            fprintf(f, "  handoff %s (the step's)", buf);
+        }
         fputc('\n', f);
     }
     if (s->has_rework) {

@@ -138,7 +138,7 @@ static const char *const arrival_keys[] = {
     "rate", "interval", "batch", "profile", "profile_every", NULL
 };
 static const char *const step_keys[] = {
-    "team", "effort", "p", "id", "rework", "parallel", NULL
+    "team", "effort", "p", "id", "rework", "parallel", "handoff", NULL
 };
 static const char *const rework_keys[] = {
     "p", "to", "effort", NULL
@@ -665,6 +665,10 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
         return cs_node_key_error(err, n, cs_reader_key_index(n, "team"),
                                  CS_EINPUT, "a step has either 'team' or "
                                  "'parallel', not both");
+    if (parallel && cs_node_find(n, "handoff") >= 0)
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "handoff"),
+                                 CS_EINPUT, "'handoff' belongs to each branch "
+                                 "of a parallel step");
     if (parallel && cs_node_find(n, "effort") >= 0)
         return cs_node_key_error(err, n, cs_reader_key_index(n, "effort"),
                                  CS_EINPUT, "'effort' belongs to each branch "
@@ -712,6 +716,11 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
     if ((c = cs_reader_need_key(n, "effort", "step", r->err)) == NULL ||
         cs_reader_dist(&r->rd, c, "effort", &s->effort) != CS_OK)
         return CS_EINPUT;
+    if ((c = cs_node_get(n, "handoff")) != NULL) {
+        if (cs_reader_dist(&r->rd, c, "handoff", &s->handoff) != CS_OK)
+            return CS_EINPUT;
+        s->has_handoff = 1;
+    }
     return CS_OK;
 }
 

@@ -1563,6 +1563,47 @@ START_TEST(test_crn)
 }
 END_TEST
 
+/*
+** A step's own hand-off (SPEC 5.4) replaces its team's, also at a team
+** without one, and applies only from another team.  a (effort 1) -> b
+** (hand-off 2, the step's 0.5, effort 1) -> c (no hand-off, the step's
+** 0.25, effort 1) -> c again (effort 1, the same team: none):
+** 0-1 a, 1.5-2.5 b, 2.75-3.75 c, 3.75-4.75 c.
+*/
+START_TEST(test_step_handoff)
+{
+    cs_model *m = mk_model(20, 0);
+    int c, a, b, cc, s1, s2;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    cc = add_team(m, "c", 1);
+    set_handoff(m, b, tl_const(2.0));
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 1;
+    add_step(m, c, a, tl_const(1.0));
+    s1 = add_step(m, c, b, tl_const(1.0));
+    s2 = add_step(m, c, cc, tl_const(1.0));
+    add_step(m, c, cc, tl_const(1.0));
+    m->classes[c].steps[s1].has_handoff = 1;
+    m->classes[c].steps[s1].handoff = tl_const(0.5);
+    m->classes[c].steps[s2].has_handoff = 1;
+    m->classes[c].steps[s2].handoff = tl_const(0.25);
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", b, 0), 1.5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", cc, 0), 2.75, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", cc, 1), 3.75, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 4.75, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
 /* ---- the chain over time (SPEC 4) ------------------------------------ */
 
 static void set_schedule(cs_model *m, int t, int n, const double *from,
@@ -2241,6 +2282,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_start_parallel);
     tcase_add_test(det, test_timeline);
     tcase_add_test(det, test_crn_over_time);
+    tcase_add_test(det, test_step_handoff);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mmc);

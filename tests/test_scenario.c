@@ -163,6 +163,12 @@ static const bad_case bad_cases[] = {
     {11, 19, "parallel must be a list of branch",
      "      - {team: b, effort: 1d}\n",
      "      - parallel: b\n"},
+    {11, 40, "handoff: invalid duration or distribution 'soon'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, handoff: soon}"},
+    {13, 9, "'handoff' belongs to each branch of a parallel step",
+     "      - {team: b, effort: 1d}\n",
+     "      - parallel:\n          - {team: b, effort: 1d}\n        handoff: 1d\n"},
     {11, 39, "rework must be a mapping, got a scalar",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, rework: 0.2}"},
@@ -1274,6 +1280,32 @@ START_TEST(test_capacity_default_and_auto_warmup)
 }
 END_TEST
 
+/* A step's own hand-off (SPEC 5.4), in the scenario's units. */
+START_TEST(test_step_handoff)
+{
+    cs_scenario *s = load_ok(
+        "chainsim: 1\nname: t\n"
+        "teams: [{name: a, capacity: 1}, {name: b, capacity: 1, handoff: 1w}]\n"
+        "work:\n  - name: w\n    arrivals: {rate: 1/d}\n    steps:\n"
+        "      - {team: a, effort: 1d}\n"
+        "      - {team: b, effort: 1d, handoff: 4h}\n"
+        "      - parallel: [{team: a, effort: 1d, handoff: 'uniform(0d, 1d)'}]\n"
+        "promise: [{name: p, within: 5d, percentile: 80}]\n");
+    cs_model *m = build_ok(s, -1);
+    const cs_class *c = klass(m, "w");
+
+    ck_assert_int_eq(c->steps[0].has_handoff, 0);
+    ck_assert_int_eq(c->steps[1].has_handoff, 1);
+    ck_assert_int_eq(c->steps[1].handoff.kind, CS_DIST_CONST);
+    ck_assert_double_eq_tol(c->steps[1].handoff.p[0], 0.5, 1e-12);
+    ck_assert_int_eq(c->steps[2].has_handoff, 0);
+    ck_assert_int_eq(c->steps[3].has_handoff, 1);
+    ck_assert_int_eq(c->steps[3].handoff.kind, CS_DIST_UNIFORM);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
 /* A parallel step without an id has none; one with an id is a target. */
 START_TEST(test_parallel_ids)
 {
@@ -1587,6 +1619,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_defaults);
     tcase_add_test(model, test_capacity_default_and_auto_warmup);
     tcase_add_test(model, test_parallel_ids);
+    tcase_add_test(model, test_step_handoff);
     tcase_add_test(model, test_model_from_node);
     tcase_add_test(model, test_class_visits);
     tcase_add_test(model, test_count_bounds);

@@ -16,7 +16,7 @@
 ** where the step id is the model's id, else "#POS" for a top-level step
 ** and "#POS.BRANCH" for a branch (0-based).  An item's first pass draws
 ** every step's p, rework, effort and hand-off (a hand-off only when the
-** step's team has one; p only when p < 1; rework only when the step has
+** step or its team has one; p only when p < 1; rework only when the step has
 ** rework) at its arrival, in arrival order, used or not; later passes
 ** (rework) draw afresh when they happen, from the streams ("effort-again"
 ** | "p-again" | "rework-again" | "handoff-again", class, step id), which

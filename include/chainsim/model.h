@@ -104,6 +104,8 @@ typedef struct cs_step {
     double rework_p;         /* [0, 1) */
     int rework_to;           /* route position, <= this step's position */
     double rework_factor;    /* > 0, default 1 */
+    int has_handoff;         /* CS_STEP_WORK: the step's own hand-off ... */
+    cs_dist handoff;         /* ... replaces its team's (SPEC 5.4) */
     cs_pos pos;
 } cs_step;
 
