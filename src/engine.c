@@ -289,6 +289,8 @@ typedef struct xteam {
     double focus;
     const cs_dist *handoff;
     const cs_prod_point *prod;    /* productivity curve, or NULL */
+    double intake_every;  /* intake cadence, 0 = none (see next_intake) */
+    double intake_offset;
     double prod_end;      /* its last point (-inf without a curve) */
     double prod_tail;     /* 1 / its last factor (1 without a curve) */
     int busy, wip, nq, nblocked, nwait;
@@ -1049,6 +1051,23 @@ static int from_other_team(const item *it, int t)
     return 0;
 }
 
+/*
+** The first intake instant offset + k every (k >= 0) at or after t: an
+** item that reaches a team with an intake cadence (SPEC 5.3) from the
+** backlog or another team joins its queue then, at once when t is one.
+*/
+COLD static double next_intake(const xteam *u, double t)
+{
+    const double every = u->intake_every, off = u->intake_offset;
+    double k, x;
+
+    if (t <= off)
+        return off;
+    k = floor((t - off) / every);
+    x = off + k * every;
+    return x < t ? off + (k + 1) * every : x;
+}
+
 /* j has been admitted to its team (WIP already counted). */
 static inline void admit(cs_engine *e, job *j, double now)
 {
@@ -1057,6 +1076,9 @@ static inline void admit(cs_engine *e, job *j, double now)
     /* a team's or a step's hand-off, for an item from another team */
     const int handoff = u->handoff != NULL && from_other_team(it, j->team) &&
                         it->xc->steps[j->step].handoff != NULL;
+    /* the intake cadence, for an item from the backlog or another team */
+    const int intake = u->intake_every > 0 &&
+                       (it->nhold == 0 || from_other_team(it, j->team));
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
     j->t_enter = now;
@@ -1075,8 +1097,18 @@ static inline void admit(cs_engine *e, job *j, double now)
                              : cs_dist_sample(x->handoff, x->a_handoff);
         j->state = J_HANDOFF;
         e->active++;
-        schedule(e, now + d, on_handoff, j);
+        /* after the hand-off, the next intake: a longer hand-off */
+        schedule(e, intake ? next_intake(u, now + d) : now + d, on_handoff, j);
         return;
+    }
+    if (intake) {
+        const double t = next_intake(u, now);
+        if (t > now) {
+            j->state = J_HANDOFF;
+            e->active++;
+            schedule(e, t, on_handoff, j);
+            return;
+        }
     }
     join_queue(e, j, now, 0);
 }
@@ -2790,6 +2822,8 @@ cs_engine *cs_engine_new(const cs_model *m)
                 }
             }
         u->tm = tm;
+        u->intake_every = tm->intake_every;
+        u->intake_offset = tm->intake_offset;
         u->prod = tm->nproductivity > 0 ? tm->productivity : NULL;
         u->nprod = tm->nproductivity;
         u->prod_end = u->prod != NULL ? u->prod[u->nprod - 1].at : -INFINITY;

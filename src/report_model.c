@@ -137,6 +137,9 @@ static void print_team(FILE *f, const cs_team *k, const double *util)
         cs_dist_describe(&k->handoff, buf, sizeof buf);
         fprintf(f, "  handoff %s", buf);
     }
+    if (k->intake_every > 0)
+        fprintf(f, "  intake every %gd from day %g", k->intake_every,
+                k->intake_offset);
     if (k->focus < 1)
         fprintf(f, "  focus %g", k->focus);
     if (k->cost_per_day > 0)

@@ -116,7 +116,10 @@ static const char *const time_keys[] = {
 static const char *const team_keys[] = {
     "name", "type", "capacity", "wip_limit", "discipline", "handoff",
     "focus", "cost_per_day", "schedule", "schedule_every", "productivity",
-    NULL
+    "intake", NULL
+};
+static const char *const intake_keys[] = {
+    "every", "offset", NULL
 };
 /* The time key of each timed list comes first. */
 static const char *const schedule_keys[] = {
@@ -479,6 +482,25 @@ static cs_status read_timed_key(const builder *r, const cs_node *map,
                       count);
 }
 
+/* A team's intake cadence (SPEC 5.3): {every: DUR > 0, offset: DUR >= 0}. */
+static cs_status read_intake(const builder *r, const cs_node *n, cs_team *t)
+{
+    const cs_node *c;
+
+    if (cs_reader_want_map(n, "intake", r->err) != CS_OK ||
+        cs_reader_check_keys(n, intake_keys, "intake", r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "every", "intake", r->err)) == NULL ||
+        cs_reader_duration(&r->rd, c, "intake every", 1, &t->intake_every)
+            != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "offset")) != NULL &&
+        cs_reader_duration(&r->rd, c, "intake offset", 0, &t->intake_offset)
+            != CS_OK)
+        return CS_EINPUT;
+    return CS_OK;
+}
+
 static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
 {
     const cs_node *c;
@@ -524,6 +546,9 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
     }
     if ((c = cs_node_get(n, "focus")) != NULL &&
         cs_reader_number(c, "focus", &R_PROB, &t->focus, r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "intake")) != NULL &&
+        read_intake(r, c, t) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "cost_per_day")) != NULL &&
         cs_reader_number(c, "cost_per_day", &R_COST, &t->cost_per_day,

@@ -1604,6 +1604,71 @@ START_TEST(test_step_handoff)
 }
 END_TEST
 
+/*
+** Intake cadence (SPEC 5.3) by hand: b (hand-off 1, intake every 5 from
+** day 2), a, b, b; a backlog of 2.  The backlog items join b's queue at
+** day 2 (no hand-off from the backlog, but the intake); item 1 is back
+** at b at 6 + 1 = 7, an intake instant; item 2 at 10, which waits for 12;
+** the step after, at the same team, skips both.
+*/
+START_TEST(test_intake_exact)
+{
+    cs_model *m = mk_model(30, 0);
+    int c, a, b;
+    cs_rep *r;
+    tlog l = {0};
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    set_handoff(m, b, tl_const(1.0));
+    m->teams[b].intake_every = 5;
+    m->teams[b].intake_offset = 2;
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 2;
+    add_step(m, c, b, tl_const(1.0));
+    add_step(m, c, a, tl_const(3.0));
+    add_step(m, c, b, tl_const(1.0));
+    add_step(m, c, b, tl_const(1.0));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "queue", b, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "queue", b, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "queue", b, 1), 7.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "queue", b, 2), 8.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "queue", b, 1), 12.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "done", -1, 0), 14.0, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Intake under Poisson arrivals: a team that never queues (capacity 60
+** against batches of about 5) takes items only every T = 5 days; a
+** Poisson arrival falls uniformly in the cycle, so it waits T/2 on
+** average: W = T/2 + E.
+*/
+START_TEST(test_intake_poisson)
+{
+    cs_model *m = mk_model(H(20000), H(2000));
+    int c, a;
+    meas *x;
+
+    a = add_team(m, "a", 60);
+    m->teams[a].intake_every = 5;
+    m->teams[a].intake_offset = 1;
+    c = add_class(m, "w", 1.0);
+    add_step(m, c, a, tl_const(0.1));
+    x = replicate(m, 30);
+    check_case("Intake every T (gated queue)", "W = T/2 + E",
+               "lambda 1, T 5, E 0.1, no queueing", 2.6, x->lt, x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
 /* ---- the chain over time (SPEC 4) ------------------------------------ */
 
 static void set_schedule(cs_model *m, int t, int n, const double *from,
@@ -2283,6 +2348,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_timeline);
     tcase_add_test(det, test_crn_over_time);
     tcase_add_test(det, test_step_handoff);
+    tcase_add_test(det, test_intake_exact);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mmc);
@@ -2296,6 +2362,7 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_schedule_repeating);
     tcase_add_test(ana, test_profile_counts);
     tcase_add_test(ana, test_over_time_mm1);
+    tcase_add_test(ana, test_intake_poisson);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);

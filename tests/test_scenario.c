@@ -163,6 +163,18 @@ static const bad_case bad_cases[] = {
     {11, 19, "parallel must be a list of branch",
      "      - {team: b, effort: 1d}\n",
      "      - parallel: b\n"},
+    {5, 44, "intake every must be a positive duration, got '0d'",
+     "{name: b, capacity: 1}",
+     "{name: b, capacity: 1, intake: {every: 0d}}"},
+    {5, 37, "unknown key 'evry' in intake (did you mean 'every'?)",
+     "{name: b, capacity: 1}",
+     "{name: b, capacity: 1, intake: {evry: 1w}}"},
+    {5, 36, "intake must be a mapping, got a scalar",
+     "{name: b, capacity: 1}",
+     "{name: b, capacity: 1, intake: 1w}"},
+    {5, 56, "intake offset: invalid duration '-1d': must not be negative",
+     "{name: b, capacity: 1}",
+     "{name: b, capacity: 1, intake: {every: 1w, offset: -1d}}"},
     {11, 40, "handoff: invalid duration or distribution 'soon'",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, handoff: soon}"},
@@ -1280,7 +1292,8 @@ START_TEST(test_capacity_default_and_auto_warmup)
 }
 END_TEST
 
-/* A step's own hand-off (SPEC 5.4), in the scenario's units. */
+/* A step's own hand-off (SPEC 5.4) and a team's intake cadence (SPEC
+** 5.3), in the scenario's units. */
 START_TEST(test_step_handoff)
 {
     cs_scenario *s = load_ok(
@@ -1301,6 +1314,16 @@ START_TEST(test_step_handoff)
     ck_assert_int_eq(c->steps[2].has_handoff, 0);
     ck_assert_int_eq(c->steps[3].has_handoff, 1);
     ck_assert_int_eq(c->steps[3].handoff.kind, CS_DIST_UNIFORM);
+    ck_assert_double_eq(team(m, "a")->intake_every, 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    s = load_ok("chainsim: 1\nname: t\n"
+                "teams: [{name: a, capacity: 1, intake: {every: 2w, offset: 4h}}]\n"
+                "work: [{name: w, backlog: 1, steps: [{team: a, effort: 1d}]}]\n"
+                "promise: [{name: p, within: 5d, percentile: 80}]\n");
+    m = build_ok(s, -1);
+    ck_assert_double_eq_tol(team(m, "a")->intake_every, 10.0, 1e-12);
+    ck_assert_double_eq_tol(team(m, "a")->intake_offset, 0.5, 1e-12);
     cs_model_free(m);
     cs_scenario_free(s);
 }

@@ -83,6 +83,8 @@ typedef struct cs_team {
     double schedule_every;   /* period in days, 0 = not repeating */
     cs_prod_point *productivity; /* owned, may be NULL: speed over time */
     int nproductivity;
+    double intake_every;     /* intake cadence (SPEC 5.3), days; 0 = none */
+    double intake_offset;    /* the first intake instant, days, >= 0 */
     cs_pos pos;
 } cs_team;
 
