@@ -248,7 +248,7 @@ typedef struct xstep {
     double rework_p;
     double factor;
     const cs_dist *effort;
-    const cs_dist *handoff;   /* the team's, or NULL */
+    const cs_dist *handoff;   /* the step's, else the team's, or NULL */
     gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;   /* first passes */
     gsl_rng *a_effort, *a_p, *a_rework, *a_handoff;   /* repeated passes */
 } xstep;
@@ -287,7 +287,8 @@ typedef struct xteam {
     int capacity, wip_limit;
     cs_discipline disc;
     double focus;
-    const cs_dist *handoff;
+    int gated;            /* a hand-off (the team's or a step's) or an
+                             intake cadence: admit() looks at the step */
     const cs_prod_point *prod;    /* productivity curve, or NULL */
     double intake_every;  /* intake cadence, 0 = none (see next_intake) */
     double intake_offset;
@@ -1073,12 +1074,6 @@ static inline void admit(cs_engine *e, job *j, double now)
 {
     item *const it = j->it;
     xteam *const u = &e->teams[j->team];
-    /* a team's or a step's hand-off, for an item from another team */
-    const int handoff = u->handoff != NULL && from_other_team(it, j->team) &&
-                        it->xc->steps[j->step].handoff != NULL;
-    /* the intake cadence, for an item from the backlog or another team */
-    const int intake = u->intake_every > 0 &&
-                       (it->nhold == 0 || from_other_team(it, j->team));
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
     j->t_enter = now;
@@ -1088,22 +1083,24 @@ static inline void admit(cs_engine *e, job *j, double now)
     }
     if (--it->pending == 0)
         release_hold(e, it, now);
-    if (handoff) {
+    /* u->gated: a hand-off (the team's or a step's) or an intake cadence
+    ** may apply (release_hold left the hold set for from_other_team) */
+    if (u->gated) {
         const xstep *const x = &it->xc->steps[j->step];
-        ASSUME(x->handoff != NULL &&
-               (it->pass[x->top] == 1 || x->a_handoff != NULL));
-        const double d = it->pass[x->top] == 1
-                             ? it->draws[j->step * D_N + D_HANDOFF]
-                             : cs_dist_sample(x->handoff, x->a_handoff);
-        j->state = J_HANDOFF;
-        e->active++;
-        /* after the hand-off, the next intake: a longer hand-off */
-        schedule(e, intake ? next_intake(u, now + d) : now + d, on_handoff, j);
-        return;
-    }
-    if (intake) {
-        const double t = next_intake(u, now);
-        if (t > now) {
+        const int other = from_other_team(it, j->team);
+        const int handoff = x->handoff != NULL && other;
+        double t = now;
+        if (handoff) {
+            ASSUME(it->pass[x->top] == 1 || x->a_handoff != NULL);
+            t += it->pass[x->top] == 1
+                     ? it->draws[j->step * D_N + D_HANDOFF]
+                     : cs_dist_sample(x->handoff, x->a_handoff);
+        }
+        /* the intake, for an item from the backlog or another team: after
+        ** the hand-off, a longer hand-off */
+        if (u->intake_every > 0 && (it->nhold == 0 || other))
+            t = next_intake(u, t);
+        if (handoff || t > now) {
             j->state = J_HANDOFF;
             e->active++;
             schedule(e, t, on_handoff, j);
@@ -2809,17 +2806,14 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->wip_limit = tm->wip_limit;
         u->disc = tm->discipline;
         u->focus = tm->focus > 0 ? tm->focus : 1.0;
-        /* the team's hand-off, or a step's at this team: then admit()
-        ** looks at the step's */
-        u->handoff = tm->has_handoff ? &tm->handoff : NULL;
-        for (int c = 0; c < m->nclasses && u->handoff == NULL; c++)
+        /* the team's hand-off, a step's at this team or an intake */
+        u->gated = tm->has_handoff || tm->intake_every > 0;
+        for (int c = 0; c < m->nclasses && !u->gated; c++)
             for (int s = 0; s < m->classes[c].nsteps; s++) {
                 const cs_step *const st = &m->classes[c].steps[s];
                 if (st->kind == CS_STEP_WORK && st->team == t &&
-                    st->has_handoff) {
-                    u->handoff = &st->handoff;
-                    break;
-                }
+                    st->has_handoff)
+                    u->gated = 1;
             }
         u->tm = tm;
         u->intake_every = tm->intake_every;
