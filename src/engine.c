@@ -2085,7 +2085,7 @@ static int check_item_place(const cs_engine *e, const xclass *xc,
                                           (k > 0 && js <= it->jobs[k - 1].step))
             return CS_INV_ITEM;
         if (j->team != xc->steps[js].team ||
-            (j->state == J_HANDOFF && e->teams[j->team].handoff == NULL))
+            (j->state == J_HANDOFF && !e->teams[j->team].gated))
             return CS_INV_ITEM;
     }
     for (int i = 0; i < it->nhold; i++)
