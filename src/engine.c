@@ -274,6 +274,9 @@ struct xclass {
     int *lt_promises;     /* lead-time promises covering this class */
     int nlt;
     int has_rework;       /* some step has rework: repeated passes happen */
+    double cod;           /* cost of delay per item-day, >= 0 */
+    cs_tavg t_wip;        /* items of the class in the chain over the
+                             window; kept only when cod > 0 */
     /* item pool */
     item *free;
     size_t item_size, off_jobs, off_draws, off_acc, off_pass, off_hold,
@@ -458,7 +461,7 @@ void cs_engine_rep_reset(cs_rep *r)
     r->lt_n = 0;
     r->lt_sum = r->work_sum = 0.0;
     r->done_window = 0;
-    r->wip_mean = 0.0;
+    r->wip_mean = r->delay_cost_mean = 0.0;
     memset(r->third_sum, 0, sizeof r->third_sum);
     memset(r->third_n, 0, sizeof r->third_n);
     memset(r->batch_wip, 0, sizeof r->batch_wip);
@@ -1371,6 +1374,8 @@ ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
     }
     out->arrived++;
     chain_wip(e, now, +1);
+    if (xc->cod > 0.0)
+        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value + 1.0);
     if (e->tl_on)
         out->periods[tl_index(e, now)].arrived++;
     for (int k = 0; k < xc->nlt; k++) {
@@ -1523,6 +1528,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
         }
     }
     chain_wip(e, now, -1);
+    if (xc->cod > 0.0)
+        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value - 1.0);
     it->next_free = xc->free;
     xc->free = it;
 }
@@ -2659,6 +2666,7 @@ static int class_init(cs_engine *e, int c)
     xc->route = k->route;
     xc->due = k->has_due ? k->due : INFINITY;
     xc->prio_key = -(double)k->priority;
+    xc->cod = k->cost_of_delay;
     xc->maxb = 1;
     xc->steps = calloc((size_t)k->nsteps + 1, sizeof *xc->steps);
     xc->lt_promises = calloc((size_t)m->npromises + 1, sizeof(int));
@@ -2918,8 +2926,10 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->tl_period = e->out->period;
     e->tl_last = e->tl_area = 0.0;
     e->tl_next = e->tl_n > 1 ? e->tl_period : m->horizon;
-    for (int c = 0; c < e->nclasses; c++)
+    for (int c = 0; c < e->nclasses; c++) {
         pool_reset(&e->classes[c]);
+        cs_stats_tavg_init(&e->classes[c].t_wip, warmup, 0.0);
+    }
     e->nwork = 0;
     e->nseeds = 0;
     memset(e->dmark, 0, (size_t)e->nteams);
@@ -2969,6 +2979,11 @@ static void run_finish(cs_engine *e)
     for (int c = 0; c < e->nclasses; c++)
         cs_hist_merge(out->hist, out->classes[c].hist);
     out->wip_mean = tavg_close(&e->t_wip, h);
+    out->delay_cost_mean = 0.0;
+    for (int c = 0; c < e->nclasses; c++)
+        if (e->classes[c].cod > 0.0)
+            out->delay_cost_mean += e->classes[c].cod *
+                                    tavg_close(&e->classes[c].t_wip, h);
     out->in_system_end = out->arrived - out->done;
     out->visits = e->visits;
     for (int t = 0; t < e->nteams; t++) {

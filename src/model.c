@@ -215,6 +215,14 @@ double cs_model_cost_per_day(const cs_model *m)
     return sum;
 }
 
+int cs_model_has_delay_cost(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].cost_of_delay > 0.0)
+            return 1;
+    return 0;
+}
+
 /* ---- functions of time ------------------------------------------------ */
 
 /*

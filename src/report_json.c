@@ -286,7 +286,23 @@ static json_t *json_vs_classes(jctx *j, const cs_comparison *c,
     return classes;
 }
 
-static json_t *json_vs(jctx *j, const cs_report_row *row)
+/* {"teams_per_day": .., "delay_per_day": .., "delay_ci95": [lo, hi],
+** "total_per_day": ..} (SPEC 5.9). */
+static json_t *json_cost(jctx *j, const cs_summary *s)
+{
+    json_t *o = json_object();
+    const double total = cs_report_ci_defined(&s->delay_cost)
+                             ? s->cost_per_day + s->delay_cost.mean
+                             : NAN;
+
+    put(j, o, "teams_per_day", jnum(s->cost_per_day));
+    put(j, o, "delay_per_day", jmean(&s->delay_cost));
+    put(j, o, "delay_ci95", jci(&s->delay_cost));
+    put(j, o, "total_per_day", jnum(total));
+    return o;
+}
+
+static json_t *json_vs(jctx *j, const cs_report *r, const cs_report_row *row)
 {
     const cs_comparison *c = row->vs;
     const cs_model *m = cs_report_row_model(row);
@@ -302,6 +318,10 @@ static json_t *json_vs(jctx *j, const cs_report_row *row)
     put(j, o, "throughput_per_day_ci95", jci(&c->throughput));
     put(j, o, "wip_diff", jmean(&c->wip));
     put(j, o, "wip_ci95", jci(&c->wip));
+    if (cs_report_any_delay_cost(r)) {
+        put(j, o, "delay_cost_per_day_diff", jmean(&c->delay_cost));
+        put(j, o, "delay_cost_per_day_ci95", jci(&c->delay_cost));
+    }
     for (int p = 0; p < c->npromises && p < m->npromises; p++) {
         json_t *e = json_object();
         put(j, e, "name", jstr(m->promises[p].name));
@@ -365,9 +385,11 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, o, "bottleneck", json_null());
     }
     put(j, o, "cost_per_day", jnum(s->cost_per_day));
+    if (cs_report_any_delay_cost(r))
+        put(j, o, "cost", json_cost(j, s));
     put(j, o, "promises", json_promises(j, s));
     if (row->vs != NULL) {
-        put(j, o, "vs_baseline", json_vs(j, row));
+        put(j, o, "vs_baseline", json_vs(j, r, row));
     } else if (m->variant == NULL || strcmp(m->variant, "baseline") == 0) {
         /* the baseline against itself: exactly zero (SPEC 3 shows the
            field on every variant) */
@@ -384,7 +406,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
             zeros[p] = zero[0];
         self.level = cs_report_first_level(r);
         self.lead_time_mean = self.lead_time_p85 = self.throughput =
-            self.wip = zero[0];
+            self.wip = self.delay_cost = zero[0];
         self.promise = zeros;
         self.npromises = zeros != NULL ? m->npromises : 0;
         cs_ci *czeros = calloc((size_t)m->nclasses + 1, sizeof *czeros);
@@ -396,7 +418,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         self.nclasses = czeros != NULL ? m->nclasses : 0;
         cs_report_row me = *row;
         me.vs = &self;
-        put(j, o, "vs_baseline", json_vs(j, &me));
+        put(j, o, "vs_baseline", json_vs(j, r, &me));
         free(zeros);
         free(czeros);
     } else {

@@ -132,7 +132,8 @@ static const char *const start_keys[] = {
     "step", "count", "age", NULL
 };
 static const char *const class_keys[] = {
-    "name", "priority", "due", "arrivals", "backlog", "start", "steps", NULL
+    "name", "priority", "due", "arrivals", "backlog", "start", "steps",
+    "cost_of_delay", NULL
 };
 static const char *const arrival_keys[] = {
     "rate", "interval", "batch", "profile", "profile_every", NULL
@@ -1119,6 +1120,10 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
             return CS_EINPUT;
         k->has_due = 1;
     }
+    if ((c = cs_node_get(n, "cost_of_delay")) != NULL &&
+        cs_reader_number(c, "cost_of_delay", &R_COST, &k->cost_of_delay,
+                         r->err) != CS_OK)
+        return CS_EINPUT;
     if ((c = cs_node_get(n, "arrivals")) != NULL &&
         read_arrivals(r, c, k) != CS_OK)
         return CS_EINPUT;

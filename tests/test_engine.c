@@ -188,6 +188,7 @@ typedef struct meas {
     double lt[MAXR];              /* mean lead time */
     double wip[MAXR];             /* time-average items in the chain */
     double little[MAXR];          /* wip - arrival rate x mean lead time */
+    double delay[MAXR];           /* time-average cost of delay per day */
     double clt[MAXC][MAXR];       /* mean lead time per class */
     double util[MAXT][MAXR];
     double wait[MAXT][MAXR];      /* mean queue wait per visit */
@@ -216,6 +217,7 @@ static meas *replicate(const cs_model *m, int R)
         ck_assert(r->lt_n > 0);
         x->lt[i] = r->lt_sum / (double)r->lt_n;
         x->wip[i] = r->wip_mean;
+        x->delay[i] = r->delay_cost_mean;
         x->little[i] = r->wip_mean - rate * x->lt[i];
         for (int c = 0; c < m->nclasses && c < MAXC; c++)
             x->clt[c][i] = r->classes[c].n > 0
@@ -380,6 +382,31 @@ START_TEST(test_mm1)
                x->qlen[0], x, m);
     check_case("M/M/1 Little (measured)", "L - lambda W = 0",
                "lambda 0.8, mu 1", 0.0, x->little, x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/* Cost of delay (SPEC 5.9) in M/M/1 with two classes: by Little's law
+** the class's WIP is lambda_k W, W = 1/(mu - lambda) for both, so the
+** cost is the sum of c_k lambda_k W. */
+START_TEST(test_mm1_cost_of_delay)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    int x_, y_, a;
+    meas *x;
+
+    a = add_team(m, "a", 1);
+    x_ = add_class(m, "x", 0.5);
+    y_ = add_class(m, "y", 0.3);
+    add_step(m, x_, a, tl_exp(1.0));
+    add_step(m, y_, a, tl_exp(1.0));
+    m->classes[x_].cost_of_delay = 10.0;
+    m->classes[y_].cost_of_delay = 4.0;
+    x = replicate(m, 30);
+    check_case("M/M/1 cost of delay", "sum c_k lambda_k / (mu - lambda)",
+               "lambda 0.5 + 0.3, mu 1, c 10 and 4",
+               (10.0 * 0.5 + 4.0 * 0.3) / (1.0 - 0.8), x->delay, x, m);
     free(x);
     cs_model_free(m);
 }
@@ -633,6 +660,49 @@ START_TEST(test_backlog_only)
     free(l.v);
     cs_engine_rep_free(r);
     cs_model_free(m);
+}
+END_TEST
+
+/*
+** Cost of delay by hand: a backlog of 10 items, two workers, effort 1:
+** the lead times are 1, 1, 2, 2, ..., 5, 5 (sum 30), so the WIP area over
+** [0, 10] is 30 and a cost of 3 per item-day costs 3 x 30 / 10 = 9 per
+** day.  A second class without a cost adds nothing; with a warm-up of 2
+** the window [2, 10] sees WIP 6, 4, 2 over [2, 5]: 3 x 12 / 8.
+*/
+START_TEST(test_cost_of_delay_exact)
+{
+    const double warmups[2] = {0.0, 2.0}, want[2] = {9.0, 4.5};
+
+    for (int k = 0; k < 2; k++) {
+        cs_model *m = mk_model(10, warmups[k]);
+        cs_engine *e;
+        cs_rep *r;
+        cs_error err;
+        int c, d, a, b;
+
+        a = add_team(m, "a", 2);
+        b = add_team(m, "b", 1);
+        c = add_class(m, "w", 0);
+        d = add_class(m, "free", 0);
+        m->classes[c].backlog = 10;
+        m->classes[c].cost_of_delay = 3.0;
+        m->classes[d].backlog = 4;
+        add_step(m, c, a, tl_const(1.0));
+        add_step(m, d, b, tl_const(1.0));
+        e = cs_engine_new(m);
+        r = cs_engine_rep_new(m);
+        ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+        ck_assert_double_eq_tol(r->delay_cost_mean, want[k], EPS);
+        m->classes[c].cost_of_delay = 0.0;
+        cs_engine_free(e);
+        e = cs_engine_new(m);
+        ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+        ck_assert_double_eq(r->delay_cost_mean, 0.0);
+        cs_engine_rep_free(r);
+        cs_engine_free(e);
+        cs_model_free(m);
+    }
 }
 END_TEST
 
@@ -2217,6 +2287,7 @@ static Suite *engine_suite(void)
     TCase *ana = tcase_create("analytic");
 
     tcase_add_test(det, test_backlog_only);
+    tcase_add_test(det, test_cost_of_delay_exact);
     tcase_add_test(det, test_wip_limit_blocking);
     tcase_add_test(det, test_fork_join_hold);
     tcase_add_test(det, test_handoff);
@@ -2243,6 +2314,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_crn_over_time);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
+    tcase_add_test(ana, test_mm1_cost_of_delay);
     tcase_add_test(ana, test_mmc);
     tcase_add_test(ana, test_tandem);
     tcase_add_test(ana, test_jackson_feedback);

@@ -67,6 +67,15 @@ static const bad_case bad_cases[] = {
     {4, 29, "cost_per_day must be a number in [0, 1e+09], got '1.000001e9'",
      "{name: a, capacity: 1}",
      "{name: a, cost_per_day: 1.000001e9}"},
+    {8, 20, "cost_of_delay must be a number in [0, 1e+09], got '-1'",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_delay: -1\n    arrivals: {rate: 1/d}\n"},
+    {8, 20, "cost_of_delay must be a number in [0, 1e+09], got 'inf'",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_delay: inf\n    arrivals: {rate: 1/d}\n"},
+    {8, 5, "unknown key 'cost_of_dely' in class (did you mean 'cost_of_delay'?)",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_dely: 5\n    arrivals: {rate: 1/d}\n"},
     {3, 10, "horizon: invalid duration '-5d'",
      "name: t\n",
      "name: t\nhorizon: -5d\n"},
@@ -756,6 +765,30 @@ START_TEST(test_full_classes)
     ck_assert_double_eq_tol(cs_dist_mean(&c->steps[0].effort), 3.0, EPS);
     cs_model_free(m);
     cs_scenario_free(s);
+}
+END_TEST
+
+/* cost_of_delay: money per item-day, default 0 (SPEC 5.9). */
+START_TEST(test_cost_of_delay)
+{
+    const bad_case edit = {0, 0, "", "    arrivals: {rate: 1/d}\n",
+                           "    cost_of_delay: 1.5e3\n"
+                           "    arrivals: {rate: 1/d}\n"};
+    char *text = edited(&edit);
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_double_eq(m->classes[0].cost_of_delay, 0.0);
+    ck_assert_int_eq(cs_model_has_delay_cost(m), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    s = load_ok(text);
+    m = build_ok(s, -1);
+    ck_assert_double_eq_tol(m->classes[0].cost_of_delay, 1500.0, EPS);
+    ck_assert_int_eq(cs_model_has_delay_cost(m), 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    free(text);
 }
 END_TEST
 
@@ -1581,6 +1614,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_full_settings);
     tcase_add_test(model, test_full_teams);
     tcase_add_test(model, test_full_classes);
+    tcase_add_test(model, test_cost_of_delay);
     tcase_add_test(model, test_full_route);
     tcase_add_test(model, test_full_promises);
     tcase_add_test(model, test_percentile_bounds);

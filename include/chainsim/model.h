@@ -131,6 +131,8 @@ typedef struct cs_class {
     cs_dist interval;        /* CS_ARRIVE_INTERVAL */
     int batch;               /* items per arrival event, >= 1 */
     int backlog;             /* items at time 0, >= 0 */
+    double cost_of_delay;    /* money per day an item spends in the chain,
+                                backlog included; >= 0, default 0 */
     cs_profile_step *profile;/* owned, may be NULL: CS_ARRIVE_RATE only */
     int nprofile;
     double profile_every;    /* period in days, 0 = not repeating */
@@ -258,6 +260,10 @@ double cs_model_run_visits(const cs_model *m, int c);
 /* Cost per day: sum over teams of cost_per_day x the time average of
 ** the scheduled capacity over [0, horizon]. */
 double cs_model_cost_per_day(const cs_model *m);
+
+/* 1 when some class has a cost_of_delay > 0 (the results gain a cost
+** of delay).  Cannot fail. */
+int cs_model_has_delay_cost(const cs_model *m);
 
 /* Team t's scheduled capacity at day x (its capacity when it has no
 ** schedule).  Cannot fail. */
