@@ -2721,7 +2721,7 @@ static int class_init(cs_engine *e, int c)
         return -1;
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
-        if (pr->kind == CS_PROMISE_LEAD_TIME && (pr->work < 0 || pr->work == c))
+        if (pr->kind == CS_PROMISE_LEAD_TIME && cs_model_promise_covers(pr, c))
             xc->lt_promises[xc->nlt++] = p;
     }
     xc->off_jobs = round_up(sizeof(item), al);
@@ -2957,6 +2957,35 @@ static double tavg_close(cs_tavg *t, double end)
     return cs_stats_tavg_mean(t, end);
 }
 
+/* The day the last initial item a promise covers was done, as
+** cs_class_rep.completion over its classes (NaN when none has any). */
+static double promise_completion(const cs_promise *p, const cs_rep *out)
+{
+    double day = NAN;
+
+    if (p->work != CS_PROMISE_WORK_LIST)
+        return p->work < 0 ? out->completion : out->classes[p->work].completion;
+    for (int i = 0; i < p->nworks; i++) {
+        const double d = out->classes[p->works[i]].completion;
+        if (!isnan(d) && (isnan(day) || d > day))
+            day = d;
+    }
+    return day;
+}
+
+/* Items of the promise's classes done in the window. */
+static uint64_t promise_done(const cs_promise *p, const cs_rep *out)
+{
+    uint64_t n = 0;
+
+    if (p->work != CS_PROMISE_WORK_LIST)
+        return p->work < 0 ? out->done_window
+                           : out->classes[p->work].done_window;
+    for (int i = 0; i < p->nworks; i++)
+        n += out->classes[p->works[i]].done_window;
+    return n;
+}
+
 /* Closes the window at the horizon and fills the remaining fields. */
 static void run_finish(cs_engine *e)
 {
@@ -3022,8 +3051,7 @@ static void run_finish(cs_engine *e)
             continue;
         }
         if (pr->kind == CS_PROMISE_DONE_BY) {
-            const double day = pr->work < 0 ? out->completion
-                                            : out->classes[pr->work].completion;
+            const double day = promise_completion(pr, out);
             r->achieved = isnan(day) ? NAN : day <= pr->done_by ? 1.0 : 0.0;
             continue;
         }
@@ -3031,9 +3059,7 @@ static void run_finish(cs_engine *e)
             r->achieved = NAN;
             continue;
         }
-        r->achieved = (double)(pr->work < 0 ? out->done_window
-                                            : out->classes[pr->work].done_window) /
-                      span * pr->per;
+        r->achieved = (double)promise_done(pr, out) / span * pr->per;
     }
 }
 

@@ -171,6 +171,23 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
     return teams;
 }
 
+/* A promise's work: its class's name, the list of its classes' names, or
+** null for all work. */
+static json_t *json_promise_work(jctx *j, const cs_model *m,
+                                 const cs_promise *d)
+{
+    json_t *a;
+
+    if (d->work >= 0 && d->work < m->nclasses)
+        return jstr(m->classes[d->work].name);
+    if (d->work != CS_PROMISE_WORK_LIST)
+        return json_null();
+    a = json_array();
+    for (int i = 0; i < d->nworks; i++)
+        append(j, a, jstr(m->classes[d->works[i]].name));
+    return a;
+}
+
 static json_t *json_promises(jctx *j, const cs_summary *s)
 {
     const cs_model *m = s->model;
@@ -191,9 +208,7 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
         put(j, o, "kind", json_string(lt   ? "lead_time"
                                       : by ? "done_by"
                                            : "throughput"));
-        put(j, o, "work", d->work >= 0 && d->work < m->nclasses
-                              ? jstr(m->classes[d->work].name)
-                              : json_null());
+        put(j, o, "work", json_promise_work(j, m, d));
         put(j, o, lt ? "within" : by ? "done_by" : "per",
             jnum(lt ? d->within : by ? d->done_by : d->per));
         append(j, arr, o);

@@ -663,6 +663,77 @@ START_TEST(test_backlog_only)
 }
 END_TEST
 
+/* A promise on a list of classes pools them (SPEC 5.8): its counts are
+** the sums of the same promise on each class, and a class outside the
+** list adds nothing. */
+static void set_works(cs_model *m, int p, int n, const int *c)
+{
+    cs_promise *const q = &m->promises[p];
+
+    q->work = CS_PROMISE_WORK_LIST;
+    q->works = tl_grow(NULL, (size_t)n, sizeof *q->works);
+    memcpy(q->works, c, (size_t)n * sizeof *c);
+    q->nworks = n;
+}
+
+START_TEST(test_promise_group)
+{
+    cs_model *m = mk_model(400, 40);
+    const int kinds[2] = {CS_PROMISE_LEAD_TIME, CS_PROMISE_THROUGHPUT};
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    int a, x, y, z, px[2], py[2], pxy[2], pall[2], dxy, dx;
+
+    a = add_team(m, "a", 1);
+    x = add_class(m, "x", 0.3);
+    y = add_class(m, "y", 0.2);
+    z = add_class(m, "z", 0.3);
+    m->classes[x].backlog = 3;
+    m->classes[y].backlog = 2;
+    add_step(m, x, a, tl_exp(1.0));
+    add_step(m, y, a, tl_exp(0.5));
+    add_step(m, z, a, tl_exp(1.5));
+    for (int k = 0; k < 2; k++) {
+        const cs_promise_kind kd = (cs_promise_kind)kinds[k];
+        px[k] = add_promise(m, kd, x, 4.0, 0.8, 10.0);
+        py[k] = add_promise(m, kd, y, 4.0, 0.8, 10.0);
+        pxy[k] = add_promise(m, kd, -1, 4.0, 0.8, 10.0);
+        set_works(m, pxy[k], 2, (const int[]){y, x});
+        pall[k] = add_promise(m, kd, -1, 4.0, 0.8, 10.0);
+        set_works(m, pall[k], 3, (const int[]){x, y, z});
+    }
+    dx = add_promise(m, CS_PROMISE_DONE_BY, x, 0, 0.5, 0);
+    m->promises[dx].done_by = 390.0;
+    dxy = add_promise(m, CS_PROMISE_DONE_BY, -1, 0, 0.5, 0);
+    m->promises[dxy].done_by = 390.0;
+    set_works(m, dxy, 2, (const int[]){x, z});
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+    {
+        const cs_promise_rep *const q = r->promises;
+        ck_assert_uint_gt(q[px[0]].eligible, 0);
+        ck_assert_uint_gt(q[py[0]].eligible, 0);
+        ck_assert_uint_eq(q[pxy[0]].eligible,
+                          q[px[0]].eligible + q[py[0]].eligible);
+        ck_assert_uint_eq(q[pxy[0]].on_time,
+                          q[px[0]].on_time + q[py[0]].on_time);
+        ck_assert_double_eq_tol(q[pxy[1]].achieved,
+                                q[px[1]].achieved + q[py[1]].achieved, EPS);
+        ck_assert_double_eq_tol(q[pall[1]].achieved,
+                                (double)r->done_window / 360.0 * 10.0, EPS);
+        /* z has no initial items: the group's completion is x's */
+        ck_assert_double_eq(q[dxy].achieved, q[dx].achieved);
+        ck_assert(!isnan(q[dx].achieved));
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
 /*
 ** Cost of delay by hand: a backlog of 10 items, two workers, effort 1:
 ** the lead times are 1, 1, 2, 2, ..., 5, 5 (sum 30), so the WIP area over
@@ -2288,6 +2359,7 @@ static Suite *engine_suite(void)
 
     tcase_add_test(det, test_backlog_only);
     tcase_add_test(det, test_cost_of_delay_exact);
+    tcase_add_test(det, test_promise_group);
     tcase_add_test(det, test_wip_limit_blocking);
     tcase_add_test(det, test_fork_join_hold);
     tcase_add_test(det, test_handoff);

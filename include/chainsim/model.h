@@ -151,10 +151,18 @@ typedef enum cs_promise_kind {
     CS_PROMISE_DONE_BY       /* initial items all done by a day */
 } cs_promise_kind;
 
+/* cs_promise.work for a promise on a list of classes (works). */
+#define CS_PROMISE_WORK_LIST (-2)
+
 typedef struct cs_promise {
     char *name;
     cs_promise_kind kind;
-    int work;                /* class index, or -1 for all classes */
+    int work;                /* class index, -1 for all classes, or
+                                CS_PROMISE_WORK_LIST */
+    int *works;              /* owned, CS_PROMISE_WORK_LIST only (else
+                                NULL): the classes pooled, distinct, in
+                                the order given */
+    int nworks;              /* >= 1 with a list */
     double within;           /* LEAD_TIME: days */
     double target;           /* LEAD_TIME: percentile / 100; THROUGHPUT: count */
     double per;              /* THROUGHPUT: period in days (target items per period) */
@@ -210,10 +218,15 @@ void cs_model_free(cs_model *m);
 void cs_model_strip(cs_model *m);
 
 /* 1 when promise pa of a and promise pb of b say the same thing (kind,
-** target, within, period or done_by, and the class by name, or both all
-** work), whatever their names; else 0.  Cannot fail. */
+** target, within, period or done_by, and the same classes by name in
+** any order, a list of one class being that class, or both all work),
+** whatever their names; else 0.  Cannot fail. */
 int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
                           int pb);
+
+/* 1 when promise p covers class c: p is on all work, on c, or on a list
+** that holds c.  Cannot fail. */
+int cs_model_promise_covers(const cs_promise *p, int c);
 
 /* Index of the team / class named name, or -1. */
 int cs_model_team_index(const cs_model *m, const char *name);

@@ -564,6 +564,30 @@ if runj pclass.json "$T/pclass.yaml"; then
     jn $J variants.0.teams.a.queue_wait_mean 3.25 "per class: queue wait (0+2+4+7)/4"
 fi
 
+# ---- promises on a list of classes (SPEC 5.8): [x, y] pools them, as
+# the promise on all work does here; [y] is y's.
+{ cat "$T/pclass.yaml"; cat <<'YAML'
+  - {name: pxy, work: [x, y], within: 8d, percentile: 80}
+  - {name: ty1, work: [y], throughput: 1/10d}
+  - {name: dxy, work: [y, x], done_by: 10d, percentile: 50}
+  - {name: dx, work: [x], done_by: 4d, percentile: 50}
+YAML
+} >"$T/pgroup.yaml"
+if runj pgroup.json "$T/pgroup.yaml"; then
+    J=$T/pgroup.json
+    jn $J variants.0.promises.5.achieved 0.75 "promise on [x, y]"
+    js $J variants.0.promises.5.work.0 x "promise on [x, y]: work lists x"
+    js $J variants.0.promises.5.work.1 y "promise on [x, y]: work lists y"
+    [ "$("$JQ" $J variants.0.promises.5.work)" = "#2" ] && ok \
+        || bad "promise on [x, y]: work is not a list of two"
+    jn $J variants.0.promises.6.achieved 1 "throughput promise on [y]"
+    jn $J variants.0.promises.7.achieved 1 "done_by on [y, x]: all done by day 10"
+    jn $J variants.0.promises.8.achieved 1 "done_by on [x]: x done by day 4"
+    js $J variants.0.promises.1.work y "promise on y: work is a name"
+fi
+expect_fail 2 "unknown class 'q' (did you mean" run "$T/pgroup.yaml" \
+    --set 'promise.pxy.work=[x, q]'
+
 # ---- cost of delay (SPEC 5.9): the same board, x costs 10 per item-day,
 # y 1, team a 100 per day: x's items spend 2 + 4 days in the chain, y's
 # 7 + 10, so the cost of delay is (10 x 6 + 1 x 17) / 20 = 3.85 per day.
