@@ -274,6 +274,9 @@ struct xclass {
     int *lt_promises;     /* lead-time promises covering this class */
     int nlt;
     int has_rework;       /* some step has rework: repeated passes happen */
+    double cod;           /* cost of delay per item-day, >= 0 */
+    cs_tavg t_wip;        /* items of the class in the chain over the
+                             window; kept only when cod > 0 */
     /* item pool */
     item *free;
     size_t item_size, off_jobs, off_draws, off_acc, off_pass, off_hold,
@@ -461,7 +464,7 @@ void cs_engine_rep_reset(cs_rep *r)
     r->lt_n = 0;
     r->lt_sum = r->work_sum = 0.0;
     r->done_window = 0;
-    r->wip_mean = 0.0;
+    r->wip_mean = r->delay_cost_mean = 0.0;
     memset(r->third_sum, 0, sizeof r->third_sum);
     memset(r->third_n, 0, sizeof r->third_n);
     memset(r->batch_wip, 0, sizeof r->batch_wip);
@@ -1402,6 +1405,8 @@ ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
     }
     out->arrived++;
     chain_wip(e, now, +1);
+    if (xc->cod > 0.0)
+        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value + 1.0);
     if (e->tl_on)
         out->periods[tl_index(e, now)].arrived++;
     for (int k = 0; k < xc->nlt; k++) {
@@ -1554,6 +1559,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
         }
     }
     chain_wip(e, now, -1);
+    if (xc->cod > 0.0)
+        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value - 1.0);
     it->next_free = xc->free;
     xc->free = it;
 }
@@ -2690,6 +2697,7 @@ static int class_init(cs_engine *e, int c)
     xc->route = k->route;
     xc->due = k->has_due ? k->due : INFINITY;
     xc->prio_key = -(double)k->priority;
+    xc->cod = k->cost_of_delay;
     xc->maxb = 1;
     xc->steps = calloc((size_t)k->nsteps + 1, sizeof *xc->steps);
     xc->lt_promises = calloc((size_t)m->npromises + 1, sizeof(int));
@@ -2745,7 +2753,7 @@ static int class_init(cs_engine *e, int c)
         return -1;
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
-        if (pr->kind == CS_PROMISE_LEAD_TIME && (pr->work < 0 || pr->work == c))
+        if (pr->kind == CS_PROMISE_LEAD_TIME && cs_model_promise_covers(pr, c))
             xc->lt_promises[xc->nlt++] = p;
     }
     xc->off_jobs = round_up(sizeof(item), al);
@@ -2960,8 +2968,10 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->tl_period = e->out->period;
     e->tl_last = e->tl_area = 0.0;
     e->tl_next = e->tl_n > 1 ? e->tl_period : m->horizon;
-    for (int c = 0; c < e->nclasses; c++)
+    for (int c = 0; c < e->nclasses; c++) {
         pool_reset(&e->classes[c]);
+        cs_stats_tavg_init(&e->classes[c].t_wip, warmup, 0.0);
+    }
     e->nwork = 0;
     e->nseeds = 0;
     memset(e->dmark, 0, (size_t)e->nteams);
@@ -2989,6 +2999,35 @@ static double tavg_close(cs_tavg *t, double end)
     return cs_stats_tavg_mean(t, end);
 }
 
+/* The day the last initial item a promise covers was done, as
+** cs_class_rep.completion over its classes (NaN when none has any). */
+static double promise_completion(const cs_promise *p, const cs_rep *out)
+{
+    double day = NAN;
+
+    if (p->work != CS_PROMISE_WORK_LIST)
+        return p->work < 0 ? out->completion : out->classes[p->work].completion;
+    for (int i = 0; i < p->nworks; i++) {
+        const double d = out->classes[p->works[i]].completion;
+        if (!isnan(d) && (isnan(day) || d > day))
+            day = d;
+    }
+    return day;
+}
+
+/* Items of the promise's classes done in the window. */
+static uint64_t promise_done(const cs_promise *p, const cs_rep *out)
+{
+    uint64_t n = 0;
+
+    if (p->work != CS_PROMISE_WORK_LIST)
+        return p->work < 0 ? out->done_window
+                           : out->classes[p->work].done_window;
+    for (int i = 0; i < p->nworks; i++)
+        n += out->classes[p->works[i]].done_window;
+    return n;
+}
+
 /* Closes the window at the horizon and fills the remaining fields. */
 static void run_finish(cs_engine *e)
 {
@@ -3011,6 +3050,11 @@ static void run_finish(cs_engine *e)
     for (int c = 0; c < e->nclasses; c++)
         cs_hist_merge(out->hist, out->classes[c].hist);
     out->wip_mean = tavg_close(&e->t_wip, h);
+    out->delay_cost_mean = 0.0;
+    for (int c = 0; c < e->nclasses; c++)
+        if (e->classes[c].cod > 0.0)
+            out->delay_cost_mean += e->classes[c].cod *
+                                    tavg_close(&e->classes[c].t_wip, h);
     out->in_system_end = out->arrived - out->done;
     out->visits = e->visits;
     for (int t = 0; t < e->nteams; t++) {
@@ -3049,8 +3093,7 @@ static void run_finish(cs_engine *e)
             continue;
         }
         if (pr->kind == CS_PROMISE_DONE_BY) {
-            const double day = pr->work < 0 ? out->completion
-                                            : out->classes[pr->work].completion;
+            const double day = promise_completion(pr, out);
             r->achieved = isnan(day) ? NAN : day <= pr->done_by ? 1.0 : 0.0;
             continue;
         }
@@ -3058,9 +3101,7 @@ static void run_finish(cs_engine *e)
             r->achieved = NAN;
             continue;
         }
-        r->achieved = (double)(pr->work < 0 ? out->done_window
-                                            : out->classes[pr->work].done_window) /
-                      span * pr->per;
+        r->achieved = (double)promise_done(pr, out) / span * pr->per;
     }
 }
 

@@ -50,8 +50,10 @@ void cs_model_free(cs_model *m)
     }
     for (int c = 0; c < m->nclasses; c++)
         class_fini(&m->classes[c]);
-    for (int p = 0; p < m->npromises; p++)
+    for (int p = 0; p < m->npromises; p++) {
         free(m->promises[p].name);
+        free(m->promises[p].works);
+    }
     free(m->teams);
     free(m->classes);
     free(m->promises);
@@ -214,6 +216,14 @@ double cs_model_cost_per_day(const cs_model *m)
             sum += k->cost_per_day * k->capacity;
     }
     return sum;
+}
+
+int cs_model_has_delay_cost(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].cost_of_delay > 0.0)
+            return 1;
+    return 0;
 }
 
 /* ---- functions of time ------------------------------------------------ */
@@ -484,16 +494,57 @@ void cs_model_strip(cs_model *m)
     m->description = NULL;
 }
 
+/* The classes promise p names: its list, or its one class (none for all
+** work). */
+static const int *promise_classes(const cs_promise *p, int *n)
+{
+    if (p->work == CS_PROMISE_WORK_LIST) {
+        *n = p->nworks;
+        return p->works;
+    }
+    *n = p->work >= 0 ? 1 : 0;
+    return &p->work;
+}
+
+/* 1 when x (of a) and y (of b) name the same classes by name, in any
+** order (a list has no duplicates), or are both on all work. */
+static int same_classes(const cs_model *a, const cs_promise *x,
+                        const cs_model *b, const cs_promise *y)
+{
+    int nx, ny;
+    const int *cx = promise_classes(x, &nx), *cy = promise_classes(y, &ny);
+
+    if (nx != ny)
+        return 0;
+    for (int i = 0; i < nx; i++) {
+        int found = 0;
+        for (int k = 0; k < ny && !found; k++)
+            found = strcmp(a->classes[cx[i]].name, b->classes[cy[k]].name)
+                    == 0;
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+int cs_model_promise_covers(const cs_promise *p, int c)
+{
+    if (p->work == CS_PROMISE_WORK_LIST) {
+        for (int i = 0; i < p->nworks; i++)
+            if (p->works[i] == c)
+                return 1;
+        return 0;
+    }
+    return p->work < 0 || p->work == c;
+}
+
 int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
                           int pb)
 {
     const cs_promise *x = &a->promises[pa], *y = &b->promises[pb];
-    const char *cx = x->work >= 0 ? a->classes[x->work].name : NULL;
-    const char *cy = y->work >= 0 ? b->classes[y->work].name : NULL;
 
-    if (x->kind != y->kind || x->target != y->target)
-        return 0;
-    if ((cx == NULL) != (cy == NULL) || (cx != NULL && strcmp(cx, cy) != 0))
+    if (x->kind != y->kind || x->target != y->target ||
+        !same_classes(a, x, b, y))
         return 0;
     if (x->kind == CS_PROMISE_LEAD_TIME)
         return x->within == y->within;

@@ -304,7 +304,7 @@ cs_report_rank_key *cs_report_rank_sorted(const cs_report *r)
         rank_promises(&k[i], s, ref);
         k[i].lead_time =
             cs_report_ci_defined(&s->lead_time) ? s->lead_time.mean : NAN;
-        k[i].cost = s->cost_per_day;
+        k[i].cost = cs_report_total_cost(s);
     }
     qsort(k, r->nrows, sizeof *k, cmp_rank_order);
     return k;
@@ -357,6 +357,23 @@ double cs_report_first_level(const cs_report *r)
         if (r->rows[i].vs != NULL)
             return r->rows[i].vs->level;
     return 0.95;
+}
+
+double cs_report_total_cost(const cs_summary *s)
+{
+    if (!cs_model_has_delay_cost(s->model))
+        return s->cost_per_day;
+    return cs_report_ci_defined(&s->delay_cost)
+               ? s->cost_per_day + s->delay_cost.mean
+               : NAN;
+}
+
+int cs_report_any_delay_cost(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (cs_model_has_delay_cost(cs_report_row_model(&r->rows[i])))
+            return 1;
+    return 0;
 }
 
 /* ---- entry point ---------------------------------------------------- */

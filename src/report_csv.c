@@ -440,7 +440,24 @@ static void csv_point(csvw *w, const cs_report *r)
 typedef struct extra_cols {
     cs_report_names scheduled;    /* capacity_mean_ of these teams */
     int completion;               /* completion_ columns */
+    int delay_cost;               /* cost_ columns (cost of delay) */
 } extra_cols;
+
+/* The cost columns (SPEC 5.9): the teams', the cost of delay with its
+** interval, their total. */
+static void csv_cost(csvw *w)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+    const cs_ci *d = s != NULL ? &s->delay_cost : NULL;
+    const double total = d != NULL && cs_report_ci_defined(d)
+                             ? s->cost_per_day + d->mean
+                             : NAN;
+
+    csv_num(w, s ? s->cost_per_day : NAN, "cost_teams_per_day");
+    csv_mean(w, d, "cost_delay_per_day");
+    csv_bounds(w, d, "cost_delay_lo", "cost_delay_hi");
+    csv_num(w, total, "cost_total_per_day");
+}
 
 static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
                      const cs_report_names *classes,
@@ -492,6 +509,8 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     csv_capacity(w, &x->scheduled);
     if (x->completion)
         csv_completion(w);
+    if (x->delay_cost)
+        csv_cost(w);
     fputc('\n', w->out);
 }
 
@@ -574,7 +593,8 @@ static int csv_timeline(csvw *w, const cs_report *r)
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes, limited = {NULL, 0};
-    extra_cols x = {{NULL, 0}, any_completion(r)};
+    extra_cols x = {{NULL, 0}, any_completion(r),
+                    cs_report_any_delay_cost(r)};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0};
     const int diff = cs_report_want_diff(r);

@@ -94,6 +94,14 @@ int cs_report_is_compare(const cs_report *r);
 ** there is none. */
 double cs_report_first_level(const cs_report *r);
 
+/* 1 when some row's model has a class with a cost_of_delay > 0 (the
+** results then show the cost of delay, in every row). */
+int cs_report_any_delay_cost(const cs_report *r);
+
+/* What s costs per day: the teams' cost plus the mean cost of delay when
+** s's model has one (SPEC 5.9's total); the ranking's cost key. */
+double cs_report_total_cost(const cs_summary *s);
+
 /* Counts the verdicts of s's promises into *met, *uncertain, *not_met. */
 void cs_report_count_verdicts(const cs_summary *s, int *met, int *uncertain,
                               int *not_met);

@@ -171,6 +171,23 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
     return teams;
 }
 
+/* A promise's work: its class's name, the list of its classes' names, or
+** null for all work. */
+static json_t *json_promise_work(jctx *j, const cs_model *m,
+                                 const cs_promise *d)
+{
+    json_t *a;
+
+    if (d->work >= 0 && d->work < m->nclasses)
+        return jstr(m->classes[d->work].name);
+    if (d->work != CS_PROMISE_WORK_LIST)
+        return json_null();
+    a = json_array();
+    for (int i = 0; i < d->nworks; i++)
+        append(j, a, jstr(m->classes[d->works[i]].name));
+    return a;
+}
+
 static json_t *json_promises(jctx *j, const cs_summary *s)
 {
     const cs_model *m = s->model;
@@ -191,9 +208,7 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
         put(j, o, "kind", json_string(lt   ? "lead_time"
                                       : by ? "done_by"
                                            : "throughput"));
-        put(j, o, "work", d->work >= 0 && d->work < m->nclasses
-                              ? jstr(m->classes[d->work].name)
-                              : json_null());
+        put(j, o, "work", json_promise_work(j, m, d));
         put(j, o, lt ? "within" : by ? "done_by" : "per",
             jnum(lt ? d->within : by ? d->done_by : d->per));
         append(j, arr, o);
@@ -286,7 +301,23 @@ static json_t *json_vs_classes(jctx *j, const cs_comparison *c,
     return classes;
 }
 
-static json_t *json_vs(jctx *j, const cs_report_row *row)
+/* {"teams_per_day": .., "delay_per_day": .., "delay_ci95": [lo, hi],
+** "total_per_day": ..} (SPEC 5.9). */
+static json_t *json_cost(jctx *j, const cs_summary *s)
+{
+    json_t *o = json_object();
+    const double total = cs_report_ci_defined(&s->delay_cost)
+                             ? s->cost_per_day + s->delay_cost.mean
+                             : NAN;
+
+    put(j, o, "teams_per_day", jnum(s->cost_per_day));
+    put(j, o, "delay_per_day", jmean(&s->delay_cost));
+    put(j, o, "delay_ci95", jci(&s->delay_cost));
+    put(j, o, "total_per_day", jnum(total));
+    return o;
+}
+
+static json_t *json_vs(jctx *j, const cs_report *r, const cs_report_row *row)
 {
     const cs_comparison *c = row->vs;
     const cs_model *m = cs_report_row_model(row);
@@ -302,6 +333,10 @@ static json_t *json_vs(jctx *j, const cs_report_row *row)
     put(j, o, "throughput_per_day_ci95", jci(&c->throughput));
     put(j, o, "wip_diff", jmean(&c->wip));
     put(j, o, "wip_ci95", jci(&c->wip));
+    if (cs_report_any_delay_cost(r)) {
+        put(j, o, "delay_cost_per_day_diff", jmean(&c->delay_cost));
+        put(j, o, "delay_cost_per_day_ci95", jci(&c->delay_cost));
+    }
     for (int p = 0; p < c->npromises && p < m->npromises; p++) {
         json_t *e = json_object();
         put(j, e, "name", jstr(m->promises[p].name));
@@ -365,9 +400,11 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, o, "bottleneck", json_null());
     }
     put(j, o, "cost_per_day", jnum(s->cost_per_day));
+    if (cs_report_any_delay_cost(r))
+        put(j, o, "cost", json_cost(j, s));
     put(j, o, "promises", json_promises(j, s));
     if (row->vs != NULL) {
-        put(j, o, "vs_baseline", json_vs(j, row));
+        put(j, o, "vs_baseline", json_vs(j, r, row));
     } else if (m->variant == NULL || strcmp(m->variant, "baseline") == 0) {
         /* the baseline against itself: exactly zero (SPEC 3 shows the
            field on every variant) */
@@ -384,7 +421,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
             zeros[p] = zero[0];
         self.level = cs_report_first_level(r);
         self.lead_time_mean = self.lead_time_p85 = self.throughput =
-            self.wip = zero[0];
+            self.wip = self.delay_cost = zero[0];
         self.promise = zeros;
         self.npromises = zeros != NULL ? m->npromises : 0;
         cs_ci *czeros = calloc((size_t)m->nclasses + 1, sizeof *czeros);
@@ -396,7 +433,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         self.nclasses = czeros != NULL ? m->nclasses : 0;
         cs_report_row me = *row;
         me.vs = &self;
-        put(j, o, "vs_baseline", json_vs(j, &me));
+        put(j, o, "vs_baseline", json_vs(j, r, &me));
         free(zeros);
         free(czeros);
     } else {

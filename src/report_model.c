@@ -215,9 +215,23 @@ static void print_class(FILE *f, const cs_model *m, const cs_class *k)
 
 static void print_promise(FILE *f, const cs_model *m, const cs_promise *k)
 {
-    const char *w = k->work >= 0 ? m->classes[k->work].name : "all work";
-    char buf[256];
+    char buf[256], list[512];
     const char *name = cs_str_printable(k->name, buf, sizeof buf);
+    const char *w = k->work >= 0 ? m->classes[k->work].name : "all work";
+
+    if (k->work == CS_PROMISE_WORK_LIST) {
+        size_t n = 0;
+        list[0] = '\0';
+        for (int i = 0; i < k->nworks && n < sizeof list; i++) {
+            const int got = snprintf(list + n, sizeof list - n, "%s%s",
+                                     i > 0 ? (i + 1 < k->nworks ? ", "
+                                                                : " and ")
+                                           : "",
+                                     m->classes[k->works[i]].name);
+            n += got > 0 ? (size_t)got : 0;
+        }
+        w = list;
+    }
 
     if (k->kind == CS_PROMISE_LEAD_TIME)
         fprintf(f, "  %s: %g%% of %s within %gd\n", name, k->target * 100, w,

@@ -481,6 +481,7 @@ typedef struct shape {
     int same_promises;      /* every row has the same promises (by name) */
     int show_reps;          /* rows differ in replications */
     int show_cost;          /* some row has a cost */
+    int show_delay;         /* some row has a cost of delay */
     int any_vs;             /* some row is compared with its baseline */
 } shape;
 
@@ -493,6 +494,7 @@ static int shape_init(shape *sh, const cs_report *r)
         return -1;
     sh->np = cs_report_max_promises(r);
     sh->same_promises = 1;
+    sh->show_delay = cs_report_any_delay_cost(r);
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_model *m = cs_report_row_model(row);
@@ -505,7 +507,7 @@ static int shape_init(shape *sh, const cs_report *r)
                 sh->same_promises = 0;
         if (row->summary->replications != r->rows[0].summary->replications)
             sh->show_reps = 1;
-        if (row->summary->cost_per_day > 0.0)
+        if (row->summary->cost_per_day > 0.0 || sh->show_delay)
             sh->show_cost = 1;
         if (row->vs != NULL)
             sh->any_vs = 1;
@@ -546,14 +548,15 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
 {
     const cs_model *m0 = cs_report_row_model(&r->rows[0]);
     const int npi = inline_p ? sh->np : 0;
-    double mlt = 0, mp = 0, mth = 0, mwip = 0;
+    double mlt = 0, mp = 0, mth = 0, mwip = 0, mdc = 0;
 
     /* With a ranked block above, it carries the bottleneck and the cost. */
     const int show_bn = !sh->any_vs;
     const int show_cost = sh->show_cost && !sh->any_vs;
 
     tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi +
-                    (size_t)show_bn + (size_t)show_cost);
+                    (size_t)show_bn + (size_t)show_cost +
+                    (size_t)sh->show_delay);
     tbl_row(t);
     label_head(t, r, "variant");
     if (sh->show_reps)
@@ -570,6 +573,8 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         tbl_cell(t, C_NONE, "bottleneck (util)");
     if (show_cost)
         tbl_cell(t, C_NONE, "cost/d");
+    if (sh->show_delay)
+        tbl_cell(t, C_NONE, "cost of delay/d");
     /* One number of decimals per column, so the column lines up. */
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
@@ -577,6 +582,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         mp = mag(mag(mp, s->p50), s->p85);
         mth = mag_ci(mth, &s->throughput, per_week(&r->rows[i]));
         mwip = mag_ci(mwip, &s->wip, 1.0);
+        mdc = mag_ci(mdc, &s->delay_cost, 1.0);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
@@ -605,6 +611,8 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
             tbl_cell(t, C_NONE, "-");
         if (show_cost)
             cell_g(t, s->cost_per_day);
+        if (sh->show_delay)
+            cell_ci(t, &s->delay_cost, 1.0, col_decimals(mdc));
     }
 }
 
@@ -848,7 +856,7 @@ static int block_glance(table *t, const cs_report *r, const shape *sh,
     tbl_cell(t, C_NONE, "promises");
     tbl_cell(t, C_NONE, "lead time (d)");
     if (sh->show_cost)
-        tbl_cell(t, C_NONE, "cost/d");
+        tbl_cell(t, C_NONE, sh->show_delay ? "total cost/d" : "cost/d");
     tbl_cell(t, C_NONE, "bottleneck");
     for (size_t a = 0, b; a < r->nrows; a = b) {
         const cs_summary *base = NULL;
@@ -866,12 +874,13 @@ static int block_glance(table *t, const cs_report *r, const shape *sh,
             cell_kept(t, &k[i]);
             cell_glance_lead(t, row, col_decimals(mlt));
             if (sh->show_cost) {
+                const double c = cs_report_total_cost(s);
                 const double dc = base == NULL || base == s
-                    ? NAN : s->cost_per_day - base->cost_per_day;
-                if (!isfinite(s->cost_per_day) || !isfinite(dc))
-                    cell_g(t, s->cost_per_day);
+                    ? NAN : c - cs_report_total_cost(base);
+                if (!isfinite(c) || !isfinite(dc))
+                    cell_g(t, c);
                 else
-                    tbl_cell(t, C_NONE, "%.6g %+.6g", s->cost_per_day,
+                    tbl_cell(t, C_NONE, "%.6g %+.6g", c,
                              cs_report_unsign_zero(dc));
             }
             moved += cell_glance_bottleneck(t, s, base, compact);
@@ -883,11 +892,15 @@ static int block_glance(table *t, const cs_report *r, const shape *sh,
 /* Paired differences of the compared rows (promises have their blocks). */
 static void block_vs(table *t, const cs_report *r)
 {
-    tbl_init(t, 1 + r->nvary + 3);
+    const int delay = cs_report_any_delay_cost(r);
+
+    tbl_init(t, 1 + r->nvary + 3 + (size_t)delay);
     tbl_row(t);
     label_head(t, r, "vs baseline");
     tbl_heads(t, (const char *const[]){"lead time (d)", "p85 (d)", "thru/wk",
                      NULL});
+    if (delay)
+        tbl_cell(t, C_NONE, "cost of delay/d");
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_comparison *c = row->vs;
@@ -898,6 +911,8 @@ static void block_vs(table *t, const cs_report *r)
         cell_diff(t, &c->lead_time_mean, 1.0, 1, "");
         cell_diff(t, &c->lead_time_p85, 1.0, 1, "");
         cell_diff(t, &c->throughput, per_week(row), 0, "");
+        if (delay)
+            cell_diff(t, &c->delay_cost, 1.0, 1, "");
     }
 }
 

@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 24
+#define STORE_COLUMNS 25
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -165,6 +165,7 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(lt_p85, 1);
     COL(thru, 1);
     COL(wip, 1);
+    COL(delay_cost, 1);
     COL(lt_sum, 1);
     COL(work_sum, 1);
     COL(cls_mean, nc);
@@ -362,6 +363,7 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
     s->lt_p85[i] = r->lt_n > 0 ? cs_hist_quantile(r->hist, 0.85) : NAN;
     s->thru[i] = ratio((double)r->done_window, window);
     s->wip[i] = r->wip_mean;
+    s->delay_cost[i] = r->delay_cost_mean;
     s->visits[i] = r->visits;
     s->events[i] = r->events;
     s->arrived[i] = r->arrived;

@@ -135,7 +135,8 @@ static const char *const start_keys[] = {
     "step", "count", "age", NULL
 };
 static const char *const class_keys[] = {
-    "name", "priority", "due", "arrivals", "backlog", "start", "steps", NULL
+    "name", "priority", "due", "arrivals", "backlog", "start", "steps",
+    "cost_of_delay", NULL
 };
 static const char *const arrival_keys[] = {
     "rate", "interval", "batch", "profile", "profile_every", NULL
@@ -1153,6 +1154,10 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
             return CS_EINPUT;
         k->has_due = 1;
     }
+    if ((c = cs_node_get(n, "cost_of_delay")) != NULL &&
+        cs_reader_number(c, "cost_of_delay", &R_COST, &k->cost_of_delay,
+                         r->err) != CS_OK)
+        return CS_EINPUT;
     if ((c = cs_node_get(n, "arrivals")) != NULL &&
         read_arrivals(r, c, k) != CS_OK)
         return CS_EINPUT;
@@ -1217,6 +1222,47 @@ static cs_status read_class_ref(const builder *r, const cs_node *n, int *out)
     st = cs_reader_unknown(n, "class", names, r->err);
     free(names);
     return st;
+}
+
+/*
+** A promise's work: a class name (p->work its index) or a list of them,
+** distinct (p->work CS_PROMISE_WORK_LIST, p->works the indices in the
+** order given).
+*/
+static cs_status read_promise_work(const builder *r, const cs_node *n,
+                                   cs_promise *p)
+{
+    if (n->kind != CS_NODE_SEQ)
+        return read_class_ref(r, n, &p->work);
+    if (cs_reader_want_list(n, "work", "class", r->err) != CS_OK)
+        return CS_EINPUT;
+    p->works = calloc(n->nchildren, sizeof *p->works);
+    if (p->works == NULL)
+        return cs_reader_nomem(r->err);
+    p->work = CS_PROMISE_WORK_LIST;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        const cs_node *const e = n->children[i];
+        int c;
+        if (read_class_ref(r, e, &c) != CS_OK)
+            return CS_EINPUT;
+        for (int k = 0; k < p->nworks; k++)
+            if (p->works[k] == c)
+                return cs_node_error(r->err, e, CS_EINPUT, "class '%s' is "
+                                     "twice in the promise's work",
+                                     e->text);
+        p->works[p->nworks++] = c;
+    }
+    return CS_OK;
+}
+
+/* 1 when some class the promise covers has initial items. */
+static int promise_has_initial(const cs_model *m, const cs_promise *p)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (cs_model_promise_covers(p, c) &&
+            cs_model_class_initial(&m->classes[c]) > 0)
+            return 1;
+    return 0;
 }
 
 /* The percentile of a lead-time or done_by promise into p->target;
@@ -1287,10 +1333,14 @@ static cs_status read_done_by(const builder *r, const cs_node *n,
                              "but class '%s' has no initial items: give it a "
                              "backlog or start items", p->name,
                              m->classes[p->work].name);
-    if (p->work < 0 && !cs_model_has_initial(m))
+    if (p->work == -1 && !cs_model_has_initial(m))
         return cs_node_error(r->err, c, CS_EINPUT, "promise '%s' is done_by "
                              "but no class has initial items: give a class a "
                              "backlog or start items", p->name);
+    if (p->work == CS_PROMISE_WORK_LIST && !promise_has_initial(m, p))
+        return cs_node_error(r->err, c, CS_EINPUT, "promise '%s' is done_by "
+                             "but none of its classes has initial items: "
+                             "give one a backlog or start items", p->name);
     snprintf(missing, sizeof missing, "promise '%s' is missing 'percentile' "
              "(the share of replications, in percent, in which the initial "
              "items must all be done by %s)", p->name, c->text);
@@ -1329,7 +1379,7 @@ static cs_status read_promise(const builder *r, const cs_node *n,
     p->pos.line = n->line;
     p->pos.column = n->column;
     if ((c = cs_node_get(n, "work")) != NULL &&
-        read_class_ref(r, c, &p->work) != CS_OK)
+        read_promise_work(r, c, p) != CS_OK)
         return CS_EINPUT;
     if (check_done_by_mix(r, n) != CS_OK)
         return CS_EINPUT;

@@ -104,6 +104,7 @@ void cs_summary_free(cs_summary *s)
     free(s->rep_lt_p85);
     free(s->rep_throughput);
     free(s->rep_wip);
+    free(s->rep_delay_cost);
     free(s->rep_cls_mean);
     free(s->warnings);
     free(s->cls_completion);
@@ -140,11 +141,13 @@ static int summary_alloc(cs_summary *s, const cs_runner_store *st)
     s->rep_lt_p85 = copy_prefix(st->lt_p85, n, sizeof(double));
     s->rep_throughput = copy_prefix(st->thru, n, sizeof(double));
     s->rep_wip = copy_prefix(st->wip, n, sizeof(double));
+    s->rep_delay_cost = copy_prefix(st->delay_cost, n, sizeof(double));
     s->rep_cls_mean = copy_prefix(st->cls_mean, n * (size_t)m->nclasses,
                                   sizeof(double));
     if (!s->classes || !s->teams || !s->promises || !s->rep_promise ||
         !s->rep_number || !s->rep_lt_mean || !s->rep_lt_p85 ||
-        !s->rep_throughput || !s->rep_wip || !s->rep_cls_mean)
+        !s->rep_throughput || !s->rep_wip || !s->rep_delay_cost ||
+        !s->rep_cls_mean)
         return -1;
     for (int p = 0; p < m->npromises; p++)
         if ((s->rep_promise[p] = malloc((n + 1) * sizeof(double))) == NULL)
@@ -161,6 +164,7 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     s->lead_time = nonneg(cs_stats_ci_mean(st->lt_mean, n, 0.95));
     s->throughput = nonneg(cs_stats_ci_mean(st->thru, n, 0.95));
     s->wip = nonneg(cs_stats_ci_mean(st->wip, n, 0.95));
+    s->delay_cost = nonneg(cs_stats_ci_mean(st->delay_cost, n, 0.95));
     s->lt_n = cs_hist_count(st->hist);
     s->p50 = cs_hist_quantile(st->hist, 0.50);
     s->p85 = cs_hist_quantile(st->hist, 0.85);
@@ -1003,6 +1007,7 @@ cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
     c->lead_time_p85 = paired(&pr, v->rep_lt_p85, base->rep_lt_p85);
     c->throughput = paired(&pr, v->rep_throughput, base->rep_throughput);
     c->wip = paired(&pr, v->rep_wip, base->rep_wip);
+    c->delay_cost = paired(&pr, v->rep_delay_cost, base->rep_delay_cost);
     compare_promises(c, &pr, base, v);
     compare_classes(c, &pr, base, v);
     goto out;

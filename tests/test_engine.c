@@ -188,6 +188,7 @@ typedef struct meas {
     double lt[MAXR];              /* mean lead time */
     double wip[MAXR];             /* time-average items in the chain */
     double little[MAXR];          /* wip - arrival rate x mean lead time */
+    double delay[MAXR];           /* time-average cost of delay per day */
     double clt[MAXC][MAXR];       /* mean lead time per class */
     double util[MAXT][MAXR];
     double wait[MAXT][MAXR];      /* mean queue wait per visit */
@@ -216,6 +217,7 @@ static meas *replicate(const cs_model *m, int R)
         ck_assert(r->lt_n > 0);
         x->lt[i] = r->lt_sum / (double)r->lt_n;
         x->wip[i] = r->wip_mean;
+        x->delay[i] = r->delay_cost_mean;
         x->little[i] = r->wip_mean - rate * x->lt[i];
         for (int c = 0; c < m->nclasses && c < MAXC; c++)
             x->clt[c][i] = r->classes[c].n > 0
@@ -380,6 +382,31 @@ START_TEST(test_mm1)
                x->qlen[0], x, m);
     check_case("M/M/1 Little (measured)", "L - lambda W = 0",
                "lambda 0.8, mu 1", 0.0, x->little, x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/* Cost of delay (SPEC 5.9) in M/M/1 with two classes: by Little's law
+** the class's WIP is lambda_k W, W = 1/(mu - lambda) for both, so the
+** cost is the sum of c_k lambda_k W. */
+START_TEST(test_mm1_cost_of_delay)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    int x_, y_, a;
+    meas *x;
+
+    a = add_team(m, "a", 1);
+    x_ = add_class(m, "x", 0.5);
+    y_ = add_class(m, "y", 0.3);
+    add_step(m, x_, a, tl_exp(1.0));
+    add_step(m, y_, a, tl_exp(1.0));
+    m->classes[x_].cost_of_delay = 10.0;
+    m->classes[y_].cost_of_delay = 4.0;
+    x = replicate(m, 30);
+    check_case("M/M/1 cost of delay", "sum c_k lambda_k / (mu - lambda)",
+               "lambda 0.5 + 0.3, mu 1, c 10 and 4",
+               (10.0 * 0.5 + 4.0 * 0.3) / (1.0 - 0.8), x->delay, x, m);
     free(x);
     cs_model_free(m);
 }
@@ -633,6 +660,120 @@ START_TEST(test_backlog_only)
     free(l.v);
     cs_engine_rep_free(r);
     cs_model_free(m);
+}
+END_TEST
+
+/* A promise on a list of classes pools them (SPEC 5.8): its counts are
+** the sums of the same promise on each class, and a class outside the
+** list adds nothing. */
+static void set_works(cs_model *m, int p, int n, const int *c)
+{
+    cs_promise *const q = &m->promises[p];
+
+    q->work = CS_PROMISE_WORK_LIST;
+    q->works = tl_grow(NULL, (size_t)n, sizeof *q->works);
+    memcpy(q->works, c, (size_t)n * sizeof *c);
+    q->nworks = n;
+}
+
+START_TEST(test_promise_group)
+{
+    cs_model *m = mk_model(400, 40);
+    const int kinds[2] = {CS_PROMISE_LEAD_TIME, CS_PROMISE_THROUGHPUT};
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    int a, x, y, z, px[2], py[2], pxy[2], pall[2], dxy, dx;
+
+    a = add_team(m, "a", 1);
+    x = add_class(m, "x", 0.3);
+    y = add_class(m, "y", 0.2);
+    z = add_class(m, "z", 0.3);
+    m->classes[x].backlog = 3;
+    m->classes[y].backlog = 2;
+    add_step(m, x, a, tl_exp(1.0));
+    add_step(m, y, a, tl_exp(0.5));
+    add_step(m, z, a, tl_exp(1.5));
+    for (int k = 0; k < 2; k++) {
+        const cs_promise_kind kd = (cs_promise_kind)kinds[k];
+        px[k] = add_promise(m, kd, x, 4.0, 0.8, 10.0);
+        py[k] = add_promise(m, kd, y, 4.0, 0.8, 10.0);
+        pxy[k] = add_promise(m, kd, -1, 4.0, 0.8, 10.0);
+        set_works(m, pxy[k], 2, (const int[]){y, x});
+        pall[k] = add_promise(m, kd, -1, 4.0, 0.8, 10.0);
+        set_works(m, pall[k], 3, (const int[]){x, y, z});
+    }
+    dx = add_promise(m, CS_PROMISE_DONE_BY, x, 0, 0.5, 0);
+    m->promises[dx].done_by = 390.0;
+    dxy = add_promise(m, CS_PROMISE_DONE_BY, -1, 0, 0.5, 0);
+    m->promises[dxy].done_by = 390.0;
+    set_works(m, dxy, 2, (const int[]){x, z});
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+    {
+        const cs_promise_rep *const q = r->promises;
+        ck_assert_uint_gt(q[px[0]].eligible, 0);
+        ck_assert_uint_gt(q[py[0]].eligible, 0);
+        ck_assert_uint_eq(q[pxy[0]].eligible,
+                          q[px[0]].eligible + q[py[0]].eligible);
+        ck_assert_uint_eq(q[pxy[0]].on_time,
+                          q[px[0]].on_time + q[py[0]].on_time);
+        ck_assert_double_eq_tol(q[pxy[1]].achieved,
+                                q[px[1]].achieved + q[py[1]].achieved, EPS);
+        ck_assert_double_eq_tol(q[pall[1]].achieved,
+                                (double)r->done_window / 360.0 * 10.0, EPS);
+        /* z has no initial items: the group's completion is x's */
+        ck_assert_double_eq(q[dxy].achieved, q[dx].achieved);
+        ck_assert(!isnan(q[dx].achieved));
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Cost of delay by hand: a backlog of 10 items, two workers, effort 1:
+** the lead times are 1, 1, 2, 2, ..., 5, 5 (sum 30), so the WIP area over
+** [0, 10] is 30 and a cost of 3 per item-day costs 3 x 30 / 10 = 9 per
+** day.  A second class without a cost adds nothing; with a warm-up of 2
+** the window [2, 10] sees WIP 6, 4, 2 over [2, 5]: 3 x 12 / 8.
+*/
+START_TEST(test_cost_of_delay_exact)
+{
+    const double warmups[2] = {0.0, 2.0}, want[2] = {9.0, 4.5};
+
+    for (int k = 0; k < 2; k++) {
+        cs_model *m = mk_model(10, warmups[k]);
+        cs_engine *e;
+        cs_rep *r;
+        cs_error err;
+        int c, d, a, b;
+
+        a = add_team(m, "a", 2);
+        b = add_team(m, "b", 1);
+        c = add_class(m, "w", 0);
+        d = add_class(m, "free", 0);
+        m->classes[c].backlog = 10;
+        m->classes[c].cost_of_delay = 3.0;
+        m->classes[d].backlog = 4;
+        add_step(m, c, a, tl_const(1.0));
+        add_step(m, d, b, tl_const(1.0));
+        e = cs_engine_new(m);
+        r = cs_engine_rep_new(m);
+        ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+        ck_assert_double_eq_tol(r->delay_cost_mean, want[k], EPS);
+        m->classes[c].cost_of_delay = 0.0;
+        cs_engine_free(e);
+        e = cs_engine_new(m);
+        ck_assert_int_eq(cs_engine_run(e, 0, m->warmup, r, &err), CS_OK);
+        ck_assert_double_eq(r->delay_cost_mean, 0.0);
+        cs_engine_rep_free(r);
+        cs_engine_free(e);
+        cs_model_free(m);
+    }
 }
 END_TEST
 
@@ -2323,6 +2464,8 @@ static Suite *engine_suite(void)
     TCase *ana = tcase_create("analytic");
 
     tcase_add_test(det, test_backlog_only);
+    tcase_add_test(det, test_cost_of_delay_exact);
+    tcase_add_test(det, test_promise_group);
     tcase_add_test(det, test_wip_limit_blocking);
     tcase_add_test(det, test_fork_join_hold);
     tcase_add_test(det, test_handoff);
@@ -2351,6 +2494,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_intake_exact);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
+    tcase_add_test(ana, test_mm1_cost_of_delay);
     tcase_add_test(ana, test_mmc);
     tcase_add_test(ana, test_tandem);
     tcase_add_test(ana, test_jackson_feedback);

@@ -67,6 +67,27 @@ static const bad_case bad_cases[] = {
     {4, 29, "cost_per_day must be a number in [0, 1e+09], got '1.000001e9'",
      "{name: a, capacity: 1}",
      "{name: a, cost_per_day: 1.000001e9}"},
+    {8, 20, "cost_of_delay must be a number in [0, 1e+09], got '-1'",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_delay: -1\n    arrivals: {rate: 1/d}\n"},
+    {8, 20, "cost_of_delay must be a number in [0, 1e+09], got 'inf'",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_delay: inf\n    arrivals: {rate: 1/d}\n"},
+    {8, 5, "unknown key 'cost_of_dely' in class (did you mean 'cost_of_delay'?)",
+     "    arrivals: {rate: 1/d}\n",
+     "    cost_of_dely: 5\n    arrivals: {rate: 1/d}\n"},
+    {13, 25, "unknown class 'v' (did you mean 'w'?)",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, work: [w, v], within: 5d, percentile: 80}\n"},
+    {13, 25, "class 'w' is twice in the promise's work",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, work: [w, w], within: 5d, percentile: 80}\n"},
+    {13, 21, "work must list at least one class",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, work: [], within: 5d, percentile: 80}\n"},
+    {13, 22, "work must be a class name, got a list",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, work: [[w]], within: 5d, percentile: 80}\n"},
     {3, 10, "horizon: invalid duration '-5d'",
      "name: t\n",
      "name: t\nhorizon: -5d\n"},
@@ -774,6 +795,99 @@ START_TEST(test_full_classes)
     ck_assert_double_eq_tol(cs_dist_mean(&c->steps[0].effort), 3.0, EPS);
     cs_model_free(m);
     cs_scenario_free(s);
+}
+END_TEST
+
+/* cost_of_delay: money per item-day, default 0 (SPEC 5.9). */
+START_TEST(test_cost_of_delay)
+{
+    const bad_case edit = {0, 0, "", "    arrivals: {rate: 1/d}\n",
+                           "    cost_of_delay: 1.5e3\n"
+                           "    arrivals: {rate: 1/d}\n"};
+    char *text = edited(&edit);
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_double_eq(m->classes[0].cost_of_delay, 0.0);
+    ck_assert_int_eq(cs_model_has_delay_cost(m), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    s = load_ok(text);
+    m = build_ok(s, -1);
+    ck_assert_double_eq_tol(m->classes[0].cost_of_delay, 1500.0, EPS);
+    ck_assert_int_eq(cs_model_has_delay_cost(m), 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    free(text);
+}
+END_TEST
+
+/* A promise's work as a list of classes (SPEC 5.8). */
+START_TEST(test_promise_work_list)
+{
+    static const char text[] =
+        "chainsim: 1\n"
+        "name: t\n"
+        "teams:\n"
+        "  - {name: a}\n"
+        "work:\n"
+        "  - {name: x, backlog: 2, steps: [{team: a, effort: 1d}]}\n"
+        "  - {name: y, arrivals: {rate: 1/d}, steps: [{team: a, effort: 1d}]}\n"
+        "  - {name: z, arrivals: {rate: 1/d}, steps: [{team: a, effort: 1d}]}\n"
+        "promise:\n"
+        "  - {name: p, work: [z, x], within: 5d, percentile: 80}\n"
+        "  - {name: q, work: [x], throughput: 1/d}\n"
+        "  - {name: r, work: [y, x], done_by: 10d, percentile: 50}\n"
+        "  - {name: s, work: y, within: 5d, percentile: 80}\n";
+    cs_scenario *s = load_ok(text);
+    cs_model *m = build_ok(s, -1);
+    const cs_promise *p = &m->promises[0];
+
+    ck_assert_int_eq(p->work, CS_PROMISE_WORK_LIST);
+    ck_assert_int_eq(p->nworks, 2);
+    ck_assert_int_eq(p->works[0], 2);
+    ck_assert_int_eq(p->works[1], 0);
+    ck_assert(cs_model_promise_covers(p, 0));
+    ck_assert(!cs_model_promise_covers(p, 1));
+    ck_assert(cs_model_promise_covers(p, 2));
+    ck_assert_int_eq(m->promises[1].work, CS_PROMISE_WORK_LIST);
+    ck_assert_int_eq(m->promises[1].nworks, 1);
+    ck_assert_int_eq(m->promises[2].kind, CS_PROMISE_DONE_BY);
+    ck_assert_int_eq(m->promises[3].work, 1);
+    ck_assert_ptr_null(m->promises[3].works);
+    ck_assert(cs_model_promise_covers(&m->promises[3], 1));
+    ck_assert(!cs_model_promise_covers(&m->promises[3], 0));
+    /* the same set in another order is the same promise; a list of one
+    ** class is that class */
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 0), 1);
+    m->promises[3].kind = m->promises[0].kind;
+    m->promises[3].target = m->promises[0].target;
+    m->promises[3].within = m->promises[0].within;
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 3), 0);
+    m->promises[3].work = 0;
+    m->promises[1].nworks = 1;
+    ck_assert_int_eq(cs_model_promise_same(m, 1, m, 3), 0); /* kinds */
+    m->promises[1].kind = m->promises[3].kind;
+    m->promises[1].target = m->promises[3].target;
+    m->promises[1].within = m->promises[3].within;
+    ck_assert_int_eq(cs_model_promise_same(m, 1, m, 3), 1); /* [x] = x */
+    p = &m->promises[0];
+    {
+        int *w = p->works;
+        const int t = w[0];
+        w[0] = w[1];
+        w[1] = t;
+        ck_assert_int_eq(cs_model_promise_same(m, 0, m, 0), 1);
+    }
+    cs_model_free(m);
+    cs_scenario_free(s);
+    expect_error("nodone.yaml",
+                 "chainsim: 1\nname: t\nteams:\n  - {name: a}\nwork:\n"
+                 "  - {name: x, backlog: 2, steps: [{team: a, effort: 1d}]}\n"
+                 "  - {name: y, arrivals: {rate: 1/d}, steps: [{team: a, effort: 1d}]}\n"
+                 "promise:\n"
+                 "  - {name: r, work: [y], done_by: 10d, percentile: 50}\n",
+                 9, 35, "none of its classes has initial items");
 }
 END_TEST
 
@@ -1636,6 +1750,8 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_full_settings);
     tcase_add_test(model, test_full_teams);
     tcase_add_test(model, test_full_classes);
+    tcase_add_test(model, test_cost_of_delay);
+    tcase_add_test(model, test_promise_work_list);
     tcase_add_test(model, test_full_route);
     tcase_add_test(model, test_full_promises);
     tcase_add_test(model, test_percentile_bounds);

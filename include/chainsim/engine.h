@@ -22,10 +22,10 @@
 ** | "p-again" | "rework-again" | "handoff-again", class, step id), which
 ** exist only in classes with a rework step.
 **
-** Time averages (utilization, queue length, WIP, blocked share) cover the
-** window [warmup, horizon]; so do lead times (arrived >= warmup), work
-** starts (queue waits), done_window (done >= warmup) and the thirds
-** third_sum/third_n (by the day an item is done).  batch_wip covers
+** Time averages (utilization, queue length, WIP, blocked share, cost of
+** delay) cover the window [warmup, horizon]; so do lead times (arrived >=
+** warmup), work starts (queue waits), done_window (done >= warmup) and
+** the thirds third_sum/third_n (by the day an item is done).  batch_wip covers
 ** [0, horizon] in CS_REP_BATCHES equal slices, warm-up included.
 **
 ** Invariants (stated in full in engine.c, checked after every event in
@@ -158,6 +158,9 @@ typedef struct cs_rep {
     cs_hist *hist;           /* all lead times, owned */
     uint64_t done_window;    /* throughput numerator */
     double wip_mean;         /* time-average items in the chain (backlog included) */
+    double delay_cost_mean;  /* time average of the sum over classes of
+                                cost_of_delay x the class's items in the
+                                chain (backlog included), money per day */
     double batch_wip[CS_REP_BATCHES]; /* time-average WIP per 1/100 of horizon */
     double third_sum[3];     /* lead times of the items done in each third
                                 of the window [warmup, horizon], whenever

@@ -135,6 +135,8 @@ typedef struct cs_class {
     cs_dist interval;        /* CS_ARRIVE_INTERVAL */
     int batch;               /* items per arrival event, >= 1 */
     int backlog;             /* items at time 0, >= 0 */
+    double cost_of_delay;    /* money per day an item spends in the chain,
+                                backlog included; >= 0, default 0 */
     cs_profile_step *profile;/* owned, may be NULL: CS_ARRIVE_RATE only */
     int nprofile;
     double profile_every;    /* period in days, 0 = not repeating */
@@ -153,10 +155,18 @@ typedef enum cs_promise_kind {
     CS_PROMISE_DONE_BY       /* initial items all done by a day */
 } cs_promise_kind;
 
+/* cs_promise.work for a promise on a list of classes (works). */
+#define CS_PROMISE_WORK_LIST (-2)
+
 typedef struct cs_promise {
     char *name;
     cs_promise_kind kind;
-    int work;                /* class index, or -1 for all classes */
+    int work;                /* class index, -1 for all classes, or
+                                CS_PROMISE_WORK_LIST */
+    int *works;              /* owned, CS_PROMISE_WORK_LIST only (else
+                                NULL): the classes pooled, distinct, in
+                                the order given */
+    int nworks;              /* >= 1 with a list */
     double within;           /* LEAD_TIME: days */
     double target;           /* LEAD_TIME: percentile / 100; THROUGHPUT: count */
     double per;              /* THROUGHPUT: period in days (target items per period) */
@@ -212,10 +222,15 @@ void cs_model_free(cs_model *m);
 void cs_model_strip(cs_model *m);
 
 /* 1 when promise pa of a and promise pb of b say the same thing (kind,
-** target, within, period or done_by, and the class by name, or both all
-** work), whatever their names; else 0.  Cannot fail. */
+** target, within, period or done_by, and the same classes by name in
+** any order, a list of one class being that class, or both all work),
+** whatever their names; else 0.  Cannot fail. */
 int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
                           int pb);
+
+/* 1 when promise p covers class c: p is on all work, on c, or on a list
+** that holds c.  Cannot fail. */
+int cs_model_promise_covers(const cs_promise *p, int c);
 
 /* Index of the team / class named name, or -1. */
 int cs_model_team_index(const cs_model *m, const char *name);
@@ -262,6 +277,10 @@ double cs_model_run_visits(const cs_model *m, int c);
 /* Cost per day: sum over teams of cost_per_day x the time average of
 ** the scheduled capacity over [0, horizon]. */
 double cs_model_cost_per_day(const cs_model *m);
+
+/* 1 when some class has a cost_of_delay > 0 (the results gain a cost
+** of delay).  Cannot fail. */
+int cs_model_has_delay_cost(const cs_model *m);
 
 /* Team t's scheduled capacity at day x (its capacity when it has no
 ** schedule).  Cannot fail. */

@@ -110,6 +110,7 @@ typedef struct cs_runner_store {
     unsigned *rep;                 /* [n] replication numbers */
     double *lt_mean, *lt_p85;      /* [n] mean and 85th percentile lead time */
     double *thru, *wip;            /* [n] items per day, mean WIP */
+    double *delay_cost;            /* [n] time-average cost of delay per day */
     double *lt_sum, *work_sum;     /* [n] sums of lead and work times */
     double *cls_mean, *cls_thru;   /* [n * nclasses] */
     uint64_t *cls_n;               /* [n * nclasses] lead times recorded */

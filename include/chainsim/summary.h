@@ -188,7 +188,12 @@ typedef struct cs_summary {
     cs_breakdown *breakdown;       /* [nteams]: all classes, team t at t */
     int bottleneck;                /* team with the highest utilization, -1 if none */
     cs_promise_summary *promises;  /* [npromises] */
-    double cost_per_day;
+    double cost_per_day;           /* the teams' (cs_model_cost_per_day) */
+    cs_ci delay_cost;              /* cost of delay per day: the time
+                                      average over the window of the sum
+                                      over classes of cost_of_delay x the
+                                      class's WIP; 0 when no class has a
+                                      cost_of_delay */
     uint64_t visits, events, arrived, done;
     /* steady state or not (SPEC 6.4) */
     int transient;                 /* the model starts from initial items
@@ -225,6 +230,7 @@ typedef struct cs_summary {
     double *rep_lt_p85;
     double *rep_throughput;
     double *rep_wip;
+    double *rep_delay_cost;
     double **rep_promise;          /* [npromises][replications] */
     double *rep_cls_mean;          /* [replications * nclasses]: class mean
                                       lead times, NaN where none */
@@ -255,6 +261,7 @@ typedef struct cs_comparison {
     cs_ci lead_time_p85;
     cs_ci throughput;
     cs_ci wip;
+    cs_ci delay_cost;              /* cost of delay per day */
     cs_ci *promise;                /* [npromises], share/throughput difference;
                                       only where the baseline has a promise
                                       of that name and definition (else

@@ -564,6 +564,56 @@ if runj pclass.json "$T/pclass.yaml"; then
     jn $J variants.0.teams.a.queue_wait_mean 3.25 "per class: queue wait (0+2+4+7)/4"
 fi
 
+# ---- promises on a list of classes (SPEC 5.8): [x, y] pools them, as
+# the promise on all work does here; [y] is y's.
+{ cat "$T/pclass.yaml"; cat <<'YAML'
+  - {name: pxy, work: [x, y], within: 8d, percentile: 80}
+  - {name: ty1, work: [y], throughput: 1/10d}
+  - {name: dxy, work: [y, x], done_by: 10d, percentile: 50}
+  - {name: dx, work: [x], done_by: 4d, percentile: 50}
+YAML
+} >"$T/pgroup.yaml"
+if runj pgroup.json "$T/pgroup.yaml"; then
+    J=$T/pgroup.json
+    jn $J variants.0.promises.5.achieved 0.75 "promise on [x, y]"
+    js $J variants.0.promises.5.work.0 x "promise on [x, y]: work lists x"
+    js $J variants.0.promises.5.work.1 y "promise on [x, y]: work lists y"
+    [ "$("$JQ" $J variants.0.promises.5.work)" = "#2" ] && ok \
+        || bad "promise on [x, y]: work is not a list of two"
+    jn $J variants.0.promises.6.achieved 1 "throughput promise on [y]"
+    jn $J variants.0.promises.7.achieved 1 "done_by on [y, x]: all done by day 10"
+    jn $J variants.0.promises.8.achieved 1 "done_by on [x]: x done by day 4"
+    js $J variants.0.promises.1.work y "promise on y: work is a name"
+fi
+expect_fail 2 "unknown class 'q' (did you mean" run "$T/pgroup.yaml" \
+    --set 'promise.pxy.work=[x, q]'
+
+# ---- cost of delay (SPEC 5.9): the same board, x costs 10 per item-day,
+# y 1, team a 100 per day: x's items spend 2 + 4 days in the chain, y's
+# 7 + 10, so the cost of delay is (10 x 6 + 1 x 17) / 20 = 3.85 per day.
+sed -e 's/{name: a}/{name: a, cost_per_day: 100}/' \
+    -e 's/{name: x, /{name: x, cost_of_delay: 10, /' \
+    -e 's/{name: y, /{name: y, cost_of_delay: 1, /' "$T/pclass.yaml" >"$T/cod.yaml"
+if runj cod.json "$T/cod.yaml"; then
+    J=$T/cod.json
+    jn $J variants.0.cost.teams_per_day 100 "cost of delay: the teams' cost"
+    jn $J variants.0.cost.delay_per_day 3.85 "cost of delay: (10 x 6 + 17) / 20"
+    jn $J variants.0.cost.delay_ci95.0 3.85 "cost of delay: interval (no noise)"
+    jn $J variants.0.cost.total_per_day 103.85 "cost of delay: the total"
+    jn $J variants.0.vs_baseline.delay_cost_per_day_diff 0 "cost of delay: vs itself"
+fi
+runj pclass-cost.json "$T/pclass.yaml" && {
+    "$JQ" "$T/pclass-cost.json" variants.0.cost >/dev/null 2>&1 \
+        && bad "no cost_of_delay: the results have a cost object" || ok; }
+if "$BIN" run "$T/cod.yaml" -q -f csv >"$T/cod.csv" 2>"$T/err"; then
+    head -1 "$T/cod.csv" | grep -q ',cost_teams_per_day,cost_delay_per_day,cost_delay_lo,cost_delay_hi,cost_total_per_day$' \
+        && ok || bad "cost of delay: CSV columns at the end"
+    tail -1 "$T/cod.csv" | grep -q ',100,3.85,3.85,3.85,103.85$' \
+        && ok || bad "cost of delay: CSV values: $(tail -1 "$T/cod.csv")"
+else
+    bad "cost of delay csv: $(head -1 "$T/err")"
+fi
+
 # ======================================================================
 # 6. Fork-join.  The item stays counted at a until every branch is
 # admitted; finished branches stay counted until the item moves on.
