@@ -12,6 +12,10 @@
 ** replication, the source's names), so a variant that changes one team
 ** leaves every other source's draws unchanged.  Stream keys:
 **   ("arrivals", class)                      gaps of Poisson/renewal arrivals
+**                                            (a demand profile maps them
+**                                            onto its rate by inversion)
+**   ("start", class)                         the first passes of the
+**                                            class's start items, in order
 **   ("effort" | "p" | "rework" | "handoff", class, step id)
 ** where the step id is the model's id, else "#POS" for a top-level step
 ** and "#POS.BRANCH" for a branch (0-based).  An item's first pass draws
