@@ -85,7 +85,11 @@
 ** will use, so queue order in a variant cannot shift another item's
 ** draws.  Later passes (rework) draw afresh when they happen, from
 ** streams of their own ("effort-again", "p-again", "rework-again",
-** "handoff-again"), so they cannot shift first-pass draws either.
+** "handoff-again"), so they cannot shift first-pass draws either.  Start
+** items (today's board) draw their first pass from ("start", class), in
+** the order they are placed, so they shift no backlog or arrival draw;
+** a demand profile inverts its cumulative rate on the arrivals stream's
+** gaps; schedules and productivity curves draw nothing.
 **
 ** Choices where SPEC is silent.  Passes are counted per top-level route
 ** position (branches follow their parallel step): pass 1 uses the draws
