@@ -195,6 +195,37 @@ double cs_hist_quantile(const cs_hist *h, double q)
     return v;
 }
 
+void cs_hist_quantiles(const cs_hist *h, const double *q, size_t n,
+                       double *out)
+{
+    uint64_t cum = 0;
+    size_t b = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        double r;
+        uint64_t rank;
+
+        assert(i == 0 || !(q[i] < q[i - 1]));
+        if (h->n == 0 || isnan(q[i]) || q[i] <= 0.0 || q[i] >= 1.0) {
+            out[i] = cs_hist_quantile(h, q[i]);
+            continue;
+        }
+        r = q[i] * (double)h->n;
+        r = ceil(r - r * 1e-12);
+        rank = r < 1.0 ? 1 : (uint64_t)r;
+        if (rank > h->n)
+            rank = h->n;
+        /* cum counts buckets [0, b); the quantiles ascend, so the scan
+        ** goes on where the last one stopped */
+        while (cum + h->count[b] < rank) {
+            cum += h->count[b];
+            b++;
+        }
+        assert(b < HIST_N);
+        out[i] = h->bmin[b] + (h->bmax[b] - h->bmin[b]) / 2;
+    }
+}
+
 double cs_hist_cdf(const cs_hist *h, double x)
 {
     uint64_t cum = 0;

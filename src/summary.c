@@ -155,6 +155,16 @@ static int summary_alloc(cs_summary *s, const cs_runner_store *st)
     return 0;
 }
 
+/* The pooled distribution's points (cs_summary.cdf). */
+static void quantiles(const cs_hist *h, double *cdf)
+{
+    double q[CS_SUMMARY_NCDF];
+
+    for (int i = 0; i < CS_SUMMARY_NCDF; i++)
+        q[i] = i / (double)(CS_SUMMARY_NCDF - 1);
+    cs_hist_quantiles(h, q, CS_SUMMARY_NCDF, cdf);
+}
+
 /* The whole chain: intervals, pooled percentiles, totals. */
 static void summary_chain(cs_summary *s, const cs_runner_store *st)
 {
@@ -169,6 +179,7 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     s->p50 = cs_hist_quantile(st->hist, 0.50);
     s->p85 = cs_hist_quantile(st->hist, 0.85);
     s->p95 = cs_hist_quantile(st->hist, 0.95);
+    quantiles(st->hist, s->cdf);
     for (size_t i = 0; i < n; i++) {
         lt_sum += st->lt_sum[i];
         work_sum += st->work_sum[i];
@@ -193,6 +204,7 @@ static void summary_classes(cs_summary *s, const cs_runner_store *st,
         k->p50 = cs_hist_quantile(st->cls_hist[c], 0.50);
         k->p85 = cs_hist_quantile(st->cls_hist[c], 0.85);
         k->p95 = cs_hist_quantile(st->cls_hist[c], 0.95);
+        quantiles(st->cls_hist[c], k->cdf);
     }
 }
 

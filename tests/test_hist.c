@@ -65,6 +65,16 @@ START_TEST(test_hist_quantiles)
     }
     ck_assert(cs_hist_quantile(h, 0.0) == s[0]);
     ck_assert(cs_hist_quantile(h, 1.0) == s[NHIST - 1]);
+    /* all percentiles in one pass: the same values */
+    {
+        double q[101], got[101];
+        for (int i = 0; i <= 100; i++)
+            q[i] = i / 100.0;
+        q[50] = q[49];          /* equal neighbours are allowed */
+        cs_hist_quantiles(h, q, 101, got);
+        for (int i = 0; i <= 100; i++)
+            ck_assert(got[i] == cs_hist_quantile(h, q[i]));
+    }
     free(x);
     free(s);
     cs_hist_free(h);
@@ -203,6 +213,12 @@ START_TEST(test_hist_empty)
     ck_assert(isnan(cs_hist_quantile(h, 0.5)));
     ck_assert(isnan(cs_hist_quantile(h, 0.0)));
     ck_assert(isnan(cs_hist_cdf(h, 1.0)));
+    {
+        const double q[2] = {0.1, 0.9};
+        double out[2];
+        cs_hist_quantiles(h, q, 2, out);
+        ck_assert(isnan(out[0]) && isnan(out[1]));
+    }
     cs_hist_add(h, NAN);                 /* ignored */
     ck_assert_uint_eq(cs_hist_count(h), 0);
     cs_hist_add(h, 3.0);

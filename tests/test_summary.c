@@ -38,6 +38,12 @@ START_TEST(test_summary_consistent)
     ck_assert(s->lead_time.lo <= s->lead_time.mean &&
               s->lead_time.mean <= s->lead_time.hi);
     ck_assert(s->p50 <= s->p85 && s->p85 <= s->p95);
+    /* the distribution's points hold the percentiles, in order */
+    ck_assert(s->cdf[50] == s->p50 && s->cdf[85] == s->p85 &&
+              s->cdf[95] == s->p95);
+    for (int i = 1; i < CS_SUMMARY_NCDF; i++)
+        ck_assert(s->cdf[i - 1] <= s->cdf[i]);
+    ck_assert(s->classes[0].cdf[85] == s->classes[0].p85);
     ck_assert(s->flow_efficiency > 0 && s->flow_efficiency < 1);
     /* a's load 0.6 x 2 / 2 = 0.6; b's 0.6 x 1.2 + 0.1 = 0.82 */
     ck_assert_int_eq(s->bottleneck, 1);

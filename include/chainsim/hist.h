@@ -42,6 +42,13 @@ uint64_t cs_hist_count(const cs_hist *h);
 /* The q-quantile, q in [0, 1]; NaN when the histogram is empty. */
 double cs_hist_quantile(const cs_hist *h, double q);
 
+/*
+** The quantiles at q[0..n) (ascending) into out[0..n), in one pass over
+** the buckets: out[i] == cs_hist_quantile(h, q[i]).  Cannot fail.
+*/
+void cs_hist_quantiles(const cs_hist *h, const double *q, size_t n,
+                       double *out);
+
 /* Share of values <= x (bucket resolution); NaN when empty. */
 double cs_hist_cdf(const cs_hist *h, double x);
 

@@ -59,9 +59,15 @@ typedef struct cs_team_summary {
                                 schedule) */
 } cs_team_summary;
 
+/* Points of a pooled lead-time distribution: the quantiles at 0%, 1%,
+** ..., 100% (the least and the greatest lead time at the ends). */
+#define CS_SUMMARY_NCDF 101
+
 typedef struct cs_class_summary {
     cs_ci lead_time;         /* over replications of per-replication means */
     double p50, p85, p95;    /* pooled over replications (histogram) */
+    double cdf[CS_SUMMARY_NCDF];   /* pooled: cdf[i] is the i% quantile
+                                      (NaN when no lead time) */
     uint64_t n;              /* lead times pooled */
     cs_ci throughput;        /* items per day */
     cs_breakdown *breakdown; /* [nbreakdown]: the teams of the class's
@@ -179,6 +185,7 @@ typedef struct cs_summary {
     double warmup, horizon;
     cs_ci lead_time;
     double p50, p85, p95;
+    double cdf[CS_SUMMARY_NCDF];   /* pooled, all classes (as the class's) */
     uint64_t lt_n;
     cs_class_summary *classes;     /* [nclasses] */
     cs_ci throughput;              /* items per day */
