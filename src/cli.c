@@ -213,6 +213,8 @@ static const option_def option_table[] = {
      CMD_RUN | CMD_COMPARE | CMD_TRACE, NULL},
     {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
      NULL},
+    {"report", '\0', 1, opt_text, FIELD(report), 0, "a file name",
+     CMD_RUN | CMD_COMPARE, NULL},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,
@@ -407,6 +409,10 @@ static cs_status check_combination(const cs_cli_options *o,
         return USAGE(err, "--format: trace writes CSV only (-f csv)");
     if (run && o->no_header && o->format != CS_FORMAT_CSV)
         return USAGE(err, "--no-header is for CSV output (-f csv) and trace");
+    if (o->report != NULL && o->output != NULL &&
+        strcmp(o->report, o->output) == 0)
+        return USAGE(err, "--report and --output name the same file '%s'",
+                     o->report);
     return CS_OK;
 }
 
@@ -425,6 +431,8 @@ cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
     cs_status st;
 
     assert(argc >= 2);
+    o->argc = argc;
+    o->argv = argv;
     if ((st = parse_command(o, argv[1], err)) != CS_OK ||
         o->about != CS_CLI_ABOUT_NONE)
         return st;

@@ -25,6 +25,7 @@
 #include "chainsim/report_model.h"
 #include "chainsim/report_study.h"
 #include "chainsim/scenario.h"
+#include "chainsim/stream.h"
 #include "chainsim/study.h"
 
 #ifndef CS_VERSION
@@ -71,6 +72,7 @@ static const char usage_text[] =
     "  -f, --format FMT       run, compare: table (default), csv or json\n"
     "      --no-header        csv and trace: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
+    "      --report FILE      run, compare: also an HTML report with charts\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
     "                         (to measure what common random numbers gain)\n"
@@ -108,7 +110,8 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2,
                "the signal handler sets an atomic_int: it must be lock-free");
 static volatile sig_atomic_t g_stop;   /* the signal number, once caught */
 static volatile sig_atomic_t g_graceful;   /* 1: the first signal stops */
-static const cs_output *volatile g_out;    /* the output being written */
+/* the outputs being written: -o's, and --report's */
+static const cs_output *volatile g_out[2];
 static atomic_int g_lib_stop;          /* what the library reads */
 
 /* The signals whose default action ends the process.  The faults of the
@@ -132,7 +135,6 @@ static const int fatal_signals[] = {
 
 static void on_signal(int sig)
 {
-    const cs_output *out = g_out;
     const char *tmp;
 
     if (g_graceful && g_stop == 0 &&
@@ -141,8 +143,11 @@ static void on_signal(int sig)
         atomic_store(&g_lib_stop, 1);
         return;
     }
-    if (out != NULL && (tmp = cs_output_temp_path(out)) != NULL)
-        unlink(tmp);
+    for (int k = 0; k < 2; k++) {
+        const cs_output *out = g_out[k];
+        if (out != NULL && (tmp = cs_output_temp_path(out)) != NULL)
+            unlink(tmp);
+    }
     signal(sig, SIG_DFL);
     raise(sig);    /* delivered when the handler returns */
 }
@@ -157,12 +162,12 @@ static void block_signals(int block, sigset_t *saved)
 }
 
 /* The output whose temporary file a signal removes (NULL: none). */
-static void set_cleanup(const cs_output *out)
+static void set_cleanup(int slot, const cs_output *out)
 {
     sigset_t saved;
 
     block_signals(1, &saved);
-    g_out = out;
+    g_out[slot] = out;
     block_signals(0, &saved);
 }
 
@@ -236,22 +241,22 @@ static int cannot_write(const char *path, const char *why)
 ** temporary file (registered before it exists: output.h publishes the
 ** name with the signals blocked; a FIFO is opened with them free).
 ** Returns 0, or an exit code after printing. */
-static int open_output(cs_output *out, const char *path)
+static int open_output(cs_output *out, const char *path, int slot)
 {
     cs_error err;
 
     cs_error_clear(&err);
     cs_output_init(out);
-    set_cleanup(out);
+    set_cleanup(slot, out);
     if (cs_output_open(out, path, &err) == CS_OK)
         return EXIT_SUCCESS;
-    set_cleanup(NULL);
+    set_cleanup(slot, NULL);
     return print_error(&err);
 }
 
 /* Finishes the output: commit = 1 renames it into place, 0 discards it.
 ** Returns 0, or (when committing) an exit code after printing. */
-static int close_output(cs_output *out, int commit)
+static int close_output(cs_output *out, int commit, int slot)
 {
     cs_error err;
     cs_status st = CS_OK;
@@ -261,7 +266,7 @@ static int close_output(cs_output *out, int commit)
         st = cs_output_commit(out, &err);
     else
         cs_output_abort(out);
-    set_cleanup(NULL);
+    set_cleanup(slot, NULL);
     return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
@@ -346,11 +351,11 @@ static int check_write(const cs_cli_options *o, const cs_scenario *s, long vi)
     int rc;
 
     cs_error_clear(&err);
-    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
+    if ((rc = open_output(&out, o->output, 0)) != EXIT_SUCCESS)
         return rc;
     if (cs_report_model_scenario(cs_output_file(&out), s, vi, &err) != CS_OK)
-        return close_output(&out, 0), print_error(&err);
-    return close_output(&out, 1);
+        return close_output(&out, 0, 0), print_error(&err);
+    return close_output(&out, 1, 0);
 }
 
 static int cmd_check(const cs_cli_options *o)
@@ -378,13 +383,13 @@ static int trace_write(const cs_cli_options *o, const cs_model *m)
     int rc;
 
     cs_error_clear(&err);
-    if ((rc = open_output(&out, o->output)) != EXIT_SUCCESS)
+    if ((rc = open_output(&out, o->output, 0)) != EXIT_SUCCESS)
         return rc;
     st = cs_report_model_trace_run(cs_output_file(&out), m,
                                    (uint64_t)(o->trace_rep - 1),
                                    !o->no_header, (uint64_t)o->max_events,
                                    &err);
-    if ((rc = close_output(&out, 1)) != EXIT_SUCCESS)
+    if ((rc = close_output(&out, 1, 0)) != EXIT_SUCCESS)
         return rc;
     return st == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
@@ -453,29 +458,116 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);
 }
 
-/* Writes the results to out (open) and finishes it: committed when
-** complete, discarded on an error. */
+/*
+** The scenario file's FNV-1a hash in hex into buf (17 bytes), for the
+** report's footer; "" when the file cannot be read again.  The bytes are
+** hashed in chunks of text up to any NUL (a scenario holds none).
+*/
+static void scenario_hash(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    uint64_t h = CS_STREAM_FNV_OFFSET;
+    char chunk[4097];
+    size_t got;
+
+    buf[0] = '\0';
+    if (f == NULL)
+        return;
+    while ((got = fread(chunk, 1, sizeof chunk - 1, f)) > 0) {
+        chunk[got] = '\0';
+        h = cs_stream_hash(h, chunk);
+    }
+    if (!ferror(f))
+        snprintf(buf, n, "%016llx", (unsigned long long)h);
+    fclose(f);
+}
+
+/* The command line as a shell would take it back (arguments with other
+** characters than these in single quotes); NULL if out of memory.
+** Caller frees. */
+static char *command_line(int argc, char **argv)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                                "TUVWXYZ0123456789_-./=:,+%@";
+    size_t len = 1;
+    char *s, *p;
+
+    for (int i = 0; i < argc; i++)
+        len += 4 * strlen(argv[i]) + 3;
+    if ((s = p = malloc(len)) == NULL)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = i == 0 ? "chainsim" : argv[i];
+        const int quote = *a == '\0' || a[strspn(a, plain)] != '\0';
+        if (i > 0)
+            *p++ = ' ';
+        if (quote)
+            *p++ = '\'';
+        for (; *a; a++) {
+            if (*a == '\'') {       /* ' -> '\'' */
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *a;
+            }
+        }
+        if (quote)
+            *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+/* Writes the results to out and the HTML report to html (when open), and
+** finishes both: committed when both are complete, discarded otherwise. */
 static int write_report(const cs_cli_options *o, const cs_study *st,
-                        cs_output *out)
+                        cs_output *out, cs_output *html)
 {
     cs_report rep;
     cs_report_row *rows = NULL;
     cs_error err;
+    char hash[24];
+    char *cmd = NULL;
     int rc;
 
     memset(&rep, 0, sizeof rep);
     cs_error_clear(&err);
-    if (cs_report_study_fill(st, &rep, &rows, &err) != CS_OK)
-        return close_output(out, 0), print_error(&err);
+    if (cs_report_study_fill(st, &rep, &rows, &err) != CS_OK) {
+        if (html != NULL)
+            close_output(html, 0, 1);
+        return close_output(out, 0, 0), print_error(&err);
+    }
     rep.scenario_file = o->scenario;
     rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
                 getenv("NO_COLOR") == NULL;
-    if (cs_report_write(cs_output_file(out), o->format, &rep, &err) == CS_OK)
-        rc = close_output(out, 1);
-    else
-        rc = (close_output(out, 0), cannot_write(o->output, err.msg));
+    if (html != NULL) {
+        scenario_hash(o->scenario, hash, sizeof hash);
+        rep.scenario_hash = hash[0] != '\0' ? hash : NULL;
+        rep.command_line = cmd = command_line(o->argc, o->argv);
+        if (cs_report_html_write(cs_output_file(html), &rep, &err) != CS_OK ||
+            ferror(cs_output_file(html))) {
+            close_output(html, 0, 1);
+            close_output(out, 0, 0);
+            free(cmd);
+            free(rows);
+            return cannot_write(o->report, err.msg[0] != '\0'
+                                               ? err.msg
+                                               : strerror(EIO));
+        }
+    }
+    if (cs_report_write(cs_output_file(out), o->format, &rep, &err) != CS_OK) {
+        if (html != NULL)
+            close_output(html, 0, 1);
+        rc = (close_output(out, 0, 0), cannot_write(o->output, err.msg));
+    } else if (html != NULL && (rc = close_output(html, 1, 1)) !=
+                                   EXIT_SUCCESS) {
+        close_output(out, 0, 0);
+    } else {
+        rc = close_output(out, 1, 0);
+    }
+    free(cmd);
     free(rows);
     return rc;
 }
@@ -505,16 +597,22 @@ static int cmd_run(const cs_cli_options *o)
 {
     cs_study *st = NULL;
     cs_study_rollup ru = {0, 0, 0};
-    cs_output out;
+    cs_output out, html;
+    cs_output *const ph = o->report != NULL ? &html : NULL;
     int rc = make_study(o, &st);
 
-    if (rc == EXIT_SUCCESS && (rc = open_output(&out, o->output)) ==
+    if (rc == EXIT_SUCCESS && (rc = open_output(&out, o->output, 0)) ==
         EXIT_SUCCESS) {
-        if ((rc = run_study(o, st)) == EXIT_SUCCESS) {
+        if (ph != NULL && (rc = open_output(ph, o->report, 1)) !=
+                              EXIT_SUCCESS) {
+            close_output(&out, 0, 0);
+        } else if ((rc = run_study(o, st)) == EXIT_SUCCESS) {
             ru = cs_study_verdicts(st);
-            rc = write_report(o, st, &out);
+            rc = write_report(o, st, &out, ph);
         } else {
-            close_output(&out, 0);
+            if (ph != NULL)
+                close_output(ph, 0, 1);
+            close_output(&out, 0, 0);
         }
     }
     cs_study_free(st);

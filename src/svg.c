@@ -490,7 +490,10 @@ void cs_svg_plot_steps(FILE *out, const cs_svg_plot *p, const double *x,
             open = 0;
             continue;
         }
-        const double px = cs_svg_plot_x(p, x[i]), py = cs_svg_plot_y(p, y[i]);
+        /* a step beyond the plot's x range is drawn at its edge */
+        const double px = fmin(fmax(cs_svg_plot_x(p, x[i]), p->left),
+                               p->left + p->width);
+        const double py = cs_svg_plot_y(p, y[i]);
         if (!open) {
             fputs("<path", out);
             cls_attr(out, cls);
@@ -519,6 +522,46 @@ void cs_svg_plot_steps(FILE *out, const cs_svg_plot *p, const double *x,
         }
         fputs("\"/>\n", out);
     }
+}
+
+/* One piece [from, to) of the band: along hi, back along lo. */
+static void band(FILE *out, const cs_svg_plot *p, const double *x,
+                 const double *lo, const double *hi, size_t from, size_t to,
+                 const char *cls, const char *tip)
+{
+    if (to - from < 2)
+        return;
+    fputs("<path", out);
+    cls_attr(out, cls);
+    fputs(" d=\"", out);
+    for (size_t i = from; i < to; i++) {
+        fputs(i == from ? "M" : " L", out);
+        num(out, cs_svg_plot_x(p, x[i]));
+        fputc(' ', out);
+        num(out, cs_svg_plot_y(p, hi[i]));
+    }
+    for (size_t i = to; i-- > from;) {
+        fputs(" L", out);
+        num(out, cs_svg_plot_x(p, x[i]));
+        fputc(' ', out);
+        num(out, cs_svg_plot_y(p, lo[i]));
+    }
+    fputs(" Z\"", out);
+    close_tip(out, "path", tip);
+}
+
+void cs_svg_plot_area(FILE *out, const cs_svg_plot *p, const double *x,
+                      const double *lo, const double *hi, size_t n,
+                      const char *cls, const char *tip)
+{
+    size_t from = 0;
+
+    for (size_t i = 0; i <= n; i++)
+        if (i == n || !isfinite(x[i]) || !isfinite(lo[i]) ||
+            !isfinite(hi[i])) {
+            band(out, p, x, lo, hi, from, i, cls, tip);
+            from = i + 1;
+        }
 }
 
 void cs_svg_plot_vline(FILE *out, const cs_svg_plot *p, double v,

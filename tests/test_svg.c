@@ -251,6 +251,26 @@ START_TEST(test_steps)
 }
 END_TEST
 
+START_TEST(test_area)
+{
+    const double x[] = {0, 1, 2, 3};
+    const double lo[] = {0, 0, NAN, 0};
+    const double hi[] = {1, 2, 2, 1};
+    cs_svg_plot p;
+    capture c;
+
+    cs_svg_plot_init(&p, 0, 0, 30, 20, 0, 3, 0, 2);
+    cap_open(&c);
+    cs_svg_plot_area(c.f, &p, x, lo, hi, 4, "a0", "team");
+    /* the first two points make a band; the last one alone does not */
+    ck_assert_str_eq(cap_close(&c),
+                     "<path class=\"a0\" d=\"M0.00 10.00 L10.00 0.00 "
+                     "L10.00 20.00 L0.00 20.00 Z\"><title>team</title>"
+                     "</path>\n");
+    free(c.buf);
+}
+END_TEST
+
 START_TEST(test_chart_well_formed)
 {
     const double x[] = {0, 1, 2}, y[] = {2, 1, 3};
@@ -328,6 +348,7 @@ static Suite *svg_suite(void)
     tcase_add_test(tc, test_series_breaks);
     tcase_add_test(tc, test_series_long);
     tcase_add_test(tc, test_steps);
+    tcase_add_test(tc, test_area);
     tcase_add_test(tc, test_chart_well_formed);
     tcase_add_test(tc, test_palette);
     suite_add_tcase(s, tc);

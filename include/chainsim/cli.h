@@ -43,6 +43,9 @@ typedef struct cs_cli_options {
     cs_cli_command cmd;
     cs_cli_about about;
     const char *scenario, *variant, *output;
+    const char *report;        /* --report FILE.html, or NULL */
+    int argc;                  /* the command line, for the report */
+    char **argv;
     cs_study_settings set;     /* set.sets is sets.v once parsed */
     cs_cli_list sets, vary;
     long threads;              /* 0 = all cores */

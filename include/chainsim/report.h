@@ -42,6 +42,10 @@ typedef struct cs_report {
     int color;                       /* table: ANSI colours allowed */
     int independent;                 /* compare: variants drew their own
                                         random streams (--independent) */
+    const char *command_line;        /* html footer: how the run was made
+                                        (NULL: not shown) */
+    const char *scenario_hash;       /* html footer: the scenario file's
+                                        hash, hex (NULL: not shown) */
 } cs_report;
 
 /*
@@ -50,6 +54,14 @@ typedef struct cs_report {
 */
 cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
                           cs_error *err);
+
+/*
+** Writes the HTML report of r to out (SPEC 7's --report): one
+** self-contained page with the verdicts, the ranking and the charts.
+** Returns CS_OK or CS_ENOMEM; write errors are left for the caller to
+** find with ferror.
+*/
+cs_status cs_report_html_write(FILE *out, const cs_report *r, cs_error *err);
 
 /*
 ** Ranks the rows that are alternatives to each other, best first: in a

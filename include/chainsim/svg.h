@@ -126,9 +126,15 @@ void cs_svg_plot_nice(cs_svg_plot *p, int target);
 void cs_svg_plot_series(FILE *out, const cs_svg_plot *p, const double *x,
                         const double *y, size_t n, const char *cls);
 /* A step line (an empirical CDF): y[i] holds from x[i] to x[i + 1]; the
-** line rises vertically at each x[i]. */
+** line rises vertically at each x[i]; steps beyond the x range are drawn
+** at its edge. */
 void cs_svg_plot_steps(FILE *out, const cs_svg_plot *p, const double *x,
                        const double *y, size_t n, const char *cls);
+/* The band between lo[i] and hi[i] over x[i] (a stacked area); a point
+** that is not finite breaks it. */
+void cs_svg_plot_area(FILE *out, const cs_svg_plot *p, const double *x,
+                      const double *lo, const double *hi, size_t n,
+                      const char *cls, const char *tip);
 /* A vertical (x = v) or horizontal (y = v) line across the plot, with a
 ** label at its end (may be NULL). */
 void cs_svg_plot_vline(FILE *out, const cs_svg_plot *p, double v,
