@@ -29,7 +29,7 @@
 #include "report_int.h"
 
 #define CHART_W 760.0
-#define MAX_SMALL 4          /* small multiples shown per chart kind */
+#define MAX_SMALL 8          /* small multiples shown per chart kind */
 
 static void esc(FILE *out, const char *s)
 {
@@ -80,6 +80,25 @@ static int promise_named(const cs_model *m, const char *name)
         if (strcmp(m->promises[p].name, name) == 0)
             return p;
     return -1;
+}
+
+/* Pixels the longest of the n labels needs at the charts' 12px font (an
+** upper estimate: no font metrics without a browser), within [60, 380]. */
+static double label_room(const char *const *names, int n)
+{
+    size_t most = 0;
+
+    for (int i = 0; i < n; i++) {
+        size_t len = 0;
+        /* count characters, not the bytes of UTF-8 sequences */
+        for (const unsigned char *c = (const unsigned char *)names[i]; *c;
+             c++)
+            len += (*c & 0xc0) != 0x80;
+        if (len > most)
+            most = len;
+    }
+    const double px = 6.8 * (double)most + 16.0;
+    return px < 60 ? 60 : px > 380 ? 380 : px;
 }
 
 /* ---- formatting --------------------------------------------------------- */
@@ -465,7 +484,7 @@ static void chart_forest(FILE *out, const frow *f, int nf, const char *unit,
 {
     double lo = 0, hi = 0;
     cs_svg_plot p;
-    const char **names = malloc((size_t)(nf > 0 ? nf : 1) * sizeof *names);
+    const char **names = calloc((size_t)(nf > 0 ? nf : 1), sizeof *names);
     const double h = 26.0 * nf;
 
     if (names == NULL)
@@ -480,7 +499,8 @@ static void chart_forest(FILE *out, const frow *f, int nf, const char *unit,
             hi = fmax(hi, f[i].ci.mean * scale);
         }
     }
-    cs_svg_plot_init(&p, 300, 10, CHART_W - 330, h, lo, hi, 0, nf);
+    const double left = label_room(names, nf);
+    cs_svg_plot_init(&p, left, 10, CHART_W - left - 30, h, lo, hi, 0, nf);
     cs_svg_plot_nice(&p, 7);
     p.ylo = 0;
     p.yhi = nf;
@@ -545,9 +565,10 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
     }
     if (nlt > 0) {
         const double level = cs_report_first_level(r);
+        char text[512];
         fputs("<section id=\"differences\">\n<h2>Against the baseline</h2>\n",
               out);
-        cs_str_format(buf, sizeof buf,
+        cs_str_format(text, sizeof text,
                  "each row is a variant's difference from the baseline, paired "
                  "replication by replication (common random numbers): the dot "
                  "is the mean difference, the bar its %.4g%% interval%s. A bar "
@@ -556,7 +577,7 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
                  level > 0.95 + 1e-12
                      ? " (Bonferroni-adjusted over the variants)"
                      : "");
-        how(out, buf);
+        how(out, text);
         chart_forest(out, lt, nlt, "difference in mean lead time (days; "
                                    "below 0 is faster)",
                      1.0, "Lead-time differences against the baseline");
@@ -576,28 +597,42 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
 static const char *const brk_names[4] = {"admission", "hand-off", "queue",
                                          "work"};
 
-static void chart_breakdown(FILE *out, const cs_report *r, size_t i)
+/* The longest bar of the breakdown over rows [0, n): one scale for all. */
+static double breakdown_max(const cs_report *r, size_t n)
+{
+    double xmax = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        for (int t = 0; s->breakdown != NULL && t < s->model->nteams; t++) {
+            const cs_breakdown *b = &s->breakdown[t];
+            xmax = fmax(xmax, b->admission + b->handoff + b->queue + b->work);
+        }
+    }
+    return xmax;
+}
+
+static void chart_breakdown(FILE *out, const cs_report *r, size_t i,
+                            double xmax)
 {
     const cs_summary *s = r->rows[i].summary;
     const cs_model *m = s->model;
     const char **names = malloc((size_t)(m->nteams > 0 ? m->nteams : 1) *
                                 sizeof *names);
-    double xmax = 0;
     cs_svg_plot p;
     char buf[256];
     const double h = 24.0 * m->nteams;
 
     if (names == NULL)
         return;
-    for (int t = 0; t < m->nteams; t++) {
-        const cs_breakdown *b = &s->breakdown[t];
+    for (int t = 0; t < m->nteams; t++)
         names[t] = m->teams[t].name;
-        xmax = fmax(xmax, b->admission + b->handoff + b->queue + b->work);
-    }
+    const double left = label_room(names, m->nteams);
     fputs("<h3>", out);
     esc(out, row_label(r, &r->rows[i], 1, buf, sizeof buf));
     fputs("</h3>\n", out);
-    cs_svg_plot_init(&p, 170, 8, CHART_W - 200, h, 0, xmax, 0, m->nteams);
+    cs_svg_plot_init(&p, left, 8, CHART_W - left - 30, h, 0, xmax, 0,
+                     m->nteams);
     cs_svg_plot_nice(&p, 7);
     p.ylo = 0;
     p.yhi = m->nteams;
@@ -639,8 +674,10 @@ static void section_breakdown(FILE *out, const cs_report *r, size_t n)
                 cs_svg_colour(k), brk_names[k]);
     }
     fputs("</p>\n", out);
+    const double xmax = breakdown_max(r, n);
     for (size_t i = 0; i < n && i < MAX_SMALL; i++)
-        chart_breakdown(out, r, i);
+        if (r->rows[i].summary->breakdown != NULL)
+            chart_breakdown(out, r, i, xmax);
     fputs("</section>\n", out);
 }
 
@@ -666,7 +703,9 @@ static int section_teams(FILE *out, const cs_report *r, size_t n)
              "the bar with a black outline is the variant's bottleneck (its "
              "busiest team). Near 100% a team's queue grows quickly.");
     legend(out, r, nshow);
-    cs_svg_plot_init(&p, 170, 8, CHART_W - 200, h, 0, 1, 0, (double)ns.n);
+    const double left = label_room(names, (int)ns.n);
+    cs_svg_plot_init(&p, left, 8, CHART_W - left - 30, h, 0, 1, 0,
+                     (double)ns.n);
     cs_svg_begin(out, CHART_W, h + 52, "chart teams", "Utilisation per team");
     cs_svg_plot_xaxis(out, &p, 6, "utilisation");
     cs_svg_plot_ybands(out, &p, names, (int)ns.n);
@@ -804,9 +843,9 @@ static void chart_wip(FILE *out, const cs_report *r, size_t i)
     fputs("<h3>", out);
     esc(out, row_label(r, &r->rows[i], 1, buf, sizeof buf));
     fputs("</h3>\n", out);
-    cs_svg_plot_init(&p, 64, 14, CHART_W - 90, 200,
-                     np > 0 ? x[0] : 0, np > 0 ? x[np - 1] : 1, 0, ymax);
-    p.ylo = 0;
+    cs_svg_plot_init(&p, 64, 14, CHART_W - 90, 200, 0,
+                     np > 0 ? s->periods[np - 1].to : 1, 0, ymax);
+    cs_svg_plot_nice(&p, 8);
     cs_str_format(buf, sizeof buf, "WIP per team over time: %s", m->variant);
     cs_svg_begin(out, CHART_W, 270, "chart wip", buf);
     cs_svg_plot_xaxis(out, &p, 8, "day");
@@ -1077,12 +1116,13 @@ static int section_sweep(FILE *out, const cs_report *r)
                 cs_str_format(txt, sizeof txt, "%.3g", val);
                 cs_svg_text(out, 180 + cw * (a + 0.5), 24 + ch * (b + 0.5) + 4,
                             CS_SVG_MIDDLE,
-                            hi > lo && (val - lo) / (hi - lo) > 0.5
+                            hi > lo && (val - lo) / (hi - lo) > 0.6
                                 ? "celltext dark" : "celltext",
                             isfinite(val) ? txt : "-");
             }
             cs_svg_text(out, 180 + (CHART_W - 200) / 2, ch * ny + 50,
                         CS_SVG_MIDDLE, "axislabel", r->vary[0]);
+            cs_svg_text(out, 4, 14, CS_SVG_START, "axislabel", r->vary[1]);
             cs_svg_end(out);
         }
     } else {

@@ -427,4 +427,27 @@ grep -q "NOT SETTLED" "$T/out" && bad "dated schedule: settle checks made" || ok
 expect_ok run "$T/mm1.yaml" --set 'teams.t.schedule=[{from: 5d, capacity: 2}]' --set teams.t.schedule_every=10d -n 20
 grep -q "^steady state: " "$T/out" && ok || bad "repeating schedule: not long-run figures"
 
+# --report FILE.html: beside the normal output, atomically; the same
+# results on stdout with and without it; errors before the simulation.
+expect_ok compare scenarios/bi-chain.yaml -n 4 -q
+cp "$T/out" "$T/plain.out"
+expect_ok compare scenarios/bi-chain.yaml -n 4 -q --report "$T/bi.html"
+cmp -s "$T/out" "$T/plain.out" && ok || bad "--report changed the table"
+head -c 16 "$T/bi.html" | grep -q '^<!DOCTYPE html>' && ok || bad "--report: not an HTML page"
+tail -c 8 "$T/bi.html" | grep -q '</html>' && ok || bad "--report: page not complete"
+grep -q '<script' "$T/bi.html" && bad "--report: the page has a script" || ok
+[ "$(grep -c '<svg' "$T/bi.html")" -ge 8 ] && ok || bad "--report: too few charts"
+grep -q "Command: <code>chainsim compare scenarios/bi-chain.yaml -n 4 -q --report " "$T/bi.html" && ok \
+    || bad "--report: the footer lacks the command line"
+has_tmp && bad "--report: a temporary file was left" || ok
+echo keep >"$T/keep.html"
+expect_fail 2 "--report is for run and compare" check scenarios/bi-chain.yaml --report "$T/keep.html"
+expect_fail 2 "name the same file" run scenarios/bi-chain.yaml -o "$T/keep.html" --report "$T/keep.html"
+expect_fail 2 "cannot write" run scenarios/bi-chain.yaml -n 2 --report "$T/no/such/dir/r.html"
+[ "$(cat "$T/keep.html")" = keep ] && ok || bad "--report: an error harmed the file"
+expect_ok run scenarios/kanban-wip.yaml -n 3 -q --vary teams.review.wip_limit=2,4 --report "$T/sweep.html"
+grep -q '<section id="sweep">' "$T/sweep.html" && ok || bad "--report: a sweep without its chart"
+expect_ok run scenarios/reorg-jcurve.yaml -n 3 -q --report "$T/time.html"
+grep -q '<section id="timeline">' "$T/time.html" && ok || bad "--report: a timeline without its charts"
+
 finish cli
