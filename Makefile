@@ -5,6 +5,8 @@
 #             includes; then sanitize, tsan, valgrind
 #   unit cli  the tests alone (quick; unit runs two test binaries at a time)
 #   validate  the engine against queueing theory on long horizons
+#   browser   the HTML reports of the examples in headless Chromium;
+#             report-shots: docs/img/ screenshots of the BI example's
 #   golden    outputs of every example scenario, byte for byte (part of cli);
 #             golden-update regenerates tests/golden/ (review the diff)
 #   alloc     every allocation of load, build, run and report made to fail
@@ -61,13 +63,13 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall clean validate \
-        golden golden-update alloc lint includes
+        golden golden-update alloc lint includes browser report-shots
 
 all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3
 
 build: $(BUILD)/chainsim
 
@@ -95,7 +97,7 @@ $(BUILD)/tests/.dir:
 # ASan+UBSan (short horizons), the threaded runs under TSan, the demo
 # under valgrind.
 check: deps
-	@$(MAKE) --no-print-directory unit cli
+	@$(MAKE) --no-print-directory unit cli browser
 	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
@@ -115,6 +117,15 @@ alloc: $(BUILD)/tests/alloc
 $(BUILD)/tests/alloc: tests/alloc/alloc.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
 	    $(ALLOC_WRAP) $(LDLIBS_ALL)
+
+# The HTML reports of the examples in headless Chromium (skipped, and
+# saying so, where it is not installed); report-shots: the screenshots of
+# docs/report.md.
+browser: $(BUILD)/chainsim
+	@sh tests/browser/run.sh $(BUILD)/chainsim
+
+report-shots: $(BUILD)/chainsim
+	@sh tests/browser/run.sh $(BUILD)/chainsim docs/img
 
 golden: $(BUILD)/chainsim
 	@sh tests/golden/run.sh $(BUILD)/chainsim

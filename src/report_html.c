@@ -541,12 +541,15 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
         if (c == NULL)
             continue;
         row_label(r, &r->rows[i], 0, buf, sizeof buf);
-        if (nlt < cap) {
+        /* rows without an interval (no lead times paired) are left out */
+        if (nlt < cap && cs_report_ci_interval(&c->lead_time_mean)) {
             cs_str_format(lt[nlt].label, sizeof lt[nlt].label, "%s: all work", buf);
             lt[nlt].ci = c->lead_time_mean;
             lt[nlt++].colour = col;
         }
         for (int k = 0; k < c->nclasses && m->nclasses > 1 && nlt < cap; k++) {
+            if (!cs_report_ci_interval(&c->classes[k]))
+                continue;
             cs_str_format(lt[nlt].label, sizeof lt[nlt].label, "%s: %s", buf,
                      m->classes[k].name);
             lt[nlt].ci = c->classes[k];
@@ -555,7 +558,7 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
         for (int k = 0; k < c->npromises && k < m->npromises && npr < cap;
              k++) {
             if (!is_share(&m->promises[k]) ||
-                !cs_report_ci_defined(&c->promise[k]))
+                !cs_report_ci_interval(&c->promise[k]))
                 continue;
             cs_str_format(pr[npr].label, sizeof pr[npr].label, "%s: %s", buf,
                      m->promises[k].name);
@@ -563,7 +566,7 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
             pr[npr++].colour = col;
         }
     }
-    if (nlt > 0) {
+    if (nlt > 0 || npr > 0) {
         const double level = cs_report_first_level(r);
         char text[512];
         fputs("<section id=\"differences\">\n<h2>Against the baseline</h2>\n",
@@ -578,7 +581,8 @@ static int section_forest(FILE *out, const cs_report *r, size_t n)
                      ? " (Bonferroni-adjusted over the variants)"
                      : "");
         how(out, text);
-        chart_forest(out, lt, nlt, "difference in mean lead time (days; "
+        if (nlt > 0)
+            chart_forest(out, lt, nlt, "difference in mean lead time (days; "
                                    "below 0 is faster)",
                      1.0, "Lead-time differences against the baseline");
         if (npr > 0)
