@@ -16,7 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <yaml.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+#include <jansson.h>
 
 #include "chainsim/cli.h"
 #include "chainsim/error.h"
@@ -624,6 +627,9 @@ static int cmd_run(const cs_cli_options *o)
 static int print_about(const cs_cli_options *o)
 {
     fputs(o->about == CS_CLI_ABOUT_HELP ? usage_text : version_text, stdout);
+    if (o->about != CS_CLI_ABOUT_HELP)
+        printf("built with GSL %s, libyaml %s, jansson %s\n", GSL_VERSION,
+               yaml_get_version_string(), JANSSON_VERSION);
     if (fflush(stdout) != 0 || ferror(stdout))
         return cannot_write(NULL, strerror(errno));
     return EXIT_SUCCESS;
