@@ -59,7 +59,7 @@ expect_fail 2 "the variants are read from the scenario file" run $S --set varian
 
 # ---- help and version
 "$BIN" --help >"$T/out" 2>&1 && grep -q "usage: chainsim" "$T/out" && ok || bad "--help"
-"$BIN" --version >"$T/out" 2>&1 && grep -q "^chainsim [0-9]" "$T/out" && ok || bad "--version"
+"$BIN" --version >"$T/out" 2>&1 && grep -q "^chainsim [0-9]" "$T/out" && grep -q "^built with GSL [0-9].*, libyaml [0-9].*, jansson [0-9]" "$T/out" && ok || bad "--version"
 
 # ---- every example scenario checks, runs and traces
 for f in scenarios/*.yaml scenarios/bench/*.yaml; do
