@@ -69,7 +69,7 @@ all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema
 
 build: $(BUILD)/chainsim
 
@@ -159,6 +159,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/schema.sh $(BUILD)/chainsim
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)

@@ -55,6 +55,11 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err);
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err);
 cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err);
 
+/* The version of the results' JSON Schema (docs/schema) the JSON output
+** follows: its "schema_version" field. */
+#define CS_REPORT_JSON_SCHEMA "1.1"
+
+
 /* ---- values (report.c; none can fail) ------------------------------- */
 
 /* x, with -0 turned into 0: results never mean a signed zero. */

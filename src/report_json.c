@@ -463,6 +463,8 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
     if (rank == NULL)
         j.oom = 1;
 
+    /* the version of docs/schema/results.schema.json the output follows */
+    put(&j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
     put(&j, root, "scenario", jstr(r->scenario_name));
     put(&j, root, "file", jstr(r->scenario_file));
     put(&j, root, "command", jstr(r->command));
