@@ -213,6 +213,8 @@ static const option_def option_table[] = {
      CMD_RUN | CMD_COMPARE | CMD_TRACE, NULL},
     {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
      NULL},
+    {"per-replication", '\0', 0, opt_flag, FIELD(per_replication), 0, NULL,
+     CMD_RUN | CMD_COMPARE, NULL},
     {"report", '\0', 1, opt_text, FIELD(report), 0, "a file name",
      CMD_RUN | CMD_COMPARE, NULL},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
@@ -409,6 +411,9 @@ static cs_status check_combination(const cs_cli_options *o,
         return USAGE(err, "--format: trace writes CSV only (-f csv)");
     if (run && o->no_header && o->format != CS_FORMAT_CSV)
         return USAGE(err, "--no-header is for CSV output (-f csv) and trace");
+    if (o->per_replication && o->format == CS_FORMAT_TABLE)
+        return USAGE(err, "--per-replication writes CSV or JSON records "
+                          "(-f csv or -f json)");
     if (o->report != NULL && o->output != NULL &&
         strcmp(o->report, o->output) == 0)
         return USAGE(err, "--report and --output name the same file '%s'",

@@ -76,6 +76,7 @@ static const char usage_text[] =
     "      --no-header        csv and trace: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
     "      --report FILE      run, compare: also an HTML report with charts\n"
+    "      --per-replication  run, compare: a CSV or JSON record per replication\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
     "                         (to measure what common random numbers gain)\n"
@@ -446,7 +447,7 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     const cs_study_run_opts ro = {
         .threads = (unsigned)o->threads, .max_bytes = o->max_memory,
         .stop = &g_lib_stop, .progress = pr.on ? show_progress : NULL,
-        .progress_ctx = &pr};
+        .progress_ctx = &pr, .per_replication = o->per_replication};
     cs_error err;
     cs_status s;
 
@@ -560,7 +561,10 @@ static int write_report(const cs_cli_options *o, const cs_study *st,
                                                : strerror(EIO));
         }
     }
-    if (cs_report_write(cs_output_file(out), o->format, &rep, &err) != CS_OK) {
+    if ((o->per_replication
+             ? cs_report_write_reps(cs_output_file(out), o->format, &rep, &err)
+             : cs_report_write(cs_output_file(out), o->format, &rep, &err)) !=
+        CS_OK) {
         if (html != NULL)
             close_output(html, 0, 1);
         rc = (close_output(out, 0, 0), cannot_write(o->output, err.msg));

@@ -402,3 +402,22 @@ cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
     return CS_OK;
 }
 
+
+cs_status cs_report_write_reps(FILE *out, cs_format fmt, const cs_report *r,
+                               cs_error *err)
+{
+    cs_status st;
+
+    if (fmt == CS_FORMAT_CSV)
+        st = cs_report_csv_reps_write(out, r, err);
+    else if (fmt == CS_FORMAT_JSON)
+        st = cs_report_json_reps_write(out, r, err);
+    else
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "per-replication records are CSV or JSON");
+    if (st != CS_OK)
+        return st;
+    if (fflush(out) != 0 || ferror(out))
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}

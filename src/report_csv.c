@@ -30,6 +30,8 @@ typedef struct csvw {
     unsigned rank;              /* the row's rank */
     int first;                  /* no field written yet on this line */
     int oom;
+    size_t rep;                 /* per-replication: the row's index into
+                                   the summary's replication arrays */
 } csvw;
 
 void cs_report_csv_field(FILE *fp, const char *s)
@@ -596,7 +598,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     extra_cols x = {{NULL, 0}, any_completion(r),
                     cs_report_any_delay_cost(r)};
     promise_cols pc;
-    csvw w = {out, NULL, 0, 1, 0};
+    csvw w = {out, NULL, 0, 1, 0, 0};
     const int diff = cs_report_want_diff(r);
     unsigned *rank;
     int oom;
@@ -635,3 +637,107 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     return CS_OK;
 }
 
+
+/* ---- per replication -------------------------------------------------- */
+
+/* One record of per-replication CSV: the row's replication w->rep (or
+** the header when w->row is NULL). */
+static void csv_rep_line(csvw *w, const cs_report *r,
+                         const cs_report_names *teams,
+                         const cs_report_names *classes,
+                         const promise_cols *pc, int delay)
+{
+    const cs_report_row *row = w->row;
+    const cs_summary *s = row != NULL ? row->summary : NULL;
+    const cs_model *m = s != NULL ? s->model : NULL;
+    const cs_summary_reps *x = s != NULL ? s->reps : NULL;
+    const size_t i = w->rep;
+    const size_t nc = m != NULL ? (size_t)m->nclasses : 0;
+    const double *q = x != NULL ? &x->q[i * (nc + 1) * 3] : NULL;
+
+    w->first = 1;
+    csv_str(w, r->scenario_name, "scenario");
+    csv_str(w, m ? (m->variant ? m->variant : "baseline") : NULL, "variant");
+    for (size_t k = 0; k < r->nvary; k++)
+        csv_str(w, row ? cs_report_point_value(r, row, k) : NULL, "%s",
+                r->vary[k]);
+    csv_point(w, r);
+    csv_num(w, s ? (double)s->rep_number[i] + 1 : NAN, "replication");
+    csv_num(w, s ? (double)m->seed : NAN, "seed");
+    csv_num(w, s ? s->rep_lt_mean[i] : NAN, "lead_time_mean");
+    csv_num(w, q ? q[0] : NAN, "lead_time_p50");
+    csv_num(w, q ? q[1] : NAN, "lead_time_p85");
+    csv_num(w, q ? q[2] : NAN, "lead_time_p95");
+    csv_num(w, x ? (double)x->lt_n[i] : NAN, "lead_time_count");
+    csv_num(w, s ? s->rep_throughput[i] : NAN, "throughput_per_day");
+    csv_num(w, s ? s->rep_wip[i] : NAN, "wip_mean");
+    if (delay)
+        csv_num(w, s && cs_model_has_delay_cost(m) ? s->rep_delay_cost[i]
+                                                   : NAN,
+                "cost_delay_per_day");
+    for (size_t k = 0; k < pc->names.n; k++) {
+        const int p = promise_index(s, pc->names.v[k]);
+        csv_num(w, p >= 0 ? s->rep_promise[p][i] : NAN, "promise_%s_achieved",
+                pc->slug[k]);
+    }
+    for (size_t k = 0; k < teams->n; k++) {
+        static const char *const names[CS_SUMMARY_REP_NFIELDS] = {
+            "util", "wait", "queue_len", "blocked", "wip", "admission_wait"};
+        const int t = m ? cs_model_team_index(m, teams->v[k]) : -1;
+        for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++)
+            csv_num(w,
+                    t >= 0 && x ? x->team[(i * (size_t)m->nteams + (size_t)t) *
+                                              CS_SUMMARY_REP_NFIELDS +
+                                          (size_t)f]
+                                : NAN,
+                    "%s_%s", names[f], teams->v[k]);
+    }
+    for (size_t k = 0; k < classes->n; k++) {
+        const int c = m ? cs_model_class_index(m, classes->v[k]) : -1;
+        const double *qc = c >= 0 && q ? q + ((size_t)c + 1) * 3 : NULL;
+        const char *name = classes->v[k];
+        csv_num(w, c >= 0 ? s->rep_cls_mean[i * nc + (size_t)c] : NAN,
+                "lead_time_mean_%s", name);
+        csv_num(w, qc ? qc[0] : NAN, "lead_time_p50_%s", name);
+        csv_num(w, qc ? qc[1] : NAN, "lead_time_p85_%s", name);
+        csv_num(w, qc ? qc[2] : NAN, "lead_time_p95_%s", name);
+        csv_num(w, c >= 0 && x ? (double)x->cls_n[i * nc + (size_t)c] : NAN,
+                "lead_time_count_%s", name);
+        csv_num(w, c >= 0 && x ? x->cls_thru[i * nc + (size_t)c] : NAN,
+                "throughput_per_day_%s", name);
+    }
+    fputc('\n', w->out);
+}
+
+cs_status cs_report_csv_reps_write(FILE *out, const cs_report *r,
+                                   cs_error *err)
+{
+    cs_report_names teams, classes;
+    promise_cols pc;
+    csvw w = {out, NULL, 0, 1, 0, 0};
+    const int delay = cs_report_any_delay_cost(r);
+    int oom;
+
+    oom = cs_report_names_collect(&teams, r, 0) != 0;
+    oom |= cs_report_names_collect(&classes, r, 1) != 0;
+    oom |= promise_cols_collect(&pc, r) != 0;
+    if (!oom) {
+        if (!r->no_header)
+            csv_rep_line(&w, r, &teams, &classes, &pc, delay);
+        for (size_t i = 0; i < r->nrows; i++) {
+            const cs_summary *s = r->rows[i].summary;
+            if (s->reps == NULL)
+                continue;
+            w.row = &r->rows[i];
+            for (w.rep = 0; w.rep < s->replications; w.rep++)
+                csv_rep_line(&w, r, &teams, &classes, &pc, delay);
+        }
+    }
+    promise_cols_free(&pc);
+    free(teams.v);
+    free(classes.v);
+    if (oom || w.oom)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    return CS_OK;
+}

@@ -55,6 +55,13 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err);
 cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err);
 cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err);
 
+/* The per-replication records (--per-replication): one per row and
+** replication of the rows whose summaries keep them (cs_summary.reps). */
+cs_status cs_report_csv_reps_write(FILE *out, const cs_report *r,
+                                   cs_error *err);
+cs_status cs_report_json_reps_write(FILE *out, const cs_report *r,
+                                    cs_error *err);
+
 /* The version of the results' JSON Schema (docs/schema) the JSON output
 ** follows: its "schema_version" field. */
 #define CS_REPORT_JSON_SCHEMA "1.1"

@@ -514,3 +514,119 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
     return CS_OK;
 }
 
+
+/* ---- per replication -------------------------------------------------- */
+
+/* {"mean", "p50", "p85", "p95", "count"} of one replication's lead times. */
+static json_t *json_rep_lt(jctx *j, double mean, const double *q, uint64_t n)
+{
+    json_t *o = json_object();
+
+    put(j, o, "mean", jnum(mean));
+    put(j, o, "p50", jnum(q[0]));
+    put(j, o, "p85", jnum(q[1]));
+    put(j, o, "p95", jnum(q[2]));
+    put(j, o, "count", json_integer((json_int_t)n));
+    return o;
+}
+
+/* Replication i of row (its summary keeps reps). */
+static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
+                        size_t i)
+{
+    static const char *const names[CS_SUMMARY_REP_NFIELDS] = {
+        "utilization", "queue_wait_mean", "queue_length_mean",
+        "blocked_fraction", "wip_mean", "admission_wait_mean"};
+    const cs_summary *s = row->summary;
+    const cs_model *m = s->model;
+    const cs_summary_reps *x = s->reps;
+    const size_t nc = (size_t)m->nclasses, nt = (size_t)m->nteams;
+    const double *q = &x->q[i * (nc + 1) * 3];
+    json_t *o = json_object(), *lt, *classes = json_object();
+    json_t *teams = json_object(), *prom = json_object();
+
+    put(j, o, "variant", jstr(m->variant != NULL ? m->variant : "baseline"));
+    if (r->nvary > 0) {
+        json_t *pt = json_object();
+        for (size_t k = 0; k < r->nvary; k++)
+            put(j, pt, r->vary[k],
+                json_string(cs_report_point_value(r, row, k)));
+        put(j, o, "point", pt);
+    }
+    put(j, o, "replication", json_integer((json_int_t)s->rep_number[i] + 1));
+    lt = json_rep_lt(j, s->rep_lt_mean[i], q, x->lt_n[i]);
+    for (size_t c = 0; c < nc; c++) {
+        json_t *k = json_rep_lt(j, s->rep_cls_mean[i * nc + c],
+                                q + (c + 1) * 3, x->cls_n[i * nc + c]);
+        put(j, k, "throughput_per_day", jnum(x->cls_thru[i * nc + c]));
+        put(j, classes, m->classes[c].name, k);
+    }
+    put(j, lt, "classes", classes);
+    put(j, o, "lead_time", lt);
+    put(j, o, "throughput_per_day", jnum(s->rep_throughput[i]));
+    put(j, o, "wip", jnum(s->rep_wip[i]));
+    if (cs_report_any_delay_cost(r))
+        put(j, o, "delay_cost_per_day",
+            cs_model_has_delay_cost(m) ? jnum(s->rep_delay_cost[i])
+                                       : json_null());
+    for (size_t t = 0; t < nt; t++) {
+        json_t *e = json_object();
+        const double *f = &x->team[(i * nt + t) * CS_SUMMARY_REP_NFIELDS];
+        for (int k = 0; k < CS_SUMMARY_REP_NFIELDS; k++)
+            put(j, e, names[k], jnum(f[k]));
+        put(j, teams, m->teams[t].name, e);
+    }
+    put(j, o, "teams", teams);
+    for (int p = 0; p < m->npromises; p++)
+        put(j, prom, m->promises[p].name, jnum(s->rep_promise[p][i]));
+    put(j, o, "promises", prom);
+    return o;
+}
+
+cs_status cs_report_json_reps_write(FILE *out, const cs_report *r,
+                                    cs_error *err)
+{
+    jctx j = {0};
+    json_t *root = json_object(), *reps = json_array();
+    int rc;
+
+    put(&j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
+    put(&j, root, "scenario", jstr(r->scenario_name));
+    put(&j, root, "file", jstr(r->scenario_file));
+    put(&j, root, "command", jstr(r->command));
+    if (r->seed <= (uint64_t)INT64_MAX) {
+        put(&j, root, "seed", json_integer((json_int_t)r->seed));
+    } else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
+        put(&j, root, "seed", json_string(buf));
+    }
+    put(&j, root, "partial", json_boolean(cs_report_any_partial(r)));
+    if (r->nvary > 0) {
+        json_t *vary = json_array();
+        for (size_t k = 0; k < r->nvary; k++)
+            append(&j, vary, jstr(r->vary[k]));
+        put(&j, root, "vary", vary);
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        for (size_t k = 0; s->reps != NULL && k < s->replications; k++)
+            append(&j, reps, json_rep(&j, r, &r->rows[i], k));
+    }
+    put(&j, root, "replications", reps);
+#ifdef CS_VERSION
+    put(&j, root, "version", json_string(CS_VERSION));
+#endif
+    if (j.oom || root == NULL) {
+        json_decref(root);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    }
+    rc = json_dumpf(root, out,
+                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
+                        JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}

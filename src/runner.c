@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 25
+#define STORE_COLUMNS 26
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -174,6 +174,7 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(brk, s->brk_width);
     COL(team, nt * CS_RUNNER_TEAM_NFIELDS);
     COL(prom, np);
+    COL(rep_q, s->per_rep ? (nc + 1) * 3 : 0);
     COL(lt_n, 1);
     COL(visits, 1);
     COL(events, 1);
@@ -186,6 +187,7 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(per, per * CS_RUNNER_PERIOD_NFIELDS);
     COL(per_team, per * nt * CS_RUNNER_PTEAM_NFIELDS);
 #undef COL
+    assert(k <= STORE_COLUMNS);
     return k;
 }
 
@@ -225,8 +227,9 @@ static int store_hists(cs_runner_store *s, int nclasses)
     return 0;
 }
 
-/* Rows for n replications; NULL if out of memory. */
-static cs_runner_store *store_new(const cs_model *m, size_t n)
+/* Rows for n replications (per_rep: with each one's percentiles); NULL
+** if out of memory. */
+static cs_runner_store *store_new(const cs_model *m, size_t n, int per_rep)
 {
     cs_runner_store *s = calloc(1, sizeof *s);
     column c[STORE_COLUMNS];
@@ -235,6 +238,7 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
     if (s == NULL)
         return NULL;
     s->model = m;
+    s->per_rep = per_rep;
     s->total = (unsigned)n;
     s->warmup_mser = NAN;
     s->brk_width = cs_runner_brk_width(m);
@@ -255,7 +259,7 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
 
 cs_runner_store *cs_runner_store_new(const cs_model *m, size_t n)
 {
-    cs_runner_store *s = store_new(m, n);
+    cs_runner_store *s = store_new(m, n, 0);
 
     if (s != NULL)
         s->warmup = m->warmup;
@@ -269,6 +273,7 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
     const size_t n = dst->n + src->n;
     cs_runner_store from = *src;   /* its columns, read only */
 
+    assert(dst->per_rep == src->per_rep);
     store_columns(&from, cs);
     /* room first: past it nothing fails */
     for (int q = 0; q < dst->nperiods; q++) {
@@ -348,6 +353,18 @@ static int store_add_periods(cs_runner_store *s, const cs_rep *r)
     return 0;
 }
 
+/* The percentiles of replication i's lead times (per_rep). */
+static void store_put_quantiles(cs_runner_store *s, size_t i, const cs_rep *r)
+{
+    static const double q[3] = {0.50, 0.85, 0.95};
+    const size_t nc = (size_t)s->model->nclasses;
+    double *o = &s->rep_q[i * (nc + 1) * 3];
+
+    cs_hist_quantiles(r->hist, q, 3, o);
+    for (size_t c = 0; c < nc; c++)
+        cs_hist_quantiles(r->classes[c].hist, q, 3, o + (c + 1) * 3);
+}
+
 /* Copies what replication i measured into its row. */
 static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
 {
@@ -361,6 +378,8 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
     s->work_sum[i] = r->work_sum;
     s->lt_mean[i] = ratio(r->lt_sum, (double)r->lt_n);
     s->lt_p85[i] = r->lt_n > 0 ? cs_hist_quantile(r->hist, 0.85) : NAN;
+    if (s->per_rep)
+        store_put_quantiles(s, i, r);
     s->thru[i] = ratio((double)r->done_window, window);
     s->wip[i] = r->wip_mean;
     s->delay_cost[i] = r->delay_cost_mean;
@@ -791,7 +810,7 @@ static cs_status pool_init(pool *p, const cs_model *m,
     } else {
         p->warmup = m->warmup;
     }
-    p->store = store_new(m, o->replications);
+    p->store = store_new(m, o->replications, o->per_replication);
     p->ok = calloc((size_t)o->replications + 1, 1);
     if (p->store == NULL || p->ok == NULL)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");

@@ -613,6 +613,7 @@ static cs_status run_round(cs_study *st, const cs_study_run_opts *o,
     ro.replications = me->want - first < size ? me->want - first : size;
     ro.kept = me->store != NULL ? (unsigned)me->store->n : 0;
     ro.planned = me->want;
+    ro.per_replication = o->per_replication;
     if (o->progress != NULL) {
         ro.progress = relay_progress;
         ro.progress_ctx = &relay;

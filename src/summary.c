@@ -114,6 +114,14 @@ void cs_summary_free(cs_summary *s)
         for (int p = 0; p < s->model->npromises; p++)
             free(s->rep_promise[p]);
     free(s->rep_promise);
+    if (s->reps != NULL) {
+        free(s->reps->q);
+        free(s->reps->lt_n);
+        free(s->reps->cls_n);
+        free(s->reps->cls_thru);
+        free(s->reps->team);
+        free(s->reps);
+    }
     free(s);
 }
 
@@ -152,6 +160,35 @@ static int summary_alloc(cs_summary *s, const cs_runner_store *st)
     for (int p = 0; p < m->npromises; p++)
         if ((s->rep_promise[p] = malloc((n + 1) * sizeof(double))) == NULL)
             return -1;
+    return 0;
+}
+
+/* Each replication's figures for the per-replication output (st kept
+** its percentiles); -1 when out of memory. */
+static int summary_reps(cs_summary *s, const cs_runner_store *st)
+{
+    static const int from[CS_SUMMARY_REP_NFIELDS] = {
+        CS_RUNNER_TEAM_UTIL, CS_RUNNER_TEAM_WAIT, CS_RUNNER_TEAM_QLEN,
+        CS_RUNNER_TEAM_BLOCKED, CS_RUNNER_TEAM_WIP, CS_RUNNER_TEAM_ADMISSION};
+    const size_t n = st->n, nc = (size_t)st->model->nclasses;
+    const size_t nt = (size_t)st->model->nteams;
+    cs_summary_reps *r;
+
+    if (!st->per_rep)
+        return 0;
+    if ((s->reps = r = calloc(1, sizeof *r)) == NULL)
+        return -1;
+    r->q = copy_prefix(st->rep_q, n * (nc + 1) * 3, sizeof(double));
+    r->lt_n = copy_prefix(st->lt_n, n, sizeof(uint64_t));
+    r->cls_n = copy_prefix(st->cls_n, n * nc, sizeof(uint64_t));
+    r->cls_thru = copy_prefix(st->cls_thru, n * nc, sizeof(double));
+    r->team = malloc((n * nt * CS_SUMMARY_REP_NFIELDS + 1) * sizeof(double));
+    if (!r->q || !r->lt_n || !r->cls_n || !r->cls_thru || !r->team)
+        return -1;
+    for (size_t i = 0; i < n * nt; i++)
+        for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++)
+            r->team[i * CS_SUMMARY_REP_NFIELDS + (size_t)f] =
+                st->team[i * CS_RUNNER_TEAM_NFIELDS + (size_t)from[f]];
     return 0;
 }
 
@@ -846,7 +883,7 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
     s->cost_per_day = cs_model_cost_per_day(st->model);
     if (summary_settle(s, st, tmp) != 0 || warn_replications(s) != 0 ||
         summary_completion(s, st, tmp) != 0 ||
-        summary_timeline(s, st, tmp) != 0)
+        summary_timeline(s, st, tmp) != 0 || summary_reps(s, st) != 0)
         goto fail;
     free(tmp);
     free(brk);

@@ -65,6 +65,51 @@ START_TEST(test_summary_consistent)
 }
 END_TEST
 
+/*
+** Per replication (--per-replication): the records agree with the
+** summary they come from: the p85 with rep_lt_p85, the counts add up to
+** the pooled count, the team figures average to the summary's; without
+** the option nothing is kept.
+*/
+START_TEST(test_summary_reps)
+{
+    cs_model *m = tl_build(chain_yaml, -1);
+    cs_runner_opts o;
+    cs_summary *s = NULL, *plain = tl_run(m, 2, 6);
+    cs_error err;
+    uint64_t n = 0;
+    double util = 0;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.replications = 6;
+    o.warmup = -1;
+    o.per_replication = 1;
+    cs_error_clear(&err);
+    ck_assert_int_eq(cs_summary_run(m, &o, &s, &err), CS_OK);
+    ck_assert_ptr_null(plain->reps);
+    ck_assert_ptr_nonnull(s->reps);
+    /* the same replications, the same summary */
+    ck_assert(tl_same_double(s->lead_time.mean, plain->lead_time.mean));
+    for (unsigned i = 0; i < s->replications; i++) {
+        const size_t nc = (size_t)m->nclasses;
+        const double *q = &s->reps->q[i * (nc + 1) * 3];
+        ck_assert(tl_same_double(q[1], s->rep_lt_p85[i]));
+        ck_assert(q[0] <= q[1] && q[1] <= q[2]);
+        n += s->reps->lt_n[i];
+    }
+    ck_assert_uint_eq(n, s->lt_n);
+    for (unsigned i = 0; i < s->replications; i++)
+        util += s->reps->team[i * (size_t)m->nteams * CS_SUMMARY_REP_NFIELDS +
+                              CS_SUMMARY_REP_UTIL];
+    ck_assert_double_eq_tol(util / s->replications, s->teams[0].utilization.mean,
+                            1e-12);
+    cs_summary_free(s);
+    cs_summary_free(plain);
+    cs_model_free(m);
+}
+END_TEST
+
 START_TEST(test_compare_identical_is_zero)
 {
     cs_model *b = tl_build(chain_yaml, -1), *v = tl_build(chain_yaml, 0);
@@ -1054,6 +1099,7 @@ static Suite *summary_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_summary_consistent);
+    tcase_add_test(tc, test_summary_reps);
     tcase_add_test(tc, test_compare_identical_is_zero);
     tcase_add_test(tc, test_compare_better_variant);
     tcase_add_test(tc, test_bottleneck_effective_capacity);

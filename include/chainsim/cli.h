@@ -54,6 +54,7 @@ typedef struct cs_cli_options {
     long max_events;           /* trace: the most events written */
     cs_format format;
     int no_header, check_promise, independent, quiet;
+    int per_replication;       /* records per replication (csv, json) */
 } cs_cli_options;
 
 /* Sets o to the defaults (the scenario's replications, trace replication

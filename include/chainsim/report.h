@@ -56,6 +56,16 @@ cs_status cs_report_write(FILE *out, cs_format fmt, const cs_report *r,
                           cs_error *err);
 
 /*
+** Writes one record per replication of every row whose summary keeps them
+** (cs_summary.reps, the study's per_replication), as CSV or JSON (fmt;
+** the table is refused with CS_EINPUT): every scalar figure of the
+** replication.  Returns CS_OK, CS_EINPUT, CS_EIO when writing fails, or
+** CS_ENOMEM.
+*/
+cs_status cs_report_write_reps(FILE *out, cs_format fmt, const cs_report *r,
+                               cs_error *err);
+
+/*
 ** Writes the HTML report of r to out (SPEC 7's --report): one
 ** self-contained page with the verdicts, the ranking and the charts.
 ** Returns CS_OK or CS_ENOMEM; write errors are left for the caller to

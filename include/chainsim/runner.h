@@ -57,6 +57,8 @@ typedef struct cs_runner_opts {
                                       counted against the memory bound */
     uint64_t max_items;            /* 0 = cs_runner_max_items(m) */
     size_t max_bytes;              /* 0 = cs_runner_default_max_bytes() */
+    int per_replication;           /* the store keeps each replication's
+                                      lead-time percentiles (rep_q) */
 } cs_runner_opts;
 
 /* The per-team fields of a store row, in this order. */
@@ -120,6 +122,12 @@ typedef struct cs_runner_store {
                                       lead-time breakdown (engine.h) */
     double *team;                  /* [n * nteams * CS_RUNNER_TEAM_NFIELDS] */
     double *prom;                  /* [n * npromises] achieved */
+    int per_rep;                   /* 1: rep_q is kept (per_replication) */
+    double *rep_q;                 /* [n * (nclasses + 1) * 3] with per_rep:
+                                      the replication's p50, p85 and p95
+                                      of all lead times, then of each
+                                      class (NaN where none); no column
+                                      without per_rep */
     uint64_t *lt_n, *visits, *events, *arrived, *done;   /* [n] */
     double *batch_wip;             /* [n * CS_REP_BATCHES] (engine.h) */
     double *lt_third;              /* [n * 2]: mean lead time of the items

@@ -67,6 +67,8 @@ typedef struct cs_study_run_opts {
                                       replication starts (partial result) */
     cs_study_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    int per_replication;           /* the summaries keep each
+                                      replication's figures (reps) */
 } cs_study_run_opts;
 
 /* The verdicts of every completed job, rolled up. */

@@ -172,6 +172,31 @@ typedef struct cs_warning {
     int promise;             /* REPLICATIONS: the promise's index */
 } cs_warning;
 
+/* The per-team figures of one replication in cs_summary_reps.team. */
+enum {
+    CS_SUMMARY_REP_UTIL,         /* utilisation of the effective capacity */
+    CS_SUMMARY_REP_QUEUE_WAIT,   /* mean wait per visit */
+    CS_SUMMARY_REP_QUEUE_LEN,
+    CS_SUMMARY_REP_BLOCKED,      /* share of the window blocked */
+    CS_SUMMARY_REP_WIP,
+    CS_SUMMARY_REP_ADMISSION,    /* mean wait for room per admission */
+    CS_SUMMARY_REP_NFIELDS
+};
+
+/*
+** Each replication's figures beyond the rep_ arrays of cs_summary, for
+** the per-replication output (--per-replication); row i is replication
+** rep_number[i].  NaN where undefined.
+*/
+typedef struct cs_summary_reps {
+    double *q;          /* [replications * (nclasses + 1) * 3]: p50, p85,
+                           p95 of all lead times, then of each class */
+    uint64_t *lt_n;     /* [replications] lead times counted */
+    uint64_t *cls_n;    /* [replications * nclasses] */
+    double *cls_thru;   /* [replications * nclasses] items per day */
+    double *team;       /* [replications * nteams * CS_SUMMARY_REP_NFIELDS] */
+} cs_summary_reps;
+
 /* The level of the drift check's interval: a chain in steady state
 ** raises DRIFT about once in 1,000 results. */
 #define CS_SUMMARY_DRIFT_LEVEL 0.999
@@ -241,6 +266,9 @@ typedef struct cs_summary {
     double **rep_promise;          /* [npromises][replications] */
     double *rep_cls_mean;          /* [replications * nclasses]: class mean
                                       lead times, NaN where none */
+    cs_summary_reps *reps;         /* NULL unless the store kept each
+                                      replication's percentiles (the
+                                      runner's per_replication) */
 } cs_summary;
 
 /*

@@ -450,4 +450,27 @@ grep -q '<section id="sweep">' "$T/sweep.html" && ok || bad "--report: a sweep w
 expect_ok run scenarios/reorg-jcurve.yaml -n 3 -q --report "$T/time.html"
 grep -q '<section id="timeline">' "$T/time.html" && ok || bad "--report: a timeline without its charts"
 
+# --per-replication: a record per variant, point and replication; the same
+# figures whatever the threads; the records average to the summary.
+expect_ok compare scenarios/bi-chain.yaml -n 4 -j 1 -q -f csv --per-replication
+[ "$(wc -l <"$T/out")" -eq $((1 + 6 * 4)) ] && ok || bad "--per-replication csv: not a line per variant and replication"
+head -1 "$T/out" | grep -q '^scenario,variant,point,replication,seed,lead_time_mean,lead_time_p50,lead_time_p85,lead_time_p95,' && ok \
+    || bad "--per-replication csv: header"
+cp "$T/out" "$T/reps1.csv"
+expect_ok compare scenarios/bi-chain.yaml -n 4 -j 2 -q -f csv --per-replication
+cmp -s "$T/out" "$T/reps1.csv" && ok || bad "--per-replication: depends on the threads"
+expect_ok run scenarios/kanban-wip.yaml -n 3 -q -f json --per-replication --vary teams.review.wip_limit=2,3
+cp "$T/out" "$T/reps.json"
+[ "$("$JQ" "$T/reps.json" replications)" = "#6" ] && ok || bad "--per-replication json: not 6 records"
+[ "$(grep -c '"teams.review.wip_limit": "3"' "$T/reps.json")" -eq 3 ] && ok || bad "--per-replication json: point"
+expect_ok run scenarios/kanban-wip.yaml -n 3 -q -f json --vary teams.review.wip_limit=2,3
+m0=$("$JQ" "$T/out" variants.0.lead_time.mean)
+r0=$("$JQ" "$T/reps.json" replications.0.lead_time.mean)
+r1=$("$JQ" "$T/reps.json" replications.1.lead_time.mean)
+r2=$("$JQ" "$T/reps.json" replications.2.lead_time.mean)
+awk -v m="$m0" -v a="$r0" -v b="$r1" -v c="$r2" 'BEGIN { d = (a + b + c) / 3 - m; exit !(d < 1e-9 && d > -1e-9) }' && ok \
+    || bad "--per-replication: the records do not average to the summary ($r0 $r1 $r2 vs $m0)"
+expect_fail 2 "--per-replication writes CSV or JSON" run scenarios/bi-chain.yaml --per-replication
+expect_fail 2 "--per-replication is for run and compare" check scenarios/bi-chain.yaml --per-replication
+
 finish cli

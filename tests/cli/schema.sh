@@ -60,6 +60,12 @@ done
 "$BIN" run scenarios/bi-chain.yaml -n 2 -q -f json --seed 18446744073709551615 \
     --set 'work.data-product.cost_of_delay=400' -o "$T/bigseed.json" \
     || bad "big seed: the run failed"
+"$BIN" compare scenarios/bi-chain.yaml -n 2 -q -f json --per-replication \
+    --set 'work.data-product.cost_of_delay=400' -o "$T/reps.json" \
+    || bad "per-replication: the run failed"
+"$BIN" run scenarios/kanban-wip.yaml -n 2 -q -f json --per-replication \
+    --vary teams.review.wip_limit=2,3 -o "$T/reps-sweep.json" \
+    || bad "per-replication sweep: the run failed"
 if validate "$T"/*.json >"$T/errors" 2>&1; then ok; else
     bad "outputs that do not follow the schema:"; cat "$T/errors" >&2
 fi
@@ -79,6 +85,9 @@ b = json.loads(json.dumps(d)); b["variants"][0]["lead_time"]["mean"] = "12"; sav
 c = json.loads(json.dumps(d)); c["variants"][1]["promises"][0]["verdict"] = "maybe"; save("verdict", c)
 e = json.loads(json.dumps(d)); del e["variants"][0]["teams"]; save("missing", e)
 f = json.loads(json.dumps(d)); f["variants"][0]["teams"]["ingestion"]["utilization"] = -0.5; save("range", f)
+r = json.load(open(sys.argv[2] + "/reps.json"))
+g = json.loads(json.dumps(r)); g["replications"][0]["replication"] = 0; save("rep-zero", g)
+h = json.loads(json.dumps(r)); h["replications"][0]["lead_time"]["p99"] = 1; save("rep-extra", h)
 PYEOF
 for x in "$T"/bad-*.json; do
     if validate "$x" >/dev/null 2>&1; then bad "the schema accepts $(basename "$x")"; else ok; fi
