@@ -2457,6 +2457,12 @@ static int check_shared(const cs_engine *e, const xteam *u, int t)
                 u->evs[u->nevs - 1] <= u->fin_due)
             : u->fin_due != INFINITY)
         return CS_INV_LISTS;
+    if (u->disc == CS_DISC_FIFO) {
+        for (const job *j = u->qhead; j != NULL; j = j->next)
+            if (j->nint != 0)
+                return CS_INV_LISTS;    /* only preemption interrupts */
+        return CS_INV_OK;
+    }
     for (int i = 0; i < u->nq; i++) {
         const job *const j = u->heap[i];
         if (j->nint < 0 || (j->nint > 0 && (j->seq >= QSEQ_BASE ||
@@ -3704,6 +3710,15 @@ static job *first_listed(const cs_engine *e)
     return NULL;
 }
 
+/* A team with shared work and a part in work, or NULL. */
+static xteam *shared_in_work(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++)
+        if (e->teams[t].shared && e->teams[t].nin > 0)
+            return &e->teams[t];
+    return NULL;
+}
+
 /* A team that has room (no waiters, under its limit), or NULL. */
 static xteam *team_with_room(const cs_engine *e)
 {
@@ -3814,6 +3829,12 @@ int cs_engine_check_broken(cs_engine *e, int inv)
     } else if (break_item(e, inv, &it, &si) == 0) {
         r = check_invariants(e);
         *it = si;
+    } else if (inv == CS_INV_LISTS && (u = shared_in_work(e)) != NULL) {
+        /* a part in work that its run heap does not point back to */
+        const int pos = u->run[0]->hpos;
+        u->run[0]->hpos = -1;
+        r = check_invariants(e);
+        u->run[0]->hpos = pos;
     } else if (inv == CS_INV_LISTS && (j = first_listed(e)) != NULL) {
         const int state = j->state;
         j->state = J_FINISHED;
