@@ -14,6 +14,7 @@
 **   HANDOFF    admitted to U, delay running       U.wip, active
 **   QUEUE      waiting for a worker of U           U.wip, U.nq, active
 **   WORK       a worker of U is on it              U.wip, U.busy, active
+**              (at a team with shared work: in U's run heap, U.nin)
 **   FINISHED   done at U, not yet taken onward     U.wip
 ** An item between steps keeps its finished teams in its hold set until
 ** every part of its next step has been admitted; then each hold team's
@@ -31,7 +32,10 @@
 ** A "current part" is jobs[k], k < nparts, of an item not on the free
 ** list; jobs beyond nparts and those of free items are stale.
 **   team U: 0 <= busy <= capacity; nq > 0 => busy == capacity (a queue
-**     waits only for busy workers); room waiters (nwait > 0) => U is at
+**     waits only for busy workers), and with shared work nin >= capacity
+**     x per (every multitasking slot taken); with shared work nin == the
+**     parts in WORK, busy == min(nin, capacity) with multitasking, nin
+**     without; room waiters (nwait > 0) => U is at
 **     or above its WIP limit; wip <= wip_limit when limited, unless a
 **     deadlock was broken there this run; the worklist and the seeds are
 **     empty and no team is flagged in them (rooms are settled);
@@ -59,8 +63,15 @@
 **     (active == 0 and nwaiting > 0) only once the run has failed (a
 **     deadlock);
 **   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
-**     the kernel holds exactly one event per part in HANDOFF or WORK
-**     plus at most one arrival per class with arrivals, none before now;
+**     the kernel holds exactly one event per part in HANDOFF, one per
+**     part in WORK at a team without shared work, nevs per team with it
+**     (its stack: strictly decreasing, the top at or before fin_due,
+**     which is finite while a part is in work at a positive rate), plus
+**     at most one arrival per class with arrivals, none before now;
+**   shared work: the run heap holds the team's parts in WORK in heap
+**     order on level, each level >= vt; an interrupted part (nint > 0)
+**     is in QUEUE at a preemptive team with its work left >= 0 and a
+**     queue seq below QSEQ_BASE; nint == 0 everywhere else;
 **   time: each team's clock last is in [warmup, max(now, warmup)] (the
 **     horizon after a run), its integrals are >= 0, a_busy <= capacity
 **     x (last - warmup), a_blocked <= last - warmup, a_busy + a_queue <=
@@ -80,7 +91,10 @@
 ** step id), the step id being the model's id or "#POS" / "#POS.BRANCH"
 ** (0-based route position and branch).  Streams exist only for sources
 ** that draw: p when p < 1, rework when the step has rework, hand-off when
-** the step's team has a hand-off distribution.  An item's first pass
+** the step's team has a hand-off distribution; ("resume", class, step
+** id) when the step's team is preemptive with a resume cost, drawn at
+** each resume in resume order (so how often parts are interrupted
+** shifts no other draw).  An item's first pass
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
 ** draws.  Later passes (rework) draw afresh when they happen, from
@@ -104,7 +118,15 @@
 ** deadlock, those that wait for it from outside the cycle included.  A
 ** runaway names the team with the highest offered load
 ** (cs_model_offered_load).  Time averages of a team share one clock
-** (team_clock) rather than four cs_tavg.
+** (team_clock) rather than four cs_tavg.  Shared work (preemptive or
+** multitasking teams, section "shared work"): a part's work is
+** integrated on the team's clock vt, so interruptions and changes of
+** rate need no event cancelled; an interrupted part goes to the front
+** of its level (the last interrupted first); the victim is the lowest
+** priority, the last started or resumed (rseq) among equals; a resume
+** cost is effort over focus; with multitasking a capacity of 0 stops
+** all progress (nobody is there), a capacity drop never interrupts and
+** no part starts while capacity x per are in work.
 */
 #include "chainsim/engine.h"
 

@@ -204,6 +204,9 @@ void cs_engine_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 **   skip              step not needed on this pass (p; team of the step,
 **                     -1 for a parallel step whose branches were all skipped)
 **   done              item left the chain (team, step -1)
+**   interrupt         work on step at team interrupted by a part of
+**                     higher priority (preemptive team); back to its queue
+**   resume            interrupted work on step at team goes on
 ** ev and its strings are only valid during the call.
 */
 typedef struct cs_trace_event {
@@ -213,7 +216,8 @@ typedef struct cs_trace_event {
     int team;
     int step;                /* index into the class's steps, -1 when none */
     const char *event;       /* arrive, enter, queue, start, finish, blocked,
-                                fork, join, rework, skip, done, break */
+                                fork, join, rework, skip, done, break,
+                                interrupt, resume */
 } cs_trace_event;
 
 typedef void (*cs_trace_fn)(void *ctx, const cs_trace_event *ev);
