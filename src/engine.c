@@ -359,6 +359,9 @@ typedef struct xteam {
     int nevs, cap_evs;
     uint64_t rseq;        /* starts and resumes so far */
     uint64_t interrupts;  /* interruptions in the window */
+    double susp_sum;      /* time interrupted of the parts that finished
+                             in the window ... */
+    uint64_t fin_n;       /* ... and those parts */
     int busy, wip, nq, nblocked, nwait;
     int in_work_list;
     job *qhead, *qtail;   /* fifo */
@@ -2887,6 +2890,10 @@ static void on_shared(cs_sim *sim, void *ctx, void *data)
         ** breakdown counts from t_start) */
         j->t_start += j->t_susp;
         j->nint = 0;
+        if (now >= e->warmup) {
+            u->susp_sum += j->t_susp;
+            u->fin_n++;
+        }
         part_finished(e, j, now);
         sh_dispatch(e, u, now);
     }
@@ -3471,7 +3478,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->vt = u->vt_last = 0.0;
         u->vt_rate = 1.0;
         u->fin_due = INFINITY;
-        u->rseq = u->interrupts = 0;
+        u->rseq = u->interrupts = u->fin_n = 0;
+        u->susp_sum = 0.0;
     }
     e->nsched = 0;
     e->initial_left = 0;
@@ -3602,6 +3610,9 @@ static void run_finish(cs_engine *e)
         r->admission_sum = u->adm_sum;
         r->admission_n = u->adm_n;
         r->wip_breaks = u->breaks;
+        r->interrupts = u->interrupts;
+        r->interrupted_sum = u->susp_sum;
+        r->interrupted_n = u->fin_n;
     }
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];

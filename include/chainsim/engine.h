@@ -95,6 +95,10 @@ typedef struct cs_team_rep {
                                 deadlock, over the whole run */
     double admission_sum;    /* waits for room of the admissions in window */
     uint64_t admission_n;
+    uint64_t interrupts;     /* preemptive team: interruptions in window */
+    double interrupted_sum;  /* time interrupted of the visits that
+                                finished in window ... */
+    uint64_t interrupted_n;  /* ... and those visits (shared work only) */
 } cs_team_rep;
 
 typedef struct cs_class_rep {
