@@ -336,19 +336,21 @@ typedef struct xteam {
     double intake_offset;
     double prod_end;      /* its last point (-inf without a curve) */
     double prod_tail;     /* 1 / its last factor (1 without a curve) */
-    int slow;             /* a productivity curve or shared work: work
+    /* (chars and the order of the fields below keep the struct at 512
+    ** bytes: a power of two makes &e->teams[t] a shift) */
+    unsigned char slow;   /* a productivity curve or shared work: work
                              does not simply finish after effort / focus */
     /* Shared work: a preemptive or multitasking team (see "shared
     ** work"); a team without it never looks at these. */
-    int shared;
-    int mt;               /* multitasking */
+    unsigned char shared;
+    unsigned char mt;     /* multitasking */
     int per;              /* items in work per capacity unit (1 without
                              multitasking) */
     double sw_loss;       /* switch loss, [0, 1) */
     int nin;              /* parts in work (busy: min(nin, capacity) with
                              multitasking, nin without) */
-    job **run;            /* the parts in work: min-heap on level */
     int run_cap;
+    job **run;            /* the parts in work: min-heap on level */
     double vt;            /* work each part in work has had, effort over
                              focus, since the team was last empty */
     double vt_last;       /* when vt was advanced */
