@@ -1347,7 +1347,9 @@ NOINLINE static int sh_join(cs_engine *e, xteam *u, job *j, double now)
         start_work(e, u, j, now);
         return 1;
     }
-    if (u->disc != CS_DISC_PREEMPTIVE)
+    /* Above the capacity after a drop, no part starts, so none takes a
+    ** victim's place either. */
+    if (u->disc != CS_DISC_PREEMPTIVE || u->nin > u->capacity * u->per)
         return 0;
     for (int i = 0; i < u->nin; i++) {
         job *const w = u->run[i];

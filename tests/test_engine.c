@@ -2535,6 +2535,43 @@ START_TEST(test_preemptive_victim)
 END_TEST
 
 /*
+** A drop in capacity interrupts nothing, and while more parts are in work
+** than the capacity, an arrival interrupts nothing either: capacity 1,
+** 0 on days 2-6.  The normal item (effort 5) goes on to day 5; the urgent
+** one that arrives at 3.5 waits for the capacity to return at 6 (6-6.5).
+*/
+START_TEST(test_preemptive_after_drop)
+{
+    cs_model *m = mk_model(6.8, 0);
+    const double from[] = {2, 6};
+    const int cap[] = {0, 1};
+    int a, lo, hi;
+    cs_rep *r;
+    tlog l = {0};
+
+    a = add_team(m, "a", 1);
+    m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+    set_schedule(m, a, 2, from, cap, 0);
+    lo = add_class(m, "normal", 0);
+    m->classes[lo].backlog = 1;
+    add_step(m, lo, a, tl_const(5));
+    hi = add_class(m, "urgent", 0);
+    m->classes[hi].priority = 1;
+    set_interval(m, hi, tl_const(3.5));
+    add_step(m, hi, a, tl_const(0.5));
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    ck_assert_uint_eq(tcount(&l, "interrupt"), 0);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 5.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 6.5, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
 ** Multitasking event by event.  Capacity 1, 3 items per person, switch
 ** loss 0.6: items of effort 1, 2 and 3 from day 0 share max(0.1, 1 -
 ** 0.6 x 2) = 0.1: each has 1 done at day 30 (the first finishes); two
@@ -2996,6 +3033,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_intake_exact);
     tcase_add_test(det, test_preemptive_trace);
     tcase_add_test(det, test_preemptive_victim);
+    tcase_add_test(det, test_preemptive_after_drop);
     tcase_add_test(det, test_multitasking_trace);
     tcase_add_test(det, test_preempt_multitask_chain);
     tcase_add_test(det, test_crn_preempt_multitask);
