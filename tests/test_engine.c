@@ -2378,8 +2378,8 @@ END_TEST
 
 /*
 ** Preemptive-resume priority in M/M/1 with two classes (Harchol-Balter,
-** Performance Modeling and Design of Computer Systems, 2013, sec. 32.3;
-** Kleinrock, Queueing Systems II, 1976, sec. 3.7): the urgent class sees
+** Performance Modeling and Design of Computer Systems, 2013, ch. 32;
+** Kleinrock, Queueing Systems II, 1976, ch. 3): the urgent class sees
 ** an M/M/1 of its own, W1 = 1/(mu - l1); the normal class
 ** W2 = E[S]/(1 - r1) + (l1 E[S^2] + l2 E[S^2]) / (2 (1 - r1)(1 - r1 - r2)),
 ** E[S^2] = 2 / mu^2 for exponential efforts.
@@ -2645,9 +2645,10 @@ END_TEST
 
 /*
 ** Processor sharing: with no switch loss and room for every item, a
-** team of capacity 1 is M/G/1-PS, whose mean sojourn E[S]/(1 - rho) does
-** not depend on the effort's distribution (Kleinrock 1976, sec. 4.4):
-** exponential and constant efforts both give 5 for lambda 0.8, mu 1;
+** team of capacity 1 is M/G/1-PS, whose mean sojourn E[S]/(1 - rho)
+** does not depend on the effort's distribution (Kleinrock, Queueing
+** Systems II, 1976, ch. 4): exponential and constant efforts both give 5
+** for lambda 0.8, mu 1;
 ** through a productivity curve of factor 0.8 (the integrator's linear
 ** piece), lambda 0.6: (1/0.8)/(1 - 0.75) = 5.  Capacity 2 with no loss:
 ** n > 2 items share 2, so the number in the team is M/M/2's.
