@@ -1541,6 +1541,14 @@ if runj prio.json "$T/preempt.yaml" --set teams.a.discipline=priority --set team
     js "$T/prio.json" variants.0.teams.a.interruptions_per_visit '' "priority: no interruption figure"
 fi
 expect_fail 2 "resume_cost needs discipline: preemptive" run "$T/preempt.yaml" --set teams.a.discipline=priority
+# the trace: item 1 interrupted at 10 and resumed at 12
+if "$BIN" trace "$T/preempt.yaml" -q >"$T/preempt.trace" 2>"$T/err"; then
+    grep -qx '10,1,normal,a,interrupt' "$T/preempt.trace" && ok || bad "trace: no interrupt of item 1 at 10"
+    grep -qx '12,1,normal,a,resume' "$T/preempt.trace" && ok || bad "trace: no resume of item 1 at 12"
+    [ "$(grep -c ',interrupt$' "$T/preempt.trace")" -eq 3 ] && ok || bad "trace: not 3 interruptions"
+else
+    bad "preemptive trace: $(head -1 "$T/err")"
+fi
 # Multitasking: one person, 2 items per person, no loss; three items of
 # effort 1: two share the person (done at 2), the third takes 2-3.  Lead
 # times 2, 2, 3; work 2, 2, 1 (the whole time in progress); queue 0, 0, 2;
