@@ -2826,6 +2826,78 @@ START_TEST(test_preempt_multitask_chain)
 END_TEST
 
 /*
+** test_deadlock_random's chain (WIP limits 1-2, forks, two branches at
+** one team, rework, hand-offs) with shared work: preemptive teams (one
+** with a resume cost, one multitasking), a multitasking team, an urgent
+** class.  It runs to the horizon with deadlocks broken, interruptions
+** and resumes; under CS_DEBUG every event checks the invariants and that
+** no deadlock is left undetected.
+*/
+START_TEST(test_deadlock_random_shared)
+{
+    cs_model *m = mk_model(400, 0);
+    int t[5], c, d, s, teams[3];
+    cs_dist eff[3];
+    uint64_t breaks = 0, interrupts = 0;
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    for (int k = 0; k < 5; k++) {
+        const char name[3] = {'t', (char)('0' + k), '\0'};
+        t[k] = add_team(m, name, 1 + k % 2);
+        m->teams[t[k]].wip_limit = 1 + k % 2;
+    }
+    m->teams[t[1]].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[t[1]].items_per_person = 2;
+    m->teams[t[1]].switch_loss = 0.3;
+    m->teams[t[1]].wip_limit = 5;
+    m->teams[t[2]].items_per_person = 3;
+    m->teams[t[3]].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[t[3]].wip_limit = 3;
+    m->teams[t[3]].has_resume_cost = 1;
+    m->teams[t[3]].resume_cost = tl_exp(0.1);
+    set_handoff(m, t[3], tl_exp(0.2));
+    c = add_class(m, "fork", 0.3);
+    add_step(m, c, t[0], tl_exp(0.5));
+    teams[0] = t[1];
+    teams[1] = t[2];
+    teams[2] = t[1];
+    eff[0] = tl_exp(0.7);
+    eff[1] = tl_exp(0.4);
+    eff[2] = tl_exp(0.3);
+    add_parallel(m, c, 3, teams, eff);
+    s = add_step(m, c, t[3], tl_exp(0.5));
+    set_rework(m, c, s, 0.3, 0, 0.5);
+    d = add_class(m, "back", 0.3);
+    m->classes[d].priority = 1;
+    add_step(m, d, t[3], tl_exp(0.5));
+    add_step(m, d, t[2], tl_exp(0.5));
+    s = add_step(m, d, t[1], tl_exp(0.5));
+    set_rework(m, d, s, 0.3, 1, 1.0);
+    add_step(m, d, t[4], tl_exp(0.3));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    for (uint64_t rep = 0; rep < 4; rep++) {
+        ck_assert_msg(cs_engine_run(e, rep, 0, r, &err) == CS_OK, "%s",
+                      err.msg);
+        for (int k = 0; k < 5; k++) {
+            breaks += r->teams[k].wip_breaks;
+            interrupts += r->teams[k].interrupts;
+        }
+        ck_assert_uint_gt(r->done, 100);
+    }
+    ck_assert_uint_gt(breaks, 0);
+    ck_assert_uint_gt(interrupts, 0);
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
 ** Common random numbers: a variant that changes only team b's
 ** discipline (priority to preemptive, with a resume cost) or its
 ** multitasking keeps every arrival time and the work durations at team
@@ -3038,6 +3110,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_multitasking_trace);
     tcase_add_test(det, test_preempt_multitask_chain);
     tcase_add_test(det, test_crn_preempt_multitask);
+    tcase_add_test(det, test_deadlock_random_shared);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
