@@ -14,6 +14,7 @@
 **   HANDOFF    admitted to U, delay running       U.wip, active
 **   QUEUE      waiting for a worker of U           U.wip, U.nq, active
 **   WORK       a worker of U is on it              U.wip, U.busy, active
+**              (at a team with shared work: in U's run heap, U.nin)
 **   FINISHED   done at U, not yet taken onward     U.wip
 ** An item between steps keeps its finished teams in its hold set until
 ** every part of its next step has been admitted; then each hold team's
@@ -31,7 +32,10 @@
 ** A "current part" is jobs[k], k < nparts, of an item not on the free
 ** list; jobs beyond nparts and those of free items are stale.
 **   team U: 0 <= busy <= capacity; nq > 0 => busy == capacity (a queue
-**     waits only for busy workers); room waiters (nwait > 0) => U is at
+**     waits only for busy workers), and with shared work nin >= capacity
+**     x per (every multitasking slot taken); with shared work nin == the
+**     parts in WORK, busy == min(nin, capacity) with multitasking, nin
+**     without; room waiters (nwait > 0) => U is at
 **     or above its WIP limit; wip <= wip_limit when limited, unless a
 **     deadlock was broken there this run; the worklist and the seeds are
 **     empty and no team is flagged in them (rooms are settled);
@@ -59,8 +63,15 @@
 **     (active == 0 and nwaiting > 0) only once the run has failed (a
 **     deadlock);
 **   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
-**     the kernel holds exactly one event per part in HANDOFF or WORK
-**     plus at most one arrival per class with arrivals, none before now;
+**     the kernel holds exactly one event per part in HANDOFF, one per
+**     part in WORK at a team without shared work, nevs per team with it
+**     (its stack: strictly decreasing, the top at or before fin_due,
+**     which is finite while a part is in work at a positive rate), plus
+**     at most one arrival per class with arrivals, none before now;
+**   shared work: the run heap holds the team's parts in WORK in heap
+**     order on level, each level >= vt; an interrupted part (nint > 0)
+**     is in QUEUE at a preemptive team with its work left >= 0 and a
+**     queue seq below QSEQ_BASE; nint == 0 everywhere else;
 **   time: each team's clock last is in [warmup, max(now, warmup)] (the
 **     horizon after a run), its integrals are >= 0, a_busy <= capacity
 **     x (last - warmup), a_blocked <= last - warmup, a_busy + a_queue <=
@@ -80,7 +91,10 @@
 ** step id), the step id being the model's id or "#POS" / "#POS.BRANCH"
 ** (0-based route position and branch).  Streams exist only for sources
 ** that draw: p when p < 1, rework when the step has rework, hand-off when
-** the step's team has a hand-off distribution.  An item's first pass
+** the step's team has a hand-off distribution; ("resume", class, step
+** id) when the step's team is preemptive with a resume cost, drawn at
+** each resume in resume order (so how often parts are interrupted
+** shifts no other draw).  An item's first pass
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
 ** draws.  Later passes (rework) draw afresh when they happen, from
@@ -104,7 +118,15 @@
 ** deadlock, those that wait for it from outside the cycle included.  A
 ** runaway names the team with the highest offered load
 ** (cs_model_offered_load).  Time averages of a team share one clock
-** (team_clock) rather than four cs_tavg.
+** (team_clock) rather than four cs_tavg.  Shared work (preemptive or
+** multitasking teams, section "shared work"): a part's work is
+** integrated on the team's clock vt, so interruptions and changes of
+** rate need no event cancelled; an interrupted part goes to the front
+** of its level (the last interrupted first); the victim is the lowest
+** priority, the last started or resumed (rseq) among equals; a resume
+** cost is effort over focus; with multitasking a capacity of 0 stops
+** all progress (nobody is there), a capacity drop never interrupts and
+** no part starts while capacity x per are in work.
 */
 #include "chainsim/engine.h"
 
@@ -152,17 +174,20 @@
 #define RUN_SLICE 65536u      /* events between looks at the stop flag */
 #define FIRST_CHUNK 64u
 #define MAX_CHUNK 8192u
+#define QSEQ_BASE ((uint64_t)1 << 62)   /* first queue seq of a run */
 
 enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED };
 
 enum {
     EV_ARRIVE = 0, EV_ENTER, EV_QUEUE, EV_START, EV_FINISH, EV_BLOCKED,
-    EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE, EV_BREAK, EV_COUNT
+    EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE, EV_BREAK, EV_INTERRUPT,
+    EV_RESUME, EV_COUNT
 };
 
 static const char *const ev_names[EV_COUNT] = {
     "arrive", "enter", "queue", "start", "finish", "blocked",
-    "fork", "join", "rework", "skip", "done", "break"
+    "fork", "join", "rework", "skip", "done", "break", "interrupt",
+    "resume"
 };
 
 typedef struct item item;
@@ -181,6 +206,14 @@ struct job {
     int step;             /* index into the class's steps */
     int team;
     int state;
+    /* Shared work (see "shared work"); set only at such teams. */
+    int hpos;             /* WORK: place in the team's run heap */
+    int nint;             /* interruptions of this visit (0 elsewhere) */
+    uint64_t rseq;        /* WORK: order of the latest start or resume */
+    double level;         /* WORK: the team's vt at which it finishes;
+                             interrupted (QUEUE, nint > 0): work left */
+    double t_int;         /* when it was last interrupted */
+    double t_susp;        /* time spent interrupted in this visit */
 };
 
 /* First-pass draws of step s live at draws[s * D_N + D_...]. */
@@ -253,6 +286,8 @@ typedef struct xstep {
     double factor;
     const cs_dist *effort;
     const cs_dist *handoff;   /* the step's, else the team's, or NULL */
+    const cs_dist *resume;    /* the team's resume cost, or NULL */
+    gsl_rng *r_resume;        /* with resume: every pass */
     gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;   /* first passes */
     gsl_rng *a_effort, *a_p, *a_rework, *a_handoff;   /* repeated passes */
 } xstep;
@@ -301,6 +336,34 @@ typedef struct xteam {
     double intake_offset;
     double prod_end;      /* its last point (-inf without a curve) */
     double prod_tail;     /* 1 / its last factor (1 without a curve) */
+    /* (chars and the order of the fields below keep the struct at 512
+    ** bytes: a power of two makes &e->teams[t] a shift) */
+    unsigned char slow;   /* a productivity curve or shared work: work
+                             does not simply finish after effort / focus */
+    /* Shared work: a preemptive or multitasking team (see "shared
+    ** work"); a team without it never looks at these. */
+    unsigned char shared;
+    unsigned char mt;     /* multitasking */
+    int per;              /* items in work per capacity unit (1 without
+                             multitasking) */
+    double sw_loss;       /* switch loss, [0, 1) */
+    int nin;              /* parts in work (busy: min(nin, capacity) with
+                             multitasking, nin without) */
+    int run_cap;
+    job **run;            /* the parts in work: min-heap on level */
+    double vt;            /* work each part in work has had, effort over
+                             focus, since the team was last empty */
+    double vt_last;       /* when vt was advanced */
+    double vt_rate;       /* d vt / dt over the productivity factor */
+    double fin_due;       /* the next finish, INFINITY: none due */
+    double *evs;          /* times of the team's events in the kernel,
+                             strictly decreasing (the last fires first) */
+    int nevs, cap_evs;
+    uint64_t rseq;        /* starts and resumes so far */
+    uint64_t interrupts;  /* interruptions in the window */
+    double susp_sum;      /* time interrupted of the parts that finished
+                             in the window ... */
+    uint64_t fin_n;       /* ... and those parts */
     int busy, wip, nq, nblocked, nwait;
     int in_work_list;
     job *qhead, *qtail;   /* fifo */
@@ -375,6 +438,8 @@ struct cs_engine {
     cs_status status;
     double warmup, horizon;
     uint64_t serial, in_chain, qseq, nwaiting, visits;
+    uint64_t fseq;        /* queue seqs of interrupted parts, counting down
+                             from QSEQ_BASE (the front of their level) */
     long active;
     cs_tavg t_wip;
     double bw_width, bw_next, bw_last, bw_area;
@@ -734,7 +799,7 @@ static int queue_push(cs_engine *e, xteam *u, job *j)
         u->qtail = j;
         return 0;
     }
-    j->key = u->disc == CS_DISC_PRIORITY ? j->it->xc->prio_key : j->it->due;
+    j->key = u->disc == CS_DISC_EDD ? j->it->due : j->it->xc->prio_key;
     return heap_push(e, u, j);
 }
 
@@ -986,6 +1051,333 @@ COLD static double prod_finish(const xteam *u, double now, double r)
     return x + r * u->prod_tail;
 }
 
+/*
+** Shared work.  At a preemptive or a multitasking team every part in
+** work progresses at the same rate: focus x the productivity factor x
+** share, share being 1 without multitasking, and with n parts in work
+** and capacity c, 1 when n <= c, else c x max(0.1, 1 - switch_loss x
+** (n / c - 1)) / n (0 when c is 0: nobody there).  So one clock per team
+** tells them all: vt, the work (effort over focus) each part in work has
+** had since the team was last empty, grows at vt_rate (share) x the
+** productivity factor, and a part finishes when vt reaches its level
+** (vt at its start + effort / focus).  The parts in work form a min-heap
+** on level; the team has one finish that is due (fin_due: when vt
+** reaches the heap's least level at the present rate), recomputed at
+** every start, resume, interruption, finish and change of capacity.
+** The kernel cannot cancel, so the team's events are on a stack of
+** strictly decreasing times: a new one is scheduled only when the due
+** finish is earlier than every pending one, and the kernel runs them
+** from the top.  One that runs when no finish is due at its time does
+** nothing but look again (it was left behind by a change of rate).
+** Interruptions (preemptive): an arriving part that finds no free
+** worker takes the place of the part in work of the lowest priority, if
+** lower than its own, the latest started or resumed (rseq) among equals;
+** that part keeps its work left (level - vt) and goes back to the front
+** of its priority level in the queue (seqs below every other: fseq counts
+** down); it resumes, before any part queued behind it, with that work
+** plus a resume cost.  queue_wait counts the wait for the first start;
+** the breakdown's queue gets the interrupted time (t_susp).
+*/
+
+static void on_shared(cs_sim *sim, void *ctx, void *data);
+static inline void start_work(cs_engine *e, xteam *u, job *j, double now);
+
+/* The integral of u's productivity factor over [a, b], a <= b. */
+COLD static double prod_integral(const xteam *u, double a, double b)
+{
+    const cs_prod_point *const p = u->prod;
+    const int n = u->nprod;
+    double sum = 0.0;
+
+    if (a < p[0].at) {
+        const double x = b < p[0].at ? b : p[0].at;
+        sum += (x - a) * p[0].factor;
+        a = x;
+    }
+    for (int i = 1; i < n && a < b; i++) {
+        const double lo = p[i - 1].at, hi = p[i].at;
+        if (hi <= a)
+            continue;
+        const double x = b < hi ? b : hi;
+        const double slope = (p[i].factor - p[i - 1].factor) / (hi - lo);
+        const double fa = p[i - 1].factor + slope * (a - lo);
+        const double fx = p[i - 1].factor + slope * (x - lo);
+        sum += 0.5 * (fa + fx) * (x - a);
+        a = x;
+    }
+    if (a < b)
+        sum += (b - a) * p[n - 1].factor;
+    return sum;
+}
+
+/* The share of u's parts in work (see "shared work"). */
+static double sh_share(const xteam *u)
+{
+    const int n = u->nin, c = u->capacity;
+    double f;
+
+    if (!u->mt || n <= c)
+        return 1.0;
+    if (c <= 0)
+        return 0.0;
+    f = 1.0 - u->sw_loss * ((double)n / c - 1.0);
+    return (double)c * (f > 0.1 ? f : 0.1) / n;
+}
+
+/* Advances u's vt to now at the present rate; before any change. */
+static void sh_advance(xteam *u, double now)
+{
+    if (now > u->vt_last && u->nin > 0)
+        u->vt += u->vt_rate * (u->prod == NULL
+                                   ? now - u->vt_last
+                                   : prod_integral(u, u->vt_last, now));
+    u->vt_last = now;
+}
+
+/* nin changed (or capacity): busy and the rate follow; team_clock and
+** sh_advance were called at now. */
+static void sh_count(xteam *u)
+{
+    u->busy = u->mt && u->nin > u->capacity ? u->capacity : u->nin;
+    u->vt_rate = sh_share(u);
+    if (u->nin == 0)
+        u->vt = 0.0;      /* nothing in work refers to it */
+}
+
+static int run_before(const job *a, const job *b)
+{
+    return a->level < b->level || (a->level == b->level && a->rseq < b->rseq);
+}
+
+static void run_up(job **h, int i)
+{
+    job *const j = h[i];
+
+    while (i > 0) {
+        const int parent = (i - 1) / 2;
+        if (!run_before(j, h[parent]))
+            break;
+        h[i] = h[parent];
+        h[i]->hpos = i;
+        i = parent;
+    }
+    h[i] = j;
+    j->hpos = i;
+}
+
+static void run_down(job **h, int n, int i)
+{
+    job *const j = h[i];
+
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && run_before(h[c + 1], h[c]))
+            c++;
+        if (!run_before(h[c], j))
+            break;
+        h[i] = h[c];
+        h[i]->hpos = i;
+        i = c;
+    }
+    h[i] = j;
+    j->hpos = i;
+}
+
+/* j into u's run heap; nin not yet counted.  -1 if out of memory. */
+static int run_push(cs_engine *e, xteam *u, job *j)
+{
+    if (u->nin == u->run_cap) {
+        const int cap = u->run_cap ? 2 * u->run_cap : 16;
+        job **h;
+        if (reserve(e, (size_t)(cap - u->run_cap) * sizeof *h) != 0)
+            return -1;
+        h = realloc(u->run, (size_t)cap * sizeof *h);
+        if (h == NULL)
+            return -1;
+        u->run = h;
+        u->run_cap = cap;
+    }
+    u->run[u->nin] = j;
+    run_up(u->run, u->nin);
+    return 0;
+}
+
+/* Takes j out of u's run heap; nin still counts it. */
+static void run_remove(xteam *u, job *j)
+{
+    const int i = j->hpos, n = u->nin - 1;
+
+    if (i == n)
+        return;
+    u->run[i] = u->run[n];
+    u->run[i]->hpos = i;
+    run_down(u->run, n, i);
+    run_up(u->run, u->run[i]->hpos);
+}
+
+/* Works out u's next finish and makes sure an event is pending at it. */
+static void sh_arm(cs_engine *e, xteam *u, double now)
+{
+    double r, t;
+
+    if (u->nin == 0 || !(u->vt_rate > 0)) {
+        u->fin_due = INFINITY;
+        return;
+    }
+    r = (u->run[0]->level - u->vt) / u->vt_rate;
+    if (!(r > 0))
+        r = 0.0;
+    t = u->prod == NULL ? now + r : prod_finish(u, now, r);
+    u->fin_due = t;
+    if (u->nevs > 0 && u->evs[u->nevs - 1] <= t)
+        return;           /* that one runs first and looks again */
+    if (u->nevs == u->cap_evs) {
+        const int cap = u->cap_evs ? 2 * u->cap_evs : 8;
+        double *a;
+        if (reserve(e, (size_t)(cap - u->cap_evs) * sizeof *a) != 0)
+            return;
+        a = realloc(u->evs, (size_t)cap * sizeof *a);
+        if (a == NULL) {
+            fail_nomem(e);
+            return;
+        }
+        u->evs = a;
+        u->cap_evs = cap;
+    }
+    u->evs[u->nevs++] = t;
+    schedule(e, t, on_shared, u);
+}
+
+/* j (first start, counted by start_work) goes into work at u. */
+NOINLINE static void sh_start(cs_engine *e, xteam *u, job *j, double now,
+                              double dur)
+{
+    sh_advance(u, now);
+    j->level = u->vt + dur;
+    j->rseq = u->rseq++;
+    j->nint = 0;
+    j->t_susp = 0.0;
+    if (run_push(e, u, j) != 0) {
+        fail_nomem(e);
+        return;
+    }
+    u->nin++;
+    sh_count(u);
+    sh_arm(e, u, now);
+}
+
+/* A productivity curve or shared work (start_work's slow path). */
+COLD static void start_slow(cs_engine *e, xteam *u, job *j, double now,
+                            double dur)
+{
+    if (u->shared)
+        sh_start(e, u, j, now, dur);
+    else
+        schedule(e, prod_finish(u, now, dur), on_finish, j);
+}
+
+/* The interrupted part j resumes at u (a worker took it from the queue). */
+NOINLINE static void sh_resume(cs_engine *e, xteam *u, job *j, double now)
+{
+    item *const it = j->it;
+    const xstep *const x = &it->xc->steps[j->step];
+    double left = j->level;
+
+    team_clock(u, now);
+    sh_advance(u, now);
+    if (x->resume != NULL)
+        left += cs_dist_sample(x->resume, x->r_resume) / u->focus;
+    j->t_susp += now - j->t_int;
+    j->state = J_WORK;
+    j->level = u->vt + left;
+    j->rseq = u->rseq++;
+    if (it->in_work++ == 0)
+        it->work_since = now;
+    TRACE(e, now, it, j->team, j->step, EV_RESUME);
+    if (run_push(e, u, j) != 0) {
+        fail_nomem(e);
+        return;
+    }
+    u->nin++;
+    sh_count(u);
+    sh_arm(e, u, now);
+}
+
+/* The part in work v is interrupted: back to the front of its level in
+** u's queue with its work left.  The caller starts another. */
+NOINLINE static void sh_interrupt(cs_engine *e, xteam *u, job *v, double now)
+{
+    item *const it = v->it;
+
+    team_clock(u, now);
+    sh_advance(u, now);
+    v->level = v->level > u->vt ? v->level - u->vt : 0.0;
+    run_remove(u, v);
+    u->nin--;
+    sh_count(u);
+    v->t_int = now;
+    v->nint++;
+    if (now >= e->warmup)
+        u->interrupts++;
+    if (--it->in_work == 0)
+        it->work += now - it->work_since;
+    v->state = J_QUEUE;
+    TRACE(e, now, it, v->team, v->step, EV_INTERRUPT);
+    v->key = it->xc->prio_key;
+    v->seq = --e->fseq;
+    if (heap_push(e, u, v) != 0) {
+        fail_nomem(e);
+        return;
+    }
+    u->nq++;
+}
+
+/*
+** j joins u's queue with no worker free by the plain rule (busy ==
+** capacity or a queue): starts it when a multitasking slot is free, or
+** in place of an interrupted part (preemptive); 1 when it started.
+*/
+NOINLINE static int sh_join(cs_engine *e, xteam *u, job *j, double now)
+{
+    job *v = NULL;
+
+    if (u->nq == 0 && u->nin < u->capacity * u->per) {
+        start_work(e, u, j, now);
+        return 1;
+    }
+    /* Above the capacity after a drop, no part starts, so none takes a
+    ** victim's place either. */
+    if (u->disc != CS_DISC_PREEMPTIVE || u->nin > u->capacity * u->per)
+        return 0;
+    for (int i = 0; i < u->nin; i++) {
+        job *const w = u->run[i];
+        if (v == NULL || w->it->xc->prio_key > v->it->xc->prio_key ||
+            (w->it->xc->prio_key == v->it->xc->prio_key && w->rseq > v->rseq))
+            v = w;
+    }
+    if (v == NULL || !(v->it->xc->prio_key > j->it->xc->prio_key))
+        return 0;
+    sh_interrupt(e, u, v, now);
+    start_work(e, u, j, now);
+    return 1;
+}
+
+/* Starts or resumes queued parts while u has room for them. */
+NOINLINE static void sh_dispatch(cs_engine *e, xteam *u, double now)
+{
+    while (u->nq > 0 && u->nin < u->capacity * u->per) {
+        job *const j = queue_pop(u);
+        team_clock(u, now);
+        u->nq--;
+        if (j->nint > 0)
+            sh_resume(e, u, j, now);
+        else
+            start_work(e, u, j, now);
+    }
+}
+
 static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
 {
     item *const it = j->it;
@@ -1012,8 +1404,10 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
     const double dur = effort / u->focus;
-    schedule(e, u->prod == NULL ? now + dur : prod_finish(u, now, dur),
-             on_finish, j);
+    if (!u->slow)
+        schedule(e, now + dur, on_finish, j);
+    else
+        start_slow(e, u, j, now, dur);
 }
 
 /* j enters u's queue (from a hand-off, or at once when admitted). */
@@ -1030,6 +1424,8 @@ static inline void join_queue(cs_engine *e, job *j, double now,
         start_work(e, u, j, now);
         return;
     }
+    if (u->shared && sh_join(e, u, j, now))
+        return;
     j->state = J_QUEUE;
     if (queue_push(e, u, j) != 0) {
         fail_nomem(e);
@@ -1322,6 +1718,7 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         for (int k = 0; k < xc->maxb; k++) {
             it->jobs[k].it = it;
             it->jobs[k].state = J_IDLE;
+            it->jobs[k].nint = 0;
         }
         for (int k = 0; k < 2 * xc->maxb; k++)
             it->spos[k] = -1;
@@ -1961,8 +2358,13 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
     if (u->busy < 0 ||
         (u->busy > u->capacity && (u->tm == NULL || u->tm->nschedule == 0)))
         return CS_INV_CAPACITY;
-    if (u->nq > 0 && u->busy < u->capacity)
+    if (u->nq > 0 && (u->busy < u->capacity ||
+                      (u->shared && u->nin < u->capacity * u->per)))
         return CS_INV_QUEUE_IDLE;
+    /* shared work: busy is min(nin, capacity) with multitasking */
+    if (u->shared &&
+        u->busy != (u->mt && u->nin > u->capacity ? u->capacity : u->nin))
+        return CS_INV_TEAM_COUNTS;
     /* Only a break admits above the limit. */
     if ((u->wip_limit > 0 && u->wip > u->wip_limit && !u->over) ||
         (u->nwait > 0 && (u->wip_limit == 0 || u->wip < u->wip_limit)))
@@ -2051,13 +2453,63 @@ static int check_queue(const cs_engine *e, const xteam *u, int t)
     return CS_INV_OK;
 }
 
+/*
+** Shared work: the run heap holds exactly the parts in work (nin, heap
+** order on level, hpos pointing back), levels not behind vt; the event
+** stack strictly decreasing, none before now, its top at or before the
+** due finish (INFINITY only with nothing in work or a rate 0); the rate
+** the share's; interrupted parts queued with seqs below QSEQ_BASE and
+** their work left >= 0.  A team without shared work has none of it.
+*/
+static int check_shared(const cs_engine *e, const xteam *u, int t)
+{
+    const double now = cs_kernel_now(e->sim);
+
+    if (!u->shared)
+        return u->nin != 0 || u->nevs != 0 ? CS_INV_LISTS : CS_INV_OK;
+    if (u->nin < 0 || u->nin > u->run_cap || u->nevs < 0 ||
+        u->nevs > u->cap_evs || u->vt < 0 || u->vt_last > now ||
+        u->vt_rate != sh_share(u))
+        return CS_INV_LISTS;
+    for (int i = 0; i < u->nin; i++) {
+        const job *const j = u->run[i];
+        if (!listed_ok(j, t, J_WORK) || j->hpos != i ||
+            !le_tol(u->vt, j->level) ||
+            (i > 0 && run_before(j, u->run[(i - 1) / 2])))
+            return CS_INV_LISTS;
+    }
+    for (int i = 0; i < u->nevs; i++)
+        if (u->evs[i] < now || (i > 0 && !(u->evs[i] < u->evs[i - 1])))
+            return CS_INV_LISTS;
+    if (u->nin > 0 && u->vt_rate > 0
+            ? !(u->fin_due >= now && u->nevs > 0 &&
+                u->evs[u->nevs - 1] <= u->fin_due)
+            : u->fin_due != INFINITY)
+        return CS_INV_LISTS;
+    if (u->disc == CS_DISC_FIFO) {
+        for (const job *j = u->qhead; j != NULL; j = j->next)
+            if (j->nint != 0)
+                return CS_INV_LISTS;    /* only preemption interrupts */
+        return CS_INV_OK;
+    }
+    for (int i = 0; i < u->nq; i++) {
+        const job *const j = u->heap[i];
+        if (j->nint < 0 || (j->nint > 0 && (j->seq >= QSEQ_BASE ||
+                                             j->level < 0 || j->t_int > now ||
+                                             j->t_susp < 0)))
+            return CS_INV_LISTS;
+    }
+    return CS_INV_OK;
+}
+
 static int check_lists(const cs_engine *e)
 {
     for (int t = 0; t < e->nteams; t++) {
         const xteam *const u = &e->teams[t];
         const job *prev = NULL;
         int n = 0;
-        if (check_queue(e, u, t) != CS_INV_OK)
+        if (check_queue(e, u, t) != CS_INV_OK ||
+            check_shared(e, u, t) != CS_INV_OK)
             return CS_INV_LISTS;
         for (const job *j = u->whead; j != NULL; j = j->next) {
             if (++n > u->nwait || !listed_ok(j, t, J_WAIT_ROOM))
@@ -2238,13 +2690,15 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
         const xteam *const u = &e->teams[t];
         if (u->wip != tl[t].wip)
             return CS_INV_TEAM_WIP;
-        if (u->busy != tl[t].work || u->nq != tl[t].queue ||
+        if ((u->shared ? u->nin : u->busy) != tl[t].work ||
+            u->nq != tl[t].queue ||
             u->nwait != tl[t].wait || u->nblocked != tl[t].hold)
             return CS_INV_TEAM_COUNTS;
         if (u->nstk != tl[t].stuck)
             return CS_INV_STUCK;
         active += tl[t].handoff + tl[t].queue + tl[t].work;
-        evented += tl[t].handoff + tl[t].work;
+        /* a shared team's work has its events on the team's stack */
+        evented += tl[t].handoff + (u->shared ? u->nevs : tl[t].work);
     }
     if (e->active != active)
         return CS_INV_ACTIVE;
@@ -2363,16 +2817,13 @@ static inline void settle(cs_engine *e, double now)
         settle_slow(e, now);
 }
 
-static void on_finish(cs_sim *sim, void *ctx, void *data)
+/* Part j has finished its work now (its team's counts already down):
+** the item takes its next step when it was the last part. */
+ALWAYS_INLINE static inline void part_finished(cs_engine *e, job *j,
+                                               double now)
 {
-    cs_engine *const e = ctx;
-    job *const j = data;
     item *const it = j->it;
-    xteam *const u = &e->teams[j->team];
-    const double now = cs_kernel_now(sim);
 
-    team_clock(u, now);
-    u->busy--;
     e->active--;
     if (--it->in_work == 0)
         it->work += now - it->work_since;
@@ -2401,8 +2852,56 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
         /* A branch finished while a sibling waits for room: stuck here. */
         stick(e, it, it->xc->maxb + (int)(j - it->jobs), j->team);
     }
+}
+
+static void on_finish(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    job *const j = data;
+    xteam *const u = &e->teams[j->team];
+    const double now = cs_kernel_now(sim);
+
+    team_clock(u, now);
+    u->busy--;
+    part_finished(e, j, now);
     if (u->nq > 0)
         dispatch(e, u, now);
+    settle(e, now);
+    CHECK_INVARIANTS(e);
+}
+
+/* An event of a shared team (see "shared work"): the due finish when it
+** is due now, else only a fresh look. */
+static void on_shared(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    xteam *const u = data;
+    const double now = cs_kernel_now(sim);
+
+    ASSUME(u->nevs > 0 && u->evs[u->nevs - 1] == now);
+    u->nevs--;
+    sh_advance(u, now);
+    if (now == u->fin_due && u->nin > 0) {
+        job *const j = u->run[0];
+        team_clock(u, now);
+        /* exactly its level: no rounding left over */
+        if (j->level > u->vt)
+            u->vt = j->level;
+        run_remove(u, j);
+        u->nin--;
+        sh_count(u);
+        /* the interrupted time goes to the queue (part_finished's
+        ** breakdown counts from t_start) */
+        j->t_start += j->t_susp;
+        j->nint = 0;
+        if (now >= e->warmup) {
+            u->susp_sum += j->t_susp;
+            u->fin_n++;
+        }
+        part_finished(e, j, now);
+        sh_dispatch(e, u, now);
+    }
+    sh_arm(e, u, now);
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -2565,10 +3064,17 @@ static void on_capacity(cs_sim *sim, void *ctx, void *data)
         if (sched_time(u) > now)
             continue;
         team_clock(u, now);
+        if (u->shared)
+            sh_advance(u, now);
         sched_apply(u, now);
         /* a drop interrupts nothing: no work starts until fewer than the
         ** new capacity are in work */
-        if (u->capacity > before && u->nq > 0)
+        if (u->shared) {
+            /* the multitasking share and busy follow the capacity */
+            sh_count(u);
+            sh_dispatch(e, u, now);
+            sh_arm(e, u, now);
+        } else if (u->capacity > before && u->nq > 0)
             dispatch(e, u, now);
     }
     sched_arm(e);
@@ -2633,6 +3139,10 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
         return -1;
     if (x->handoff != NULL &&
         (x->r_handoff = stream_new(e, skey("handoff", cname, id))) == NULL)
+        return -1;
+    /* a resume cost is drawn when a part resumes, on every pass */
+    if (x->resume != NULL &&
+        (x->r_resume = stream_new(e, skey("resume", cname, id))) == NULL)
         return -1;
     if (!xc->has_rework)
         return 0;
@@ -2725,6 +3235,10 @@ static int class_init(cs_engine *e, int c)
                      : st->has_handoff ? &st->handoff
                      : m->teams[st->team].has_handoff ? &m->teams[st->team].handoff
                                                       : NULL;
+        if (st->kind == CS_STEP_WORK &&
+            m->teams[st->team].discipline == CS_DISC_PREEMPTIVE &&
+            m->teams[st->team].has_resume_cost)
+            x->resume = &m->teams[st->team].resume_cost;
         if (st->kind == CS_STEP_PARALLEL && st->nbranches > xc->maxb)
             xc->maxb = st->nbranches;
     }
@@ -2835,6 +3349,11 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->prod_end = u->prod != NULL ? u->prod[u->nprod - 1].at : -INFINITY;
         u->prod_tail = u->prod != NULL ? 1.0 / u->prod[u->nprod - 1].factor
                                        : 1.0;
+        u->mt = tm->items_per_person > 0;
+        u->per = u->mt ? tm->items_per_person : 1;
+        u->sw_loss = tm->switch_loss;
+        u->shared = u->mt || tm->discipline == CS_DISC_PREEMPTIVE;
+        u->slow = u->prod != NULL || u->shared;
         if (tm->nschedule > 0)
             e->scheduled[e->nscheduled++] = t;
     }
@@ -2876,6 +3395,8 @@ void cs_engine_free(cs_engine *e)
         for (int t = 0; t < e->nteams; t++) {
             free(e->teams[t].heap);
             free(e->teams[t].stk);
+            free(e->teams[t].run);
+            free(e->teams[t].evs);
         }
     free(e->classes);
     free(e->teams);
@@ -2957,6 +3478,12 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->tl_from = u->tl_last = 0.0;
         u->tl_next = u->tl_n > 1 ? u->tl_period : m->horizon;
         u->tl_busy = u->tl_wip = u->tl_over = u->tl_sched = 0.0;
+        u->nin = u->nevs = 0;
+        u->vt = u->vt_last = 0.0;
+        u->vt_rate = 1.0;
+        u->fin_due = INFINITY;
+        u->rseq = u->interrupts = u->fin_n = 0;
+        u->susp_sum = 0.0;
     }
     e->nsched = 0;
     e->initial_left = 0;
@@ -2983,6 +3510,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->warmup = warmup;
     e->horizon = m->horizon;
     e->serial = e->in_chain = e->qseq = e->nwaiting = e->visits = 0;
+    e->qseq = e->fseq = QSEQ_BASE;
     e->active = 0;
     cs_stats_tavg_init(&e->t_wip, warmup, 0.0);
     e->bw_width = m->horizon / CS_REP_BATCHES;
@@ -3086,6 +3614,9 @@ static void run_finish(cs_engine *e)
         r->admission_sum = u->adm_sum;
         r->admission_n = u->adm_n;
         r->wip_breaks = u->breaks;
+        r->interrupts = u->interrupts;
+        r->interrupted_sum = u->susp_sum;
+        r->interrupted_n = u->fin_n;
     }
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
@@ -3216,6 +3747,15 @@ static job *first_listed(const cs_engine *e)
     return NULL;
 }
 
+/* A team with shared work and a part in work, or NULL. */
+static xteam *shared_in_work(const cs_engine *e)
+{
+    for (int t = 0; t < e->nteams; t++)
+        if (e->teams[t].shared && e->teams[t].nin > 0)
+            return &e->teams[t];
+    return NULL;
+}
+
 /* A team that has room (no waiters, under its limit), or NULL. */
 static xteam *team_with_room(const cs_engine *e)
 {
@@ -3326,6 +3866,12 @@ int cs_engine_check_broken(cs_engine *e, int inv)
     } else if (break_item(e, inv, &it, &si) == 0) {
         r = check_invariants(e);
         *it = si;
+    } else if (inv == CS_INV_LISTS && (u = shared_in_work(e)) != NULL) {
+        /* a part in work that its run heap does not point back to */
+        const int pos = u->run[0]->hpos;
+        u->run[0]->hpos = -1;
+        r = check_invariants(e);
+        u->run[0]->hpos = pos;
     } else if (inv == CS_INV_LISTS && (j = first_listed(e)) != NULL) {
         const int state = j->state;
         j->state = J_FINISHED;

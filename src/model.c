@@ -45,6 +45,7 @@ void cs_model_free(cs_model *m)
     for (int t = 0; t < m->nteams; t++) {
         free(m->teams[t].name);
         cs_dist_fini(&m->teams[t].handoff);
+        cs_dist_fini(&m->teams[t].resume_cost);
         free(m->teams[t].schedule);
         free(m->teams[t].productivity);
     }
@@ -466,6 +467,8 @@ const char *cs_model_discipline_name(cs_discipline d)
         return "priority";
     case CS_DISC_EDD:
         return "edd";
+    case CS_DISC_PREEMPTIVE:
+        return "preemptive";
     }
     return "fifo";
 }
@@ -474,8 +477,10 @@ void cs_model_strip(cs_model *m)
 {
     if (m == NULL)
         return;
-    for (int t = 0; t < m->nteams; t++)
+    for (int t = 0; t < m->nteams; t++) {
         cs_dist_fini(&m->teams[t].handoff);
+        cs_dist_fini(&m->teams[t].resume_cost);
+    }
     for (int c = 0; c < m->nclasses; c++) {
         cs_class *const k = &m->classes[c];
         for (int s = 0; s < k->nsteps; s++) {

@@ -355,6 +355,35 @@ static void csv_capacity(csvw *w, const cs_report_names *scheduled)
     }
 }
 
+static int is_preemptive(const cs_team *t)
+{
+    return t->discipline == CS_DISC_PREEMPTIVE;
+}
+
+/* Interruptions per work start and time interrupted per visit of the
+** preemptive teams; empty where the team does not preempt. */
+static void csv_interruptions(csvw *w, const cs_report_names *preemptive)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < preemptive->n; i++) {
+        const int t = s != NULL
+                          ? cs_model_team_index(s->model, preemptive->v[i])
+                          : -1;
+        const int have = t >= 0 && is_preemptive(&s->model->teams[t]);
+        csv_num(w,
+                have && cs_report_ci_defined(&s->teams[t].interruptions)
+                    ? s->teams[t].interruptions.mean
+                    : NAN,
+                "interruptions_per_visit_%s", preemptive->v[i]);
+        csv_num(w,
+                have && cs_report_ci_defined(&s->teams[t].interrupted_time)
+                    ? s->teams[t].interrupted_time.mean
+                    : NAN,
+                "interrupted_time_mean_%s", preemptive->v[i]);
+    }
+}
+
 /* 1 when some row has initial items (completion columns). */
 static int any_completion(const cs_report *r)
 {
@@ -443,6 +472,7 @@ typedef struct extra_cols {
     cs_report_names scheduled;    /* capacity_mean_ of these teams */
     int completion;               /* completion_ columns */
     int delay_cost;               /* cost_ columns (cost of delay) */
+    cs_report_names preemptive;   /* interruption columns of these teams */
 } extra_cols;
 
 /* The cost columns (SPEC 5.9): the teams', the cost of delay with its
@@ -509,6 +539,7 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
         csv_diff(w, pc);
     csv_breaks(w, limited);
     csv_capacity(w, &x->scheduled);
+    csv_interruptions(w, &x->preemptive);
     if (x->completion)
         csv_completion(w);
     if (x->delay_cost)
@@ -596,7 +627,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes, limited = {NULL, 0};
     extra_cols x = {{NULL, 0}, any_completion(r),
-                    cs_report_any_delay_cost(r)};
+                    cs_report_any_delay_cost(r), {NULL, 0}};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0, 0};
     const int diff = cs_report_want_diff(r);
@@ -615,6 +646,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     oom |= promise_cols_collect(&pc, r) != 0;
     oom |= !oom && teams_with(&limited, &teams, r, has_limit) != 0;
     oom |= !oom && teams_with(&x.scheduled, &teams, r, has_schedule) != 0;
+    oom |= !oom && teams_with(&x.preemptive, &teams, r, is_preemptive) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
@@ -631,6 +663,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     free(classes.v);
     free(limited.v);
     free(x.scheduled.v);
+    free(x.preemptive.v);
     if (oom || w.oom)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                             "out of memory while writing the report");

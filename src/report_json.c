@@ -166,6 +166,11 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         /* Only a team with a WIP limit can be admitted above it. */
         if (m->teams[t].wip_limit > 0)
             put(j, o, "wip_breaks", jmean(&k->wip_breaks));
+        /* Only a preemptive team interrupts work. */
+        if (m->teams[t].discipline == CS_DISC_PREEMPTIVE) {
+            put(j, o, "interruptions_per_visit", jmean(&k->interruptions));
+            put(j, o, "interrupted_time_mean", jmean(&k->interrupted_time));
+        }
         put(j, teams, m->teams[t].name, o);
     }
     return teams;

@@ -137,6 +137,13 @@ static void print_team(FILE *f, const cs_team *k, const double *util)
         cs_dist_describe(&k->handoff, buf, sizeof buf);
         fprintf(f, "  handoff %s", buf);
     }
+    if (k->has_resume_cost) {
+        cs_dist_describe(&k->resume_cost, buf, sizeof buf);
+        fprintf(f, "  resume cost %s", buf);
+    }
+    if (k->items_per_person > 0)
+        fprintf(f, "  multitasking %d per person, switch loss %g",
+                k->items_per_person, k->switch_loss);
     if (k->intake_every > 0)
         fprintf(f, "  intake every %gd from day %g", k->intake_every,
                 k->intake_offset);

@@ -1815,6 +1815,43 @@ static void warn_label(FILE *out, const cs_report *r, const cs_report_row *row)
     fputs(r->nvary > 0 ? "): " : ": ", out);
 }
 
+/*
+** What interruptions cost at each preemptive team, a line per row: the
+** interruptions per work start and the mean time a visit spent
+** interrupted (in its queue, for the breakdown).  Nothing without a
+** preemptive team.
+*/
+static void table_interruptions(FILE *out, const cs_report *r)
+{
+    int lines = 0;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        const cs_model *m = s->model;
+        int shown = 0;
+        for (int t = 0; t < m->nteams; t++) {
+            const cs_ci *n = &s->teams[t].interruptions;
+            const cs_ci *d = &s->teams[t].interrupted_time;
+            if (m->teams[t].discipline != CS_DISC_PREEMPTIVE ||
+                !cs_report_ci_defined(n))
+                continue;
+            if (shown++ == 0) {
+                fputs(lines++ == 0 ? "\n" : "", out);
+                warn_label(out, r, &r->rows[i]);
+                fputs("interrupted work (per visit: interruptions, days "
+                      "interrupted): ", out);
+            } else {
+                fputs(", ", out);
+            }
+            fprintf(out, "%s %.3g", m->teams[t].name, n->mean);
+            if (cs_report_ci_defined(d))
+                fprintf(out, " / %.3gd", d->mean);
+        }
+        if (shown > 0)
+            fputc('\n', out);
+    }
+}
+
 /* A warning line for each row where a deadlock was broken: the teams
 ** that admitted items above their WIP limit, with the mean number of
 ** such admissions per replication. */
@@ -1921,6 +1958,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     }
     oom |= table_teams(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
+    table_interruptions(out, r);
     oom |= table_timeline(out, &t, r);
     table_breaks(out, r);
     table_warnings(out, r);

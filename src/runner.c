@@ -409,6 +409,10 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_ADMISSION] =
             ratio(k->admission_sum, (double)k->admission_n);
         f[CS_RUNNER_TEAM_CAPACITY] = k->capacity_mean;
+        f[CS_RUNNER_TEAM_INTERRUPTS] =
+            ratio((double)k->interrupts, (double)k->wait_n);
+        f[CS_RUNNER_TEAM_INTERRUPTED] =
+            ratio(k->interrupted_sum, (double)k->interrupted_n);
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;

@@ -42,6 +42,7 @@
 ** limit (SPEC 1.5).  Documented in docs/scenario-format.md. */
 #define MAX_CAPACITY 10000L
 #define MAX_WIP_LIMIT 1000000L
+#define MAX_ITEMS_PER_PERSON 1000L
 #define MAX_BATCH 10000L
 #define MAX_BACKLOG 1000000L
 #define MAX_PRIORITY 1000000L
@@ -116,10 +117,13 @@ static const char *const time_keys[] = {
 static const char *const team_keys[] = {
     "name", "type", "capacity", "wip_limit", "discipline", "handoff",
     "focus", "cost_per_day", "schedule", "schedule_every", "productivity",
-    "intake", NULL
+    "intake", "resume_cost", "multitasking", NULL
 };
 static const char *const intake_keys[] = {
     "every", "offset", NULL
+};
+static const char *const multitasking_keys[] = {
+    "items_per_person", "switch_loss", NULL
 };
 /* The time key of each timed list comes first. */
 static const char *const schedule_keys[] = {
@@ -154,7 +158,7 @@ static const char *const type_names[] = {
     "stream-aligned", "platform", "enabling", "complicated-subsystem", NULL
 };
 static const char *const discipline_names[] = {
-    "fifo", "priority", "edd", NULL
+    "fifo", "priority", "edd", "preemptive", NULL
 };
 static const char *const deadlock_names[] = {   /* cs_deadlock order */
     "break", "stop", NULL
@@ -502,6 +506,43 @@ static cs_status read_intake(const builder *r, const cs_node *n, cs_team *t)
     return CS_OK;
 }
 
+/* A team's multitasking (SPEC 5.2): {items_per_person: INT >= 1,
+** switch_loss: [0, 1), default 0}. */
+static cs_status read_multitasking(const builder *r, const cs_node *n,
+                                   cs_team *t)
+{
+    const cs_node *c;
+
+    if (cs_reader_want_map(n, "multitasking", r->err) != CS_OK ||
+        cs_reader_check_keys(n, multitasking_keys, "multitasking", r->err) !=
+            CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "items_per_person", "multitasking",
+                                r->err)) == NULL ||
+        cs_reader_int_field(c, "items_per_person", 1, MAX_ITEMS_PER_PERSON,
+                            &t->items_per_person, r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "switch_loss")) != NULL &&
+        cs_reader_number(c, "switch_loss", &R_REWORK, &t->switch_loss,
+                         r->err) != CS_OK)
+        return CS_EINPUT;
+    return CS_OK;
+}
+
+/* resume_cost: DIST, on a preemptive team only (SPEC 5.1). */
+static cs_status read_resume_cost(const builder *r, const cs_node *c,
+                                  cs_team *t)
+{
+    if (t->discipline != CS_DISC_PREEMPTIVE)
+        return cs_node_error(r->err, c, CS_EINPUT, "resume_cost needs "
+                             "discipline: preemptive (only an interrupted "
+                             "item resumes)");
+    if (cs_reader_dist(&r->rd, c, "resume_cost", &t->resume_cost) != CS_OK)
+        return CS_EINPUT;
+    t->has_resume_cost = 1;
+    return CS_OK;
+}
+
 static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
 {
     const cs_node *c;
@@ -550,6 +591,12 @@ static cs_status read_team(const builder *r, const cs_node *n, cs_team *t)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "intake")) != NULL &&
         read_intake(r, c, t) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "resume_cost")) != NULL &&
+        read_resume_cost(r, c, t) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "multitasking")) != NULL &&
+        read_multitasking(r, c, t) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_node_get(n, "cost_per_day")) != NULL &&
         cs_reader_number(c, "cost_per_day", &R_COST, &t->cost_per_day,

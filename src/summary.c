@@ -293,6 +293,11 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
                                              tmp));
         k->capacity = nonneg(column_ci(st->team, st->n, stride,
                                        f + CS_RUNNER_TEAM_CAPACITY, tmp));
+        k->interruptions = nonneg(column_ci(st->team, st->n, stride,
+                                            f + CS_RUNNER_TEAM_INTERRUPTS,
+                                            tmp));
+        k->interrupted_time = nonneg(column_ci(
+            st->team, st->n, stride, f + CS_RUNNER_TEAM_INTERRUPTED, tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))

@@ -2374,6 +2374,573 @@ START_TEST(test_over_time_mm1)
 }
 END_TEST
 
+/* ---- interruptions and multitasking (SPEC 5.1, 5.2) ------------------ */
+
+/*
+** Preemptive-resume priority in M/M/1 with two classes (Harchol-Balter,
+** Performance Modeling and Design of Computer Systems, 2013, ch. 32;
+** Kleinrock, Queueing Systems II, 1976, ch. 3): the urgent class sees
+** an M/M/1 of its own, W1 = 1/(mu - l1); the normal class
+** W2 = E[S]/(1 - r1) + (l1 E[S^2] + l2 E[S^2]) / (2 (1 - r1)(1 - r1 - r2)),
+** E[S^2] = 2 / mu^2 for exponential efforts.
+*/
+START_TEST(test_preemptive_mm1)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    int hi, lo, a;
+    meas *x;
+    const double l1 = 0.3, l2 = 0.5, mu = 1.0, r1 = l1 / mu, r2 = l2 / mu;
+    const double w2 = (1.0 / mu) / (1 - r1) +
+                      (r1 / mu + r2 / mu) / ((1 - r1) * (1 - r1 - r2));
+
+    a = add_team(m, "a", 1);
+    m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+    hi = add_class(m, "urgent", l1);
+    m->classes[hi].priority = 1;
+    add_step(m, hi, a, tl_exp(1.0 / mu));
+    lo = add_class(m, "normal", l2);
+    add_step(m, lo, a, tl_exp(1.0 / mu));
+    x = replicate(m, 30);
+    check_case("Preemptive M/M/1 class 1", "W1 = 1/(mu - l1)",
+               "l1 0.3, l2 0.5, mu 1", 1.0 / (mu - l1), x->clt[hi], x, m);
+    check_case("Preemptive M/M/1 class 2",
+               "W2 = (1/mu)/(1-r1) + (r1+r2)/mu/((1-r1)(1-r1-r2))",
+               "l1 0.3, l2 0.5, mu 1", w2, x->clt[lo], x, m);
+    check_case("Preemptive M/M/1 utilisation", "rho = (l1 + l2)/mu",
+               "l1 0.3, l2 0.5, mu 1", r1 + r2, x->util[a], x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/* Runs m (replication 0) with a trace into l; the rep into r. */
+static void trace_ok(const cs_model *m, tlog *l, cs_rep *r)
+{
+    cs_error err;
+
+    run_traced(m, 0, l, r, CS_OK, &err);
+}
+
+/*
+** Preemption and resume event by event.  Team a (capacity 1, preemptive,
+** resume cost 0.5) has two normal items of effort 15 from day 0 and an
+** urgent one of effort 2 every 10 days.  Item 1 works 0-10, is
+** interrupted by the urgent item (10-12), goes back ahead of item 2 and
+** resumes at 12 with 5 + 0.5 left: done at 17.5.  Item 2 then starts,
+** is interrupted at 20 and 30 and resumes at 22 and 32: 17.5 + 15 + 2 x
+** 0.5 + 2 x 2 = 37.5.  The breakdown counts interrupted time as queue;
+** queue_wait only the wait before the first start.
+*/
+START_TEST(test_preemptive_trace)
+{
+    cs_model *m = mk_model(39, 0);
+    int a, lo, hi;
+    cs_rep *r;
+    tlog l = {0};
+
+    a = add_team(m, "a", 1);
+    m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[a].has_resume_cost = 1;
+    m->teams[a].resume_cost = tl_const(0.5);
+    lo = add_class(m, "normal", 0);
+    m->classes[lo].backlog = 2;
+    add_step(m, lo, a, tl_const(15));
+    hi = add_class(m, "urgent", 0);
+    m->classes[hi].priority = 1;
+    set_interval(m, hi, tl_const(10));
+    add_step(m, hi, a, tl_const(2));
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    /* items 1 and 2: the backlog; 3, 4, 5: urgent at 10, 20, 30 */
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 0), 0.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "interrupt", a, 0), 10.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "start", a, 0), 10.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "finish", a, 0), 12.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "resume", a, 0), 12.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 17.5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 17.5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "interrupt", a, 0), 20.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "resume", a, 0), 22.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "interrupt", a, 1), 30.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "resume", a, 1), 32.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 37.5, EPS);
+    ck_assert_double_eq(tfind(&l, 2, "interrupt", a, 2), -1.0);
+    ck_assert_uint_eq(tcount(&l, "interrupt"), 3);
+    ck_assert_uint_eq(tcount(&l, "resume"), 3);
+    /* breakdown of the two normal items: queue 2 + 21.5, work 15.5 + 16 */
+    ck_assert_uint_eq(r->classes[lo].n, 2);
+    ck_assert_double_eq_tol(r->classes[lo].brk[CS_BRK_QUEUE], 23.5, EPS);
+    ck_assert_double_eq_tol(r->classes[lo].brk[CS_BRK_WORK], 31.5, EPS);
+    ck_assert_double_eq_tol(r->classes[lo].lt_sum, 17.5 + 37.5, EPS);
+    /* waits before the first start: 0, 17.5 and the urgent ones' 0 */
+    ck_assert_double_eq_tol(r->teams[a].wait_sum, 17.5, EPS);
+    ck_assert_uint_eq(r->teams[a].wait_n, 5);
+    /* time in work: everything but the 4.5 days of the urgent items'
+    ** own work counts once; flow: the normal items were in work 31.5 */
+    ck_assert_double_eq_tol(r->work_sum, 31.5 + 3 * 2.0, EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 37.5 / 39.0, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** The victim among equals is the one started or resumed last; a part
+** that finds a free worker interrupts nobody; an equal priority never
+** interrupts.  Team a (capacity 2): normal items 1 (effort 3), 2 and 3
+** (effort 20) from day 0; urgent items every 5 days (effort 1).  Day 3:
+** item 1 done, item 3 starts.  Day 5: the urgent item interrupts item 3
+** (started at 3, after item 2); it resumes at 6.  Day 10: item 3 again
+** (resumed at 6).
+*/
+START_TEST(test_preemptive_victim)
+{
+    cs_model *m = mk_model(11, 0);
+    int a, n1, n2, hi;
+    cs_rep *r;
+    tlog l = {0};
+
+    a = add_team(m, "a", 2);
+    m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+    n1 = add_class(m, "short", 0);
+    m->classes[n1].backlog = 1;
+    add_step(m, n1, a, tl_const(3));
+    n2 = add_class(m, "long", 0);
+    m->classes[n2].backlog = 2;
+    add_step(m, n2, a, tl_const(20));
+    hi = add_class(m, "urgent", 0);
+    m->classes[hi].priority = 1;
+    set_interval(m, hi, tl_const(5));
+    add_step(m, hi, a, tl_const(1));
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 3.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "start", a, 0), 3.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "interrupt", a, 0), 5.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "resume", a, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "interrupt", a, 1), 10.0, EPS);
+    ck_assert_double_eq(tfind(&l, 2, "interrupt", a, 0), -1.0);
+    ck_assert_uint_eq(tcount(&l, "interrupt"), 2);
+    free(l.v);
+    memset(&l, 0, sizeof l);
+    /* urgent items of equal priority: no interruption */
+    m->classes[hi].priority = 0;
+    trace_ok(m, &l, r);
+    ck_assert_uint_eq(tcount(&l, "interrupt"), 0);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A drop in capacity interrupts nothing, and while more parts are in work
+** than the capacity, an arrival interrupts nothing either: capacity 1,
+** 0 on days 2-6.  The normal item (effort 5) goes on to day 5; the urgent
+** one that arrives at 3.5 waits for the capacity to return at 6 (6-6.5).
+*/
+START_TEST(test_preemptive_after_drop)
+{
+    cs_model *m = mk_model(6.8, 0);
+    const double from[] = {2, 6};
+    const int cap[] = {0, 1};
+    int a, lo, hi;
+    cs_rep *r;
+    tlog l = {0};
+
+    a = add_team(m, "a", 1);
+    m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+    set_schedule(m, a, 2, from, cap, 0);
+    lo = add_class(m, "normal", 0);
+    m->classes[lo].backlog = 1;
+    add_step(m, lo, a, tl_const(5));
+    hi = add_class(m, "urgent", 0);
+    m->classes[hi].priority = 1;
+    set_interval(m, hi, tl_const(3.5));
+    add_step(m, hi, a, tl_const(0.5));
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    ck_assert_uint_eq(tcount(&l, "interrupt"), 0);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 5.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 6.5, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Multitasking event by event.  Capacity 1, 3 items per person, switch
+** loss 0.6: items of effort 1, 2 and 3 from day 0 share max(0.1, 1 -
+** 0.6 x 2) = 0.1: each has 1 done at day 30 (the first finishes); two
+** then share max(0.1, 1 - 0.6) = 0.4: the second has 1 left at 0.2 a
+** day, done at 35; the last alone, 1 left: 36.  With focus 0.5 every
+** time doubles.  Utilisation min(n, c)/c is 1 while any is in work.
+** Then 2 items per person, no loss: items 1 and 2 (effort 1) share the
+** person and finish together at 2 (a tie), item 3 (effort 1) waits for
+** a slot and takes 2-3.
+*/
+static void mt_case(double focus, double scale)
+{
+    cs_model *m = mk_model(40 * scale, 0);
+    int a, c;
+    cs_rep *r;
+    tlog l = {0};
+
+    a = add_team(m, "a", 1);
+    m->teams[a].items_per_person = 3;
+    m->teams[a].switch_loss = 0.6;
+    m->teams[a].focus = focus;
+    for (int k = 1; k <= 3; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "c%d", k);
+        c = add_class(m, name, 0);
+        m->classes[c].backlog = 1;
+        add_step(m, c, a, tl_const(k));
+    }
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 30.0 * scale, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 35.0 * scale, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "finish", a, 0), 36.0 * scale, EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 36.0 / 40.0, EPS);
+    ck_assert_double_eq_tol(r->classes[2].brk[CS_BRK_WORK], 36.0 * scale,
+                            EPS);
+    ck_assert_double_eq_tol(r->classes[2].brk[CS_BRK_QUEUE], 0.0, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+
+START_TEST(test_multitasking_trace)
+{
+    cs_model *m = mk_model(10, 0);
+    int a, c;
+    cs_rep *r;
+    tlog l = {0};
+
+    mt_case(1.0, 1.0);
+    mt_case(0.5, 2.0);
+    a = add_team(m, "a", 1);
+    m->teams[a].items_per_person = 2;
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 3;
+    add_step(m, c, a, tl_const(1));
+    r = cs_engine_rep_new(m);
+    trace_ok(m, &l, r);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "start", a, 0), 2.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "finish", a, 0), 3.0, EPS);
+    ck_assert_double_eq_tol(r->classes[c].brk[CS_BRK_QUEUE], 2.0, EPS);
+    ck_assert_double_eq_tol(r->classes[c].brk[CS_BRK_WORK], 5.0, EPS);
+    ck_assert_double_eq_tol(r->teams[a].utilization, 0.3, EPS);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Processor sharing: with no switch loss and room for every item, a
+** team of capacity 1 is M/G/1-PS, whose mean sojourn E[S]/(1 - rho)
+** does not depend on the effort's distribution (Kleinrock, Queueing
+** Systems II, 1976, ch. 4): exponential and constant efforts both give 5
+** for lambda 0.8, mu 1;
+** through a productivity curve of factor 0.8 (the integrator's linear
+** piece), lambda 0.6: (1/0.8)/(1 - 0.75) = 5.  Capacity 2 with no loss:
+** n > 2 items share 2, so the number in the team is M/M/2's.
+*/
+START_TEST(test_multitasking_ps)
+{
+    const double at[] = {0, 1e9}, f[] = {0.8, 0.8};
+    cs_model *m;
+    meas *x;
+    int c, a;
+
+    for (int k = 0; k < 3; k++) {
+        m = mk_model(H(60000), H(6000));
+        a = add_team(m, "a", 1);
+        m->teams[a].items_per_person = 1000;
+        c = add_class(m, "w", k < 2 ? 0.8 : 0.6);
+        add_step(m, c, a, k == 1 ? tl_const(1.0) : tl_exp(1.0));
+        if (k == 2)
+            set_productivity(m, a, 2, at, f);
+        x = replicate(m, 30);
+        check_case(k == 0   ? "M/M/1-PS sojourn"
+                   : k == 1 ? "M/D/1-PS sojourn"
+                            : "M/M/1-PS, productivity 0.8",
+                   "W = E[S]/(1 - rho)",
+                   k == 0   ? "lambda 0.8, exp mean 1"
+                   : k == 1 ? "lambda 0.8, effort 1"
+                            : "lambda 0.6, exp mean 1, factor 0.8",
+                   5.0, x->lt, x, m);
+        if (k == 1)
+            check_case("M/D/1-PS utilisation", "rho = lambda E[S]",
+                       "lambda 0.8, effort 1", 0.8, x->util[a], x, m);
+        free(x);
+        cs_model_free(m);
+    }
+    m = mk_model(H(30000), H(3000));
+    a = add_team(m, "a", 2);
+    m->teams[a].items_per_person = 1000;
+    c = add_class(m, "w", 1.6);
+    add_step(m, c, a, tl_exp(1.0));
+    x = replicate(m, 30);
+    check_case("Multitasking c 2, no loss", "W = W(M/M/2)",
+               "lambda 1.6, mu 1", mmc_sojourn(2, 1.6, 1.0), x->lt, x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Switch loss and a bound on items per person, exponential efforts:
+** the number n at the team is a birth-death chain with birth rate
+** lambda and death rate min(n, c) mu up to c, then c mu max(0.1, 1 - s
+** (min(n, c k)/c - 1)) (min(n, c k) in work, the rest queued: the work
+** left of each is exponential whatever its share).  Solved here
+** numerically, truncated at 4000 (the tail ratio is 1.1/1.4); W = L /
+** lambda by Little; utilisation E[min(n, c)]/c.
+*/
+START_TEST(test_multitasking_switch_loss)
+{
+    const double lam = 1.1, mu = 1.0, s = 0.3;
+    const int cap = 2, k = 2, N = 4000;
+    double p = 1.0, z = 1.0, ln = 0.0, busy = 0.0;
+    cs_model *m = mk_model(H(60000), H(6000));
+    meas *x;
+    int c, a;
+
+    for (int n = 1; n < N; n++) {
+        const int w = n < cap * k ? n : cap * k;
+        double d = w <= cap ? w * mu : cap * mu * (1.0 - s * ((double)w / cap - 1.0));
+        if (w > cap && d < 0.1 * cap * mu)
+            d = 0.1 * cap * mu;
+        p *= lam / d;
+        z += p;
+        ln += n * p;
+        busy += (n < cap ? n : cap) * p;
+    }
+    a = add_team(m, "a", cap);
+    m->teams[a].items_per_person = k;
+    m->teams[a].switch_loss = s;
+    c = add_class(m, "w", lam);
+    add_step(m, c, a, tl_exp(1.0 / mu));
+    x = replicate(m, 30);
+    check_case("Multitasking switch loss sojourn",
+               "W = L/lambda, birth-death chain",
+               "lambda 1.1, mu 1, c 2, 2 per person, loss 0.3",
+               ln / z / lam, x->lt, x, m);
+    check_case("Multitasking switch loss utilisation", "E[min(n, c)]/c",
+               "lambda 1.1, mu 1, c 2, 2 per person, loss 0.3",
+               busy / z / cap, x->util[a], x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A realistic chain with both mechanics: incidents interrupt planned
+** work at an SRE team (resume cost, a productivity dip, a WIP limit), a
+** multitasking development team with a WIP limit and a capacity
+** schedule that drops to 0, rework back to development, a parallel step.
+** Under CS_DEBUG every event checks the invariants; here the
+** breakdown adds up to the lead time, Little's law holds per
+** replication, and interruptions and resumes happen.
+*/
+START_TEST(test_preempt_multitask_chain)
+{
+    cs_model *m = mk_model(600, 60);
+    const double at[] = {100, 200}, f[] = {0.6, 1.0};
+    const double from[] = {150, 170, 300}, dummy = 0;
+    const int capv[] = {0, 3, 1};
+    int sre, dev, qa, ops, inc, plan, s;
+    int teams[2];
+    cs_dist eff[2];
+    cs_rep *r;
+    cs_error err;
+    cs_engine *e;
+
+    (void)dummy;
+    dev = add_team(m, "dev", 2);
+    m->teams[dev].items_per_person = 3;
+    m->teams[dev].switch_loss = 0.2;
+    m->teams[dev].wip_limit = 8;
+    set_schedule(m, dev, 3, from, capv, 0);
+    sre = add_team(m, "sre", 2);
+    m->teams[sre].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[sre].has_resume_cost = 1;
+    m->teams[sre].resume_cost = tl_exp(0.2);
+    m->teams[sre].wip_limit = 6;
+    set_productivity(m, sre, 2, at, f);
+    qa = add_team(m, "qa", 1);
+    m->teams[qa].items_per_person = 2;
+    m->teams[qa].discipline = CS_DISC_PREEMPTIVE;
+    ops = add_team(m, "ops", 1);
+    inc = add_class(m, "incident", 0.3);
+    m->classes[inc].priority = 2;
+    add_step(m, inc, sre, tl_exp(0.8));
+    plan = add_class(m, "planned", 0.5);
+    m->classes[plan].backlog = 10;
+    add_step(m, plan, dev, tl_gamma(2.0, 0.7));
+    s = add_step(m, plan, qa, tl_exp(0.5));
+    set_rework(m, plan, s, 0.2, 0, 0.5);
+    teams[0] = sre;
+    teams[1] = ops;
+    eff[0] = tl_exp(0.6);
+    eff[1] = tl_exp(0.4);
+    add_parallel(m, plan, 2, teams, eff);
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    for (uint64_t rep = 0; rep < 4; rep++) {
+        tlog l = {0};
+        double lt = 0.0, parts = 0.0;
+        cs_engine_set_trace(e, tlog_fn, &l);
+        ck_assert_msg(cs_engine_run(e, rep, m->warmup, r, &err) == CS_OK,
+                      "%s", err.msg);
+        ck_assert_uint_gt(tcount(&l, "interrupt"), 0);
+        ck_assert_uint_ge(tcount(&l, "interrupt"), tcount(&l, "resume"));
+        for (int k = 0; k < m->nclasses; k++) {
+            lt += r->classes[k].lt_sum;
+            for (int q = 0; q < r->classes[k].nsteps * CS_BRK_N; q++)
+                parts += r->classes[k].brk[q];
+        }
+        ck_assert_double_eq_tol(parts, lt, 1e-9 * lt);
+        ck_assert(r->teams[dev].utilization > 0 &&
+                  r->teams[dev].utilization <= 1.0);
+        ck_assert(r->teams[sre].utilization > 0 &&
+                  r->teams[sre].utilization <= 1.0);
+#ifdef CS_DEBUG
+        ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+#endif
+        free(l.v);
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** test_deadlock_random's chain (WIP limits 1-2, forks, two branches at
+** one team, rework, hand-offs) with shared work: preemptive teams (one
+** with a resume cost, one multitasking), a multitasking team, an urgent
+** class.  It runs to the horizon with deadlocks broken, interruptions
+** and resumes; under CS_DEBUG every event checks the invariants and that
+** no deadlock is left undetected.
+*/
+START_TEST(test_deadlock_random_shared)
+{
+    cs_model *m = mk_model(400, 0);
+    int t[5], c, d, s, teams[3];
+    cs_dist eff[3];
+    uint64_t breaks = 0, interrupts = 0;
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    for (int k = 0; k < 5; k++) {
+        const char name[3] = {'t', (char)('0' + k), '\0'};
+        t[k] = add_team(m, name, 1 + k % 2);
+        m->teams[t[k]].wip_limit = 1 + k % 2;
+    }
+    m->teams[t[1]].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[t[1]].items_per_person = 2;
+    m->teams[t[1]].switch_loss = 0.3;
+    m->teams[t[1]].wip_limit = 5;
+    m->teams[t[2]].items_per_person = 3;
+    m->teams[t[3]].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[t[3]].wip_limit = 3;
+    m->teams[t[3]].has_resume_cost = 1;
+    m->teams[t[3]].resume_cost = tl_exp(0.1);
+    set_handoff(m, t[3], tl_exp(0.2));
+    c = add_class(m, "fork", 0.3);
+    add_step(m, c, t[0], tl_exp(0.5));
+    teams[0] = t[1];
+    teams[1] = t[2];
+    teams[2] = t[1];
+    eff[0] = tl_exp(0.7);
+    eff[1] = tl_exp(0.4);
+    eff[2] = tl_exp(0.3);
+    add_parallel(m, c, 3, teams, eff);
+    s = add_step(m, c, t[3], tl_exp(0.5));
+    set_rework(m, c, s, 0.3, 0, 0.5);
+    d = add_class(m, "back", 0.3);
+    m->classes[d].priority = 1;
+    add_step(m, d, t[3], tl_exp(0.5));
+    add_step(m, d, t[2], tl_exp(0.5));
+    s = add_step(m, d, t[1], tl_exp(0.5));
+    set_rework(m, d, s, 0.3, 1, 1.0);
+    add_step(m, d, t[4], tl_exp(0.3));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    for (uint64_t rep = 0; rep < 4; rep++) {
+        ck_assert_msg(cs_engine_run(e, rep, 0, r, &err) == CS_OK, "%s",
+                      err.msg);
+        for (int k = 0; k < 5; k++) {
+            breaks += r->teams[k].wip_breaks;
+            interrupts += r->teams[k].interrupts;
+        }
+        ck_assert_uint_gt(r->done, 100);
+    }
+    ck_assert_uint_gt(breaks, 0);
+    ck_assert_uint_gt(interrupts, 0);
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Common random numbers: a variant that changes only team b's
+** discipline (priority to preemptive, with a resume cost) or its
+** multitasking keeps every arrival time and the work durations at team
+** a (step 0) of the baseline.
+*/
+START_TEST(test_crn_preempt_multitask)
+{
+    cs_model *m = mk_model(1500, 0);
+    int c, u, a, b;
+    crn_log *l1 = calloc(1, sizeof *l1), *l2 = calloc(1, sizeof *l2);
+    cs_rep *r;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    m->teams[b].discipline = CS_DISC_PRIORITY;
+    c = add_class(m, "w", 0.6);
+    add_step(m, c, a, tl_exp(0.8));
+    add_step(m, c, b, tl_exp(1.0));
+    u = add_class(m, "u", 0.2);
+    m->classes[u].priority = 1;
+    add_step(m, u, a, tl_exp(0.5));
+    add_step(m, u, b, tl_exp(0.5));
+    r = cs_engine_rep_new(m);
+    crn_run(m, l1, r);
+    m->teams[b].discipline = CS_DISC_PREEMPTIVE;
+    m->teams[b].has_resume_cost = 1;
+    m->teams[b].resume_cost = tl_exp(0.3);
+    crn_run(m, l2, r);
+    ck_assert_uint_gt(crn_same(l1, l2, 2), 1000);
+    memset(l2, 0, sizeof *l2);
+    m->teams[b].discipline = CS_DISC_PRIORITY;
+    m->teams[b].has_resume_cost = 0;
+    m->teams[b].items_per_person = 3;
+    m->teams[b].switch_loss = 0.3;
+    crn_run(m, l2, r);
+    ck_assert_uint_gt(crn_same(l1, l2, 2), 1000);
+    free(l1);
+    free(l2);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
 #ifdef CS_DEBUG
 /*
 ** The invariant checker (CS_DEBUG builds): healthy on a fresh engine,
@@ -2453,6 +3020,51 @@ START_TEST(test_invariants)
     cs_model_free(m);
 }
 END_TEST
+
+/*
+** The checks of shared work: a preemptive and a multitasking team
+** stopped mid-run are healthy, and a run heap entry that does not point
+** back, a miscounted busy, a queue beside a free slot and a missing
+** arrival event are each reported by their own code.
+*/
+START_TEST(test_invariants_shared)
+{
+    static const int invs[] = {CS_INV_LISTS, CS_INV_TEAM_COUNTS,
+                               CS_INV_QUEUE_IDLE, CS_INV_EVENTS};
+    cs_model *m = mk_model(1e6, 10);
+    atomic_int stop = 1;
+    int c, a, b;
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    a = add_team(m, "a", 2);
+    m->teams[a].items_per_person = 3;
+    m->teams[a].switch_loss = 0.2;
+    b = add_team(m, "b", 1);
+    m->teams[b].discipline = CS_DISC_PREEMPTIVE;
+    c = add_class(m, "w", 0.5);
+    add_step(m, c, a, tl_exp(2.0));
+    add_step(m, c, b, tl_exp(1.0));
+    c = add_class(m, "u", 0.4);
+    m->classes[c].priority = 1;
+    add_step(m, c, b, tl_exp(0.5));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    cs_engine_set_stop(e, &stop);
+    ck_assert_msg(cs_engine_run(e, 0, -1, r, &err) == CS_EINTR, "%s", err.msg);
+    ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    for (size_t i = 0; i < sizeof invs / sizeof invs[0]; i++) {
+        ck_assert_msg(cs_engine_check_broken(e, invs[i]) == invs[i],
+                      "breaking '%s' gave %d", cs_engine_inv_name(invs[i]),
+                      cs_engine_check_broken(e, invs[i]));
+        ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+    }
+    cs_engine_free(e);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
 #endif
 
 /* ---- runner ---------------------------------------------------------- */
@@ -2492,6 +3104,13 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_crn_over_time);
     tcase_add_test(det, test_step_handoff);
     tcase_add_test(det, test_intake_exact);
+    tcase_add_test(det, test_preemptive_trace);
+    tcase_add_test(det, test_preemptive_victim);
+    tcase_add_test(det, test_preemptive_after_drop);
+    tcase_add_test(det, test_multitasking_trace);
+    tcase_add_test(det, test_preempt_multitask_chain);
+    tcase_add_test(det, test_crn_preempt_multitask);
+    tcase_add_test(det, test_deadlock_random_shared);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
@@ -2507,9 +3126,13 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_profile_counts);
     tcase_add_test(ana, test_over_time_mm1);
     tcase_add_test(ana, test_intake_poisson);
+    tcase_add_test(ana, test_preemptive_mm1);
+    tcase_add_test(ana, test_multitasking_ps);
+    tcase_add_test(ana, test_multitasking_switch_loss);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);
+    tcase_add_test(det, test_invariants_shared);
 #endif
     suite_add_tcase(s, det);
     suite_add_tcase(s, ana);

@@ -224,6 +224,33 @@ START_TEST(test_check_variant_model)
 }
 END_TEST
 
+/* check describes interruptions and multitasking (SPEC 5.1, 5.2). */
+START_TEST(test_check_shared_work)
+{
+    cs_scenario *s = load_text(
+        "chainsim: 1\nname: t\n"
+        "teams:\n"
+        "  - {name: sre, discipline: preemptive, resume_cost: 2h}\n"
+        "  - {name: dev, capacity: 3, multitasking: {items_per_person: 2, "
+        "switch_loss: 0.2}}\n"
+        "work: [{name: w, arrivals: {rate: 0.5/d}, steps: "
+        "[{team: sre, effort: 1d}, {team: dev, effort: 1d}]}]\n"
+        "promise: [{name: p, within: 5d, percentile: 80}]\n");
+    cs_error err;
+    capture c;
+
+    ck_assert_int_eq(cs_report_model_scenario(capture_open(&c), s, -1, &err),
+                     CS_OK);
+    char *out = capture_close(&c);
+    ck_assert_ptr_nonnull(strstr(out, "capacity 1  preemptive  resume cost "
+                                      "const(0.25d)  load"));
+    ck_assert_ptr_nonnull(strstr(out, "capacity 3  fifo  multitasking 2 per "
+                                      "person, switch loss 0.2  load"));
+    free(out);
+    cs_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_check_build_error)
 {
     cs_scenario *s = load();
@@ -558,6 +585,7 @@ static Suite *report_model_suite(void)
 
     tcase_add_test(tc, test_check_golden);
     tcase_add_test(tc, test_check_variant_model);
+    tcase_add_test(tc, test_check_shared_work);
     tcase_add_test(tc, test_check_over_time);
     tcase_add_test(tc, test_check_build_error);
     tcase_add_test(tc, test_deadlock_fork);

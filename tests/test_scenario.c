@@ -136,7 +136,7 @@ static const bad_case bad_cases[] = {
     {4, 21, "type must be one of stream-aligned, platform, enabling, complicated-subsystem, got an empty value",
      "{name: a, capacity: 1}",
      "{name: a, type: }"},
-    {4, 27, "discipline must be one of fifo, priority, edd, got a list",
+    {4, 27, "discipline must be one of fifo, priority, edd, preemptive, got a list",
      "{name: a, capacity: 1}",
      "{name: a, discipline: [fifo]}"},
     {7, 11, "class name must match [A-Za-z0-9_-]+",
@@ -196,6 +196,27 @@ static const bad_case bad_cases[] = {
     {5, 56, "intake offset: invalid duration '-1d': must not be negative",
      "{name: b, capacity: 1}",
      "{name: b, capacity: 1, intake: {every: 1w, offset: -1d}}"},
+    {5, 41, "resume_cost needs discipline: preemptive",
+     "{name: b, capacity: 1}",
+     "{name: b, capacity: 1, resume_cost: 1d}"},
+    {5, 52, "resume_cost: invalid duration or distribution 'soon'",
+     "{name: b, capacity: 1}",
+     "{name: b, discipline: preemptive, resume_cost: soon}"},
+    {5, 29, "multitasking is missing 'items_per_person'",
+     "{name: b, capacity: 1}",
+     "{name: b, multitasking: {switch_loss: 0.2}}"},
+    {5, 48, "items_per_person must be an integer from 1 to 1000, got '0'",
+     "{name: b, capacity: 1}",
+     "{name: b, multitasking: {items_per_person: 0}}"},
+    {5, 64, "switch_loss must be a number in [0, 1), got '1'",
+     "{name: b, capacity: 1}",
+     "{name: b, multitasking: {items_per_person: 2, switch_loss: 1}}"},
+    {5, 51, "unknown key 'switch' in multitasking",
+     "{name: b, capacity: 1}",
+     "{name: b, multitasking: {items_per_person: 2, switch: 0.1}}"},
+    {5, 29, "multitasking must be a mapping, got a scalar",
+     "{name: b, capacity: 1}",
+     "{name: b, multitasking: 2}"},
     {11, 40, "handoff: invalid duration or distribution 'soon'",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, handoff: soon}"},
@@ -1443,6 +1464,42 @@ START_TEST(test_step_handoff)
 }
 END_TEST
 
+/* Interruptions (SPEC 5.1) and multitasking (SPEC 5.2): the keys, their
+** defaults, and the resume cost in the scenario's units. */
+START_TEST(test_preemptive_multitasking)
+{
+    cs_scenario *s = load_ok(
+        "chainsim: 1\nname: t\n"
+        "teams:\n"
+        "  - {name: a, capacity: 2, discipline: preemptive, resume_cost: 4h}\n"
+        "  - {name: b, capacity: 3, multitasking: {items_per_person: 2, "
+        "switch_loss: 0.2}}\n"
+        "  - {name: c, multitasking: {items_per_person: 3}}\n"
+        "  - {name: d, discipline: preemptive}\n"
+        "work:\n  - name: w\n    arrivals: {rate: 1/d}\n    steps:\n"
+        "      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}\n"
+        "      - {team: c, effort: 1d}\n      - {team: d, effort: 1d}\n"
+        "promise: [{name: p, within: 5d, percentile: 80}]\n");
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_int_eq(team(m, "a")->discipline, CS_DISC_PREEMPTIVE);
+    ck_assert_int_eq(team(m, "a")->has_resume_cost, 1);
+    ck_assert_int_eq(team(m, "a")->resume_cost.kind, CS_DIST_CONST);
+    ck_assert_double_eq_tol(team(m, "a")->resume_cost.p[0], 0.5, 1e-12);
+    ck_assert_int_eq(team(m, "a")->items_per_person, 0);
+    ck_assert_int_eq(team(m, "b")->items_per_person, 2);
+    ck_assert_double_eq_tol(team(m, "b")->switch_loss, 0.2, 1e-12);
+    ck_assert_int_eq(team(m, "b")->discipline, CS_DISC_FIFO);
+    ck_assert_int_eq(team(m, "c")->items_per_person, 3);
+    ck_assert_double_eq(team(m, "c")->switch_loss, 0.0);
+    ck_assert_int_eq(team(m, "d")->has_resume_cost, 0);
+    ck_assert_str_eq(cs_model_discipline_name(CS_DISC_PREEMPTIVE),
+                     "preemptive");
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
 /* A parallel step without an id has none; one with an id is a target. */
 START_TEST(test_parallel_ids)
 {
@@ -1759,6 +1816,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_capacity_default_and_auto_warmup);
     tcase_add_test(model, test_parallel_ids);
     tcase_add_test(model, test_step_handoff);
+    tcase_add_test(model, test_preemptive_multitasking);
     tcase_add_test(model, test_model_from_node);
     tcase_add_test(model, test_class_visits);
     tcase_add_test(model, test_count_bounds);

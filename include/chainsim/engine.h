@@ -95,6 +95,10 @@ typedef struct cs_team_rep {
                                 deadlock, over the whole run */
     double admission_sum;    /* waits for room of the admissions in window */
     uint64_t admission_n;
+    uint64_t interrupts;     /* preemptive team: interruptions in window */
+    double interrupted_sum;  /* time interrupted of the visits that
+                                finished in window ... */
+    uint64_t interrupted_n;  /* ... and those visits (shared work only) */
 } cs_team_rep;
 
 typedef struct cs_class_rep {
@@ -204,6 +208,9 @@ void cs_engine_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 **   skip              step not needed on this pass (p; team of the step,
 **                     -1 for a parallel step whose branches were all skipped)
 **   done              item left the chain (team, step -1)
+**   interrupt         work on step at team interrupted by a part of
+**                     higher priority (preemptive team); back to its queue
+**   resume            interrupted work on step at team goes on
 ** ev and its strings are only valid during the call.
 */
 typedef struct cs_trace_event {
@@ -213,7 +220,8 @@ typedef struct cs_trace_event {
     int team;
     int step;                /* index into the class's steps, -1 when none */
     const char *event;       /* arrive, enter, queue, start, finish, blocked,
-                                fork, join, rework, skip, done, break */
+                                fork, join, rework, skip, done, break,
+                                interrupt, resume */
 } cs_trace_event;
 
 typedef void (*cs_trace_fn)(void *ctx, const cs_trace_event *ev);

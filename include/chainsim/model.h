@@ -36,7 +36,9 @@ typedef enum cs_team_type {
 typedef enum cs_discipline {
     CS_DISC_FIFO = 0,
     CS_DISC_PRIORITY,   /* class priority, higher first; ties FIFO */
-    CS_DISC_EDD         /* earliest due date first; no due date last; ties FIFO */
+    CS_DISC_EDD,        /* earliest due date first; no due date last; ties FIFO */
+    CS_DISC_PREEMPTIVE  /* priority, and an arrival interrupts lower work
+                           (preemptive-resume, SPEC 5.1) */
 } cs_discipline;
 
 /*
@@ -85,6 +87,11 @@ typedef struct cs_team {
     int nproductivity;
     double intake_every;     /* intake cadence (SPEC 5.3), days; 0 = none */
     double intake_offset;    /* the first intake instant, days, >= 0 */
+    int has_resume_cost;     /* CS_DISC_PREEMPTIVE only: ... */
+    cs_dist resume_cost;     /* ... extra effort of a resume, days */
+    int items_per_person;    /* multitasking (SPEC 5.2): 0 = none, else
+                                items in work at once per capacity unit */
+    double switch_loss;      /* multitasking: [0, 1), default 0 */
     cs_pos pos;
 } cs_team;
 

@@ -71,6 +71,8 @@ enum {
     CS_RUNNER_TEAM_BREAKS,   /* items admitted above the WIP limit */
     CS_RUNNER_TEAM_ADMISSION,/* mean wait for room per admission */
     CS_RUNNER_TEAM_CAPACITY, /* time average of the scheduled capacity */
+    CS_RUNNER_TEAM_INTERRUPTS,   /* interruptions per work start */
+    CS_RUNNER_TEAM_INTERRUPTED,  /* time interrupted per visit finished */
     CS_RUNNER_TEAM_NFIELDS
 };
 

@@ -57,6 +57,10 @@ typedef struct cs_team_summary {
     cs_ci capacity;          /* time average of the scheduled capacity
                                 over the window (its capacity without a
                                 schedule) */
+    cs_ci interruptions;     /* preemptive team: interruptions per work
+                                start, per replication */
+    cs_ci interrupted_time;  /* preemptive team: mean time interrupted per
+                                visit (of the visits finished) */
 } cs_team_summary;
 
 /* Points of a pooled lead-time distribution: the quantiles at 0%, 1%,

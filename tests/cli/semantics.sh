@@ -1493,6 +1493,93 @@ expect_fail 2 "--set timeline=0d" run "$T/board.yaml" --timeline 0d
 expect_fail 2 "--timeline is for run and compare" check "$T/board.yaml" --timeline 5d
 
 # ======================================================================
+# 13b. Interruptions and multitasking (SPEC 5.1, 5.2).
+# ======================================================================
+# One worker, preemptive, resume cost 0.5d; two normal items of effort 15
+# from day 0, an urgent one of effort 2 at days 10, 20, 30.  Normal item 1:
+# 0-10, 12-17.5 (5 + 0.5 left); item 2: 17.5-20, 22-30, 32-37.5.  Lead
+# times 17.5 and 37.5; interrupted 2 and 4 days (queue in the breakdown);
+# 3 interruptions over 5 starts; 6 days over 5 visits.
+cat >"$T/preempt.yaml" <<'EOF'
+chainsim: 1
+name: preempt
+horizon: 39d
+replications: 2
+teams:
+  - {name: a, discipline: preemptive, resume_cost: 0.5d}
+work:
+  - {name: normal, backlog: 2, steps: [{team: a, effort: 15d}]}
+  - {name: urgent, priority: 1, arrivals: {interval: 10d}, steps: [{team: a, effort: 2d}]}
+promise:
+  - {name: p, within: 40d, percentile: 50}
+EOF
+if runj preempt.json "$T/preempt.yaml"; then
+    jn "$T/preempt.json" variants.0.lead_time.classes.normal.mean 27.5 "preemptive: normal lead time (17.5 + 37.5)/2"
+    jn "$T/preempt.json" variants.0.lead_time.classes.urgent.mean 2 "preemptive: urgent lead time"
+    jn "$T/preempt.json" variants.0.lead_time.classes.normal.breakdown.teams.a.queue 11.75 "preemptive: interrupted time is queue (2 + 21.5)/2"
+    jn "$T/preempt.json" variants.0.lead_time.classes.normal.breakdown.teams.a.work 15.75 "preemptive: work (15.5 + 16)/2"
+    jn "$T/preempt.json" variants.0.teams.a.queue_wait_mean 3.5 "preemptive: queue wait until the first start (17.5/5)"
+    jn "$T/preempt.json" variants.0.teams.a.interruptions_per_visit 0.6 "preemptive: 3 interruptions over 5 starts"
+    jn "$T/preempt.json" variants.0.teams.a.interrupted_time_mean 1.2 "preemptive: 6 days interrupted over 5 visits"
+fi
+if "$BIN" run "$T/preempt.yaml" -q >"$T/preempt.txt" 2>"$T/err"; then
+    grep -q '^interrupted work (per visit: interruptions, days interrupted): a 0.6 / 1.2d$' "$T/preempt.txt" \
+        && ok || bad "preemptive table: no interrupted-work line"
+else
+    bad "preemptive table: $(head -1 "$T/err")"
+fi
+"$BIN" run "$T/preempt.yaml" -q -f csv >"$T/preempt.csv" 2>"$T/err"
+head -1 "$T/preempt.csv" | grep -q ',interruptions_per_visit_a,interrupted_time_mean_a' \
+    && ok || bad "preemptive csv: no interruption columns"
+"$BIN" check "$T/preempt.yaml" >"$T/preempt.chk" 2>&1
+grep -q 'preemptive  resume cost const(0.5d)' "$T/preempt.chk" \
+    && ok || bad "check: no preemptive discipline and resume cost"
+# without preemption: no interruption, no figure
+if runj prio.json "$T/preempt.yaml" --set teams.a.discipline=priority --set teams.a.resume_cost=null; then
+    # normal 0-15, urgent 15-17 (it waited), normal 17-32
+    jn "$T/prio.json" variants.0.lead_time.classes.normal.mean 23.5 "priority: normal items done at 15 and 32"
+    js "$T/prio.json" variants.0.teams.a.interruptions_per_visit '' "priority: no interruption figure"
+fi
+expect_fail 2 "resume_cost needs discipline: preemptive" run "$T/preempt.yaml" --set teams.a.discipline=priority
+# the trace: item 1 interrupted at 10 and resumed at 12
+if "$BIN" trace "$T/preempt.yaml" -q >"$T/preempt.trace" 2>"$T/err"; then
+    grep -qx '10,1,normal,a,interrupt' "$T/preempt.trace" && ok || bad "trace: no interrupt of item 1 at 10"
+    grep -qx '12,1,normal,a,resume' "$T/preempt.trace" && ok || bad "trace: no resume of item 1 at 12"
+    [ "$(grep -c ',interrupt$' "$T/preempt.trace")" -eq 3 ] && ok || bad "trace: not 3 interruptions"
+else
+    bad "preemptive trace: $(head -1 "$T/err")"
+fi
+# Multitasking: one person, 2 items per person, no loss; three items of
+# effort 1: two share the person (done at 2), the third takes 2-3.  Lead
+# times 2, 2, 3; work 2, 2, 1 (the whole time in progress); queue 0, 0, 2;
+# utilisation min(n, 1) over 10 days = 0.3.
+cat >"$T/mt.yaml" <<'EOF'
+chainsim: 1
+name: mt
+horizon: 10d
+replications: 2
+teams:
+  - {name: a, multitasking: {items_per_person: 2}}
+work:
+  - {name: w, backlog: 3, steps: [{team: a, effort: 1d}]}
+promise:
+  - {name: p, within: 5d, percentile: 50}
+EOF
+if runj mt.json "$T/mt.yaml"; then
+    jn "$T/mt.json" variants.0.lead_time.mean 2.3333333333333335 "multitasking: lead time (2 + 2 + 3)/3"
+    jn "$T/mt.json" variants.0.lead_time.breakdown.teams.a.work 1.6666666666666667 "multitasking: work (2 + 2 + 1)/3"
+    jn "$T/mt.json" variants.0.teams.a.utilization 0.3 "multitasking: utilisation min(n, c)/c"
+fi
+# two items share 1 x max(0.1, 1 - 0.5): 0.25 a day each, done at 4; then 4-5
+if runj mt2.json "$T/mt.yaml" --set teams.a.multitasking.switch_loss=0.5; then
+    jn "$T/mt2.json" variants.0.lead_time.mean 4.333333333333333 "switch loss: lead time (4 + 4 + 5)/3"
+fi
+"$BIN" check "$T/mt.yaml" >"$T/mt.chk" 2>&1
+grep -q 'multitasking 2 per person, switch loss 0' "$T/mt.chk" \
+    && ok || bad "check: no multitasking"
+expect_fail 2 "switch_loss must be a number in [0, 1)" run "$T/mt.yaml" --set teams.a.multitasking.switch_loss=1
+
+# ======================================================================
 # 14. Documented details that deviate.
 # ======================================================================
 # DEVIATION (docs/scenario-format.md, Distributions: triangular needs
