@@ -482,6 +482,7 @@ typedef struct shape {
     int show_reps;          /* rows differ in replications */
     int show_cost;          /* some row has a cost */
     int show_delay;         /* some row has a cost of delay */
+    int show_pat;           /* some row has a class with a patience */
     int any_vs;             /* some row is compared with its baseline */
 } shape;
 
@@ -495,6 +496,7 @@ static int shape_init(shape *sh, const cs_report *r)
     sh->np = cs_report_max_promises(r);
     sh->same_promises = 1;
     sh->show_delay = cs_report_any_delay_cost(r);
+    sh->show_pat = cs_report_any_patience(r);
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_model *m = cs_report_row_model(row);
@@ -548,7 +550,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
 {
     const cs_model *m0 = cs_report_row_model(&r->rows[0]);
     const int npi = inline_p ? sh->np : 0;
-    double mlt = 0, mp = 0, mth = 0, mwip = 0, mdc = 0;
+    double mlt = 0, mp = 0, mth = 0, mwip = 0, mdc = 0, mab = 0, mww = 0;
 
     /* With a ranked block above, it carries the bottleneck and the cost. */
     const int show_bn = !sh->any_vs;
@@ -556,7 +558,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
 
     tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi +
                     (size_t)show_bn + (size_t)show_cost +
-                    (size_t)sh->show_delay);
+                    (size_t)sh->show_delay + 2 * (size_t)sh->show_pat);
     tbl_row(t);
     label_head(t, r, "variant");
     if (sh->show_reps)
@@ -575,6 +577,10 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         tbl_cell(t, C_NONE, "cost/d");
     if (sh->show_delay)
         tbl_cell(t, C_NONE, "cost of delay/d");
+    if (sh->show_pat) {
+        tbl_cell(t, C_NONE, "abandoned %%");
+        tbl_cell(t, C_NONE, "wasted work/d");
+    }
     /* One number of decimals per column, so the column lines up. */
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
@@ -583,6 +589,8 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         mth = mag_ci(mth, &s->throughput, per_week(&r->rows[i]));
         mwip = mag_ci(mwip, &s->wip, 1.0);
         mdc = mag_ci(mdc, &s->delay_cost, 1.0);
+        mab = mag_ci(mab, &s->abandoned, 100.0);
+        mww = mag_ci(mww, &s->wasted, 1.0);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
@@ -613,6 +621,10 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
             cell_g(t, s->cost_per_day);
         if (sh->show_delay)
             cell_ci(t, &s->delay_cost, 1.0, col_decimals(mdc));
+        if (sh->show_pat) {
+            cell_ci(t, &s->abandoned, 100.0, col_decimals(mab));
+            cell_ci(t, &s->wasted, 1.0, col_decimals(mww));
+        }
     }
 }
 
