@@ -24,6 +24,18 @@
 ** step that finished meanwhile) is listed there as stuck: the deadlock
 ** search (section "deadlocks") follows those lists.
 **
+** CONWIP (SPEC 5.8).  With a chain or class wip_limit an arriving item
+** may wait in its class's backlog (in_bl: live, parts_left 1, no part,
+** pos -1) before it enters; cw_in counts the items inside (start items
+** included), per class and in all.  Abandonment (SPEC 5.7): an item of a
+** class with a patience has one kernel event at the end of its patience
+** (pat_ev); a done item whose event is still pending stays off the free
+** list (parts_left 0, a "zombie") until the event frees it.  Expired
+** items that begin to wait are listed in aband and abandoned at the end
+** of the event (WORK_ABANDON in the worklist), never deep in a move.  A
+** promise on a team's visits times each visit from its part's t_enter
+** (hold_t once it is a hold slot) to the release of the slot.
+**
 ** Invariants.  They hold after every event handler, not inside one;
 ** also before a run and after it, unless it ran out of memory or a
 ** runaway stopped it among the backlogs (before the rooms settled).
@@ -53,14 +65,20 @@
 **     parts in WAIT_ROOM, in_work == parts in WORK; blocked == (pending
 **     > 0); a live hold slot => blocked; a part waiting for room at U
 **     is not also held at U;
-**   items on a class's free list have parts_left == 0, live ones >= 1;
-**     free + live == items carved; in_chain == live items == arrived -
-**     done == the chain-WIP average's value; in_chain > max_items or
+**   items on a class's free list have parts_left == 0 and no patience
+**     event, live ones >= 1; free + live + zombies == items carved;
+**     items with a patience event == npat_ev; in_chain == live items
+**     == arrived - done - abandoned == the chain-WIP average's value;
+**   CONWIP: each class's backlog is a list in serial order of its items
+**     in_bl, nbl long, waiting only while the chain or the class is at
+**     its limit; cw_in == in_chain - nbl, the sum of the classes'; none
+**     of it without CONWIP; the abandonment list is empty; in_chain > max_items or
 **     (active == 0 and nwaiting > 0) only once the run has failed (a
 **     deadlock);
 **   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
-**     the kernel holds exactly one event per part in HANDOFF or WORK
-**     plus at most one arrival per class with arrivals, none before now;
+**     the kernel holds exactly one event per part in HANDOFF or WORK,
+**     one per patience event, plus at most one arrival per class with
+**     arrivals, none before now;
 **   time: each team's clock last is in [warmup, max(now, warmup)] (the
 **     horizon after a run), its integrals are >= 0, a_busy <= capacity
 **     x (last - warmup), a_blocked <= last - warmup, a_busy + a_queue <=
@@ -83,7 +101,9 @@
 ** the step's team has a hand-off distribution.  An item's first pass
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
-** draws.  Later passes (rework) draw afresh when they happen, from
+** draws.  A class with a patience draws it per item as it enters the
+** chain, from ("patience", class), start items and backlog included.
+** Later passes (rework) draw afresh when they happen, from
 ** streams of their own ("effort-again", "p-again", "rework-again",
 ** "handoff-again"), so they cannot shift first-pass draws either.  Start
 ** items (today's board) draw their first pass from ("start", class), in
@@ -334,6 +354,7 @@ typedef struct xteam {
     int nstk, cap_stk;
     int in_seeds;         /* listed in e->seeds */
     uint64_t breaks;      /* items admitted above the WIP limit this run */
+    int pat;              /* some class with a patience visits it */
     int *tp;              /* lead-time promises on this team's visits */
     int ntp;
     /* Time integrals over the window of busy, nq, wip and (nblocked > 0),
@@ -1043,22 +1064,38 @@ COLD static void visit_end(cs_engine *e, const item *it, int t, double begun,
     }
 }
 
+/*
+** When the visit of hold slot i of it began.  Slot i is the previous
+** step's part jobs[i], whose t_enter holds its admission until the part
+** of the move that reuses jobs[i] is admitted: admit() releases the holds
+** before it sets t_enter, and a move of several parts, whose first parts
+** are admitted before the holds go, has them copied into hold_t first
+** (branches_needed).  move: called for a move (else the item is done or
+** abandoned, and its jobs are still the hold slots' parts).
+*/
+static double visit_start(const item *it, int i, int move)
+{
+    return move && it->nparts > 1 ? it->hold_t[i] : it->jobs[i].t_enter;
+}
+
 /* The visits of it's live hold slots end now (teams with promises). */
-COLD static void holds_end(cs_engine *e, const item *it, double now)
+COLD static void holds_end(cs_engine *e, const item *it, double now,
+                           int move)
 {
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i] && e->teams[it->hold[i]].ntp > 0)
-            visit_end(e, it, it->hold[i], it->hold_t[i], now, 0);
+            visit_end(e, it, it->hold[i], visit_start(it, i, move), now, 0);
 }
 
-/* The item leaves every team it still holds (its move is complete). */
+/* The item leaves every team it still holds (its move is complete, or
+** with move 0 it is done or abandoned). */
 ALWAYS_INLINE static inline void release_hold(cs_engine *e, item *it,
-                                             double now)
+                                             double now, int move)
 {
     if (it->blocked)
         unblock(e, it, now);
     if (e->tp_any)
-        holds_end(e, it, now);
+        holds_end(e, it, now, move);
     for (int i = 0; i < it->nhold; i++) {
         if (!it->live[i])
             continue;
@@ -1199,7 +1236,7 @@ static inline void join_queue(cs_engine *e, job *j, double now,
     }
     team_clock(u, now);
     u->nq++;
-    if (j->it->expired)
+    if (u->pat && j->it->expired)
         abandon_later(e, j->it);
 }
 
@@ -1247,13 +1284,15 @@ static inline void admit(cs_engine *e, job *j, double now)
     xteam *const u = &e->teams[j->team];
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
-    j->t_enter = now;
     if (now >= e->warmup) {
         u->adm_sum += now - j->t_move;
         u->adm_n++;
     }
+    /* the holds first: j's t_enter may still be the start of hold slot
+    ** j's visit (see visit_start) */
     if (--it->pending == 0)
-        release_hold(e, it, now);
+        release_hold(e, it, now, 1);
+    j->t_enter = now;
     /* u->gated: a hand-off (the team's or a step's) or an intake cadence
     ** may apply (release_hold left the hold set for from_other_team) */
     if (u->gated) {
@@ -1294,7 +1333,7 @@ static void request_room(cs_engine *e, job *j, double now)
             it->live[i] = 0;
             /* leaves and re-enters: a visit ends, the next begins */
             if (u->ntp > 0)
-                visit_end(e, it, j->team, it->hold_t[i], now, 0);
+                visit_end(e, it, j->team, visit_start(it, i, 1), now, 0);
             admit(e, j, now);
             return;
         }
@@ -1396,6 +1435,9 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
     const xstep *const x = &xc->steps[s];
     int n = 0;
 
+    /* the holds' visit starts, before the branches reuse jobs[] */
+    for (int i = 0; i < it->nhold; i++)
+        it->hold_t[i] = it->jobs[i].t_enter;
     for (int b = 0; b < x->nb; b++) {
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
@@ -1789,7 +1831,7 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     cs_class_rep *const k = &out->classes[xc->idx];
     const double lt = now - it->t_arrive;
 
-    release_hold(e, it, now);
+    release_hold(e, it, now, 0);
     it->nhold = 0;
     TRACE(e, now, it, -1, -1, EV_DONE);
     out->done++;
@@ -1958,7 +2000,7 @@ COLD static void abandon(cs_engine *e, item *it, double now)
     if (it->in_bl) {
         bl_unlink(e, it);
     } else {
-        release_hold(e, it, now);
+        release_hold(e, it, now, 0);
         it->nhold = 0;
         for (int k = 0; k < it->nparts; k++) {
             job *const j = &it->jobs[k];
@@ -2893,7 +2935,6 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
         it->nhold = it->nparts;
         for (int k = 0; k < it->nparts; k++) {
             it->hold[k] = it->jobs[k].team;
-            it->hold_t[k] = it->jobs[k].t_enter;
             it->live[k] = 1;
         }
         item_next(e, it, now);
@@ -3371,6 +3412,12 @@ cs_engine *cs_engine_new(const cs_model *m)
                                        : 1.0;
         if (tm->nschedule > 0)
             e->scheduled[e->nscheduled++] = t;
+        for (int c = 0; c < m->nclasses; c++)
+            for (int s = 0; s < m->classes[c].nsteps; s++)
+                if (m->classes[c].has_patience &&
+                    m->classes[c].steps[s].kind == CS_STEP_WORK &&
+                    m->classes[c].steps[s].team == t)
+                    u->pat = 1;
         for (int p = 0; p < m->npromises; p++)
             if (m->promises[p].at_team && m->promises[p].team == t)
                 u->ntp++;
@@ -3624,7 +3671,8 @@ COLD static void open_visits(cs_engine *e)
                 }
                 for (int h = 0; h < it->nhold; h++)
                     if (it->live[h] && e->teams[it->hold[h]].ntp > 0)
-                        visit_open(e, it, it->hold[h], it->hold_t[h]);
+                        visit_open(e, it, it->hold[h],
+                                   visit_start(it, h, 1));
             }
     }
 }

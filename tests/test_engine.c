@@ -2747,6 +2747,49 @@ START_TEST(test_team_promise_exact)
     cs_engine_rep_free(r);
     cs_model_free(m);
     free(l.v);
+
+    /* Fork-join: {a 1, b 3} then {c 1, a 1}.  a's first visit lasts
+    ** until the second parallel step takes the item (0-3: its branch
+    ** waits for b's), the part at a takes the slot over (leaves and
+    ** re-enters), the second visit is 3-4.  Within 3 both are on time,
+    ** within 2.5 only the second. */
+    {
+        int teams2[2];
+        cs_dist eff2[2];
+        m = mk_model(20, 0);
+        a = add_team(m, "a", 1);
+        b = add_team(m, "b", 1);
+        c = add_team(m, "c", 1);
+        p = add_class(m, "w", 0);
+        m->classes[p].backlog = 1;
+        teams2[0] = a;
+        teams2[1] = b;
+        eff2[0] = tl_const(1);
+        eff2[1] = tl_const(3);
+        add_parallel(m, p, 2, teams2, eff2);
+        teams2[0] = c;
+        teams2[1] = a;
+        eff2[0] = tl_const(1);
+        eff2[1] = tl_const(1);
+        add_parallel(m, p, 2, teams2, eff2);
+        q = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 3.0, 0.5, 0);
+        m->promises[q].at_team = 1;
+        m->promises[q].team = a;
+        q = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 2.5, 0.5, 0);
+        m->promises[q].at_team = 1;
+        m->promises[q].team = a;
+        r = cs_engine_rep_new(m);
+        memset(&l, 0, sizeof l);
+        run_traced(m, 0, &l, r, CS_OK, &err);
+        ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 4, EPS);
+        ck_assert_uint_eq(r->promises[0].eligible, 2);
+        ck_assert_uint_eq(r->promises[0].on_time, 2);
+        ck_assert_uint_eq(r->promises[1].eligible, 2);
+        ck_assert_uint_eq(r->promises[1].on_time, 1);
+        cs_engine_rep_free(r);
+        cs_model_free(m);
+        free(l.v);
+    }
 }
 END_TEST
 

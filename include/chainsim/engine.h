@@ -16,6 +16,9 @@
 **                                            onto its rate by inversion)
 **   ("start", class)                         the first passes of the
 **                                            class's start items, in order
+**   ("patience", class)                      the patience of every item of
+**                                            the class, in the order items
+**                                            enter the chain
 **   ("effort" | "p" | "rework" | "handoff", class, step id)
 ** where the step id is the model's id, else "#POS" for a top-level step
 ** and "#POS.BRANCH" for a branch (0-based).  An item's first pass draws
