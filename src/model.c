@@ -235,6 +235,18 @@ int cs_model_has_patience(const cs_model *m)
     return 0;
 }
 
+int cs_model_team_patient(const cs_model *m, int t)
+{
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *const k = &m->classes[c];
+        for (int x = 0; x < k->nsteps; x++)
+            if (k->steps[x].kind == CS_STEP_WORK && k->steps[x].team == t &&
+                !k->has_patience)
+                return 0;
+    }
+    return 1;
+}
+
 int cs_model_has_conwip(const cs_model *m)
 {
     if (m->wip_limit > 0)

@@ -682,7 +682,7 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     if (load != NULL) {
         cs_model_offered_load(m, load);
         for (int t = 0; t < m->nteams; t++)
-            if (load[t] >= 1.0)
+            if (load[t] >= 1.0 && !cs_model_team_patient(m, t))
                 oom |= add_warning(s, (cs_warning){CS_WARN_LOAD, t, load[t],
                                                    NAN, NAN, -1});
     }

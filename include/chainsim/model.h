@@ -295,6 +295,11 @@ int cs_model_has_delay_cost(const cs_model *m);
 /* 1 when some class has a patience (the results gain abandonments). */
 int cs_model_has_patience(const cs_model *m);
 
+/* 1 when every class with a step at team t has a patience: its queue
+** stays bounded whatever the load (items give up), so an offered load
+** >= 1 is not warned about.  Cannot fail. */
+int cs_model_team_patient(const cs_model *m, int t);
+
 /* 1 when the chain or some class has a wip_limit (CONWIP).  Cannot
 ** fail. */
 int cs_model_has_conwip(const cs_model *m);

@@ -1557,6 +1557,24 @@ runj conwip1.json "$T/conwip.yaml" && jn "$T/conwip1.json" variants.0.lead_time.
 runj conwip2.json "$T/conwip.yaml" --set wip_limit=2 && jn "$T/conwip2.json" variants.0.lead_time.mean 1.5 "CONWIP 2 by --set: in pairs"
 runj conwip3.json "$T/conwip.yaml" --set work.x.wip_limit=1 --set wip_limit=4 && jn "$T/conwip3.json" variants.0.lead_time.mean 1.5 "class limit: x one at a time, y beside it"
 "$BIN" check "$T/conwip.yaml" 2>&1 | grep -q 'at most 1 items inside the chain' && ok || bad "check describes the chain's wip_limit"
+# Overloaded, but every class at the team gives up: no load warning.
+cat >"$T/impatient.yaml" <<'YAML'
+chainsim: 1
+name: impatient
+horizon: 50d
+replications: 2
+teams:
+  - {name: a, capacity: 1}
+work:
+  - {name: w, patience: 1d, arrivals: {rate: 2/d}, steps: [{team: a, effort: 1d}]}
+promise:
+  - {name: p, within: 5d, percentile: 50}
+YAML
+"$BIN" run "$T/impatient.yaml" >/dev/null 2>"$T/err"
+grep -q "offered" "$T/err" && bad "patience: load warning: $(head -1 "$T/err")" || ok
+sed -e 's/patience: 1d, //' "$T/impatient.yaml" >"$T/patient.yaml"
+"$BIN" run "$T/patient.yaml" >/dev/null 2>"$T/err"
+grep -q "offered" "$T/err" && ok || bad "no patience: the load warning is missing"
 
 # ======================================================================
 # 14. Documented details that deviate.
