@@ -357,10 +357,13 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
 }
 
 /* "≥85% within 30d", "≥40 per 65d" or "≥85% done by day 120". */
-static void fmt_target(char *buf, size_t size, const cs_promise *d,
-                       double target)
+static void fmt_target(char *buf, size_t size, const cs_model *m,
+                       const cs_promise *d, double target)
 {
-    if (d->kind == CS_PROMISE_LEAD_TIME)
+    if (d->kind == CS_PROMISE_LEAD_TIME && d->at_team)
+        snprintf(buf, size, "≥%.4g%% of visits to %s within %.4gd",
+                 target * 100.0, m->teams[d->team].name, d->within);
+    else if (d->kind == CS_PROMISE_LEAD_TIME)
         snprintf(buf, size, "≥%.4g%% within %.4gd", target * 100.0,
                  d->within);
     else if (d->kind == CS_PROMISE_DONE_BY)
@@ -567,7 +570,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
                                        "thru/wk", "wip", "flow eff", NULL});
     for (int p = 0; p < npi; p++) {
         char tgt[64];
-        fmt_target(tgt, sizeof tgt, &m0->promises[p],
+        fmt_target(tgt, sizeof tgt, m0, &m0->promises[p],
                    r->rows[0].summary->promises[p].target);
         tbl_cell(t, C_NONE, "%s (%s)", m0->promises[p].name, tgt);
     }
@@ -659,7 +662,7 @@ static void block_promises(table *t, const cs_report *r, const shape *sh)
                     tbl_cell(t, C_NONE, "%s", "");
             }
             tbl_cell(t, C_NONE, "%s", m->promises[p].name);
-            fmt_target(buf, sizeof buf, &m->promises[p],
+            fmt_target(buf, sizeof buf, m, &m->promises[p],
                        s->promises[p].target);
             tbl_cell(t, C_NONE, "%s", buf);
             cell_promise(t, s, p, 0);
@@ -704,13 +707,15 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
                           const char *name)
 {
     const cs_promise *d0 = NULL;
+    const cs_model *m0 = NULL;
     double target0 = NAN;
     char buf[128];
 
     for (size_t i = 0; i < r->nrows && d0 == NULL; i++) {
         const int p = promise_index(cs_report_row_model(&r->rows[i]), name);
         if (p >= 0) {
-            d0 = &cs_report_row_model(&r->rows[i])->promises[p];
+            m0 = cs_report_row_model(&r->rows[i]);
+            d0 = &m0->promises[p];
             target0 = r->rows[i].summary->promises[p].target;
         }
     }
@@ -720,7 +725,7 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
     tbl_init(t, 1 + r->nvary + 2 + (size_t)sh->any_vs);
     tbl_row(t);
     label_head(t, r, name);
-    fmt_target(buf, sizeof buf, d0, target0);
+    fmt_target(buf, sizeof buf, m0, d0, target0);
     tbl_cell(t, C_NONE, "%s", buf);
     tbl_cell(t, C_NONE, "verdict");
     if (sh->any_vs)
@@ -741,7 +746,7 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
         if (s->promises[p].target != target0 ||
             m->promises[p].kind != d0->kind) {
             char tgt[64];
-            fmt_target(tgt, sizeof tgt, &m->promises[p],
+            fmt_target(tgt, sizeof tgt, m, &m->promises[p],
                        s->promises[p].target);
             tbl_cell(t, C_NONE, "%s (target %s)", buf, tgt);
         } else {

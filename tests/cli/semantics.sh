@@ -1536,6 +1536,8 @@ if "$BIN" run "$T/aband.yaml" -q -f csv >"$T/aband.csv" 2>"$T/err"; then
 else
     bad "abandonment csv: $(head -1 "$T/err")"
 fi
+"$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'of visits to a within 2.5d' && ok || bad "table: a promise on a team names it"
+"$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'abandoned %' && ok || bad "table: the abandoned column"
 runj pclass-aband.json "$T/pclass.yaml" && {
     "$JQ" "$T/pclass-aband.json" variants.0.abandoned >/dev/null 2>&1 \
         && bad "no patience: the results have an abandoned object" || ok; }
