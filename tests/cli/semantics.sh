@@ -1538,6 +1538,9 @@ else
 fi
 "$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'of visits to a within 2.5d' && ok || bad "table: a promise on a team names it"
 "$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'abandoned %' && ok || bad "table: the abandoned column"
+runj aband2.json "$T/aband.yaml" --set work.w.patience=1d && jn "$T/aband2.json" variants.0.abandoned.share 0.6666666666666666 "--set patience: two give up at 1"
+"$BIN" check "$T/aband.yaml" 2>&1 | grep -q 'patience const(3d)' && ok || bad "check describes the patience"
+"$BIN" check "$T/aband.yaml" 2>&1 | grep -q 'of the visits of all work to a within 2.5d' && ok || bad "check describes a promise on a team"
 runj pclass-aband.json "$T/pclass.yaml" && {
     "$JQ" "$T/pclass-aband.json" variants.0.abandoned >/dev/null 2>&1 \
         && bad "no patience: the results have an abandoned object" || ok; }
