@@ -115,7 +115,8 @@ typedef struct cs_class_rep {
                                 in the chain at the horizon; NaN when the
                                 class has none */
     uint64_t arrived_window; /* items arrived in the window (start items
-                                counted on day 0) */
+                                counted on day 0); counted only when
+                                some class has a patience, else 0 */
     uint64_t abandoned;      /* items abandoned in the window (SPEC 5.7) */
 } cs_class_rep;
 
