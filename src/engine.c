@@ -25,6 +25,18 @@
 ** step that finished meanwhile) is listed there as stuck: the deadlock
 ** search (section "deadlocks") follows those lists.
 **
+** CONWIP (SPEC 5.8).  With a chain or class wip_limit an arriving item
+** may wait in its class's backlog (in_bl: live, parts_left 1, no part,
+** pos -1) before it enters; cw_in counts the items inside (start items
+** included), per class and in all.  Abandonment (SPEC 5.7): an item of a
+** class with a patience has one kernel event at the end of its patience
+** (pat_ev); a done item whose event is still pending stays off the free
+** list (parts_left 0, a "zombie") until the event frees it.  Expired
+** items that begin to wait are listed in aband and abandoned at the end
+** of the event (WORK_ABANDON in the worklist), never deep in a move.  A
+** promise on a team's visits times each visit from its part's t_enter
+** (hold_t once it is a hold slot) to the release of the slot.
+**
 ** Invariants.  They hold after every event handler, not inside one;
 ** also before a run and after it, unless it ran out of memory or a
 ** runaway stopped it among the backlogs (before the rooms settled).
@@ -57,9 +69,14 @@
 **     parts in WAIT_ROOM, in_work == parts in WORK; blocked == (pending
 **     > 0); a live hold slot => blocked; a part waiting for room at U
 **     is not also held at U;
-**   items on a class's free list have parts_left == 0, live ones >= 1;
-**     free + live == items carved; in_chain == live items == arrived -
-**     done == the chain-WIP average's value; in_chain > max_items or
+**   items on a class's free list have parts_left == 0 and no patience
+**     event, live ones >= 1; free + live + zombies == items carved;
+**     items with a patience event == npat_ev; in_chain == live items
+**     == arrived - done - abandoned == the chain-WIP average's value;
+**   CONWIP: each class's backlog is a list in serial order of its items
+**     in_bl, nbl long, waiting only while the chain or the class is at
+**     its limit; cw_in == in_chain - nbl, the sum of the classes'; none
+**     of it without CONWIP; the abandonment list is empty; in_chain > max_items or
 **     (active == 0 and nwaiting > 0) only once the run has failed (a
 **     deadlock);
 **   active == parts in HANDOFF, QUEUE or WORK; nwaiting == sum nwait;
@@ -97,7 +114,9 @@
 ** shifts no other draw).  An item's first pass
 ** through its route is drawn at arrival, in arrival order, whatever it
 ** will use, so queue order in a variant cannot shift another item's
-** draws.  Later passes (rework) draw afresh when they happen, from
+** draws.  A class with a patience draws it per item as it enters the
+** chain, from ("patience", class), start items and backlog included.
+** Later passes (rework) draw afresh when they happen, from
 ** streams of their own ("effort-again", "p-again", "rework-again",
 ** "handoff-again"), so they cannot shift first-pass draws either.  Start
 ** items (today's board) draw their first pass from ("start", class), in
@@ -175,19 +194,21 @@
 #define FIRST_CHUNK 64u
 #define MAX_CHUNK 8192u
 #define QSEQ_BASE ((uint64_t)1 << 62)   /* first queue seq of a run */
+#define WORK_BACKLOG (-1)
+#define WORK_ABANDON (-2)
 
 enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED };
 
 enum {
     EV_ARRIVE = 0, EV_ENTER, EV_QUEUE, EV_START, EV_FINISH, EV_BLOCKED,
     EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE, EV_BREAK, EV_INTERRUPT,
-    EV_RESUME, EV_COUNT
+    EV_RESUME, EV_ABANDON, EV_COUNT
 };
 
 static const char *const ev_names[EV_COUNT] = {
     "arrive", "enter", "queue", "start", "finish", "blocked",
     "fork", "join", "rework", "skip", "done", "break", "interrupt",
-    "resume"
+    "resume", "abandon"
 };
 
 typedef struct item item;
@@ -228,6 +249,13 @@ typedef struct draw {
 
 typedef struct xclass xclass;
 
+/* An item to look at again at the end of the event (it may be done and
+** reused by then: the serial tells). */
+typedef struct cand {
+    item *it;
+    uint64_t serial;
+} cand;
+
 struct item {
     item *next_free;
     xclass *xc;
@@ -248,6 +276,11 @@ struct item {
     int in_work;          /* parts in work */
     int nhold;            /* hold set: teams the item is finished at */
     int blocked;          /* counted in its hold teams' nblocked */
+    int in_bl;            /* waits in its class's CONWIP backlog */
+    int expired;          /* its patience ran out while it did not wait */
+    int pat_ev;           /* its patience event is in the kernel (a done
+                             item stays off the free list until it runs) */
+    item *bl_prev, *bl_next;  /* CONWIP backlog of its class */
     job *jobs;            /* [maxb] */
     double *draws;        /* [nsteps * D_N] first-pass draws */
     double *acc;          /* [nsteps * CS_BRK_N] time per step and part of
@@ -255,6 +288,8 @@ struct item {
                              window only */
     int *pass;            /* [nsteps] passes through a top-level step */
     int *hold;            /* [maxb] team indices */
+    double *hold_t;       /* [maxb] when the hold slot's visit began (its
+                             admission to the team) */
     unsigned char *live;  /* [maxb] hold slot not yet released/taken over */
     int *spos;            /* [2 maxb] place of unit slot in its team's stuck
                              list, -1 when not listed (see stuck below) */
@@ -314,12 +349,18 @@ struct xclass {
     int nlt;
     int has_rework;       /* some step has rework: repeated passes happen */
     double cod;           /* cost of delay per item-day, >= 0 */
+    const cs_dist *pat;   /* patience, or NULL */
+    gsl_rng *r_pat;       /* its stream, ("patience", class) */
+    int wip_limit;        /* class CONWIP limit, 0 = none */
+    int cw_in;            /* items inside the chain (CONWIP models) */
+    item *bl_head, *bl_tail;  /* CONWIP backlog, in arrival order */
+    uint64_t nbl;
     cs_tavg t_wip;        /* items of the class in the chain over the
                              window; kept only when cod > 0 */
     /* item pool */
     item *free;
-    size_t item_size, off_jobs, off_draws, off_acc, off_pass, off_hold,
-        off_live, off_spos;
+    size_t item_size, off_jobs, off_draws, off_acc, off_holdt, off_pass,
+        off_hold, off_live, off_spos;
     chunk *chunks;
     size_t nchunks, cap_chunks, next_chunk;
 };
@@ -374,6 +415,9 @@ typedef struct xteam {
     int nstk, cap_stk;
     int in_seeds;         /* listed in e->seeds */
     uint64_t breaks;      /* items admitted above the WIP limit this run */
+    int pat;              /* some class with a patience visits it */
+    int *tp;              /* lead-time promises on this team's visits */
+    int ntp;
     /* Time integrals over the window of busy, nq, wip and (nblocked > 0),
     ** advanced together by team_clock() before any of them changes: one
     ** clock per team instead of four cs_tavg. */
@@ -416,7 +460,9 @@ struct cs_engine {
     xclass *classes;
     stream *streams;
     size_t nstreams, cap_streams;
-    int *work;            /* teams whose room opened */
+    int *work;            /* teams whose room opened; WORK_BACKLOG: room
+                             opened in the chain (CONWIP); WORK_ABANDON:
+                             items to abandon are listed in aband */
     int nwork;
     int *seeds;           /* teams where a unit got stuck in this event */
     int nseeds;
@@ -451,6 +497,18 @@ struct cs_engine {
     /* the timeline (tl_on 0: none): chain WIP per period */
     int tl_on, tl_n, tl_k;
     double tl_period, tl_last, tl_next, tl_area;
+    /* CONWIP (SPEC 5.8): conwip 1 when the chain or a class has a limit */
+    int conwip, wip_limit;
+    int tp_any;           /* some team has promises on its visits */
+    int pat_any;          /* some class has a patience */
+    int cw_in;            /* items inside the chain (not in a backlog) */
+    uint64_t nbl;         /* items in the classes' backlogs */
+    int bl_listed;        /* WORK_BACKLOG is in work */
+    /* abandonment (SPEC 5.7) */
+    uint64_t npat_ev;     /* patience events in the kernel */
+    struct cand *aband;   /* expired items that began to wait this event */
+    size_t naband, cap_aband;
+    int ab_listed;        /* WORK_ABANDON is in work */
 #ifdef CS_DEBUG
     uint64_t dbg_events;  /* invariant checks this run */
     uint64_t dbg_work;    /* items visited by this run's full checks */
@@ -530,6 +588,8 @@ void cs_engine_rep_reset(cs_rep *r)
 {
     r->warmup = r->horizon = 0.0;
     r->arrived = r->done = r->visits = r->events = r->in_system_end = 0;
+    r->abandoned = r->abandoned_window = 0;
+    r->wasted = 0.0;
     r->lt_n = 0;
     r->lt_sum = r->work_sum = 0.0;
     r->done_window = 0;
@@ -547,6 +607,7 @@ void cs_engine_rep_reset(cs_rep *r)
         k->lt_sum = 0.0;
         k->initial = 0;
         k->completion = NAN;
+        k->arrived_window = k->abandoned = 0;
         cs_hist_reset(k->hist);
         memset(k->brk, 0, (size_t)k->nsteps * CS_BRK_N * sizeof *k->brk);
     }
@@ -818,6 +879,66 @@ static job *queue_pop(xteam *u)
     return j;
 }
 
+/* Takes j, queued at u, out of u's queue (abandonment: a linear search,
+** only when an item gives up); u->nq is still counted. */
+COLD static void queue_remove(xteam *u, job *j)
+{
+    if (u->disc == CS_DISC_FIFO) {
+        job *prev = NULL;
+        for (job *w = u->qhead; w != j; w = w->next)
+            prev = w;
+        if (prev == NULL)
+            u->qhead = j->next;
+        else
+            prev->next = j->next;
+        if (u->qtail == j)
+            u->qtail = prev;
+        return;
+    }
+    {
+        const size_t n = (size_t)u->nq - 1;   /* size after the removal */
+        size_t i = 0;
+        job *last;
+        while (u->heap[i] != j)
+            i++;
+        last = u->heap[n];
+        if (i == n)
+            return;
+        /* last into the hole at i, up or down as its key says */
+        while (i > 0 && job_before(last, u->heap[(i - 1) / 2])) {
+            u->heap[i] = u->heap[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && job_before(u->heap[c + 1], u->heap[c]))
+                c++;
+            if (!job_before(u->heap[c], last))
+                break;
+            u->heap[i] = u->heap[c];
+            i = c;
+        }
+        u->heap[i] = last;
+    }
+}
+
+/* Takes the room waiter j out of u's list; u->nwait is still counted. */
+static void waiter_unlink(xteam *u, job *j)
+{
+    job *prev = NULL;
+
+    for (job *w = u->whead; w != j; w = w->next)
+        prev = w;
+    if (prev == NULL)
+        u->whead = j->next;
+    else
+        prev->next = j->next;
+    if (u->wtail == j)
+        u->wtail = prev;
+}
+
 /* ---- WIP and room ---------------------------------------------------- */
 
 /* Closes u's timeline period tl_k, which ends at tl_next. */
@@ -983,11 +1104,61 @@ NOINLINE static void unblock(cs_engine *e, item *it, double now)
     it->blocked = 0;
 }
 
-/* The item leaves every team it still holds (its move is complete). */
-static inline void release_hold(cs_engine *e, item *it, double now)
+/*
+** A visit of it to team t, begun at `begun` (its admission), ends now:
+** counted by t's lead-time promises that cover its class, when it began
+** in the window; late (abandoned) is never on time.
+*/
+COLD static void visit_end(cs_engine *e, const item *it, int t, double begun,
+                           double now, int late)
+{
+    const xteam *const u = &e->teams[t];
+
+    if (begun < e->warmup)
+        return;
+    for (int k = 0; k < u->ntp; k++) {
+        const cs_promise *const p = &e->m->promises[u->tp[k]];
+        cs_promise_rep *const r = &e->out->promises[u->tp[k]];
+        if (!cs_model_promise_covers(p, it->xc->idx))
+            continue;
+        r->eligible++;
+        if (!late && now - begun <= p->within)
+            r->on_time++;
+    }
+}
+
+/*
+** When the visit of hold slot i of it began.  Slot i is the previous
+** step's part jobs[i], whose t_enter holds its admission until the part
+** of the move that reuses jobs[i] is admitted: admit() releases the holds
+** before it sets t_enter, and a move of several parts, whose first parts
+** are admitted before the holds go, has them copied into hold_t first
+** (branches_needed).  move: called for a move (else the item is done or
+** abandoned, and its jobs are still the hold slots' parts).
+*/
+static double visit_start(const item *it, int i, int move)
+{
+    return move && it->nparts > 1 ? it->hold_t[i] : it->jobs[i].t_enter;
+}
+
+/* The visits of it's live hold slots end now (teams with promises). */
+COLD static void holds_end(cs_engine *e, const item *it, double now,
+                           int move)
+{
+    for (int i = 0; i < it->nhold; i++)
+        if (it->live[i] && e->teams[it->hold[i]].ntp > 0)
+            visit_end(e, it, it->hold[i], visit_start(it, i, move), now, 0);
+}
+
+/* The item leaves every team it still holds (its move is complete, or
+** with move 0 it is done or abandoned). */
+ALWAYS_INLINE static inline void release_hold(cs_engine *e, item *it,
+                                             double now, int move)
 {
     if (it->blocked)
         unblock(e, it, now);
+    if (e->tp_any)
+        holds_end(e, it, now, move);
     for (int i = 0; i < it->nhold; i++) {
         if (!it->live[i])
             continue;
@@ -1007,6 +1178,32 @@ static inline void release_hold(cs_engine *e, item *it, double now)
 
 static void on_finish(cs_sim *sim, void *ctx, void *data);
 static void on_handoff(cs_sim *sim, void *ctx, void *data);
+
+/*
+** The expired item it begins to wait (joins a queue or waits for room):
+** it is abandoned at the end of the event, if it still waits then (not
+** here, deep in a move that still uses it).
+*/
+COLD static void abandon_later(cs_engine *e, item *it)
+{
+    if (e->naband == e->cap_aband) {
+        const size_t cap = e->cap_aband ? 2 * e->cap_aband : 16;
+        cand *const a = realloc(e->aband, cap * sizeof *a);
+        if (a == NULL) {
+            fail_nomem(e);
+            return;
+        }
+        e->aband = a;
+        e->cap_aband = cap;
+    }
+    e->aband[e->naband].it = it;
+    e->aband[e->naband].serial = it->serial;
+    e->naband++;
+    if (!e->ab_listed) {
+        e->ab_listed = 1;
+        e->work[e->nwork++] = WORK_ABANDON;
+    }
+}
 
 /*
 ** The day on which work started at now finishes at u, whose speed is
@@ -1433,6 +1630,8 @@ static inline void join_queue(cs_engine *e, job *j, double now,
     }
     team_clock(u, now);
     u->nq++;
+    if (u->pat && j->it->expired)
+        abandon_later(e, j->it);
 }
 
 /* Starts queued jobs while u has free workers. */
@@ -1479,13 +1678,15 @@ static inline void admit(cs_engine *e, job *j, double now)
     xteam *const u = &e->teams[j->team];
 
     TRACE(e, now, it, j->team, j->step, EV_ENTER);
-    j->t_enter = now;
     if (now >= e->warmup) {
         u->adm_sum += now - j->t_move;
         u->adm_n++;
     }
+    /* the holds first: j's t_enter may still be the start of hold slot
+    ** j's visit (see visit_start) */
     if (--it->pending == 0)
-        release_hold(e, it, now);
+        release_hold(e, it, now, 1);
+    j->t_enter = now;
     /* u->gated: a hand-off (the team's or a step's) or an intake cadence
     ** may apply (release_hold left the hold set for from_other_team) */
     if (u->gated) {
@@ -1524,6 +1725,9 @@ static void request_room(cs_engine *e, job *j, double now)
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i] && it->hold[i] == j->team) {
             it->live[i] = 0;
+            /* leaves and re-enters: a visit ends, the next begins */
+            if (u->ntp > 0)
+                visit_end(e, it, j->team, visit_start(it, i, 1), now, 0);
             admit(e, j, now);
             return;
         }
@@ -1545,12 +1749,23 @@ static void request_room(cs_engine *e, job *j, double now)
 }
 
 /* Admits waiters of every team whose room opened, longest wait first. */
+static void drain_backlog(cs_engine *e, double now);
+static void drain_abandon(cs_engine *e, double now);
+
 static void drain_rooms(cs_engine *e, double now)
 {
     while (e->nwork > 0) {
         const int t = e->work[--e->nwork];
-        xteam *const u = &e->teams[t];
+        xteam *u;
 
+        if (t < 0) {
+            if (t == WORK_BACKLOG)
+                drain_backlog(e, now);
+            else
+                drain_abandon(e, now);
+            continue;
+        }
+        u = &e->teams[t];
         u->in_work_list = 0;
         while (u->whead != NULL &&
                (u->wip_limit == 0 || u->wip < u->wip_limit)) {
@@ -1614,6 +1829,9 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
     const xstep *const x = &xc->steps[s];
     int n = 0;
 
+    /* the holds' visit starts, before the branches reuse jobs[] */
+    for (int i = 0; i < it->nhold; i++)
+        it->hold_t[i] = it->jobs[i].t_enter;
     for (int b = 0; b < x->nb; b++) {
         const int bs = x->bfirst + b;
         const xstep *const bx = &xc->steps[bs];
@@ -1652,6 +1870,8 @@ static void start_move(cs_engine *e, item *it, double now)
         request_room(e, &it->jobs[k], now);
     if (it->pending == 0)
         return;
+    if (it->expired)
+        abandon_later(e, it);
     /* Some part waits for room: the item is blocked where it is held,
     ** and what it holds there is stuck. */
     it->blocked = 1;
@@ -1701,6 +1921,77 @@ static void item_next(cs_engine *e, item *it, double now)
 
 /* ---- item lifetime --------------------------------------------------- */
 
+static void on_patience(cs_sim *sim, void *ctx, void *data);
+static void conwip_arrive(cs_engine *e, item *it, double now);
+
+/*
+** Draws the patience of it, which entered the chain now (SPEC 5.7): from
+** its class's stream, for every item in the order items enter, so no
+** queue order shifts a draw.  Its event runs when the patience has run
+** out (now, for a start item older than its patience), if that is
+** within the horizon.
+*/
+COLD static void patience_enter(cs_engine *e, item *it, double now)
+{
+    const xclass *const xc = it->xc;
+    double t;
+
+    if (now >= e->warmup)
+        e->out->classes[xc->idx].arrived_window++;
+    if (xc->pat == NULL)
+        return;
+    it->expired = 0;
+    t = it->t_arrive + cs_dist_sample(xc->pat, xc->r_pat);
+    if (t < now)
+        t = now;
+    if (t > e->horizon)
+        return;
+    it->pat_ev = 1;
+    e->npat_ev++;
+    schedule(e, t, on_patience, it);
+}
+
+/* Room inside the chain for an item of class xc (CONWIP limits). */
+static int cw_room(const cs_engine *e, const xclass *xc)
+{
+    return (e->wip_limit == 0 || e->cw_in < e->wip_limit) &&
+           (xc->wip_limit == 0 || xc->cw_in < xc->wip_limit);
+}
+
+static void cw_enter(cs_engine *e, xclass *xc)
+{
+    e->cw_in++;
+    xc->cw_in++;
+}
+
+/* An item of class xc left the inside of the chain: a backlog may move
+** (at the end of the event). */
+static void cw_leave(cs_engine *e, xclass *xc)
+{
+    e->cw_in--;
+    xc->cw_in--;
+    if (e->nbl > 0 && !e->bl_listed) {
+        e->bl_listed = 1;
+        e->work[e->nwork++] = WORK_BACKLOG;
+    }
+}
+
+/* The item left the chain (done or abandoned): the chain's WIP drops and
+** it goes back to the pool, unless its patience event is still in the
+** kernel, which then frees it. */
+static void item_leave(cs_engine *e, item *it, double now)
+{
+    xclass *const xc = it->xc;
+
+    chain_wip(e, now, -1);
+    if (xc->cod > 0.0)
+        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value - 1.0);
+    if (it->pat_ev)
+        return;
+    it->next_free = xc->free;
+    xc->free = it;
+}
+
 static void pool_carve(xclass *xc, char *mem, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
@@ -1709,12 +2000,16 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         it->jobs = (void *)(base + xc->off_jobs);
         it->draws = (void *)(base + xc->off_draws);
         it->acc = (void *)(base + xc->off_acc);
+        it->hold_t = (void *)(base + xc->off_holdt);
         it->pass = (void *)(base + xc->off_pass);
         it->hold = (void *)(base + xc->off_hold);
         it->live = (void *)(base + xc->off_live);
         it->spos = (void *)(base + xc->off_spos);
         it->xc = xc;
         it->parts_left = 0;   /* marks it free (live items have >= 1) */
+        it->pat_ev = 0;
+        it->expired = 0;      /* only items with a patience expire */
+        it->in_bl = 0;
         for (int k = 0; k < xc->maxb; k++) {
             it->jobs[k].it = it;
             it->jobs[k].state = J_IDLE;
@@ -1805,6 +2100,8 @@ ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
                                         : gsl_rng_uniform(g);
     }
     out->arrived++;
+    if (e->pat_any)
+        patience_enter(e, it, now);
     chain_wip(e, now, +1);
     if (xc->cod > 0.0)
         cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value + 1.0);
@@ -1833,7 +2130,11 @@ static void arrive(cs_engine *e, xclass *xc, double now, int initial)
 {
     item *const it = item_enter(e, xc, now, now, initial, NULL);
 
-    if (it != NULL)
+    if (it == NULL)
+        return;
+    if (e->conwip)
+        conwip_arrive(e, it, now);
+    else
         item_next(e, it, now);
 }
 
@@ -1851,6 +2152,8 @@ COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
 
     if (it == NULL)
         return;
+    if (e->conwip)
+        cw_enter(e, xc);
     it->pos = st->at;
     it->pass[s] = 1;
     if (x->kind == CS_STEP_WORK) {
@@ -1923,7 +2226,7 @@ COLD static void item_done(cs_engine *e, item *it, double now)
     cs_class_rep *const k = &out->classes[xc->idx];
     const double lt = now - it->t_arrive;
 
-    release_hold(e, it, now);
+    release_hold(e, it, now, 0);
     it->nhold = 0;
     TRACE(e, now, it, -1, -1, EV_DONE);
     out->done++;
@@ -1959,11 +2262,191 @@ COLD static void item_done(cs_engine *e, item *it, double now)
                 out->promises[xc->lt_promises[q]].on_time++;
         }
     }
-    chain_wip(e, now, -1);
-    if (xc->cod > 0.0)
-        cs_stats_tavg_set(&xc->t_wip, now, xc->t_wip.value - 1.0);
-    it->next_free = xc->free;
-    xc->free = it;
+    if (e->conwip)
+        cw_leave(e, xc);
+    item_leave(e, it, now);
+}
+
+/* ---- CONWIP and abandonment ----------------------------------------- */
+
+/*
+** CONWIP (SPEC 5.8).  An item is inside the chain from the moment it
+** leaves its class's backlog until it is done or abandoned; a start item
+** is inside from day 0 (above the limits, if need be).  An arriving item
+** enters at once when the chain and its class have room and no backlog
+** is about to move; else it waits in its class's backlog, a FIFO list.
+** When room opens, the backlogs move at the end of the event
+** (WORK_BACKLOG): the longest waiting item whose class has room enters,
+** again and again; items of one class wait in arrival order, so the
+** longest waiting is the earliest head (smallest serial).
+*/
+static void bl_unlink(cs_engine *e, item *it)
+{
+    xclass *const xc = it->xc;
+
+    if (it->bl_prev != NULL)
+        it->bl_prev->bl_next = it->bl_next;
+    else
+        xc->bl_head = it->bl_next;
+    if (it->bl_next != NULL)
+        it->bl_next->bl_prev = it->bl_prev;
+    else
+        xc->bl_tail = it->bl_prev;
+    xc->nbl--;
+    e->nbl--;
+    it->in_bl = 0;
+}
+
+NOINLINE static void conwip_arrive(cs_engine *e, item *it, double now)
+{
+    xclass *const xc = it->xc;
+
+    if (!e->bl_listed && cw_room(e, xc)) {
+        cw_enter(e, xc);
+        item_next(e, it, now);
+        return;
+    }
+    it->in_bl = 1;
+    it->parts_left = 1;   /* live, with no part yet */
+    it->bl_next = NULL;
+    it->bl_prev = xc->bl_tail;
+    if (xc->bl_tail != NULL)
+        xc->bl_tail->bl_next = it;
+    else
+        xc->bl_head = it;
+    xc->bl_tail = it;
+    xc->nbl++;
+    e->nbl++;
+}
+
+/* Lets the longest waiting items in while there is room. */
+COLD static void drain_backlog(cs_engine *e, double now)
+{
+    e->bl_listed = 0;
+    while (e->nbl > 0 && e->status == CS_OK &&
+           (e->wip_limit == 0 || e->cw_in < e->wip_limit)) {
+        xclass *best = NULL;
+        item *it;
+        uint64_t serial;
+        double wait;
+        for (int c = 0; c < e->nclasses; c++) {
+            xclass *const xc = &e->classes[c];
+            if (xc->bl_head != NULL && cw_room(e, xc) &&
+                (best == NULL || xc->bl_head->serial < best->bl_head->serial))
+                best = xc;
+        }
+        if (best == NULL)
+            break;
+        it = best->bl_head;
+        bl_unlink(e, it);
+        cw_enter(e, best);
+        it->parts_left = 0;
+        serial = it->serial;
+        wait = now - it->t_arrive;
+        item_next(e, it, now);
+        /* the wait in the backlog is the first step's admission wait, so
+        ** the breakdown still adds up to the lead time */
+        if (it->parts_left > 0 && it->serial == serial && it->counted)
+            it->acc[it->jobs[0].step * CS_BRK_N + CS_BRK_ADMISSION] += wait;
+    }
+}
+
+/*
+** Abandonment (SPEC 5.7).  An item waits when it is in a backlog, or
+** when none of its parts is in work or hand-off, it is not blocked (no
+** finished part or hold slot stuck while a part waits for room) and some
+** part is queued or waits for room.  Its patience event abandons it if
+** it waits then; else it is marked expired, and abandoned at the end of
+** the first event in which it waits again (abandon_later).
+*/
+static int item_waits(const item *it)
+{
+    int waiting = 0, finished = 0;
+
+    if (it->in_bl)
+        return 1;
+    if (it->in_work > 0)
+        return 0;
+    for (int k = 0; k < it->nparts; k++) {
+        const int st = it->jobs[k].state;
+        if (st == J_HANDOFF || st == J_WORK)
+            return 0;
+        waiting |= st == J_QUEUE || st == J_WAIT_ROOM;
+        finished |= st == J_FINISHED;
+    }
+    if (it->pending > 0) {
+        if (finished)
+            return 0;
+        for (int i = 0; i < it->nhold; i++)
+            if (it->live[i])
+                return 0;
+    }
+    return waiting;
+}
+
+/* The waiting item it gives up and leaves the chain undone: out of every
+** queue, room-waiter list or backlog, its WIP released everywhere. */
+COLD static void abandon(cs_engine *e, item *it, double now)
+{
+    xclass *const xc = it->xc;
+    cs_rep *const out = e->out;
+
+    TRACE(e, now, it, -1, -1, EV_ABANDON);
+    if (it->in_bl) {
+        bl_unlink(e, it);
+    } else {
+        release_hold(e, it, now, 0);
+        it->nhold = 0;
+        for (int k = 0; k < it->nparts; k++) {
+            job *const j = &it->jobs[k];
+            xteam *const u = &e->teams[j->team];
+            if (j->state == J_WAIT_ROOM) {
+                waiter_unlink(u, j);
+                u->nwait--;
+                e->nwaiting--;
+            } else {
+                ASSUME(j->state == J_QUEUE || j->state == J_FINISHED);
+                if (j->state == J_QUEUE) {
+                    queue_remove(u, j);
+                    team_clock(u, now);
+                    u->nq--;
+                    e->active--;
+                }
+                team_wip(u, now, -1);
+                if (u->ntp > 0)
+                    visit_end(e, it, j->team, j->t_enter, now, 1);
+                room_opened(e, j->team);
+            }
+            j->state = J_IDLE;
+        }
+        if (e->conwip)
+            cw_leave(e, xc);
+    }
+    it->nparts = it->pending = it->parts_left = 0;
+    it->blocked = 0;
+    out->abandoned++;
+    if (now >= e->warmup) {
+        out->abandoned_window++;
+        out->classes[xc->idx].abandoned++;
+        out->wasted += it->work;   /* in_work is 0: it waits */
+    }
+    if (it->initial)
+        initial_done(e, xc, now);
+    item_leave(e, it, now);
+}
+
+/* The expired items that began to wait in this event, if they still
+** wait. */
+COLD static void drain_abandon(cs_engine *e, double now)
+{
+    e->ab_listed = 0;
+    for (size_t i = 0; i < e->naband && e->status == CS_OK; i++) {
+        item *const it = e->aband[i].it;
+        if (it->parts_left > 0 && it->serial == e->aband[i].serial &&
+            it->expired && item_waits(it))
+            abandon(e, it, now);
+    }
+    e->naband = 0;
 }
 
 /* ---- deadlocks ------------------------------------------------------- */
@@ -2289,7 +2772,9 @@ static const char *const inv_names[CS_INV_COUNT] = {
     "active: active equals the parts in hand-off, queue or work",
     "events: one event per part in hand-off or work, <= 1 arrival a class",
     "stuck: each WIP-limited team lists exactly the units blocked items "
-    "hold there"
+    "hold there",
+    "conwip: backlogs in arrival order, waiting only while full; items "
+    "inside the chain counted"
 };
 
 /* Per-team tallies of a full check. */
@@ -2310,6 +2795,41 @@ static double clock_bound(const cs_engine *e)
     return t > e->warmup ? t : e->warmup;
 }
 
+/* The backlogs and the counts inside the chain (CONWIP). */
+static int check_conwip(const cs_engine *e)
+{
+    uint64_t nbl = 0;
+    long inside = 0;
+
+    for (int c = 0; c < e->nclasses; c++) {
+        const xclass *const xc = &e->classes[c];
+        uint64_t n = 0;
+        const item *prev = NULL;
+        for (const item *it = xc->bl_head; it != NULL; it = it->bl_next) {
+            if (++n > xc->nbl || !it->in_bl || it->parts_left != 1 ||
+                it->nparts != 0 || it->pos != -1 || it->bl_prev != prev ||
+                (prev != NULL && prev->serial >= it->serial))
+                return CS_INV_CONWIP;
+            prev = it;
+        }
+        if (n != xc->nbl || prev != xc->bl_tail)
+            return CS_INV_CONWIP;
+        /* settled: a class waits only while the chain or it is full */
+        if (n > 0 && cw_room(e, xc))
+            return CS_INV_CONWIP;
+        nbl += n;
+        inside += xc->cw_in;
+        if (xc->cw_in < 0 || (!e->conwip && xc->cw_in != 0))
+            return CS_INV_CONWIP;
+    }
+    if (nbl != e->nbl || (!e->conwip && nbl != 0))
+        return CS_INV_CONWIP;
+    if (e->conwip && (inside != e->cw_in ||
+                      (uint64_t)e->cw_in + e->nbl != e->in_chain))
+        return CS_INV_CONWIP;
+    return CS_INV_OK;
+}
+
 static int check_global(const cs_engine *e)
 {
     long nwait = 0;
@@ -2327,9 +2847,14 @@ static int check_global(const cs_engine *e)
     if (e->t_wip.value != (double)e->in_chain || e->in_chain > e->serial ||
         (e->in_chain > e->max_items && e->status == CS_OK))
         return CS_INV_CHAIN;
-    if (e->out != NULL && (e->out->arrived != e->serial ||
-                           e->out->arrived - e->out->done != e->in_chain))
+    if (e->out != NULL &&
+        (e->out->arrived != e->serial ||
+         e->out->arrived - e->out->done - e->out->abandoned != e->in_chain))
         return CS_INV_CHAIN;
+    if (e->bl_listed || e->ab_listed || e->naband != 0)
+        return CS_INV_SETTLED;
+    if (check_conwip(e) != CS_INV_OK)
+        return CS_INV_CONWIP;
     if (cs_kernel_next_time(e->sim) < cs_kernel_now(e->sim))
         return CS_INV_EVENTS;
     if (!(e->t_wip.last <= clock_bound(e)) || e->t_wip.area < 0)
@@ -2651,9 +3176,11 @@ static void tally_item(const item *it, tally *tl)
 
 /* Every item of class xc: the live ones checked and tallied. */
 static int check_pool(const cs_engine *e, const xclass *xc, tally *tl,
-                      uint64_t *live)
+                      uint64_t *live, uint64_t *pat)
 {
-    size_t carved = 0, nfree = 0, nlive = 0;
+    uint64_t npat = 0;
+
+    size_t carved = 0, nfree = 0, nlive = 0, nzombie = 0;
 
     for (size_t c = 0; c < xc->nchunks; c++) {
         carved += xc->chunks[c].n;
@@ -2661,9 +3188,17 @@ static int check_pool(const cs_engine *e, const xclass *xc, tally *tl,
             const item *const it =
                 (const void *)(xc->chunks[c].mem + i * xc->item_size);
             int r;
-            if (it->parts_left == 0)
+            if (it->parts_left == 0) {
+                nzombie += it->pat_ev != 0;
                 continue;
+            }
             nlive++;
+            npat += it->pat_ev != 0;
+            if (it->in_bl) {
+                if (it->nparts != 0 || it->nhold != 0 || it->pos != -1)
+                    return CS_INV_CONWIP;
+                continue;
+            }
             if ((r = check_item_place(e, xc, it)) != CS_INV_OK ||
                 (r = check_item_parts(e, it)) != CS_INV_OK ||
                 (r = check_item_stuck(e, it, tl)) != CS_INV_OK)
@@ -2672,11 +3207,13 @@ static int check_pool(const cs_engine *e, const xclass *xc, tally *tl,
         }
     }
     for (const item *it = xc->free; it != NULL; it = it->next_free)
-        if (++nfree > carved || it->xc != xc || it->parts_left != 0)
+        if (++nfree > carved || it->xc != xc || it->parts_left != 0 ||
+            it->pat_ev)
             return CS_INV_POOL;
-    if (nfree + nlive != carved)
+    if (nfree + nlive + nzombie != carved)
         return CS_INV_POOL;
     *live += nlive;
+    *pat += nzombie + npat;
     return CS_INV_OK;
 }
 
@@ -2705,7 +3242,7 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
     for (int c = 0; c < e->nclasses; c++)
         arrivals += e->classes[c].r_arr != NULL;
     pending = cs_kernel_pending(e->sim);
-    evented += e->nsched;
+    evented += e->nsched + (long)e->npat_ev;
     if (pending < (size_t)evented || pending > (size_t)(evented + arrivals))
         return CS_INV_EVENTS;
     if (live != e->in_chain)
@@ -2733,7 +3270,7 @@ static int check_no_deadlock(const cs_engine *e)
 static int check_invariants(const cs_engine *e)
 {
     tally *tl;
-    uint64_t live = 0;
+    uint64_t live = 0, pat = 0;
     int r;
 
     if (e->status == CS_ENOMEM)
@@ -2744,7 +3281,9 @@ static int check_invariants(const cs_engine *e)
     tl = e->dbg_tl;
     memset(tl, 0, ((size_t)e->nteams + 1) * sizeof *tl);
     for (int c = 0; c < e->nclasses && r == CS_INV_OK; c++)
-        r = check_pool(e, &e->classes[c], tl, &live);
+        r = check_pool(e, &e->classes[c], tl, &live, &pat);
+    if (r == CS_INV_OK && pat != e->npat_ev)
+        r = CS_INV_EVENTS;
     if (r == CS_INV_OK)
         r = check_tally(e, tl, live);
     if (r == CS_INV_OK)
@@ -2851,6 +3390,8 @@ ALWAYS_INLINE static inline void part_finished(cs_engine *e, job *j,
     } else if (it->pending > 0) {
         /* A branch finished while a sibling waits for room: stuck here. */
         stick(e, it, it->xc->maxb + (int)(j - it->jobs), j->team);
+    } else if (it->expired) {
+        abandon_later(e, it);   /* the siblings left may all be queued */
     }
 }
 
@@ -2912,6 +3453,28 @@ static void on_handoff(cs_sim *sim, void *ctx, void *data)
     const double now = cs_kernel_now(sim);
 
     join_queue(e, data, now, 1);
+    settle(e, now);
+    CHECK_INVARIANTS(e);
+}
+
+/* An item's patience ran out (its only event; the item may be done). */
+static void on_patience(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    item *const it = data;
+    const double now = cs_kernel_now(sim);
+
+    it->pat_ev = 0;
+    e->npat_ev--;
+    if (it->parts_left == 0) {
+        /* done before: back to the pool now */
+        it->next_free = it->xc->free;
+        it->xc->free = it;
+    } else if (item_waits(it)) {
+        abandon(e, it, now);
+    } else {
+        it->expired = 1;
+    }
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -3269,15 +3832,25 @@ static int class_init(cs_engine *e, int c)
     if (k->nstart > 0 &&
         (xc->r_start = stream_new(e, skey("start", k->name, NULL))) == NULL)
         return -1;
+    xc->wip_limit = k->wip_limit;
+    if (k->has_patience) {
+        xc->pat = &k->patience;
+        if ((xc->r_pat = stream_new(e, skey("patience", k->name, NULL))) ==
+            NULL)
+            return -1;
+    }
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
-        if (pr->kind == CS_PROMISE_LEAD_TIME && cs_model_promise_covers(pr, c))
+        if (pr->kind == CS_PROMISE_LEAD_TIME && !pr->at_team &&
+            cs_model_promise_covers(pr, c))
             xc->lt_promises[xc->nlt++] = p;
     }
     xc->off_jobs = round_up(sizeof(item), al);
     xc->off_draws = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
     xc->off_acc = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
-    xc->off_pass = xc->off_acc + (size_t)k->nsteps * CS_BRK_N * sizeof(double);
+    xc->off_holdt =
+        xc->off_acc + (size_t)k->nsteps * CS_BRK_N * sizeof(double);
+    xc->off_pass = xc->off_holdt + (size_t)xc->maxb * sizeof(double);
     xc->off_hold = round_up(xc->off_pass + (size_t)k->nsteps * sizeof(int), al);
     xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
     xc->off_spos = round_up(xc->off_live + (size_t)xc->maxb, sizeof(int));
@@ -3303,7 +3876,7 @@ cs_engine *cs_engine_new(const cs_model *m)
     e->sim = cs_kernel_new(0);
     e->teams = calloc((size_t)m->nteams + 1, sizeof *e->teams);
     e->classes = calloc((size_t)m->nclasses + 1, sizeof *e->classes);
-    e->work = calloc((size_t)m->nteams + 1, sizeof *e->work);
+    e->work = calloc((size_t)m->nteams + 3, sizeof *e->work);
     e->seeds = calloc((size_t)m->nteams + 1, sizeof *e->seeds);
     e->dlist = calloc((size_t)m->nteams + 1, sizeof *e->dlist);
     e->dqueue = calloc((size_t)m->nteams + 1, sizeof *e->dqueue);
@@ -3356,7 +3929,28 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->slow = u->prod != NULL || u->shared;
         if (tm->nschedule > 0)
             e->scheduled[e->nscheduled++] = t;
+        for (int c = 0; c < m->nclasses; c++)
+            for (int s = 0; s < m->classes[c].nsteps; s++)
+                if (m->classes[c].has_patience &&
+                    m->classes[c].steps[s].kind == CS_STEP_WORK &&
+                    m->classes[c].steps[s].team == t)
+                    u->pat = 1;
+        for (int p = 0; p < m->npromises; p++)
+            if (m->promises[p].at_team && m->promises[p].team == t)
+                u->ntp++;
+        if (u->ntp > 0) {
+            if ((u->tp = calloc((size_t)u->ntp, sizeof *u->tp)) == NULL)
+                goto fail;
+            u->ntp = 0;
+            for (int p = 0; p < m->npromises; p++)
+                if (m->promises[p].at_team && m->promises[p].team == t)
+                    u->tp[u->ntp++] = p;
+            e->tp_any = 1;
+        }
     }
+    e->conwip = cs_model_has_conwip(m);
+    e->pat_any = cs_model_has_patience(m);
+    e->wip_limit = m->wip_limit;
     for (int c = 0; c < m->nclasses; c++)
         if (class_init(e, c) != 0)
             goto fail;
@@ -3397,6 +3991,7 @@ void cs_engine_free(cs_engine *e)
             free(e->teams[t].stk);
             free(e->teams[t].run);
             free(e->teams[t].evs);
+            free(e->teams[t].tp);
         }
     free(e->classes);
     free(e->teams);
@@ -3407,6 +4002,7 @@ void cs_engine_free(cs_engine *e)
     free(e->dmark);
     free(e->dreach);
     free(e->scheduled);
+    free(e->aband);
 #ifdef CS_DEBUG
     free(e->dbg_tl);
     free(e->dbg_mark);
@@ -3500,9 +4096,18 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->tl_last = e->tl_area = 0.0;
     e->tl_next = e->tl_n > 1 ? e->tl_period : m->horizon;
     for (int c = 0; c < e->nclasses; c++) {
-        pool_reset(&e->classes[c]);
-        cs_stats_tavg_init(&e->classes[c].t_wip, warmup, 0.0);
+        xclass *const xc = &e->classes[c];
+        pool_reset(xc);
+        cs_stats_tavg_init(&xc->t_wip, warmup, 0.0);
+        xc->cw_in = 0;
+        xc->bl_head = xc->bl_tail = NULL;
+        xc->nbl = 0;
     }
+    e->cw_in = 0;
+    e->nbl = 0;
+    e->bl_listed = e->ab_listed = 0;
+    e->npat_ev = 0;
+    e->naband = 0;
     e->nwork = 0;
     e->nseeds = 0;
     memset(e->dmark, 0, (size_t)e->nteams);
@@ -3560,6 +4165,44 @@ static uint64_t promise_done(const cs_promise *p, const cs_rep *out)
     return n;
 }
 
+/* A visit of it to team t begun at `begun` is not over at the horizon:
+** late for t's promises when it began in [warmup, horizon - within]. */
+static void visit_open(cs_engine *e, const item *it, int t, double begun)
+{
+    const xteam *const u = &e->teams[t];
+
+    for (int k = 0; k < u->ntp; k++) {
+        const cs_promise *const p = &e->m->promises[u->tp[k]];
+        if (begun >= e->warmup && begun <= e->horizon - p->within &&
+            cs_model_promise_covers(p, it->xc->idx))
+            e->out->promises[u->tp[k]].eligible++;
+    }
+}
+
+/* The visits not over at the horizon, for the promises on teams. */
+COLD static void open_visits(cs_engine *e)
+{
+    for (int c = 0; c < e->nclasses; c++) {
+        const xclass *const xc = &e->classes[c];
+        for (size_t ch = 0; ch < xc->nchunks; ch++)
+            for (size_t i = 0; i < xc->chunks[ch].n; i++) {
+                const item *const it =
+                    (const void *)(xc->chunks[ch].mem + i * xc->item_size);
+                if (it->parts_left == 0 || it->in_bl)
+                    continue;
+                for (int k = 0; k < it->nparts; k++) {
+                    const job *const j = &it->jobs[k];
+                    if (j->state >= J_HANDOFF && e->teams[j->team].ntp > 0)
+                        visit_open(e, it, j->team, j->t_enter);
+                }
+                for (int h = 0; h < it->nhold; h++)
+                    if (it->live[h] && e->teams[it->hold[h]].ntp > 0)
+                        visit_open(e, it, it->hold[h],
+                                   visit_start(it, h, 1));
+            }
+    }
+}
+
 /* Closes the window at the horizon and fills the remaining fields. */
 static void run_finish(cs_engine *e)
 {
@@ -3587,7 +4230,13 @@ static void run_finish(cs_engine *e)
         if (e->classes[c].cod > 0.0)
             out->delay_cost_mean += e->classes[c].cod *
                                     tavg_close(&e->classes[c].t_wip, h);
-    out->in_system_end = out->arrived - out->done;
+    out->in_system_end = e->in_chain;
+    for (int p = 0; p < m->npromises; p++)
+        if (m->promises[p].at_team) {
+            if (e->status == CS_OK)
+                open_visits(e);
+            break;
+        }
     out->visits = e->visits;
     for (int t = 0; t < e->nteams; t++) {
         xteam *const u = &e->teams[t];
@@ -3795,6 +4444,7 @@ static int break_engine(cs_engine *e, int inv, cs_engine *saved)
     case CS_INV_WAITING: e->nwaiting++; return 0;
     case CS_INV_CHAIN: e->in_chain++; return 0;
     case CS_INV_ACTIVE: e->active++; return 0;
+    case CS_INV_CONWIP: e->nbl++; return 0;
     default: return -1;
     }
 }

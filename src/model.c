@@ -36,6 +36,7 @@ static void class_fini(cs_class *c)
     free(c->route);
     free(c->name);
     cs_dist_fini(&c->interval);
+    cs_dist_fini(&c->patience);
 }
 
 void cs_model_free(cs_model *m)
@@ -223,6 +224,36 @@ int cs_model_has_delay_cost(const cs_model *m)
 {
     for (int c = 0; c < m->nclasses; c++)
         if (m->classes[c].cost_of_delay > 0.0)
+            return 1;
+    return 0;
+}
+
+int cs_model_has_patience(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].has_patience)
+            return 1;
+    return 0;
+}
+
+int cs_model_team_patient(const cs_model *m, int t)
+{
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *const k = &m->classes[c];
+        for (int x = 0; x < k->nsteps; x++)
+            if (k->steps[x].kind == CS_STEP_WORK && k->steps[x].team == t &&
+                !k->has_patience)
+                return 0;
+    }
+    return 1;
+}
+
+int cs_model_has_conwip(const cs_model *m)
+{
+    if (m->wip_limit > 0)
+        return 1;
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].wip_limit > 0)
             return 1;
     return 0;
 }
@@ -494,6 +525,7 @@ void cs_model_strip(cs_model *m)
         k->route = NULL;
         k->nsteps = k->nroute = 0;
         cs_dist_fini(&k->interval);
+        cs_dist_fini(&k->patience);
     }
     free(m->description);
     m->description = NULL;
@@ -551,8 +583,12 @@ int cs_model_promise_same(const cs_model *a, int pa, const cs_model *b,
     if (x->kind != y->kind || x->target != y->target ||
         !same_classes(a, x, b, y))
         return 0;
-    if (x->kind == CS_PROMISE_LEAD_TIME)
-        return x->within == y->within;
+    if (x->kind == CS_PROMISE_LEAD_TIME) {
+        const char *tx = x->at_team ? a->teams[x->team].name : "";
+        const char *ty = y->at_team ? b->teams[y->team].name : "";
+        return x->within == y->within && x->at_team == y->at_team &&
+               strcmp(tx, ty) == 0;
+    }
     if (x->kind == CS_PROMISE_DONE_BY)
         return x->done_by == y->done_by;
     return x->per == y->per;

@@ -368,6 +368,14 @@ double cs_report_total_cost(const cs_summary *s)
                : NAN;
 }
 
+int cs_report_any_patience(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (cs_model_has_patience(cs_report_row_model(&r->rows[i])))
+            return 1;
+    return 0;
+}
+
 int cs_report_any_delay_cost(const cs_report *r)
 {
     for (size_t i = 0; i < r->nrows; i++)

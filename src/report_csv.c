@@ -473,7 +473,30 @@ typedef struct extra_cols {
     int completion;               /* completion_ columns */
     int delay_cost;               /* cost_ columns (cost of delay) */
     cs_report_names preemptive;   /* interruption columns of these teams */
+    int patience;                 /* abandoned_ columns (SPEC 5.7) */
 } extra_cols;
+
+/* The abandonment columns: the share with its interval, per class, and
+** the wasted work. */
+static void csv_abandoned(csvw *w, const cs_report_names *classes)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    csv_mean(w, s ? &s->abandoned : NULL, "abandoned_share");
+    csv_bounds(w, s ? &s->abandoned : NULL, "abandoned_ci_lo",
+               "abandoned_ci_hi");
+    for (size_t i = 0; i < classes->n; i++) {
+        const int c = s != NULL
+                          ? cs_model_class_index(s->model, classes->v[i])
+                          : -1;
+        const cs_ci *k = c >= 0 ? &s->classes[c].abandoned : NULL;
+        csv_num(w, k && cs_report_ci_defined(k) ? k->mean : NAN,
+                "abandoned_share_%s", classes->v[i]);
+    }
+    csv_mean(w, s ? &s->wasted : NULL, "wasted_work_per_day");
+    csv_bounds(w, s ? &s->wasted : NULL, "wasted_work_ci_lo",
+               "wasted_work_ci_hi");
+}
 
 /* The cost columns (SPEC 5.9): the teams', the cost of delay with its
 ** interval, their total. */
@@ -544,6 +567,8 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
         csv_completion(w);
     if (x->delay_cost)
         csv_cost(w);
+    if (x->patience)
+        csv_abandoned(w, classes);
     fputc('\n', w->out);
 }
 
@@ -627,7 +652,8 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes, limited = {NULL, 0};
     extra_cols x = {{NULL, 0}, any_completion(r),
-                    cs_report_any_delay_cost(r), {NULL, 0}};
+                    cs_report_any_delay_cost(r), {NULL, 0},
+                    cs_report_any_patience(r)};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0, 0};
     const int diff = cs_report_want_diff(r);

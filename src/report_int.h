@@ -110,6 +110,10 @@ double cs_report_first_level(const cs_report *r);
 ** results then show the cost of delay, in every row). */
 int cs_report_any_delay_cost(const cs_report *r);
 
+/* 1 when some row's model has a class with a patience (the results then
+** show abandonments and wasted work, in every row). */
+int cs_report_any_patience(const cs_report *r);
+
 /* What s costs per day: the teams' cost plus the mean cost of delay when
 ** s's model has one (SPEC 5.9's total); the ranking's cost key. */
 double cs_report_total_cost(const cs_summary *s);

@@ -214,6 +214,8 @@ static json_t *json_promises(jctx *j, const cs_summary *s)
                                       : by ? "done_by"
                                            : "throughput"));
         put(j, o, "work", json_promise_work(j, m, d));
+        if (lt && d->at_team)
+            put(j, o, "team", jstr(m->teams[d->team].name));
         put(j, o, lt ? "within" : by ? "done_by" : "per",
             jnum(lt ? d->within : by ? d->done_by : d->per));
         append(j, arr, o);
@@ -306,6 +308,25 @@ static json_t *json_vs_classes(jctx *j, const cs_comparison *c,
     return classes;
 }
 
+/* {"share": .., "ci95": [lo, hi], "classes": {NAME: {"share": ..,
+** "ci95": [..]}}} (SPEC 5.7). */
+static json_t *json_abandoned(jctx *j, const cs_summary *s)
+{
+    const cs_model *m = s->model;
+    json_t *o = json_object(), *classes = json_object();
+
+    put(j, o, "share", jmean(&s->abandoned));
+    put(j, o, "ci95", jci(&s->abandoned));
+    for (int c = 0; c < m->nclasses; c++) {
+        json_t *k = json_object();
+        put(j, k, "share", jmean(&s->classes[c].abandoned));
+        put(j, k, "ci95", jci(&s->classes[c].abandoned));
+        put(j, classes, m->classes[c].name, k);
+    }
+    put(j, o, "classes", classes);
+    return o;
+}
+
 /* {"teams_per_day": .., "delay_per_day": .., "delay_ci95": [lo, hi],
 ** "total_per_day": ..} (SPEC 5.9). */
 static json_t *json_cost(jctx *j, const cs_summary *s)
@@ -341,6 +362,12 @@ static json_t *json_vs(jctx *j, const cs_report *r, const cs_report_row *row)
     if (cs_report_any_delay_cost(r)) {
         put(j, o, "delay_cost_per_day_diff", jmean(&c->delay_cost));
         put(j, o, "delay_cost_per_day_ci95", jci(&c->delay_cost));
+    }
+    if (cs_report_any_patience(r)) {
+        put(j, o, "abandoned_share_diff", jmean(&c->abandoned));
+        put(j, o, "abandoned_share_ci95", jci(&c->abandoned));
+        put(j, o, "wasted_work_per_day_diff", jmean(&c->wasted));
+        put(j, o, "wasted_work_per_day_ci95", jci(&c->wasted));
     }
     for (int p = 0; p < c->npromises && p < m->npromises; p++) {
         json_t *e = json_object();
@@ -407,6 +434,11 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     put(j, o, "cost_per_day", jnum(s->cost_per_day));
     if (cs_report_any_delay_cost(r))
         put(j, o, "cost", json_cost(j, s));
+    if (cs_report_any_patience(r)) {
+        put(j, o, "abandoned", json_abandoned(j, s));
+        put(j, o, "wasted_work_per_day", jmean(&s->wasted));
+        put(j, o, "wasted_work_per_day_ci95", jci(&s->wasted));
+    }
     put(j, o, "promises", json_promises(j, s));
     if (row->vs != NULL) {
         put(j, o, "vs_baseline", json_vs(j, r, row));
@@ -426,7 +458,8 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
             zeros[p] = zero[0];
         self.level = cs_report_first_level(r);
         self.lead_time_mean = self.lead_time_p85 = self.throughput =
-            self.wip = self.delay_cost = zero[0];
+            self.wip = self.delay_cost = self.abandoned = self.wasted =
+                zero[0];
         self.promise = zeros;
         self.npromises = zeros != NULL ? m->npromises : 0;
         cs_ci *czeros = calloc((size_t)m->nclasses + 1, sizeof *czeros);

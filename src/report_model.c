@@ -89,6 +89,9 @@ static void print_settings(FILE *f, const cs_model *m)
         fprintf(f, "timeline: %.0f period%s of %gd\n", n, n > 1 ? "s" : "",
                 m->timeline);
     }
+    if (m->wip_limit > 0)
+        fprintf(f, "wip limit: at most %d items inside the chain (CONWIP), "
+                "the others wait in the backlog\n", m->wip_limit);
 }
 
 /* The repetition of a step function, if any: ", every 260 days". */
@@ -213,6 +216,12 @@ static void print_class(FILE *f, const cs_model *m, const cs_class *k)
         fprintf(f, " x%d", k->batch);
     if (k->backlog > 0)
         fprintf(f, "  backlog %d", k->backlog);
+    if (k->wip_limit > 0)
+        fprintf(f, "  wip %d inside the chain", k->wip_limit);
+    if (k->has_patience) {
+        cs_dist_describe(&k->patience, buf, sizeof buf);
+        fprintf(f, "  patience %s", buf);
+    }
     fputc('\n', f);
     print_profile(f, k);
     print_start(f, k);
@@ -240,7 +249,11 @@ static void print_promise(FILE *f, const cs_model *m, const cs_promise *k)
         w = list;
     }
 
-    if (k->kind == CS_PROMISE_LEAD_TIME)
+    if (k->kind == CS_PROMISE_LEAD_TIME && k->at_team)
+        fprintf(f, "  %s: %g%% of the visits of %s to %s within %gd (from "
+                "admission to leaving the team)\n", name, k->target * 100, w,
+                m->teams[k->team].name, k->within);
+    else if (k->kind == CS_PROMISE_LEAD_TIME)
         fprintf(f, "  %s: %g%% of %s within %gd\n", name, k->target * 100, w,
                 k->within);
     else if (k->kind == CS_PROMISE_DONE_BY)

@@ -357,10 +357,13 @@ static void fmt_achieved(char *buf, size_t size, const cs_promise *d,
 }
 
 /* "≥85% within 30d", "≥40 per 65d" or "≥85% done by day 120". */
-static void fmt_target(char *buf, size_t size, const cs_promise *d,
-                       double target)
+static void fmt_target(char *buf, size_t size, const cs_model *m,
+                       const cs_promise *d, double target)
 {
-    if (d->kind == CS_PROMISE_LEAD_TIME)
+    if (d->kind == CS_PROMISE_LEAD_TIME && d->at_team)
+        snprintf(buf, size, "≥%.4g%% of visits to %s within %.4gd",
+                 target * 100.0, m->teams[d->team].name, d->within);
+    else if (d->kind == CS_PROMISE_LEAD_TIME)
         snprintf(buf, size, "≥%.4g%% within %.4gd", target * 100.0,
                  d->within);
     else if (d->kind == CS_PROMISE_DONE_BY)
@@ -482,6 +485,7 @@ typedef struct shape {
     int show_reps;          /* rows differ in replications */
     int show_cost;          /* some row has a cost */
     int show_delay;         /* some row has a cost of delay */
+    int show_pat;           /* some row has a class with a patience */
     int any_vs;             /* some row is compared with its baseline */
 } shape;
 
@@ -495,6 +499,7 @@ static int shape_init(shape *sh, const cs_report *r)
     sh->np = cs_report_max_promises(r);
     sh->same_promises = 1;
     sh->show_delay = cs_report_any_delay_cost(r);
+    sh->show_pat = cs_report_any_patience(r);
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
         const cs_model *m = cs_report_row_model(row);
@@ -548,7 +553,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
 {
     const cs_model *m0 = cs_report_row_model(&r->rows[0]);
     const int npi = inline_p ? sh->np : 0;
-    double mlt = 0, mp = 0, mth = 0, mwip = 0, mdc = 0;
+    double mlt = 0, mp = 0, mth = 0, mwip = 0, mdc = 0, mab = 0, mww = 0;
 
     /* With a ranked block above, it carries the bottleneck and the cost. */
     const int show_bn = !sh->any_vs;
@@ -556,7 +561,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
 
     tbl_init(t, 1 + r->nvary + (size_t)sh->show_reps + 6 + (size_t)npi +
                     (size_t)show_bn + (size_t)show_cost +
-                    (size_t)sh->show_delay);
+                    (size_t)sh->show_delay + 2 * (size_t)sh->show_pat);
     tbl_row(t);
     label_head(t, r, "variant");
     if (sh->show_reps)
@@ -565,7 +570,7 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
                                        "thru/wk", "wip", "flow eff", NULL});
     for (int p = 0; p < npi; p++) {
         char tgt[64];
-        fmt_target(tgt, sizeof tgt, &m0->promises[p],
+        fmt_target(tgt, sizeof tgt, m0, &m0->promises[p],
                    r->rows[0].summary->promises[p].target);
         tbl_cell(t, C_NONE, "%s (%s)", m0->promises[p].name, tgt);
     }
@@ -575,6 +580,10 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         tbl_cell(t, C_NONE, "cost/d");
     if (sh->show_delay)
         tbl_cell(t, C_NONE, "cost of delay/d");
+    if (sh->show_pat) {
+        tbl_cell(t, C_NONE, "abandoned %%");
+        tbl_cell(t, C_NONE, "wasted work/d");
+    }
     /* One number of decimals per column, so the column lines up. */
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
@@ -583,6 +592,8 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
         mth = mag_ci(mth, &s->throughput, per_week(&r->rows[i]));
         mwip = mag_ci(mwip, &s->wip, 1.0);
         mdc = mag_ci(mdc, &s->delay_cost, 1.0);
+        mab = mag_ci(mab, &s->abandoned, 100.0);
+        mww = mag_ci(mww, &s->wasted, 1.0);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_report_row *row = &r->rows[i];
@@ -613,6 +624,10 @@ static void block_main(table *t, const cs_report *r, const shape *sh,
             cell_g(t, s->cost_per_day);
         if (sh->show_delay)
             cell_ci(t, &s->delay_cost, 1.0, col_decimals(mdc));
+        if (sh->show_pat) {
+            cell_ci(t, &s->abandoned, 100.0, col_decimals(mab));
+            cell_ci(t, &s->wasted, 1.0, col_decimals(mww));
+        }
     }
 }
 
@@ -647,7 +662,7 @@ static void block_promises(table *t, const cs_report *r, const shape *sh)
                     tbl_cell(t, C_NONE, "%s", "");
             }
             tbl_cell(t, C_NONE, "%s", m->promises[p].name);
-            fmt_target(buf, sizeof buf, &m->promises[p],
+            fmt_target(buf, sizeof buf, m, &m->promises[p],
                        s->promises[p].target);
             tbl_cell(t, C_NONE, "%s", buf);
             cell_promise(t, s, p, 0);
@@ -692,13 +707,15 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
                           const char *name)
 {
     const cs_promise *d0 = NULL;
+    const cs_model *m0 = NULL;
     double target0 = NAN;
     char buf[128];
 
     for (size_t i = 0; i < r->nrows && d0 == NULL; i++) {
         const int p = promise_index(cs_report_row_model(&r->rows[i]), name);
         if (p >= 0) {
-            d0 = &cs_report_row_model(&r->rows[i])->promises[p];
+            m0 = cs_report_row_model(&r->rows[i]);
+            d0 = &m0->promises[p];
             target0 = r->rows[i].summary->promises[p].target;
         }
     }
@@ -708,7 +725,7 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
     tbl_init(t, 1 + r->nvary + 2 + (size_t)sh->any_vs);
     tbl_row(t);
     label_head(t, r, name);
-    fmt_target(buf, sizeof buf, d0, target0);
+    fmt_target(buf, sizeof buf, m0, d0, target0);
     tbl_cell(t, C_NONE, "%s", buf);
     tbl_cell(t, C_NONE, "verdict");
     if (sh->any_vs)
@@ -729,7 +746,7 @@ static void block_promise(table *t, const cs_report *r, const shape *sh,
         if (s->promises[p].target != target0 ||
             m->promises[p].kind != d0->kind) {
             char tgt[64];
-            fmt_target(tgt, sizeof tgt, &m->promises[p],
+            fmt_target(tgt, sizeof tgt, m, &m->promises[p],
                        s->promises[p].target);
             tbl_cell(t, C_NONE, "%s (target %s)", buf, tgt);
         } else {

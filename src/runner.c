@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 26
+#define STORE_COLUMNS 29
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -156,6 +156,7 @@ static size_t store_columns(cs_runner_store *s, column *c)
     const size_t np = (size_t)s->model->npromises;
     const size_t board = cs_model_has_initial(s->model) ? 1 : 0;
     const size_t per = (size_t)s->nperiods;
+    const size_t pat = cs_model_has_patience(s->model) ? 1 : 0;
     size_t k = 0;
 
 #define COL(field, w) \
@@ -186,6 +187,9 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(cls_completion, board * nc);
     COL(per, per * CS_RUNNER_PERIOD_NFIELDS);
     COL(per_team, per * nt * CS_RUNNER_PTEAM_NFIELDS);
+    COL(aband, pat);
+    COL(cls_aband, pat * nc);
+    COL(wasted, pat);
 #undef COL
     assert(k <= STORE_COLUMNS);
     return k;
@@ -426,6 +430,17 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
             s->cls_completion[i * nc + c] = r->classes[c].completion;
     }
     store_put_periods(s, i, r);
+    if (cs_model_has_patience(s->model)) {
+        uint64_t arrived = 0;
+        for (size_t c = 0; c < nc; c++) {
+            const cs_class_rep *k = &r->classes[c];
+            arrived += k->arrived_window;
+            s->cls_aband[i * nc + c] =
+                ratio((double)k->abandoned, (double)k->arrived_window);
+        }
+        s->aband[i] = ratio((double)r->abandoned_window, (double)arrived);
+        s->wasted[i] = ratio(r->wasted, window);
+    }
 }
 
 /* Moves the rows of a [n][width] table whose ok flag is set to the front,

@@ -108,8 +108,8 @@ typedef struct builder {
 
 static const char *const top_keys[] = {
     "chainsim", "name", "description", "time", "horizon", "warmup",
-    "replications", "seed", "deadlock", "timeline", "teams", "work",
-    "promise", "variants", NULL
+    "replications", "seed", "deadlock", "timeline", "wip_limit", "teams",
+    "work", "promise", "variants", NULL
 };
 static const char *const time_keys[] = {
     "hours_per_day", "days_per_week", NULL
@@ -140,7 +140,7 @@ static const char *const start_keys[] = {
 };
 static const char *const class_keys[] = {
     "name", "priority", "due", "arrivals", "backlog", "start", "steps",
-    "cost_of_delay", NULL
+    "cost_of_delay", "wip_limit", "patience", NULL
 };
 static const char *const arrival_keys[] = {
     "rate", "interval", "batch", "profile", "profile_every", NULL
@@ -152,7 +152,8 @@ static const char *const rework_keys[] = {
     "p", "to", "effort", NULL
 };
 static const char *const promise_keys[] = {
-    "name", "work", "within", "percentile", "throughput", "done_by", NULL
+    "name", "work", "team", "within", "percentile", "throughput", "done_by",
+    NULL
 };
 static const char *const type_names[] = {
     "stream-aligned", "platform", "enabling", "complicated-subsystem", NULL
@@ -290,6 +291,10 @@ static cs_status read_settings(builder *r, const cs_node *root)
             return CS_EINPUT;
         m->deadlock = (cs_deadlock)d;
     }
+    if ((c = cs_node_get(root, "wip_limit")) != NULL &&
+        cs_reader_int_field(c, "wip_limit", 1, MAX_WIP_LIMIT, &m->wip_limit,
+                            r->err) != CS_OK)
+        return CS_EINPUT;
     return read_timeline(r, root);
 }
 
@@ -1205,6 +1210,15 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
         cs_reader_number(c, "cost_of_delay", &R_COST, &k->cost_of_delay,
                          r->err) != CS_OK)
         return CS_EINPUT;
+    if ((c = cs_node_get(n, "wip_limit")) != NULL &&
+        cs_reader_int_field(c, "wip_limit", 1, MAX_WIP_LIMIT, &k->wip_limit,
+                            r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "patience")) != NULL) {
+        if (cs_reader_dist(&r->rd, c, "patience", &k->patience) != CS_OK)
+            return CS_EINPUT;
+        k->has_patience = 1;
+    }
     if ((c = cs_node_get(n, "arrivals")) != NULL &&
         read_arrivals(r, c, k) != CS_OK)
         return CS_EINPUT;
@@ -1411,6 +1425,50 @@ static cs_status check_done_by_mix(const builder *r, const cs_node *n)
                              "both", wi >= 0 ? "within" : "throughput");
 }
 
+/* 1 when some class promise p covers has a step at team t. */
+static int promise_visits_team(const cs_model *m, const cs_promise *p, int t)
+{
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *const k = &m->classes[c];
+        if (!cs_model_promise_covers(p, c))
+            continue;
+        for (int s = 0; s < k->nsteps; s++)
+            if (k->steps[s].kind == CS_STEP_WORK && k->steps[s].team == t)
+                return 1;
+    }
+    return 0;
+}
+
+/*
+** A promise's team (SPEC 5.8): a lead-time promise on the visits to
+** one team, which some class it covers must visit.
+*/
+static cs_status read_promise_team(const builder *r, const cs_node *n,
+                                   cs_promise *p)
+{
+    const cs_node *c = cs_node_get(n, "team");
+
+    if (c == NULL)
+        return CS_OK;
+    if (cs_node_get(n, "within") == NULL)
+        return cs_node_error(r->err, c, CS_EINPUT, "a promise on a team "
+                             "measures the time its visits take: it needs "
+                             "'within' and 'percentile', not '%s'",
+                             cs_node_get(n, "throughput") != NULL
+                                 ? "throughput"
+                             : cs_node_get(n, "done_by") != NULL
+                                 ? "done_by"
+                                 : "nothing");
+    if (read_team_ref(r, c, &p->team) != CS_OK)
+        return CS_EINPUT;
+    p->at_team = 1;
+    if (!promise_visits_team(r->m, p, p->team))
+        return cs_node_error(r->err, c, CS_EINPUT, "promise '%s' is on team "
+                             "'%s', which no class it covers visits: it "
+                             "would measure nothing", p->name, c->text);
+    return CS_OK;
+}
+
 static cs_status read_promise(const builder *r, const cs_node *n,
                               cs_promise *p)
 {
@@ -1428,7 +1486,8 @@ static cs_status read_promise(const builder *r, const cs_node *n,
     if ((c = cs_node_get(n, "work")) != NULL &&
         read_promise_work(r, c, p) != CS_OK)
         return CS_EINPUT;
-    if (check_done_by_mix(r, n) != CS_OK)
+    if (check_done_by_mix(r, n) != CS_OK ||
+        read_promise_team(r, n, p) != CS_OK)
         return CS_EINPUT;
     if (cs_node_get(n, "within") != NULL)
         return read_lead_time(r, n, p);

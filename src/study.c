@@ -382,7 +382,7 @@ static cs_status note_warnings(job *j, const cs_model *m, cs_error *err)
         return no_memory(err);
     cs_model_offered_load(m, util);
     for (int t = 0; t < m->nteams; t++) {
-        if (!(util[t] >= 1.0))
+        if (!(util[t] >= 1.0) || cs_model_team_patient(m, t))
             continue;
         unstable *u = realloc(j->unstable, (j->nunstable + 1) * sizeof *u);
         if (u == NULL) {

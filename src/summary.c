@@ -105,6 +105,8 @@ void cs_summary_free(cs_summary *s)
     free(s->rep_throughput);
     free(s->rep_wip);
     free(s->rep_delay_cost);
+    free(s->rep_abandoned);
+    free(s->rep_wasted);
     free(s->rep_cls_mean);
     free(s->warnings);
     free(s->cls_completion);
@@ -150,12 +152,19 @@ static int summary_alloc(cs_summary *s, const cs_runner_store *st)
     s->rep_throughput = copy_prefix(st->thru, n, sizeof(double));
     s->rep_wip = copy_prefix(st->wip, n, sizeof(double));
     s->rep_delay_cost = copy_prefix(st->delay_cost, n, sizeof(double));
+    if (cs_model_has_patience(m)) {
+        s->rep_abandoned = copy_prefix(st->aband, n, sizeof(double));
+        s->rep_wasted = copy_prefix(st->wasted, n, sizeof(double));
+    } else {
+        s->rep_abandoned = calloc(n + 1, sizeof(double));
+        s->rep_wasted = calloc(n + 1, sizeof(double));
+    }
     s->rep_cls_mean = copy_prefix(st->cls_mean, n * (size_t)m->nclasses,
                                   sizeof(double));
     if (!s->classes || !s->teams || !s->promises || !s->rep_promise ||
         !s->rep_number || !s->rep_lt_mean || !s->rep_lt_p85 ||
         !s->rep_throughput || !s->rep_wip || !s->rep_delay_cost ||
-        !s->rep_cls_mean)
+        !s->rep_abandoned || !s->rep_wasted || !s->rep_cls_mean)
         return -1;
     for (int p = 0; p < m->npromises; p++)
         if ((s->rep_promise[p] = malloc((n + 1) * sizeof(double))) == NULL)
@@ -212,6 +221,8 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     s->throughput = nonneg(cs_stats_ci_mean(st->thru, n, 0.95));
     s->wip = nonneg(cs_stats_ci_mean(st->wip, n, 0.95));
     s->delay_cost = nonneg(cs_stats_ci_mean(st->delay_cost, n, 0.95));
+    s->abandoned = nonneg(cs_stats_ci_mean(s->rep_abandoned, n, 0.95));
+    s->wasted = nonneg(cs_stats_ci_mean(s->rep_wasted, n, 0.95));
     s->lt_n = cs_hist_count(st->hist);
     s->p50 = cs_hist_quantile(st->hist, 0.50);
     s->p85 = cs_hist_quantile(st->hist, 0.85);
@@ -237,6 +248,12 @@ static void summary_classes(cs_summary *s, const cs_runner_store *st,
         cs_class_summary *k = &s->classes[c];
         k->lead_time = nonneg(column_ci(st->cls_mean, st->n, nc, c, tmp));
         k->throughput = nonneg(column_ci(st->cls_thru, st->n, nc, c, tmp));
+        if (cs_model_has_patience(st->model))
+            k->abandoned =
+                nonneg(column_ci(st->cls_aband, st->n, nc, c, tmp));
+        else
+            k->abandoned =
+                nonneg(cs_stats_ci_mean(s->rep_abandoned, st->n, 0.95));
         k->n = cs_hist_count(st->cls_hist[c]);
         k->p50 = cs_hist_quantile(st->cls_hist[c], 0.50);
         k->p85 = cs_hist_quantile(st->cls_hist[c], 0.85);
@@ -719,7 +736,7 @@ static int summary_settle(cs_summary *s, const cs_runner_store *st,
     if (load != NULL) {
         cs_model_offered_load(m, load);
         for (int t = 0; t < m->nteams; t++)
-            if (load[t] >= 1.0)
+            if (load[t] >= 1.0 && !cs_model_team_patient(m, t))
                 oom |= add_warning(s, (cs_warning){CS_WARN_LOAD, t, load[t],
                                                    NAN, NAN, -1});
     }
@@ -1062,6 +1079,8 @@ cs_comparison *cs_summary_compare(const cs_summary *base, const cs_summary *v,
     c->throughput = paired(&pr, v->rep_throughput, base->rep_throughput);
     c->wip = paired(&pr, v->rep_wip, base->rep_wip);
     c->delay_cost = paired(&pr, v->rep_delay_cost, base->rep_delay_cost);
+    c->abandoned = paired(&pr, v->rep_abandoned, base->rep_abandoned);
+    c->wasted = paired(&pr, v->rep_wasted, base->rep_wasted);
     compare_promises(c, &pr, base, v);
     compare_classes(c, &pr, base, v);
     goto out;

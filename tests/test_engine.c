@@ -2374,6 +2374,534 @@ START_TEST(test_over_time_mm1)
 }
 END_TEST
 
+/* ---- abandonment, CONWIP, promises on a team (SPEC 5.7, 5.8) -------- */
+
+static void set_patience(cs_model *m, int c, cs_dist d)
+{
+    m->classes[c].has_patience = 1;
+    m->classes[c].patience = d;
+}
+
+/*
+** M/M/1 with exponential patience of rate theta, abandonment only in the
+** queue: the number in the system is a birth-death chain with birth
+** lambda and death mu + (n - 1) theta from n >= 1, solved here
+** (truncated where the tail is below 1e-300).  Abandoned share = theta
+** E[queue] / lambda; a served item's mean lead time by PASTA, following
+** a tagged arrival that finds n ahead: from j ahead it leaves the state
+** at rate mu + j theta, moving up with probability (mu + (j-1) theta) /
+** (mu + j theta); S_j = P(served), A_j = E[wait; served].
+*/
+START_TEST(test_abandon_mm1)
+{
+    const double lambda = 1.0, mu = 1.0, theta = 0.5;
+    cs_model *m = mk_model(H(60000), H(6000));
+    double pi[400], S[400], A[400], norm = 0, lq = 0, served = 0, wsum = 0;
+    double share[MAXR], lt[MAXR];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    meas ms;
+    int a, c, n = 0;
+    const int R = 30;
+
+    pi[0] = 1.0;
+    for (n = 1; n < 400 && pi[n - 1] > 1e-300; n++)
+        pi[n] = pi[n - 1] * lambda / (mu + (n - 1) * theta);
+    for (int k = 0; k < n; k++)
+        norm += pi[k];
+    S[0] = 1.0;
+    A[0] = 0.0;
+    for (int k = 1; k < n; k++) {
+        const double rate = mu + k * theta, up = (mu + (k - 1) * theta) / rate;
+        S[k] = up * S[k - 1];
+        A[k] = up * (S[k - 1] / rate + A[k - 1]);
+    }
+    for (int k = 0; k < n; k++) {
+        pi[k] /= norm;
+        if (k >= 1)
+            lq += (k - 1) * pi[k];
+        served += pi[k] * S[k];
+        wsum += pi[k] * (A[k] + S[k] / mu);
+    }
+    a = add_team(m, "a", 1);
+    c = add_class(m, "w", lambda);
+    add_step(m, c, a, tl_exp(1.0 / mu));
+    set_patience(m, c, tl_exp(1.0 / theta));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ms.R = R;
+    for (int i = 0; i < R; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        share[i] = (double)r->abandoned_window /
+                   (double)r->classes[c].arrived_window;
+        lt[i] = r->lt_sum / (double)r->lt_n;
+        ck_assert_double_eq(r->wasted, 0.0);   /* only queued items leave */
+    }
+    check_case("M/M/1+M abandoned share", "theta E[Lq] / lambda",
+               "lambda 1, mu 1, theta 0.5", theta * lq / lambda, share, &ms,
+               m);
+    ck_assert_double_eq_tol(theta * lq / lambda, 1.0 - served, 1e-9);
+    check_case("M/M/1+M lead time of served items",
+               "sum pi_n (A_n + S_n/mu) / sum pi_n S_n",
+               "lambda 1, mu 1, theta 0.5", wsum / served, lt, &ms, m);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** By hand.  One worker, effort 2, patience 3, three backlog items: 1 is
+** worked 0-2, 2 waits and is worked 2-4, 3 gives up at 3 in the queue.
+** A lead-time promise (within 10) counts it late: 2 of 3.  Then an item
+** whose patience (1.5) runs out in work at a (0-2) is abandoned when it
+** joins b's queue at 2 (b busy 0-5 with another class's item); its 2
+** days of work are wasted.
+*/
+START_TEST(test_abandon_exact)
+{
+    cs_model *m = mk_model(50, 0);
+    tlog l = {0};
+    cs_rep *r;
+    cs_error err;
+    int a, b, c, y, z, p;
+
+    a = add_team(m, "a", 1);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 3;
+    add_step(m, c, a, tl_const(2));
+    set_patience(m, c, tl_const(3));
+    p = add_promise(m, CS_PROMISE_LEAD_TIME, c, 10, 0.5, 0);
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", a, 0), 4, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "abandon", -1, 0), 3, EPS);
+    ck_assert(tfind(&l, 3, "start", -1, 0) < 0);
+    ck_assert_uint_eq(tcount(&l, "abandon"), 1);
+    ck_assert_uint_eq(r->abandoned, 1);
+    ck_assert_uint_eq(r->done, 2);
+    ck_assert_uint_eq(r->lt_n, 2);
+    ck_assert_uint_eq(r->classes[c].arrived_window, 3);
+    ck_assert_uint_eq(r->promises[p].eligible, 3);
+    ck_assert_uint_eq(r->promises[p].on_time, 2);
+    ck_assert_double_eq(r->wasted, 0.0);
+    ck_assert_uint_eq(r->in_system_end, 0);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+    free(l.v);
+
+    memset(&l, 0, sizeof l);
+    m = mk_model(50, 0);
+    a = add_team(m, "a", 2);
+    b = add_team(m, "b", 1);
+    y = add_class(m, "y", 0);
+    z = add_class(m, "z", 0);
+    m->classes[y].backlog = 1;
+    m->classes[z].backlog = 1;
+    add_step(m, y, a, tl_const(2));
+    add_step(m, y, b, tl_const(1));
+    add_step(m, z, b, tl_const(5));
+    set_patience(m, y, tl_const(1.5));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "finish", a, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "queue", b, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "abandon", -1, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "finish", b, 0), 5, EPS);
+    ck_assert_uint_eq(r->abandoned, 1);
+    ck_assert_uint_eq(r->classes[y].abandoned, 1);
+    ck_assert_uint_eq(r->classes[z].abandoned, 0);
+    ck_assert_double_eq_tol(r->wasted, 2.0, EPS);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+    free(l.v);
+}
+END_TEST
+
+/* A class whose items all wait in the backlog of a saturated tandem. */
+static cs_model *closed_tandem(int n, const double *mu, int k, int limit)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const int c = add_class(m, "w", 0);
+
+    m->classes[c].backlog = (int)(H(60000) * 2.5);
+    for (int i = 0; i < k; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%d", i % 100);
+        add_step(m, c, add_team(m, name, 1), tl_exp(1.0 / mu[i]));
+    }
+    m->wip_limit = limit;
+    (void)n;
+    return m;
+}
+
+/*
+** CONWIP with a backlog that never runs dry is the closed network of N
+** items through the tandem; exact Mean Value Analysis gives the
+** throughput X(N) and each station's time per visit R_k(N) (so its
+** queue wait R_k - 1/mu_k) and the time from entry N / X.
+*/
+START_TEST(test_conwip_mva)
+{
+    const double mu[3] = {1.0, 1.25, 2.0};
+    const int N = 4, K = 3, R = 20;
+    double q[3] = {0, 0, 0}, rk[3] = {0, 0, 0}, X = 0;
+    double thru[MAXR], wait[3][MAXR], inside[MAXR];
+    cs_model *m = closed_tandem(N, mu, K, N);
+    cs_engine *e = cs_engine_new(m);
+    cs_rep *r = cs_engine_rep_new(m);
+    cs_error err;
+    meas ms;
+
+    for (int n = 1; n <= N; n++) {
+        double sum = 0;
+        for (int k = 0; k < K; k++)
+            sum += rk[k] = (1.0 + q[k]) / mu[k];
+        X = n / sum;
+        for (int k = 0; k < K; k++)
+            q[k] = X * rk[k];
+    }
+    ms.R = R;
+    for (int i = 0; i < R; i++) {
+        const double window = m->horizon - m->warmup;
+        double wip_teams = 0;
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        ck_assert_uint_gt(r->in_system_end, (uint64_t)N);   /* never dry */
+        thru[i] = (double)r->done_window / window;
+        for (int k = 0; k < K; k++) {
+            wait[k][i] = r->teams[k].wait_sum / (double)r->teams[k].wait_n;
+            wip_teams += r->teams[k].wip_mean;
+        }
+        inside[i] = wip_teams;
+    }
+    check_case("CONWIP closed tandem throughput", "MVA X(N)",
+               "N 4, mu 1, 1.25, 2", X, thru, &ms, m);
+    for (int k = 0; k < K; k++)
+        check_case("CONWIP closed tandem queue wait", "MVA R_k(N) - 1/mu_k",
+                   k == 0 ? "station 1" : k == 1 ? "station 2" : "station 3",
+                   rk[k] - 1.0 / mu[k], wait[k], &ms, m);
+    /* exactly N inside at every instant */
+    for (int i = 0; i < R; i++)
+        ck_assert_double_eq_tol(inside[i], N, 1e-6);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** By hand.  One worker, effort 1, FIFO.  Class x (5 in the backlog,
+** wip_limit 2) and class y (2, no limit): x1 and x2 enter at 0, y1 and
+** y2 too; x3 enters when x1 is done (1), x4 at 2, x5 at 5 when x3 is
+** done.  Then a chain limit of 1 over two classes lets the longest
+** waiting in first: x1, x2, y1, y2 in arrival order.
+*/
+START_TEST(test_conwip_exact)
+{
+    cs_model *m = mk_model(50, 0);
+    tlog l = {0};
+    cs_rep *r;
+    cs_error err;
+    int a, x, y;
+
+    a = add_team(m, "a", 1);
+    x = add_class(m, "x", 0);
+    y = add_class(m, "y", 0);
+    m->classes[x].backlog = 5;
+    m->classes[y].backlog = 2;
+    m->classes[x].wip_limit = 2;
+    add_step(m, x, a, tl_const(1));
+    add_step(m, y, a, tl_const(1));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    /* serials: x1..x5 = 1..5, y1, y2 = 6, 7 */
+    ck_assert_double_eq_tol(tfind(&l, 1, "enter", a, 0), 0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "enter", a, 0), 0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 6, "enter", a, 0), 0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "enter", a, 0), 1, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 4, "enter", a, 0), 2, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 5, "enter", a, 0), 5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 7, "done", -1, 0), 4, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "done", -1, 0), 5, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 5, "done", -1, 0), 7, EPS);
+    ck_assert_uint_eq(r->done, 7);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+    free(l.v);
+
+    memset(&l, 0, sizeof l);
+    m = mk_model(50, 0);
+    a = add_team(m, "a", 2);
+    x = add_class(m, "x", 0);
+    y = add_class(m, "y", 0);
+    m->classes[x].backlog = 2;
+    m->classes[y].backlog = 2;
+    add_step(m, x, a, tl_const(1));
+    add_step(m, y, a, tl_const(1));
+    m->wip_limit = 1;
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    for (uint64_t i = 1; i <= 4; i++)
+        ck_assert_double_eq_tol(tfind(&l, i, "done", -1, 0), (double)i, EPS);
+    /* the wait in the backlog counts in the lead time */
+    ck_assert_double_eq_tol(r->lt_sum, 1 + 2 + 3 + 4, EPS);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+    free(l.v);
+}
+END_TEST
+
+/*
+** A promise on team a's visits in the tandem a -> b (no WIP limits, so
+** an item leaves a when its work there ends): the visit is the M/M/1
+** sojourn at a, P(T <= t) = 1 - exp(-(mu - lambda) t).
+*/
+START_TEST(test_team_promise_mm1)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    double got[MAXR];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+    meas ms;
+    int a, b, c, p, q;
+    const int R = 30;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    c = add_class(m, "w", 0.8);
+    add_step(m, c, a, tl_exp(1.0));
+    add_step(m, c, b, tl_exp(0.5));
+    p = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 3.0, 0.5, 0);
+    m->promises[p].at_team = 1;
+    m->promises[p].team = a;
+    q = add_promise(m, CS_PROMISE_LEAD_TIME, c, 3.0, 0.5, 0);
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ms.R = R;
+    for (int i = 0; i < R; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        got[i] = r->promises[p].achieved;
+        /* the class promise counts items, the team promise visits */
+        ck_assert(r->promises[q].achieved < got[i]);
+    }
+    check_case("Promise on a team, M/M/1 visit", "1 - exp(-(mu-lambda) t)",
+               "lambda 0.8, mu 1, t 3", 1.0 - exp(-0.2 * 3.0), got, &ms, m);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** By hand: a visit lasts from admission to leaving the team, blocked
+** time included.  Four backlog items, a (no limit, effort 1) -> b
+** (wip_limit 1, effort 3), horizon 9: all four are admitted to a at 0;
+** item 1 leaves a at 1, item 2 at 4 and item 3 at 7 (when b has room),
+** item 4 is still blocked at a at 9.  Promise on a within 2.5: 0-1 on
+** time, 0-4 and 0-7 late, item 4's visit (begun 0, at least 2.5 before
+** the horizon) not over: late.  Promise on b within 3.5: 1-4 and 4-7 on
+** time, item 3's visit begun at 7 (later than 9 - 3.5) is left out.
+*/
+START_TEST(test_team_promise_exact)
+{
+    cs_model *m = mk_model(9, 0);
+    tlog l = {0};
+    cs_rep *r;
+    cs_error err;
+    int a, b, c, p, q;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    m->teams[b].wip_limit = 1;
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 4;
+    add_step(m, c, a, tl_const(1));
+    add_step(m, c, b, tl_const(3));
+    p = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 2.5, 0.5, 0);
+    m->promises[p].at_team = 1;
+    m->promises[p].team = a;
+    q = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 3.5, 0.5, 0);
+    m->promises[q].at_team = 1;
+    m->promises[q].team = b;
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    /* a: items 1..4 admitted at 0; 1 leaves at 1, 2 at 4 (b free), 3 at
+    ** 7, 4 still at a (blocked) at 9 */
+    ck_assert_double_eq_tol(tfind(&l, 2, "enter", b, 0), 4, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 3, "enter", b, 0), 7, EPS);
+    /* a's visits: 0-1 on time, 0-4 and 0-7 late; 4's visit (begun 0 <=
+    ** 9 - 2.5) not over: late.  4 eligible, 1 on time. */
+    ck_assert_uint_eq(r->promises[p].eligible, 4);
+    ck_assert_uint_eq(r->promises[p].on_time, 1);
+    /* b's visits: 1-4, 4-7 on time (3 <= 3.5); 3's (7-, begun after 9 -
+    ** 3.5) left out */
+    ck_assert_uint_eq(r->promises[q].eligible, 2);
+    ck_assert_uint_eq(r->promises[q].on_time, 2);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+    free(l.v);
+
+    /* Fork-join: {a 1, b 3} then {c 1, a 1}.  a's first visit lasts
+    ** until the second parallel step takes the item (0-3: its branch
+    ** waits for b's), the part at a takes the slot over (leaves and
+    ** re-enters), the second visit is 3-4.  Within 3 both are on time,
+    ** within 2.5 only the second. */
+    {
+        int teams2[2];
+        cs_dist eff2[2];
+        m = mk_model(20, 0);
+        a = add_team(m, "a", 1);
+        b = add_team(m, "b", 1);
+        c = add_team(m, "c", 1);
+        p = add_class(m, "w", 0);
+        m->classes[p].backlog = 1;
+        teams2[0] = a;
+        teams2[1] = b;
+        eff2[0] = tl_const(1);
+        eff2[1] = tl_const(3);
+        add_parallel(m, p, 2, teams2, eff2);
+        teams2[0] = c;
+        teams2[1] = a;
+        eff2[0] = tl_const(1);
+        eff2[1] = tl_const(1);
+        add_parallel(m, p, 2, teams2, eff2);
+        q = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 3.0, 0.5, 0);
+        m->promises[q].at_team = 1;
+        m->promises[q].team = a;
+        q = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 2.5, 0.5, 0);
+        m->promises[q].at_team = 1;
+        m->promises[q].team = a;
+        r = cs_engine_rep_new(m);
+        memset(&l, 0, sizeof l);
+        run_traced(m, 0, &l, r, CS_OK, &err);
+        ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 4, EPS);
+        ck_assert_uint_eq(r->promises[0].eligible, 2);
+        ck_assert_uint_eq(r->promises[0].on_time, 2);
+        ck_assert_uint_eq(r->promises[1].eligible, 2);
+        ck_assert_uint_eq(r->promises[1].on_time, 1);
+        cs_engine_rep_free(r);
+        cs_model_free(m);
+        free(l.v);
+    }
+}
+END_TEST
+
+/* Changing the patience or the CONWIP limit leaves the arrivals and the
+** efforts unchanged. */
+START_TEST(test_crn_flow)
+{
+    cs_model *m = mk_model(1500, 0);
+    int c, a, b;
+    crn_log *l1 = calloc(1, sizeof *l1), *l2 = calloc(1, sizeof *l2);
+    cs_rep *r;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    c = add_class(m, "w", 0.9);
+    add_step(m, c, a, tl_exp(0.8));
+    add_step(m, c, b, tl_exp(1.0));
+    add_step(m, c, a, tl_gamma(0.2, 0.5));
+    set_patience(m, c, tl_exp(6.0));
+    m->wip_limit = 6;
+    r = cs_engine_rep_new(m);
+    crn_run(m, l1, r);
+    ck_assert_uint_gt(r->abandoned, 10);
+    m->classes[c].patience = tl_const(4.0);
+    crn_run(m, l2, r);
+    ck_assert_uint_gt(crn_same(l1, l2, 1), 1000);
+    memset(l2, 0, sizeof *l2);
+    m->wip_limit = 3;
+    crn_run(m, l2, r);
+    ck_assert_uint_gt(crn_same(l1, l2, 1), 1000);
+    free(l1);
+    free(l2);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A realistic chain with everything at once, run under CS_DEBUG's
+** invariants: three classes, rework through WIP-limited teams, a
+** fork-join, priority and EDD queues, patience on two classes, a chain
+** and a class CONWIP limit, and a promise on a team.  The figures hold
+** together: arrivals = done + abandoned + still inside.
+*/
+START_TEST(test_flow_realistic)
+{
+    cs_model *m = mk_model(H(4000), H(400));
+    int t[5], x, y, z, s, p;
+    int teams[2];
+    cs_dist eff[2];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    t[0] = add_team(m, "ingest", 2);
+    t[1] = add_team(m, "model", 2);
+    t[2] = add_team(m, "platform", 1);
+    t[3] = add_team(m, "review", 1);
+    t[4] = add_team(m, "ops", 2);
+    m->teams[t[1]].wip_limit = 4;
+    m->teams[t[3]].wip_limit = 3;
+    m->teams[t[2]].discipline = CS_DISC_PRIORITY;
+    m->teams[t[3]].discipline = CS_DISC_EDD;
+    x = add_class(m, "data", 0.5);
+    y = add_class(m, "ml", 0.3);
+    z = add_class(m, "bug", 0.4);
+    m->classes[y].priority = 2;
+    m->classes[z].has_due = 1;
+    m->classes[z].due = 5;
+    m->classes[x].backlog = 20;
+    add_step(m, x, t[0], tl_exp(1.0));
+    s = add_step(m, x, t[1], tl_exp(1.5));
+    add_step(m, x, t[3], tl_exp(0.5));
+    set_rework(m, x, 2, 0.2, 1, 0.5);
+    (void)s;
+    teams[0] = t[1];
+    teams[1] = t[2];
+    eff[0] = tl_exp(2.0);
+    eff[1] = tl_exp(1.0);
+    add_parallel(m, y, 2, teams, eff);
+    add_step(m, y, t[3], tl_exp(0.6));
+    add_step(m, z, t[2], tl_exp(0.5));
+    add_step(m, z, t[4], tl_exp(1.0));
+    set_patience(m, x, tl_exp(30.0));
+    set_patience(m, z, tl_const(6.0));
+    m->wip_limit = 14;
+    m->classes[y].wip_limit = 4;
+    p = add_promise(m, CS_PROMISE_LEAD_TIME, -1, 3.0, 0.8, 0);
+    m->promises[p].at_team = 1;
+    m->promises[p].team = t[2];
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    for (uint64_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(cs_engine_run(e, i, m->warmup, r, &err), CS_OK);
+        ck_assert_uint_eq(r->arrived,
+                          r->done + r->abandoned + r->in_system_end);
+        ck_assert_uint_gt(r->abandoned, 0);
+        ck_assert_uint_gt(r->done, 100);
+        ck_assert_uint_gt(r->promises[p].eligible, 0);
+        ck_assert(r->promises[p].achieved >= 0 &&
+                  r->promises[p].achieved <= 1);
+        ck_assert(r->wasted > 0);
+#ifdef CS_DEBUG
+        ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+#endif
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
 /* ---- interruptions and multitasking (SPEC 5.1, 5.2) ------------------ */
 
 /*
@@ -3111,6 +3639,11 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_preempt_multitask_chain);
     tcase_add_test(det, test_crn_preempt_multitask);
     tcase_add_test(det, test_deadlock_random_shared);
+    tcase_add_test(det, test_abandon_exact);
+    tcase_add_test(det, test_conwip_exact);
+    tcase_add_test(det, test_team_promise_exact);
+    tcase_add_test(det, test_crn_flow);
+    tcase_add_test(det, test_flow_realistic);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
@@ -3129,6 +3662,9 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_preemptive_mm1);
     tcase_add_test(ana, test_multitasking_ps);
     tcase_add_test(ana, test_multitasking_switch_loss);
+    tcase_add_test(ana, test_abandon_mm1);
+    tcase_add_test(ana, test_conwip_mva);
+    tcase_add_test(ana, test_team_promise_mm1);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);

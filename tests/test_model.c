@@ -228,6 +228,52 @@ START_TEST(test_over_time)
 }
 END_TEST
 
+/* Patience, CONWIP and promises on a team (SPEC 5.7, 5.8). */
+START_TEST(test_flow)
+{
+    cs_model *m = sample();
+
+    ck_assert_int_eq(cs_model_has_patience(m), 0);
+    ck_assert_int_eq(cs_model_has_conwip(m), 0);
+    ck_assert_int_eq(cs_model_team_patient(m, 1), 0);
+    m->classes[1].has_patience = 1;
+    m->classes[1].patience = cs_dist_const(2);
+    ck_assert_int_eq(cs_model_has_patience(m), 1);
+    /* b is visited by x (no patience) and y (patience); a by x only */
+    ck_assert_int_eq(cs_model_team_patient(m, 1), 0);
+    ck_assert_int_eq(cs_model_team_patient(m, 0), 0);
+    m->classes[0].has_patience = 1;
+    ck_assert_int_eq(cs_model_team_patient(m, 0), 1);
+    ck_assert_int_eq(cs_model_team_patient(m, 1), 1);
+    m->classes[1].wip_limit = 3;
+    ck_assert_int_eq(cs_model_has_conwip(m), 1);
+    m->classes[1].wip_limit = 0;
+    m->wip_limit = 9;
+    ck_assert_int_eq(cs_model_has_conwip(m), 1);
+    /* a promise on a team is not the same as one on lead times, nor as
+    ** one on another team */
+    m->npromises = 3;
+    m->promises = calloc(3, sizeof *m->promises);
+    ck_assert_ptr_nonnull(m->promises);
+    for (int p = 0; p < 3; p++) {
+        m->promises[p].name = dup("p");
+        m->promises[p].kind = CS_PROMISE_LEAD_TIME;
+        m->promises[p].work = -1;
+        m->promises[p].within = 2;
+        m->promises[p].target = 0.9;
+    }
+    m->promises[1].at_team = 1;
+    m->promises[1].team = 1;
+    m->promises[2].at_team = 1;
+    m->promises[2].team = 0;
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 0), 1);
+    ck_assert_int_eq(cs_model_promise_same(m, 1, m, 1), 1);
+    ck_assert_int_eq(cs_model_promise_same(m, 0, m, 1), 0);
+    ck_assert_int_eq(cs_model_promise_same(m, 1, m, 2), 0);
+    cs_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -239,6 +285,7 @@ int main(void)
     tcase_add_test(tc, test_offered_load);
     tcase_add_test(tc, test_rates_cost_lookups);
     tcase_add_test(tc, test_over_time);
+    tcase_add_test(tc, test_flow);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -73,6 +73,26 @@ static const bad_case bad_cases[] = {
     {8, 20, "cost_of_delay must be a number in [0, 1e+09], got 'inf'",
      "    arrivals: {rate: 1/d}\n",
      "    cost_of_delay: inf\n    arrivals: {rate: 1/d}\n"},
+    {3, 12, "wip_limit must be an integer from 1 to 1000000, got '0'",
+     "name: t\n",
+     "name: t\nwip_limit: 0\n"},
+    {8, 16, "wip_limit must be an integer from 1 to 1000000, got '2.5'",
+     "    arrivals: {rate: 1/d}\n",
+     "    wip_limit: 2.5\n    arrivals: {rate: 1/d}\n"},
+    {8, 15, "patience: invalid duration or distribution 'soon'",
+     "    arrivals: {rate: 1/d}\n",
+     "    patience: soon\n    arrivals: {rate: 1/d}\n"},
+    {13, 21, "unknown team 'c' (did you mean 'a'?)",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, team: c, within: 5d, percentile: 80}\n"},
+    {13, 21, "a promise on a team measures the time its visits take: it needs "
+     "'within' and 'percentile', not 'throughput'",
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "  - {name: p, team: a, throughput: 5/w}\n"},
+    {12, 21, "promise 'p' is on team 'b', which no class it covers visits",
+     "      - {team: b, effort: 1d}\npromise:\n"
+     "  - {name: p, within: 5d, percentile: 80}\n",
+     "promise:\n  - {name: p, team: b, within: 5d, percentile: 80}\n"},
     {8, 5, "unknown key 'cost_of_dely' in class (did you mean 'cost_of_delay'?)",
      "    arrivals: {rate: 1/d}\n",
      "    cost_of_dely: 5\n    arrivals: {rate: 1/d}\n"},
@@ -840,6 +860,55 @@ START_TEST(test_cost_of_delay)
     cs_model_free(m);
     cs_scenario_free(s);
     free(text);
+}
+END_TEST
+
+/* patience, wip_limit (top level and class) and a promise on a team
+** (SPEC 5.7, 5.8); none by default. */
+START_TEST(test_flow_keys)
+{
+    static const char text[] =
+        "chainsim: 1\n"
+        "name: t\n"
+        "wip_limit: 7\n"
+        "teams:\n"
+        "  - {name: a, capacity: 1}\n"
+        "  - {name: b, capacity: 1}\n"
+        "work:\n"
+        "  - name: w\n"
+        "    wip_limit: 3\n"
+        "    patience: exponential(mean=2d)\n"
+        "    arrivals: {rate: 1/d}\n"
+        "    steps:\n"
+        "      - {team: a, effort: 1d}\n"
+        "      - {team: b, effort: 1d}\n"
+        "promise:\n"
+        "  - {name: p, team: b, within: 16h, percentile: 80}\n";
+    cs_scenario *s = load_ok(BASE);
+    cs_model *m = build_ok(s, -1);
+
+    ck_assert_int_eq(m->wip_limit, 0);
+    ck_assert_int_eq(m->classes[0].wip_limit, 0);
+    ck_assert_int_eq(m->classes[0].has_patience, 0);
+    ck_assert_int_eq(m->promises[0].at_team, 0);
+    ck_assert_int_eq(cs_model_has_patience(m), 0);
+    ck_assert_int_eq(cs_model_has_conwip(m), 0);
+    cs_model_free(m);
+    cs_scenario_free(s);
+    s = load_ok(text);
+    m = build_ok(s, -1);
+    ck_assert_int_eq(m->wip_limit, 7);
+    ck_assert_int_eq(m->classes[0].wip_limit, 3);
+    ck_assert_int_eq(m->classes[0].has_patience, 1);
+    ck_assert_double_eq_tol(cs_dist_mean(&m->classes[0].patience), 2.0, EPS);
+    ck_assert_int_eq(m->promises[0].at_team, 1);
+    ck_assert_int_eq(m->promises[0].team, 1);
+    ck_assert_int_eq(m->promises[0].kind, CS_PROMISE_LEAD_TIME);
+    ck_assert_double_eq_tol(m->promises[0].within, 2.0, EPS);
+    ck_assert_int_eq(cs_model_has_patience(m), 1);
+    ck_assert_int_eq(cs_model_has_conwip(m), 1);
+    cs_model_free(m);
+    cs_scenario_free(s);
 }
 END_TEST
 
@@ -1808,6 +1877,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(model, test_full_teams);
     tcase_add_test(model, test_full_classes);
     tcase_add_test(model, test_cost_of_delay);
+    tcase_add_test(model, test_flow_keys);
     tcase_add_test(model, test_promise_work_list);
     tcase_add_test(model, test_full_route);
     tcase_add_test(model, test_full_promises);

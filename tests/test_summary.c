@@ -247,11 +247,13 @@ static cs_summary *subset(const cs_summary *s, const unsigned *keep,
     t->rep_throughput = calloc(n + 1, sizeof(double));
     t->rep_wip = calloc(n + 1, sizeof(double));
     t->rep_delay_cost = calloc(n + 1, sizeof(double));
+    t->rep_abandoned = calloc(n + 1, sizeof(double));
+    t->rep_wasted = calloc(n + 1, sizeof(double));
     t->rep_promise = calloc((size_t)np + 1, sizeof *t->rep_promise);
     t->rep_cls_mean = calloc(n * (size_t)nc + 1, sizeof(double));
     ck_assert(t->rep_number && t->rep_lt_mean && t->rep_lt_p85 &&
               t->rep_throughput && t->rep_wip && t->rep_delay_cost &&
-              t->rep_promise &&
+              t->rep_abandoned && t->rep_wasted && t->rep_promise &&
               t->rep_cls_mean);
     for (int p = 0; p < np; p++) {
         t->rep_promise[p] = calloc(n + 1, sizeof(double));
@@ -267,6 +269,8 @@ static cs_summary *subset(const cs_summary *s, const unsigned *keep,
         t->rep_throughput[i] = s->rep_throughput[j];
         t->rep_wip[i] = s->rep_wip[j];
         t->rep_delay_cost[i] = s->rep_delay_cost[j];
+        t->rep_abandoned[i] = s->rep_abandoned[j];
+        t->rep_wasted[i] = s->rep_wasted[j];
         for (int p = 0; p < np; p++)
             t->rep_promise[p][i] = s->rep_promise[p][j];
         for (int c = 0; c < nc; c++)

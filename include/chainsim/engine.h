@@ -16,6 +16,9 @@
 **                                            onto its rate by inversion)
 **   ("start", class)                         the first passes of the
 **                                            class's start items, in order
+**   ("patience", class)                      the patience of every item of
+**                                            the class, in the order items
+**                                            enter the chain
 **   ("effort" | "p" | "rework" | "handoff", class, step id)
 ** where the step id is the model's id, else "#POS" for a top-level step
 ** and "#POS.BRANCH" for a branch (0-based).  An item's first pass draws
@@ -111,14 +114,23 @@ typedef struct cs_class_rep {
                                 sums over the n lead times recorded, by
                                 step (the model's index) and part */
     uint64_t initial;        /* initial items (backlog and start) */
-    double completion;       /* day the last of them was done; INFINITY when
-                                one was not done by the horizon; NaN when
-                                the class has none */
+    double completion;       /* day the last of them was done (or
+                                abandoned); INFINITY when one was still
+                                in the chain at the horizon; NaN when the
+                                class has none */
+    uint64_t arrived_window; /* items arrived in the window (start items
+                                counted on day 0); counted only when
+                                some class has a patience, else 0 */
+    uint64_t abandoned;      /* items abandoned in the window (SPEC 5.7) */
 } cs_class_rep;
 
 typedef struct cs_promise_rep {
-    uint64_t eligible;       /* LEAD_TIME: arrived in [warmup, horizon - within] */
-    uint64_t on_time;        /* of those, done within `within` */
+    uint64_t eligible;       /* LEAD_TIME: arrived in [warmup, horizon -
+                                within]; on a team: visits begun at or
+                                after the warm-up, finished by the horizon
+                                or begun at least `within` before it */
+    uint64_t on_time;        /* of those, done (the visit over) within
+                                `within`; abandoned items are late */
     double achieved;         /* LEAD_TIME: share (NaN if none eligible);
                                 THROUGHPUT: items per `per` days in the window;
                                 DONE_BY: 1 when the initial items covered
@@ -159,7 +171,10 @@ typedef struct cs_rep {
     uint64_t done;           /* items done over the whole run */
     uint64_t visits;         /* work starts (item-visits) over the whole run */
     uint64_t events;         /* kernel events run */
-    uint64_t in_system_end;  /* items not done at the horizon */
+    uint64_t in_system_end;  /* items still in the chain at the horizon */
+    uint64_t abandoned;      /* items abandoned over the whole run */
+    uint64_t abandoned_window; /* those abandoned in the window ... */
+    double wasted;           /* ... and the worker time spent on them */
     uint64_t lt_n;           /* all classes */
     double lt_sum;
     double work_sum;         /* time in work of the same items (flow efficiency) */
@@ -211,6 +226,8 @@ void cs_engine_rep_reset(cs_rep *r);            /* zero counts, keep memory */
 **   interrupt         work on step at team interrupted by a part of
 **                     higher priority (preemptive team); back to its queue
 **   resume            interrupted work on step at team goes on
+**   abandon           item gave up waiting and left the chain undone
+**                     (team, step -1)
 ** ev and its strings are only valid during the call.
 */
 typedef struct cs_trace_event {
@@ -221,7 +238,8 @@ typedef struct cs_trace_event {
     int step;                /* index into the class's steps, -1 when none */
     const char *event;       /* arrive, enter, queue, start, finish, blocked,
                                 fork, join, rework, skip, done, break,
-                                interrupt, resume */
+                                interrupt, resume,
+                                abandon */
 } cs_trace_event;
 
 typedef void (*cs_trace_fn)(void *ctx, const cs_trace_event *ev);
@@ -299,6 +317,7 @@ typedef enum cs_engine_inv {
     CS_INV_ACTIVE,       /* active = parts in hand-off, queue or work */
     CS_INV_EVENTS,       /* kernel events = hand-offs + work + arrivals */
     CS_INV_STUCK,        /* stuck lists = units that blocked items hold */
+    CS_INV_CONWIP,       /* backlogs and the items inside the chain */
     CS_INV_COUNT
 } cs_engine_inv;
 

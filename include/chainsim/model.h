@@ -144,6 +144,11 @@ typedef struct cs_class {
     int backlog;             /* items at time 0, >= 0 */
     double cost_of_delay;    /* money per day an item spends in the chain,
                                 backlog included; >= 0, default 0 */
+    int wip_limit;           /* items of the class inside the chain at
+                                once (SPEC 5.8), the backlog excluded;
+                                0 = unlimited */
+    int has_patience;        /* items give up waiting (SPEC 5.7) ... */
+    cs_dist patience;        /* ... after this long since arrival, days */
     cs_profile_step *profile;/* owned, may be NULL: CS_ARRIVE_RATE only */
     int nprofile;
     double profile_every;    /* period in days, 0 = not repeating */
@@ -178,6 +183,9 @@ typedef struct cs_promise {
     double target;           /* LEAD_TIME: percentile / 100; THROUGHPUT: count */
     double per;              /* THROUGHPUT: period in days (target items per period) */
     double done_by;          /* DONE_BY: day; target is the percentile / 100 */
+    int at_team;             /* LEAD_TIME: 1 when the promise measures
+                                the visits to one team (SPEC 5.8) ... */
+    int team;                /* ... this one */
     cs_pos pos;
 } cs_promise;
 
@@ -204,6 +212,8 @@ typedef struct cs_model {
     uint64_t seed;
     cs_deadlock deadlock;    /* default CS_DEADLOCK_BREAK */
     double timeline;         /* period of the timeline in days, 0 = none */
+    int wip_limit;           /* CONWIP: items inside the chain at once,
+                                the backlog excluded; 0 = unlimited */
     cs_team *teams;
     int nteams;
     cs_class *classes;
@@ -288,6 +298,18 @@ double cs_model_cost_per_day(const cs_model *m);
 /* 1 when some class has a cost_of_delay > 0 (the results gain a cost
 ** of delay).  Cannot fail. */
 int cs_model_has_delay_cost(const cs_model *m);
+
+/* 1 when some class has a patience (the results gain abandonments). */
+int cs_model_has_patience(const cs_model *m);
+
+/* 1 when every class with a step at team t has a patience: its queue
+** stays bounded whatever the load (items give up), so an offered load
+** >= 1 is not warned about.  Cannot fail. */
+int cs_model_team_patient(const cs_model *m, int t);
+
+/* 1 when the chain or some class has a wip_limit (CONWIP).  Cannot
+** fail. */
+int cs_model_has_conwip(const cs_model *m);
 
 /* Team t's scheduled capacity at day x (its capacity when it has no
 ** schedule).  Cannot fail. */

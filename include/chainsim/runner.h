@@ -143,6 +143,13 @@ typedef struct cs_runner_store {
     ** the horizon, NaN for a class without initial items */
     double *completion;            /* [n] all classes */
     double *cls_completion;        /* [n * nclasses] */
+    /* abandonment (SPEC 5.7), only when some class has a patience (else
+    ** these tables have no columns): abandonments / arrivals in the
+    ** window (NaN without arrivals), and the time in work of the items
+    ** abandoned in the window per day of it */
+    double *aband;                 /* [n] all classes */
+    double *cls_aband;             /* [n * nclasses] */
+    double *wasted;                /* [n] */
     /* the timeline (SPEC 4.5), only when the model's timeline > 0 (else
     ** nperiods is 0 and these tables have no columns) */
     double period;                 /* days */

@@ -74,6 +74,8 @@ typedef struct cs_class_summary {
                                       (NaN when no lead time) */
     uint64_t n;              /* lead times pooled */
     cs_ci throughput;        /* items per day */
+    cs_ci abandoned;         /* share of the arrivals abandoned (SPEC
+                                5.7); 0 without a patience */
     cs_breakdown *breakdown; /* [nbreakdown]: the teams of the class's
                                 steps, in the model's team order */
     int nbreakdown;
@@ -230,6 +232,11 @@ typedef struct cs_summary {
                                       over classes of cost_of_delay x the
                                       class's WIP; 0 when no class has a
                                       cost_of_delay */
+    cs_ci abandoned;               /* abandonments / arrivals in the
+                                      window (SPEC 5.7); 0 when no class
+                                      has a patience */
+    cs_ci wasted;                  /* time in work of the items abandoned
+                                      in the window, per day of it */
     uint64_t visits, events, arrived, done;
     /* steady state or not (SPEC 6.4) */
     int transient;                 /* the model starts from initial items
@@ -267,6 +274,8 @@ typedef struct cs_summary {
     double *rep_throughput;
     double *rep_wip;
     double *rep_delay_cost;
+    double *rep_abandoned;         /* 0 without a patience, as rep_wasted */
+    double *rep_wasted;
     double **rep_promise;          /* [npromises][replications] */
     double *rep_cls_mean;          /* [replications * nclasses]: class mean
                                       lead times, NaN where none */
@@ -301,6 +310,8 @@ typedef struct cs_comparison {
     cs_ci throughput;
     cs_ci wip;
     cs_ci delay_cost;              /* cost of delay per day */
+    cs_ci abandoned;               /* share abandoned */
+    cs_ci wasted;                  /* wasted work per day */
     cs_ci *promise;                /* [npromises], share/throughput difference;
                                       only where the baseline has a promise
                                       of that name and definition (else

@@ -1494,8 +1494,7 @@ expect_fail 2 "--timeline is for run and compare" check "$T/board.yaml" --timeli
 
 # ======================================================================
 # 13b. Interruptions and multitasking (SPEC 5.1, 5.2).
-# ======================================================================
-# One worker, preemptive, resume cost 0.5d; two normal items of effort 15
+# ===============================================================# One worker, preemptive, resume cost 0.5d; two normal items of effort 15
 # from day 0, an urgent one of effort 2 at days 10, 20, 30.  Normal item 1:
 # 0-10, 12-17.5 (5 + 0.5 left); item 2: 17.5-20, 22-30, 32-37.5.  Lead
 # times 17.5 and 37.5; interrupted 2 and 4 days (queue in the breakdown);
@@ -1578,6 +1577,94 @@ fi
 grep -q 'multitasking 2 per person, switch loss 0' "$T/mt.chk" \
     && ok || bad "check: no multitasking"
 expect_fail 2 "switch_loss must be a number in [0, 1)" run "$T/mt.yaml" --set teams.a.multitasking.switch_loss=1
+=======
+# 13b. Abandonment, CONWIP and promises on a team.
+# aband: one worker, effort 2d, patience 3d, three items in the backlog:
+# 1 done at 2, 2 at 4, 3 abandoned at 3 in the queue: share 1/3, no work
+# wasted, a promise within 10d kept for 2 of 3.  conwip: two workers,
+# at most one item inside the chain, four items of two classes in the
+# backlog, effort 1d: lead times 1, 2, 3, 4 (2.5); with wip_limit 2 they
+# go in pairs (1.5).  The promise on a's visits within 2.5d: 0-2 on time,
+# 0-4 late (item 2 waits for a's one worker), item 3 abandoned: 1 of 3.
+# ======================================================================
+cat >"$T/aband.yaml" <<'YAML'
+chainsim: 1
+name: abandonment
+horizon: 20d
+replications: 2
+teams:
+  - {name: a, capacity: 1}
+work:
+  - name: w
+    backlog: 3
+    patience: 3d
+    steps:
+      - {team: a, effort: 2d}
+promise:
+  - {name: ten, within: 10d, percentile: 50}
+  - {name: at-a, team: a, within: 2.5d, percentile: 50}
+YAML
+if runj aband.json "$T/aband.yaml"; then
+    J=$T/aband.json
+    jn $J variants.0.abandoned.share 0.3333333333333333 "abandoned share"
+    jn $J variants.0.abandoned.ci95.1 0.3333333333333333 "abandoned interval"
+    jn $J variants.0.abandoned.classes.w.share 0.3333333333333333 "abandoned share of w"
+    jn $J variants.0.wasted_work_per_day 0 "no work wasted"
+    jn $J variants.0.promises.0.achieved 0.6666666666666666 "abandoned items are late"
+    jn $J variants.0.promises.1.achieved 0.3333333333333333 "promise on a team"
+    js $J variants.0.promises.1.team a "promise on a team: its team"
+    jn $J variants.0.lead_time.mean 3 "abandoned items are not in lead_time"
+fi
+if "$BIN" run "$T/aband.yaml" -q -f csv >"$T/aband.csv" 2>"$T/err"; then
+    head -1 "$T/aband.csv" | grep -q ',abandoned_share,abandoned_ci_lo,abandoned_ci_hi,abandoned_share_w,wasted_work_per_day,wasted_work_ci_lo,wasted_work_ci_hi$' \
+        && ok || bad "abandonment: CSV columns at the end"
+else
+    bad "abandonment csv: $(head -1 "$T/err")"
+fi
+"$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'of visits to a within 2.5d' && ok || bad "table: a promise on a team names it"
+"$BIN" run "$T/aband.yaml" -q 2>/dev/null | grep -q 'abandoned %' && ok || bad "table: the abandoned column"
+runj aband2.json "$T/aband.yaml" --set work.w.patience=1d && jn "$T/aband2.json" variants.0.abandoned.share 0.6666666666666666 "--set patience: two give up at 1"
+"$BIN" check "$T/aband.yaml" 2>&1 | grep -q 'patience const(3d)' && ok || bad "check describes the patience"
+"$BIN" check "$T/aband.yaml" 2>&1 | grep -q 'of the visits of all work to a within 2.5d' && ok || bad "check describes a promise on a team"
+runj pclass-aband.json "$T/pclass.yaml" && {
+    "$JQ" "$T/pclass-aband.json" variants.0.abandoned >/dev/null 2>&1 \
+        && bad "no patience: the results have an abandoned object" || ok; }
+cat >"$T/conwip.yaml" <<'YAML'
+chainsim: 1
+name: conwip
+horizon: 10d
+replications: 2
+wip_limit: 1
+teams:
+  - {name: a, capacity: 2}
+work:
+  - {name: x, backlog: 2, steps: [{team: a, effort: 1d}]}
+  - {name: y, backlog: 2, steps: [{team: a, effort: 1d}]}
+promise:
+  - {name: p, within: 5d, percentile: 50}
+YAML
+runj conwip1.json "$T/conwip.yaml" && jn "$T/conwip1.json" variants.0.lead_time.mean 2.5 "CONWIP 1: one at a time"
+runj conwip2.json "$T/conwip.yaml" --set wip_limit=2 && jn "$T/conwip2.json" variants.0.lead_time.mean 1.5 "CONWIP 2 by --set: in pairs"
+runj conwip3.json "$T/conwip.yaml" --set work.x.wip_limit=1 --set wip_limit=4 && jn "$T/conwip3.json" variants.0.lead_time.mean 1.5 "class limit: x one at a time, y beside it"
+"$BIN" check "$T/conwip.yaml" 2>&1 | grep -q 'at most 1 items inside the chain' && ok || bad "check describes the chain's wip_limit"
+# Overloaded, but every class at the team gives up: no load warning.
+cat >"$T/impatient.yaml" <<'YAML'
+chainsim: 1
+name: impatient
+horizon: 50d
+replications: 2
+teams:
+  - {name: a, capacity: 1}
+work:
+  - {name: w, patience: 1d, arrivals: {rate: 2/d}, steps: [{team: a, effort: 1d}]}
+promise:
+  - {name: p, within: 5d, percentile: 50}
+YAML
+"$BIN" run "$T/impatient.yaml" >/dev/null 2>"$T/err"
+grep -q "offered" "$T/err" && bad "patience: load warning: $(head -1 "$T/err")" || ok
+sed -e 's/patience: 1d, //' "$T/impatient.yaml" >"$T/patient.yaml"
+"$BIN" run "$T/patient.yaml" >/dev/null 2>"$T/err"
+grep -q "offered" "$T/err" && ok || bad "no patience: the load warning is missing"
 
 # ======================================================================
 # 14. Documented details that deviate.
