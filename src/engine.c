@@ -1529,6 +1529,9 @@ NOINLINE static void sh_interrupt(cs_engine *e, xteam *u, job *v, double now)
         return;
     }
     u->nq++;
+    /* back in a queue: an item whose patience ran out gives up now */
+    if (it->expired)
+        abandon_later(e, it);
 }
 
 /*
@@ -2418,6 +2421,7 @@ COLD static void abandon(cs_engine *e, item *it, double now)
                 room_opened(e, j->team);
             }
             j->state = J_IDLE;
+            j->nint = 0;          /* an interrupted part gives up too */
         }
         if (e->conwip)
             cw_leave(e, xc);

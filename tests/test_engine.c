@@ -3597,6 +3597,54 @@ END_TEST
 
 /* ---- runner ---------------------------------------------------------- */
 
+/*
+** An interrupted item gives up like any waiting one.  Team a (one
+** worker, preemptive): a normal item of effort 10 from day 0, urgent
+** items of effort 2 every 2 days, more normal ones every 5 days.  With a
+** patience of 3 the first normal item, interrupted at 2, gives up at 3
+** in the queue (2 days of work wasted); with a patience of 1 it is past
+** its patience in work at 1 and gives up at 2, when the interruption
+** puts it back in the queue.  The later normal items never start and
+** give up too, reusing the pool's items of those that left (their parts
+** carry no interruption over: the invariants check it).
+*/
+START_TEST(test_abandon_interrupted)
+{
+    const double patience[2] = {3, 1}, gone[2] = {3, 2};
+
+    for (int k = 0; k < 2; k++) {
+        cs_model *m = mk_model(30, 0);
+        int a, lo, hi;
+        cs_rep *r;
+        cs_error err;
+        tlog l = {0};
+
+        a = add_team(m, "a", 1);
+        m->teams[a].discipline = CS_DISC_PREEMPTIVE;
+        lo = add_class(m, "normal", 0);
+        m->classes[lo].backlog = 1;
+        set_interval(m, lo, tl_const(5));
+        set_patience(m, lo, tl_const(patience[k]));
+        add_step(m, lo, a, tl_const(10));
+        hi = add_class(m, "urgent", 0);
+        m->classes[hi].priority = 1;
+        set_interval(m, hi, tl_const(2));
+        add_step(m, hi, a, tl_const(2));
+        r = cs_engine_rep_new(m);
+        run_traced(m, 0, &l, r, CS_OK, &err);
+        ck_assert_double_eq_tol(tfind(&l, 1, "interrupt", a, 0), 2.0, EPS);
+        ck_assert_double_eq_tol(tfind(&l, 1, "abandon", -1, 0), gone[k], EPS);
+        ck_assert_double_eq(tfind(&l, 1, "resume", a, 0), -1.0);
+        ck_assert_uint_ge(tcount(&l, "abandon"), 5);
+        ck_assert_uint_eq(r->classes[lo].n, 0);
+        ck_assert_double_eq_tol(r->wasted, 2.0, EPS);
+        free(l.v);
+        cs_engine_rep_free(r);
+        cs_model_free(m);
+    }
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -3640,6 +3688,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_crn_preempt_multitask);
     tcase_add_test(det, test_deadlock_random_shared);
     tcase_add_test(det, test_abandon_exact);
+    tcase_add_test(det, test_abandon_interrupted);
     tcase_add_test(det, test_conwip_exact);
     tcase_add_test(det, test_team_promise_exact);
     tcase_add_test(det, test_crn_flow);
