@@ -124,7 +124,7 @@ size_t cs_runner_brk_width(const cs_model *m)
     size_t w = 0;
 
     for (int c = 0; c < m->nclasses; c++)
-        w += (size_t)m->classes[c].nsteps * CS_BRK_N;
+        w += (size_t)cs_model_brk_slots(&m->classes[c]) * CS_BRK_N;
     return w;
 }
 

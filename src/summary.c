@@ -436,8 +436,10 @@ static int summary_timeline(cs_summary *s, const cs_runner_store *st,
 ** ([nteams * CS_BRK_N]); b is the class's part of the row. */
 static void brk_add_class(const cs_class *k, const double *b, double *acc)
 {
-    for (int j = 0; j < k->nsteps; j++) {
-        const int t = k->steps[j].kind == CS_STEP_WORK ? k->steps[j].team : -1;
+    const int nslots = cs_model_brk_slots(k);
+
+    for (int j = 0; j < nslots; j++) {
+        const int t = cs_model_slot_team(k, j);
         if (t < 0)
             continue;
         for (size_t q = 0; q < CS_BRK_N; q++)
@@ -480,7 +482,7 @@ static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
         memset(rep, 0, w * sizeof *rep);
         for (size_t c = 0; c < nc; c++) {
             brk_add_class(&m->classes[c], b, rep);
-            b += (size_t)m->classes[c].nsteps * CS_BRK_N;
+            b += (size_t)cs_model_brk_slots(&m->classes[c]) * CS_BRK_N;
         }
         for (size_t q = 0; q < w; q++)
             tot[q] += rep[q] / (double)st->lt_n[i];
@@ -506,15 +508,16 @@ static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
                 tot[q] += rep[q] / (double)cn;
             reps++;
         }
-        off += (size_t)k->nsteps * CS_BRK_N;
+        off += (size_t)cs_model_brk_slots(k) * CS_BRK_N;
         /* rep[t * CS_BRK_N] marks the teams the class visits */
         memset(rep, 0, w * sizeof *rep);
-        for (int j = 0; j < k->nsteps; j++)
-            if (k->steps[j].kind == CS_STEP_WORK &&
-                rep[(size_t)k->steps[j].team * CS_BRK_N] == 0.0) {
-                rep[(size_t)k->steps[j].team * CS_BRK_N] = 1.0;
+        for (int j = 0; j < cs_model_brk_slots(k); j++) {
+            const int t = cs_model_slot_team(k, j);
+            if (t >= 0 && rep[(size_t)t * CS_BRK_N] == 0.0) {
+                rep[(size_t)t * CS_BRK_N] = 1.0;
                 n++;
             }
+        }
         cs->breakdown = calloc((size_t)n + 1, sizeof *cs->breakdown);
         if (cs->breakdown == NULL)
             return -1;
