@@ -1492,9 +1492,9 @@ static cs_status check_work_sources(const builder *r)
             !cs_model_is_escape_target(m, c))
             return cs_node_error(r->err, r->work->children[c], CS_EINPUT,
                                  "class '%s' needs 'arrivals', a 'backlog' > "
-                                 "0, 'start' items or another class's "
-                                 "'escapes', or it never receives work",
-                                 k->name);
+                                 "0 or 'start' items, or it never receives "
+                                 "work (unless another class's 'escapes' "
+                                 "bring it)", k->name);
     }
     if (!cs_model_has_escapes(m))
         return CS_OK;
