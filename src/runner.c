@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 25
+#define STORE_COLUMNS 29
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -156,6 +156,8 @@ static size_t store_columns(cs_runner_store *s, column *c)
     const size_t np = (size_t)s->model->npromises;
     const size_t board = cs_model_has_initial(s->model) ? 1 : 0;
     const size_t per = (size_t)s->nperiods;
+    const size_t fd = cs_model_has_escapes(s->model) ? 1 : 0;
+    const size_t nctx = (size_t)s->nctx;
     size_t k = 0;
 
 #define COL(field, w) \
@@ -185,6 +187,10 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(cls_completion, board * nc);
     COL(per, per * CS_RUNNER_PERIOD_NFIELDS);
     COL(per_team, per * nt * CS_RUNNER_PTEAM_NFIELDS);
+    COL(fd, fd);
+    COL(ctx_mean, nctx);
+    COL(ctx_p85, nctx);
+    COL(ctx_n, nctx);
 #undef COL
     return k;
 }
@@ -238,6 +244,8 @@ static cs_runner_store *store_new(const cs_model *m, size_t n)
     s->total = (unsigned)n;
     s->warmup_mser = NAN;
     s->brk_width = cs_runner_brk_width(m);
+    for (int q = 0; q < m->nclasses; q++)
+        s->nctx += m->classes[q].ncontexts;
     s->nperiods = cs_runner_nperiods(m);
     s->period = s->nperiods > 0 ? m->timeline : 0.0;
     k = store_columns(s, c);
@@ -390,6 +398,20 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_ADMISSION] =
             ratio(k->admission_sum, (double)k->admission_n);
         f[CS_RUNNER_TEAM_CAPACITY] = k->capacity_mean;
+        f[CS_RUNNER_TEAM_FD] = k->failure_demand_share;
+    }
+    if (s->fd != NULL && cs_model_has_escapes(s->model))
+        s->fd[i] = r->failure_demand_share;
+    for (size_t c = 0, q = 0; s->nctx > 0 && c < nc; c++) {
+        const cs_class_rep *k = &r->classes[c];
+        for (int x = 0; x < k->ncontexts; x++, q++) {
+            const size_t at = i * (size_t)s->nctx + q;
+            s->ctx_n[at] = k->ctx_n[x];
+            s->ctx_mean[at] = ratio(k->ctx_sum[x], (double)k->ctx_n[x]);
+            s->ctx_p85[at] = k->ctx_n[x] > 0
+                                 ? cs_hist_quantile(k->ctx_hist[x], 0.85)
+                                 : NAN;
+        }
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;

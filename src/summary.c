@@ -94,7 +94,10 @@ void cs_summary_free(cs_summary *s)
         return;
     if (s->classes != NULL)
         for (int c = 0; c < s->model->nclasses; c++)
+        {
             free(s->classes[c].breakdown);
+            free(s->classes[c].contexts);
+        }
     free(s->breakdown);
     free(s->classes);
     free(s->teams);
@@ -180,6 +183,33 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     s->flow_efficiency = ratio(work_sum, lt_sum);
 }
 
+/* The bounded contexts of every class; -1 when out of memory. */
+static int summary_contexts(cs_summary *s, const cs_runner_store *st,
+                            double *tmp)
+{
+    const cs_model *const m = st->model;
+    const size_t w = (size_t)st->nctx;
+    size_t q = 0;
+
+    for (int c = 0; c < m->nclasses; c++) {
+        cs_class_summary *const k = &s->classes[c];
+        const int n = m->classes[c].ncontexts;
+        if (n == 0)
+            continue;
+        if ((k->contexts = calloc((size_t)n, sizeof *k->contexts)) == NULL)
+            return -1;
+        k->ncontexts = n;
+        for (int x = 0; x < n; x++, q++) {
+            cs_context_summary *const o = &k->contexts[x];
+            o->lead_time = nonneg(column_ci(st->ctx_mean, st->n, w, q, tmp));
+            o->p85 = column_ci(st->ctx_p85, st->n, w, q, tmp).mean;
+            for (size_t i = 0; i < st->n; i++)
+                o->n += st->ctx_n[i * w + q];
+        }
+    }
+    return 0;
+}
+
 static void summary_classes(cs_summary *s, const cs_runner_store *st,
                             double *tmp)
 {
@@ -244,6 +274,9 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
                                              tmp));
         k->capacity = nonneg(column_ci(st->team, st->n, stride,
                                        f + CS_RUNNER_TEAM_CAPACITY, tmp));
+        k->failure_demand_share = share(column_ci(st->team, st->n, stride,
+                                                  f + CS_RUNNER_TEAM_FD,
+                                                  tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))
@@ -830,9 +863,14 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
         goto fail;
     summary_chain(s, st);
     summary_classes(s, st, tmp);
+    s->has_fd = cs_model_has_escapes(st->model);
+    if (s->has_fd)
+        s->failure_demand_share =
+            share(cs_stats_ci_mean(st->fd, st->n, 0.95));
     summary_teams(s, st, tmp);
     summary_promises(s, st);
-    if (summary_breakdown(s, st, brk, brk + w) != 0)
+    if (summary_breakdown(s, st, brk, brk + w) != 0 ||
+        summary_contexts(s, st, tmp) != 0)
         goto fail;
     s->cost_per_day = cs_model_cost_per_day(st->model);
     if (summary_settle(s, st, tmp) != 0 || warn_replications(s) != 0 ||

@@ -57,7 +57,17 @@ typedef struct cs_team_summary {
     cs_ci capacity;          /* time average of the scheduled capacity
                                 over the window (its capacity without a
                                 schedule) */
+    cs_ci failure_demand_share; /* share of the busy capacity-time on items
+                                of escape-target classes (SPEC 5.6) */
 } cs_team_summary;
+
+/* A bounded context of a class (SPEC 5.4): its items' lead times. */
+typedef struct cs_context_summary {
+    cs_ci lead_time;         /* over replications of per-replication means */
+    double p85;              /* mean over replications of each one's 85th
+                                percentile (NaN when none was done) */
+    uint64_t n;              /* lead times recorded, all replications */
+} cs_context_summary;
 
 typedef struct cs_class_summary {
     cs_ci lead_time;         /* over replications of per-replication means */
@@ -67,6 +77,9 @@ typedef struct cs_class_summary {
     cs_breakdown *breakdown; /* [nbreakdown]: the teams of the class's
                                 steps, in the model's team order */
     int nbreakdown;
+    cs_context_summary *contexts; /* [ncontexts] in the class's order, NULL
+                                     without contexts */
+    int ncontexts;
 } cs_class_summary;
 
 /*
@@ -194,6 +207,9 @@ typedef struct cs_summary {
                                       over classes of cost_of_delay x the
                                       class's WIP; 0 when no class has a
                                       cost_of_delay */
+    int has_fd;                    /* the model has escapes: */
+    cs_ci failure_demand_share;    /* the busy capacity-time of all teams
+                                      on escape-target items / all of it */
     uint64_t visits, events, arrived, done;
     /* steady state or not (SPEC 6.4) */
     int transient;                 /* the model starts from initial items
