@@ -2613,7 +2613,7 @@ START_TEST(test_contexts_jackson)
     cs_error err;
 
     for (int i = 0; i < 3; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "fin%d", i);
         tf[i] = add_team(m, name, 1);
         snprintf(name, sizeof name, "sales%d", i);
