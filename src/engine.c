@@ -91,6 +91,21 @@
 ** a demand profile inverts its cumulative rate on the arrivals stream's
 ** gaps; schedules and productivity curves draw nothing.
 **
+** Routes and escapes (SPEC 5.4, 5.6).  A work step with a choice, a team
+** per context or escapes is X_ROUTED: its alternatives (option x context)
+** carry the team, the breakdown slot and the hand-off.  Its extra
+** first-pass draws, made at arrival with the others, in slots after the
+** steps' own: ("choice", class, step) the choice's uniform (pass 1 too:
+** drawn at arrival, so queue order cannot shift it), ("effort", class,
+** step, "#O") each option's effort, ("handoff", class, step, "#A") each
+** alternative's hand-off (("handoff", class, step) with one alternative),
+** ("escape", class, step) and ("escape-after", class, step) the escape's
+** decision and delay; the context from ("context", class) after them.
+** Repeats draw the choice and the option's effort from the "-again"
+** streams.  Items made by escapes draw all of that from ("escaped",
+** class); start items from ("start", class).  An escape is an event (one
+** per defect found within the horizon, counted in nescapes).
+**
 ** Choices where SPEC is silent.  Passes are counted per top-level route
 ** position (branches follow their parallel step): pass 1 uses the draws
 ** made at arrival, a later pass is a repeat, with fresh draws and effort

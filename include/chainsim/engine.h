@@ -24,7 +24,12 @@
 ** rework) at its arrival, in arrival order, used or not; later passes
 ** (rework) draw afresh when they happen, from the streams ("effort-again"
 ** | "p-again" | "rework-again" | "handoff-again", class, step id), which
-** exist only in classes with a rework step.
+** exist only in classes with a rework step.  Choices, contexts and
+** escapes (SPEC 5.4, 5.6) add ("choice", class, step id), ("effort" |
+** "handoff", class, step id, "#N") per option or alternative,
+** ("context", class), ("escape" | "escape-after", class, step id) and
+** ("escaped", class) for the first passes of items made by escapes (see
+** engine.c).
 **
 ** Time averages (utilization, queue length, WIP, blocked share, cost of
 ** delay) cover the window [warmup, horizon]; so do lead times (arrived >=
