@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 29
+#define STORE_COLUMNS 28
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -189,7 +189,6 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(per_team, per * nt * CS_RUNNER_PTEAM_NFIELDS);
     COL(fd, fd);
     COL(ctx_mean, nctx);
-    COL(ctx_p85, nctx);
     COL(ctx_n, nctx);
 #undef COL
     return k;
@@ -207,7 +206,7 @@ void cs_runner_store_free(cs_runner_store *s)
             free(*c[i].p);
     }
     if (s->cls_hist != NULL)
-        for (int i = 0; i < s->model->nclasses; i++)
+        for (int i = 0; i < s->model->nclasses + s->nctx; i++)
             cs_hist_free(s->cls_hist[i]);
     if (s->per_lt != NULL)
         for (int i = 0; i < s->nperiods; i++)
@@ -220,6 +219,7 @@ void cs_runner_store_free(cs_runner_store *s)
 
 static int store_hists(cs_runner_store *s, int nclasses)
 {
+    nclasses += s->nctx;   /* the contexts' after the classes' */
     s->hist = cs_hist_new();
     s->cls_hist = calloc((size_t)nclasses + 1, sizeof *s->cls_hist);
     s->per_lt = calloc((size_t)s->nperiods + 1, sizeof *s->per_lt);
@@ -295,7 +295,7 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
             memcpy(p + dst->n * row, *cs[i].p, src->n * row);
     }
     cs_hist_merge(dst->hist, src->hist);
-    for (int c = 0; c < dst->model->nclasses; c++)
+    for (int c = 0; c < dst->model->nclasses + dst->nctx; c++)
         cs_hist_merge(dst->cls_hist[c], src->cls_hist[c]);
     for (int q = 0; q < dst->nperiods; q++) {
         const cs_runner_lts *b = &src->per_lt[q];
@@ -408,9 +408,6 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
             const size_t at = i * (size_t)s->nctx + q;
             s->ctx_n[at] = k->ctx_n[x];
             s->ctx_mean[at] = ratio(k->ctx_sum[x], (double)k->ctx_n[x]);
-            s->ctx_p85[at] = k->ctx_n[x] > 0
-                                 ? cs_hist_quantile(k->ctx_hist[x], 0.85)
-                                 : NAN;
         }
     }
     for (size_t p = 0; p < np; p++)
@@ -498,11 +495,26 @@ fail:
     return -1;
 }
 
+/* Histogram i of r: class i's lead times, then (i >= nclasses) those of
+** every class's contexts in order, as the store's cls_hist. */
+static const cs_hist *rep_hist(const cs_rep *r, int i)
+{
+    if (i < r->nclasses)
+        return r->classes[i].hist;
+    i -= r->nclasses;
+    for (int c = 0; c < r->nclasses; c++) {
+        if (i < r->classes[c].ncontexts)
+            return r->classes[c].ctx_hist[i];
+        i -= r->classes[c].ncontexts;
+    }
+    return NULL;
+}
+
 static void hist_set_add_rep(hist_set *h, const cs_rep *r)
 {
     cs_hist_merge(h->all, r->hist);
     for (int c = 0; c < h->n; c++)
-        cs_hist_merge(h->cls[c], r->classes[c].hist);
+        cs_hist_merge(h->cls[c], rep_hist(r, c));
 }
 
 static void store_add_hists(cs_runner_store *s, const hist_set *src)
@@ -522,8 +534,8 @@ int cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
     store_put(s, i, r);
     s->rep[i] = rep;
     cs_hist_merge(s->hist, r->hist);
-    for (int c = 0; c < s->model->nclasses; c++)
-        cs_hist_merge(s->cls_hist[c], r->classes[c].hist);
+    for (int c = 0; c < s->model->nclasses + s->nctx; c++)
+        cs_hist_merge(s->cls_hist[c], rep_hist(r, c));
     s->n = i + 1;
     return 0;
 }
@@ -851,7 +863,8 @@ static worker *workers_new(pool *p, unsigned n)
         return NULL;
     for (unsigned i = 0; i < n; i++) {
         ws[i].p = p;
-        if (hist_set_init(&ws[i].hists, p->m->nclasses) != 0) {
+        if (hist_set_init(&ws[i].hists,
+                          p->m->nclasses + p->store->nctx) != 0) {
             workers_free(ws, n);
             return NULL;
         }

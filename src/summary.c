@@ -202,9 +202,9 @@ static int summary_contexts(cs_summary *s, const cs_runner_store *st,
         for (int x = 0; x < n; x++, q++) {
             cs_context_summary *const o = &k->contexts[x];
             o->lead_time = nonneg(column_ci(st->ctx_mean, st->n, w, q, tmp));
-            o->p85 = column_ci(st->ctx_p85, st->n, w, q, tmp).mean;
-            for (size_t i = 0; i < st->n; i++)
-                o->n += st->ctx_n[i * w + q];
+            o->p85 = cs_hist_quantile(st->cls_hist[(size_t)m->nclasses + q],
+                                      0.85);
+            o->n = cs_hist_count(st->cls_hist[(size_t)m->nclasses + q]);
         }
     }
     return 0;

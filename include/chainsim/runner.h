@@ -132,10 +132,11 @@ typedef struct cs_runner_store {
     ** class order) */
     double *fd;                    /* [n] the variant's failure_demand_share */
     int nctx;
-    double *ctx_mean, *ctx_p85;    /* [n * nctx] NaN where none was done */
+    double *ctx_mean;              /* [n * nctx] NaN where none was done */
     uint64_t *ctx_n;               /* [n * nctx] lead times recorded */
     cs_hist *hist;                 /* all lead times */
-    cs_hist **cls_hist;            /* [nclasses] lead times per class */
+    cs_hist **cls_hist;            /* [nclasses + nctx] lead times per
+                                      class, then per context */
     /* today's board (SPEC 4.4), only when the model has initial items
     ** (cs_model_has_initial; else these tables have no columns): the day
     ** the last initial item was done, INFINITY when one was not done by

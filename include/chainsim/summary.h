@@ -64,9 +64,8 @@ typedef struct cs_team_summary {
 /* A bounded context of a class (SPEC 5.4): its items' lead times. */
 typedef struct cs_context_summary {
     cs_ci lead_time;         /* over replications of per-replication means */
-    double p85;              /* mean over replications of each one's 85th
-                                percentile (NaN when none was done) */
-    uint64_t n;              /* lead times recorded, all replications */
+    double p85;              /* pooled over replications (histogram) */
+    uint64_t n;              /* lead times pooled */
 } cs_context_summary;
 
 typedef struct cs_class_summary {
