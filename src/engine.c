@@ -2970,6 +2970,8 @@ static int routed_init(cs_engine *e, xclass *xc, int s, const char *id)
     x->team = x->alt[0].team;
     if (!st->has_escapes)
         return 0;
+    /* a validated model has at most 64 steps with escapes in a class */
+    assert(xc->nesc < 64);
     x->esc_bit = xc->nesc;
     xc->esc_steps[xc->nesc++] = s;
     x->esc_p = st->escape_p;

@@ -698,19 +698,20 @@ static cs_status read_team_or_map(const builder *r, const cs_node *n,
             c++;
         if (c == k->ncontexts) {
             const char **names = context_names(k);
+            const char *hint;
             cs_status st;
             if (names == NULL)
                 return cs_reader_nomem(r->err);
-            st = cs_node_key_error(r->err, n, i, CS_EINPUT, "unknown context "
-                                   "'%s' in class '%s'%s%s%s", n->keys[i],
-                                   k->name,
-                                   cs_error_suggest(n->keys[i], names)
-                                       ? " (did you mean '" : "",
-                                   cs_error_suggest(n->keys[i], names)
-                                       ? cs_error_suggest(n->keys[i], names)
-                                       : "",
-                                   cs_error_suggest(n->keys[i], names)
-                                       ? "'?)" : "");
+            hint = cs_error_suggest(n->keys[i], names);
+            if (hint != NULL)
+                st = cs_node_key_error(r->err, n, i, CS_EINPUT, "unknown "
+                                       "context '%s' in class '%s' (did you "
+                                       "mean '%s'?)", n->keys[i], k->name,
+                                       hint);
+            else
+                st = cs_node_key_error(r->err, n, i, CS_EINPUT, "unknown "
+                                       "context '%s' in class '%s'",
+                                       n->keys[i], k->name);
             free(names);
             return st;
         }

@@ -133,7 +133,7 @@ typedef struct cs_step {
                                 option's, effort and handoff are unused */
     int noptions;
     int has_escapes;         /* CS_STEP_WORK: defects found after delivery
-                                (SPEC 5.6) */
+                                (SPEC 5.6); at most 64 such steps a class */
     double escape_p;         /* (0, 1] */
     cs_dist escape_after;    /* delay from done to the new item's arrival */
     int escape_work;         /* class index of the new item */
