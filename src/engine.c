@@ -124,6 +124,21 @@
 ** a demand profile inverts its cumulative rate on the arrivals stream's
 ** gaps; schedules and productivity curves draw nothing.
 **
+** Routes and escapes (SPEC 5.4, 5.6).  A work step with a choice, a team
+** per context or escapes is X_ROUTED: its alternatives (option x context)
+** carry the team, the breakdown slot and the hand-off.  Its extra
+** first-pass draws, made at arrival with the others, in slots after the
+** steps' own: ("choice", class, step) the choice's uniform (pass 1 too:
+** drawn at arrival, so queue order cannot shift it), ("effort", class,
+** step, "#O") each option's effort, ("handoff", class, step, "#A") each
+** alternative's hand-off (("handoff", class, step) with one alternative),
+** ("escape", class, step) and ("escape-after", class, step) the escape's
+** decision and delay; the context from ("context", class) after them.
+** Repeats draw the choice and the option's effort from the "-again"
+** streams.  Items made by escapes draw all of that from ("escaped",
+** class); start items from ("start", class).  An escape is an event (one
+** per defect found within the horizon, counted in nescapes).
+**
 ** Choices where SPEC is silent.  Passes are counted per top-level route
 ** position (branches follow their parallel step): pass 1 uses the draws
 ** made at arrival, a later pass is a repeat, with fresh draws and effort
@@ -235,6 +250,9 @@ struct job {
                              interrupted (QUEUE, nint > 0): work left */
     double t_int;         /* when it was last interrupted */
     double t_susp;        /* time spent interrupted in this visit */
+    int slot;             /* breakdown slot (the step, or its alternative's) */
+    int alt;              /* the step's alternative (choice option and
+                             context), 0 for a plain step */
 };
 
 /* First-pass draws of step s live at draws[s * D_N + D_...]. */
@@ -281,8 +299,11 @@ struct item {
     int pat_ev;           /* its patience event is in the kernel (a done
                              item stays off the free list until it runs) */
     item *bl_prev, *bl_next;  /* CONWIP backlog of its class */
+    int ctx;              /* bounded context (0 without contexts) */
+    uint64_t esc;         /* escape steps worked at (bit esc_bit) */
     job *jobs;            /* [maxb] */
-    double *draws;        /* [nsteps * D_N] first-pass draws */
+    double *draws;        /* [xc->nslots] first-pass draws: nsteps * D_N,
+                             then the routed steps' own (xstep *_at) */
     double *acc;          /* [nsteps * CS_BRK_N] time per step and part of
                              the visit (breakdown), items arrived in the
                              window only */
@@ -308,6 +329,32 @@ typedef struct stuck {
     int slot;
 } stuck;
 
+/*
+** An alternative of a routed step (X_ROUTED: a choice, a team per
+** context, or escapes): option o and context c make alternative o nctx +
+** c, with its team, breakdown slot and hand-off (the option's, else the
+** step's, else the team's).
+*/
+typedef struct xalt {
+    int team;
+    int slot;
+    const cs_dist *handoff;
+    gsl_rng *r_handoff, *a_handoff;
+    int hat;              /* first-pass hand-off draw in item.draws */
+} xalt;
+
+/* A choice option: cum is the sum of the p up to it. */
+typedef struct xopt {
+    double cum;
+    const cs_dist *effort;
+    gsl_rng *r_effort, *a_effort;
+    int eat;              /* first-pass effort draw in item.draws */
+} xopt;
+
+/* xstep.kind of a work step that needs routed_part (beside CS_STEP_WORK
+** and CS_STEP_PARALLEL) */
+enum { X_ROUTED = 2 };
+
 /* A step with what the hot path needs, resolved once per engine. */
 typedef struct xstep {
     int kind;
@@ -325,6 +372,19 @@ typedef struct xstep {
     gsl_rng *r_resume;        /* with resume: every pass */
     gsl_rng *r_effort, *r_p, *r_rework, *r_handoff;   /* first passes */
     gsl_rng *a_effort, *a_p, *a_rework, *a_handoff;   /* repeated passes */
+    /* X_ROUTED only */
+    xalt *alt;            /* [nalt] */
+    int nalt, nctx;
+    xopt *opt;            /* [nopt], a choice step */
+    int nopt;
+    int choice_at;        /* first-pass choice uniform in item.draws */
+    gsl_rng *r_choice, *a_choice;
+    int esc_bit;          /* -1: no escapes */
+    double esc_p;
+    const cs_dist *esc_after;
+    int esc_work;         /* the new item's class */
+    int esc_at;           /* first-pass escape uniform, then its delay */
+    gsl_rng *r_esc, *r_esc_after;
 } xstep;
 
 typedef struct chunk {
@@ -345,6 +405,15 @@ struct xclass {
     uint64_t initial_left;/* initial items not yet done this run */
     draw *draws;          /* what an arrival draws, in a fixed order */
     int ndraws;
+    int nslots;           /* doubles in item.draws */
+    int nbrk;             /* breakdown slots (cs_model_brk_slots) */
+    int nctx;             /* bounded contexts, 0 = none */
+    double *ctx_cum;      /* [nctx] sums of the shares */
+    gsl_rng *r_ctx;       /* ("context", class) */
+    gsl_rng *r_escaped;   /* first passes of escape-made items, or NULL */
+    int nesc;             /* steps with escapes */
+    int *esc_steps;       /* [nesc] */
+    int fd;               /* an escapes target: failure demand */
     int *lt_promises;     /* lead-time promises covering this class */
     int nlt;
     int has_rework;       /* some step has rework: repeated passes happen */
@@ -434,6 +503,13 @@ typedef struct xteam {
     uint64_t adm_n;
     int over;             /* put above its WIP limit this run (a break, or
                              start items) */
+    /* Failure demand (SPEC 5.6): the window's work time of items of
+    ** escape-target classes, added when such work finishes; at a shared
+    ** team integrated with vt (sh_advance): nfd of the nin parts in work
+    ** are such items, each with busy / nin of the capacity in use. */
+    double a_fd;
+    double fd_last;       /* shared team: a_fd integrated up to here */
+    int nfd;
     /* Time-varying settings; a team without them never looks at these. */
     const cs_team *tm;
     int sc_i;             /* next schedule entry to apply; nschedule: the
@@ -486,6 +562,7 @@ struct cs_engine {
     uint64_t serial, in_chain, qseq, nwaiting, visits;
     uint64_t fseq;        /* queue seqs of interrupted parts, counting down
                              from QSEQ_BASE (the front of their level) */
+    long nescapes;        /* escape arrivals in the kernel */
     long active;
     cs_tavg t_wip;
     double bw_width, bw_next, bw_last, bw_area;
@@ -539,11 +616,23 @@ cs_rep *cs_engine_rep_new(const cs_model *m)
         goto fail;
     for (int c = 0; c < m->nclasses; c++) {
         cs_class_rep *const k = &r->classes[c];
-        k->nsteps = m->classes[c].nsteps;
+        k->nsteps = cs_model_brk_slots(&m->classes[c]);
         k->hist = cs_hist_new();
         k->brk = calloc((size_t)k->nsteps * CS_BRK_N + 1, sizeof *k->brk);
         if (k->hist == NULL || k->brk == NULL)
             goto fail;
+        if (m->classes[c].ncontexts > 0) {
+            const size_t n = (size_t)m->classes[c].ncontexts;
+            k->ctx_n = calloc(n, sizeof *k->ctx_n);
+            k->ctx_sum = calloc(n, sizeof *k->ctx_sum);
+            k->ctx_hist = calloc(n, sizeof *k->ctx_hist);
+            if (k->ctx_n == NULL || k->ctx_sum == NULL || k->ctx_hist == NULL)
+                goto fail;
+            k->ncontexts = (int)n;
+            for (size_t q = 0; q < n; q++)
+                if ((k->ctx_hist[q] = cs_hist_new()) == NULL)
+                    goto fail;
+        }
     }
     if (m->timeline > 0) {
         const double np = ceil(m->horizon / m->timeline);
@@ -571,8 +660,14 @@ void cs_engine_rep_free(cs_rep *r)
         return;
     if (r->classes != NULL)
         for (int c = 0; c < r->nclasses; c++) {
-            cs_hist_free(r->classes[c].hist);
-            free(r->classes[c].brk);
+            cs_class_rep *const k = &r->classes[c];
+            cs_hist_free(k->hist);
+            free(k->brk);
+            for (int q = 0; q < k->ncontexts && k->ctx_hist != NULL; q++)
+                cs_hist_free(k->ctx_hist[q]);
+            free(k->ctx_n);
+            free(k->ctx_sum);
+            free(k->ctx_hist);
         }
     cs_hist_free(r->hist);
     free(r->teams);
@@ -610,7 +705,14 @@ void cs_engine_rep_reset(cs_rep *r)
         k->arrived_window = k->abandoned = 0;
         cs_hist_reset(k->hist);
         memset(k->brk, 0, (size_t)k->nsteps * CS_BRK_N * sizeof *k->brk);
+        for (int q = 0; q < k->ncontexts; q++) {
+            k->ctx_n[q] = 0;
+            k->ctx_sum[q] = 0.0;
+            cs_hist_reset(k->ctx_hist[q]);
+        }
     }
+    r->failure_demand_share = 0.0;
+    r->escaped = 0;
     if (r->nperiods > 0) {
         memset(r->periods, 0, (size_t)r->nperiods * sizeof *r->periods);
         memset(r->period_teams, 0, (size_t)r->nperiods * (size_t)r->nteams *
@@ -1002,6 +1104,17 @@ static inline void team_clock(xteam *u, double now)
     }
 }
 
+/* Failure demand: the part of j's work at u up to now that lies in the
+** window (work still going on at the horizon is added by run_finish). */
+NOINLINE static void fd_add(const cs_engine *e, xteam *u, const job *j,
+                            double now)
+{
+    const double from = j->t_start > e->warmup ? j->t_start : e->warmup;
+
+    if (now > from)
+        u->a_fd += now - from;
+}
+
 static void team_wip(xteam *u, double now, int delta)
 {
     team_clock(u, now);
@@ -1324,6 +1437,16 @@ static double sh_share(const xteam *u)
 /* Advances u's vt to now at the present rate; before any change. */
 static void sh_advance(xteam *u, double now)
 {
+    if (now > u->fd_last) {   /* before the warm-up fd_last is ahead */
+        if (u->nfd > 0) {
+            /* the busy of sh_count over the nin parts (start_work has
+            ** counted a new part's worker already, nin not yet) */
+            const int busy = u->mt && u->nin > u->capacity ? u->capacity
+                                                           : u->nin;
+            u->a_fd += (now - u->fd_last) * busy * u->nfd / u->nin;
+        }
+        u->fd_last = now;
+    }
     if (now > u->vt_last && u->nin > 0)
         u->vt += u->vt_rate * (u->prod == NULL
                                    ? now - u->vt_last
@@ -1461,6 +1584,7 @@ NOINLINE static void sh_start(cs_engine *e, xteam *u, job *j, double now,
         return;
     }
     u->nin++;
+    u->nfd += j->it->xc->fd;
     sh_count(u);
     sh_arm(e, u, now);
 }
@@ -1484,8 +1608,8 @@ NOINLINE static void sh_resume(cs_engine *e, xteam *u, job *j, double now)
 
     team_clock(u, now);
     sh_advance(u, now);
-    if (x->resume != NULL)
-        left += cs_dist_sample(x->resume, x->r_resume) / u->focus;
+    if (x->resume != NULL && u->tm->has_resume_cost)
+        left += cs_dist_sample(&u->tm->resume_cost, x->r_resume) / u->focus;
     j->t_susp += now - j->t_int;
     j->state = J_WORK;
     j->level = u->vt + left;
@@ -1498,6 +1622,7 @@ NOINLINE static void sh_resume(cs_engine *e, xteam *u, job *j, double now)
         return;
     }
     u->nin++;
+    u->nfd += it->xc->fd;
     sh_count(u);
     sh_arm(e, u, now);
 }
@@ -1513,6 +1638,7 @@ NOINLINE static void sh_interrupt(cs_engine *e, xteam *u, job *v, double now)
     v->level = v->level > u->vt ? v->level - u->vt : 0.0;
     run_remove(u, v);
     u->nin--;
+    u->nfd -= it->xc->fd;
     sh_count(u);
     v->t_int = now;
     v->nint++;
@@ -1578,6 +1704,20 @@ NOINLINE static void sh_dispatch(cs_engine *e, xteam *u, double now)
     }
 }
 
+/* A repeated pass's effort (before the rework factor): the class has
+** rework, so its "again" streams exist; a choice's from the option of
+** alternative alt. */
+NOINLINE static double repeat_effort(const xstep *x, int alt)
+{
+    if (x->nopt == 0) {
+        ASSUME(x->a_effort != NULL);
+        return cs_dist_sample(x->effort, x->a_effort);
+    }
+    ASSUME(x->opt[alt / x->nctx].a_effort != NULL);
+    return cs_dist_sample(x->opt[alt / x->nctx].effort,
+                          x->opt[alt / x->nctx].a_effort);
+}
+
 static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
 {
     item *const it = j->it;
@@ -1593,11 +1733,8 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     }
     if (it->pass[x->top] == 1)
         effort = it->draws[j->step * D_N + D_EFFORT];
-    else {
-        /* A repeat: the class has rework, so its "again" streams exist. */
-        ASSUME(x->a_effort != NULL);
-        effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
-    }
+    else
+        effort = repeat_effort(x, j->alt) * it->factor;
     j->state = J_WORK;
     j->t_start = now;
     if (it->in_work++ == 0)
@@ -1695,13 +1832,16 @@ static inline void admit(cs_engine *e, job *j, double now)
     if (u->gated) {
         const xstep *const x = &it->xc->steps[j->step];
         const int other = from_other_team(it, j->team);
-        const int handoff = x->handoff != NULL && other;
+        const xalt *const a = x->kind == X_ROUTED ? &x->alt[j->alt] : NULL;
+        const cs_dist *const hd = a != NULL ? a->handoff : x->handoff;
+        const int handoff = hd != NULL && other;
         double t = now;
         if (handoff) {
-            ASSUME(it->pass[x->top] == 1 || x->a_handoff != NULL);
+            gsl_rng *const ha = a != NULL ? a->a_handoff : x->a_handoff;
+            ASSUME(it->pass[x->top] == 1 || ha != NULL);
             t += it->pass[x->top] == 1
                      ? it->draws[j->step * D_N + D_HANDOFF]
-                     : cs_dist_sample(x->handoff, x->a_handoff);
+                     : cs_dist_sample(hd, ha);
         }
         /* the intake, for an item from the backlog or another team: after
         ** the hand-off, a longer hand-off */
@@ -1797,6 +1937,18 @@ static void drain_rooms(cs_engine *e, double now)
 */
 static int branches_needed(cs_engine *e, item *it, int s, int pass,
                            double now);
+static void routed_part(item *it, int s, int pass, job *j);
+
+/* The team of step x for the skip trace: -1 when it depends on a choice
+** not drawn. */
+static int skip_team(const item *it, const xstep *x)
+{
+    if (x->kind == CS_STEP_WORK)
+        return x->team;
+    if (x->kind == X_ROUTED && x->nopt == 0)
+        return x->alt[x->nctx > 1 ? it->ctx : 0].team;
+    return -1;
+}
 
 static int position_needed(cs_engine *e, item *it, int pos, double now)
 {
@@ -1810,18 +1962,55 @@ static int position_needed(cs_engine *e, item *it, int pos, double now)
         const double u = pass == 1 ? it->draws[s * D_N + D_P]
                                    : gsl_rng_uniform(x->a_p);
         if (!(u < x->p)) {
-            TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
-                  EV_SKIP);
+            TRACE(e, now, it, skip_team(it, x), s, EV_SKIP);
             return 0;
         }
     }
     if (x->kind == CS_STEP_WORK) {
         it->jobs[0].step = s;
         it->jobs[0].team = x->team;
+        it->jobs[0].slot = s;
+        it->nparts = 1;
+        return 1;
+    }
+    if (x->kind == X_ROUTED) {
+        routed_part(it, s, pass, &it->jobs[0]);
         it->nparts = 1;
         return 1;
     }
     return branches_needed(e, it, s, pass, now);
+}
+
+/*
+** The part j of routed step s on this pass: the option (from the choice
+** uniform: the first pass's drawn at arrival, a repeat's fresh), the
+** team of the item's context, the breakdown slot; on the first pass the
+** option's and alternative's first-pass effort and hand-off become the
+** step's.  Marks the step's escapes as due.
+*/
+NOINLINE static void routed_part(item *it, int s, int pass, job *j)
+{
+    const xstep *const x = &it->xc->steps[s];
+    int o = 0, a;
+
+    if (x->nopt > 0) {
+        ASSUME(pass == 1 || x->a_choice != NULL);
+        const double u = pass == 1 ? it->draws[x->choice_at]
+                                   : gsl_rng_uniform(x->a_choice);
+        while (o < x->nopt - 1 && !(u < x->opt[o].cum))
+            o++;
+        if (pass == 1)
+            it->draws[s * D_N + D_EFFORT] = it->draws[x->opt[o].eat];
+    }
+    a = o * x->nctx + (x->nctx > 1 ? it->ctx : 0);
+    if (pass == 1 && x->alt[a].handoff != NULL)
+        it->draws[s * D_N + D_HANDOFF] = it->draws[x->alt[a].hat];
+    j->step = s;
+    j->team = x->alt[a].team;
+    j->slot = x->alt[a].slot;
+    j->alt = a;
+    if (x->esc_bit >= 0)
+        it->esc |= (uint64_t)1 << x->esc_bit;
 }
 
 /* The needed branches of parallel step s into jobs[]; 0 if none. */
@@ -1843,12 +2032,17 @@ COLD static int branches_needed(cs_engine *e, item *it, int s, int pass,
             const double u = pass == 1 ? it->draws[bs * D_N + D_P]
                                        : gsl_rng_uniform(bx->a_p);
             if (!(u < bx->p)) {
-                TRACE(e, now, it, bx->team, bs, EV_SKIP);
+                TRACE(e, now, it, skip_team(it, bx), bs, EV_SKIP);
                 continue;
             }
         }
-        it->jobs[n].step = bs;
-        it->jobs[n].team = bx->team;
+        if (bx->kind == X_ROUTED) {
+            routed_part(it, bs, pass, &it->jobs[n]);
+        } else {
+            it->jobs[n].step = bs;
+            it->jobs[n].team = bx->team;
+            it->jobs[n].slot = bs;
+        }
         n++;
     }
     it->nparts = n;
@@ -1905,7 +2099,8 @@ static void item_next(cs_engine *e, item *it, double now)
                                  ? it->draws[s * D_N + D_REWORK]
                                  : gsl_rng_uniform(x->a_rework);
             if (u < x->rework_p) {
-                TRACE(e, now, it, x->kind == CS_STEP_WORK ? x->team : -1, s,
+                TRACE(e, now, it,
+                      x->kind != CS_STEP_PARALLEL ? it->jobs[0].team : -1, s,
                       EV_REWORK);
                 it->factor = x->factor;
                 next = x->rework_to;
@@ -2013,6 +2208,8 @@ static void pool_carve(xclass *xc, char *mem, size_t n)
         it->pat_ev = 0;
         it->expired = 0;      /* only items with a patience expire */
         it->in_bl = 0;
+        it->ctx = 0;
+        it->esc = 0;
         for (int k = 0; k < xc->maxb; k++) {
             it->jobs[k].it = it;
             it->jobs[k].state = J_IDLE;
@@ -2060,6 +2257,19 @@ static void pool_reset(xclass *xc)
         pool_carve(xc, xc->chunks[c].mem, xc->chunks[c].n);
 }
 
+/* An arriving item's context (from the class's "context" stream, or
+** from r) and no escapes due yet. */
+NOINLINE static void item_routes(const xclass *xc, item *it, gsl_rng *r)
+{
+    it->esc = 0;
+    it->ctx = 0;
+    if (xc->nctx > 0) {
+        const double u = gsl_rng_uniform(r != NULL ? r : xc->r_ctx);
+        while (it->ctx < xc->nctx - 1 && !(u < xc->ctx_cum[it->ctx]))
+            it->ctx++;
+    }
+}
+
 /*
 ** A new item of class xc enters the chain now, having arrived at
 ** t_arrive (now, or before day 0 for a start item): draws its first pass
@@ -2095,13 +2305,15 @@ ALWAYS_INLINE static inline item *item_enter(cs_engine *e, xclass *xc,
     it->blocked = 0;
     memset(it->pass, 0, (size_t)xc->nsteps * sizeof *it->pass);
     if (it->counted)
-        memset(it->acc, 0, (size_t)xc->nsteps * CS_BRK_N * sizeof *it->acc);
+        memset(it->acc, 0, (size_t)xc->nbrk * CS_BRK_N * sizeof *it->acc);
     for (int k = 0; k < xc->ndraws; k++) {
         const draw *const d = &xc->draws[k];
         gsl_rng *const g = r != NULL ? r : d->r;
         it->draws[d->at] = d->d != NULL ? cs_dist_sample(d->d, g)
                                         : gsl_rng_uniform(g);
     }
+    if (xc->nctx > 0 || xc->nesc > 0)
+        item_routes(xc, it, r);
     out->arrived++;
     if (e->pat_any)
         patience_enter(e, it, now);
@@ -2162,11 +2374,21 @@ COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
     if (x->kind == CS_STEP_WORK) {
         it->jobs[0].step = s;
         it->jobs[0].team = x->team;
+        it->jobs[0].slot = s;
+        it->nparts = 1;
+    } else if (x->kind == X_ROUTED) {
+        routed_part(it, s, 1, &it->jobs[0]);
         it->nparts = 1;
     } else {
         for (int b = 0; b < x->nb; b++) {
-            it->jobs[b].step = x->bfirst + b;
-            it->jobs[b].team = xc->steps[x->bfirst + b].team;
+            const int bs = x->bfirst + b;
+            if (xc->steps[bs].kind == X_ROUTED) {
+                routed_part(it, bs, 1, &it->jobs[b]);
+                continue;
+            }
+            it->jobs[b].step = bs;
+            it->jobs[b].team = xc->steps[bs].team;
+            it->jobs[b].slot = bs;
         }
         it->nparts = x->nb;
         TRACE(e, 0.0, it, -1, s, EV_FORK);
@@ -2177,7 +2399,7 @@ COLD static void place_start(cs_engine *e, xclass *xc, const cs_start *st)
     ** branch, for a parallel step), so the breakdown adds up to the lead
     ** time. */
     if (it->counted)
-        it->acc[it->jobs[0].step * CS_BRK_N + CS_BRK_QUEUE] += st->age;
+        it->acc[it->jobs[0].slot * CS_BRK_N + CS_BRK_QUEUE] += st->age;
     for (int k = 0; k < it->nparts && e->status == CS_OK; k++) {
         job *const j = &it->jobs[k];
         xteam *const u = &e->teams[j->team];
@@ -2222,6 +2444,39 @@ COLD static void tl_done(cs_engine *e, double now, double lt)
     out->nperiod_lt++;
 }
 
+static void on_escape(cs_sim *sim, void *ctx, void *data);
+
+/*
+** The escapes of an item done now (SPEC 5.6): for every step with
+** escapes it worked at, its first-pass uniform against p; a defect found
+** within the horizon brings an item of the target class then.
+*/
+COLD static void item_escapes(cs_engine *e, const item *it, double now)
+{
+    const xclass *const xc = it->xc;
+
+    for (int q = 0; q < xc->nesc; q++) {
+        const xstep *const x = &xc->steps[xc->esc_steps[q]];
+        double t;
+        if (!(it->esc >> x->esc_bit & 1u) ||
+            !(it->draws[x->esc_at] < x->esc_p))
+            continue;
+        t = now + it->draws[x->esc_at + 1];
+        if (t > e->horizon)
+            continue;
+        e->nescapes++;
+        schedule(e, t, on_escape, &e->classes[x->esc_work]);
+    }
+}
+
+/* Lead time lt of a counted item of a class with contexts. */
+COLD static void ctx_done(cs_class_rep *k, const item *it, double lt)
+{
+    k->ctx_n[it->ctx]++;
+    k->ctx_sum[it->ctx] += lt;
+    cs_hist_add(k->ctx_hist[it->ctx], lt);
+}
+
 COLD static void item_done(cs_engine *e, item *it, double now)
 {
     xclass *const xc = it->xc;
@@ -2257,7 +2512,9 @@ COLD static void item_done(cs_engine *e, item *it, double now)
         k->n++;
         k->lt_sum += lt;
         cs_hist_add(k->hist, lt);
-        for (int q = 0; q < xc->nsteps * CS_BRK_N; q++)
+        if (xc->nctx > 0)
+            ctx_done(k, it, lt);
+        for (int q = 0; q < xc->nbrk * CS_BRK_N; q++)
             k->brk[q] += it->acc[q];
         for (int q = 0; q < xc->nlt; q++) {
             const cs_promise *const p = &e->m->promises[xc->lt_promises[q]];
@@ -2265,6 +2522,8 @@ COLD static void item_done(cs_engine *e, item *it, double now)
                 out->promises[xc->lt_promises[q]].on_time++;
         }
     }
+    if (it->esc != 0)
+        item_escapes(e, it, now);
     if (e->conwip)
         cw_leave(e, xc);
     item_leave(e, it, now);
@@ -2350,7 +2609,7 @@ COLD static void drain_backlog(cs_engine *e, double now)
         /* the wait in the backlog is the first step's admission wait, so
         ** the breakdown still adds up to the lead time */
         if (it->parts_left > 0 && it->serial == serial && it->counted)
-            it->acc[it->jobs[0].step * CS_BRK_N + CS_BRK_ADMISSION] += wait;
+            it->acc[it->jobs[0].slot * CS_BRK_N + CS_BRK_ADMISSION] += wait;
     }
 }
 
@@ -2912,6 +3171,10 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
                                : u->capacity * span) ||
         !le_tol(u->a_blocked, span) ||
         !le_tol(u->a_busy + u->a_queue, u->a_wip) ||
+        u->a_fd < 0 ||
+        !le_tol(u->a_fd, u->a_busy + (u->fd_last > u->last
+                                          ? u->busy * (u->fd_last - u->last)
+                                          : 0.0)) ||
         (u->wip_limit > 0 && !u->over &&
          !le_tol(u->a_wip, u->wip_limit * span)))
         return CS_INV_CLOCKS;
@@ -3064,20 +3327,34 @@ static int check_item_place(const cs_engine *e, const xclass *xc,
         return CS_INV_ITEM;
     s = xc->route[it->pos];
     x = &xc->steps[s];
-    if (it->pass[s] < 1 || (x->kind == CS_STEP_WORK && it->nparts != 1))
+    if (it->pass[s] < 1 ||
+        (x->kind != CS_STEP_PARALLEL && it->nparts != 1) ||
+        (xc->nctx > 0 && (it->ctx < 0 || it->ctx >= xc->nctx)))
         return CS_INV_ITEM;
     for (int k = 0; k < it->nparts; k++) {
         const job *const j = &it->jobs[k];
         const int js = j->step;
         if (j->it != it || j->state < J_WAIT_ROOM || j->state > J_FINISHED)
             return CS_INV_ITEM;
-        if (x->kind == CS_STEP_WORK ? js != s
-                                    : js < x->bfirst ||
-                                          js >= x->bfirst + x->nb ||
-                                          (k > 0 && js <= it->jobs[k - 1].step))
+        if (x->kind != CS_STEP_PARALLEL ? js != s
+                                        : js < x->bfirst ||
+                                              js >= x->bfirst + x->nb ||
+                                              (k > 0 &&
+                                               js <= it->jobs[k - 1].step))
             return CS_INV_ITEM;
-        if (j->team != xc->steps[js].team ||
-            (j->state == J_HANDOFF && !e->teams[j->team].gated))
+        if (xc->steps[js].kind == X_ROUTED) {
+            /* the alternative of the item's context, its team and slot */
+            const xstep *const y = &xc->steps[js];
+            if (j->alt < 0 || j->alt >= y->nalt ||
+                (y->nctx > 1 && j->alt % y->nctx != it->ctx) ||
+                j->team != y->alt[j->alt].team ||
+                j->slot != y->alt[j->alt].slot ||
+                (y->esc_bit >= 0 && !(it->esc >> y->esc_bit & 1u)))
+                return CS_INV_ITEM;
+        } else if (j->team != xc->steps[js].team || j->slot != js) {
+            return CS_INV_ITEM;
+        }
+        if (j->state == J_HANDOFF && !e->teams[j->team].gated)
             return CS_INV_ITEM;
     }
     for (int i = 0; i < it->nhold; i++)
@@ -3246,7 +3523,7 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
     for (int c = 0; c < e->nclasses; c++)
         arrivals += e->classes[c].r_arr != NULL;
     pending = cs_kernel_pending(e->sim);
-    evented += e->nsched + (long)e->npat_ev;
+    evented += e->nsched + (long)e->npat_ev + e->nescapes;
     if (pending < (size_t)evented || pending > (size_t)(evented + arrivals))
         return CS_INV_EVENTS;
     if (live != e->in_chain)
@@ -3376,7 +3653,7 @@ ALWAYS_INLINE static inline void part_finished(cs_engine *e, job *j,
         /* The part that finishes last is the visit's: its admission,
         ** hand-off, queue and work cover the step from the move on. */
         if (it->counted) {
-            double *const a = &it->acc[j->step * CS_BRK_N];
+            double *const a = &it->acc[j->slot * CS_BRK_N];
             a[CS_BRK_ADMISSION] += j->t_enter - j->t_move;
             a[CS_BRK_HANDOFF] += j->t_queue - j->t_enter;
             a[CS_BRK_QUEUE] += j->t_start - j->t_queue;
@@ -3408,6 +3685,8 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
 
     team_clock(u, now);
     u->busy--;
+    if (j->it->xc->fd)
+        fd_add(e, u, j, now);
     part_finished(e, j, now);
     if (u->nq > 0)
         dispatch(e, u, now);
@@ -3434,6 +3713,7 @@ static void on_shared(cs_sim *sim, void *ctx, void *data)
             u->vt = j->level;
         run_remove(u, j);
         u->nin--;
+        u->nfd -= j->it->xc->fd;
         sh_count(u);
         /* the interrupted time goes to the queue (part_finished's
         ** breakdown counts from t_start) */
@@ -3479,6 +3759,24 @@ static void on_patience(cs_sim *sim, void *ctx, void *data)
     } else {
         it->expired = 1;
     }
+    settle(e, now);
+    CHECK_INVARIANTS(e);
+}
+
+/* A defect found now: an item of the class data arrives, its first
+** pass drawn from the class's "escaped" stream. */
+static void on_escape(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    xclass *const xc = data;
+    const double now = cs_kernel_now(sim);
+    item *it;
+
+    e->nescapes--;
+    e->out->escaped++;
+    it = item_enter(e, xc, now, now, 0, xc->r_escaped);
+    if (it != NULL)
+        item_next(e, it, now);
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -3680,6 +3978,108 @@ static gsl_rng *stream_new(cs_engine *e, uint64_t key)
     return r;
 }
 
+/* ("kind", class, step id, "#n"): a stream of an option or an
+** alternative of a routed step. */
+static uint64_t skey_sub(const char *kind, const char *cls, const char *id,
+                         int n)
+{
+    char sub[16];
+
+    snprintf(sub, sizeof sub, "#%d", n);
+    return cs_stream_key(skey(kind, cls, id), sub);
+}
+
+/* A first-pass draw slot of the class's items beyond the steps' own. */
+static int slot_new(xclass *xc)
+{
+    return xc->nslots++;
+}
+
+/*
+** The routed step s (id its stream name): its alternatives, options,
+** escapes and their streams and draw slots (see the file header).
+*/
+static int routed_init(cs_engine *e, xclass *xc, int s, const char *id)
+{
+    const cs_model *const m = e->m;
+    const cs_class *const k = xc->c;
+    const cs_step *const st = &k->steps[s];
+    xstep *const x = &xc->steps[s];
+    const char *const cname = k->name;
+    const int again = xc->has_rework;
+
+    x->nctx = cs_model_step_nctx(k, s);
+    x->nalt = cs_model_step_alts(k, s);
+    x->nopt = st->noptions;
+    x->alt = calloc((size_t)x->nalt, sizeof *x->alt);
+    x->opt = calloc((size_t)x->nopt + 1, sizeof *x->opt);
+    if (x->alt == NULL || x->opt == NULL)
+        return -1;
+    if (x->nopt > 0) {
+        double cum = 0.0;
+        x->choice_at = slot_new(xc);
+        if ((x->r_choice = stream_new(e, skey("choice", cname, id))) == NULL ||
+            (again && (x->a_choice = stream_new(
+                           e, skey("choice-again", cname, id))) == NULL))
+            return -1;
+        for (int o = 0; o < x->nopt; o++) {
+            xopt *const op = &x->opt[o];
+            cum += st->options[o].p;
+            op->cum = o == x->nopt - 1 ? 2.0 : cum;
+            op->effort = &st->options[o].effort;
+            op->eat = slot_new(xc);
+            if ((op->r_effort = stream_new(
+                     e, skey_sub("effort", cname, id, o))) == NULL ||
+                (again && (op->a_effort = stream_new(
+                               e, skey_sub("effort-again", cname, id, o))) ==
+                              NULL))
+                return -1;
+        }
+    }
+    for (int a = 0; a < x->nalt; a++) {
+        xalt *const al = &x->alt[a];
+        const cs_option *const op =
+            x->nopt > 0 ? &st->options[a / x->nctx] : NULL;
+        al->team = cs_model_alt_team(k, s, a);
+        al->slot = cs_model_alt_slot(k, s, a);
+        al->handoff = op != NULL && op->has_handoff ? &op->handoff
+                      : st->has_handoff ? &st->handoff
+                      : m->teams[al->team].has_handoff
+                          ? &m->teams[al->team].handoff
+                          : NULL;
+        if (al->handoff == NULL)
+            continue;
+        al->hat = slot_new(xc);
+        if ((al->r_handoff = stream_new(
+                 e, x->nalt == 1 ? skey("handoff", cname, id)
+                                 : skey_sub("handoff", cname, id, a))) ==
+                NULL ||
+            (again &&
+             (al->a_handoff = stream_new(
+                  e, x->nalt == 1 ? skey("handoff-again", cname, id)
+                                  : skey_sub("handoff-again", cname, id,
+                                             a))) == NULL))
+            return -1;
+    }
+    x->team = x->alt[0].team;
+    if (!st->has_escapes)
+        return 0;
+    /* a validated model has at most 64 steps with escapes in a class */
+    assert(xc->nesc < 64);
+    x->esc_bit = xc->nesc;
+    xc->esc_steps[xc->nesc++] = s;
+    x->esc_p = st->escape_p;
+    x->esc_after = &st->escape_after;
+    x->esc_work = st->escape_work;
+    x->esc_at = slot_new(xc);
+    (void)slot_new(xc);
+    if ((x->r_esc = stream_new(e, skey("escape", cname, id))) == NULL ||
+        (x->r_esc_after = stream_new(e, skey("escape-after", cname, id))) ==
+            NULL)
+        return -1;
+    return 0;
+}
+
 /* Streams of step s (top-level position pos, branch b or -1). */
 static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
 {
@@ -3696,7 +4096,9 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
             snprintf(idbuf, sizeof idbuf, "#%d.%d", pos, b);
         id = idbuf;
     }
-    if (st->kind == CS_STEP_WORK &&
+    if (x->kind == X_ROUTED && routed_init(e, xc, s, id) != 0)
+        return -1;
+    if (st->kind == CS_STEP_WORK && st->noptions == 0 &&
         (x->r_effort = stream_new(e, skey("effort", cname, id))) == NULL)
         return -1;
     if (x->p < 1.0 && (x->r_p = stream_new(e, skey("p", cname, id))) == NULL)
@@ -3716,7 +4118,7 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
     /* Repeated passes draw from streams of their own, so how many repeats
        the queue order lets happen before an arrival cannot shift the
        first-pass draws of later items. */
-    if (st->kind == CS_STEP_WORK &&
+    if (st->kind == CS_STEP_WORK && st->noptions == 0 &&
         (x->a_effort = stream_new(e, skey("effort-again", cname, id))) == NULL)
         return -1;
     if (x->p < 1.0 &&
@@ -3743,10 +4145,23 @@ static void draw_add(xclass *xc, gsl_rng *r, const cs_dist *d, int s,
     xc->ndraws++;
 }
 
-/* The first-pass draws of an arrival: every stream of every step. */
+/* A draw into slot at (beyond the steps' own). */
+static void draw_at(xclass *xc, gsl_rng *r, const cs_dist *d, int at)
+{
+    if (r == NULL)
+        return;
+    xc->draws[xc->ndraws].r = r;
+    xc->draws[xc->ndraws].d = d;
+    xc->draws[xc->ndraws].at = at;
+    xc->ndraws++;
+}
+
+/* The first-pass draws of an arrival: every stream of every step (a
+** routed step's after its own: choice, options' efforts, alternatives'
+** hand-offs, escape and its delay). */
 static int draws_init(xclass *xc)
 {
-    xc->draws = calloc((size_t)xc->nsteps * D_N + 1, sizeof *xc->draws);
+    xc->draws = calloc((size_t)xc->nslots + 1, sizeof *xc->draws);
     if (xc->draws == NULL)
         return -1;
     for (int s = 0; s < xc->nsteps; s++) {
@@ -3755,6 +4170,16 @@ static int draws_init(xclass *xc)
         draw_add(xc, x->r_rework, NULL, s, D_REWORK);
         draw_add(xc, x->r_effort, x->effort, s, D_EFFORT);
         draw_add(xc, x->r_handoff, x->handoff, s, D_HANDOFF);
+        if (x->kind != X_ROUTED)
+            continue;
+        draw_at(xc, x->r_choice, NULL, x->choice_at);
+        for (int o = 0; o < x->nopt; o++)
+            draw_at(xc, x->opt[o].r_effort, x->opt[o].effort, x->opt[o].eat);
+        for (int a = 0; a < x->nalt; a++)
+            draw_at(xc, x->alt[a].r_handoff, x->alt[a].handoff,
+                    x->alt[a].hat);
+        draw_at(xc, x->r_esc, NULL, x->esc_at);
+        draw_at(xc, x->r_esc_after, x->esc_after, x->esc_at + 1);
     }
     return 0;
 }
@@ -3802,12 +4227,45 @@ static int class_init(cs_engine *e, int c)
                      : st->has_handoff ? &st->handoff
                      : m->teams[st->team].has_handoff ? &m->teams[st->team].handoff
                                                       : NULL;
+        /* a resume cost when some team the step may go to has one (the
+        ** resuming team's own is drawn, from the step's stream) */
+        for (int a = 0; st->kind == CS_STEP_WORK && x->resume == NULL &&
+                        a < cs_model_step_alts(k, s);
+             a++) {
+            const cs_team *const tm = &m->teams[cs_model_alt_team(k, s, a)];
+            if (tm->discipline == CS_DISC_PREEMPTIVE && tm->has_resume_cost)
+                x->resume = &tm->resume_cost;
+        }
+        x->esc_bit = -1;
         if (st->kind == CS_STEP_WORK &&
-            m->teams[st->team].discipline == CS_DISC_PREEMPTIVE &&
-            m->teams[st->team].has_resume_cost)
-            x->resume = &m->teams[st->team].resume_cost;
+            (st->noptions > 0 || cs_model_step_alts(k, s) > 1 ||
+             st->has_escapes)) {
+            /* the alternatives carry the team, hand-off and slot */
+            x->kind = X_ROUTED;
+            x->handoff = NULL;
+        }
         if (st->kind == CS_STEP_PARALLEL && st->nbranches > xc->maxb)
             xc->maxb = st->nbranches;
+    }
+    xc->nslots = k->nsteps * D_N;
+    xc->nbrk = cs_model_brk_slots(k);
+    xc->fd = cs_model_is_escape_target(m, c);
+    xc->esc_steps = calloc((size_t)k->nsteps + 1, sizeof *xc->esc_steps);
+    if (xc->esc_steps == NULL)
+        return -1;
+    if (k->ncontexts > 0) {
+        double cum = 0.0;
+        xc->nctx = k->ncontexts;
+        if ((xc->ctx_cum = calloc((size_t)k->ncontexts, sizeof *xc->ctx_cum))
+            == NULL)
+            return -1;
+        for (int q = 0; q < k->ncontexts; q++) {
+            cum += k->context_share[q];
+            xc->ctx_cum[q] = q == k->ncontexts - 1 ? 2.0 : cum;
+        }
+        if ((xc->r_ctx = stream_new(e, skey("context", k->name, NULL))) ==
+            NULL)
+            return -1;
     }
     for (int pos = 0; pos < k->nroute; pos++)
         if (k->steps[k->route[pos]].has_rework)
@@ -3843,6 +4301,10 @@ static int class_init(cs_engine *e, int c)
             NULL)
             return -1;
     }
+    if (xc->fd &&
+        (xc->r_escaped = stream_new(e, skey("escaped", k->name, NULL))) ==
+            NULL)
+        return -1;
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise *const pr = &m->promises[p];
         if (pr->kind == CS_PROMISE_LEAD_TIME && !pr->at_team &&
@@ -3851,9 +4313,9 @@ static int class_init(cs_engine *e, int c)
     }
     xc->off_jobs = round_up(sizeof(item), al);
     xc->off_draws = xc->off_jobs + (size_t)xc->maxb * sizeof(job);
-    xc->off_acc = xc->off_draws + (size_t)k->nsteps * D_N * sizeof(double);
+    xc->off_acc = xc->off_draws + (size_t)xc->nslots * sizeof(double);
     xc->off_holdt =
-        xc->off_acc + (size_t)k->nsteps * CS_BRK_N * sizeof(double);
+        xc->off_acc + (size_t)xc->nbrk * CS_BRK_N * sizeof(double);
     xc->off_pass = xc->off_holdt + (size_t)xc->maxb * sizeof(double);
     xc->off_hold = round_up(xc->off_pass + (size_t)k->nsteps * sizeof(int), al);
     xc->off_live = xc->off_hold + (size_t)xc->maxb * sizeof(int);
@@ -3913,10 +4375,17 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->gated = tm->has_handoff || tm->intake_every > 0;
         for (int c = 0; c < m->nclasses && !u->gated; c++)
             for (int s = 0; s < m->classes[c].nsteps; s++) {
-                const cs_step *const st = &m->classes[c].steps[s];
-                if (st->kind == CS_STEP_WORK && st->team == t &&
-                    st->has_handoff)
-                    u->gated = 1;
+                const cs_class *const k = &m->classes[c];
+                const cs_step *const st = &k->steps[s];
+                const int nctx = cs_model_step_nctx(k, s);
+                if (st->kind != CS_STEP_WORK)
+                    continue;
+                for (int a = 0; a < cs_model_step_alts(k, s); a++)
+                    if (cs_model_alt_team(k, s, a) == t &&
+                        (st->has_handoff ||
+                         (st->noptions > 0 &&
+                          st->options[a / nctx].has_handoff)))
+                        u->gated = 1;
             }
         u->tm = tm;
         u->intake_every = tm->intake_every;
@@ -3985,7 +4454,13 @@ void cs_engine_free(cs_engine *e)
             for (size_t k = 0; k < xc->nchunks; k++)
                 free(xc->chunks[k].mem);
             free(xc->chunks);
+            for (int s = 0; xc->steps != NULL && s < xc->nsteps; s++) {
+                free(xc->steps[s].alt);
+                free(xc->steps[s].opt);
+            }
             free(xc->steps);
+            free(xc->esc_steps);
+            free(xc->ctx_cum);
             free(xc->draws);
             free(xc->lt_promises);
         }
@@ -4062,6 +4537,9 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         u->adm_n = 0;
         u->last = warmup;
         u->a_busy = u->a_queue = u->a_wip = u->a_blocked = 0.0;
+        u->a_fd = 0.0;
+        u->fd_last = warmup;
+        u->nfd = 0;
         u->over = 0;
         u->capacity = u->tm->capacity;
         u->a_over = 0.0;
@@ -4121,6 +4599,7 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
     e->serial = e->in_chain = e->qseq = e->nwaiting = e->visits = 0;
     e->qseq = e->fseq = QSEQ_BASE;
     e->active = 0;
+    e->nescapes = 0;
     cs_stats_tavg_init(&e->t_wip, warmup, 0.0);
     e->bw_width = m->horizon / CS_REP_BATCHES;
     e->bw_next = e->bw_width;
@@ -4207,6 +4686,30 @@ COLD static void open_visits(cs_engine *e)
     }
 }
 
+/* Adds the work of escape-target items still going on at the horizon
+** to their teams' failure demand (a shared team's is integrated). */
+static void fd_close(cs_engine *e, double h)
+{
+    for (int t = 0; t < e->nteams; t++)
+        if (e->teams[t].shared)
+            sh_advance(&e->teams[t], h);
+    for (int c = 0; c < e->nclasses; c++) {
+        const xclass *const xc = &e->classes[c];
+        if (!xc->fd)
+            continue;
+        for (size_t k = 0; k < xc->nchunks; k++)
+            for (size_t i = 0; i < xc->chunks[k].n; i++) {
+                const item *const it =
+                    (const void *)(xc->chunks[k].mem + i * xc->item_size);
+                for (int p = 0; it->parts_left > 0 && p < it->nparts; p++)
+                    if (it->jobs[p].state == J_WORK &&
+                        !e->teams[it->jobs[p].team].shared)
+                        fd_add(e, &e->teams[it->jobs[p].team], &it->jobs[p],
+                               h);
+            }
+    }
+}
+
 /* Closes the window at the horizon and fills the remaining fields. */
 static void run_finish(cs_engine *e)
 {
@@ -4242,6 +4745,22 @@ static void run_finish(cs_engine *e)
             break;
         }
     out->visits = e->visits;
+    fd_close(e, h);
+    {
+        double busy = 0.0, fd = 0.0;
+        for (int t = 0; t < e->nteams; t++) {
+            xteam *const u = &e->teams[t];
+            cs_team_rep *const r = &out->teams[t];
+            team_clock(u, h);
+            r->busy_time = u->a_busy;
+            r->fd_time = u->a_fd;
+            r->failure_demand_share = u->a_busy > 0 ? u->a_fd / u->a_busy
+                                                    : 0.0;
+            busy += u->a_busy;
+            fd += u->a_fd;
+        }
+        out->failure_demand_share = busy > 0 ? fd / busy : 0.0;
+    }
     for (int t = 0; t < e->nteams; t++) {
         xteam *const u = &e->teams[t];
         cs_team_rep *const r = &out->teams[t];

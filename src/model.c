@@ -23,14 +23,35 @@ cs_model *cs_model_new(void)
     return m;
 }
 
+/* What a step owns beyond its id, effort and hand-off. */
+static void step_routes_fini(cs_step *s)
+{
+    free(s->ctx_team);
+    s->ctx_team = NULL;
+    for (int o = 0; o < s->noptions; o++) {
+        free(s->options[o].ctx_team);
+        cs_dist_fini(&s->options[o].effort);
+        cs_dist_fini(&s->options[o].handoff);
+    }
+    free(s->options);
+    s->options = NULL;
+    s->noptions = 0;
+    cs_dist_fini(&s->escape_after);
+}
+
 static void class_fini(cs_class *c)
 {
     free(c->profile);
     free(c->start);
+    for (int i = 0; i < c->ncontexts; i++)
+        free(c->contexts[i]);
+    free(c->contexts);
+    free(c->context_share);
     for (int s = 0; s < c->nsteps; s++) {
         free(c->steps[s].id);
         cs_dist_fini(&c->steps[s].effort);
         cs_dist_fini(&c->steps[s].handoff);
+        step_routes_fini(&c->steps[s]);
     }
     free(c->steps);
     free(c->route);
@@ -149,9 +170,242 @@ double cs_model_class_visits(const cs_model *m, int c)
     return visits;
 }
 
+/* ---- routing and failure demand --------------------------------------- */
+
+int cs_model_step_nctx(const cs_class *k, int s)
+{
+    const cs_step *const st = &k->steps[s];
+
+    if (st->kind != CS_STEP_WORK || k->ncontexts == 0)
+        return 1;
+    if (st->ctx_team != NULL)
+        return k->ncontexts;
+    for (int o = 0; o < st->noptions; o++)
+        if (st->options[o].ctx_team != NULL)
+            return k->ncontexts;
+    return 1;
+}
+
+int cs_model_step_alts(const cs_class *k, int s)
+{
+    const cs_step *const st = &k->steps[s];
+
+    if (st->kind != CS_STEP_WORK)
+        return 1;
+    return (st->noptions > 0 ? st->noptions : 1) * cs_model_step_nctx(k, s);
+}
+
+int cs_model_alt_team(const cs_class *k, int s, int a)
+{
+    const cs_step *const st = &k->steps[s];
+    const int nctx = cs_model_step_nctx(k, s);
+    const int o = a / nctx, c = a % nctx;
+
+    if (st->kind != CS_STEP_WORK)
+        return -1;
+    if (st->noptions > 0)
+        return st->options[o].ctx_team != NULL ? st->options[o].ctx_team[c]
+                                               : st->options[o].team;
+    return st->ctx_team != NULL ? st->ctx_team[c] : st->team;
+}
+
+double cs_model_alt_p(const cs_class *k, int s, int a)
+{
+    const cs_step *const st = &k->steps[s];
+    const int nctx = cs_model_step_nctx(k, s);
+    double p = 1.0;
+
+    if (st->noptions > 0)
+        p = st->options[a / nctx].p;
+    if (nctx > 1)
+        p *= k->context_share[a % nctx];
+    return p;
+}
+
+int cs_model_alt_slot(const cs_class *k, int s, int a)
+{
+    int base = k->nsteps;
+
+    if (cs_model_step_alts(k, s) == 1)
+        return s;
+    for (int j = 0; j < s; j++) {
+        const int n = cs_model_step_alts(k, j);
+        if (n > 1)
+            base += n;
+    }
+    return base + a;
+}
+
+int cs_model_brk_slots(const cs_class *k)
+{
+    int n = k->nsteps;
+
+    for (int j = 0; j < k->nsteps; j++) {
+        const int a = cs_model_step_alts(k, j);
+        if (a > 1)
+            n += a;
+    }
+    return n;
+}
+
+int cs_model_slot_team(const cs_class *k, int q)
+{
+    int base = k->nsteps;
+
+    if (q < k->nsteps)
+        return cs_model_step_alts(k, q) == 1 ? cs_model_alt_team(k, q, 0)
+                                             : -1;
+    for (int j = 0; j < k->nsteps; j++) {
+        const int n = cs_model_step_alts(k, j);
+        if (n <= 1)
+            continue;
+        if (q < base + n)
+            return cs_model_alt_team(k, j, q - base);
+        base += n;
+    }
+    return -1;
+}
+
+int cs_model_is_escape_target(const cs_model *m, int c)
+{
+    for (int d = 0; d < m->nclasses; d++)
+        for (int s = 0; s < m->classes[d].nsteps; s++)
+            if (m->classes[d].steps[s].has_escapes &&
+                m->classes[d].steps[s].escape_work == c)
+                return 1;
+    return 0;
+}
+
+int cs_model_has_escapes(const cs_model *m)
+{
+    for (int d = 0; d < m->nclasses; d++)
+        for (int s = 0; s < m->classes[d].nsteps; s++)
+            if (m->classes[d].steps[s].has_escapes)
+                return 1;
+    return 0;
+}
+
+int cs_model_has_contexts(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        if (m->classes[c].ncontexts > 0)
+            return 1;
+    return 0;
+}
+
+/* The chance that an item of k works at step s at least once, taken as
+** the step's (and its parallel parent's) p: exact unless a rework loop
+** repeats a step with p < 1. */
+static double pass_p(const cs_class *k, int s)
+{
+    for (int i = 0; i < k->nroute; i++) {
+        const cs_step *const t = &k->steps[k->route[i]];
+        if (k->route[i] == s)
+            return t->p;
+        if (t->kind == CS_STEP_PARALLEL && s >= t->branch_first &&
+            s < t->branch_first + t->nbranches)
+            return t->p * k->steps[s].p;
+    }
+    return 1.0;
+}
+
+/* y = x + the escapes x[c] items a day of each class make: y[d] = base[d]
+** + sum over escape steps c -> d of x[c] pass_p escape_p (base NULL: 0). */
+static void escape_step(const cs_model *m, const double *base,
+                        const double *x, double *y)
+{
+    for (int d = 0; d < m->nclasses; d++)
+        y[d] = base != NULL ? base[d] : 0.0;
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *const k = &m->classes[c];
+        if (!(x[c] > 0))
+            continue;
+        for (int s = 0; s < k->nsteps; s++)
+            if (k->steps[s].has_escapes)
+                y[k->steps[s].escape_work] +=
+                    x[c] * pass_p(k, s) * k->steps[s].escape_p;
+    }
+}
+
+double cs_model_class_rates(const cs_model *m, double *rate)
+{
+    const size_t n = (size_t)m->nclasses;
+    double *base, *x, *y, growth = 0.0, g = 0.0;
+    int it;
+
+    for (int c = 0; c < m->nclasses; c++)
+        rate[c] = cs_model_class_rate(m, c);
+    if (!cs_model_has_escapes(m))
+        return 0.0;
+    base = calloc(3 * n + 1, sizeof *base);
+    if (base == NULL)
+        return NAN;
+    x = base + n;
+    y = x + n;
+    memcpy(base, rate, n * sizeof *base);
+    /* the growth factor: power iteration from every class at once */
+    for (int c = 0; c < m->nclasses; c++)
+        x[c] = 1.0;
+    for (it = 0; it < 64; it++) {
+        double nx = 0.0, ny = 0.0;
+        escape_step(m, NULL, x, y);
+        for (size_t c = 0; c < n; c++) {
+            nx += x[c];
+            ny += y[c];
+        }
+        if (!(ny > 0) || !(nx > 0)) {
+            g = 0.0;
+            break;
+        }
+        /* the geometric mean of the last half's ratios */
+        if (it >= 32)
+            g += log(ny / nx) / 32.0;
+        for (size_t c = 0; c < n; c++)
+            x[c] = y[c] / ny;
+    }
+    growth = it < 64 ? 0.0 : exp(g);
+    if (growth >= 1.0 - 1e-9) {
+        /* fed classes grow without bound */
+        memcpy(x, base, n * sizeof *x);
+        for (int r = 0; r < m->nclasses + 1; r++) {
+            escape_step(m, base, x, y);
+            memcpy(x, y, n * sizeof *x);
+        }
+        for (size_t c = 0; c < n; c++)
+            rate[c] = x[c] > base[c] ? INFINITY : base[c];
+        free(base);
+        return growth;
+    }
+    memcpy(x, base, n * sizeof *x);
+    for (int r = 0; r < 100000; r++) {
+        double diff = 0.0, tot = 0.0;
+        escape_step(m, base, x, y);
+        for (size_t c = 0; c < n; c++) {
+            diff += fabs(y[c] - x[c]);
+            tot += y[c];
+        }
+        memcpy(x, y, n * sizeof *x);
+        if (diff <= 1e-15 * tot)
+            break;
+    }
+    memcpy(rate, x, n * sizeof *rate);
+    free(base);
+    return growth;
+}
+
 double cs_model_class_items(const cs_model *m, int c)
 {
-    return cs_model_class_rate(m, c) * m->horizon +
+    double rate = cs_model_class_rate(m, c);
+
+    if (cs_model_has_escapes(m)) {
+        double *r = calloc((size_t)m->nclasses + 1, sizeof *r);
+        if (r != NULL) {
+            cs_model_class_rates(m, r);
+            rate = r[c];
+        }
+        free(r);
+    }
+    return rate * m->horizon +
            (double)cs_model_class_initial(&m->classes[c]);
 }
 
@@ -160,19 +414,34 @@ double cs_model_run_visits(const cs_model *m, int c)
     return cs_model_class_items(m, c) * cs_model_class_visits(m, c);
 }
 
-static void add_step_load(const cs_model *m, const cs_step *s, double flow,
-                          double *util)
+/* The load of step s of class k at flow items a day reaching it, each
+** alternative (choice option, context) at its share. */
+static void add_step_load(const cs_model *m, const cs_class *k, int s,
+                          double flow, double *util)
 {
-    const cs_team *t = &m->teams[s->team];
-    const double cap = t->nschedule > 0
-                           ? cs_model_capacity_mean(t, 0.0, m->horizon, 1)
-                           : (double)cs_model_effective_capacity(t);
+    const cs_step *const st = &k->steps[s];
+    const int na = cs_model_step_alts(k, s);
 
-    if (cap <= 0) {
-        util[s->team] = INFINITY;
-        return;
+    for (int a = 0; a < na; a++) {
+        const int team = na == 1 && st->noptions == 0
+                             ? st->team : cs_model_alt_team(k, s, a);
+        const cs_team *t = &m->teams[team];
+        const cs_dist *const eff =
+            st->noptions > 0
+                ? &st->options[a / cs_model_step_nctx(k, s)].effort
+                : &st->effort;
+        const double cap = t->nschedule > 0
+                               ? cs_model_capacity_mean(t, 0.0, m->horizon, 1)
+                               : (double)cs_model_effective_capacity(t);
+        const double w = na == 1 && st->noptions == 0
+                             ? 1.0 : cs_model_alt_p(k, s, a);
+
+        if (cap <= 0) {
+            util[team] = INFINITY;
+            continue;
+        }
+        util[team] += flow * w * st->p * cs_dist_mean(eff) / t->focus / cap;
     }
-    util[s->team] += flow * s->p * cs_dist_mean(&s->effort) / t->focus / cap;
 }
 
 int cs_model_effective_capacity(const cs_team *t)
@@ -183,11 +452,17 @@ int cs_model_effective_capacity(const cs_team *t)
 
 void cs_model_offered_load(const cs_model *m, double *util)
 {
+    double *rates = NULL;
+
     for (int t = 0; t < m->nteams; t++)
         util[t] = 0.0;
+    if (cs_model_has_escapes(m) &&
+        (rates = calloc((size_t)m->nclasses + 1, sizeof *rates)) != NULL)
+        cs_model_class_rates(m, rates);
     for (int c = 0; c < m->nclasses; c++) {
         const cs_class *k = &m->classes[c];
-        const double rate = cs_model_class_rate(m, c);
+        const double rate = rates != NULL ? rates[c]
+                                          : cs_model_class_rate(m, c);
 
         if (rate <= 0 || k->nroute == 0)
             continue;
@@ -195,14 +470,14 @@ void cs_model_offered_load(const cs_model *m, double *util)
             const cs_step *s = &k->steps[k->route[i]];
             const double flow = rate * route_work(k, i, 0);
             if (s->kind == CS_STEP_WORK) {
-                add_step_load(m, s, flow, util);
+                add_step_load(m, k, k->route[i], flow, util);
                 continue;
             }
             for (int b = 0; b < s->nbranches; b++)
-                add_step_load(m, &k->steps[s->branch_first + b], flow * s->p,
-                              util);
+                add_step_load(m, k, s->branch_first + b, flow * s->p, util);
         }
     }
+    free(rates);
 }
 
 double cs_model_cost_per_day(const cs_model *m)
@@ -518,6 +793,7 @@ void cs_model_strip(cs_model *m)
             free(k->steps[s].id);
             cs_dist_fini(&k->steps[s].effort);
             cs_dist_fini(&k->steps[s].handoff);
+            step_routes_fini(&k->steps[s]);
         }
         free(k->steps);
         free(k->route);

@@ -474,6 +474,7 @@ typedef struct extra_cols {
     int delay_cost;               /* cost_ columns (cost of delay) */
     cs_report_names preemptive;   /* interruption columns of these teams */
     int patience;                 /* abandoned_ columns (SPEC 5.7) */
+    int fd;                       /* failure_demand_ columns (escapes) */
 } extra_cols;
 
 /* The abandonment columns: the share with its interval, per class, and
@@ -496,6 +497,35 @@ static void csv_abandoned(csvw *w, const cs_report_names *classes)
     csv_mean(w, s ? &s->wasted : NULL, "wasted_work_per_day");
     csv_bounds(w, s ? &s->wasted : NULL, "wasted_work_ci_lo",
                "wasted_work_ci_hi");
+}
+
+/* 1 when some row's model has escapes (failure demand columns). */
+static int any_escapes(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].summary->has_fd)
+            return 1;
+    return 0;
+}
+
+/* Failure demand (SPEC 5.6): the variant's share with its interval,
+** then each team's share (empty where the row has no escapes or no such
+** team). */
+static void csv_fd(csvw *w, const cs_report_names *teams)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+    const cs_ci *v = s != NULL && s->has_fd ? &s->failure_demand_share
+                                            : NULL;
+
+    csv_mean(w, v, "failure_demand_share");
+    csv_bounds(w, v, "failure_demand_share_lo", "failure_demand_share_hi");
+    for (size_t i = 0; i < teams->n; i++) {
+        const int t = v != NULL ? cs_model_team_index(s->model, teams->v[i])
+                                : -1;
+        const cs_ci *k = t >= 0 ? &s->teams[t].failure_demand_share : NULL;
+        csv_num(w, k != NULL && cs_report_ci_defined(k) ? k->mean : NAN,
+                "failure_demand_share_%s", teams->v[i]);
+    }
 }
 
 /* The cost columns (SPEC 5.9): the teams', the cost of delay with its
@@ -569,6 +599,8 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
         csv_cost(w);
     if (x->patience)
         csv_abandoned(w, classes);
+    if (x->fd)
+        csv_fd(w, teams);
     fputc('\n', w->out);
 }
 
@@ -653,7 +685,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     cs_report_names teams, classes, limited = {NULL, 0};
     extra_cols x = {{NULL, 0}, any_completion(r),
                     cs_report_any_delay_cost(r), {NULL, 0},
-                    cs_report_any_patience(r)};
+                    cs_report_any_patience(r), any_escapes(r)};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0, 0};
     const int diff = cs_report_want_diff(r);

@@ -131,6 +131,19 @@ static json_t *json_lead_time(jctx *j, const cs_summary *s)
         put(j, o, "throughput_per_day", jmean_ci(j, &k->throughput));
         put(j, o, "breakdown",
             json_breakdown(j, m, k->breakdown, k->nbreakdown, k->n));
+        if (k->ncontexts > 0) {
+            json_t *cx = json_object();
+            for (int q = 0; q < k->ncontexts; q++) {
+                const cs_context_summary *x = &k->contexts[q];
+                json_t *co = json_object();
+                put(j, co, "mean", jmean(&x->lead_time));
+                put(j, co, "ci95", jci(&x->lead_time));
+                put(j, co, "p85", jnum(x->p85));
+                put(j, co, "count", json_integer((json_int_t)x->n));
+                put(j, cx, m->classes[c].contexts[q], co);
+            }
+            put(j, o, "contexts", cx);
+        }
         put(j, classes, m->classes[c].name, o);
     }
     put(j, lt, "classes", classes);
@@ -170,6 +183,13 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
         if (m->teams[t].discipline == CS_DISC_PREEMPTIVE) {
             put(j, o, "interruptions_per_visit", jmean(&k->interruptions));
             put(j, o, "interrupted_time_mean", jmean(&k->interrupted_time));
+        }
+        /* Only a model with escapes has failure demand. */
+        if (s->has_fd) {
+            put(j, o, "failure_demand_share",
+                jmean(&k->failure_demand_share));
+            put(j, o, "failure_demand_share_ci95",
+                jci(&k->failure_demand_share));
         }
         put(j, teams, m->teams[t].name, o);
     }
@@ -422,6 +442,11 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     put(j, o, "throughput_per_day", jmean_ci(j, &s->throughput));
     put(j, o, "wip", jmean_ci(j, &s->wip));
     put(j, o, "flow_efficiency", jnum(s->flow_efficiency));
+    if (s->has_fd) {
+        put(j, o, "failure_demand_share", jmean(&s->failure_demand_share));
+        put(j, o, "failure_demand_share_ci95",
+            jci(&s->failure_demand_share));
+    }
     put(j, o, "teams", json_teams(j, s));
     if (s->bottleneck >= 0 && s->bottleneck < m->nteams) {
         json_t *b = json_object();

@@ -24,6 +24,46 @@ static void print_duration(FILE *f, double d)
     fprintf(f, "%gd", d);
 }
 
+/* A team or, mapped by context, "{finance: fin-bi, sales: sales-bi}". */
+static void print_step_team(FILE *f, const cs_model *m, const cs_class *k,
+                       int team, const int *ctx_team)
+{
+    if (ctx_team == NULL) {
+        fputs(m->teams[team].name, f);
+        return;
+    }
+    fputc('{', f);
+    for (int c = 0; c < k->ncontexts; c++)
+        fprintf(f, "%s%s: %s", c > 0 ? ", " : "", k->contexts[c],
+                m->teams[ctx_team[c]].name);
+    fputc('}', f);
+}
+
+/* A choice step's options and a step's escapes, below the step. */
+static void print_routes(FILE *f, const cs_model *m, const cs_class *k,
+                         const cs_step *s, const char *indent)
+{
+    char buf[256];
+
+    for (int o = 0; o < s->noptions; o++) {
+        const cs_option *op = &s->options[o];
+        fprintf(f, "%s  | option p=%g  ", indent, op->p);
+        print_step_team(f, m, k, op->team, op->ctx_team);
+        cs_dist_describe(&op->effort, buf, sizeof buf);
+        fprintf(f, "  effort %s", buf);
+        if (op->has_handoff) {
+            cs_dist_describe(&op->handoff, buf, sizeof buf);
+            fprintf(f, "  handoff %s (the option's)", buf);
+        }
+        fputc('\n', f);
+    }
+    if (s->has_escapes) {
+        cs_dist_describe(&s->escape_after, buf, sizeof buf);
+        fprintf(f, "%s  escapes p=%g after %s: new %s items\n", indent,
+                s->escape_p, buf, m->classes[s->escape_work].name);
+    }
+}
+
 static void print_step(FILE *f, const cs_model *m, const cs_class *k,
                        const cs_step *s, const char *indent)
 {
@@ -40,6 +80,23 @@ static void print_step(FILE *f, const cs_model *m, const cs_class *k,
             snprintf(deeper, sizeof deeper, "%s  | ", indent);
             print_step(f, m, k, &k->steps[s->branch_first + b], deeper);
         }
+    } else if (s->noptions > 0) {
+        fprintf(f, "%schoice (id %s)", indent, s->id ? s->id : "?");
+        if (s->p < 1)
+            fprintf(f, "  p=%g", s->p);
+        fputc('\n', f);
+    } else if (s->ctx_team != NULL) {
+        cs_dist_describe(&s->effort, buf, sizeof buf);
+        fputs(indent, f);
+        print_step_team(f, m, k, s->team, s->ctx_team);
+        fprintf(f, " (id %s)  effort %s", s->id ? s->id : "?", buf);
+        if (s->p < 1)
+            fprintf(f, "  p=%g", s->p);
+        if (s->has_handoff) {
+            cs_dist_describe(&s->handoff, buf, sizeof buf);
+            fprintf(f, "  handoff %s (the step's)", buf);
+        }
+        fputc('\n', f);
     } else {
         cs_dist_describe(&s->effort, buf, sizeof buf);
         fprintf(f, "%s%s", indent, m->teams[s->team].name);
@@ -54,6 +111,7 @@ static void print_step(FILE *f, const cs_model *m, const cs_class *k,
         }
         fputc('\n', f);
     }
+    print_routes(f, m, k, s, indent);
     if (s->has_rework) {
         const cs_step *to = &k->steps[k->route[s->rework_to]];
         fprintf(f, "%s  rework p=%g back to %s", indent, s->rework_p,
@@ -221,6 +279,14 @@ static void print_class(FILE *f, const cs_model *m, const cs_class *k)
     if (k->has_patience) {
         cs_dist_describe(&k->patience, buf, sizeof buf);
         fprintf(f, "  patience %s", buf);
+    }
+    if (cs_model_is_escape_target(m, (int)(k - m->classes)))
+        fputs("  arrives by escapes (failure demand)", f);
+    if (k->ncontexts > 0) {
+        fputs("  contexts", f);
+        for (int c = 0; c < k->ncontexts; c++)
+            fprintf(f, "%s %s %g", c > 0 ? "," : "", k->contexts[c],
+                    k->context_share[c]);
     }
     fputc('\n', f);
     print_profile(f, k);

@@ -1055,6 +1055,46 @@ static void block_util(table *t, const cs_report *r, const shape *sh)
     }
 }
 
+/* A failure demand share as a percentage with one decimal. */
+static void cell_fd(table *t, const cs_ci *c)
+{
+    if (!cs_report_ci_defined(c))
+        tbl_cell(t, C_NONE, "-");
+    else
+        tbl_cell(t, C_NONE, "%.1f%%", 100.0 * c->mean);
+}
+
+/* Failure demand (SPEC 5.6): per row, the share of the busy time on
+** items of escape-target classes, over all teams and per team. */
+static void block_fd(table *t, const cs_report *r, const shape *sh)
+{
+    tbl_init(t, 2 + r->nvary + sh->teams.n);
+    tbl_row(t);
+    label_head(t, r, "failure demand");
+    tbl_cell(t, C_NONE, "all teams");
+    for (size_t k = 0; k < sh->teams.n; k++)
+        tbl_cell(t, C_NONE, "%s", sh->teams.v[k]);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_report_row *row = &r->rows[i];
+        const cs_summary *s = row->summary;
+        tbl_row(t);
+        label_cells(t, r, row);
+        if (!s->has_fd) {
+            for (size_t k = 0; k <= sh->teams.n; k++)
+                tbl_cell(t, C_NONE, "-");
+            continue;
+        }
+        cell_fd(t, &s->failure_demand_share);
+        for (size_t k = 0; k < sh->teams.n; k++) {
+            const int tm = cs_model_team_index(s->model, sh->teams.v[k]);
+            if (tm < 0)
+                tbl_cell(t, C_NONE, "-");
+            else
+                cell_fd(t, &s->teams[tm].failure_demand_share);
+        }
+    }
+}
+
 /* Lead time per class of a single run (when there is more than one). */
 static void block_classes(table *t, const cs_report_row *row)
 {
@@ -1083,6 +1123,18 @@ static void block_classes(table *t, const cs_report_row *row)
         cell_num(t, k->p95, col_decimals(mp));
         cell_ci(t, &k->throughput, per_week(row), col_decimals(mth));
         tbl_cell(t, C_NONE, "%llu", (unsigned long long)k->n);
+        /* its bounded contexts, one line each */
+        for (int q = 0; q < k->ncontexts; q++) {
+            const cs_context_summary *x = &k->contexts[q];
+            tbl_row(t);
+            tbl_cell(t, C_NONE, "  %s", m->classes[c].contexts[q]);
+            cell_ci(t, &x->lead_time, 1.0, col_decimals(mlt));
+            tbl_cell(t, C_NONE, "-");
+            cell_num(t, x->p85, col_decimals(mp));
+            tbl_cell(t, C_NONE, "-");
+            tbl_cell(t, C_NONE, "-");
+            tbl_cell(t, C_NONE, "%llu", (unsigned long long)x->n);
+        }
     }
 }
 
@@ -1762,6 +1814,23 @@ static int any_schedule(const cs_model *m)
     return 0;
 }
 
+/* 0, or -1 when out of memory: the failure demand of every row, when
+** some row's model has escapes. */
+static int table_fd(FILE *out, table *t, const cs_report *r, const shape *sh)
+{
+    int any = 0, oom;
+
+    for (size_t i = 0; i < r->nrows; i++)
+        any |= r->rows[i].summary->has_fd;
+    if (!any || sh->teams.n == 0)
+        return 0;
+    block_fd(t, r, sh);
+    oom = emit(out, t, r);
+    fputs("failure demand: share of the teams' busy time on work that "
+          "escapes brought (defects found after delivery)\n", out);
+    return oom;
+}
+
 /* The teams (and classes) of one row, or every row's utilisation; 0, or
 ** -1 when out of memory. */
 static int table_teams(FILE *out, table *t, const cs_report *r,
@@ -1974,6 +2043,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
               "same: every difference was 0\n", out);
     }
     oom |= table_teams(out, &t, r, &sh);
+    oom |= table_fd(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
     table_interruptions(out, r);
     oom |= table_timeline(out, &t, r);

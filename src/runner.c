@@ -124,7 +124,7 @@ size_t cs_runner_brk_width(const cs_model *m)
     size_t w = 0;
 
     for (int c = 0; c < m->nclasses; c++)
-        w += (size_t)m->classes[c].nsteps * CS_BRK_N;
+        w += (size_t)cs_model_brk_slots(&m->classes[c]) * CS_BRK_N;
     return w;
 }
 
@@ -134,7 +134,7 @@ typedef struct column {
     size_t elem, width;
 } column;
 
-#define STORE_COLUMNS 29
+#define STORE_COLUMNS 32
 
 int cs_runner_nperiods(const cs_model *m)
 {
@@ -157,6 +157,8 @@ static size_t store_columns(cs_runner_store *s, column *c)
     const size_t board = cs_model_has_initial(s->model) ? 1 : 0;
     const size_t per = (size_t)s->nperiods;
     const size_t pat = cs_model_has_patience(s->model) ? 1 : 0;
+    const size_t fd = cs_model_has_escapes(s->model) ? 1 : 0;
+    const size_t nctx = (size_t)s->nctx;
     size_t k = 0;
 
 #define COL(field, w) \
@@ -190,6 +192,9 @@ static size_t store_columns(cs_runner_store *s, column *c)
     COL(aband, pat);
     COL(cls_aband, pat * nc);
     COL(wasted, pat);
+    COL(fd, fd);
+    COL(ctx_mean, nctx);
+    COL(ctx_n, nctx);
 #undef COL
     assert(k <= STORE_COLUMNS);
     return k;
@@ -207,7 +212,7 @@ void cs_runner_store_free(cs_runner_store *s)
             free(*c[i].p);
     }
     if (s->cls_hist != NULL)
-        for (int i = 0; i < s->model->nclasses; i++)
+        for (int i = 0; i < s->model->nclasses + s->nctx; i++)
             cs_hist_free(s->cls_hist[i]);
     if (s->per_lt != NULL)
         for (int i = 0; i < s->nperiods; i++)
@@ -220,6 +225,7 @@ void cs_runner_store_free(cs_runner_store *s)
 
 static int store_hists(cs_runner_store *s, int nclasses)
 {
+    nclasses += s->nctx;   /* the contexts' after the classes' */
     s->hist = cs_hist_new();
     s->cls_hist = calloc((size_t)nclasses + 1, sizeof *s->cls_hist);
     s->per_lt = calloc((size_t)s->nperiods + 1, sizeof *s->per_lt);
@@ -246,6 +252,8 @@ static cs_runner_store *store_new(const cs_model *m, size_t n, int per_rep)
     s->total = (unsigned)n;
     s->warmup_mser = NAN;
     s->brk_width = cs_runner_brk_width(m);
+    for (int q = 0; q < m->nclasses; q++)
+        s->nctx += m->classes[q].ncontexts;
     s->nperiods = cs_runner_nperiods(m);
     s->period = s->nperiods > 0 ? m->timeline : 0.0;
     k = store_columns(s, c);
@@ -296,7 +304,7 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src)
             memcpy(p + dst->n * row, *cs[i].p, src->n * row);
     }
     cs_hist_merge(dst->hist, src->hist);
-    for (int c = 0; c < dst->model->nclasses; c++)
+    for (int c = 0; c < dst->model->nclasses + dst->nctx; c++)
         cs_hist_merge(dst->cls_hist[c], src->cls_hist[c]);
     for (int q = 0; q < dst->nperiods; q++) {
         const cs_runner_lts *b = &src->per_lt[q];
@@ -417,6 +425,17 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
             ratio((double)k->interrupts, (double)k->wait_n);
         f[CS_RUNNER_TEAM_INTERRUPTED] =
             ratio(k->interrupted_sum, (double)k->interrupted_n);
+        f[CS_RUNNER_TEAM_FD] = k->failure_demand_share;
+    }
+    if (s->fd != NULL && cs_model_has_escapes(s->model))
+        s->fd[i] = r->failure_demand_share;
+    for (size_t c = 0, q = 0; s->nctx > 0 && c < nc; c++) {
+        const cs_class_rep *k = &r->classes[c];
+        for (int x = 0; x < k->ncontexts; x++, q++) {
+            const size_t at = i * (size_t)s->nctx + q;
+            s->ctx_n[at] = k->ctx_n[x];
+            s->ctx_mean[at] = ratio(k->ctx_sum[x], (double)k->ctx_n[x]);
+        }
     }
     for (size_t p = 0; p < np; p++)
         s->prom[i * np + p] = r->promises[p].achieved;
@@ -514,11 +533,26 @@ fail:
     return -1;
 }
 
+/* Histogram i of r: class i's lead times, then (i >= nclasses) those of
+** every class's contexts in order, as the store's cls_hist. */
+static const cs_hist *rep_hist(const cs_rep *r, int i)
+{
+    if (i < r->nclasses)
+        return r->classes[i].hist;
+    i -= r->nclasses;
+    for (int c = 0; c < r->nclasses; c++) {
+        if (i < r->classes[c].ncontexts)
+            return r->classes[c].ctx_hist[i];
+        i -= r->classes[c].ncontexts;
+    }
+    return NULL;
+}
+
 static void hist_set_add_rep(hist_set *h, const cs_rep *r)
 {
     cs_hist_merge(h->all, r->hist);
     for (int c = 0; c < h->n; c++)
-        cs_hist_merge(h->cls[c], r->classes[c].hist);
+        cs_hist_merge(h->cls[c], rep_hist(r, c));
 }
 
 static void store_add_hists(cs_runner_store *s, const hist_set *src)
@@ -538,8 +572,8 @@ int cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
     store_put(s, i, r);
     s->rep[i] = rep;
     cs_hist_merge(s->hist, r->hist);
-    for (int c = 0; c < s->model->nclasses; c++)
-        cs_hist_merge(s->cls_hist[c], r->classes[c].hist);
+    for (int c = 0; c < s->model->nclasses + s->nctx; c++)
+        cs_hist_merge(s->cls_hist[c], rep_hist(r, c));
     s->n = i + 1;
     return 0;
 }
@@ -867,7 +901,8 @@ static worker *workers_new(pool *p, unsigned n)
         return NULL;
     for (unsigned i = 0; i < n; i++) {
         ws[i].p = p;
-        if (hist_set_init(&ws[i].hists, p->m->nclasses) != 0) {
+        if (hist_set_init(&ws[i].hists,
+                          p->m->nclasses + p->store->nctx) != 0) {
             workers_free(ws, n);
             return NULL;
         }

@@ -55,6 +55,9 @@
 #define MAX_TEAMS 500
 #define MAX_CLASSES 500
 #define MAX_STEPS 200           /* per class, parallel branches included */
+#define MAX_OPTIONS 100         /* options of a choice step */
+#define MAX_CONTEXTS 100        /* bounded contexts of a class */
+#define MAX_ESCAPES 64          /* steps with escapes in a class */
 #define MAX_PROMISES 500
 /* Entries of a schedule, a productivity curve or a demand profile, and
 ** start entries of a class. */
@@ -104,6 +107,7 @@ typedef struct builder {
     cs_error *err;             /* rd.err */
     cs_model *m;
     name_key *teams_by_name;   /* [m->nteams], once the teams are read */
+    const cs_node *work;       /* the classes' list, once it is checked */
 } builder;
 
 static const char *const top_keys[] = {
@@ -140,13 +144,20 @@ static const char *const start_keys[] = {
 };
 static const char *const class_keys[] = {
     "name", "priority", "due", "arrivals", "backlog", "start", "steps",
-    "cost_of_delay", "wip_limit", "patience", NULL
+    "cost_of_delay", "wip_limit", "patience", "contexts", NULL
 };
 static const char *const arrival_keys[] = {
     "rate", "interval", "batch", "profile", "profile_every", NULL
 };
 static const char *const step_keys[] = {
-    "team", "effort", "p", "id", "rework", "parallel", "handoff", NULL
+    "team", "effort", "p", "id", "rework", "parallel", "handoff", "choice",
+    "escapes", NULL
+};
+static const char *const option_keys[] = {
+    "p", "team", "effort", "handoff", NULL
+};
+static const char *const escape_keys[] = {
+    "p", "after", "work", NULL
 };
 static const char *const rework_keys[] = {
     "p", "to", "effort", NULL
@@ -701,6 +712,185 @@ static cs_status read_team_ref(const builder *r, const cs_node *n, int *out)
     return st;
 }
 
+/* The context names of class k (NULL-terminated, borrowed). */
+static const char **context_names(const cs_class *k)
+{
+    const char **names = calloc((size_t)k->ncontexts + 1, sizeof *names);
+
+    if (names != NULL)
+        for (int c = 0; c < k->ncontexts; c++)
+            names[c] = k->contexts[c];
+    return names;
+}
+
+/*
+** A step's (or an option's) team: a team name, or with bounded contexts
+** (SPEC 5.4) a mapping from every context of class k to a team; then
+** *ctx_team is the mapping by context index and *team its first.
+*/
+static cs_status read_team_or_map(const builder *r, const cs_node *n,
+                                  const cs_class *k, int *team,
+                                  int **ctx_team)
+{
+    int *map;
+
+    if (n->kind != CS_NODE_MAP)
+        return read_team_ref(r, n, team);
+    if (k->ncontexts == 0)
+        return cs_node_error(r->err, n, CS_EINPUT, "a team mapping (context "
+                             "-> team) needs the class's 'contexts'");
+    if ((map = malloc((size_t)k->ncontexts * sizeof *map)) == NULL)
+        return cs_reader_nomem(r->err);
+    for (int c = 0; c < k->ncontexts; c++)
+        map[c] = -1;
+    *ctx_team = map;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        int c = 0;
+        while (c < k->ncontexts && strcmp(k->contexts[c], n->keys[i]) != 0)
+            c++;
+        if (c == k->ncontexts) {
+            const char **names = context_names(k);
+            const char *hint;
+            cs_status st;
+            if (names == NULL)
+                return cs_reader_nomem(r->err);
+            hint = cs_error_suggest(n->keys[i], names);
+            if (hint != NULL)
+                st = cs_node_key_error(r->err, n, i, CS_EINPUT, "unknown "
+                                       "context '%s' in class '%s' (did you "
+                                       "mean '%s'?)", n->keys[i], k->name,
+                                       hint);
+            else
+                st = cs_node_key_error(r->err, n, i, CS_EINPUT, "unknown "
+                                       "context '%s' in class '%s'",
+                                       n->keys[i], k->name);
+            free(names);
+            return st;
+        }
+        if (read_team_ref(r, n->children[i], &map[c]) != CS_OK)
+            return CS_EINPUT;
+    }
+    for (int c = 0; c < k->ncontexts; c++)
+        if (map[c] < 0)
+            return cs_node_error(r->err, n, CS_EINPUT, "the team mapping "
+                                 "does not map context '%s' of class '%s' "
+                                 "(every context needs a team)",
+                                 k->contexts[c], k->name);
+    *team = map[0];
+    return CS_OK;
+}
+
+/* One option of a choice step. */
+static cs_status read_option(const builder *r, const cs_node *n,
+                             const cs_class *k, cs_option *o)
+{
+    const cs_node *c;
+
+    if (cs_reader_want_map(n, "each choice option", r->err) != CS_OK ||
+        cs_reader_check_keys(n, option_keys, "choice option", r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    o->pos.line = n->line;
+    o->pos.column = n->column;
+    if ((c = cs_reader_need_key(n, "p", "choice option", r->err)) == NULL ||
+        cs_reader_number(c, "p", &R_PROB, &o->p, r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "team", "choice option", r->err)) == NULL ||
+        read_team_or_map(r, c, k, &o->team, &o->ctx_team) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "effort", "choice option", r->err))
+        == NULL ||
+        cs_reader_dist(&r->rd, c, "effort", &o->effort) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "handoff")) != NULL) {
+        if (cs_reader_dist(&r->rd, c, "handoff", &o->handoff) != CS_OK)
+            return CS_EINPUT;
+        o->has_handoff = 1;
+    }
+    return CS_OK;
+}
+
+/* A choice step's options (SPEC 5.4): their p add up to 1. */
+static cs_status read_choice(const builder *r, const cs_node *n,
+                             const cs_class *k, cs_step *s)
+{
+    double sum = 0.0;
+
+    if (cs_reader_want_list(n, "choice", "{p, team, effort} option", r->err)
+        != CS_OK ||
+        cs_reader_check_length(n, MAX_OPTIONS, "choice options", r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    if ((s->options = calloc(n->nchildren, sizeof *s->options)) == NULL)
+        return cs_reader_nomem(r->err);
+    s->noptions = (int)n->nchildren;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        if (read_option(r, n->children[i], k, &s->options[i]) != CS_OK)
+            return CS_EINPUT;
+        sum += s->options[i].p;
+    }
+    if (fabs(sum - 1.0) > 1e-9)
+        return cs_node_error(r->err, n, CS_EINPUT, "the options' p must add "
+                             "up to 1, got %.10g", sum);
+    s->team = s->options[0].team;
+    return CS_OK;
+}
+
+/* The class named by escapes.work, by its position in the work list
+** (every class's name is known before any class is read). */
+static cs_status read_escape_work(const builder *r, const cs_node *n,
+                                  int *out)
+{
+    const cs_node *list = r->work;
+    const char **names;
+    cs_status st;
+
+    if (cs_reader_want_scalar(n, "escapes work", "a class name", r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    for (size_t i = 0; i < list->nchildren; i++) {
+        const cs_node *nm = cs_node_get(list->children[i], "name");
+        if (nm != NULL && nm->kind == CS_NODE_SCALAR &&
+            strcmp(nm->text, n->text) == 0) {
+            *out = (int)i;
+            return CS_OK;
+        }
+    }
+    if ((names = calloc(list->nchildren + 1, sizeof *names)) == NULL)
+        return cs_reader_nomem(r->err);
+    for (size_t i = 0, j = 0; i < list->nchildren; i++) {
+        const cs_node *nm = cs_node_get(list->children[i], "name");
+        if (nm != NULL && nm->kind == CS_NODE_SCALAR)
+            names[j++] = nm->text;
+    }
+    st = cs_reader_unknown(n, "class", names, r->err);
+    free(names);
+    return st;
+}
+
+/* A step's escapes (SPEC 5.6): {p, after, work}. */
+static cs_status read_escapes(const builder *r, const cs_node *n, cs_step *s)
+{
+    const cs_node *c;
+
+    if (cs_reader_want_map(n, "escapes", r->err) != CS_OK ||
+        cs_reader_check_keys(n, escape_keys, "escapes", r->err) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "p", "escapes", r->err)) == NULL ||
+        cs_reader_number(c, "escapes p", &R_PROB, &s->escape_p, r->err)
+        != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "after", "escapes", r->err)) == NULL ||
+        cs_reader_dist(&r->rd, c, "escapes after", &s->escape_after)
+        != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_reader_need_key(n, "work", "escapes", r->err)) == NULL ||
+        read_escape_work(r, c, &s->escape_work) != CS_OK)
+        return CS_EINPUT;
+    s->has_escapes = 1;
+    return CS_OK;
+}
+
 static cs_status read_rework(const builder *r, const cs_node *n, cs_step *s,
                              step_src *src)
 {
@@ -731,6 +921,30 @@ static cs_status read_rework(const builder *r, const cs_node *n, cs_step *s,
 static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
 {
     const int parallel = cs_node_find(n, "parallel") >= 0;
+    const int choice = cs_node_find(n, "choice") >= 0;
+    static const char *const not_with_choice[] = {
+        "team", "effort", "handoff", "parallel", NULL
+    };
+
+    if (choice && branch)
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "choice"),
+                                 CS_EINPUT, "a parallel branch cannot be a "
+                                 "choice (make the choice a step of its own)");
+    for (int i = 0; choice && not_with_choice[i] != NULL; i++)
+        if (cs_node_find(n, not_with_choice[i]) >= 0)
+            return cs_node_key_error(err, n,
+                                     cs_reader_key_index(n,
+                                                         not_with_choice[i]),
+                                     CS_EINPUT, "a choice step has no '%s' "
+                                     "of its own: each option names its "
+                                     "team, effort and hand-off",
+                                     not_with_choice[i]);
+    if (parallel && cs_node_find(n, "escapes") >= 0)
+        return cs_node_key_error(err, n, cs_reader_key_index(n, "escapes"),
+                                 CS_EINPUT, "'escapes' belongs to each branch "
+                                 "of a parallel step");
+    if (choice)
+        return CS_OK;
 
     if (branch && parallel)
         return cs_node_key_error(err, n, cs_reader_key_index(n, "parallel"),
@@ -759,7 +973,8 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
 
 /* A work step (top-level or branch) or the shared keys of a parallel one. */
 static cs_status read_step_common(const builder *r, const cs_node *n,
-                                  int branch, cs_step *s, step_src *src)
+                                  int branch, const cs_class *k, cs_step *s,
+                                  step_src *src)
 {
     const cs_node *c;
 
@@ -788,8 +1003,13 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
     if (cs_node_get(n, "parallel") != NULL)
         return CS_OK;
     s->kind = CS_STEP_WORK;
+    if ((c = cs_node_get(n, "escapes")) != NULL &&
+        read_escapes(r, c, s) != CS_OK)
+        return CS_EINPUT;
+    if ((c = cs_node_get(n, "choice")) != NULL)
+        return read_choice(r, c, k, s);
     src->team = cs_node_get(n, "team");
-    if (read_team_ref(r, src->team, &s->team) != CS_OK)
+    if (read_team_or_map(r, src->team, k, &s->team, &s->ctx_team) != CS_OK)
         return CS_EINPUT;
     if ((c = cs_reader_need_key(n, "effort", "step", r->err)) == NULL ||
         cs_reader_dist(&r->rd, c, "effort", &s->effort) != CS_OK)
@@ -829,7 +1049,7 @@ static cs_status read_route(const builder *r, const cs_node *list, cs_class *k,
 
         k->route[i] = idx;
         src[idx].top = (int)i;
-        if (read_step_common(r, n, 0, s, &src[idx]) != CS_OK)
+        if (read_step_common(r, n, 0, k, s, &src[idx]) != CS_OK)
             return CS_EINPUT;
         if ((c = cs_node_get(n, "rework")) != NULL &&
             read_rework(r, c, s, &src[idx]) != CS_OK)
@@ -844,7 +1064,7 @@ static cs_status read_route(const builder *r, const cs_node *list, cs_class *k,
         for (size_t b = 0; b < par->nchildren; b++) {
             const int bi = at++;
             src[bi].top = -1;
-            if (read_step_common(r, par->children[b], 1, &k->steps[bi],
+            if (read_step_common(r, par->children[b], 1, k, &k->steps[bi],
                                  &src[bi]) != CS_OK)
                 return CS_EINPUT;
         }
@@ -901,10 +1121,40 @@ static cs_status check_ids(const builder *r, const cs_class *k,
                          k->steps[j].pos.line, k->name);
 }
 
+/* 1 when step j of k works at team t (any alternative of a choice or a
+** context mapping). */
+static int step_has_team(const cs_class *k, int j, int t)
+{
+    if (k->steps[j].kind != CS_STEP_WORK)
+        return 0;
+    for (int a = 0; a < cs_model_step_alts(k, j); a++)
+        if (cs_model_alt_team(k, j, a) == t)
+            return 1;
+    return 0;
+}
+
 static cs_status assign_ids(const builder *r, cs_class *k, step_src *src)
 {
     const cs_model *m = r->m;
 
+    int nchoice = 0, nmapped = 0;
+
+    /* A choice or a context-mapped step without an id: the label
+    ** "choice#N" or "contexts#N" (N-th such step), which names it only in
+    ** reports. */
+    for (int i = 0; i < k->nsteps; i++) {
+        cs_step *s = &k->steps[i];
+        char buf[32];
+        if (s->id != NULL || s->kind != CS_STEP_WORK ||
+            (s->noptions == 0 && s->ctx_team == NULL))
+            continue;
+        if (s->noptions > 0)
+            snprintf(buf, sizeof buf, "choice#%d", ++nchoice);
+        else
+            snprintf(buf, sizeof buf, "contexts#%d", ++nmapped);
+        if ((s->id = cs_str_dup(buf)) == NULL)
+            return cs_reader_nomem(r->err);
+    }
     for (int i = 0; i < k->nsteps; i++) {
         cs_step *s = &k->steps[i];
         int uses = 0, nth = 0;
@@ -913,8 +1163,7 @@ static cs_status assign_ids(const builder *r, cs_class *k, step_src *src)
         if (s->id != NULL || s->kind != CS_STEP_WORK)
             continue;
         for (int j = 0; j < k->nsteps; j++)
-            if (k->steps[j].kind == CS_STEP_WORK &&
-                k->steps[j].team == s->team) {
+            if (step_has_team(k, j, s->team)) {
                 uses++;
                 nth += j <= i;
             }
@@ -1182,6 +1431,49 @@ static cs_status read_arrivals(const builder *r, const cs_node *n, cs_class *k)
     return read_profile(r, n, k);
 }
 
+/* A class's bounded contexts (SPEC 5.4): {name: share}, shares in (0, 1]
+** adding up to 1. */
+static cs_status read_contexts(const builder *r, const cs_node *n,
+                               cs_class *k)
+{
+    double sum = 0.0;
+
+    if (cs_reader_want_map(n, "contexts", r->err) != CS_OK)
+        return CS_EINPUT;
+    if (n->nchildren == 0)
+        return cs_node_error(r->err, n, CS_EINPUT, "contexts needs at least "
+                             "one {name: share} entry");
+    if (n->nchildren > MAX_CONTEXTS)
+        return cs_node_error(r->err, n, CS_EINPUT, "too many contexts: at "
+                             "most %d, got %zu", MAX_CONTEXTS, n->nchildren);
+    k->contexts = calloc(n->nchildren, sizeof *k->contexts);
+    k->context_share = calloc(n->nchildren, sizeof *k->context_share);
+    if (k->contexts == NULL || k->context_share == NULL)
+        return cs_reader_nomem(r->err);
+    for (size_t i = 0; i < n->nchildren; i++) {
+        const char *key = n->keys[i];
+        int ok = key[0] != '\0';
+        for (const char *q = key; *q != '\0'; q++)
+            ok = ok && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+                        *q == '-' || *q == '_');
+        if (!ok || strlen(key) > CS_READER_MAX_NAME)
+            return cs_node_key_error(r->err, n, i, CS_EINPUT, "context name "
+                                     "'%s' must be [a-z0-9_-]+ (at most %d "
+                                     "characters)", key, CS_READER_MAX_NAME);
+        if ((k->contexts[i] = cs_str_dup(key)) == NULL)
+            return cs_reader_nomem(r->err);
+        k->ncontexts = (int)i + 1;
+        if (cs_reader_number(n->children[i], "context share", &R_PROB,
+                             &k->context_share[i], r->err) != CS_OK)
+            return CS_EINPUT;
+        sum += k->context_share[i];
+    }
+    if (fabs(sum - 1.0) > 1e-9)
+        return cs_node_error(r->err, n, CS_EINPUT, "the context shares must "
+                             "add up to 1, got %.10g", sum);
+    return CS_OK;
+}
+
 static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
 {
     const cs_node *c;
@@ -1226,13 +1518,68 @@ static cs_status read_class(const builder *r, const cs_node *n, cs_class *k)
         cs_reader_int_field(c, "backlog", 0, MAX_BACKLOG, &k->backlog, r->err)
         != CS_OK)
         return CS_EINPUT;
+    if ((c = cs_node_get(n, "contexts")) != NULL &&
+        read_contexts(r, c, k) != CS_OK)
+        return CS_EINPUT;
     if (read_steps(r, n, k) != CS_OK)
         return CS_EINPUT;
-    if (k->arrival == CS_ARRIVE_NONE && cs_model_class_initial(k) == 0)
-        return cs_node_error(r->err, n, CS_EINPUT, "class '%s' needs "
-                             "'arrivals', a 'backlog' > 0 or 'start' items, "
-                             "or it never receives work", k->name);
+    {
+        int nesc = 0, at = -1;
+        for (int s = 0; s < k->nsteps; s++)
+            if (k->steps[s].has_escapes && ++nesc > MAX_ESCAPES && at < 0)
+                at = s;
+        if (at >= 0)
+            return cs_error_set(r->err, CS_EINPUT, n->file,
+                                k->steps[at].pos.line, k->steps[at].pos.column,
+                                "class '%s' has more than %d steps with "
+                                "'escapes'", k->name, MAX_ESCAPES);
+    }
     return CS_OK;
+}
+
+/*
+** After every class is read: a class needs arrivals, initial items or
+** escapes that bring it work; escapes must not feed back on themselves
+** without bound (each item making, through chains of escapes, one more
+** item or more on average).
+*/
+static cs_status check_work_sources(const builder *r)
+{
+    const cs_model *m = r->m;
+    double *rate, growth;
+
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *k = &m->classes[c];
+        if (k->arrival == CS_ARRIVE_NONE && cs_model_class_initial(k) == 0 &&
+            !cs_model_is_escape_target(m, c))
+            return cs_node_error(r->err, r->work->children[c], CS_EINPUT,
+                                 "class '%s' needs 'arrivals', a 'backlog' > "
+                                 "0 or 'start' items, or it never receives "
+                                 "work (unless another class's 'escapes' "
+                                 "bring it)", k->name);
+    }
+    if (!cs_model_has_escapes(m))
+        return CS_OK;
+    if ((rate = calloc((size_t)m->nclasses + 1, sizeof *rate)) == NULL)
+        return cs_reader_nomem(r->err);
+    growth = cs_model_class_rates(m, rate);
+    free(rate);
+    if (!(growth >= 1.0 - 1e-9))
+        return CS_OK;
+    for (int c = 0; c < m->nclasses; c++)
+        for (int s = 0; s < m->classes[c].nsteps; s++) {
+            const cs_step *st = &m->classes[c].steps[s];
+            if (st->has_escapes && cs_model_is_escape_target(m, c))
+                return cs_error_set(r->err, CS_EINPUT,
+                                    r->work->children[c]->file, st->pos.line,
+                                    st->pos.column, "escapes feed back on "
+                                    "themselves: through them every item "
+                                    "makes %.3g more on average, so the work "
+                                    "never ends; lower their 'p'", growth);
+        }
+    return cs_error_set(r->err, CS_EINPUT, r->work->file, r->work->line,
+                        r->work->column, "escapes feed back on themselves "
+                        "(growth %.3g): lower their 'p'", growth);
 }
 
 static cs_status class_item(void *ctx, const cs_node *n, size_t i,
@@ -1259,7 +1606,10 @@ static cs_status read_classes(builder *r, const cs_node *root)
         return CS_EINPUT;
     r->m->classes = elems;
     r->m->nclasses = (int)list->nchildren;
-    return cs_reader_named_list(list, &spec, r, r->err);
+    r->work = list;
+    if (cs_reader_named_list(list, &spec, r, r->err) != CS_OK)
+        return CS_EINPUT;
+    return check_work_sources(r);
 }
 
 /* ---------------------------------------------------------------------
@@ -1693,6 +2043,7 @@ cs_status cs_scenario_model_from_node(const cs_node *root, const char *dir,
     r.rd.units = cs_units_default();
     r.err = err;
     r.teams_by_name = NULL;
+    r.work = NULL;
     if ((r.m = cs_model_new()) == NULL)
         return cs_reader_nomem(err);
     if ((r.m->variant = cs_str_dup("baseline")) == NULL) {

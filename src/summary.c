@@ -94,7 +94,10 @@ void cs_summary_free(cs_summary *s)
         return;
     if (s->classes != NULL)
         for (int c = 0; c < s->model->nclasses; c++)
+        {
             free(s->classes[c].breakdown);
+            free(s->classes[c].contexts);
+        }
     free(s->breakdown);
     free(s->classes);
     free(s->teams);
@@ -239,6 +242,33 @@ static void summary_chain(cs_summary *s, const cs_runner_store *st)
     s->flow_efficiency = ratio(work_sum, lt_sum);
 }
 
+/* The bounded contexts of every class; -1 when out of memory. */
+static int summary_contexts(cs_summary *s, const cs_runner_store *st,
+                            double *tmp)
+{
+    const cs_model *const m = st->model;
+    const size_t w = (size_t)st->nctx;
+    size_t q = 0;
+
+    for (int c = 0; c < m->nclasses; c++) {
+        cs_class_summary *const k = &s->classes[c];
+        const int n = m->classes[c].ncontexts;
+        if (n == 0)
+            continue;
+        if ((k->contexts = calloc((size_t)n, sizeof *k->contexts)) == NULL)
+            return -1;
+        k->ncontexts = n;
+        for (int x = 0; x < n; x++, q++) {
+            cs_context_summary *const o = &k->contexts[x];
+            o->lead_time = nonneg(column_ci(st->ctx_mean, st->n, w, q, tmp));
+            o->p85 = cs_hist_quantile(st->cls_hist[(size_t)m->nclasses + q],
+                                      0.85);
+            o->n = cs_hist_count(st->cls_hist[(size_t)m->nclasses + q]);
+        }
+    }
+    return 0;
+}
+
 static void summary_classes(cs_summary *s, const cs_runner_store *st,
                             double *tmp)
 {
@@ -315,6 +345,9 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
                                             tmp));
         k->interrupted_time = nonneg(column_ci(
             st->team, st->n, stride, f + CS_RUNNER_TEAM_INTERRUPTED, tmp));
+        k->failure_demand_share = share(column_ci(st->team, st->n, stride,
+                                                  f + CS_RUNNER_TEAM_FD,
+                                                  tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))
@@ -507,8 +540,10 @@ static int summary_timeline(cs_summary *s, const cs_runner_store *st,
 ** ([nteams * CS_BRK_N]); b is the class's part of the row. */
 static void brk_add_class(const cs_class *k, const double *b, double *acc)
 {
-    for (int j = 0; j < k->nsteps; j++) {
-        const int t = k->steps[j].kind == CS_STEP_WORK ? k->steps[j].team : -1;
+    const int nslots = cs_model_brk_slots(k);
+
+    for (int j = 0; j < nslots; j++) {
+        const int t = cs_model_slot_team(k, j);
         if (t < 0)
             continue;
         for (size_t q = 0; q < CS_BRK_N; q++)
@@ -551,7 +586,7 @@ static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
         memset(rep, 0, w * sizeof *rep);
         for (size_t c = 0; c < nc; c++) {
             brk_add_class(&m->classes[c], b, rep);
-            b += (size_t)m->classes[c].nsteps * CS_BRK_N;
+            b += (size_t)cs_model_brk_slots(&m->classes[c]) * CS_BRK_N;
         }
         for (size_t q = 0; q < w; q++)
             tot[q] += rep[q] / (double)st->lt_n[i];
@@ -577,15 +612,16 @@ static int summary_breakdown(cs_summary *s, const cs_runner_store *st,
                 tot[q] += rep[q] / (double)cn;
             reps++;
         }
-        off += (size_t)k->nsteps * CS_BRK_N;
+        off += (size_t)cs_model_brk_slots(k) * CS_BRK_N;
         /* rep[t * CS_BRK_N] marks the teams the class visits */
         memset(rep, 0, w * sizeof *rep);
-        for (int j = 0; j < k->nsteps; j++)
-            if (k->steps[j].kind == CS_STEP_WORK &&
-                rep[(size_t)k->steps[j].team * CS_BRK_N] == 0.0) {
-                rep[(size_t)k->steps[j].team * CS_BRK_N] = 1.0;
+        for (int j = 0; j < cs_model_brk_slots(k); j++) {
+            const int t = cs_model_slot_team(k, j);
+            if (t >= 0 && rep[(size_t)t * CS_BRK_N] == 0.0) {
+                rep[(size_t)t * CS_BRK_N] = 1.0;
                 n++;
             }
+        }
         cs->breakdown = calloc((size_t)n + 1, sizeof *cs->breakdown);
         if (cs->breakdown == NULL)
             return -1;
@@ -898,9 +934,14 @@ cs_summary *cs_summary_build(const cs_runner_store *st)
         goto fail;
     summary_chain(s, st);
     summary_classes(s, st, tmp);
+    s->has_fd = cs_model_has_escapes(st->model);
+    if (s->has_fd)
+        s->failure_demand_share =
+            share(cs_stats_ci_mean(st->fd, st->n, 0.95));
     summary_teams(s, st, tmp);
     summary_promises(s, st);
-    if (summary_breakdown(s, st, brk, brk + w) != 0)
+    if (summary_breakdown(s, st, brk, brk + w) != 0 ||
+        summary_contexts(s, st, tmp) != 0)
         goto fail;
     s->cost_per_day = cs_model_cost_per_day(st->model);
     if (summary_settle(s, st, tmp) != 0 || warn_replications(s) != 0 ||

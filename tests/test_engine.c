@@ -3645,6 +3645,511 @@ START_TEST(test_abandon_interrupted)
 }
 END_TEST
 
+/* ---- routing and failure demand (SPEC 5.4, 5.6) ---------------------- */
+
+/* Makes step s of class c a choice of n options {p, team, effort}. */
+static void set_choice(cs_model *m, int c, int s, int n, const double *p,
+                       const int *teams, const cs_dist *efforts)
+{
+    cs_step *const st = &m->classes[c].steps[s];
+
+    st->options = calloc((size_t)n, sizeof *st->options);
+    ck_assert_ptr_nonnull(st->options);
+    st->noptions = n;
+    for (int o = 0; o < n; o++) {
+        st->options[o].p = p[o];
+        st->options[o].team = teams[o];
+        st->options[o].effort = efforts[o];
+        st->options[o].handoff = tl_const(0);
+    }
+    st->team = teams[0];
+}
+
+/* Gives class c n bounded contexts with the shares given. */
+static void set_contexts(cs_model *m, int c, int n, const double *share)
+{
+    cs_class *const k = &m->classes[c];
+    static const char *const names[] = { "finance", "sales", "ops", "hr" };
+
+    k->contexts = calloc((size_t)n, sizeof *k->contexts);
+    k->context_share = calloc((size_t)n, sizeof *k->context_share);
+    ck_assert_ptr_nonnull(k->contexts);
+    ck_assert_ptr_nonnull(k->context_share);
+    for (int q = 0; q < n; q++) {
+        k->contexts[q] = tl_dup(names[q]);
+        k->context_share[q] = share[q];
+    }
+    k->ncontexts = n;
+}
+
+/* Maps step s of class c to team teams[q] for context q. */
+static void set_ctx_team(cs_model *m, int c, int s, const int *teams)
+{
+    cs_step *const st = &m->classes[c].steps[s];
+    const int n = m->classes[c].ncontexts;
+
+    st->ctx_team = calloc((size_t)n, sizeof *st->ctx_team);
+    ck_assert_ptr_nonnull(st->ctx_team);
+    for (int q = 0; q < n; q++)
+        st->ctx_team[q] = teams[q];
+    st->team = teams[0];
+}
+
+static void set_escapes(cs_model *m, int c, int s, double p, cs_dist after,
+                        int work)
+{
+    cs_step *const st = &m->classes[c].steps[s];
+
+    st->has_escapes = 1;
+    st->escape_p = p;
+    st->escape_after = after;
+    st->escape_work = work;
+}
+
+/* M/M/1 sojourn. */
+static double mm1(double lambda, double mu)
+{
+    return 1.0 / (mu - lambda);
+}
+
+/*
+** A choice splits a Poisson stream (Bernoulli routing): each option's
+** team is an M/M/1 with rate p lambda.  W = sum p_i / (mu_i - p_i lambda).
+*/
+START_TEST(test_choice_split)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const double lam = 0.9, p[2] = { 0.4, 0.6 };
+    int c, s, teams[2];
+    cs_dist eff[2];
+    meas *x;
+
+    teams[0] = add_team(m, "self", 1);
+    teams[1] = add_team(m, "platform", 1);
+    eff[0] = tl_exp(1.0 / 0.8);
+    eff[1] = tl_exp(1.0 / 1.2);
+    c = add_class(m, "w", lam);
+    s = add_step(m, c, teams[0], tl_const(0));
+    set_choice(m, c, s, 2, p, teams, eff);
+    x = replicate(m, 30);
+    check_case("Choice splits Poisson (Jackson)",
+               "W = sum p_i/(mu_i - p_i lambda)",
+               "lambda 0.9, p 0.4/0.6, mu 0.8/1.2",
+               p[0] * mm1(p[0] * lam, 0.8) + p[1] * mm1(p[1] * lam, 1.2),
+               x->lt, x, m);
+    check_case("Choice option 2 utilization", "rho = p lambda / mu",
+               "lambda 0.9, p 0.6, mu 1.2", p[1] * lam / 1.2, x->util[1], x,
+               m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A choice drawn afresh on every pass, with rework back to it: each
+** option's team sees lambda p / (1 - r) (the visit ratio), an M/M/1 in a
+** Jackson network with feedback: W = sum rho_i / (1 - rho_i) / lambda.
+*/
+START_TEST(test_choice_rework)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const double lam = 0.5, r = 0.25, p[2] = { 0.5, 0.5 };
+    const double le = lam / (1 - r), mu[2] = { 1.0, 0.8 };
+    int c, s, teams[2];
+    cs_dist eff[2];
+    meas *x;
+    double w = 0.0;
+
+    teams[0] = add_team(m, "a", 1);
+    teams[1] = add_team(m, "b", 1);
+    eff[0] = tl_exp(1.0 / mu[0]);
+    eff[1] = tl_exp(1.0 / mu[1]);
+    c = add_class(m, "w", lam);
+    s = add_step(m, c, teams[0], tl_const(0));
+    set_choice(m, c, s, 2, p, teams, eff);
+    set_rework(m, c, s, r, 0, 1.0);
+    for (int i = 0; i < 2; i++) {
+        const double rho = le * p[i] / mu[i];
+        w += rho / (1 - rho) / lam;
+    }
+    x = replicate(m, 30);
+    check_case("Choice afresh on every pass (rework)",
+               "W = sum rho_i/(1-rho_i)/lambda, rho_i = lambda p_i/((1-r) mu_i)",
+               "lambda 0.5, r 0.25, p 0.5/0.5, mu 1/0.8", w, x->lt, x, m);
+    check_case("Choice with rework: visit ratio", "rho_b = lambda p/((1-r) mu)",
+               "lambda 0.5, r 0.25, p 0.5, mu 0.8", le * p[1] / mu[1],
+               x->util[1], x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Bounded contexts: each context's items go through their own three
+** teams, each an M/M/1 with rate share x lambda (Jackson per context).
+*/
+START_TEST(test_contexts_jackson)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const double lam = 1.0, share[2] = { 0.6, 0.4 };
+    const double mu[3] = { 1.0, 0.9, 1.2 };
+    int c, tf[3], ts[3];
+    double lt[2][MAXR];
+    meas x;
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "fin%d", i);
+        tf[i] = add_team(m, name, 1);
+        snprintf(name, sizeof name, "sales%d", i);
+        ts[i] = add_team(m, name, 1);
+    }
+    c = add_class(m, "w", lam);
+    set_contexts(m, c, 2, share);
+    for (int i = 0; i < 3; i++) {
+        const int map[2] = { tf[i], ts[i] };
+        const int s = add_step(m, c, tf[i], tl_exp(1.0 / mu[i]));
+        set_ctx_team(m, c, s, map);
+    }
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    memset(&x, 0, sizeof x);
+    x.R = 30;
+    for (int i = 0; i < x.R; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        for (int q = 0; q < 2; q++)
+            lt[q][i] = r->classes[c].ctx_sum[q] /
+                       (double)r->classes[c].ctx_n[q];
+        x.util[0][i] = r->teams[ts[1]].utilization;
+    }
+    for (int q = 0; q < 2; q++) {
+        double w = 0.0;
+        for (int i = 0; i < 3; i++)
+            w += mm1(share[q] * lam, mu[i]);
+        check_case(q == 0 ? "Context finance: Jackson tandem"
+                          : "Context sales: Jackson tandem",
+                   "W = sum 1/(mu_i - share lambda)",
+                   q == 0 ? "lambda 1, share 0.6, mu 1/0.9/1.2"
+                          : "lambda 1, share 0.4, mu 1/0.9/1.2",
+                   w, lt[q], &x, m);
+    }
+    check_case("Context sales team 2 utilization", "rho = share lambda / mu",
+               "lambda 1, share 0.4, mu 0.9", 0.4 * lam / 0.9, x.util[0], &x,
+               m);
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Escapes: a defect found after delivery brings a bugfix item; with the
+** same exponential service for both classes at one FIFO team, BCMP's
+** product form makes the team an M/M/1 at lambda (1 + p): every visit
+** takes 1/(mu - lambda (1 + p)).  The bugfix arrival rate is lambda p;
+** failure demand's share of the team's busy time is the ratio of the
+** offered loads, p / (1 + p).
+*/
+START_TEST(test_escapes)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    const double lam = 0.5, p = 0.3, mu = 2.0;
+    const double w = mm1(lam * (1 + p), mu);
+    double rate[MAXR], fd[MAXR], fdv[MAXR], bug[MAXR];
+    int a, main_c, bug_c, s;
+    meas x;
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    main_c = add_class(m, "feature", lam);
+    bug_c = add_class(m, "bugfix", 0);
+    s = add_step(m, main_c, a, tl_exp(1.0 / mu));
+    set_escapes(m, main_c, s, p, tl_exp(5.0), bug_c);
+    add_step(m, bug_c, a, tl_exp(1.0 / mu));
+    ck_assert(cs_model_is_escape_target(m, bug_c));
+    ck_assert(!cs_model_is_escape_target(m, main_c));
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    memset(&x, 0, sizeof x);
+    x.R = 30;
+    for (int i = 0; i < x.R; i++) {
+        ck_assert_int_eq(cs_engine_run(e, (uint64_t)i, m->warmup, r, &err),
+                         CS_OK);
+        x.lt[i] = r->classes[main_c].lt_sum / (double)r->classes[main_c].n;
+        bug[i] = r->classes[bug_c].lt_sum / (double)r->classes[bug_c].n;
+        rate[i] = (double)r->classes[bug_c].done_window /
+                  (m->horizon - m->warmup);
+        fd[i] = r->teams[a].failure_demand_share;
+        fdv[i] = r->failure_demand_share;
+    }
+    check_case("Escapes: bugfix arrival rate", "lambda_fix = lambda p",
+               "lambda 0.5, p 0.3", lam * p, rate, &x, m);
+    check_case("Escapes: failure demand share", "share = p / (1 + p)",
+               "lambda 0.5, p 0.3, same effort", p / (1 + p), fd, &x, m);
+    check_case("Escapes: variant failure demand share", "share = p / (1 + p)",
+               "one team", p / (1 + p), fdv, &x, m);
+    check_case("Escapes: feature sojourn (BCMP)", "W = 1/(mu - lambda (1 + p))",
+               "lambda 0.5, p 0.3, mu 2", w, x.lt, &x, m);
+    check_case("Escapes: bugfix sojourn (BCMP)", "W = 1/(mu - lambda (1 + p))",
+               "lambda 0.5, p 0.3, mu 2", w, bug, &x, m);
+    {
+        double load[1];
+        cs_model_offered_load(m, load);
+        ck_assert_double_eq_tol(load[0], lam * (1 + p) / mu, 1e-9);
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** By hand: a backlog of one item, a choice of one option (p 1) at team b
+** (effort 2) after team a (effort 1), with escapes p 1 after 3 days into
+** a bugfix class at team a (effort 0.5): done at 3, the bugfix arrives
+** at 6, works 6-6.5 and is done at 6.5.  Contexts: the bugfix (one
+** context) maps to team a.
+*/
+START_TEST(test_escape_trace)
+{
+    cs_model *m = mk_model(20, 0);
+    tlog l = { 0 };
+    cs_rep *r;
+    cs_error err;
+    int a, b, c, bug, s1, s2, sb;
+    const double p1[1] = { 1.0 }, one[1] = { 1.0 };
+    int teams[1];
+    cs_dist eff[1];
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    c = add_class(m, "w", 0);
+    m->classes[c].backlog = 1;
+    bug = add_class(m, "bugfix", 0);
+    s1 = add_step(m, c, a, tl_const(1));
+    s2 = add_step(m, c, b, tl_const(0));
+    teams[0] = b;
+    eff[0] = tl_const(2);
+    set_choice(m, c, s2, 1, p1, teams, eff);
+    set_escapes(m, c, s2, 1.0, tl_const(3), bug);
+    set_contexts(m, bug, 1, one);
+    sb = add_step(m, bug, b, tl_const(0.5));
+    set_ctx_team(m, bug, sb, &a);
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", a, 0), 0.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "start", b, 0), 1.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 1, "done", -1, 0), 3.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "arrive", -1, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "start", a, 0), 6.0, EPS);
+    ck_assert_double_eq_tol(tfind(&l, 2, "done", -1, 0), 6.5, EPS);
+    ck_assert_uint_eq(r->escaped, 1);
+    ck_assert_uint_eq(r->classes[bug].n, 1);
+    ck_assert_uint_eq(r->classes[bug].ctx_n[0], 1);
+    /* busy time: a 1 + 0.5 (bugfix), b 2 */
+    ck_assert_double_eq_tol(r->teams[a].failure_demand_share, 0.5 / 1.5, EPS);
+    ck_assert_double_eq_tol(r->teams[b].failure_demand_share, 0.0, EPS);
+    ck_assert_double_eq_tol(r->failure_demand_share, 0.5 / 3.5, EPS);
+    (void)s1;
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/* Class 0's items in arrival order: arrival times and first work
+** durations per step, whatever serials other classes' items take. */
+typedef struct crn0 {
+    int idx[8192];           /* by serial: index among class 0, or -1 */
+    double arrive[4096], start[4096][4], dur[4096][4];
+    int n;
+} crn0;
+
+static void crn0_fn(void *ctx, const cs_trace_event *ev)
+{
+    crn0 *l = ctx;
+    int k;
+
+    if (ev->item >= 8192)
+        return;
+    if (strcmp(ev->event, "arrive") == 0) {
+        l->idx[ev->item] = ev->cls == 0 && l->n < 4096 ? l->n++ : -1;
+        if (l->idx[ev->item] >= 0)
+            l->arrive[l->idx[ev->item]] = ev->time;
+        return;
+    }
+    k = l->idx[ev->item];
+    if (k < 0 || ev->step < 0 || ev->step >= 4)
+        return;
+    if (strcmp(ev->event, "start") == 0 && l->start[k][ev->step] == 0)
+        l->start[k][ev->step] = ev->time + 1e-300;
+    else if (strcmp(ev->event, "finish") == 0 && l->dur[k][ev->step] == 0)
+        l->dur[k][ev->step] = ev->time - l->start[k][ev->step];
+}
+
+static void crn0_run(const cs_model *m, crn0 *l, cs_rep *r)
+{
+    cs_engine *e = cs_engine_new(m);
+    cs_error err;
+
+    memset(l, 0, sizeof *l);
+    for (int i = 0; i < 8192; i++)
+        l->idx[i] = -1;
+    ck_assert_ptr_nonnull(e);
+    cs_engine_set_trace(e, crn0_fn, l);
+    ck_assert_int_eq(cs_engine_run(e, 7, 0, r, &err), CS_OK);
+    cs_engine_free(e);
+}
+
+/* Class 0's arrivals identical, and its durations at the steps in mask
+** (bit s); returns how many durations were compared. */
+static int crn0_same(const crn0 *x, const crn0 *y, unsigned mask)
+{
+    int n = 0;
+
+    ck_assert_int_eq(x->n, y->n);
+    ck_assert_int_gt(x->n, 500);
+    for (int i = 0; i < x->n; i++) {
+        ck_assert(x->arrive[i] == y->arrive[i]);
+        for (int s = 0; s < 4; s++)
+            if ((mask >> s & 1u) && x->dur[i][s] != 0 && y->dur[i][s] != 0) {
+                ck_assert_double_eq_tol(x->dur[i][s], y->dur[i][s], 1e-9);
+                n++;
+            }
+    }
+    return n;
+}
+
+/* A variant changing one choice's p keeps the arrivals and the efforts
+** of the other steps; one changing escapes' p keeps the main class's
+** draws (arrivals and every effort, the choice's included). */
+START_TEST(test_crn_routes)
+{
+    cs_model *m = mk_model(1500, 0);
+    int c, a, b, d, bug, s;
+    crn0 *l1 = malloc(sizeof *l1), *l2 = malloc(sizeof *l2);
+    const double p[2] = { 0.5, 0.5 };
+    int teams[2];
+    cs_dist eff[2];
+    cs_rep *r;
+
+    ck_assert_ptr_nonnull(l1);
+    ck_assert_ptr_nonnull(l2);
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 2);
+    d = add_team(m, "d", 2);
+    c = add_class(m, "w", 0.9);
+    bug = add_class(m, "bugfix", 0);
+    add_step(m, c, a, tl_exp(0.8));
+    teams[0] = b;
+    teams[1] = d;
+    eff[0] = tl_exp(1.0);
+    eff[1] = tl_exp(1.5);
+    s = add_step(m, c, b, tl_const(0));
+    set_choice(m, c, s, 2, p, teams, eff);
+    add_step(m, c, a, tl_gamma(0.2, 0.5));
+    set_escapes(m, c, 2, 0.2, tl_exp(10), bug);
+    add_step(m, bug, d, tl_exp(0.5));
+    r = cs_engine_rep_new(m);
+    crn0_run(m, l1, r);
+    ck_assert_uint_gt(r->escaped, 10);
+    m->classes[c].steps[s].options[0].p = 0.8;
+    m->classes[c].steps[s].options[1].p = 0.2;
+    crn0_run(m, l2, r);
+    ck_assert_int_gt(crn0_same(l1, l2, 0x5u), 1000);
+    m->classes[c].steps[s].options[0].p = 0.5;
+    m->classes[c].steps[s].options[1].p = 0.5;
+    m->classes[c].steps[2].escape_p = 0.6;
+    crn0_run(m, l2, r);
+    ck_assert_int_gt(crn0_same(l1, l2, 0x7u), 2000);
+    free(l1);
+    free(l2);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** A realistic chain: X-as-a-service (self-service or a platform ticket)
+** with contexts finance and sales mapped to their BI teams, rework back
+** to the choice, WIP limits, escapes into a bugfix class with contexts
+** of its own.  CS_DEBUG builds check every invariant after every event.
+*/
+START_TEST(test_routes_chain)
+{
+    cs_model *m = mk_model(H(2000), H(200));
+    const double share[2] = { 0.6, 0.4 }, half[2] = { 0.5, 0.5 };
+    const double p[2] = { 0.7, 0.3 };
+    int in, an, pl, fin, sal, c, bug, s, teams[2], bi[2];
+    cs_dist eff[2];
+    cs_engine *e;
+    cs_rep *r;
+    cs_error err;
+
+    in = add_team(m, "intake", 2);
+    an = add_team(m, "analytics", 2);
+    pl = add_team(m, "platform", 1);
+    fin = add_team(m, "fin-bi", 2);
+    sal = add_team(m, "sales-bi", 2);
+    m->teams[an].wip_limit = 4;
+    m->teams[pl].wip_limit = 3;
+    m->teams[fin].wip_limit = 4;
+    m->teams[sal].wip_limit = 3;
+    set_handoff(m, pl, tl_exp(0.5));
+    c = add_class(m, "report", 0.9);
+    bug = add_class(m, "bugfix", 0);
+    set_contexts(m, c, 2, share);
+    set_contexts(m, bug, 2, half);
+    add_step(m, c, in, tl_exp(0.5));
+    teams[0] = an;
+    teams[1] = pl;
+    eff[0] = tl_exp(0.25);
+    eff[1] = tl_gamma(2.0, 0.5);
+    s = add_step(m, c, an, tl_const(0));
+    set_choice(m, c, s, 2, p, teams, eff);
+    bi[0] = fin;
+    bi[1] = sal;
+    s = add_step(m, c, fin, tl_gamma(1.0, 0.5));
+    set_ctx_team(m, c, s, bi);
+    set_escapes(m, c, s, 0.15, tl_exp(20), bug);
+    set_rework(m, c, s, 0.2, 1, 0.5);
+    s = add_step(m, bug, fin, tl_exp(0.5));
+    set_ctx_team(m, bug, s, bi);
+    set_escapes(m, bug, s, 0.1, tl_exp(10), bug);
+    ck_assert(cs_model_class_rates(m, (double[2]){ 0 }) < 1.0);
+    e = cs_engine_new(m);
+    r = cs_engine_rep_new(m);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(r);
+    for (uint64_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(cs_engine_run(e, i, m->warmup, r, &err), CS_OK);
+        ck_assert_uint_gt(r->escaped, 10);
+        ck_assert_uint_eq(r->arrived, r->done + r->in_system_end);
+        ck_assert_uint_eq(r->classes[c].ctx_n[0] + r->classes[c].ctx_n[1],
+                          r->classes[c].n);
+        ck_assert(r->teams[fin].failure_demand_share > 0 &&
+                  r->teams[fin].failure_demand_share < 0.5);
+        ck_assert_double_eq_tol(r->teams[an].failure_demand_share, 0.0, EPS);
+#ifdef CS_DEBUG
+        ck_assert_int_eq(cs_engine_check(e), CS_INV_OK);
+#endif
+    }
+    cs_engine_rep_free(r);
+    cs_engine_free(e);
+    cs_model_free(m);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -3693,6 +4198,9 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_team_promise_exact);
     tcase_add_test(det, test_crn_flow);
     tcase_add_test(det, test_flow_realistic);
+    tcase_add_test(det, test_escape_trace);
+    tcase_add_test(det, test_crn_routes);
+    tcase_add_test(det, test_routes_chain);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
@@ -3714,6 +4222,10 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_abandon_mm1);
     tcase_add_test(ana, test_conwip_mva);
     tcase_add_test(ana, test_team_promise_mm1);
+    tcase_add_test(ana, test_choice_split);
+    tcase_add_test(ana, test_choice_rework);
+    tcase_add_test(ana, test_contexts_jackson);
+    tcase_add_test(ana, test_escapes);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);

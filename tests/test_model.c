@@ -1,7 +1,8 @@
 /*
 ** test_model.c - the derived figures of a model built by hand: offered
 ** load (p, parallel branches, rework with its effort factor, focus), expected
-** visits, arrival rates, cost, look-ups and names.
+** visits, arrival rates, cost, look-ups and names; choices, contexts and
+** escapes (alternatives, breakdown slots, rates through escapes).
 */
 #include <check.h>
 #include <math.h>
@@ -274,6 +275,110 @@ START_TEST(test_flow)
 }
 END_TEST
 
+/*
+** Routes and escapes by hand.  Teams a, b, c (capacity 1).  Class x (1 a
+** day, contexts f 0.6 / s 0.4): step 0 a choice {0.25: a effort 2, 0.75:
+** {f: b, s: c} effort 1} with escapes p 0.5 into y; step 1 at a, effort
+** 0.5.  Class y (no arrivals, no contexts): one step at c, effort 1, with
+** escapes p 0.5 into y itself.
+*/
+START_TEST(test_routes)
+{
+    cs_model *m = cs_model_new();
+    cs_class *x, *y;
+    cs_step *st;
+    double rate[2], load[3];
+
+    ck_assert_ptr_nonnull(m);
+    m->nteams = 3;
+    m->teams = calloc(3, sizeof *m->teams);
+    for (int t = 0; t < 3; t++)
+        m->teams[t] = (cs_team){.name = dup(t == 0 ? "a" : t == 1 ? "b" : "c"),
+                                .capacity = 1, .focus = 1};
+    m->nclasses = 2;
+    m->classes = calloc(2, sizeof *m->classes);
+    x = &m->classes[0];
+    y = &m->classes[1];
+    x->name = dup("x");
+    x->arrival = CS_ARRIVE_RATE;
+    x->rate = 1;
+    x->batch = 1;
+    x->ncontexts = 2;
+    x->contexts = calloc(2, sizeof *x->contexts);
+    x->contexts[0] = dup("f");
+    x->contexts[1] = dup("s");
+    x->context_share = calloc(2, sizeof *x->context_share);
+    x->context_share[0] = 0.6;
+    x->context_share[1] = 0.4;
+    x->nsteps = 2;
+    x->steps = calloc(2, sizeof *x->steps);
+    x->nroute = 2;
+    x->route = calloc(2, sizeof *x->route);
+    x->route[0] = 0;
+    x->route[1] = 1;
+    st = &x->steps[0];
+    *st = (cs_step){.id = dup("env"), .kind = CS_STEP_WORK, .team = 0, .p = 1,
+                    .noptions = 2, .has_escapes = 1, .escape_p = 0.5,
+                    .escape_after = cs_dist_const(1), .escape_work = 1};
+    st->options = calloc(2, sizeof *st->options);
+    st->options[0] = (cs_option){.p = 0.25, .team = 0,
+                                 .effort = cs_dist_const(2)};
+    st->options[1] = (cs_option){.p = 0.75, .team = 1,
+                                 .effort = cs_dist_const(1)};
+    st->options[1].ctx_team = calloc(2, sizeof(int));
+    st->options[1].ctx_team[0] = 1;
+    st->options[1].ctx_team[1] = 2;
+    x->steps[1] = (cs_step){.id = dup("a"), .kind = CS_STEP_WORK, .team = 0,
+                            .effort = cs_dist_const(0.5), .p = 1};
+    y->name = dup("y");
+    y->batch = 1;
+    y->nsteps = 1;
+    y->steps = calloc(1, sizeof *y->steps);
+    y->nroute = 1;
+    y->route = calloc(1, sizeof *y->route);
+    y->steps[0] = (cs_step){.id = dup("c"), .kind = CS_STEP_WORK, .team = 2,
+                            .effort = cs_dist_const(1), .p = 1,
+                            .has_escapes = 1, .escape_p = 0.5,
+                            .escape_after = cs_dist_const(1),
+                            .escape_work = 1};
+
+    /* the choice's alternatives: option-major, a context each */
+    ck_assert_int_eq(cs_model_step_nctx(x, 0), 2);
+    ck_assert_int_eq(cs_model_step_alts(x, 0), 4);
+    ck_assert_int_eq(cs_model_step_alts(x, 1), 1);
+    ck_assert_int_eq(cs_model_alt_team(x, 0, 0), 0);
+    ck_assert_int_eq(cs_model_alt_team(x, 0, 1), 0);
+    ck_assert_int_eq(cs_model_alt_team(x, 0, 2), 1);
+    ck_assert_int_eq(cs_model_alt_team(x, 0, 3), 2);
+    ck_assert_double_eq_tol(cs_model_alt_p(x, 0, 3), 0.75 * 0.4, 1e-12);
+    ck_assert_int_eq(cs_model_brk_slots(x), 2 + 4);
+    ck_assert_int_eq(cs_model_alt_slot(x, 0, 3), 2 + 3);
+    ck_assert_int_eq(cs_model_alt_slot(x, 1, 0), 1);
+    ck_assert_int_eq(cs_model_slot_team(x, 0), -1);
+    ck_assert_int_eq(cs_model_slot_team(x, 1), 0);
+    ck_assert_int_eq(cs_model_slot_team(x, 5), 2);
+    ck_assert(cs_model_has_escapes(m) && cs_model_has_contexts(m));
+    ck_assert(cs_model_is_escape_target(m, 1));
+    ck_assert(!cs_model_is_escape_target(m, 0));
+    /* y's rate: 0.5 from x, then y = 0.5 + 0.5 y, so 1; growth 0.5 */
+    ck_assert_double_eq_tol(cs_model_class_rates(m, rate), 0.5, 1e-6);
+    ck_assert_double_eq_tol(rate[0], 1.0, 1e-12);
+    ck_assert_double_eq_tol(rate[1], 1.0, 1e-9);
+    ck_assert_double_eq_tol(cs_model_class_items(m, 1), m->horizon, 1e-6);
+    /* load: a 0.25 x 2 + 0.5; b 0.75 x 0.6; c 0.75 x 0.4 + y's 1 */
+    cs_model_offered_load(m, load);
+    ck_assert_double_eq_tol(load[0], 1.0, 1e-9);
+    ck_assert_double_eq_tol(load[1], 0.45, 1e-9);
+    ck_assert_double_eq_tol(load[2], 1.3, 1e-9);
+    /* escapes that feed back without bound */
+    y->steps[0].escape_p = 1.0;
+    ck_assert(cs_model_class_rates(m, rate) >= 1.0 - 1e-9);
+    ck_assert(isinf(rate[1]));
+    cs_model_free(m);
+}
+END_TEST
+
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -286,6 +391,7 @@ int main(void)
     tcase_add_test(tc, test_rates_cost_lookups);
     tcase_add_test(tc, test_over_time);
     tcase_add_test(tc, test_flow);
+    tcase_add_test(tc, test_routes);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -243,6 +243,42 @@ static const bad_case bad_cases[] = {
     {13, 9, "'handoff' belongs to each branch of a parallel step",
      "      - {team: b, effort: 1d}\n",
      "      - parallel:\n          - {team: b, effort: 1d}\n        handoff: 1d\n"},
+    {11, 25, "the options' p must add up to 1, got 0.9",
+     "{team: b, effort: 1d}",
+     "{id: x, choice: [{p: 0.5, team: a, effort: 1d}, "
+     "{p: 0.4, team: b, effort: 1d}]}"},
+    {11, 10, "a choice step has no 'team' of its own",
+     "{team: b, effort: 1d}",
+     "{team: b, choice: [{p: 1, team: a, effort: 1d}]}"},
+    {11, 19, "choice option is missing 'effort'",
+     "{team: b, effort: 1d}",
+     "{choice: [{p: 1, team: a}]}"},
+    {12, 14, "a parallel branch cannot be a choice",
+     "      - {team: b, effort: 1d}\n",
+     "      - parallel:\n          - {choice: [{p: 1, team: b, effort: 1d}]}\n"},
+    {11, 16, "a team mapping (context -> team) needs the class's 'contexts'",
+     "{team: b, effort: 1d}",
+     "{team: {x: a}, effort: 1d}"},
+    {9, 15, "the context shares must add up to 1, got 0.9",
+     "    steps:\n",
+     "    contexts: {f: 0.5, s: 0.4}\n    steps:\n"},
+    {12, 16, "does not map context 's' of class 'w'",
+     "    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}",
+     "    contexts: {f: 0.5, s: 0.5}\n    steps:\n"
+     "      - {team: a, effort: 1d}\n      - {team: {f: a}, effort: 1d}"},
+    {12, 23, "unknown context 'x' in class 'w'",
+     "    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}",
+     "    contexts: {f: 0.5, s: 0.5}\n    steps:\n"
+     "      - {team: a, effort: 1d}\n      - {team: {f: a, x: b}, effort: 1d}"},
+    {11, 66, "unknown class 'nope'",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, escapes: {p: 0.1, after: 5d, work: nope}}"},
+    {11, 44, "escapes p must be",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, escapes: {p: 0, after: 5d, work: w}}"},
+    {11, 9, "escapes feed back on themselves",
+     "{team: b, effort: 1d}",
+     "{team: b, effort: 1d, escapes: {p: 1, after: 5d, work: w}}"},
     {11, 39, "rework must be a mapping, got a scalar",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, rework: 0.2}"},
@@ -1863,6 +1899,50 @@ START_TEST(test_visits_bound)
 }
 END_TEST
 
+/* A class that escapes target needs neither arrivals nor a backlog; a
+** variant changes a choice's p and a context mapping by the step's id. */
+START_TEST(test_routes_ok)
+{
+    static const char text[] =
+        "chainsim: 1\nname: t\n"
+        "teams:\n  - {name: a, capacity: 1}\n  - {name: b, capacity: 1}\n"
+        "work:\n"
+        "  - name: w\n    arrivals: {rate: 1/d}\n"
+        "    contexts: {f: 0.6, s: 0.4}\n"
+        "    steps:\n"
+        "      - id: env\n        choice:\n"
+        "          - {p: 0.7, team: a, effort: 2h}\n"
+        "          - {p: 0.3, team: {f: a, s: b}, effort: 2d, handoff: 1d}\n"
+        "      - id: build\n        team: {f: a, s: b}\n        effort: 1d\n"
+        "        escapes: {p: 0.1, after: exponential(20d), work: fix}\n"
+        "  - name: fix\n    steps:\n      - {team: b, effort: 1d}\n"
+        "promise:\n  - {name: p, within: 5d, percentile: 80}\n"
+        "variants:\n  - name: v\n    patch:\n      work:\n        - name: w\n"
+        "          steps:\n            - id: env\n              choice:\n"
+        "                - {p: 0.9, team: a, effort: 2h}\n"
+        "                - {p: 0.1, team: b, effort: 2d}\n"
+        "            - id: build\n              team: {f: b, s: b}\n";
+    cs_scenario *s = load_ok(text);
+    cs_model *m = build_ok(s, -1), *v = build_ok(s, 0);
+    const cs_class *w = klass(m, "w"), *wv = klass(v, "w");
+
+    ck_assert_int_eq(w->ncontexts, 2);
+    ck_assert_double_eq_tol(w->context_share[1], 0.4, EPS);
+    ck_assert_int_eq(w->steps[0].noptions, 2);
+    ck_assert_ptr_nonnull(w->steps[0].options[1].ctx_team);
+    ck_assert(w->steps[0].options[1].has_handoff);
+    ck_assert(w->steps[1].has_escapes);
+    ck_assert_int_eq(w->steps[1].escape_work, cs_model_class_index(m, "fix"));
+    ck_assert(cs_model_is_escape_target(m, 1));
+    ck_assert_double_eq_tol(wv->steps[0].options[0].p, 0.9, EPS);
+    ck_assert_int_eq(wv->steps[1].ctx_team[0], cs_model_team_index(v, "b"));
+    ck_assert(wv->steps[1].has_escapes);
+    cs_model_free(m);
+    cs_model_free(v);
+    cs_scenario_free(s);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -1873,6 +1953,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(bad, test_base_is_valid);
     tcase_add_loop_test(bad, test_bad_case, 0, NBAD);
     tcase_add_test(bad, test_bad_files);
+    tcase_add_test(model, test_routes_ok);
     tcase_add_test(model, test_full_settings);
     tcase_add_test(model, test_full_teams);
     tcase_add_test(model, test_full_classes);

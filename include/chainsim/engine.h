@@ -27,7 +27,12 @@
 ** rework) at its arrival, in arrival order, used or not; later passes
 ** (rework) draw afresh when they happen, from the streams ("effort-again"
 ** | "p-again" | "rework-again" | "handoff-again", class, step id), which
-** exist only in classes with a rework step.
+** exist only in classes with a rework step.  Choices, contexts and
+** escapes (SPEC 5.4, 5.6) add ("choice", class, step id), ("effort" |
+** "handoff", class, step id, "#N") per option or alternative,
+** ("context", class), ("escape" | "escape-after", class, step id) and
+** ("escaped", class) for the first passes of items made by escapes (see
+** engine.c).
 **
 ** Time averages (utilization, queue length, WIP, blocked share, cost of
 ** delay) cover the window [warmup, horizon]; so do lead times (arrived >=
@@ -102,6 +107,9 @@ typedef struct cs_team_rep {
     double interrupted_sum;  /* time interrupted of the visits that
                                 finished in window ... */
     uint64_t interrupted_n;  /* ... and those visits (shared work only) */
+    double busy_time;        /* busy capacity-time over the window */
+    double fd_time;          /* of it, on items of escape-target classes */
+    double failure_demand_share; /* fd_time / busy_time (0 when idle) */
 } cs_team_rep;
 
 typedef struct cs_class_rep {
@@ -109,10 +117,18 @@ typedef struct cs_class_rep {
     double lt_sum;
     cs_hist *hist;           /* lead times, owned */
     uint64_t done_window;    /* items done in the window, any arrival time */
-    int nsteps;              /* the class's steps (branches included) */
+    int nsteps;              /* the class's breakdown slots
+                                (cs_model_brk_slots: its steps, branches
+                                included, then its routed steps'
+                                alternatives) */
     double *brk;             /* [nsteps * CS_BRK_N], owned: the breakdown's
                                 sums over the n lead times recorded, by
-                                step (the model's index) and part */
+                                slot and part */
+    int ncontexts;           /* the class's bounded contexts (0: none) */
+    uint64_t *ctx_n;         /* [ncontexts], owned: lead times recorded,
+                                by context, as n */
+    double *ctx_sum;         /* [ncontexts], owned */
+    cs_hist **ctx_hist;      /* [ncontexts], owned */
     uint64_t initial;        /* initial items (backlog and start) */
     double completion;       /* day the last of them was done (or
                                 abandoned); INFINITY when one was still
@@ -192,6 +208,9 @@ typedef struct cs_rep {
     double completion;       /* day the last initial item of any class was
                                 done (INFINITY: not by the horizon; NaN:
                                 no initial items) */
+    double failure_demand_share; /* sum of the teams' fd_time / sum of
+                                their busy_time (0 when all idle) */
+    uint64_t escaped;        /* items made by escapes over the whole run */
     cs_team_rep *teams;      /* [nteams] */
     cs_class_rep *classes;   /* [nclasses] */
     cs_promise_rep *promises;/* [npromises] */

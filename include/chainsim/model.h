@@ -100,6 +100,24 @@ typedef enum cs_step_kind {
     CS_STEP_PARALLEL
 } cs_step_kind;
 
+/*
+** Routing (SPEC 5.4).  A step's team may depend on the item's bounded
+** context: ctx_team[c] is the team for context c of the class (team is
+** then ctx_team[0]).  A choice step takes one of its options on every
+** pass; each option names its team (or a team per context), its effort
+** and optionally its own hand-off.
+*/
+typedef struct cs_option {
+    double p;                /* (0, 1]; the options' p add up to 1 */
+    int team;                /* index into model teams (ctx_team[0] when
+                                mapped) */
+    int *ctx_team;           /* owned, may be NULL: [class ncontexts] */
+    cs_dist effort;          /* days, before focus */
+    int has_handoff;
+    cs_dist handoff;         /* replaces the team's, as a step's does */
+    cs_pos pos;
+} cs_option;
+
 typedef struct cs_step {
     char *id;                /* explicit id, or the team name when unique; may be NULL
                                 for a parallel step without an explicit id */
@@ -115,6 +133,17 @@ typedef struct cs_step {
     double rework_factor;    /* > 0, default 1 */
     int has_handoff;         /* CS_STEP_WORK: the step's own hand-off ... */
     cs_dist handoff;         /* ... replaces its team's (SPEC 5.4) */
+    int *ctx_team;           /* CS_STEP_WORK: owned, may be NULL: the team
+                                per context (team is then ctx_team[0]) */
+    cs_option *options;      /* CS_STEP_WORK, top-level only: owned, may be
+                                NULL: a choice step; team is then the first
+                                option's, effort and handoff are unused */
+    int noptions;
+    int has_escapes;         /* CS_STEP_WORK: defects found after delivery
+                                (SPEC 5.6); at most 64 such steps a class */
+    double escape_p;         /* (0, 1] */
+    cs_dist escape_after;    /* delay from done to the new item's arrival */
+    int escape_work;         /* class index of the new item */
     cs_pos pos;
 } cs_step;
 
@@ -154,6 +183,9 @@ typedef struct cs_class {
     double profile_every;    /* period in days, 0 = not repeating */
     cs_start *start;         /* owned, may be NULL */
     int nstart;
+    char **contexts;         /* owned, may be NULL: bounded contexts */
+    double *context_share;   /* owned: [ncontexts], each > 0, adding to 1 */
+    int ncontexts;           /* 0 = none */
     cs_step *steps;          /* owned */
     int nsteps;
     int *route;              /* owned; top-level step indices */
@@ -290,6 +322,46 @@ double cs_model_class_items(const cs_model *m, int c);
 ** Cannot fail.
 */
 double cs_model_run_visits(const cs_model *m, int c);
+
+/*
+** Routing and failure demand (SPEC 5.4, 5.6).  The breakdown of a class
+** is kept per slot: slot s < nsteps is step s at its one team; a step
+** whose team varies (a choice, a context mapping) has further slots, one
+** per alternative, after the steps.  cs_model_brk_slots: the class's
+** slots; cs_model_step_alts: step s's alternatives (1 for a plain step),
+** option-major: alternative a = option * nctx + context, nctx being the
+** class's ncontexts when some team of the step is mapped, else 1;
+** cs_model_alt_team: its team; cs_model_alt_slot: its slot (s itself for
+** a plain step).  Cannot fail.
+*/
+int cs_model_brk_slots(const cs_class *k);
+int cs_model_step_alts(const cs_class *k, int s);
+int cs_model_step_nctx(const cs_class *k, int s);
+int cs_model_alt_team(const cs_class *k, int s, int a);
+int cs_model_alt_slot(const cs_class *k, int s, int a);
+/* The team of slot q of class k (-1 for a parallel step's own slot). */
+int cs_model_slot_team(const cs_class *k, int q);
+
+/* Probability of alternative a of step s (option p times context share). */
+double cs_model_alt_p(const cs_class *k, int s, int a);
+
+/* 1 when class c is the target of some step's escapes (failure demand);
+** 1 when some step of m has escapes.  Cannot fail. */
+int cs_model_is_escape_target(const cs_model *m, int c);
+int cs_model_has_escapes(const cs_model *m);
+
+/* 1 when some class of m has bounded contexts.  Cannot fail. */
+int cs_model_has_contexts(const cs_model *m);
+
+/*
+** Arrival rates with escapes: rate[c] = cs_model_class_rate plus the
+** escapes that reach class c from every class (their rate x the chance
+** the step is passed x escape p), solved through chains of escapes.
+** rate holds nclasses doubles.  Returns the spectral growth factor of
+** escapes feeding back on themselves (< 1: finite rates; >= 1: the
+** rates are infinite and set to INFINITY where fed).  Cannot fail.
+*/
+double cs_model_class_rates(const cs_model *m, double *rate);
 
 /* Cost per day: sum over teams of cost_per_day x the time average of
 ** the scheduled capacity over [0, horizon]. */

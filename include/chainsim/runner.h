@@ -73,6 +73,7 @@ enum {
     CS_RUNNER_TEAM_CAPACITY, /* time average of the scheduled capacity */
     CS_RUNNER_TEAM_INTERRUPTS,   /* interruptions per work start */
     CS_RUNNER_TEAM_INTERRUPTED,  /* time interrupted per visit finished */
+    CS_RUNNER_TEAM_FD,       /* failure demand's share of the busy time */
     CS_RUNNER_TEAM_NFIELDS
 };
 
@@ -135,8 +136,17 @@ typedef struct cs_runner_store {
     double *lt_third;              /* [n * 2]: mean lead time of the items
                                       done in the first and in the last
                                       third of the window (NaN if none) */
+    /* failure demand and bounded contexts (SPEC 5.6, 5.4): fd has a
+    ** column only when the model has escapes, the context tables only
+    ** when some class has contexts (nctx: the contexts of all classes, in
+    ** class order) */
+    double *fd;                    /* [n] the variant's failure_demand_share */
+    int nctx;
+    double *ctx_mean;              /* [n * nctx] NaN where none was done */
+    uint64_t *ctx_n;               /* [n * nctx] lead times recorded */
     cs_hist *hist;                 /* all lead times */
-    cs_hist **cls_hist;            /* [nclasses] lead times per class */
+    cs_hist **cls_hist;            /* [nclasses + nctx] lead times per
+                                      class, then per context */
     /* today's board (SPEC 4.4), only when the model has initial items
     ** (cs_model_has_initial; else these tables have no columns): the day
     ** the last initial item was done, INFINITY when one was not done by

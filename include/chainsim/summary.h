@@ -61,11 +61,21 @@ typedef struct cs_team_summary {
                                 start, per replication */
     cs_ci interrupted_time;  /* preemptive team: mean time interrupted per
                                 visit (of the visits finished) */
+    cs_ci failure_demand_share; /* share of the busy capacity-time on items
+                                of escape-target classes (SPEC 5.6) */
 } cs_team_summary;
 
 /* Points of a pooled lead-time distribution: the quantiles at 0%, 1%,
 ** ..., 100% (the least and the greatest lead time at the ends). */
 #define CS_SUMMARY_NCDF 101
+
+
+/* A bounded context of a class (SPEC 5.4): its items' lead times. */
+typedef struct cs_context_summary {
+    cs_ci lead_time;         /* over replications of per-replication means */
+    double p85;              /* pooled over replications (histogram) */
+    uint64_t n;              /* lead times pooled */
+} cs_context_summary;
 
 typedef struct cs_class_summary {
     cs_ci lead_time;         /* over replications of per-replication means */
@@ -79,6 +89,9 @@ typedef struct cs_class_summary {
     cs_breakdown *breakdown; /* [nbreakdown]: the teams of the class's
                                 steps, in the model's team order */
     int nbreakdown;
+    cs_context_summary *contexts; /* [ncontexts] in the class's order, NULL
+                                     without contexts */
+    int ncontexts;
 } cs_class_summary;
 
 /*
@@ -237,6 +250,9 @@ typedef struct cs_summary {
                                       has a patience */
     cs_ci wasted;                  /* time in work of the items abandoned
                                       in the window, per day of it */
+    int has_fd;                    /* the model has escapes: */
+    cs_ci failure_demand_share;    /* the busy capacity-time of all teams
+                                      on escape-target items / all of it */
     uint64_t visits, events, arrived, done;
     /* steady state or not (SPEC 6.4) */
     int transient;                 /* the model starts from initial items

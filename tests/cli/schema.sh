@@ -66,6 +66,38 @@ done
 "$BIN" run scenarios/kanban-wip.yaml -n 2 -q -f json --per-replication \
     --vary teams.review.wip_limit=2,3 -o "$T/reps-sweep.json" \
     || bad "per-replication sweep: the run failed"
+# the org-design mechanics that no example uses: preemption with a resume
+# cost, multitasking, patience, CONWIP, a promise on a team
+cat >"$T/mech.yaml" <<'YAML'
+chainsim: 1
+name: mechanics
+horizon: 300d
+warmup: 50d
+wip_limit: 12
+teams:
+  - {name: dev, capacity: 3, wip_limit: 6, discipline: preemptive, resume_cost: 0.1d}
+  - {name: sre, capacity: 2, multitasking: {items_per_person: 2, switch_loss: 0.2}}
+work:
+  - name: feature
+    arrivals: {rate: 1/d}
+    patience: exponential(8d)
+    steps:
+      - {team: dev, effort: exponential(2d)}
+      - {team: sre, effort: exponential(0.5d)}
+  - name: incident
+    priority: 2
+    arrivals: {rate: 0.5/d}
+    steps:
+      - {team: dev, effort: exponential(0.5d)}
+promise:
+  - {name: features, work: feature, within: 20d, percentile: 80}
+  - {name: dev visits, team: dev, within: 2d, percentile: 90}
+variants:
+  - name: no-patience
+    patch: {work: {feature: {patience: null}}}
+YAML
+"$BIN" compare "$T/mech.yaml" -n 2 -q -f json -o "$T/mech.json" \
+    || bad "mechanics: the run failed"
 if validate "$T"/*.json >"$T/errors" 2>&1; then ok; else
     bad "outputs that do not follow the schema:"; cat "$T/errors" >&2
 fi

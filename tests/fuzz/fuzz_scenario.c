@@ -105,8 +105,40 @@ static void check_class_time(const cs_class *k)
                   k->steps[k->route[s->at]].kind == CS_STEP_WORK,
               "start step");
     }
-    check(k->arrival != CS_ARRIVE_NONE || cs_model_class_initial(k) > 0,
-          "class work");
+
+}
+
+/* A step's choice options, team mapping by context and escapes. */
+static void check_routes(const cs_model *m, const cs_class *k,
+                         const cs_step *s)
+{
+    double sum = 0.0;
+
+    check(s->noptions == 0 || (s->kind == CS_STEP_WORK && s->options != NULL),
+          "choice");
+    for (int o = 0; o < s->noptions; o++) {
+        const cs_option *op = &s->options[o];
+        check(op->p > 0.0 && op->p <= 1.0, "option p");
+        check(op->team >= 0 && op->team < m->nteams, "option team");
+        check(op->ctx_team == NULL || k->ncontexts > 0, "option mapping");
+        for (int c = 0; op->ctx_team != NULL && c < k->ncontexts; c++)
+            check(op->ctx_team[c] >= 0 && op->ctx_team[c] < m->nteams,
+                  "option mapping team");
+        check_dist(&op->effort);
+        sum += op->p;
+    }
+    check(s->noptions == 0 || fabs(sum - 1.0) <= 1e-9, "option p sum");
+    check(s->ctx_team == NULL || k->ncontexts > 0, "step mapping");
+    for (int c = 0; s->ctx_team != NULL && c < k->ncontexts; c++)
+        check(s->ctx_team[c] >= 0 && s->ctx_team[c] < m->nteams,
+              "step mapping team");
+    if (s->has_escapes) {
+        check(s->kind == CS_STEP_WORK && s->escape_p > 0.0 &&
+                  s->escape_p <= 1.0 && s->escape_work >= 0 &&
+                  s->escape_work < m->nclasses,
+              "escapes");
+        check_dist(&s->escape_after);
+    }
 }
 
 static void check_class(const cs_model *m, const cs_class *k)
@@ -137,7 +169,11 @@ static void check_class(const cs_model *m, const cs_class *k)
                       s->rework_to >= 0 && s->rework_to < k->nroute &&
                       s->rework_factor > 0.0 && isfinite(s->rework_factor),
                   "rework");
+        check_routes(m, k, s);
     }
+    check(k->arrival != CS_ARRIVE_NONE || cs_model_class_initial(k) > 0 ||
+              cs_model_is_escape_target(m, (int)(k - m->classes)),
+          "class work");
     check(isfinite(cs_model_class_rate(m, (int)(k - m->classes))),
           "class rate");
     check_class_time(k);
