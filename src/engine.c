@@ -1435,7 +1435,8 @@ static double sh_share(const xteam *u)
 }
 
 /* Advances u's vt to now at the present rate; before any change. */
-static void sh_advance(xteam *u, double now)
+/* Failure demand at a shared team up to now (see a_fd). */
+static void sh_fd(xteam *u, double now)
 {
     if (now > u->fd_last) {   /* before the warm-up fd_last is ahead */
         if (u->nfd > 0) {
@@ -1447,6 +1448,11 @@ static void sh_advance(xteam *u, double now)
         }
         u->fd_last = now;
     }
+}
+
+static void sh_advance(xteam *u, double now)
+{
+    sh_fd(u, now);
     if (now > u->vt_last && u->nin > 0)
         u->vt += u->vt_rate * (u->prod == NULL
                                    ? now - u->vt_last
@@ -3059,16 +3065,19 @@ static double clock_bound(const cs_engine *e)
 }
 
 /* The backlogs and the counts inside the chain (CONWIP). */
-static int check_conwip(const cs_engine *e)
+/* The CONWIP counts; walk: also the backlog lists, O(items) (the full
+** checks only). */
+static int check_conwip(const cs_engine *e, int walk)
 {
     uint64_t nbl = 0;
     long inside = 0;
 
     for (int c = 0; c < e->nclasses; c++) {
         const xclass *const xc = &e->classes[c];
-        uint64_t n = 0;
-        const item *prev = NULL;
-        for (const item *it = xc->bl_head; it != NULL; it = it->bl_next) {
+        uint64_t n = walk ? 0 : xc->nbl;
+        const item *prev = walk ? NULL : xc->bl_tail;
+        for (const item *it = walk ? xc->bl_head : NULL; it != NULL;
+             it = it->bl_next) {
             if (++n > xc->nbl || !it->in_bl || it->parts_left != 1 ||
                 it->nparts != 0 || it->pos != -1 || it->bl_prev != prev ||
                 (prev != NULL && prev->serial >= it->serial))
@@ -3116,7 +3125,7 @@ static int check_global(const cs_engine *e)
         return CS_INV_CHAIN;
     if (e->bl_listed || e->ab_listed || e->naband != 0)
         return CS_INV_SETTLED;
-    if (check_conwip(e) != CS_INV_OK)
+    if (check_conwip(e, 0) != CS_INV_OK)
         return CS_INV_CONWIP;
     if (cs_kernel_next_time(e->sim) < cs_kernel_now(e->sim))
         return CS_INV_EVENTS;
@@ -3311,6 +3320,9 @@ static int check_lists(const cs_engine *e)
         if (n != u->nwait || prev != u->wtail)
             return CS_INV_LISTS;
     }
+    /* the CONWIP backlogs, walked (the counts are checked every event) */
+    if (check_conwip(e, 1) != CS_INV_OK)
+        return CS_INV_CONWIP;
     return CS_INV_OK;
 }
 
@@ -4692,7 +4704,7 @@ static void fd_close(cs_engine *e, double h)
 {
     for (int t = 0; t < e->nteams; t++)
         if (e->teams[t].shared)
-            sh_advance(&e->teams[t], h);
+            sh_fd(&e->teams[t], h);
     for (int c = 0; c < e->nclasses; c++) {
         const xclass *const xc = &e->classes[c];
         if (!xc->fd)
