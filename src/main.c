@@ -605,8 +605,13 @@ static int cmd_run(const cs_cli_options *o)
     cs_study *st = NULL;
     cs_study_rollup ru = {0, 0, 0};
     cs_output out, html;
-    cs_output *const ph = o->report != NULL ? &html : NULL;
-    int rc = make_study(o, &st);
+    cs_output *ph = NULL;
+    int rc;
+
+    cs_output_init(&html);
+    if (o->report != NULL)
+        ph = &html;
+    rc = make_study(o, &st);
 
     if (rc == EXIT_SUCCESS && (rc = open_output(&out, o->output, 0)) ==
         EXIT_SUCCESS) {

@@ -733,10 +733,26 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 
 /* One record of per-replication CSV: the row's replication w->rep (or
 ** the header when w->row is NULL). */
+/* The optional groups of per-replication columns. */
+typedef struct rep_cols {
+    int delay, patience, fd, preemptive;
+} rep_cols;
+
+static int any_preemptive(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_model *m = cs_report_row_model(&r->rows[i]);
+        for (int t = 0; t < m->nteams; t++)
+            if (m->teams[t].discipline == CS_DISC_PREEMPTIVE)
+                return 1;
+    }
+    return 0;
+}
+
 static void csv_rep_line(csvw *w, const cs_report *r,
                          const cs_report_names *teams,
                          const cs_report_names *classes,
-                         const promise_cols *pc, int delay)
+                         const promise_cols *pc, const rep_cols *rc)
 {
     const cs_report_row *row = w->row;
     const cs_summary *s = row != NULL ? row->summary : NULL;
@@ -762,10 +778,17 @@ static void csv_rep_line(csvw *w, const cs_report *r,
     csv_num(w, x ? (double)x->lt_n[i] : NAN, "lead_time_count");
     csv_num(w, s ? s->rep_throughput[i] : NAN, "throughput_per_day");
     csv_num(w, s ? s->rep_wip[i] : NAN, "wip_mean");
-    if (delay)
+    if (rc->delay)
         csv_num(w, s && cs_model_has_delay_cost(m) ? s->rep_delay_cost[i]
                                                    : NAN,
                 "cost_delay_per_day");
+    if (rc->patience) {
+        csv_num(w, x && x->abandoned ? x->abandoned[i] : NAN,
+                "abandoned_share");
+        csv_num(w, x && x->wasted ? x->wasted[i] : NAN, "wasted_work_per_day");
+    }
+    if (rc->fd)
+        csv_num(w, x && x->fd ? x->fd[i] : NAN, "failure_demand_share");
     for (size_t k = 0; k < pc->names.n; k++) {
         const int p = promise_index(s, pc->names.v[k]);
         csv_num(w, p >= 0 ? s->rep_promise[p][i] : NAN, "promise_%s_achieved",
@@ -773,15 +796,29 @@ static void csv_rep_line(csvw *w, const cs_report *r,
     }
     for (size_t k = 0; k < teams->n; k++) {
         static const char *const names[CS_SUMMARY_REP_NFIELDS] = {
-            "util", "wait", "queue_len", "blocked", "wip", "admission_wait"};
+            "util", "wait", "queue_len", "blocked", "wip", "admission_wait",
+            "interruptions_per_visit", "interrupted_time_mean",
+            "failure_demand_share"};
         const int t = m ? cs_model_team_index(m, teams->v[k]) : -1;
-        for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++)
+        for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++) {
+            if ((f == CS_SUMMARY_REP_INTERRUPTS ||
+                 f == CS_SUMMARY_REP_INTERRUPTED) && !rc->preemptive)
+                continue;
+            if (f == CS_SUMMARY_REP_FD && !rc->fd)
+                continue;
+            /* undefined where it does not apply */
+            const int na = t >= 0 &&
+                           (((f == CS_SUMMARY_REP_INTERRUPTS ||
+                              f == CS_SUMMARY_REP_INTERRUPTED) &&
+                             m->teams[t].discipline != CS_DISC_PREEMPTIVE) ||
+                            (f == CS_SUMMARY_REP_FD && x && x->fd == NULL));
             csv_num(w,
-                    t >= 0 && x ? x->team[(i * (size_t)m->nteams + (size_t)t) *
+                    t >= 0 && x && !na ? x->team[(i * (size_t)m->nteams + (size_t)t) *
                                               CS_SUMMARY_REP_NFIELDS +
                                           (size_t)f]
                                 : NAN,
                     "%s_%s", names[f], teams->v[k]);
+        }
     }
     for (size_t k = 0; k < classes->n; k++) {
         const int c = m ? cs_model_class_index(m, classes->v[k]) : -1;
@@ -806,7 +843,9 @@ cs_status cs_report_csv_reps_write(FILE *out, const cs_report *r,
     cs_report_names teams, classes;
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0, 0};
-    const int delay = cs_report_any_delay_cost(r);
+    const rep_cols rc = {cs_report_any_delay_cost(r),
+                         cs_report_any_patience(r), any_escapes(r),
+                         any_preemptive(r)};
     int oom;
 
     oom = cs_report_names_collect(&teams, r, 0) != 0;
@@ -814,14 +853,14 @@ cs_status cs_report_csv_reps_write(FILE *out, const cs_report *r,
     oom |= promise_cols_collect(&pc, r) != 0;
     if (!oom) {
         if (!r->no_header)
-            csv_rep_line(&w, r, &teams, &classes, &pc, delay);
+            csv_rep_line(&w, r, &teams, &classes, &pc, &rc);
         for (size_t i = 0; i < r->nrows; i++) {
             const cs_summary *s = r->rows[i].summary;
             if (s->reps == NULL)
                 continue;
             w.row = &r->rows[i];
             for (w.rep = 0; w.rep < s->replications; w.rep++)
-                csv_rep_line(&w, r, &teams, &classes, &pc, delay);
+                csv_rep_line(&w, r, &teams, &classes, &pc, &rc);
         }
     }
     promise_cols_free(&pc);

@@ -599,7 +599,9 @@ static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
 {
     static const char *const names[CS_SUMMARY_REP_NFIELDS] = {
         "utilization", "queue_wait_mean", "queue_length_mean",
-        "blocked_fraction", "wip_mean", "admission_wait_mean"};
+        "blocked_fraction", "wip_mean", "admission_wait_mean",
+        "interruptions_per_visit", "interrupted_time_mean",
+        "failure_demand_share"};
     const cs_summary *s = row->summary;
     const cs_model *m = s->model;
     const cs_summary_reps *x = s->reps;
@@ -628,6 +630,12 @@ static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
     put(j, o, "lead_time", lt);
     put(j, o, "throughput_per_day", jnum(s->rep_throughput[i]));
     put(j, o, "wip", jnum(s->rep_wip[i]));
+    if (x->abandoned != NULL) {
+        put(j, o, "abandoned_share", jnum(x->abandoned[i]));
+        put(j, o, "wasted_work_per_day", jnum(x->wasted[i]));
+    }
+    if (x->fd != NULL)
+        put(j, o, "failure_demand_share", jnum(x->fd[i]));
     if (cs_report_any_delay_cost(r))
         put(j, o, "delay_cost_per_day",
             cs_model_has_delay_cost(m) ? jnum(s->rep_delay_cost[i])
@@ -635,8 +643,15 @@ static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
     for (size_t t = 0; t < nt; t++) {
         json_t *e = json_object();
         const double *f = &x->team[(i * nt + t) * CS_SUMMARY_REP_NFIELDS];
-        for (int k = 0; k < CS_SUMMARY_REP_NFIELDS; k++)
+        for (int k = 0; k < CS_SUMMARY_REP_NFIELDS; k++) {
+            if ((k == CS_SUMMARY_REP_INTERRUPTS ||
+                 k == CS_SUMMARY_REP_INTERRUPTED) &&
+                m->teams[t].discipline != CS_DISC_PREEMPTIVE)
+                continue;
+            if (k == CS_SUMMARY_REP_FD && x->fd == NULL)
+                continue;
             put(j, e, names[k], jnum(f[k]));
+        }
         put(j, teams, m->teams[t].name, e);
     }
     put(j, o, "teams", teams);

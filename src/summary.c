@@ -125,6 +125,9 @@ void cs_summary_free(cs_summary *s)
         free(s->reps->cls_n);
         free(s->reps->cls_thru);
         free(s->reps->team);
+        free(s->reps->abandoned);
+        free(s->reps->wasted);
+        free(s->reps->fd);
         free(s->reps);
     }
     free(s);
@@ -181,7 +184,9 @@ static int summary_reps(cs_summary *s, const cs_runner_store *st)
 {
     static const int from[CS_SUMMARY_REP_NFIELDS] = {
         CS_RUNNER_TEAM_UTIL, CS_RUNNER_TEAM_WAIT, CS_RUNNER_TEAM_QLEN,
-        CS_RUNNER_TEAM_BLOCKED, CS_RUNNER_TEAM_WIP, CS_RUNNER_TEAM_ADMISSION};
+        CS_RUNNER_TEAM_BLOCKED, CS_RUNNER_TEAM_WIP, CS_RUNNER_TEAM_ADMISSION,
+        CS_RUNNER_TEAM_INTERRUPTS, CS_RUNNER_TEAM_INTERRUPTED,
+        CS_RUNNER_TEAM_FD};
     const size_t n = st->n, nc = (size_t)st->model->nclasses;
     const size_t nt = (size_t)st->model->nteams;
     cs_summary_reps *r;
@@ -196,6 +201,13 @@ static int summary_reps(cs_summary *s, const cs_runner_store *st)
     r->cls_thru = copy_prefix(st->cls_thru, n * nc, sizeof(double));
     r->team = malloc((n * nt * CS_SUMMARY_REP_NFIELDS + 1) * sizeof(double));
     if (!r->q || !r->lt_n || !r->cls_n || !r->cls_thru || !r->team)
+        return -1;
+    if (cs_model_has_patience(st->model) &&
+        ((r->abandoned = copy_prefix(st->aband, n, sizeof(double))) == NULL ||
+         (r->wasted = copy_prefix(st->wasted, n, sizeof(double))) == NULL))
+        return -1;
+    if (cs_model_has_escapes(st->model) &&
+        (r->fd = copy_prefix(st->fd, n, sizeof(double))) == NULL)
         return -1;
     for (size_t i = 0; i < n * nt; i++)
         for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++)

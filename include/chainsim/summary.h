@@ -199,6 +199,9 @@ enum {
     CS_SUMMARY_REP_BLOCKED,      /* share of the window blocked */
     CS_SUMMARY_REP_WIP,
     CS_SUMMARY_REP_ADMISSION,    /* mean wait for room per admission */
+    CS_SUMMARY_REP_INTERRUPTS,   /* preemptive: interruptions per start */
+    CS_SUMMARY_REP_INTERRUPTED,  /* preemptive: time interrupted per visit */
+    CS_SUMMARY_REP_FD,           /* failure demand's share of busy time */
     CS_SUMMARY_REP_NFIELDS
 };
 
@@ -214,6 +217,11 @@ typedef struct cs_summary_reps {
     uint64_t *cls_n;    /* [replications * nclasses] */
     double *cls_thru;   /* [replications * nclasses] items per day */
     double *team;       /* [replications * nteams * CS_SUMMARY_REP_NFIELDS] */
+    double *abandoned;  /* [replications] abandoned share, NULL without a
+                           patience */
+    double *wasted;     /* [replications] wasted work per day, likewise */
+    double *fd;         /* [replications] the variant's failure demand
+                           share, NULL without escapes */
 } cs_summary_reps;
 
 /* The level of the drift check's interval: a chain in steady state

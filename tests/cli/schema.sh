@@ -98,6 +98,10 @@ variants:
 YAML
 "$BIN" compare "$T/mech.yaml" -n 2 -q -f json -o "$T/mech.json" \
     || bad "mechanics: the run failed"
+"$BIN" compare "$T/mech.yaml" -n 2 -q -f json --per-replication \
+    -o "$T/mech-reps.json" || bad "mechanics per replication: the run failed"
+"$BIN" run scenarios/x-as-a-service.yaml -n 2 -q -f json --per-replication \
+    -o "$T/xaas-reps.json" || bad "escapes per replication: the run failed"
 if validate "$T"/*.json >"$T/errors" 2>&1; then ok; else
     bad "outputs that do not follow the schema:"; cat "$T/errors" >&2
 fi

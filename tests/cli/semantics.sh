@@ -1577,7 +1577,6 @@ fi
 grep -q 'multitasking 2 per person, switch loss 0' "$T/mt.chk" \
     && ok || bad "check: no multitasking"
 expect_fail 2 "switch_loss must be a number in [0, 1)" run "$T/mt.yaml" --set teams.a.multitasking.switch_loss=1
-=======
 # 13b. Abandonment, CONWIP and promises on a team.
 # aband: one worker, effort 2d, patience 3d, three items in the backlog:
 # 1 done at 2, 2 at 4, 3 abandoned at 3 in the queue: share 1/3, no work
