@@ -70,7 +70,7 @@ all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 man-db
 
 build: $(BUILD)/chainsim
 
