@@ -22,7 +22,8 @@
 #   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang);
 #             fuzz-coverage: the sources' coverage by their corpora
 #   bench     tools/bench on the reference tandem model
-#   install   PREFIX=/usr/local DESTDIR=;  uninstall: the same, removed
+#   install   PREFIX=/usr/local DESTDIR=;  uninstall: the same, removed;
+#             install-test: both into a temporary DESTDIR (part of check)
 #   clean
 
 PREFIX  ?= /usr/local
@@ -62,14 +63,14 @@ REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
-        fuzz-build fuzz-coverage replay install uninstall clean validate \
+        fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
         golden golden-update alloc lint includes browser report-shots
 
 all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema man-db
 
 build: $(BUILD)/chainsim
 
@@ -97,7 +98,7 @@ $(BUILD)/tests/.dir:
 # ASan+UBSan (short horizons), the threaded runs under TSan, the demo
 # under valgrind.
 check: deps
-	@$(MAKE) --no-print-directory unit cli browser
+	@$(MAKE) --no-print-directory unit cli browser install-test
 	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
@@ -144,6 +145,7 @@ lint:
 	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	    --inline-suppr -Iinclude -D_POSIX_C_SOURCE=200809L src
 	shellcheck -s sh -x $(SHELL_SCRIPTS)
+	shellcheck -s bash tools/chainsim.bash tests/completion.bash
 
 includes:
 	@sh tools/check-includes
@@ -224,12 +226,43 @@ bench:
 $(BUILD)/bench: tools/bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# install: the binary, the man pages, the examples, the documentation and
+# the bash completion; uninstall removes exactly those files, then the
+# directories that only chainsim uses (share/chainsim, share/doc/chainsim)
+# when they are empty.  Neither builds as root: install needs a build.
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/chainsim
+DOCDIR  ?= $(PREFIX)/share/doc/chainsim
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+EXAMPLES := $(notdir $(wildcard scenarios/*.yaml))
+DOCS     := $(notdir $(wildcard docs/*.md))
+DOCIMGS  := $(notdir $(wildcard docs/img/*.png))
 install: build
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DOCDIR)/img \
+	    $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
+	install -m 644 docs/man/chainsim.1 $(DESTDIR)$(MANDIR)/man1/chainsim.1
+	install -m 644 docs/man/chainsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5
+	install -m 644 $(EXAMPLES:%=scenarios/%) $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 README.md $(DOCS:%=docs/%) $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(DOCIMGS:%=docs/img/%) $(DESTDIR)$(DOCDIR)/img/
+	install -m 644 docs/schema/results.schema.json $(DESTDIR)$(DOCDIR)/schema/
+	install -m 644 tools/chainsim.bash $(DESTDIR)$(COMPDIR)/chainsim
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/chainsim
+	rm -f $(DESTDIR)$(BINDIR)/chainsim $(DESTDIR)$(MANDIR)/man1/chainsim.1 \
+	    $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5 $(DESTDIR)$(COMPDIR)/chainsim \
+	    $(EXAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/%) \
+	    $(DESTDIR)$(DOCDIR)/README.md $(DOCS:%=$(DESTDIR)$(DOCDIR)/%) \
+	    $(DOCIMGS:%=$(DESTDIR)$(DOCDIR)/img/%) \
+	    $(DESTDIR)$(DOCDIR)/schema/results.schema.json
+	-rmdir $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+install-test: $(BUILD)/chainsim
+	@sh tests/install.sh
+	@bash tests/completion.bash
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz build-cov

@@ -1,0 +1,40 @@
+#!/bin/bash
+# tests/completion.bash - the bash completion (tools/chainsim.bash) on
+# scenarios/bi-chain.yaml: COMP_WORDS/COMP_CWORD set, COMPREPLY checked.
+set -u
+# shellcheck source=tools/chainsim.bash
+. tools/chainsim.bash
+fail=0
+# expect "WORDS..." WANTED [UNWANTED]: completing the last word.
+expect() {
+    read -ra COMP_WORDS <<<"$1"
+    [[ $1 == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    _chainsim
+    local got=" ${COMPREPLY[*]} "
+    [[ $got == *" $2 "* ]] || { echo "FAIL: completion '$1': no '$2' in:$got" >&2; fail=1; }
+    if [ $# -ge 3 ] && [[ $got == *" $3 "* ]]; then
+        echo "FAIL: completion '$1': '$3' in:$got" >&2; fail=1
+    fi
+}
+S=scenarios/bi-chain.yaml
+expect "chainsim co" compare
+expect "chainsim run scenarios/bi-ch" $S
+expect "chainsim run $S --rep" --report
+expect "chainsim trace $S --rep" --replication --report
+expect "chainsim check $S --" --variant --vary
+expect "chainsim compare $S --ind" --independent
+expect "chainsim run $S -f " json
+expect "chainsim trace $S -f " csv json
+expect "chainsim run $S --variant pl" platform-team
+expect "chainsim run $S --variant=" lower-wip
+expect "chainsim run $S --set hor" horizon=
+expect "chainsim run $S --set teams.mod" teams.modelling.capacity=
+expect "chainsim compare $S --vary work.report.arr" work.report.arrivals.rate=
+expect "chainsim run $S --set work.data-product.steps.build-and-review.par" \
+    work.data-product.steps.build-and-review.parallel.modelling.effort=
+expect "chainsim run $S --set work.data-product.steps." \
+    work.data-product.steps.ingestion.effort= work.data-product.steps.modelling.effort=
+expect "chainsim run $S --report REA" README.md
+[ $fail = 0 ] && echo "completion: ok"
+exit $fail
