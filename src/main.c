@@ -276,29 +276,81 @@ static int close_output(cs_output *out, int commit, int slot)
 
 /* ---- progress ---------------------------------------------------------- */
 
+/*
+** The progress line: replications done over all the study's jobs, the
+** rate and the time left at that rate, redrawn at most 10 times a second
+** (and once more when a job completes).  Jobs run interleaved, so each
+** job's count is kept (done[], total[]).
+*/
 typedef struct progress {
     int on;
     const cs_study *st;
     struct timespec start;
+    double last;              /* seconds since start of the last draw */
+    unsigned *done, *total;   /* [njobs], or NULL: no counts */
 } progress;
+
+static double seconds_since(const struct timespec *from)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - from->tv_sec) +
+           (double)(t.tv_nsec - from->tv_nsec) * 1e-9;
+}
+
+/* "1h02m", "3m05s" or "42s". */
+static void fmt_eta(char *buf, size_t n, double s)
+{
+    const long x = s < 0 ? 0 : (long)(s + 0.5);
+
+    if (x >= 3600)
+        snprintf(buf, n, "%ldh%02ldm", x / 3600, x / 60 % 60);
+    else if (x >= 60)
+        snprintf(buf, n, "%ldm%02lds", x / 60, x % 60);
+    else
+        snprintf(buf, n, "%lds", x);
+}
 
 static void show_progress(void *ctx, size_t job, unsigned done, unsigned total)
 {
-    const progress *p = ctx;
+    progress *p = ctx;
     const int width = 24;
-    const int fill = total > 0 ? (int)((double)done * width / total) : width;
-    struct timespec t;
-    char bar[32];
+    const int counts = p->done != NULL && p->total != NULL;
+    const size_t njobs = cs_study_njobs(p->st);
+    const double now = seconds_since(&p->start);
+    unsigned long long all = 0, of = 0;
+    char bar[32], eta[32];
+    int fill;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (counts && job < njobs) {
+        p->done[job] = done;
+        p->total[job] = total;
+    }
+    for (size_t k = 0; counts && k < njobs; k++) {
+        all += p->done[k];
+        /* a job not started yet counts as the one reported */
+        of += p->total[k] > 0 ? p->total[k] : total;
+    }
+    if (!counts) {
+        all = done;
+        of = total;
+    }
+    if (now - p->last < 0.1 && all < of)
+        return;
+    p->last = now;
+    fill = of > 0 ? (int)((double)all * width / (double)of) : width;
     for (int i = 0; i < width; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
-    fprintf(stderr, "\r\033[K[%s] %s (%zu/%zu)  %u/%u replications  %.1fs",
-            bar, cs_study_model(p->st, job)->variant, job + 1,
-            cs_study_njobs(p->st), done, total,
-            (double)(t.tv_sec - p->start.tv_sec) +
-                (double)(t.tv_nsec - p->start.tv_nsec) * 1e-9);
+    if (all > 0 && now > 0)
+        fmt_eta(eta, sizeof eta, (double)(of - all) * now / (double)all);
+    else
+        snprintf(eta, sizeof eta, "?");
+    fprintf(stderr,
+            "\r\033[K[%s] %llu/%llu replications  %.1f/s  ETA %s  (%s, %zu/%zu)",
+            bar, all, of, now > 0 ? (double)all / now : 0.0, eta,
+            cs_study_model(p->st, job)->variant, job + 1, njobs);
     fflush(stderr);
 }
 
@@ -443,7 +495,8 @@ static int make_study(const cs_cli_options *o, cs_study **st)
 
 static int run_study(const cs_cli_options *o, cs_study *st)
 {
-    progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}};
+    progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}, -1.0,
+                   NULL, NULL};
     const cs_study_run_opts ro = {
         .threads = (unsigned)o->threads, .max_bytes = o->max_memory,
         .stop = &g_lib_stop, .progress = pr.on ? show_progress : NULL,
@@ -452,11 +505,17 @@ static int run_study(const cs_cli_options *o, cs_study *st)
     cs_status s;
 
     clock_gettime(CLOCK_MONOTONIC, &pr.start);
+    if (pr.on) {   /* without them the line counts the job reported */
+        pr.done = calloc(cs_study_njobs(st) + 1, sizeof *pr.done);
+        pr.total = calloc(cs_study_njobs(st) + 1, sizeof *pr.total);
+    }
     if (!o->quiet)
         cs_study_warn(st, stderr);
     set_graceful(1);
     s = cs_study_run(st, &ro, &err);
     clear_progress(&pr);
+    free(pr.done);
+    free(pr.total);
     if (s == CS_OK && !o->quiet)
         cs_study_warn_results(st, stderr);
     return s == CS_OK ? EXIT_SUCCESS : print_error(&err);

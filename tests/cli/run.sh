@@ -473,4 +473,21 @@ awk -v m="$m0" -v a="$r0" -v b="$r1" -v c="$r2" 'BEGIN { d = (a + b + c) / 3 - m
 expect_fail 2 "--per-replication writes CSV or JSON" run scenarios/bi-chain.yaml --per-replication
 expect_fail 2 "--per-replication is for run and compare" check scenarios/bi-chain.yaml --per-replication
 
+# Progress on a terminal (script(1) gives one): replications, rate and
+# time left, at most about 10 redraws a second, the line cleared at the
+# end; nothing with -q.
+if command -v script >/dev/null 2>&1; then
+    script -qfc "$BIN compare scenarios/bi-chain.yaml -n 40 -j 2 -o /dev/null" /dev/null \
+        >"$T/tty" 2>&1 </dev/null
+    tr '\r' '\n' <"$T/tty" >"$T/tty.lines"
+    grep -q 'replications  [0-9.]*/s  ETA ' "$T/tty.lines" && ok || bad "progress: no rate and ETA"
+    grep -q '240/240 replications' "$T/tty.lines" && ok || bad "progress: not counted over every variant"
+    tail -c 8 "$T/tty" | od -c | grep -q '033   \[   K' && ok || bad "progress: the line is not cleared at the end"
+    script -qfc "$BIN compare scenarios/bi-chain.yaml -n 40 -j 2 -q -o /dev/null" /dev/null \
+        >"$T/tty" 2>&1 </dev/null
+    grep -q 'replications' "$T/tty" && bad "progress with -q" || ok
+else
+    echo "cli: progress test SKIPPED: no script(1) here"
+fi
+
 finish cli
