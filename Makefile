@@ -5,6 +5,7 @@
 #             includes; then sanitize, tsan, valgrind
 #   unit cli  the tests alone (quick; unit runs two test binaries at a time)
 #   validate  the engine against queueing theory on long horizons
+#   schema    the JSON of every example against docs/schema (part of check)
 #   browser   the HTML reports of the examples in headless Chromium;
 #             report-shots: docs/img/ screenshots of the BI example's
 #   golden    outputs of every example scenario, byte for byte (part of cli);
@@ -64,7 +65,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
-        golden golden-update alloc lint includes browser report-shots
+        golden golden-update alloc lint includes browser report-shots schema
 
 all: build
 
@@ -98,7 +99,7 @@ $(BUILD)/tests/.dir:
 # ASan+UBSan (short horizons), the threaded runs under TSan, the demo
 # under valgrind.
 check: deps
-	@$(MAKE) --no-print-directory unit cli browser install-test
+	@$(MAKE) --no-print-directory unit cli schema browser install-test
 	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
@@ -122,6 +123,10 @@ $(BUILD)/tests/alloc: tests/alloc/alloc.c $(LIB) | $(BUILD)/tests/.dir
 # The HTML reports of the examples in headless Chromium (skipped, and
 # saying so, where it is not installed); report-shots: the screenshots of
 # docs/report.md.
+# The JSON output of every example against docs/schema (python3-jsonschema).
+schema: $(BUILD)/chainsim
+	@sh tests/cli/schema.sh $(BUILD)/chainsim
+
 browser: $(BUILD)/chainsim
 	@sh tests/browser/run.sh $(BUILD)/chainsim
 
@@ -161,7 +166,6 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/schema.sh $(BUILD)/chainsim
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
