@@ -185,7 +185,8 @@ static void print_productivity(FILE *f, const cs_team *k)
 }
 
 /* util: the offered load per team, or NULL when it could not be had. */
-static void print_team(FILE *f, const cs_team *k, const double *util)
+static void print_team(FILE *f, const cs_model *m, const cs_team *k,
+                       const double *util)
 {
     char buf[256];
 
@@ -217,7 +218,10 @@ static void print_team(FILE *f, const cs_team *k, const double *util)
                                                    : "  load >%.0e%s",
                 *util < CS_MODEL_LOAD_SHOWN_MAX ? *util
                                                 : CS_MODEL_LOAD_SHOWN_MAX,
-                *util >= 1 ? " (unstable)" : "");
+                *util < 1 ? ""
+                : cs_model_team_patient(m, (int)(k - m->teams))
+                    ? " (items give up)"
+                    : " (unstable)");
     fputc('\n', f);
     print_schedule(f, k);
     print_productivity(f, k);
@@ -339,7 +343,7 @@ void cs_report_model_check(FILE *f, const cs_model *m)
         cs_model_offered_load(m, util);
     fprintf(f, "teams (%d):\n", m->nteams);
     for (int t = 0; t < m->nteams; t++)
-        print_team(f, &m->teams[t], util != NULL ? &util[t] : NULL);
+        print_team(f, m, &m->teams[t], util != NULL ? &util[t] : NULL);
     fprintf(f, "work (%d):\n", m->nclasses);
     for (int c = 0; c < m->nclasses; c++)
         print_class(f, m, &m->classes[c]);
