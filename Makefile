@@ -47,7 +47,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCS_VERSION='"$(VERSION)"'
 CFLAGS   ?= $(OPT) -g
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lm -pthread
+LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread
 
 # Modules: src/X.c + include/chainsim/X.h + tests/test_X.c.  Every module
 # but main goes into libchainsim.a, which every test binary links.
