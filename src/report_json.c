@@ -516,12 +516,35 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     return o;
 }
 
+/* Adds the version, then writes root (taken) to out: the end of every
+** JSON output.  CS_OK, CS_ENOMEM (an allocation failed on the way: j) or
+** CS_EIO. */
+static cs_status json_finish(jctx *j, json_t *root, FILE *out, cs_error *err)
+{
+    int rc;
+
+#ifdef CS_VERSION
+    put(j, root, "version", json_string(CS_VERSION));
+#endif
+    if (j->oom || root == NULL) {
+        json_decref(root);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                            "out of memory while writing the report");
+    }
+    rc = json_dumpf(root, out,
+                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
+                        JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}
+
 cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
 {
     jctx j = {0};
     json_t *root = json_object(), *variants = json_array();
     unsigned *rank = cs_report_ranks_new(r);
-    int rc;
 
     if (rank == NULL)
         j.oom = 1;
@@ -560,21 +583,7 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
                                       "the signal"));
         put(&j, root, "warnings", w);
     }
-#ifdef CS_VERSION
-    put(&j, root, "version", json_string(CS_VERSION));
-#endif
-    if (j.oom || root == NULL) {
-        json_decref(root);
-        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
-                            "out of memory while writing the report");
-    }
-    rc = json_dumpf(root, out,
-                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
-                        JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (rc != 0 || fputc('\n', out) == EOF)
-        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
-    return CS_OK;
+    return json_finish(&j, root, out, err);
 }
 
 
@@ -666,7 +675,6 @@ cs_status cs_report_json_reps_write(FILE *out, const cs_report *r,
 {
     jctx j = {0};
     json_t *root = json_object(), *reps = json_array();
-    int rc;
 
     put(&j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
     put(&j, root, "scenario", jstr(r->scenario_name));
@@ -692,19 +700,5 @@ cs_status cs_report_json_reps_write(FILE *out, const cs_report *r,
             append(&j, reps, json_rep(&j, r, &r->rows[i], k));
     }
     put(&j, root, "replications", reps);
-#ifdef CS_VERSION
-    put(&j, root, "version", json_string(CS_VERSION));
-#endif
-    if (j.oom || root == NULL) {
-        json_decref(root);
-        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
-                            "out of memory while writing the report");
-    }
-    rc = json_dumpf(root, out,
-                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
-                        JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (rc != 0 || fputc('\n', out) == EOF)
-        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
-    return CS_OK;
+    return json_finish(&j, root, out, err);
 }

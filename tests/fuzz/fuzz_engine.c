@@ -64,7 +64,9 @@ static void check_rep(const cs_model *m, const cs_rep *r)
     const double eps = 1e-9;
 
     check(r->done <= r->arrived, "more done than arrived");
-    check(r->in_system_end == r->arrived - r->done, "items in the system");
+    check(r->done + r->abandoned <= r->arrived, "more done and abandoned than arrived");
+    check(r->in_system_end == r->arrived - r->done - r->abandoned,
+          "items in the system");
     check(!isnan(r->wip_mean) && r->wip_mean >= -eps, "wip");
     check(!isnan(r->lt_sum) && r->lt_sum >= -eps, "lead times");
     check(!isnan(r->work_sum) && r->work_sum >= -eps, "work time");
