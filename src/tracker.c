@@ -650,9 +650,10 @@ static void lower(const char *s, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* 1 when s is one of the NULL-terminated names (none: names NULL). */
 static int is_one_of(const char *s, const char *const *names)
 {
-    for (; *names != NULL; names++)
+    for (; names != NULL && *names != NULL; names++)
         if (strcmp(s, *names) == 0)
             return 1;
     return 0;
