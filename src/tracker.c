@@ -307,7 +307,8 @@ static cs_status map_calendar(cs_tracker_map *m, const cs_node *n,
                                  "' is not a date (YYYY-MM-DD)", h->text);
         m->holidays[m->nholidays++] = (long)day;
     }
-    qsort(m->holidays, m->nholidays, sizeof *m->holidays, cmp_long);
+    if (m->nholidays > 1)
+        qsort(m->holidays, m->nholidays, sizeof *m->holidays, cmp_long);
     return CS_OK;
 }
 
@@ -1034,7 +1035,8 @@ static void finish(reader *r)
                 d->warn.out_of_order++;
             }
     }
-    qsort(r->raws, r->nraws, sizeof *r->raws, cmp_raw);
+    if (r->nraws > 1)
+        qsort(r->raws, r->nraws, sizeof *r->raws, cmp_raw);
     if ((d->entries = malloc((r->nraws + 1) * sizeof *d->entries)) == NULL) {
         nomem(r);
         return;
