@@ -331,10 +331,10 @@ printf 'variants:\n  - name: faster-b\n    patch: {teams: [{name: b, capacity: 2
 rm -f "$T/int.out"
 # (a sanitized build is some 40 times slower: fewer replications, longer
 # before the signal, so the first round is done and the last is not)
-nc=2000; [ "$SANITIZED" -eq 1 ] && nc=200
+nc=2000; [ "$SANITIZED" -eq 1 ] && nc=400
 "$BIN" compare "$T/longc.yaml" -j 2 -n $nc -f json -o "$T/int.out" >"$T/out" 2>"$T/err" &
 pid=$!
-sleep $SLOW
+sleep $((SLOW * 2 - 1))
 kill -INT $pid
 wait $pid
 rc=$?
