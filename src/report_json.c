@@ -516,6 +516,36 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     return o;
 }
 
+/* The fields every JSON output starts with: the schema's version, the
+** scenario, the command and the seed. */
+static void json_head(jctx *j, json_t *root, const cs_report *r)
+{
+    /* the version of docs/schema/results.schema.json the output follows */
+    put(j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
+    put(j, root, "scenario", jstr(r->scenario_name));
+    put(j, root, "file", jstr(r->scenario_file));
+    put(j, root, "command", jstr(r->command));
+    /* json_int_t is signed; a seed beyond it is written as a string. */
+    if (r->seed <= (uint64_t)INT64_MAX) {
+        put(j, root, "seed", json_integer((json_int_t)r->seed));
+    } else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
+        put(j, root, "seed", json_string(buf));
+    }
+}
+
+/* The varied paths, with --vary. */
+static void json_vary(jctx *j, json_t *root, const cs_report *r)
+{
+    if (r->nvary > 0) {
+        json_t *vary = json_array();
+        for (size_t k = 0; k < r->nvary; k++)
+            append(j, vary, jstr(r->vary[k]));
+        put(j, root, "vary", vary);
+    }
+}
+
 /* Adds the version, then writes root (taken) to out: the end of every
 ** JSON output.  CS_OK, CS_ENOMEM (an allocation failed on the way: j) or
 ** CS_EIO. */
@@ -549,28 +579,11 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
     if (rank == NULL)
         j.oom = 1;
 
-    /* the version of docs/schema/results.schema.json the output follows */
-    put(&j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
-    put(&j, root, "scenario", jstr(r->scenario_name));
-    put(&j, root, "file", jstr(r->scenario_file));
-    put(&j, root, "command", jstr(r->command));
-    /* json_int_t is signed; a seed beyond it is written as a string. */
-    if (r->seed <= (uint64_t)INT64_MAX) {
-        put(&j, root, "seed", json_integer((json_int_t)r->seed));
-    } else {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
-        put(&j, root, "seed", json_string(buf));
-    }
+    json_head(&j, root, r);
     if (cs_report_is_compare(r))
         put(&j, root, "common_random_numbers", json_boolean(!r->independent));
     put(&j, root, "partial", json_boolean(cs_report_any_partial(r)));
-    if (r->nvary > 0) {
-        json_t *vary = json_array();
-        for (size_t k = 0; k < r->nvary; k++)
-            append(&j, vary, jstr(r->vary[k]));
-        put(&j, root, "vary", vary);
-    }
+    json_vary(&j, root, r);
     for (size_t i = 0; i < r->nrows && rank != NULL; i++)
         append(&j, variants, json_row(&j, r, &r->rows[i], rank[i]));
     free(rank);
@@ -676,24 +689,9 @@ cs_status cs_report_json_reps_write(FILE *out, const cs_report *r,
     jctx j = {0};
     json_t *root = json_object(), *reps = json_array();
 
-    put(&j, root, "schema_version", json_string(CS_REPORT_JSON_SCHEMA));
-    put(&j, root, "scenario", jstr(r->scenario_name));
-    put(&j, root, "file", jstr(r->scenario_file));
-    put(&j, root, "command", jstr(r->command));
-    if (r->seed <= (uint64_t)INT64_MAX) {
-        put(&j, root, "seed", json_integer((json_int_t)r->seed));
-    } else {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->seed);
-        put(&j, root, "seed", json_string(buf));
-    }
+    json_head(&j, root, r);
     put(&j, root, "partial", json_boolean(cs_report_any_partial(r)));
-    if (r->nvary > 0) {
-        json_t *vary = json_array();
-        for (size_t k = 0; k < r->nvary; k++)
-            append(&j, vary, jstr(r->vary[k]));
-        put(&j, root, "vary", vary);
-    }
+    json_vary(&j, root, r);
     for (size_t i = 0; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
         for (size_t k = 0; s->reps != NULL && k < s->replications; k++)
