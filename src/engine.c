@@ -212,18 +212,19 @@
 #define WORK_BACKLOG (-1)
 #define WORK_ABANDON (-2)
 
-enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED };
+enum { J_IDLE = 0, J_WAIT_ROOM, J_HANDOFF, J_QUEUE, J_WORK, J_FINISHED,
+       J_RES };
 
 enum {
     EV_ARRIVE = 0, EV_ENTER, EV_QUEUE, EV_START, EV_FINISH, EV_BLOCKED,
     EV_FORK, EV_JOIN, EV_REWORK, EV_SKIP, EV_DONE, EV_BREAK, EV_INTERRUPT,
-    EV_RESUME, EV_ABANDON, EV_COUNT
+    EV_RESUME, EV_ABANDON, EV_RESERVE, EV_COUNT
 };
 
 static const char *const ev_names[EV_COUNT] = {
     "arrive", "enter", "queue", "start", "finish", "blocked",
     "fork", "join", "rework", "skip", "done", "break", "interrupt",
-    "resume", "abandon"
+    "resume", "abandon", "reserve"
 };
 
 typedef struct item item;
@@ -358,6 +359,7 @@ enum { X_ROUTED = 2 };
 /* A step with what the hot path needs, resolved once per engine. */
 typedef struct xstep {
     int kind;
+    int joint;            /* a joint step (kind CS_STEP_PARALLEL, SPEC 5.5) */
     int team;
     int top;              /* the top-level step (self or the parallel parent) */
     int bfirst, nb;
@@ -476,6 +478,14 @@ typedef struct xteam {
     uint64_t fin_n;       /* ... and those parts */
     int busy, wip, nq, nblocked, nwait;
     int in_work_list;
+    /* Joint work (SPEC 5.5, section "joint work"); a team without joint
+    ** steps never looks at these. */
+    int jt;               /* some joint step has a part here */
+    int njw;              /* room waiters that are parts of joint steps */
+    int nres;             /* reserved workers (counted in busy) */
+    int cap_resv;
+    job **resv;           /* [nres] their parts */
+    double a_res;         /* window integral of nres, closed reservations */
     job *qhead, *qtail;   /* fifo */
     job **heap;           /* priority, edd */
     size_t heap_cap;
@@ -1595,16 +1605,6 @@ NOINLINE static void sh_start(cs_engine *e, xteam *u, job *j, double now,
     sh_arm(e, u, now);
 }
 
-/* A productivity curve or shared work (start_work's slow path). */
-COLD static void start_slow(cs_engine *e, xteam *u, job *j, double now,
-                            double dur)
-{
-    if (u->shared)
-        sh_start(e, u, j, now, dur);
-    else
-        schedule(e, prod_finish(u, now, dur), on_finish, j);
-}
-
 /* The interrupted part j resumes at u (a worker took it from the queue). */
 NOINLINE static void sh_resume(cs_engine *e, xteam *u, job *j, double now)
 {
@@ -1724,15 +1724,14 @@ NOINLINE static double repeat_effort(const xstep *x, int alt)
                           x->opt[alt / x->nctx].a_effort);
 }
 
-static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
+/* j's work begins (a worker of u counted): its duration at full speed. */
+ALWAYS_INLINE static inline double begin_work(cs_engine *e, xteam *u, job *j,
+                                              double now)
 {
     item *const it = j->it;
     const xstep *const x = &it->xc->steps[j->step];
     double effort;
 
-    team_clock(u, now);
-    u->busy++;
-    e->visits++;
     if (now >= e->warmup) {
         u->wait_sum += now - j->t_queue;
         u->wait_n++;
@@ -1746,11 +1745,40 @@ static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
     if (it->in_work++ == 0)
         it->work_since = now;
     TRACE(e, now, it, j->team, j->step, EV_START);
-    const double dur = effort / u->focus;
-    if (!u->slow)
-        schedule(e, now + dur, on_finish, j);
+    return effort / u->focus;
+}
+
+static int jt_part(const job *j);
+static void jt_reserve(cs_engine *e, xteam *u, job *j, double now);
+
+/* A productivity curve, shared work or joint work (start_work's slow
+** path): a part of a joint step reserves the worker instead. */
+COLD static void start_slow(cs_engine *e, xteam *u, job *j, double now)
+{
+    if (u->jt && jt_part(j)) {
+        jt_reserve(e, u, j, now);
+        return;
+    }
+    const double dur = begin_work(e, u, j, now);
+    if (u->shared)
+        sh_start(e, u, j, now, dur);
+    else if (u->prod != NULL)
+        schedule(e, prod_finish(u, now, dur), on_finish, j);
     else
-        start_slow(e, u, j, now, dur);
+        schedule(e, now + dur, on_finish, j);
+}
+
+/* A worker of u takes j (from the queue, or at once when it joins). */
+static inline void start_work(cs_engine *e, xteam *u, job *j, double now)
+{
+    team_clock(u, now);
+    u->busy++;
+    e->visits++;
+    if (u->slow) {
+        start_slow(e, u, j, now);
+        return;
+    }
+    schedule(e, now + begin_work(e, u, j, now), on_finish, j);
 }
 
 /* j enters u's queue (from a hand-off, or at once when admitted). */

@@ -151,7 +151,7 @@ static const char *const arrival_keys[] = {
 };
 static const char *const step_keys[] = {
     "team", "effort", "p", "id", "rework", "parallel", "handoff", "choice",
-    "escapes", NULL
+    "escapes", "teams", NULL
 };
 static const char *const option_keys[] = {
     "p", "team", "effort", "handoff", NULL
@@ -939,6 +939,23 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
                                      "of its own: each option names its "
                                      "team, effort and hand-off",
                                      not_with_choice[i]);
+    if (cs_node_find(n, "teams") >= 0) {
+        static const char *const not_joint[] = {
+            "team", "parallel", "choice", "escapes", NULL
+        };
+        if (branch)
+            return cs_node_key_error(err, n, cs_reader_key_index(n, "teams"),
+                                     CS_EINPUT, "a parallel branch cannot "
+                                     "be a joint step (make it a step of "
+                                     "its own)");
+        for (int i = 0; not_joint[i] != NULL; i++)
+            if (cs_node_find(n, not_joint[i]) >= 0)
+                return cs_node_key_error(err, n,
+                                         cs_reader_key_index(n, not_joint[i]),
+                                         CS_EINPUT, "a joint step ('teams') "
+                                         "has no '%s'", not_joint[i]);
+        return CS_OK;
+    }
     if (parallel && cs_node_find(n, "escapes") >= 0)
         return cs_node_key_error(err, n, cs_reader_key_index(n, "escapes"),
                                  CS_EINPUT, "'escapes' belongs to each branch "
@@ -967,7 +984,8 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
                                  "of a parallel step");
     if (!parallel && cs_node_find(n, "team") < 0)
         return cs_node_error(err, n, CS_EINPUT, "a step needs 'team' (a work "
-                             "step) or 'parallel' (a fork-join step)");
+                             "step), 'teams' (a joint step) or 'parallel' "
+                             "(a fork-join step)");
     return CS_OK;
 }
 
@@ -1002,6 +1020,21 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
         return CS_EINPUT;
     if (cs_node_get(n, "parallel") != NULL)
         return CS_OK;
+    if (cs_node_get(n, "teams") != NULL) {
+        /* a joint step: the shared effort and hand-off here, the teams
+        ** (branches) in read_joint */
+        s->kind = CS_STEP_PARALLEL;
+        s->joint = 1;
+        if ((c = cs_reader_need_key(n, "effort", "step", r->err)) == NULL ||
+            cs_reader_dist(&r->rd, c, "effort", &s->effort) != CS_OK)
+            return CS_EINPUT;
+        if ((c = cs_node_get(n, "handoff")) != NULL) {
+            if (cs_reader_dist(&r->rd, c, "handoff", &s->handoff) != CS_OK)
+                return CS_EINPUT;
+            s->has_handoff = 1;
+        }
+        return CS_OK;
+    }
     s->kind = CS_STEP_WORK;
     if ((c = cs_node_get(n, "escapes")) != NULL &&
         read_escapes(r, c, s) != CS_OK)
@@ -1029,10 +1062,80 @@ static size_t count_steps(const cs_node *list)
 
     for (size_t i = 0; i < list->nchildren; i++) {
         const cs_node *par = cs_node_get(list->children[i], "parallel");
+        if (par == NULL)
+            par = cs_node_get(list->children[i], "teams");
         total += 1 + (par != NULL && par->kind == CS_NODE_SEQ
                       ? par->nchildren : 0);
     }
     return total;
+}
+
+/*
+** The teams of joint step idx (SPEC 5.5): a list of at least two distinct
+** team names, each a branch at steps[*at...] with the step's effort and
+** hand-off; a branch's id is its team's name, which names it in reports
+** only (the step itself is named by its id).
+*/
+static cs_status read_joint(const builder *r, const cs_node *list,
+                            cs_class *k, int idx, int *at, step_src *src)
+{
+    cs_step *const s = &k->steps[idx];
+
+    if (cs_reader_want_list(list, "teams", "team", r->err) != CS_OK)
+        return CS_EINPUT;
+    if (list->nchildren < 2)
+        return cs_node_error(r->err, list, CS_EINPUT, "a joint step needs at "
+                             "least two teams, got %zu (one team: use "
+                             "'team')", list->nchildren);
+    s->branch_first = *at;
+    s->nbranches = (int)list->nchildren;
+    src[idx].team = list;
+    for (size_t b = 0; b < list->nchildren; b++) {
+        const cs_node *n = list->children[b];
+        const int bi = (*at)++;
+        cs_step *const t = &k->steps[bi];
+        if (n->kind != CS_NODE_SCALAR)
+            return cs_node_error(r->err, n, CS_EINPUT, "each of a joint "
+                                 "step's teams is a team name");
+        if (read_team_ref(r, n, &t->team) != CS_OK)
+            return CS_EINPUT;
+        {
+            const cs_team *const tm = &r->m->teams[t->team];
+            const char *why = tm->discipline == CS_DISC_PREEMPTIVE
+                                  ? "preemptive"
+                              : tm->items_per_person > 0 ? "multitasking"
+                              : tm->nproductivity > 0
+                                  ? "a productivity curve"
+                                  : NULL;
+            if (why != NULL)
+                return cs_node_error(r->err, n, CS_EINPUT, "team '%s' has "
+                                     "%s%s: a joint step needs teams "
+                                     "whose workers each do one item at a "
+                                     "time at a steady speed", n->text,
+                                     strcmp(why, "preemptive") == 0
+                                         ? "discipline " : "", why);
+        }
+        for (int q = s->branch_first; q < bi; q++)
+            if (k->steps[q].team == t->team)
+                return cs_node_error(r->err, n, CS_EINPUT, "team '%s' is "
+                                     "listed twice in this joint step",
+                                     n->text);
+        t->kind = CS_STEP_WORK;
+        t->p = 1.0;
+        t->rework_factor = 1.0;
+        t->pos.line = n->line;
+        t->pos.column = n->column;
+        src[bi].top = -1;
+        src[bi].team = n;
+        if (cs_dist_copy(&t->effort, &s->effort) != CS_OK ||
+            (s->has_handoff &&
+             cs_dist_copy(&t->handoff, &s->handoff) != CS_OK))
+            return cs_reader_nomem(r->err);
+        t->has_handoff = s->has_handoff;
+        if ((t->id = cs_str_dup(n->text)) == NULL)
+            return cs_reader_nomem(r->err);
+    }
+    return CS_OK;
 }
 
 /* Reads the route into k->steps / k->route, filling src per step. */
@@ -1054,6 +1157,12 @@ static cs_status read_route(const builder *r, const cs_node *list, cs_class *k,
         if ((c = cs_node_get(n, "rework")) != NULL &&
             read_rework(r, c, s, &src[idx]) != CS_OK)
             return CS_EINPUT;
+        if (s->joint) {
+            if (read_joint(r, cs_node_get(n, "teams"), k, idx, &at, src) !=
+                CS_OK)
+                return CS_EINPUT;
+            continue;
+        }
         if ((par = cs_node_get(n, "parallel")) == NULL)
             continue;
         if (cs_reader_want_list(par, "parallel", "branch", r->err) != CS_OK)
@@ -1155,6 +1264,24 @@ static cs_status assign_ids(const builder *r, cs_class *k, step_src *src)
         if ((s->id = cs_str_dup(buf)) == NULL)
             return cs_reader_nomem(r->err);
     }
+    /* A joint step without an id: its teams joined by '+' */
+    for (int i = 0; i < k->nsteps; i++) {
+        cs_step *s = &k->steps[i];
+        size_t len = 1;
+        if (s->id != NULL || !s->joint)
+            continue;
+        for (int b = 0; b < s->nbranches; b++)
+            len += strlen(k->steps[s->branch_first + b].id) + 1;
+        if ((s->id = malloc(len)) == NULL)
+            return cs_reader_nomem(r->err);
+        s->id[0] = '\0';
+        for (int b = 0; b < s->nbranches; b++) {
+            if (b > 0)
+                strcat(s->id, "+");
+            strcat(s->id, k->steps[s->branch_first + b].id);
+        }
+        src[i].referable = 1;
+    }
     for (int i = 0; i < k->nsteps; i++) {
         cs_step *s = &k->steps[i];
         int uses = 0, nth = 0;
@@ -1216,6 +1343,13 @@ static cs_status bad_step_ref(const builder *r, const cs_class *k,
                                 "is a branch of a parallel step; rework can "
                                 "only go back to a top-level step",
                                 ref->text);
+    for (int j = 0; j < k->nsteps; j++)
+        for (int b = 0; k->steps[j].joint && b < k->steps[j].nbranches; b++)
+            if (strcmp(k->steps[k->steps[j].branch_first + b].id,
+                       ref->text) == 0)
+                return cs_node_error(r->err, ref, CS_EINPUT, "team '%s' "
+                                     "works in the joint step '%s': name "
+                                     "that step", ref->text, k->steps[j].id);
     for (int j = 0; j < k->nsteps; j++)
         if (k->steps[j].kind == CS_STEP_WORK && !src[j].referable &&
             strcmp(r->m->teams[k->steps[j].team].name, ref->text) == 0)

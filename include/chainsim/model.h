@@ -127,6 +127,12 @@ typedef struct cs_step {
     double p;                /* probability the step is needed, (0, 1] */
     int branch_first;        /* CS_STEP_PARALLEL: first branch in steps[] */
     int nbranches;           /* CS_STEP_PARALLEL: >= 1 */
+    int joint;               /* CS_STEP_PARALLEL: 1 for a joint step (SPEC
+                                5.5, `teams:`): one worker of each branch's
+                                team at once for one shared effort (effort
+                                here; each branch holds a copy, so loads
+                                count it at every team), >= 2 branches, one
+                                per team, p 1 */
     int has_rework;          /* top-level steps only */
     double rework_p;         /* [0, 1) */
     int rework_to;           /* route position, <= this step's position */
