@@ -482,6 +482,7 @@ typedef struct xteam {
     ** steps never looks at these. */
     int jt;               /* some joint step has a part here */
     int njw;              /* room waiters that are parts of joint steps */
+    int njq;              /* queued parts of joint steps */
     int nres;             /* reserved workers (counted in busy) */
     int cap_resv;
     job **resv;           /* [nres] their parts */
@@ -1750,6 +1751,7 @@ ALWAYS_INLINE static inline double begin_work(cs_engine *e, xteam *u, job *j,
 
 static int jt_part(const job *j);
 static void jt_reserve(cs_engine *e, xteam *u, job *j, double now);
+static int jt_join(cs_engine *e, xteam *u, job *j, double now);
 
 /* A productivity curve, shared work or joint work (start_work's slow
 ** path): a part of a joint step reserves the worker instead. */
@@ -1796,6 +1798,8 @@ static inline void join_queue(cs_engine *e, job *j, double now,
         return;
     }
     if (u->shared && sh_join(e, u, j, now))
+        return;
+    if (u->jt && jt_join(e, u, j, now))
         return;
     j->state = J_QUEUE;
     if (queue_push(e, u, j) != 0) {
@@ -1893,12 +1897,13 @@ static inline void admit(cs_engine *e, job *j, double now)
 
 /* j asks for room at its team: takes over a hold slot there, enters when
 ** there is room and nobody waits longer, or waits. */
-static void request_room(cs_engine *e, job *j, double now)
+/* j takes over the item's hold slot at its team and enters, if it has
+** one there (1). */
+static int take_hold(cs_engine *e, job *j, double now)
 {
     item *const it = j->it;
     xteam *const u = &e->teams[j->team];
 
-    j->t_move = now;
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i] && it->hold[i] == j->team) {
             it->live[i] = 0;
@@ -1906,9 +1911,21 @@ static void request_room(cs_engine *e, job *j, double now)
             if (u->ntp > 0)
                 visit_end(e, it, j->team, visit_start(it, i, 1), now, 0);
             admit(e, j, now);
-            return;
+            return 1;
         }
-    if (u->whead == NULL && (u->wip_limit == 0 || u->wip < u->wip_limit)) {
+    return 0;
+}
+
+static void request_room(cs_engine *e, job *j, double now)
+{
+    xteam *const u = &e->teams[j->team];
+
+    j->t_move = now;
+    if (j->it->nhold > 0 && take_hold(e, j, now))
+        return;
+    /* joint parts waiting for room elsewhere hold nobody up here */
+    if ((u->whead == NULL || u->nwait == u->njw) &&
+        (u->wip_limit == 0 || u->wip < u->wip_limit)) {
         team_wip(u, now, +1);
         admit(e, j, now);
         return;
@@ -1923,6 +1940,355 @@ static void request_room(cs_engine *e, job *j, double now)
     u->wtail = j;
     u->nwait++;
     e->nwaiting++;
+}
+
+/* ---- joint work ------------------------------------------------------ */
+
+/*
+** Joint work (SPEC 5.5).  A joint step is a parallel step whose parts,
+** one per listed team, share one effort and are worked on together.
+** Admission is all at once: jt_request admits every part when each team
+** has room for it (or a hold slot of the item there), else every part
+** waits in its team's room-waiter list without
+** holding up the plain waiters behind it (njw counts such parts), and
+** jt_drain looks again whenever room opens at one of the teams.  In its
+** team's queue a part is taken by a worker like any other (start_work),
+** who is then reserved (J_RES: counted in busy, not in the utilisation:
+** the reserved time is a_res); when the item's last part is reserved,
+** all start together (jt_start) for the shared effort over the lowest
+** focus of the teams, with one kernel event (on_joint) that finishes
+** them all.
+**
+** Deadlock freedom.  Reservations alone could wait for each other in a
+** cycle (an item reserved at A waiting at B, another reserved at B
+** waiting at A).  Joint parts are ordered by age (admission to the step,
+** then the item's serial): a worker taken for a joint part goes to the
+** oldest joint part in the queue, and a joint part that joins a queue
+** with no free worker takes over the reservation of the youngest item
+** there if that is younger (which goes back to the front of the queue).
+** So no joint part waits in a queue behind a younger reservation, the
+** oldest waiting joint item waits only for workers in work, and every
+** item becomes the oldest in turn: no deadlock, and no starvation under
+** a discipline that starves nobody.
+*/
+
+static void on_joint(cs_sim *sim, void *ctx, void *data);
+
+/* j is a part of a joint step. */
+static int jt_part(const job *j)
+{
+    const xstep *const steps = j->it->xc->steps;
+
+    return steps[steps[j->step].top].joint;
+}
+
+/* Joint part a is older than b. */
+static int jt_older(const job *a, const job *b)
+{
+    if (a->t_enter != b->t_enter)
+        return a->t_enter < b->t_enter;
+    return a->it->serial < b->it->serial;
+}
+
+/* Back into u's queue at the place its seq (and key) gives it: the
+** front, or near it; u->nq not yet counted. */
+static int queue_back(cs_engine *e, xteam *u, job *j)
+{
+    j->state = J_QUEUE;
+    if (u->disc == CS_DISC_FIFO) {
+        job *prev = NULL, *w = u->qhead;
+        while (w != NULL && w->seq < j->seq) {
+            prev = w;
+            w = w->next;
+        }
+        j->next = w;
+        if (prev == NULL)
+            u->qhead = j;
+        else
+            prev->next = j;
+        if (w == NULL)
+            u->qtail = j;
+        return 0;
+    }
+    return heap_push(e, u, j);
+}
+
+/* The oldest joint part queued at u, if older than j. */
+static job *jt_oldest_queued(const xteam *u, const job *j)
+{
+    job *best = NULL;
+
+    if (u->disc == CS_DISC_FIFO) {
+        for (job *w = u->qhead; w != NULL; w = w->next)
+            if (jt_part(w) && jt_older(w, best != NULL ? best : j))
+                best = w;
+    } else {
+        for (int i = 0; i < u->nq; i++) {
+            job *const w = u->heap[i];
+            if (jt_part(w) && jt_older(w, best != NULL ? best : j))
+                best = w;
+        }
+    }
+    return best;
+}
+
+static void jt_start(cs_engine *e, item *it, double now);
+
+/* Adds j to u's reserved parts and marks it reserved. */
+static int jt_hold(cs_engine *e, xteam *u, job *j, double now)
+{
+    if (u->nres == u->cap_resv) {
+        const int cap = u->cap_resv ? 2 * u->cap_resv : 4;
+        job **a;
+        if (reserve(e, (size_t)(cap - u->cap_resv) * sizeof *a) != 0)
+            return -1;
+        if ((a = realloc(u->resv, (size_t)cap * sizeof *a)) == NULL) {
+            fail_nomem(e);
+            return -1;
+        }
+        u->resv = a;
+        u->cap_resv = cap;
+    }
+    u->resv[u->nres++] = j;
+    if (j->state != J_QUEUE) {
+        /* taken at once: its place, should it go back to the queue */
+        j->seq = e->qseq++;
+        j->key = u->disc == CS_DISC_EDD ? j->it->due : j->it->xc->prio_key;
+    }
+    j->state = J_RES;
+    j->t_start = now;         /* the reservation's start, until the work's */
+    TRACE(e, now, j->it, j->team, j->step, EV_RESERVE);
+    return 0;
+}
+
+/* j, reserved at u, is no longer: its reserved time is counted. */
+static void jt_unhold(cs_engine *e, xteam *u, job *j, double now)
+{
+    int i = 0;
+
+    while (u->resv[i] != j)
+        i++;
+    u->resv[i] = u->resv[--u->nres];
+    if (now > e->warmup)
+        u->a_res += now - (j->t_start > e->warmup ? j->t_start : e->warmup);
+}
+
+/* j is reserved; the item starts when that was its last part. */
+static void jt_reserved(cs_engine *e, xteam *u, job *j, double now)
+{
+    item *const it = j->it;
+
+    for (int k = 0; k < it->nparts; k++)
+        if (it->jobs[k].state != J_RES) {
+            if (u->pat && it->expired)
+                abandon_later(e, it);
+            return;
+        }
+    jt_start(e, it, now);
+}
+
+/*
+** A worker of u (counted in busy) took the joint part j: the oldest
+** joint part queued there gets it if older than j (j goes back to the
+** front), and is reserved.
+*/
+COLD static void jt_reserve(cs_engine *e, xteam *u, job *j, double now)
+{
+    if (j->state == J_QUEUE)
+        u->njq--;
+    if (u->njq > 0) {
+        job *const q = jt_oldest_queued(u, j);
+        if (q != NULL) {
+            ASSUME(j->state == J_QUEUE);
+            if (queue_back(e, u, j) != 0) {
+                fail_nomem(e);
+                return;
+            }
+            u->nq++;
+            queue_remove(u, q);   /* counts q: nq is its queue's length */
+            u->nq--;
+            j = q;
+        }
+    }
+    if (jt_hold(e, u, j, now) != 0)
+        return;
+    jt_reserved(e, u, j, now);
+}
+
+/*
+** The joint part j joins u's queue, where no worker is free: it takes
+** over the reservation of the youngest item reserved at u if that is
+** younger (1), else it is counted among u's queued joint parts (0).
+*/
+COLD static int jt_join(cs_engine *e, xteam *u, job *j, double now)
+{
+    job *y = NULL;
+
+    if (!jt_part(j))
+        return 0;
+    for (int i = 0; i < u->nres; i++)
+        if (jt_older(j, u->resv[i]) &&
+            (y == NULL || jt_older(y, u->resv[i])))
+            y = u->resv[i];
+    if (y == NULL) {
+        u->njq++;
+        return 0;
+    }
+    team_clock(u, now);
+    jt_unhold(e, u, y, now);
+    if (queue_back(e, u, y) != 0) {
+        fail_nomem(e);
+        return 1;
+    }
+    u->nq++;
+    u->njq++;
+    TRACE(e, now, y->it, y->team, y->step, EV_QUEUE);
+    if (jt_hold(e, u, j, now) != 0)
+        return 1;
+    if (u->pat && y->it->expired)
+        abandon_later(e, y->it);
+    jt_reserved(e, u, j, now);
+    return 1;
+}
+
+/* Every part of it is reserved: all start now, with one event. */
+COLD static void jt_start(cs_engine *e, item *it, double now)
+{
+    const xclass *const xc = it->xc;
+    const int s = xc->steps[it->jobs[0].step].top;
+    const xstep *const x = &xc->steps[s];
+    double effort, focus = 1.0;
+
+    if (it->pass[s] == 1)
+        effort = it->draws[s * D_N + D_EFFORT];
+    else {
+        ASSUME(x->a_effort != NULL);
+        effort = cs_dist_sample(x->effort, x->a_effort) * it->factor;
+    }
+    for (int k = 0; k < it->nparts; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        if (u->focus < focus)
+            focus = u->focus;
+        team_clock(u, now);
+        jt_unhold(e, u, j, now);
+        if (now >= e->warmup) {
+            u->wait_sum += now - j->t_queue;
+            u->wait_n++;
+        }
+        j->state = J_WORK;
+        j->t_start = now;
+        if (it->in_work++ == 0)
+            it->work_since = now;
+        TRACE(e, now, it, j->team, j->step, EV_START);
+    }
+    schedule(e, now + effort / focus, on_joint, it);
+}
+
+/* Each team of it has room for its part (or its hold slot). */
+static int jt_ready(const cs_engine *e, const item *it)
+{
+    for (int k = 0; k < it->nparts; k++) {
+        const int t = it->jobs[k].team;
+        const xteam *const u = &e->teams[t];
+        int held = 0;
+        for (int i = 0; i < it->nhold && !held; i++)
+            held = it->live[i] && it->hold[i] == t;
+        if (held)
+            continue;
+        if (u->wip_limit > 0 && u->wip >= u->wip_limit)
+            return 0;
+    }
+    return 1;
+}
+
+/* Admits every part of it, waiting for room; force: above the WIP
+** limits where there is no room (a deadlock's break). */
+COLD static void jt_admit(cs_engine *e, item *it, double now, int force)
+{
+    for (int k = 0; k < it->nparts; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        if (j->state != J_WAIT_ROOM)
+            continue;
+        waiter_unlink(u, j);
+        u->nwait--;
+        u->njw--;
+        e->nwaiting--;
+    }
+    for (int k = 0; k < it->nparts; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        if (take_hold(e, j, now))
+            continue;
+        if (force && u->wip_limit > 0 && u->wip >= u->wip_limit) {
+            u->breaks++;
+            u->over = 1;
+            TRACE(e, now, it, j->team, j->step, EV_BREAK);
+        }
+        team_wip(u, now, +1);
+        admit(e, j, now);
+    }
+}
+
+/* The parts of joint step it->pos ask for room, all at once. */
+COLD static void jt_request(cs_engine *e, item *it, double now)
+{
+    for (int k = 0; k < it->nparts; k++)
+        it->jobs[k].t_move = now;
+    if (jt_ready(e, it)) {
+        jt_admit(e, it, now, 0);
+        return;
+    }
+    for (int k = 0; k < it->nparts; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        j->state = J_WAIT_ROOM;
+        j->t_queue = now;
+        j->next = NULL;
+        if (u->wtail != NULL)
+            u->wtail->next = j;
+        else
+            u->whead = j;
+        u->wtail = j;
+        u->nwait++;
+        u->njw++;
+        e->nwaiting++;
+    }
+}
+
+/* Room opened at u, which has joint waiters: admits its plain waiters
+** while there is room, and the joint items that can enter everywhere. */
+COLD static void jt_drain(cs_engine *e, xteam *u, double now)
+{
+    job *prev = NULL, *w = u->whead;
+
+    while (w != NULL && e->status == CS_OK &&
+           (u->wip_limit == 0 || u->wip < u->wip_limit)) {
+        if (!jt_part(w)) {
+            job *const next = w->next;
+            if (prev == NULL)
+                u->whead = next;
+            else
+                prev->next = next;
+            if (u->wtail == w)
+                u->wtail = prev;
+            u->nwait--;
+            e->nwaiting--;
+            team_wip(u, now, +1);
+            admit(e, w, now);
+            w = next;
+            continue;
+        }
+        if (jt_ready(e, w->it)) {
+            jt_admit(e, w->it, now, 0);
+            prev = NULL;      /* the list changed: from the start */
+            w = u->whead;
+            continue;
+        }
+        prev = w;
+        w = w->next;
+    }
 }
 
 /* Admits waiters of every team whose room opened, longest wait first. */
@@ -1944,6 +2310,8 @@ static void drain_rooms(cs_engine *e, double now)
         }
         u = &e->teams[t];
         u->in_work_list = 0;
+        if (u->njw > 0)
+            jt_drain(e, u, now);
         while (u->whead != NULL &&
                (u->wip_limit == 0 || u->wip < u->wip_limit)) {
             job *const j = u->whead;
@@ -2094,11 +2462,15 @@ static void start_move(cs_engine *e, item *it, double now)
 
     it->pending = n;
     it->parts_left = n;
-    if (e->trace != NULL &&
-        it->xc->steps[it->xc->route[it->pos]].kind == CS_STEP_PARALLEL)
-        emit(e, now, it, -1, it->xc->route[it->pos], EV_FORK);
-    for (int k = 0; k < n; k++)
-        request_room(e, &it->jobs[k], now);
+    if (n > 1 && it->xc->steps[it->xc->route[it->pos]].joint)
+        jt_request(e, it, now);
+    else {
+        if (e->trace != NULL &&
+            it->xc->steps[it->xc->route[it->pos]].kind == CS_STEP_PARALLEL)
+            emit(e, now, it, -1, it->xc->route[it->pos], EV_FORK);
+        for (int k = 0; k < n; k++)
+            request_room(e, &it->jobs[k], now);
+    }
     if (it->pending == 0)
         return;
     if (it->expired)
@@ -2667,7 +3039,7 @@ static int item_waits(const item *it)
         const int st = it->jobs[k].state;
         if (st == J_HANDOFF || st == J_WORK)
             return 0;
-        waiting |= st == J_QUEUE || st == J_WAIT_ROOM;
+        waiting |= st == J_QUEUE || st == J_WAIT_ROOM || st == J_RES;
         finished |= st == J_FINISHED;
     }
     if (it->pending > 0) {
@@ -2686,6 +3058,7 @@ COLD static void abandon(cs_engine *e, item *it, double now)
 {
     xclass *const xc = it->xc;
     cs_rep *const out = e->out;
+    int freed = 0;
 
     TRACE(e, now, it, -1, -1, EV_ABANDON);
     if (it->in_bl) {
@@ -2699,14 +3072,24 @@ COLD static void abandon(cs_engine *e, item *it, double now)
             if (j->state == J_WAIT_ROOM) {
                 waiter_unlink(u, j);
                 u->nwait--;
+                u->njw -= u->jt && jt_part(j);
                 e->nwaiting--;
             } else {
-                ASSUME(j->state == J_QUEUE || j->state == J_FINISHED);
+                ASSUME(j->state == J_QUEUE || j->state == J_FINISHED ||
+                       j->state == J_RES);
                 if (j->state == J_QUEUE) {
                     queue_remove(u, j);
                     team_clock(u, now);
                     u->nq--;
+                    u->njq -= u->jt && jt_part(j);
                     e->active--;
+                } else if (j->state == J_RES) {
+                    /* the reserved worker is free again */
+                    team_clock(u, now);
+                    jt_unhold(e, u, j, now);
+                    u->busy--;
+                    e->active--;
+                    freed = 1;
                 }
                 team_wip(u, now, -1);
                 if (u->ntp > 0)
@@ -2716,6 +3099,9 @@ COLD static void abandon(cs_engine *e, item *it, double now)
             j->state = J_IDLE;
             j->nint = 0;          /* an interrupted part gives up too */
         }
+        for (int k = 0; freed && k < it->nparts; k++)
+            if (e->teams[it->jobs[k].team].nq > 0)
+                dispatch(e, &e->teams[it->jobs[k].team], now);
         if (e->conwip)
             cw_leave(e, xc);
     }
@@ -2950,12 +3336,17 @@ static job *pick_break(cs_engine *e, int n)
     return best;
 }
 
-/* Admits the room waiter j above its team's WIP limit. */
+/* Admits the room waiter j above its team's WIP limit (a joint step's
+** parts all at once). */
 static void force_admit(cs_engine *e, job *j, double now)
 {
     xteam *const u = &e->teams[j->team];
     job *prev = NULL;
 
+    if (u->jt && jt_part(j)) {
+        jt_admit(e, j->it, now, 1);
+        return;
+    }
     for (job *w = u->whead; w != j; w = w->next)
         prev = w;
     if (prev == NULL)
@@ -3077,6 +3468,8 @@ static const char *const inv_names[CS_INV_COUNT] = {
 /* Per-team tallies of a full check. */
 typedef struct tally {
     long wip, work, queue, wait, handoff, hold, stuck;
+    long res, jwait, jqueue;  /* joint parts reserved, waiting, queued */
+    long jwork, jitems;       /* joint parts in work, and their items */
 } tally;
 
 static int le_tol(double a, double b)
@@ -3192,8 +3585,12 @@ static int check_team(const cs_engine *e, const xteam *u, double bound)
         return CS_INV_TEAM_COUNTS;
     /* Only a break admits above the limit. */
     if ((u->wip_limit > 0 && u->wip > u->wip_limit && !u->over) ||
-        (u->nwait > 0 && (u->wip_limit == 0 || u->wip < u->wip_limit)))
+        (u->nwait > u->njw && (u->wip_limit == 0 || u->wip < u->wip_limit)))
         return CS_INV_ROOM;
+    if (u->njw < 0 || u->njw > u->nwait || u->njq < 0 || u->njq > u->nq ||
+        u->nres < 0 || u->nres > u->busy ||
+        (!u->jt && (u->njw != 0 || u->njq != 0 || u->nres != 0)))
+        return CS_INV_TEAM_COUNTS;
     if (u->nq < 0 || u->nwait < 0 || u->nblocked < 0 ||
         u->wip < u->busy + u->nq + u->nblocked)
         return CS_INV_TEAM_PARTS;
@@ -3254,6 +3651,22 @@ static int listed_ok(const job *j, int t, int st)
 static int check_queue(const cs_engine *e, const xteam *u, int t)
 {
     const double now = cs_kernel_now(e->sim);
+
+    /* joint work: no queued joint part is older than a reservation */
+    for (int r = 0; r < u->nres; r++) {
+        const job *const v = u->resv[r];
+        if (!listed_ok(v, t, J_RES))
+            return CS_INV_LISTS;
+        for (int i = 0; i < u->nq && u->njq > 0; i++) {
+            const job *const w = u->disc != CS_DISC_FIFO ? u->heap[i] : NULL;
+            if (w != NULL && jt_part(w) && jt_older(w, v))
+                return CS_INV_QUEUE_IDLE;
+        }
+        for (const job *w = u->disc == CS_DISC_FIFO ? u->qhead : NULL;
+             w != NULL && u->njq > 0; w = w->next)
+            if (jt_part(w) && jt_older(w, v))
+                return CS_INV_QUEUE_IDLE;
+    }
 
     if (u->disc != CS_DISC_FIFO) {
         for (int i = 0; i < u->nq; i++) {
@@ -3374,7 +3787,7 @@ static int check_item_place(const cs_engine *e, const xclass *xc,
     for (int k = 0; k < it->nparts; k++) {
         const job *const j = &it->jobs[k];
         const int js = j->step;
-        if (j->it != it || j->state < J_WAIT_ROOM || j->state > J_FINISHED)
+        if (j->it != it || j->state < J_WAIT_ROOM || j->state > J_RES)
             return CS_INV_ITEM;
         if (x->kind != CS_STEP_PARALLEL ? js != s
                                         : js < x->bfirst ||
@@ -3419,6 +3832,15 @@ static int check_item_parts(const cs_engine *e, const item *it)
     if (it->parts_left != unfinished || it->pending != waiting ||
         it->in_work != working)
         return CS_INV_FORK;
+    /* a joint step's parts work all together or not at all, and only
+    ** they are ever reserved */
+    for (int k = 0; k < it->nparts; k++) {
+        const job *const j = &it->jobs[k];
+        const int joint = it->xc->steps[it->xc->steps[j->step].top].joint;
+        if ((j->state == J_RES && !joint) ||
+            (joint && working > 0 && j->state != J_WORK))
+            return CS_INV_FORK;
+    }
     if (it->blocked != (it->pending > 0))
         return CS_INV_HOLD;
     for (int i = 0; i < it->nhold; i++) {
@@ -3487,6 +3909,13 @@ static void tally_item(const item *it, tally *tl)
         c->queue += j->state == J_QUEUE;
         c->wait += j->state == J_WAIT_ROOM;
         c->handoff += j->state == J_HANDOFF;
+        c->res += j->state == J_RES;
+        if (it->xc->steps[it->xc->steps[j->step].top].joint) {
+            c->jwait += j->state == J_WAIT_ROOM;
+            c->jqueue += j->state == J_QUEUE;
+            c->jwork += j->state == J_WORK;
+            c->jitems += k == 0 && j->state == J_WORK;
+        }
     }
     for (int i = 0; i < it->nhold; i++)
         if (it->live[i]) {
@@ -3548,15 +3977,19 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
         const xteam *const u = &e->teams[t];
         if (u->wip != tl[t].wip)
             return CS_INV_TEAM_WIP;
-        if ((u->shared ? u->nin : u->busy) != tl[t].work ||
-            u->nq != tl[t].queue ||
+        if (getenv("JTDBG")) fprintf(stderr, "t%d busy %d nres %d work %ld res %ld njw %d jw %ld njq %d jq %ld nq %d q %ld nwait %d w %ld blk %d hold %ld\n", t, u->busy, u->nres, tl[t].work, tl[t].res, u->njw, tl[t].jwait, u->njq, tl[t].jqueue, u->nq, tl[t].queue, u->nwait, tl[t].wait, u->nblocked, tl[t].hold);
+        if ((u->shared ? u->nin : u->busy - u->nres) != tl[t].work ||
+            u->nres != tl[t].res || u->njw != tl[t].jwait ||
+            u->njq != tl[t].jqueue || u->nq != tl[t].queue ||
             u->nwait != tl[t].wait || u->nblocked != tl[t].hold)
             return CS_INV_TEAM_COUNTS;
         if (u->nstk != tl[t].stuck)
             return CS_INV_STUCK;
-        active += tl[t].handoff + tl[t].queue + tl[t].work;
-        /* a shared team's work has its events on the team's stack */
-        evented += tl[t].handoff + (u->shared ? u->nevs : tl[t].work);
+        active += tl[t].handoff + tl[t].queue + tl[t].work + tl[t].res;
+        /* a shared team's work has its events on the team's stack, a
+        ** joint step's one event (on_joint) */
+        evented += tl[t].handoff + (u->shared ? u->nevs : tl[t].work) -
+                   tl[t].jwork + tl[t].jitems;
     }
     if (e->active != active)
         return CS_INV_ACTIVE;
@@ -3730,6 +4163,42 @@ static void on_finish(cs_sim *sim, void *ctx, void *data)
     part_finished(e, j, now);
     if (u->nq > 0)
         dispatch(e, u, now);
+    settle(e, now);
+    CHECK_INVARIANTS(e);
+}
+
+/*
+** The joint item it finishes its step at every team at once (see "joint
+** work").  The part that reached its queue last finishes last: its
+** admission, hand-off, queue and work are the step's in the breakdown.
+*/
+static void on_joint(cs_sim *sim, void *ctx, void *data)
+{
+    cs_engine *const e = ctx;
+    item *const it = data;
+    const double now = cs_kernel_now(sim);
+    const int n = it->nparts;
+    int teams[CS_JOINT_MAX], last = 0;
+
+    ASSUME(n >= 2 && n <= CS_JOINT_MAX);
+    for (int k = 0; k < n; k++) {
+        job *const j = &it->jobs[k];
+        xteam *const u = &e->teams[j->team];
+        teams[k] = j->team;
+        if (j->t_queue > it->jobs[last].t_queue)
+            last = k;
+        team_clock(u, now);
+        u->busy--;
+        if (it->xc->fd)
+            fd_add(e, u, j, now);
+    }
+    for (int k = 0; k < n; k++)
+        if (k != last)
+            part_finished(e, &it->jobs[k], now);
+    part_finished(e, &it->jobs[last], now);
+    for (int k = 0; k < n; k++)
+        if (e->teams[teams[k]].nq > 0)
+            dispatch(e, &e->teams[teams[k]], now);
     settle(e, now);
     CHECK_INVARIANTS(e);
 }
@@ -4128,6 +4597,10 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
     const char *const cname = xc->c->name;
     char idbuf[48];
     const char *id = st->id;
+    /* a joint step draws the shared effort (its parts draw none) */
+    const int in_joint = b >= 0 && xc->c->steps[x->top].joint;
+    const int effort = (st->kind == CS_STEP_WORK && st->noptions == 0 &&
+                        !in_joint) || st->joint;
 
     if (id == NULL) {
         if (b < 0)
@@ -4136,9 +4609,15 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
             snprintf(idbuf, sizeof idbuf, "#%d.%d", pos, b);
         id = idbuf;
     }
+    if (in_joint) {
+        /* a part's streams (hand-off) under the joint step's id */
+        snprintf(idbuf, sizeof idbuf, "%.30s/%.16s",
+                 xc->c->steps[x->top].id, st->id);
+        id = idbuf;
+    }
     if (x->kind == X_ROUTED && routed_init(e, xc, s, id) != 0)
         return -1;
-    if (st->kind == CS_STEP_WORK && st->noptions == 0 &&
+    if (effort &&
         (x->r_effort = stream_new(e, skey("effort", cname, id))) == NULL)
         return -1;
     if (x->p < 1.0 && (x->r_p = stream_new(e, skey("p", cname, id))) == NULL)
@@ -4158,7 +4637,7 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
     /* Repeated passes draw from streams of their own, so how many repeats
        the queue order lets happen before an arrival cannot shift the
        first-pass draws of later items. */
-    if (st->kind == CS_STEP_WORK && st->noptions == 0 &&
+    if (effort &&
         (x->a_effort = stream_new(e, skey("effort-again", cname, id))) == NULL)
         return -1;
     if (x->p < 1.0 &&
@@ -4253,6 +4732,7 @@ static int class_init(cs_engine *e, int c)
         const cs_step *const st = &k->steps[s];
         xstep *const x = &xc->steps[s];
         x->kind = (int)st->kind;
+        x->joint = st->joint;
         x->team = st->kind == CS_STEP_WORK ? st->team : -1;
         x->top = s;
         x->bfirst = st->branch_first;
@@ -4439,7 +4919,14 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->per = u->mt ? tm->items_per_person : 1;
         u->sw_loss = tm->switch_loss;
         u->shared = u->mt || tm->discipline == CS_DISC_PREEMPTIVE;
-        u->slow = u->prod != NULL || u->shared;
+        for (int c = 0; c < m->nclasses; c++)
+            for (int s = 0; s < m->classes[c].nsteps; s++) {
+                const cs_step *const st = &m->classes[c].steps[s];
+                for (int b = 0; st->joint && b < st->nbranches; b++)
+                    if (m->classes[c].steps[st->branch_first + b].team == t)
+                        u->jt = 1;
+            }
+        u->slow = u->prod != NULL || u->shared || u->jt;
         if (tm->nschedule > 0)
             e->scheduled[e->nscheduled++] = t;
         for (int c = 0; c < m->nclasses; c++)
@@ -4567,6 +5054,8 @@ static void run_reset(cs_engine *e, uint64_t rep, double warmup)
         xteam *const u = &e->teams[t];
         u->busy = u->wip = u->nq = u->nblocked = u->nwait = 0;
         u->in_work_list = 0;
+        u->njw = u->njq = u->nres = 0;
+        u->a_res = 0.0;
         u->nstk = 0;
         u->in_seeds = 0;
         u->breaks = 0;
@@ -4792,6 +5281,12 @@ static void run_finish(cs_engine *e)
             xteam *const u = &e->teams[t];
             cs_team_rep *const r = &out->teams[t];
             team_clock(u, h);
+            /* reserved workers (joint work) are busy but not working */
+            for (int i = 0; i < u->nres && h > e->warmup; i++)
+                u->a_res += h - (u->resv[i]->t_start > e->warmup
+                                     ? u->resv[i]->t_start
+                                     : e->warmup);
+            u->a_busy -= u->a_res;
             r->busy_time = u->a_busy;
             r->fd_time = u->a_fd;
             r->failure_demand_share = u->a_busy > 0 ? u->a_fd / u->a_busy
@@ -4812,8 +5307,11 @@ static void run_finish(cs_engine *e)
                 cs_model_capacity_mean(u->tm, e->warmup, h, 0);
             const double cap = r->capacity_mean * span + u->a_over;
             r->utilization = cap > 0 ? u->a_busy / cap : 0.0;
+            r->reserved_fraction = cap > 0 ? u->a_res / cap : 0.0;
         } else {
             r->utilization = span > 0 ? u->a_busy / span / u->capacity : 0.0;
+            r->reserved_fraction =
+                span > 0 ? u->a_res / span / u->capacity : 0.0;
             r->capacity_mean = u->capacity;
         }
         if (u->tl_out != NULL)

@@ -285,6 +285,28 @@ int cs_model_has_escapes(const cs_model *m)
     return 0;
 }
 
+int cs_model_team_joint(const cs_model *m, int t)
+{
+    for (int c = 0; c < m->nclasses; c++) {
+        const cs_class *const k = &m->classes[c];
+        for (int s = 0; s < k->nsteps; s++)
+            for (int b = 0; k->steps[s].joint && b < k->steps[s].nbranches;
+                 b++)
+                if (k->steps[k->steps[s].branch_first + b].team == t)
+                    return 1;
+    }
+    return 0;
+}
+
+int cs_model_has_joint(const cs_model *m)
+{
+    for (int c = 0; c < m->nclasses; c++)
+        for (int s = 0; s < m->classes[c].nsteps; s++)
+            if (m->classes[c].steps[s].joint)
+                return 1;
+    return 0;
+}
+
 int cs_model_has_contexts(const cs_model *m)
 {
     for (int c = 0; c < m->nclasses; c++)

@@ -320,6 +320,43 @@ static int teams_with(cs_report_names *ns, const cs_report_names *teams,
     return 0;
 }
 
+/* The teams (of teams) that work in a joint step in some row. */
+static int joint_teams(cs_report_names *ns, const cs_report_names *teams,
+                       const cs_report *r)
+{
+    ns->v = NULL;
+    ns->n = 0;
+    for (size_t i = 0; i < teams->n; i++)
+        for (size_t k = 0; k < r->nrows; k++) {
+            const cs_model *m = cs_report_row_model(&r->rows[k]);
+            const int t = cs_model_team_index(m, teams->v[i]);
+            if (t >= 0 && cs_model_team_joint(m, t)) {
+                if (cs_report_names_add(ns, teams->v[i]) != 0)
+                    return -1;
+                break;
+            }
+        }
+    return 0;
+}
+
+/* The reserved share of the joint teams; empty where the team works in
+** no joint step. */
+static void csv_reserved(csvw *w, const cs_report_names *joint)
+{
+    const cs_summary *s = w->row != NULL ? w->row->summary : NULL;
+
+    for (size_t i = 0; i < joint->n; i++) {
+        const int t = s != NULL ? cs_model_team_index(s->model, joint->v[i])
+                                : -1;
+        const int have = t >= 0 && cs_model_team_joint(s->model, t);
+        csv_num(w,
+                have && cs_report_ci_defined(&s->teams[t].reserved_fraction)
+                    ? s->teams[t].reserved_fraction.mean
+                    : NAN,
+                "reserved_fraction_%s", joint->v[i]);
+    }
+}
+
 /* Deadlock breaks per replication; empty where the team has no limit. */
 static void csv_breaks(csvw *w, const cs_report_names *limited)
 {
@@ -473,6 +510,7 @@ typedef struct extra_cols {
     int completion;               /* completion_ columns */
     int delay_cost;               /* cost_ columns (cost of delay) */
     cs_report_names preemptive;   /* interruption columns of these teams */
+    cs_report_names joint;        /* reserved_fraction_ of these teams */
     int patience;                 /* abandoned_ columns (SPEC 5.7) */
     int fd;                       /* failure_demand_ columns (escapes) */
 } extra_cols;
@@ -593,6 +631,7 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
     csv_breaks(w, limited);
     csv_capacity(w, &x->scheduled);
     csv_interruptions(w, &x->preemptive);
+    csv_reserved(w, &x->joint);
     if (x->completion)
         csv_completion(w);
     if (x->delay_cost)
@@ -684,7 +723,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 {
     cs_report_names teams, classes, limited = {NULL, 0};
     extra_cols x = {{NULL, 0}, any_completion(r),
-                    cs_report_any_delay_cost(r), {NULL, 0},
+                    cs_report_any_delay_cost(r), {NULL, 0}, {NULL, 0},
                     cs_report_any_patience(r), any_escapes(r)};
     promise_cols pc;
     csvw w = {out, NULL, 0, 1, 0, 0};
@@ -705,6 +744,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     oom |= !oom && teams_with(&limited, &teams, r, has_limit) != 0;
     oom |= !oom && teams_with(&x.scheduled, &teams, r, has_schedule) != 0;
     oom |= !oom && teams_with(&x.preemptive, &teams, r, is_preemptive) != 0;
+    oom |= !oom && joint_teams(&x.joint, &teams, r) != 0;
     oom |= rank == NULL;
     if (!oom) {
         if (!r->no_header)
@@ -722,6 +762,7 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
     free(limited.v);
     free(x.scheduled.v);
     free(x.preemptive.v);
+    free(x.joint.v);
     if (oom || w.oom)
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
                             "out of memory while writing the report");
@@ -735,8 +776,16 @@ cs_status cs_report_csv_write(FILE *out, const cs_report *r, cs_error *err)
 ** the header when w->row is NULL). */
 /* The optional groups of per-replication columns. */
 typedef struct rep_cols {
-    int delay, patience, fd, preemptive;
+    int delay, patience, fd, preemptive, joint;
 } rep_cols;
+
+static int any_joint(const cs_report *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (cs_model_has_joint(cs_report_row_model(&r->rows[i])))
+            return 1;
+    return 0;
+}
 
 static int any_preemptive(const cs_report *r)
 {
@@ -798,7 +847,7 @@ static void csv_rep_line(csvw *w, const cs_report *r,
         static const char *const names[CS_SUMMARY_REP_NFIELDS] = {
             "util", "wait", "queue_len", "blocked", "wip", "admission_wait",
             "interruptions_per_visit", "interrupted_time_mean",
-            "failure_demand_share"};
+            "failure_demand_share", "reserved_fraction"};
         const int t = m ? cs_model_team_index(m, teams->v[k]) : -1;
         for (int f = 0; f < CS_SUMMARY_REP_NFIELDS; f++) {
             if ((f == CS_SUMMARY_REP_INTERRUPTS ||
@@ -806,12 +855,16 @@ static void csv_rep_line(csvw *w, const cs_report *r,
                 continue;
             if (f == CS_SUMMARY_REP_FD && !rc->fd)
                 continue;
+            if (f == CS_SUMMARY_REP_RESERVED && !rc->joint)
+                continue;
             /* undefined where it does not apply */
             const int na = t >= 0 &&
                            (((f == CS_SUMMARY_REP_INTERRUPTS ||
                               f == CS_SUMMARY_REP_INTERRUPTED) &&
                              m->teams[t].discipline != CS_DISC_PREEMPTIVE) ||
-                            (f == CS_SUMMARY_REP_FD && x && x->fd == NULL));
+                            (f == CS_SUMMARY_REP_FD && x && x->fd == NULL) ||
+                            (f == CS_SUMMARY_REP_RESERVED &&
+                             !cs_model_team_joint(m, t)));
             csv_num(w,
                     t >= 0 && x && !na ? x->team[(i * (size_t)m->nteams + (size_t)t) *
                                               CS_SUMMARY_REP_NFIELDS +
@@ -845,7 +898,7 @@ cs_status cs_report_csv_reps_write(FILE *out, const cs_report *r,
     csvw w = {out, NULL, 0, 1, 0, 0};
     const rep_cols rc = {cs_report_any_delay_cost(r),
                          cs_report_any_patience(r), any_escapes(r),
-                         any_preemptive(r)};
+                         any_preemptive(r), any_joint(r)};
     int oom;
 
     oom = cs_report_names_collect(&teams, r, 0) != 0;

@@ -184,6 +184,11 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
             put(j, o, "interruptions_per_visit", jmean(&k->interruptions));
             put(j, o, "interrupted_time_mean", jmean(&k->interrupted_time));
         }
+        /* Only a team in a joint step has workers reserved for one. */
+        if (cs_model_team_joint(m, t)) {
+            put(j, o, "reserved_fraction", jmean(&k->reserved_fraction));
+            put(j, o, "reserved_fraction_ci95", jci(&k->reserved_fraction));
+        }
         /* Only a model with escapes has failure demand. */
         if (s->has_fd) {
             put(j, o, "failure_demand_share",
@@ -623,7 +628,7 @@ static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
         "utilization", "queue_wait_mean", "queue_length_mean",
         "blocked_fraction", "wip_mean", "admission_wait_mean",
         "interruptions_per_visit", "interrupted_time_mean",
-        "failure_demand_share"};
+        "failure_demand_share", "reserved_fraction"};
     const cs_summary *s = row->summary;
     const cs_model *m = s->model;
     const cs_summary_reps *x = s->reps;
@@ -671,6 +676,8 @@ static json_t *json_rep(jctx *j, const cs_report *r, const cs_report_row *row,
                 m->teams[t].discipline != CS_DISC_PREEMPTIVE)
                 continue;
             if (k == CS_SUMMARY_REP_FD && x->fd == NULL)
+                continue;
+            if (k == CS_SUMMARY_REP_RESERVED && !cs_model_team_joint(m, (int)t))
                 continue;
             put(j, e, names[k], jnum(f[k]));
         }

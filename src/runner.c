@@ -426,6 +426,7 @@ static void store_put(cs_runner_store *s, size_t i, const cs_rep *r)
         f[CS_RUNNER_TEAM_INTERRUPTED] =
             ratio(k->interrupted_sum, (double)k->interrupted_n);
         f[CS_RUNNER_TEAM_FD] = k->failure_demand_share;
+        f[CS_RUNNER_TEAM_RESERVED] = k->reserved_fraction;
     }
     if (s->fd != NULL && cs_model_has_escapes(s->model))
         s->fd[i] = r->failure_demand_share;

@@ -1087,6 +1087,10 @@ static cs_status read_joint(const builder *r, const cs_node *list,
         return cs_node_error(r->err, list, CS_EINPUT, "a joint step needs at "
                              "least two teams, got %zu (one team: use "
                              "'team')", list->nchildren);
+    if (list->nchildren > CS_JOINT_MAX)
+        return cs_node_error(r->err, list, CS_EINPUT, "a joint step lists at "
+                             "most %d teams, got %zu", CS_JOINT_MAX,
+                             list->nchildren);
     s->branch_first = *at;
     s->nbranches = (int)list->nchildren;
     src[idx].team = list;

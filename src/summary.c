@@ -186,7 +186,7 @@ static int summary_reps(cs_summary *s, const cs_runner_store *st)
         CS_RUNNER_TEAM_UTIL, CS_RUNNER_TEAM_WAIT, CS_RUNNER_TEAM_QLEN,
         CS_RUNNER_TEAM_BLOCKED, CS_RUNNER_TEAM_WIP, CS_RUNNER_TEAM_ADMISSION,
         CS_RUNNER_TEAM_INTERRUPTS, CS_RUNNER_TEAM_INTERRUPTED,
-        CS_RUNNER_TEAM_FD};
+        CS_RUNNER_TEAM_FD, CS_RUNNER_TEAM_RESERVED};
     const size_t n = st->n, nc = (size_t)st->model->nclasses;
     const size_t nt = (size_t)st->model->nteams;
     cs_summary_reps *r;
@@ -360,6 +360,9 @@ static void summary_teams(cs_summary *s, const cs_runner_store *st,
         k->failure_demand_share = share(column_ci(st->team, st->n, stride,
                                                   f + CS_RUNNER_TEAM_FD,
                                                   tmp));
+        k->reserved_fraction = share(column_ci(st->team, st->n, stride,
+                                               f + CS_RUNNER_TEAM_RESERVED,
+                                               tmp));
         if (s->bottleneck < 0 ||
             effective_util(st->model, s, (int)t) >
                 effective_util(st->model, s, s->bottleneck))

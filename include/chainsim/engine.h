@@ -110,6 +110,10 @@ typedef struct cs_team_rep {
     double busy_time;        /* busy capacity-time over the window */
     double fd_time;          /* of it, on items of escape-target classes */
     double failure_demand_share; /* fd_time / busy_time (0 when idle) */
+    double reserved_fraction;    /* joint work: reserved capacity-time (a
+                                worker waiting for the other teams of a
+                                joint step) / capacity-time, as utilization;
+                                not in busy_time or utilization */
 } cs_team_rep;
 
 typedef struct cs_class_rep {

@@ -208,6 +208,9 @@ typedef enum cs_promise_kind {
 /* cs_promise.work for a promise on a list of classes (works). */
 #define CS_PROMISE_WORK_LIST (-2)
 
+/* The most teams a joint step may list. */
+#define CS_JOINT_MAX 16
+
 typedef struct cs_promise {
     char *name;
     cs_promise_kind kind;
@@ -355,6 +358,11 @@ double cs_model_alt_p(const cs_class *k, int s, int a);
 ** 1 when some step of m has escapes.  Cannot fail. */
 int cs_model_is_escape_target(const cs_model *m, int c);
 int cs_model_has_escapes(const cs_model *m);
+
+/* 1 when team t works in some joint step (SPEC 5.5); 1 when some step of
+** m is a joint step.  Cannot fail. */
+int cs_model_team_joint(const cs_model *m, int t);
+int cs_model_has_joint(const cs_model *m);
 
 /* 1 when some class of m has bounded contexts.  Cannot fail. */
 int cs_model_has_contexts(const cs_model *m);

@@ -74,6 +74,7 @@ enum {
     CS_RUNNER_TEAM_INTERRUPTS,   /* interruptions per work start */
     CS_RUNNER_TEAM_INTERRUPTED,  /* time interrupted per visit finished */
     CS_RUNNER_TEAM_FD,       /* failure demand's share of the busy time */
+    CS_RUNNER_TEAM_RESERVED, /* reserved share of the capacity-time */
     CS_RUNNER_TEAM_NFIELDS
 };
 

@@ -63,6 +63,9 @@ typedef struct cs_team_summary {
                                 visit (of the visits finished) */
     cs_ci failure_demand_share; /* share of the busy capacity-time on items
                                 of escape-target classes (SPEC 5.6) */
+    cs_ci reserved_fraction; /* joint work (SPEC 5.5): share of the
+                                capacity-time reserved, idle, for a joint
+                                step waiting for its other teams */
 } cs_team_summary;
 
 /* Points of a pooled lead-time distribution: the quantiles at 0%, 1%,
@@ -202,6 +205,7 @@ enum {
     CS_SUMMARY_REP_INTERRUPTS,   /* preemptive: interruptions per start */
     CS_SUMMARY_REP_INTERRUPTED,  /* preemptive: time interrupted per visit */
     CS_SUMMARY_REP_FD,           /* failure demand's share of busy time */
+    CS_SUMMARY_REP_RESERVED,     /* joint work: reserved share */
     CS_SUMMARY_REP_NFIELDS
 };
 
