@@ -2206,6 +2206,9 @@ static int jt_ready(const cs_engine *e, const item *it)
 ** limits where there is no room (a deadlock's break). */
 COLD static void jt_admit(cs_engine *e, item *it, double now, int force)
 {
+    /* no longer blocked: a hold slot may be taken over below */
+    if (it->blocked)
+        unblock(e, it, now);
     for (int k = 0; k < it->nparts; k++) {
         job *const j = &it->jobs[k];
         xteam *const u = &e->teams[j->team];
@@ -2312,17 +2315,18 @@ static void drain_rooms(cs_engine *e, double now)
         u->in_work_list = 0;
         if (u->njw > 0)
             jt_drain(e, u, now);
-        while (u->whead != NULL &&
-               (u->wip_limit == 0 || u->wip < u->wip_limit)) {
-            job *const j = u->whead;
-            u->whead = j->next;
-            if (u->whead == NULL)
-                u->wtail = NULL;
-            u->nwait--;
-            e->nwaiting--;
-            team_wip(u, now, +1);
-            admit(e, j, now);
-        }
+        else
+            while (u->whead != NULL &&
+                   (u->wip_limit == 0 || u->wip < u->wip_limit)) {
+                job *const j = u->whead;
+                u->whead = j->next;
+                if (u->whead == NULL)
+                    u->wtail = NULL;
+                u->nwait--;
+                e->nwaiting--;
+                team_wip(u, now, +1);
+                admit(e, j, now);
+            }
         /* Above its limit after a break, a team can be left full of stuck
         ** items by an item that leaves it: search it too. */
         if (u->over && u->whead != NULL)
@@ -3160,11 +3164,26 @@ static int all_stuck(const xteam *u)
     return u->wip_limit > 0 && u->wip >= u->wip_limit && u->nstk == u->wip;
 }
 
+/* Whether part k of it waits for room at its team: a joint step's part
+** that the item holds a slot for there waits only for its other teams. */
+static int waits_room(const item *it, int k)
+{
+    const job *const j = &it->jobs[k];
+
+    if (j->state != J_WAIT_ROOM)
+        return 0;
+    if (it->nparts > 1 && it->xc->steps[it->xc->steps[j->step].top].joint)
+        for (int i = 0; i < it->nhold; i++)
+            if (it->live[i] && it->hold[i] == j->team)
+                return 0;
+    return 1;
+}
+
 /* Whether some part of the blocked item it waits for a candidate team. */
 static int waits_for_marked(const item *it, const unsigned char *mark)
 {
     for (int k = 0; k < it->nparts; k++)
-        if (it->jobs[k].state == J_WAIT_ROOM && mark[it->jobs[k].team] == 1)
+        if (waits_room(it, k) && mark[it->jobs[k].team] == 1)
             return 1;
     return 0;
 }
@@ -3199,8 +3218,7 @@ static int prune(const cs_engine *e, unsigned char *mark, const int *list,
 static int waits_for_stuck(const cs_engine *e, const item *it)
 {
     for (int k = 0; k < it->nparts; k++)
-        if (it->jobs[k].state == J_WAIT_ROOM &&
-            all_stuck(&e->teams[it->jobs[k].team]))
+        if (waits_room(it, k) && all_stuck(&e->teams[it->jobs[k].team]))
             return 1;
     return 0;
 }
@@ -3234,7 +3252,7 @@ static int seed_deadlocked(cs_engine *e, int t)
             const item *const it = u->stk[k].it;
             for (int p = 0; p < it->nparts; p++) {
                 const int v = it->jobs[p].team;
-                if (it->jobs[p].state != J_WAIT_ROOM || mark[v] != 0)
+                if (!waits_room(it, p) || mark[v] != 0)
                     continue;
                 mark[v] = all_stuck(&e->teams[v]) ? 1 : 2;
                 list[n++] = v;
@@ -3280,7 +3298,7 @@ static int reach_from(cs_engine *e, int v)
             const item *const it = u->stk[k].it;
             for (int p = 0; p < it->nparts; p++) {
                 const int w = it->jobs[p].team;
-                if (it->jobs[p].state == J_WAIT_ROOM && e->dmark[w] == 1 &&
+                if (waits_room(it, p) && e->dmark[w] == 1 &&
                     !e->dreach[w]) {
                     e->dreach[w] = 1;
                     e->dqueue[n++] = w;
@@ -3324,7 +3342,7 @@ static job *pick_break(cs_engine *e, int n)
                 item *const it = u->stk[k].it;
                 for (int p = 0; p < it->nparts; p++) {
                     job *const j = &it->jobs[p];
-                    if (j->state == J_WAIT_ROOM && j->team == v &&
+                    if (waits_room(it, p) && j->team == v &&
                         (best == NULL || waited_longer(j, best)))
                         best = j;
                 }
@@ -3849,8 +3867,7 @@ static int check_item_parts(const cs_engine *e, const item *it)
         if (!it->blocked)
             return CS_INV_HOLD;
         for (int k = 0; k < it->nparts; k++)
-            if (it->jobs[k].state == J_WAIT_ROOM &&
-                it->jobs[k].team == it->hold[i])
+            if (waits_room(it, k) && it->jobs[k].team == it->hold[i])
                 return CS_INV_HOLD;
     }
     if (it->in_work > 0) {
@@ -3977,7 +3994,6 @@ static int check_tally(const cs_engine *e, const tally *tl, uint64_t live)
         const xteam *const u = &e->teams[t];
         if (u->wip != tl[t].wip)
             return CS_INV_TEAM_WIP;
-        if (getenv("JTDBG")) fprintf(stderr, "t%d busy %d nres %d work %ld res %ld njw %d jw %ld njq %d jq %ld nq %d q %ld nwait %d w %ld blk %d hold %ld\n", t, u->busy, u->nres, tl[t].work, tl[t].res, u->njw, tl[t].jwait, u->njq, tl[t].jqueue, u->nq, tl[t].queue, u->nwait, tl[t].wait, u->nblocked, tl[t].hold);
         if ((u->shared ? u->nin : u->busy - u->nres) != tl[t].work ||
             u->nres != tl[t].res || u->njw != tl[t].jwait ||
             u->njq != tl[t].jqueue || u->nq != tl[t].queue ||
@@ -4609,7 +4625,7 @@ static int step_streams(cs_engine *e, xclass *xc, int s, int pos, int b)
             snprintf(idbuf, sizeof idbuf, "#%d.%d", pos, b);
         id = idbuf;
     }
-    if (in_joint) {
+    if (in_joint && xc->c->steps[x->top].id != NULL && st->id != NULL) {
         /* a part's streams (hand-off) under the joint step's id */
         snprintf(idbuf, sizeof idbuf, "%.30s/%.16s",
                  xc->c->steps[x->top].id, st->id);
@@ -4997,6 +5013,7 @@ void cs_engine_free(cs_engine *e)
             free(e->teams[t].stk);
             free(e->teams[t].run);
             free(e->teams[t].evs);
+            free(e->teams[t].resv);
             free(e->teams[t].tp);
         }
     free(e->classes);

@@ -152,6 +152,29 @@ static int add_parallel(cs_model *m, int c, int n, const int *teams,
     return s;
 }
 
+/* A joint step (SPEC 5.5): one worker of each of teams[0..n) at once for
+** one effort; its parts carry copies, as the scenario reader makes them. */
+static int add_joint(cs_model *m, int c, int n, const int *teams,
+                     cs_dist effort)
+{
+    cs_class *const k = &m->classes[c];
+    const int s = new_step(k);
+
+    k->steps[s].kind = CS_STEP_PARALLEL;
+    k->steps[s].joint = 1;
+    k->steps[s].nbranches = n;
+    k->steps[s].branch_first = s + 1;
+    k->steps[s].effort = effort;
+    route_add(k, s);
+    for (int b = 0; b < n; b++) {
+        const int bs = new_step(k);
+        k->steps[bs].kind = CS_STEP_WORK;
+        k->steps[bs].team = teams[b];
+        ck_assert_int_eq(cs_dist_copy(&k->steps[bs].effort, &effort), CS_OK);
+    }
+    return s;
+}
+
 static void set_rework(cs_model *m, int c, int s, double p, int to,
                        double factor)
 {
@@ -194,6 +217,8 @@ typedef struct meas {
     double wait[MAXT][MAXR];      /* mean queue wait per visit */
     double qlen[MAXT][MAXR];
     double starts[MAXT][MAXR];    /* work starts in the window */
+    double res[MAXT][MAXR];       /* reserved share (joint work) */
+    double thru[MAXC][MAXR];      /* items done per day in the window */
 } meas;
 
 static meas *replicate(const cs_model *m, int R)
@@ -231,7 +256,11 @@ static meas *replicate(const cs_model *m, int R)
                                 : 0.0;
             x->qlen[t][i] = r->teams[t].queue_len_mean;
             x->starts[t][i] = (double)r->teams[t].wait_n;
+            x->res[t][i] = r->teams[t].reserved_fraction;
         }
+        for (int c = 0; c < m->nclasses && c < MAXC; c++)
+            x->thru[c][i] = (double)r->classes[c].done_window /
+                            (m->horizon - m->warmup);
     }
     cs_engine_rep_free(r);
     cs_engine_free(e);
@@ -4150,6 +4179,189 @@ START_TEST(test_routes_chain)
 }
 END_TEST
 
+/*
+** Joint work (SPEC 5.5), exact: a joint step at team a (2 workers) and
+** team b (1 worker), nothing else.  b serves the items in arrival order,
+** each with a's help, so the chain is M/M/1 at b: W = 1/(mu - lambda).
+** a has one worker in the joint work while b is busy (rho) and reserves
+** its second for the next item whenever two or more are in the chain:
+** a's utilisation is rho/2 and its reserved share P(N >= 2)/2 = rho^2/2;
+** b never waits for a, so it is never reserved.
+*/
+START_TEST(test_joint_mm1)
+{
+    cs_model *m = mk_model(H(60000), H(6000));
+    int teams[2], c;
+    meas *x;
+    const double lam = 0.6;
+
+    teams[0] = add_team(m, "a", 2);
+    teams[1] = add_team(m, "b", 1);
+    c = add_class(m, "w", lam);
+    add_joint(m, c, 2, teams, tl_exp(1.0));
+    x = replicate(m, 30);
+    check_case("Joint M/M/1 sojourn", "W = 1/(mu-lambda)", "lambda 0.6, mu 1",
+               1.0 / (1.0 - lam), x->lt, x, m);
+    check_case("Joint utilisation (1 of 2)", "rho/2", "lambda 0.6, mu 1",
+               lam / 2, x->util[0], x, m);
+    check_case("Joint utilisation (1 of 1)", "rho", "lambda 0.6, mu 1", lam,
+               x->util[1], x, m);
+    check_case("Joint reserved share", "P(N >= 2)/2 = rho^2/2",
+               "lambda 0.6, mu 1", lam * lam / 2, x->res[0], x, m);
+    for (int i = 0; i < x->R; i++)
+        ck_assert_double_eq(x->res[1][i], 0.0);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** No deadlock and no starvation: two joint classes at teams a and b (one
+** worker each) after a step at c, with a hand-off into a only, so the
+** parts reach a and b in different orders and reservations could wait
+** for each other in a cycle (one item reserved at b waiting at a,
+** another reserved at a waiting at b); plain work at a and b besides.
+** Exact in any run that does not jam: each class's throughput is its
+** arrival rate, and each team's utilisation its offered load.
+*/
+START_TEST(test_joint_no_deadlock)
+{
+    cs_model *m = mk_model(H(20000), H(1000));
+    int a, b, cc, teams[2], cls[4];
+    meas *x;
+    const double lam[4] = {0.2, 0.2, 0.15, 0.15};
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    cc = add_team(m, "c", 2);
+    set_handoff(m, a, tl_exp(0.7));
+    teams[0] = a;
+    teams[1] = b;
+    cls[0] = add_class(m, "j1", lam[0]);
+    add_step(m, cls[0], cc, tl_exp(0.3));
+    add_joint(m, cls[0], 2, teams, tl_exp(0.6));
+    teams[0] = b;
+    teams[1] = a;
+    cls[1] = add_class(m, "j2", lam[1]);
+    add_step(m, cls[1], cc, tl_exp(0.3));
+    add_joint(m, cls[1], 2, teams, tl_exp(0.5));
+    cls[2] = add_class(m, "pa", lam[2]);
+    add_step(m, cls[2], a, tl_exp(0.8));
+    cls[3] = add_class(m, "pb", lam[3]);
+    add_step(m, cls[3], b, tl_exp(0.8));
+    x = replicate(m, 20);
+    for (int k = 0; k < 4; k++)
+        check_case("Joint, no deadlock: throughput", "lambda",
+                   "two joint classes, hand-off into a", lam[k], x->thru[k],
+                   x, m);
+    check_case("Joint, no deadlock: utilisation a", "sum lambda E",
+               "two joint classes, hand-off into a",
+               0.2 * 0.6 + 0.2 * 0.5 + 0.15 * 0.8, x->util[a], x, m);
+    check_case("Joint, no deadlock: utilisation b", "sum lambda E",
+               "two joint classes, hand-off into a",
+               0.2 * 0.6 + 0.2 * 0.5 + 0.15 * 0.8, x->util[b], x, m);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
+/*
+** Joint work event by event: b is busy with a plain item when the joint
+** item arrives; a's worker is reserved at once (an event "reserve"), the
+** work starts when b's worker is free, and both finish together after
+** the shared effort.  Then a realistic chain in the same engine: joint
+** steps after WIP-limited teams, a joint step repeated by rework, a
+** priority queue, patience: every replication ends without a jam.
+*/
+START_TEST(test_joint_trace)
+{
+    cs_model *m = mk_model(100, 0);
+    int a, b, teams[2], pj, pl;
+    tlog l = {0};
+    cs_rep *r;
+    cs_error err;
+
+    a = add_team(m, "a", 1);
+    b = add_team(m, "b", 1);
+    teams[0] = a;
+    teams[1] = b;
+    pl = add_class(m, "plain", 0);
+    m->classes[pl].backlog = 1;
+    add_step(m, pl, b, cs_dist_const(3.0));
+    pj = add_class(m, "joint", 0);
+    set_interval(m, pj, cs_dist_const(1.0));
+    m->classes[pj].arrival = CS_ARRIVE_INTERVAL;
+    m->classes[pj].rate = 0;
+    add_joint(m, pj, 2, teams, cs_dist_const(2.0));
+    r = cs_engine_rep_new(m);
+    run_traced(m, 0, &l, r, CS_OK, &err);
+    /* item 1: the plain one; item 2: the first joint, arrives at day 1 */
+    ck_assert_double_eq(tfind(&l, 2, "reserve", a, 0), 1.0);
+    ck_assert_double_eq(tfind(&l, 2, "start", a, 0), 3.0);
+    ck_assert_double_eq(tfind(&l, 2, "start", b, 0), 3.0);
+    ck_assert_double_eq(tfind(&l, 2, "finish", a, 0), 5.0);
+    ck_assert_double_eq(tfind(&l, 2, "finish", b, 0), 5.0);
+    /* b's worker, when free, is reserved and starts at once */
+    ck_assert_double_eq(tfind(&l, 2, "reserve", b, 0), 3.0);
+    /* a's worker was reserved from day 1 to 3 of the first joint item */
+    ck_assert(r->teams[a].reserved_fraction > 0.0);
+    free(l.v);
+    cs_engine_rep_free(r);
+    cs_model_free(m);
+}
+END_TEST
+
+START_TEST(test_joint_chain)
+{
+    cs_model *m = mk_model(H(10000), H(500));
+    int t[4], two[2], three[3], md, inf, pl, s;
+    meas *x;
+
+    t[0] = add_team(m, "data", 1);
+    m->teams[t[0]].wip_limit = 3;
+    t[1] = add_team(m, "ml", 1);
+    set_handoff(m, t[1], tl_exp(0.3));
+    t[2] = add_team(m, "platform", 2);
+    m->teams[t[2]].wip_limit = 4;
+    m->teams[t[2]].discipline = CS_DISC_PRIORITY;
+    t[3] = add_team(m, "gov", 1);
+    md = add_class(m, "model", 0.2);
+    m->classes[md].priority = 1;
+    add_step(m, md, t[0], tl_exp(0.5));
+    two[0] = t[1];
+    two[1] = t[2];
+    add_joint(m, md, 2, two, tl_exp(1.0));
+    three[0] = t[3];
+    three[1] = t[2];
+    three[2] = t[0];
+    s = add_joint(m, md, 3, three, tl_exp(0.5));
+    set_rework(m, md, s, 0.2, 2, 0.5);
+    inf = add_class(m, "infra", 0.4);
+    m->classes[inf].has_patience = 1;
+    m->classes[inf].patience = tl_exp(20.0);
+    two[0] = t[2];
+    two[1] = t[1];
+    add_joint(m, inf, 2, two, tl_exp(0.5));
+    add_step(m, inf, t[0], tl_exp(0.5));
+    pl = add_class(m, "plain", 0.4);
+    m->classes[pl].priority = 2;
+    add_step(m, pl, t[2], tl_exp(1.0));
+    add_step(m, pl, t[1], tl_exp(0.5));
+    x = replicate(m, 10);
+    /* the classes without patience leave at their arrival rate */
+    check_case("Joint chain: throughput", "lambda", "7 steps, 4 teams", 0.2,
+               x->thru[md], x, m);
+    check_case("Joint chain: throughput", "lambda", "7 steps, 4 teams", 0.4,
+               x->thru[pl], x, m);
+    for (int i = 0; i < x->R; i++)
+        for (int k = 0; k < 4; k++)
+            ck_assert(x->res[k][i] >= 0.0 && x->util[k][i] + x->res[k][i] <=
+                                                 1.0 + 1e-9);
+    free(x);
+    cs_model_free(m);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -4201,6 +4413,9 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_escape_trace);
     tcase_add_test(det, test_crn_routes);
     tcase_add_test(det, test_routes_chain);
+    tcase_add_test(det, test_joint_trace);
+    tcase_add_test(det, test_joint_chain);
+    tcase_add_test(det, test_joint_no_deadlock);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
@@ -4226,6 +4441,7 @@ static Suite *engine_suite(void)
     tcase_add_test(ana, test_choice_rework);
     tcase_add_test(ana, test_contexts_jackson);
     tcase_add_test(ana, test_escapes);
+    tcase_add_test(ana, test_joint_mm1);
     tcase_set_timeout(ana, 600);
 #ifdef CS_DEBUG
     tcase_add_test(det, test_invariants);
