@@ -72,8 +72,8 @@ static int is_named_list(const cs_node *n, int allow_empty)
 
 /*
 ** A route: a non-empty sequence, not a named list, of mappings that each
-** have a "team", a "parallel" or an "id" (a class's steps, or the branches
-** of a parallel step).
+** have a "team", "teams", a "parallel" or an "id" (a class's steps, or the
+** branches of a parallel step).
 */
 static int is_route(const cs_node *n)
 {
@@ -84,7 +84,7 @@ static int is_route(const cs_node *n)
         const cs_node *e = n->children[i];
         if (e->kind != CS_NODE_MAP ||
             (cs_node_find(e, "team") < 0 && cs_node_find(e, "parallel") < 0 &&
-             cs_node_find(e, "id") < 0))
+             cs_node_find(e, "teams") < 0 && cs_node_find(e, "id") < 0))
             return 0;
     }
     return 1;
@@ -133,16 +133,59 @@ static const cs_node *inner_route(const cs_node *c, match_kind kind,
     return NULL;
 }
 
-/* Counts the scalar team of step e in uses. */
+/* Counts name in uses. */
+static cs_status count_use(cs_strtab *uses, const char *name)
+{
+    const size_t n = cs_node_strtab_get(uses, name);
+
+    return cs_node_strtab_put(uses, name, n == CS_STRTAB_NONE ? 1 : n + 1, 0);
+}
+
+/* The list of a joint step e's teams (SPEC 5.5), or NULL. */
+static const cs_node *joint_teams(const cs_node *e)
+{
+    const cs_node *t = e->kind == CS_NODE_MAP ? cs_node_get(e, "teams") : NULL;
+
+    return t != NULL && t->kind == CS_NODE_SEQ ? t : NULL;
+}
+
+/* Counts the scalar team of step e (each team of a joint step) in uses. */
 static cs_status count_team(cs_strtab *uses, const cs_node *e)
 {
     const char *team = elem_field(e, "team");
-    size_t n;
+    const cs_node *list = joint_teams(e);
+    cs_status st = CS_OK;
 
-    if (team == NULL)
-        return CS_OK;
-    n = cs_node_strtab_get(uses, team);
-    return cs_node_strtab_put(uses, team, n == CS_STRTAB_NONE ? 1 : n + 1, 0);
+    for (size_t i = 0; list != NULL && i < list->nchildren && st == CS_OK; i++)
+        if (list->children[i]->kind == CS_NODE_SCALAR)
+            st = count_use(uses, list->children[i]->text);
+    if (team == NULL || st != CS_OK)
+        return st;
+    return count_use(uses, team);
+}
+
+/* The default id of a joint step e without one: its teams joined by '+'
+** (a new string), NULL when one of them is not a name. */
+static char *joint_id(const cs_node *e)
+{
+    const cs_node *list = joint_teams(e);
+    size_t len = 1;
+    char *id;
+
+    for (size_t i = 0; i < list->nchildren; i++) {
+        if (list->children[i]->kind != CS_NODE_SCALAR)
+            return NULL;
+        len += strlen(list->children[i]->text) + 1;
+    }
+    if ((id = malloc(len)) == NULL)
+        return NULL;
+    id[0] = '\0';
+    for (size_t i = 0; i < list->nchildren; i++) {
+        if (i > 0)
+            strcat(id, "+");
+        strcat(id, list->children[i]->text);
+    }
+    return id;
 }
 
 /* Frees the n strings of ids and the array. */
@@ -158,8 +201,8 @@ static void ids_free(char **ids, size_t n)
 ** The step ids of the children of route t in a new array *ids of copies
 ** (a merge may replace the node an id was read from; free with
 ** ids_free): a step's scalar "id", else its scalar "team" when no other
-** step of the whole route (parallel branches included) has that team,
-** else NULL.  route is the route t belongs to (t itself when NULL: a
+** step of the whole route (parallel branches and joint steps included)
+** has that team, a joint step's teams joined by '+', else NULL.  route is the route t belongs to (t itself when NULL: a
 ** class's steps; the class's steps for the branches of one of them).
 */
 static cs_status route_ids(const cs_node *t, const cs_node *route,
@@ -185,7 +228,9 @@ static cs_status route_ids(const cs_node *t, const cs_node *route,
         if (id == NULL && team != NULL &&
             cs_node_strtab_get(&uses, team) == 1)
             id = team;
-        if (id != NULL && ((*ids)[i] = cs_str_dup(id)) == NULL)
+        if (id == NULL && team == NULL && joint_teams(t->children[i]) != NULL)
+            (*ids)[i] = joint_id(t->children[i]);
+        else if (id != NULL && ((*ids)[i] = cs_str_dup(id)) == NULL)
             st = CS_ENOMEM;
     }
     cs_node_strtab_free(&uses);
@@ -561,11 +606,12 @@ static cs_status entry_error(cs_error *err, const cs_node *p, size_t i,
                          "%s", msg);
 }
 
-/* A route entry that can stand as a new step: a mapping with a team or
-** parallel branches. */
+/* A route entry that can stand as a new step: a mapping with a team,
+** teams (a joint step) or parallel branches. */
 static int is_new_step(const cs_node *v)
 {
     return v->kind == CS_NODE_MAP && (cs_node_find(v, "team") >= 0 ||
+                                      cs_node_find(v, "teams") >= 0 ||
                                       cs_node_find(v, "parallel") >= 0);
 }
 
@@ -597,7 +643,7 @@ static cs_status absent_entry(merging *m, size_t i)
                  hint_text(hb, sizeof hb, hint));
     else if (ids && !is_new_step(v))
         snprintf(msg, sizeof msg, "%s has no step with id '%s'%s; a new "
-                 "step needs 'team' or 'parallel'", m->sc.what, key,
+                 "step needs 'team', 'teams' or 'parallel'", m->sc.what, key,
                  hint_text(hb, sizeof hb, hint));
     else if (keyed && hint != NULL)
         snprintf(msg, sizeof msg, "%s has no %s '%s' (did you mean '%s'?); "

@@ -69,7 +69,23 @@ static void print_step(FILE *f, const cs_model *m, const cs_class *k,
 {
     char buf[256];
 
-    if (s->kind == CS_STEP_PARALLEL) {
+    if (s->joint) {
+        cs_dist_describe(&s->effort, buf, sizeof buf);
+        fprintf(f, "%sjoint", indent);
+        for (int b = 0; b < s->nbranches; b++)
+            fprintf(f, "%s%s", b > 0 ? " + " : " ",
+                    m->teams[k->steps[s->branch_first + b].team].name);
+        if (s->id != NULL && strchr(s->id, '+') == NULL)
+            fprintf(f, " (id %s)", s->id);
+        fprintf(f, "  effort %s, one worker of each team together", buf);
+        if (s->p < 1)
+            fprintf(f, "  p=%g", s->p);
+        if (s->has_handoff) {
+            cs_dist_describe(&s->handoff, buf, sizeof buf);
+            fprintf(f, "  handoff %s (the step's)", buf);
+        }
+        fputc('\n', f);
+    } else if (s->kind == CS_STEP_PARALLEL) {
         fprintf(f, "%sparallel%s%s", indent, s->id ? " " : "",
                 s->id ? s->id : "");
         if (s->p < 1)

@@ -1938,6 +1938,39 @@ static void table_interruptions(FILE *out, const cs_report *r)
     }
 }
 
+/*
+** What joint work costs the teams in it, a line per row: the share of
+** each one's capacity reserved, idle, for a joint step waiting for its
+** other teams (SPEC 5.5).  Nothing without a joint step.
+*/
+static void table_reserved(FILE *out, const cs_report *r)
+{
+    int lines = 0;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_summary *s = r->rows[i].summary;
+        const cs_model *m = s->model;
+        int shown = 0;
+        for (int t = 0; t < m->nteams; t++) {
+            const cs_ci *f = &s->teams[t].reserved_fraction;
+            if (!cs_model_team_joint(m, t) || !cs_report_ci_defined(f))
+                continue;
+            if (shown++ == 0) {
+                fputs(lines++ == 0 ? "\n" : "", out);
+                warn_label(out, r, &r->rows[i]);
+                fputs("joint work (capacity reserved, waiting for the other "
+                      "teams): ", out);
+            } else {
+                fputs(", ", out);
+            }
+            fprintf(out, "%s %.1f%%", m->teams[t].name,
+                    cs_report_unsign_zero(100.0 * f->mean));
+        }
+        if (shown > 0)
+            fputc('\n', out);
+    }
+}
+
 /* A warning line for each row where a deadlock was broken: the teams
 ** that admitted items above their WIP limit, with the mean number of
 ** such admissions per replication. */
@@ -2046,6 +2079,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     oom |= table_fd(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
     table_interruptions(out, r);
+    table_reserved(out, r);
     oom |= table_timeline(out, &t, r);
     table_breaks(out, r);
     table_warnings(out, r);

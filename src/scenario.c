@@ -989,6 +989,30 @@ static cs_status check_step_mix(const cs_node *n, int branch, cs_error *err)
     return CS_OK;
 }
 
+/* Whether id (a scalar) is the joint step n's teams joined by '+'. */
+static int is_joint_default_id(const cs_node *n, const cs_node *id)
+{
+    const cs_node *list = cs_node_get(n, "teams");
+    const char *p;
+
+    if (list == NULL || list->kind != CS_NODE_SEQ || id->kind != CS_NODE_SCALAR)
+        return 0;
+    p = id->text;
+    for (size_t i = 0; i < list->nchildren; i++) {
+        const cs_node *t = list->children[i];
+        size_t len;
+        if (t->kind != CS_NODE_SCALAR)
+            return 0;
+        if (i > 0 && *p++ != '+')
+            return 0;
+        len = strlen(t->text);
+        if (strncmp(p, t->text, len) != 0)
+            return 0;
+        p += len;
+    }
+    return list->nchildren > 0 && *p == '\0';
+}
+
 /* A work step (top-level or branch) or the shared keys of a parallel one. */
 static cs_status read_step_common(const builder *r, const cs_node *n,
                                   int branch, const cs_class *k, cs_step *s,
@@ -1008,7 +1032,10 @@ static cs_status read_step_common(const builder *r, const cs_node *n,
     s->p = 1.0;
     s->rework_factor = 1.0;
     if ((c = cs_node_get(n, "id")) != NULL) {
-        if (cs_reader_ident(c, "id", 1, r->err) != CS_OK)
+        /* a joint step's default id (its teams joined by '+') may be
+        ** written out, as a patch by that id leaves it */
+        if (!is_joint_default_id(n, c) &&
+            cs_reader_ident(c, "id", 1, r->err) != CS_OK)
             return CS_EINPUT;
         if ((s->id = cs_str_dup(c->text)) == NULL)
             return cs_reader_nomem(r->err);

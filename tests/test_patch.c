@@ -540,10 +540,10 @@ START_TEST(test_merge_route_errors)
     /* an unknown id that could only edit a step */
     route_fails("work: {data-product: {steps: [{id: biuld, effort: 3d}]}}\n",
                 1, 36, "steps has no step with id 'biuld' (did you mean "
-                "'build'?); a new step needs 'team' or 'parallel'");
+                "'build'?); a new step needs 'team', 'teams' or 'parallel'");
     route_fails("work: {data-product: {steps: {biuld: {effort: 3d}}}}\n",
                 1, 31, "steps has no step with id 'biuld' (did you mean "
-                "'build'?); a new step needs 'team' or 'parallel'");
+                "'build'?); a new step needs 'team', 'teams' or 'parallel'");
     /* removing one that is not there */
     route_fails("work: {data-product: {steps: {reportng: null}}}\n", 1, 31,
                 "cannot remove 'reportng': steps has no step with that id "
@@ -556,7 +556,7 @@ START_TEST(test_merge_route_errors)
     /* modelling appears twice in report's route: its name is no id */
     route_fails("work: {report: {steps: [{id: modelling, effort: 2d}]}}\n",
                 1, 30, "steps has no step with id 'modelling'; a new step "
-                "needs 'team' or 'parallel'");
+                "needs 'team', 'teams' or 'parallel'");
     /* governance is a branch in data-product and a step in report: in
        data-product it names its branch, as it appears once there */
     route_fails("work:\n"

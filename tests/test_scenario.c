@@ -279,6 +279,32 @@ static const bad_case bad_cases[] = {
     {11, 9, "escapes feed back on themselves",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, escapes: {p: 1, after: 5d, work: w}}"},
+    {11, 17, "a joint step needs at least two teams, got 1",
+     "{team: b, effort: 1d}", "{teams: [a], effort: 1d}"},
+    {11, 21, "team 'a' is listed twice in this joint step",
+     "{team: b, effort: 1d}", "{teams: [a, a], effort: 1d}"},
+    {11, 25, "a joint step ('teams') has no 'team'",
+     "{team: b, effort: 1d}", "{teams: [a, b], team: a, effort: 1d}"},
+    {11, 9, "step is missing 'effort'",
+     "{team: b, effort: 1d}", "{teams: [a, b]}"},
+    {11, 21, "unknown team 'nope'",
+     "{team: b, effort: 1d}", "{teams: [a, nope], effort: 1d}"},
+    {11, 17, "teams must be a list of teams, got a scalar",
+     "{team: b, effort: 1d}", "{teams: a, effort: 1d}"},
+    {11, 21, "each of a joint step's teams is a team name",
+     "{team: b, effort: 1d}", "{teams: [a, [b]], effort: 1d}"},
+    {11, 22, "a parallel branch cannot be a joint step",
+     "{team: b, effort: 1d}", "{parallel: [{teams: [a, b], effort: 1d}]}"},
+    {11, 21, "team 'b' has discipline preemptive: a joint step needs",
+     "{name: b, capacity: 1}\nwork:\n  - name: w\n    arrivals: {rate: 1/d}\n"
+     "    steps:\n      - {team: a, effort: 1d}\n      - {team: b, effort: 1d}",
+     "{name: b, capacity: 1, discipline: preemptive}\nwork:\n  - name: w\n"
+     "    arrivals: {rate: 1/d}\n    steps:\n      - {team: a, effort: 1d}\n"
+     "      - {teams: [a, b], effort: 1d}"},
+    {12, 52, "team 'b' works in the joint step 'pair': name that step",
+     "{team: b, effort: 1d}",
+     "{teams: [a, b], effort: 1d, id: pair}\n"
+     "      - {team: a, effort: 1d, rework: {p: 0.1, to: b}}"},
     {11, 39, "rework must be a mapping, got a scalar",
      "{team: b, effort: 1d}",
      "{team: b, effort: 1d, rework: 0.2}"},
@@ -1901,6 +1927,75 @@ END_TEST
 
 /* A class that escapes target needs neither arrivals nor a backlog; a
 ** variant changes a choice's p and a context mapping by the step's id. */
+/* A joint step: the shared effort and hand-off on the step, a part per
+** team with copies of them, the id from the teams unless given; a
+** variant may make it a one-team step by its id. */
+START_TEST(test_joint_ok)
+{
+    static const char text[] =
+        "chainsim: 1\nname: t\n"
+        "teams:\n  - {name: a, capacity: 1}\n  - {name: b, capacity: 2}\n"
+        "  - {name: c, capacity: 1}\n"
+        "work:\n"
+        "  - name: w\n    arrivals: {rate: 1/d}\n"
+        "    steps:\n"
+        "      - {teams: [a, b], effort: 2d, handoff: 1h, p: 0.5}\n"
+        "      - {teams: [b, c], effort: 1d, id: review}\n"
+        "      - {team: c, effort: 1d, rework: {p: 0.2, to: a+b}}\n"
+        "promise:\n  - {name: p, within: 5d, percentile: 80}\n"
+        "variants:\n  - name: alone\n    patch:\n      work:\n"
+        "        - name: w\n          steps:\n"
+        "            - {id: review, teams: null, team: b}\n"
+        "  - name: slower\n    patch:\n      work:\n"
+        "        - name: w\n          steps:\n"
+        "            - {id: a+b, effort: 3d}\n";
+    cs_scenario *s = load_ok(text);
+    cs_model *m = build_ok(s, -1), *v = build_ok(s, 0);
+    const cs_class *w = klass(m, "w"), *wv = klass(v, "w");
+    const cs_step *j = &w->steps[w->route[0]];
+    double load[3];
+
+    ck_assert_int_eq(w->nroute, 3);
+    ck_assert(j->joint && j->kind == CS_STEP_PARALLEL);
+    ck_assert_int_eq(j->nbranches, 2);
+    ck_assert_str_eq(j->id, "a+b");
+    ck_assert_double_eq_tol(cs_dist_mean(&j->effort), 2.0, EPS);
+    ck_assert_double_eq_tol(j->p, 0.5, EPS);
+    for (int b = 0; b < 2; b++) {
+        const cs_step *const t = &w->steps[j->branch_first + b];
+        ck_assert_int_eq(t->team, b);
+        ck_assert_double_eq_tol(cs_dist_mean(&t->effort), 2.0, EPS);
+        ck_assert(t->has_handoff);
+        ck_assert_double_eq_tol(t->p, 1.0, EPS);
+    }
+    ck_assert_str_eq(w->steps[w->route[1]].id, "review");
+    ck_assert_int_eq(w->steps[w->route[2]].rework_to, 0);
+    ck_assert(cs_model_team_joint(m, 0) && cs_model_team_joint(m, 2));
+    ck_assert(cs_model_has_joint(m));
+    /* every listed team carries the shared effort in its load */
+    cs_model_offered_load(m, load);
+    ck_assert(load[0] > 0 && load[2] > 0);
+    /* the variant's review is a plain step at b */
+    ck_assert_int_eq(wv->steps[wv->route[1]].kind, CS_STEP_WORK);
+    ck_assert_int_eq(wv->steps[wv->route[1]].team, 1);
+    ck_assert(!cs_model_team_joint(v, 2));
+    /* a joint step without an id is patched by its teams joined by '+' */
+    {
+        cs_model *v2 = build_ok(s, 1);
+        const cs_class *w2 = klass(v2, "w");
+        const cs_step *j2 = &w2->steps[w2->route[0]];
+        ck_assert(j2->joint);
+        ck_assert_double_eq_tol(cs_dist_mean(&j2->effort), 3.0, EPS);
+        ck_assert_double_eq_tol(
+            cs_dist_mean(&w2->steps[j2->branch_first + 1].effort), 3.0, EPS);
+        cs_model_free(v2);
+    }
+    cs_model_free(v);
+    cs_model_free(m);
+    cs_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_routes_ok)
 {
     static const char text[] =
@@ -1954,6 +2049,7 @@ static Suite *scenario_suite(void)
     tcase_add_loop_test(bad, test_bad_case, 0, NBAD);
     tcase_add_test(bad, test_bad_files);
     tcase_add_test(model, test_routes_ok);
+    tcase_add_test(model, test_joint_ok);
     tcase_add_test(model, test_full_settings);
     tcase_add_test(model, test_full_teams);
     tcase_add_test(model, test_full_classes);

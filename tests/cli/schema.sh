@@ -77,7 +77,14 @@ wip_limit: 12
 teams:
   - {name: dev, capacity: 3, wip_limit: 6, discipline: preemptive, resume_cost: 0.1d}
   - {name: sre, capacity: 2, multitasking: {items_per_person: 2, switch_loss: 0.2}}
+  - {name: ml, capacity: 1}
+  - {name: platform, capacity: 2, wip_limit: 3, handoff: 0.2d}
 work:
+  - name: model
+    arrivals: {rate: 0.3/d}
+    steps:
+      - {team: ml, effort: exponential(0.5d)}
+      - {teams: [ml, platform], effort: exponential(1d)}
   - name: feature
     arrivals: {rate: 1/d}
     patience: exponential(8d)
@@ -100,6 +107,10 @@ YAML
     || bad "mechanics: the run failed"
 "$BIN" compare "$T/mech.yaml" -n 2 -q -f json --per-replication \
     -o "$T/mech-reps.json" || bad "mechanics per replication: the run failed"
+grep -q '"reserved_fraction"' "$T/mech.json" && ok ||
+    bad "mechanics: no reserved_fraction for the joint step's teams"
+grep -q '"reserved_fraction"' "$T/mech-reps.json" && ok ||
+    bad "mechanics per replication: no reserved_fraction"
 "$BIN" run scenarios/x-as-a-service.yaml -n 2 -q -f json --per-replication \
     -o "$T/xaas-reps.json" || bad "escapes per replication: the run failed"
 if validate "$T"/*.json >"$T/errors" 2>&1; then ok; else
