@@ -509,6 +509,8 @@ static int run_study(const cs_cli_options *o, cs_study *st)
         pr.done = calloc(cs_study_njobs(st) + 1, sizeof *pr.done);
         pr.total = calloc(cs_study_njobs(st) + 1, sizeof *pr.total);
     }
+    if (!o->quiet && o->cmd == CS_CLI_RUN && cs_study_njobs(st) == 1)
+        cs_report_model_theory(stderr, cs_study_model(st, 0), "");
     if (!o->quiet)
         cs_study_warn(st, stderr);
     set_graceful(1);

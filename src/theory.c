@@ -299,8 +299,10 @@ static double ca2_pass(work *w)
         const cs_theory_team *const tt = &w->t->teams[x];
         const double c = tt->servers > 0 ? tt->servers : 1;
         const double rho = fmin(1.0, tt->rate * tt->service / c);
-        w->cd2[x] = 1.0 + (1.0 - rho * rho) * (w->ca2[x] - 1.0) +
-                    rho * rho * (tt->cs2 - 1.0) / sqrt(c);
+        const double d = 1.0 + (1.0 - rho * rho) * (w->ca2[x] - 1.0) +
+                         rho * rho * (tt->cs2 - 1.0) / sqrt(c);
+        change = fmax(change, fabs(d - w->cd2[x]));
+        w->cd2[x] = d;
     }
     return change;
 }
