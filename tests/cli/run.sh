@@ -413,7 +413,14 @@ case $("$JQ" "$T/out" variants.0.warnings.0) in
 esac
 [ "$("$JQ" "$T/out" warnings)" = "#0" ] && ok || bad "json: top-level warnings of a complete run not []"
 expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100
-[ ! -s "$T/err" ] && ok || bad "settled run warned: $(cat "$T/err")"
+! grep -q warning "$T/err" && ok || bad "settled run warned: $(cat "$T/err")"
+# the theory check at the start of run: M/M/1 at load 0.5 waits rho / (mu
+# - lambda) = 1 day, and the lead time is 2 days
+grep -q "^  t  *load 0.50  queue wait 1.00d  (c 1, ca2 1.00, cs2 1.00)$" \
+    "$T/err" && grep -q "^  lead time 2.00d" "$T/err" && ok \
+    || bad "run: no theory check on stderr: $(cat "$T/err")"
+grep -q "^approximate lead time (queueing theory, not simulated): 2d; simulated 2" \
+    "$T/out" && ok || bad "table: no approximate lead time: $(cat "$T/out")"
 grep -q "NOT SETTLED" "$T/out" && bad "settled run: table says not settled" || ok
 expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100 -f json
 [ "$("$JQ" "$T/out" variants.0.warnings)" = "#0" ] && ok || bad "settled run: json warnings not []"

@@ -1,0 +1,448 @@
+/*
+** report_sensitivity.c - "chainsim sensitivity" as a table, CSV or JSON
+** (report_sensitivity.h).  Gains are kept as fractions in CSV and JSON
+** (as every share in the results) and shown in percentage points in the
+** table.
+*/
+#include "chainsim/report_sensitivity.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "chainsim/model.h"
+#include "chainsim/str.h"
+#include "chainsim/summary.h"
+
+#define NCOLS 8
+#define CELL 96
+
+static cs_status no_memory(cs_error *err)
+{
+    return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                        "out of memory while writing the report");
+}
+
+static int defined(const cs_ci *c)
+{
+    return c->n > 0 && isfinite(c->mean);
+}
+
+static int has_interval(const cs_ci *c)
+{
+    return c->valid && c->n >= 2 && isfinite(c->lo) && isfinite(c->hi);
+}
+
+static double unsign(double x)
+{
+    return x == 0.0 ? 0.0 : x;
+}
+
+/* Gain per unit of added cost per day; NaN for a change that adds none. */
+static double gain_per_cost(const cs_sens_change *c)
+{
+    return c->added_cost > 0 && defined(&c->promise_gain)
+               ? c->promise_gain.mean / c->added_cost : NAN;
+}
+
+/* "3 → 4", "0.8 → 0.9", "0.5d → none". */
+static void fmt_setting(char *buf, size_t n, const cs_sens_change *c)
+{
+    if (c->kind == CS_SENS_NO_HANDOFF)
+        snprintf(buf, n, "%.3gd → none", c->from);
+    else
+        snprintf(buf, n, "%.3g → %.3g", c->from, c->to);
+}
+
+static const char *change_word(cs_sens_kind k)
+{
+    return k == CS_SENS_WIP_DOWN || k == CS_SENS_WIP_UP
+               ? "wip limit" : cs_sensitivity_kind_name(k);
+}
+
+/* ---- table ------------------------------------------------------------ */
+
+typedef struct grid {
+    char (*cell)[NCOLS][CELL];
+    size_t nrows;
+    size_t width[NCOLS];
+} grid;
+
+/* Width in characters (UTF-8 continuation bytes do not count). */
+static size_t text_width(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void grid_print(FILE *out, const grid *g, size_t ncols)
+{
+    for (size_t r = 0; r < g->nrows; r++) {
+        for (size_t k = 0; k < ncols; k++) {
+            const char *s = g->cell[r][k];
+            fputs(s, out);
+            if (k + 1 < ncols)
+                for (size_t w = text_width(s); w < g->width[k] + 2; w++)
+                    fputc(' ', out);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void set_cell(grid *g, size_t r, size_t k, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void set_cell(grid *g, size_t r, size_t k, const char *fmt, ...)
+{
+    va_list ap;
+    size_t w;
+
+    va_start(ap, fmt);
+    vsnprintf(g->cell[r][k], CELL, fmt, ap);
+    va_end(ap);
+    w = text_width(g->cell[r][k]);
+    if (w > g->width[k])
+        g->width[k] = w;
+}
+
+/* x to one decimal, never "-0.0". */
+static double one_decimal(double x)
+{
+    return unsign(round(x * 10.0) / 10.0);
+}
+
+/* "+12.1 [8.0, 16.2]" of x scaled; "-" when undefined. */
+static void ci_text(char *buf, size_t n, const cs_ci *c, double scale)
+{
+    if (!defined(c))
+        snprintf(buf, n, "-");
+    else if (!has_interval(c))
+        snprintf(buf, n, "%+.1f", one_decimal(c->mean * scale));
+    else
+        snprintf(buf, n, "%+.1f [%.1f, %.1f]", one_decimal(c->mean * scale),
+                 one_decimal(c->lo * scale), one_decimal(c->hi * scale));
+}
+
+static void table_baseline(FILE *out, const cs_sensitivity *sv)
+{
+    const cs_summary *const b = sv->base_summary;
+    const cs_model *const m = sv->base;
+    char buf[256];
+
+    fputs("baseline: lead time ", out);
+    if (defined(&b->lead_time))
+        fprintf(out, "%.3gd", b->lead_time.mean);
+    else
+        fputs("-", out);
+    for (int p = 0; p < m->npromises; p++) {
+        const cs_promise_summary *const ps = &b->promises[p];
+        fprintf(out, "; %s ", cs_str_printable(m->promises[p].name, buf,
+                                               sizeof buf));
+        if (!defined(&ps->achieved))
+            fputs("-", out);
+        else if (m->promises[p].kind == CS_PROMISE_THROUGHPUT)
+            fprintf(out, "%.3g (target %g)", ps->achieved.mean, ps->target);
+        else
+            fprintf(out, "%.0f%% (target %.0f%%)", 100 * ps->achieved.mean,
+                    100 * ps->target);
+    }
+    fprintf(out, "; cost %g/d\n", b->cost_per_day);
+}
+
+static int any_cost(const cs_sensitivity *sv)
+{
+    for (size_t i = 0; i < sv->nrun; i++)
+        if (sv->changes[i].added_cost > 0)
+            return 1;
+    return 0;
+}
+
+static cs_status table_write(FILE *out, const cs_sensitivity *sv,
+                             cs_error *err)
+{
+    const cs_model *const m = sv->base;
+    const cs_summary *const b = sv->base_summary;
+    const int cost = any_cost(sv);
+    const size_t ncols = cost ? NCOLS : NCOLS - 1;
+    grid g;
+    char buf[256];
+
+    memset(&g, 0, sizeof g);
+    g.cell = calloc(sv->nrun + 2, sizeof *g.cell);
+    if (g.cell == NULL)
+        return no_memory(err);
+    fprintf(out, "sensitivity: %s  (%u replications, seed %llu, horizon "
+            "%gd, warm-up %gd)\n",
+            cs_str_printable(m->name, buf, sizeof buf), b->replications,
+            (unsigned long long)m->seed, b->horizon, b->warmup);
+    fputs("one change at one team at a time, against the baseline with "
+          "common random numbers\n", out);
+    table_baseline(out, sv);
+    fputc('\n', out);
+    set_cell(&g, 0, 0, "rank");
+    set_cell(&g, 0, 1, "team");
+    set_cell(&g, 0, 2, "change");
+    set_cell(&g, 0, 3, "from → to");
+    set_cell(&g, 0, 4, "cost/d");
+    set_cell(&g, 0, 5, "promise gain (pts)");
+    set_cell(&g, 0, 6, "lead time gain (d)");
+    if (cost)
+        set_cell(&g, 0, 7, "pts per 1000/d");
+    g.nrows = 1;
+    for (size_t i = 0; i < sv->nrun; i++) {
+        const cs_sens_change *const c = &sv->changes[sv->order[i]];
+        const double gpc = gain_per_cost(c);
+        const size_t r = g.nrows++;
+
+        set_cell(&g, r, 0, "%u", c->rank);
+        set_cell(&g, r, 1, "%s", cs_str_printable(m->teams[c->team].name,
+                                                  buf, sizeof buf));
+        set_cell(&g, r, 2, "%s", change_word(c->kind));
+        fmt_setting(buf, sizeof buf, c);
+        set_cell(&g, r, 3, "%s", buf);
+        set_cell(&g, r, 4, c->added_cost > 0 ? "+%g" : "%g",
+                 unsign(c->added_cost));
+        ci_text(buf, sizeof buf, &c->promise_gain, 100.0);
+        set_cell(&g, r, 5, "%s", m->npromises > 0 ? buf : "-");
+        ci_text(buf, sizeof buf, &c->lead_gain, 1.0);
+        set_cell(&g, r, 6, "%s", buf);
+        if (cost) {
+            if (isnan(gpc))
+                set_cell(&g, r, 7, "%s", c->added_cost > 0 ? "-" : "free");
+            else
+                set_cell(&g, r, 7, "%+.3g", unsign(gpc * 100.0 * 1000.0));
+        }
+    }
+    grid_print(out, &g, ncols);
+    free(g.cell);
+    fprintf(out, "promise gain: the change in the baseline's promises' "
+            "levels, summed (shares in points, throughput in %% of its "
+            "target); lead time gain: days shorter; paired %.4g%% "
+            "intervals over common replications\n", 100.0 * sv->level);
+    fputs(cost ? "ranked by promise gain per unit of added cost, then lead "
+                 "time gain; a change that adds no cost ranks by its gains, "
+                 "before the costly ones when it gains\n"
+               : "ranked by promise gain, then lead time gain (no change "
+                 "adds cost)\n",
+          out);
+    if (sv->partial)
+        fputs("partial: interrupted before every change was run\n", out);
+    return CS_OK;
+}
+
+/* ---- CSV -------------------------------------------------------------- */
+
+static void csv_num(FILE *out, double x)
+{
+    if (isfinite(x))
+        fprintf(out, ",%.10g", unsign(x));
+    else
+        fputc(',', out);
+}
+
+static void csv_ci(FILE *out, const cs_ci *c)
+{
+    csv_num(out, defined(c) ? c->mean : NAN);
+    csv_num(out, has_interval(c) ? c->lo : NAN);
+    csv_num(out, has_interval(c) ? c->hi : NAN);
+}
+
+static cs_status csv_write(FILE *out, const cs_sensitivity *sv,
+                           int no_header)
+{
+    const cs_model *const m = sv->base;
+
+    if (!no_header)
+        fputs("rank,team,change,from,to,set,added_cost_per_day,"
+              "promise_gain,promise_gain_lo,promise_gain_hi,"
+              "lead_time_gain,lead_time_gain_lo,lead_time_gain_hi,"
+              "gain_per_cost,lead_time_mean,baseline_lead_time_mean,"
+              "replications,partial\n", out);
+    for (size_t i = 0; i < sv->nrun; i++) {
+        const cs_sens_change *const c = &sv->changes[sv->order[i]];
+        fprintf(out, "%u,", c->rank);
+        cs_report_csv_field(out, m->teams[c->team].name);
+        fputc(',', out);
+        cs_report_csv_field(out, cs_sensitivity_kind_name(c->kind));
+        csv_num(out, c->from);
+        csv_num(out, c->to);
+        fputc(',', out);
+        cs_report_csv_field(out, c->assignment);
+        csv_num(out, c->added_cost);
+        csv_ci(out, &c->promise_gain);
+        csv_ci(out, &c->lead_gain);
+        csv_num(out, gain_per_cost(c));
+        csv_num(out, defined(&c->summary->lead_time)
+                         ? c->summary->lead_time.mean : NAN);
+        csv_num(out, defined(&sv->base_summary->lead_time)
+                         ? sv->base_summary->lead_time.mean : NAN);
+        fprintf(out, ",%u,%d\n", c->summary->replications, sv->partial);
+    }
+    return CS_OK;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+typedef struct jctx {
+    int oom;
+} jctx;
+
+static void put(jctx *j, json_t *o, const char *key, json_t *v)
+{
+    if (v == NULL || json_object_set_new(o, key, v) != 0)
+        j->oom = 1;
+}
+
+static void add(jctx *j, json_t *a, json_t *v)
+{
+    if (v == NULL || json_array_append_new(a, v) != 0)
+        j->oom = 1;
+}
+
+static json_t *jnum(double x)
+{
+    return isfinite(x) ? json_real(unsign(x)) : json_null();
+}
+
+static json_t *jci(jctx *j, const cs_ci *c)
+{
+    json_t *a;
+
+    if (!has_interval(c))
+        return json_null();
+    a = json_array();
+    add(j, a, jnum(c->lo));
+    add(j, a, jnum(c->hi));
+    return a;
+}
+
+static json_t *jmean_ci(jctx *j, const cs_ci *c)
+{
+    json_t *o = json_object();
+
+    put(j, o, "mean", defined(c) ? jnum(c->mean) : json_null());
+    put(j, o, "ci95", jci(j, c));
+    return o;
+}
+
+/* The promises of s, with their differences from the baseline (vs). */
+static json_t *json_promises(jctx *j, const cs_model *m, const cs_summary *s,
+                             const cs_comparison *vs)
+{
+    json_t *a = json_array();
+
+    for (int p = 0; p < m->npromises; p++) {
+        json_t *o = json_object();
+        put(j, o, "name", json_string(m->promises[p].name));
+        put(j, o, "target", jnum(s->promises[p].target));
+        put(j, o, "achieved", defined(&s->promises[p].achieved)
+                                  ? jnum(s->promises[p].achieved.mean)
+                                  : json_null());
+        put(j, o, "ci95", jci(j, &s->promises[p].achieved));
+        put(j, o, "verdict", json_string(cs_summary_verdict_name(
+                                 s->promises[p].verdict)));
+        if (vs != NULL && p < vs->npromises) {
+            put(j, o, "diff", defined(&vs->promise[p])
+                                  ? jnum(vs->promise[p].mean) : json_null());
+            put(j, o, "diff_ci95", jci(j, &vs->promise[p]));
+        }
+        add(j, a, o);
+    }
+    return a;
+}
+
+static json_t *json_change(jctx *j, const cs_sensitivity *sv,
+                           const cs_sens_change *c)
+{
+    const cs_model *const m = sv->base;
+    json_t *o = json_object();
+
+    put(j, o, "rank", json_integer((json_int_t)c->rank));
+    put(j, o, "team", json_string(m->teams[c->team].name));
+    put(j, o, "change", json_string(cs_sensitivity_kind_name(c->kind)));
+    put(j, o, "from", jnum(c->from));
+    put(j, o, "to", jnum(c->to));
+    put(j, o, "set", json_string(c->assignment));
+    put(j, o, "added_cost_per_day", jnum(c->added_cost));
+    put(j, o, "promise_gain", jmean_ci(j, &c->promise_gain));
+    put(j, o, "lead_time_gain", jmean_ci(j, &c->lead_gain));
+    put(j, o, "gain_per_cost", jnum(gain_per_cost(c)));
+    put(j, o, "lead_time_mean", defined(&c->summary->lead_time)
+                                    ? jnum(c->summary->lead_time.mean)
+                                    : json_null());
+    put(j, o, "replications", json_integer(c->summary->replications));
+    put(j, o, "promises", json_promises(j, m, c->summary, c->vs));
+    return o;
+}
+
+static cs_status json_write(FILE *out, const cs_sensitivity *sv,
+                            cs_error *err)
+{
+    const cs_model *const m = sv->base;
+    const cs_summary *const b = sv->base_summary;
+    jctx j = {0};
+    json_t *root = json_object(), *base = json_object(),
+           *changes = json_array();
+    int rc;
+
+    put(&j, root, "scenario", json_string(m->name));
+    put(&j, root, "command", json_string("sensitivity"));
+    put(&j, root, "seed", json_integer((json_int_t)m->seed));
+    put(&j, root, "replications", json_integer(b->replications));
+    put(&j, root, "warmup", jnum(b->warmup));
+    put(&j, root, "horizon", jnum(b->horizon));
+    put(&j, root, "level", jnum(sv->level));
+    put(&j, root, "partial", json_boolean(sv->partial));
+    put(&j, base, "lead_time", jmean_ci(&j, &b->lead_time));
+    put(&j, base, "cost_per_day", jnum(b->cost_per_day));
+    put(&j, base, "promises", json_promises(&j, m, b, NULL));
+    put(&j, root, "baseline", base);
+    for (size_t i = 0; i < sv->nrun; i++)
+        add(&j, changes, json_change(&j, sv, &sv->changes[sv->order[i]]));
+    put(&j, root, "changes", changes);
+    if (j.oom) {
+        json_decref(root);
+        return no_memory(err);
+    }
+    rc = json_dumpf(root, out,
+                    JSON_INDENT(2) | JSON_REAL_PRECISION(15) |
+                        JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}
+
+cs_status cs_report_sensitivity_write(FILE *out, cs_format fmt,
+                                      const cs_sensitivity *sv,
+                                      int no_header, cs_error *err)
+{
+    cs_status st;
+
+    switch (fmt) {
+    case CS_FORMAT_CSV:
+        st = csv_write(out, sv, no_header);
+        break;
+    case CS_FORMAT_JSON:
+        st = json_write(out, sv, err);
+        break;
+    case CS_FORMAT_TABLE:
+    default:
+        st = table_write(out, sv, err);
+        break;
+    }
+    if (st != CS_OK)
+        return st;
+    if (fflush(out) != 0 || ferror(out))
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}
