@@ -21,9 +21,11 @@
 **
 ** Rank.  By promise gain per unit of added cost per day, then lead-time
 ** gain per unit of it.  A change that adds no cost (no cost rates, or a
-** WIP limit, a hand-off, focus) is compared by its gains themselves: it
-** comes before every costly change when it gains, after them when it
-** loses; two free changes compare by promise gain, then lead-time gain.
+** WIP limit, a hand-off, focus) counts its gains as without bound per
+** unit of cost: a free promise gain comes before every costly change, a
+** free promise loss after them all, and a free change with no promise
+** gain after every costly one that gains promises, then by its lead-time
+** gain; two free changes compare by promise gain, then lead-time gain.
 ** Ties keep the order of generation (team order, then the order above).
 */
 #ifndef CHAINSIM_SENSITIVITY_H
