@@ -229,10 +229,11 @@ static cs_status table_write(FILE *out, const cs_sensitivity *sv,
             "target); lead time gain: days shorter; paired %.4g%% "
             "intervals over common replications\n", 100.0 * sv->level);
     fputs(cost ? "ranked by promise gain per unit of added cost, then lead "
-                 "time gain; a change that adds no cost ranks by its gains, "
-                 "before the costly ones when it gains\n"
-               : "ranked by promise gain, then lead time gain (no change "
-                 "adds cost)\n",
+                 "time gain, a gain whose interval spans 0 counting as none; "
+                 "a change that adds no cost (free) comes first when it "
+                 "surely gains\n"
+               : "ranked by promise gain, then lead time gain, a gain whose "
+                 "interval spans 0 counting as none (no change adds cost)\n",
           out);
     if (sv->partial)
         fputs("partial: interrupted before every change was run\n", out);

@@ -362,26 +362,39 @@ static double gain_of(const cs_ci *c)
     return c->n > 0 && isfinite(c->mean) ? c->mean : 0.0;
 }
 
+/* The gain the ranking counts: none when its interval spans 0 (noise),
+** the mean otherwise (also when there is no interval to tell). */
+static double sure_gain(const cs_ci *c)
+{
+    if (c->valid && c->n >= 2 && c->lo <= 0 && c->hi >= 0)
+        return 0.0;
+    return gain_of(c);
+}
+
 /* < 0 when a ranks before b (see sensitivity.h). */
 static int change_cmp(const cs_sens_change *a, const cs_sens_change *b)
 {
-    const double pa = gain_of(&a->promise_gain), pb = gain_of(&b->promise_gain);
-    const double la = gain_of(&a->lead_gain), lb = gain_of(&b->lead_gain);
-    const int fa = !(a->added_cost > 0), fb = !(b->added_cost > 0);
+    const double pa = sure_gain(&a->promise_gain);
+    const double pb = sure_gain(&b->promise_gain);
+    const double la = sure_gain(&a->lead_gain), lb = sure_gain(&b->lead_gain);
+    const double ra = gain_of(&a->promise_gain);
+    const double rb = gain_of(&b->promise_gain);
+    const double ma = gain_of(&a->lead_gain), mb = gain_of(&b->lead_gain);
+    const double ca = a->added_cost, cb = b->added_cost;
     int r;
 
-    if (fa && fb) {
-        if ((r = sign_cmp(pa, pb)) != 0)
+    if (!(ca > 0) && !(cb > 0)) {
+        if ((r = sign_cmp(pa, pb)) != 0 || (r = sign_cmp(la, lb)) != 0 ||
+            (r = sign_cmp(ra, rb)) != 0)
             return r;
-        return sign_cmp(la, lb);
+        return sign_cmp(ma, mb);
     }
-    if ((r = sign_cmp(per_cost(pa, a->added_cost),
-                      per_cost(pb, b->added_cost))) != 0)
+    if ((r = sign_cmp(per_cost(pa, ca), per_cost(pb, cb))) != 0 ||
+        (r = sign_cmp(per_cost(la, ca), per_cost(lb, cb))) != 0 ||
+        (r = sign_cmp(per_cost(ra, ca), per_cost(rb, cb))) != 0 ||
+        (r = sign_cmp(per_cost(ma, ca), per_cost(mb, cb))) != 0)
         return r;
-    if ((r = sign_cmp(per_cost(la, a->added_cost),
-                      per_cost(lb, b->added_cost))) != 0)
-        return r;
-    return fb - fa;    /* nothing gained either way: the free one first */
+    return (cb > 0) - (ca > 0);    /* equal gains: the free one first */
 }
 
 void cs_sensitivity_rank(cs_sensitivity *sv)

@@ -20,7 +20,8 @@
 ** the change's (positive: shorter), paired likewise.
 **
 ** Rank.  By promise gain per unit of added cost per day, then lead-time
-** gain per unit of it.  A change that adds no cost (no cost rates, or a
+** gain per unit of it, a gain whose interval spans 0 counting as none
+** (the means then break ties, in the same order of keys).  A change that adds no cost (no cost rates, or a
 ** WIP limit, a hand-off, focus) counts its gains as without bound per
 ** unit of cost: a free promise gain comes before every costly change, a
 ** free promise loss after them all, and a free change with no promise
