@@ -271,12 +271,13 @@ static cs_status pair_gains(const cs_sensitivity *sv, cs_sens_change *c,
     const cs_model *const m = sv->base;
     const size_t n = b->replications < v->replications ? b->replications
                                                        : v->replications;
-    double *g = calloc(3 * n + 1, sizeof *g);
-    double *lb = g + n, *lv = lb + n;
+    double *g = calloc(3 * n + 1, sizeof *g), *lb, *lv;
     size_t i = 0, j = 0, k = 0;
 
     if (g == NULL)
         return no_memory(err);
+    lb = g + n;
+    lv = lb + n;
     while (i < b->replications && j < v->replications) {
         if (b->rep_number[i] < v->rep_number[j]) {
             i++;

@@ -73,9 +73,13 @@ expect_ok sensitivity "$T/tandem.yaml" -f json -j 1
 cmp -s "$T/out" "$T/j2.json" && ok || bad "-j 1 and -j 2 differ"
 
 # ---- -o, and the options that do not apply
-run sensitivity "$T/tandem.yaml" -n 4 -o "$T/s2.json" -f json -q >"$T/out" 2>"$T/err"
-[ $? -eq 0 ] && [ ! -s "$T/out" ] && [ -s "$T/s2.json" ] && ok \
-    || bad "-o: stdout not empty or no file"
+if run sensitivity "$T/tandem.yaml" -n 4 -o "$T/s2.json" -f json -q \
+       >"$T/out" 2>"$T/err" &&
+   [ ! -s "$T/out" ] && [ -s "$T/s2.json" ]; then
+    ok
+else
+    bad "-o: stdout not empty or no file"
+fi
 expect_fail 2 "--variant is for" sensitivity "$T/tandem.yaml" --variant x
 expect_fail 2 "--vary is for" sensitivity "$T/tandem.yaml" --vary teams.a.capacity=1,2
 expect_fail 2 "--per-replication is for" sensitivity "$T/tandem.yaml" --per-replication
