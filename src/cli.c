@@ -218,7 +218,7 @@ static const option_def option_table[] = {
     {"per-replication", '\0', 0, opt_flag, FIELD(per_replication), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"report", '\0', 1, opt_text, FIELD(report), 0, "a file name",
-     CMD_RUN | CMD_COMPARE, NULL},
+     CMD_RUN | CMD_COMPARE | CMD_SENS, NULL},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,

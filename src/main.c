@@ -82,7 +82,8 @@ static const char usage_text[] =
     "                         or json\n"
     "      --no-header        csv and trace: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
-    "      --report FILE      run, compare: also an HTML report with charts\n"
+    "      --report FILE      run, compare, sensitivity: also an HTML report\n"
+    "                         with charts\n"
     "      --per-replication  run, compare: a CSV or JSON record per replication\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
@@ -707,34 +708,65 @@ static void show_sens_progress(void *ctx, size_t done, size_t total)
     fflush(stderr);
 }
 
-/* Runs sv and writes its results to -o or standard output (opened
-** before the runs, so a file that cannot be written fails at once). */
+/* Writes sv's results to out and its HTML page to html (when open) and
+** finishes both: committed when both are complete, discarded otherwise. */
+static int sens_report(const cs_cli_options *o, const cs_sensitivity *sv,
+                       cs_output *out, cs_output *html)
+{
+    cs_error err;
+    int rc;
+
+    cs_error_clear(&err);
+    if (html != NULL &&
+        cs_report_sensitivity_html(cs_output_file(html), sv, &err) != CS_OK) {
+        close_output(html, 0, 1);
+        return close_output(out, 0, 0), cannot_write(o->report, err.msg);
+    }
+    if (cs_report_sensitivity_write(cs_output_file(out), o->format, sv,
+                                    o->no_header, &err) != CS_OK) {
+        if (html != NULL)
+            close_output(html, 0, 1);
+        return close_output(out, 0, 0), cannot_write(o->output, err.msg);
+    }
+    if (html != NULL && (rc = close_output(html, 1, 1)) != EXIT_SUCCESS)
+        return close_output(out, 0, 0), rc;
+    return close_output(out, 1, 0);
+}
+
+/* Runs sv and writes its results to -o or standard output, and --report
+** (both opened before the runs, so a file that cannot be written fails at
+** once). */
 static int sens_write(const cs_cli_options *o, cs_sensitivity *sv)
 {
     const int tty = !o->quiet && isatty(STDERR_FILENO);
     const cs_sens_run_opts ro = {(unsigned)o->threads, o->max_memory,
                                  &g_lib_stop,
                                  tty ? show_sens_progress : NULL, NULL};
-    cs_output out;
+    cs_output out, html;
     cs_error err;
     cs_status st;
     int rc;
 
     cs_error_clear(&err);
+    cs_output_init(&html);
     if ((rc = open_output(&out, o->output, 0)) != EXIT_SUCCESS)
         return rc;
+    if (o->report != NULL &&
+        (rc = open_output(&html, o->report, 1)) != EXIT_SUCCESS)
+        return close_output(&out, 0, 0), rc;
     set_graceful(1);
     st = cs_sensitivity_run(sv, &ro, &err);
     if (tty) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
-    if (st != CS_OK)
+    if (st != CS_OK) {
+        if (o->report != NULL)
+            close_output(&html, 0, 1);
         return close_output(&out, 0, 0), print_error(&err);
-    if (cs_report_sensitivity_write(cs_output_file(&out), o->format, sv,
-                                    o->no_header, &err) != CS_OK)
-        return close_output(&out, 0, 0), cannot_write(o->output, err.msg);
-    if ((rc = close_output(&out, 1, 0)) != EXIT_SUCCESS)
+    }
+    if ((rc = sens_report(o, sv, &out, o->report != NULL ? &html : NULL)) !=
+        EXIT_SUCCESS)
         return rc;
     if (g_stop) {
         fputs(sv->partial ? "chainsim: interrupted: the results are partial "

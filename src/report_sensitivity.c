@@ -16,6 +16,7 @@
 #include "chainsim/model.h"
 #include "chainsim/str.h"
 #include "chainsim/summary.h"
+#include "chainsim/svg.h"
 
 #define NCOLS 8
 #define CELL 96
@@ -132,7 +133,17 @@ static void ci_text(char *buf, size_t n, const cs_ci *c, double scale)
                  one_decimal(c->lo * scale), one_decimal(c->hi * scale));
 }
 
+static void esc(FILE *out, const char *s);
+
+/* The baseline's line; html: names escaped for HTML. */
+static void baseline_line(FILE *out, const cs_sensitivity *sv, int html);
+
 static void table_baseline(FILE *out, const cs_sensitivity *sv)
+{
+    baseline_line(out, sv, 0);
+}
+
+static void baseline_line(FILE *out, const cs_sensitivity *sv, int html)
 {
     const cs_summary *const b = sv->base_summary;
     const cs_model *const m = sv->base;
@@ -145,8 +156,13 @@ static void table_baseline(FILE *out, const cs_sensitivity *sv)
         fputs("-", out);
     for (int p = 0; p < m->npromises; p++) {
         const cs_promise_summary *const ps = &b->promises[p];
-        fprintf(out, "; %s ", cs_str_printable(m->promises[p].name, buf,
-                                               sizeof buf));
+        fputs("; ", out);
+        if (html)
+            esc(out, m->promises[p].name);
+        else
+            fputs(cs_str_printable(m->promises[p].name, buf, sizeof buf),
+                  out);
+        fputc(' ', out);
         if (!defined(&ps->achieved))
             fputs("-", out);
         else if (m->promises[p].kind == CS_PROMISE_THROUGHPUT)
@@ -419,6 +435,206 @@ static cs_status json_write(FILE *out, const cs_sensitivity *sv,
                         JSON_PRESERVE_ORDER);
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
+    return CS_OK;
+}
+
+/* ---- HTML ------------------------------------------------------------- */
+
+#define CHART_W 760.0
+
+static void esc(FILE *out, const char *s)
+{
+    cs_svg_escape(out, s);
+}
+
+/* "team: change from → to", the row's label. */
+static void change_label(char *buf, size_t n, const cs_sensitivity *sv,
+                         const cs_sens_change *c)
+{
+    char set[64];
+
+    fmt_setting(set, sizeof set, c);
+    snprintf(buf, n, "%s: %s %s", sv->base->teams[c->team].name,
+             change_word(c->kind), set);
+}
+
+/* A forest plot of one gain of every change run, in rank order. */
+static int html_forest(FILE *out, const cs_sensitivity *sv, int lead)
+{
+    const int n = (int)sv->nrun;
+    char (*labels)[128] = calloc((size_t)n + 1, sizeof *labels);
+    const char **names = calloc((size_t)n + 1, sizeof *names);
+    const double scale = lead ? 1.0 : 100.0, h = 24.0 * n;
+    double lo = 0, hi = 0, left = 60;
+    cs_svg_plot p;
+
+    if (labels == NULL || names == NULL) {
+        free(labels);
+        free(names);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const cs_sens_change *c = &sv->changes[sv->order[i]];
+        const cs_ci *g = lead ? &c->lead_gain : &c->promise_gain;
+        change_label(labels[i], sizeof labels[i], sv, c);
+        names[i] = labels[i];
+        if (has_interval(g)) {
+            lo = fmin(lo, g->lo * scale);
+            hi = fmax(hi, g->hi * scale);
+        }
+        if (6.8 * (double)text_width(labels[i]) + 16.0 > left)
+            left = fmin(380, 6.8 * (double)text_width(labels[i]) + 16.0);
+    }
+    cs_svg_plot_init(&p, left, 10, CHART_W - left - 30, h, lo, hi, 0, n);
+    cs_svg_plot_nice(&p, 7);
+    p.ylo = 0;
+    p.yhi = n;
+    cs_svg_begin(out, CHART_W, h + 56, "chart forest",
+                 lead ? "lead time gain per change"
+                      : "promise gain per change");
+    cs_svg_plot_xaxis(out, &p, 7, lead ? "lead time gain (days shorter)"
+                                       : "promise gain (points)");
+    cs_svg_plot_ybands(out, &p, names, n);
+    cs_svg_plot_vline(out, &p, 0.0, "zero", NULL);
+    for (int i = 0; i < n; i++) {
+        const cs_sens_change *c = &sv->changes[sv->order[i]];
+        const cs_ci *g = lead ? &c->lead_gain : &c->promise_gain;
+        char tip[96];
+        if (!has_interval(g))
+            continue;
+        snprintf(tip, sizeof tip, "%.3g [%.3g, %.3g]", g->mean * scale,
+                 g->lo * scale, g->hi * scale);
+        cs_svg_plot_interval(out, &p, n - i - 0.5, g->lo * scale,
+                             g->mean * scale, g->hi * scale,
+                             c->added_cost > 0 ? "c0" : "c2", tip);
+    }
+    cs_svg_end(out);
+    free(labels);
+    free(names);
+    return 0;
+}
+
+static void html_head(FILE *out, const cs_sensitivity *sv)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+          "<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\">\n<title>chainsim sensitivity: ", out);
+    esc(out, sv->base->name);
+    fputs("</title>\n<style>\n"
+          "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,"
+          "Arial,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;"
+          "padding:1.5rem;max-width:1100px;line-height:1.4;font-size:17px}\n"
+          "h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.3rem;"
+          "margin:2rem 0 .4rem;border-bottom:2px solid #ddd}\n"
+          "p.how{color:#444;font-style:italic}\n"
+          "table{border-collapse:collapse;margin:.4rem 0}"
+          "th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;"
+          "white-space:nowrap}"
+          "th{background:#f2f2f2}td.num{text-align:right;"
+          "font-variant-numeric:tabular-nums}\n"
+          ".wrap{overflow-x:auto;max-width:100%}\n"
+          "svg.chart{max-width:100%;height:auto;display:block}"
+          "svg text{font-size:12px;fill:#1a1a1a}svg .axislabel{font-size:13px}"
+          "svg .grid{stroke:#e5e5e5}svg .tick,svg .domain{stroke:#555}"
+          "svg .zero{stroke:#555;stroke-dasharray:2 2}"
+          "svg .whisker{stroke-width:2}\n", out);
+    for (int i = 0; i < 3; i++)
+        fprintf(out, "svg .c%d .whisker{stroke:%s}svg .c%d .estimate{fill:%s}"
+                "\n", i, cs_svg_colour(i), i, cs_svg_colour(i));
+    fputs("</style>\n</head>\n<body>\n", out);
+}
+
+static void html_table(FILE *out, const cs_sensitivity *sv)
+{
+    const int cost = any_cost(sv);
+    char buf[128];
+
+    fputs("<div class=\"wrap\"><table>\n<tr><th>rank</th><th>team</th>"
+          "<th>change</th><th>from → to</th><th>cost/d</th>"
+          "<th>promise gain (pts)</th><th>lead time gain (d)</th>", out);
+    if (cost)
+        fputs("<th>pts per 1000/d</th>", out);
+    fputs("<th>set</th></tr>\n", out);
+    for (size_t i = 0; i < sv->nrun; i++) {
+        const cs_sens_change *c = &sv->changes[sv->order[i]];
+        const double gpc = gain_per_cost(c);
+        fprintf(out, "<tr><td class=\"num\">%u</td><td>", c->rank);
+        esc(out, sv->base->teams[c->team].name);
+        fprintf(out, "</td><td>%s</td><td>", change_word(c->kind));
+        fmt_setting(buf, sizeof buf, c);
+        esc(out, buf);
+        fprintf(out, "</td><td class=\"num\">%g</td><td class=\"num\">",
+                unsign(c->added_cost));
+        ci_text(buf, sizeof buf, &c->promise_gain, 100.0);
+        esc(out, sv->base->npromises > 0 ? buf : "-");
+        fputs("</td><td class=\"num\">", out);
+        ci_text(buf, sizeof buf, &c->lead_gain, 1.0);
+        esc(out, buf);
+        fputs("</td>", out);
+        if (cost) {
+            if (isnan(gpc))
+                fputs(c->added_cost > 0 ? "<td>-</td>" : "<td>free</td>",
+                      out);
+            else
+                fprintf(out, "<td class=\"num\">%+.3g</td>",
+                        unsign(gpc * 100.0 * 1000.0));
+        }
+        fputs("<td><code>", out);
+        esc(out, c->assignment);
+        fputs("</code></td></tr>\n", out);
+    }
+    fputs("</table></div>\n", out);
+}
+
+static cs_status html_write(FILE *out, const cs_sensitivity *sv,
+                            cs_error *err)
+{
+    const cs_summary *const b = sv->base_summary;
+
+    html_head(out, sv);
+    fputs("<h1>Where one more person matters most: ", out);
+    esc(out, sv->base->name);
+    fprintf(out, "</h1>\n<p>%u replications, seed %llu, horizon %gd, "
+            "warm-up %gd. Each change at one team, one at a time, against "
+            "the baseline with common random numbers; paired %.4g%% "
+            "intervals.%s</p>\n<p>", b->replications,
+            (unsigned long long)sv->base->seed, b->horizon, b->warmup,
+            100.0 * sv->level,
+            sv->partial ? " <strong>Partial: interrupted before every "
+                          "change was run.</strong>" : "");
+    baseline_line(out, sv, 1);
+    fputs("</p>\n<h2>The changes, ranked</h2>\n", out);
+    fputs("<p class=\"how\">How to read it: the promise gain is the change "
+          "in the baseline's promises' levels, summed (shares in points, "
+          "throughput in % of its target); the ranking is by promise gain "
+          "per unit of added cost, then lead time gain, a gain whose "
+          "interval spans 0 counting as none; a change that adds no cost "
+          "comes first when it surely gains.</p>\n", out);
+    html_table(out, sv);
+    fputs("<h2>Promise gain</h2>\n<p class=\"how\">How to read it: one "
+          "row per change in rank order, the dot the mean gain, the bar its "
+          "paired interval; blue rows add cost, green ones do not.</p>\n",
+          out);
+    if (html_forest(out, sv, 0) != 0)
+        return no_memory(err);
+    fputs("<h2>Lead time gain</h2>\n", out);
+    if (html_forest(out, sv, 1) != 0)
+        return no_memory(err);
+    fputs("<footer><p>chainsim sensitivity</p></footer>\n</body>\n"
+          "</html>\n", out);
+    return CS_OK;
+}
+
+cs_status cs_report_sensitivity_html(FILE *out, const cs_sensitivity *sv,
+                                     cs_error *err)
+{
+    const cs_status st = html_write(out, sv, err);
+
+    if (st != CS_OK)
+        return st;
+    if (fflush(out) != 0 || ferror(out))
         return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
     return CS_OK;
 }

@@ -204,7 +204,7 @@ START_TEST(test_rank_rules)
 END_TEST
 
 /* The writers: JSON parses with the changes in rank order, CSV has a row
-** per change. */
+** per change, the table and the HTML page hold the ranking. */
 START_TEST(test_writers)
 {
     cs_sensitivity *sv = plan(kinds_yaml);
@@ -248,6 +248,16 @@ START_TEST(test_writers)
                                                  &err), CS_OK);
     fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "rank  team"));
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(cs_report_sensitivity_html(f, sv, &err), CS_OK);
+    fclose(f);
+    ck_assert(strncmp(buf, "<!DOCTYPE html>", 15) == 0);
+    ck_assert_ptr_nonnull(strstr(buf, "<code>teams.a.capacity=3</code>"));
+    /* two forest plots, and the page closed */
+    ck_assert_ptr_nonnull(strstr(strstr(buf, "<svg") + 1, "<svg"));
+    ck_assert_ptr_nonnull(strstr(buf, "</html>\n"));
     free(buf);
     cs_sensitivity_free(sv);
 }

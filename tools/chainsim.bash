@@ -103,7 +103,7 @@ _chainsim_opts() {
     check) echo "$all -n --replications --variant" ;;
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
     sensitivity) echo "$all -n --replications -j --threads --max-memory" \
-                      "-f --format --no-header" ;;
+                      "-f --format --no-header --report" ;;
     *) echo "-h --help --version" ;;
     esac
 }

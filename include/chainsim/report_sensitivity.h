@@ -21,4 +21,13 @@ cs_status cs_report_sensitivity_write(FILE *out, cs_format fmt,
                                       const cs_sensitivity *sv,
                                       int no_header, cs_error *err);
 
+/*
+** Writes sv (run, borrowed) to out as one self-contained HTML page
+** (--report): the baseline, the ranked table and forest plots of the
+** promise and lead-time gains.  Returns CS_OK, CS_EIO when writing
+** fails, or CS_ENOMEM.
+*/
+cs_status cs_report_sensitivity_html(FILE *out, const cs_sensitivity *sv,
+                                     cs_error *err);
+
 #endif /* CHAINSIM_REPORT_SENSITIVITY_H */

@@ -448,7 +448,7 @@ grep -q "Command: <code>chainsim compare scenarios/bi-chain.yaml -n 4 -q --repor
     || bad "--report: the footer lacks the command line"
 has_tmp && bad "--report: a temporary file was left" || ok
 echo keep >"$T/keep.html"
-expect_fail 2 "--report is for run and compare" check scenarios/bi-chain.yaml --report "$T/keep.html"
+expect_fail 2 "--report is for run, compare and sensitivity" check scenarios/bi-chain.yaml --report "$T/keep.html"
 expect_fail 2 "name the same file" run scenarios/bi-chain.yaml -o "$T/keep.html" --report "$T/keep.html"
 expect_fail 2 "cannot write" run scenarios/bi-chain.yaml -n 2 --report "$T/no/such/dir/r.html"
 [ "$(cat "$T/keep.html")" = keep ] && ok || bad "--report: an error harmed the file"

@@ -80,6 +80,12 @@ if run sensitivity "$T/tandem.yaml" -n 4 -o "$T/s2.json" -f json -q \
 else
     bad "-o: stdout not empty or no file"
 fi
+# --report: an HTML page beside the results, not the -o file
+expect_ok sensitivity "$T/tandem.yaml" -n 4 -q --report "$T/s.html"
+grep -q "^<!DOCTYPE html>" "$T/s.html" && grep -q "teams.b.capacity=2" "$T/s.html" \
+    && grep -q "</html>" "$T/s.html" && ok || bad "--report: no HTML page"
+expect_fail 2 "--report and --output name the same file" \
+    sensitivity "$T/tandem.yaml" --report "$T/x.html" -o "$T/x.html"
 expect_fail 2 "--variant is for" sensitivity "$T/tandem.yaml" --variant x
 expect_fail 2 "--vary is for" sensitivity "$T/tandem.yaml" --vary teams.a.capacity=1,2
 expect_fail 2 "--per-replication is for" sensitivity "$T/tandem.yaml" --per-replication
