@@ -44,7 +44,8 @@ struct option_def {
 #define CMD_COMPARE (1u << CS_CLI_COMPARE)
 #define CMD_CHECK (1u << CS_CLI_CHECK)
 #define CMD_TRACE (1u << CS_CLI_TRACE)
-#define CMD_ALL (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE)
+#define CMD_SENS (1u << CS_CLI_SENSITIVITY)
+#define CMD_ALL (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE | CMD_SENS)
 
 #define FIELD(m) offsetof(cs_cli_options, m)
 #define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
@@ -189,13 +190,14 @@ static cs_status opt_format(cs_cli_options *o, const option_def *d,
 static const option_def option_table[] = {
     {"replications", 'n', 1, opt_number, FIELD(set.replications),
      CS_SCENARIO_MAX_REPLICATIONS, "from 1 to 1000000",
-     CMD_RUN | CMD_COMPARE | CMD_CHECK,
+     CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_SENS,
      "trace runs one replication: -r K picks it"},
     {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL, CMD_ALL, NULL},
     {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024",
-     CMD_RUN | CMD_COMPARE, NULL},
+     CMD_RUN | CMD_COMPARE | CMD_SENS, NULL},
     {"max-memory", '\0', 1, opt_bytes, FIELD(max_memory), 1 << 20,
-     "from 1M to 1024T (e.g. 512M, 4G)", CMD_RUN | CMD_COMPARE, NULL},
+     "from 1M to 1024T (e.g. 512M, 4G)", CMD_RUN | CMD_COMPARE | CMD_SENS,
+     NULL},
     {"horizon", '\0', 1, opt_value, FIELD(set.horizon), 0, "a duration",
      CMD_ALL, NULL},
     {"warmup", '\0', 1, opt_value, FIELD(set.warmup), 0, "a duration or auto",
@@ -208,15 +210,15 @@ static const option_def option_table[] = {
     {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
      "PATH=V1,V2,...", CMD_RUN | CMD_COMPARE, NULL},
     {"format", 'f', 1, opt_format, 0, 0, "table, csv, json",
-     CMD_RUN | CMD_COMPARE | CMD_TRACE, "check prints a summary"},
+     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS, "check prints a summary"},
     {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL,
-     CMD_RUN | CMD_COMPARE | CMD_TRACE, NULL},
+     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS, NULL},
     {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
      NULL},
     {"per-replication", '\0', 0, opt_flag, FIELD(per_replication), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"report", '\0', 1, opt_text, FIELD(report), 0, "a file name",
-     CMD_RUN | CMD_COMPARE, NULL},
+     CMD_RUN | CMD_COMPARE | CMD_SENS, NULL},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,
@@ -271,7 +273,7 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
                                cs_error *err)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
-                                       NULL};
+                                       "sensitivity", NULL};
     const char *hint;
 
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
@@ -279,7 +281,7 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
         o->about = a[2] == 'v' ? CS_CLI_ABOUT_VERSION : CS_CLI_ABOUT_HELP;
         return CS_OK;
     }
-    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY; c++)
         if (strcmp(a, cmds[c]) == 0) {
             o->cmd = (cs_cli_command)c;
             return CS_OK;
@@ -347,14 +349,15 @@ static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
 /* The commands of mask in words, as "run, compare and check". */
 static void command_words(unsigned mask, char *buf, size_t size)
 {
-    static const char *const cmds[] = {"run", "compare", "check", "trace"};
+    static const char *const cmds[] = {"run", "compare", "check", "trace",
+                                       "sensitivity"};
     int n = 0, k = 0;
     size_t len = 0;
 
-    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY; c++)
         n += ((mask >> c) & 1u) != 0;
     buf[0] = '\0';
-    for (int c = CS_CLI_RUN; c <= CS_CLI_TRACE && len < size; c++) {
+    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY && len < size; c++) {
         int w;
 
         if (!((mask >> c) & 1u))
@@ -399,7 +402,8 @@ static cs_status check_applies(const cs_cli_options *o, unsigned long given,
 static cs_status check_combination(const cs_cli_options *o,
                                    unsigned long given, cs_error *err)
 {
-    const int run = o->cmd == CS_CLI_RUN || o->cmd == CS_CLI_COMPARE;
+    const int run = o->cmd == CS_CLI_RUN || o->cmd == CS_CLI_COMPARE ||
+                    o->cmd == CS_CLI_SENSITIVITY;
     cs_status st;
 
     if (o->scenario == NULL)

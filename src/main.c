@@ -1,5 +1,6 @@
 /*
-** main.c - the chainsim command line (run, compare, check, trace): signals,
+** main.c - the chainsim command line (run, compare, check, trace,
+** sensitivity): signals,
 ** progress and every message; the only place that prints or exits.  The
 ** options are parsed by cli.h, output files written by output.h, and the
 ** work is the library's (study.h, report.h, report_model.h).
@@ -26,8 +27,10 @@
 #include "chainsim/output.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
+#include "chainsim/report_sensitivity.h"
 #include "chainsim/report_study.h"
 #include "chainsim/scenario.h"
+#include "chainsim/sensitivity.h"
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
 
@@ -58,11 +61,14 @@ static const char usage_text[] =
     "  compare   simulate the base and every variant, and compare them\n"
     "  check     validate the scenario and print a normalised summary\n"
     "  trace     the event log of one replication as CSV\n"
+    "  sensitivity  what one more person, a WIP limit one lower or higher,\n"
+    "            no hand-off or more focus at each team would change\n"
     "\n"
     "options:\n"
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
     "  -s, --seed N           master seed (default: the scenario's, else 1)\n"
-    "  -j, --threads N        run, compare: worker threads (default: all cores)\n"
+    "  -j, --threads N        run, compare, sensitivity: worker threads\n"
+    "                         (default: all cores)\n"
     "      --max-memory SIZE  run, compare: memory a run may hold (e.g. 2G;\n"
     "                         default: a quarter of the machine's)\n"
     "      --horizon DUR      simulated time per replication (e.g. 520d)\n"
@@ -72,10 +78,12 @@ static const char usage_text[] =
     "      --set PATH=VALUE   override a scenario value (repeatable)\n"
     "      --vary PATH=V1,V2  run, compare: one result per value (repeatable:\n"
     "                         cartesian product)\n"
-    "  -f, --format FMT       run, compare: table (default), csv or json\n"
+    "  -f, --format FMT       run, compare, sensitivity: table (default), csv\n"
+    "                         or json\n"
     "      --no-header        csv and trace: no header line\n"
     "  -o, --output FILE      write results to FILE (atomically)\n"
-    "      --report FILE      run, compare: also an HTML report with charts\n"
+    "      --report FILE      run, compare, sensitivity: also an HTML report\n"
+    "                         with charts\n"
     "      --per-replication  run, compare: a CSV or JSON record per replication\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
@@ -509,6 +517,8 @@ static int run_study(const cs_cli_options *o, cs_study *st)
         pr.done = calloc(cs_study_njobs(st) + 1, sizeof *pr.done);
         pr.total = calloc(cs_study_njobs(st) + 1, sizeof *pr.total);
     }
+    if (!o->quiet && o->cmd == CS_CLI_RUN && cs_study_njobs(st) == 1)
+        cs_report_model_theory(stderr, cs_study_model(st, 0), "");
     if (!o->quiet)
         cs_study_warn(st, stderr);
     set_graceful(1);
@@ -690,6 +700,102 @@ static int cmd_run(const cs_cli_options *o)
     return rc != EXIT_SUCCESS ? rc : run_verdict(o, ru);
 }
 
+/* The progress of a sensitivity run on stderr: runs done of all. */
+static void show_sens_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\r\033[K[%zu/%zu runs] sensitivity", done, total);
+    fflush(stderr);
+}
+
+/* Writes sv's results to out and its HTML page to html (when open) and
+** finishes both: committed when both are complete, discarded otherwise. */
+static int sens_report(const cs_cli_options *o, const cs_sensitivity *sv,
+                       cs_output *out, cs_output *html)
+{
+    cs_error err;
+    int rc;
+
+    cs_error_clear(&err);
+    if (html != NULL &&
+        cs_report_sensitivity_html(cs_output_file(html), sv, &err) != CS_OK) {
+        close_output(html, 0, 1);
+        return close_output(out, 0, 0), cannot_write(o->report, err.msg);
+    }
+    if (cs_report_sensitivity_write(cs_output_file(out), o->format, sv,
+                                    o->no_header, &err) != CS_OK) {
+        if (html != NULL)
+            close_output(html, 0, 1);
+        return close_output(out, 0, 0), cannot_write(o->output, err.msg);
+    }
+    if (html != NULL && (rc = close_output(html, 1, 1)) != EXIT_SUCCESS)
+        return close_output(out, 0, 0), rc;
+    return close_output(out, 1, 0);
+}
+
+/* Runs sv and writes its results to -o or standard output, and --report
+** (both opened before the runs, so a file that cannot be written fails at
+** once). */
+static int sens_write(const cs_cli_options *o, cs_sensitivity *sv)
+{
+    const int tty = !o->quiet && isatty(STDERR_FILENO);
+    const cs_sens_run_opts ro = {(unsigned)o->threads, o->max_memory,
+                                 &g_lib_stop,
+                                 tty ? show_sens_progress : NULL, NULL};
+    cs_output out, html;
+    cs_error err;
+    cs_status st;
+    int rc;
+
+    cs_error_clear(&err);
+    cs_output_init(&html);
+    if ((rc = open_output(&out, o->output, 0)) != EXIT_SUCCESS)
+        return rc;
+    if (o->report != NULL &&
+        (rc = open_output(&html, o->report, 1)) != EXIT_SUCCESS)
+        return close_output(&out, 0, 0), rc;
+    set_graceful(1);
+    st = cs_sensitivity_run(sv, &ro, &err);
+    if (tty) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    if (st != CS_OK) {
+        if (o->report != NULL)
+            close_output(&html, 0, 1);
+        return close_output(&out, 0, 0), print_error(&err);
+    }
+    if ((rc = sens_report(o, sv, &out, o->report != NULL ? &html : NULL)) !=
+        EXIT_SUCCESS)
+        return rc;
+    if (g_stop) {
+        fputs(sv->partial ? "chainsim: interrupted: the results are partial "
+                            "(marked so in the output)\n"
+                          : "chainsim: interrupted after the last run: the "
+                            "results are complete\n", stderr);
+        return EXIT_SIGNAL_BASE + (int)g_stop;
+    }
+    return EXIT_SUCCESS;
+}
+
+/* sensitivity: every change is built (and checked) before any run. */
+static int cmd_sensitivity(const cs_cli_options *o)
+{
+    cs_scenario *s = NULL;
+    cs_sensitivity *sv = NULL;
+    cs_error err;
+    int rc = load(o, &s);
+
+    cs_error_clear(&err);
+    if (rc == EXIT_SUCCESS && cs_sensitivity_new(s, &sv, &err) != CS_OK)
+        rc = print_error(&err);
+    cs_scenario_free(s);
+    if (rc == EXIT_SUCCESS)
+        rc = sens_write(o, sv);
+    cs_sensitivity_free(sv);
+    return rc;
+}
+
 /* --help or --version on standard output; a failed write (a full disk, a
 ** closed pipe) is an error, not a success. */
 static int print_about(const cs_cli_options *o)
@@ -724,7 +830,9 @@ int main(int argc, char **argv)
         rc = print_about(&o);
     else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
-             : o.cmd == CS_CLI_TRACE ? cmd_trace(&o) : cmd_run(&o);
+             : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)
+             : o.cmd == CS_CLI_SENSITIVITY ? cmd_sensitivity(&o)
+                                           : cmd_run(&o);
     cs_cli_fini(&o);
     return rc;
 }

@@ -152,6 +152,20 @@ static double route_work(const cs_class *k, int j, int count_passes)
     return work;
 }
 
+double cs_model_route_work(const cs_class *k, int j, double power)
+{
+    double work = 1.0;
+
+    for (int i = j; i < k->nroute; i++) {
+        const cs_step *s = &k->steps[k->route[i]];
+        if (!s->has_rework || s->rework_p <= 0 || s->rework_to > j)
+            continue;
+        const double passes = 1.0 / (1.0 - s->rework_p * s->p);
+        work *= 1.0 + (passes - 1.0) * pow(s->rework_factor, power);
+    }
+    return work;
+}
+
 double cs_model_class_visits(const cs_model *m, int c)
 {
     const cs_class *k = &m->classes[c];

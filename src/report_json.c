@@ -108,7 +108,8 @@ static json_t *json_breakdown(jctx *j, const cs_model *m,
     return o;
 }
 
-static json_t *json_lead_time(jctx *j, const cs_summary *s)
+static json_t *json_lead_time(jctx *j, const cs_summary *s,
+                              const cs_theory *th)
 {
     const cs_model *m = s->model;
     json_t *lt = json_object(), *classes = json_object();
@@ -119,6 +120,8 @@ static json_t *json_lead_time(jctx *j, const cs_summary *s)
     put(j, lt, "p85", jnum(s->p85));
     put(j, lt, "p95", jnum(s->p95));
     put(j, lt, "count", json_integer((json_int_t)s->lt_n));
+    if (th != NULL)
+        put(j, lt, "theory_mean", jnum(th->lead_time));
     for (int c = 0; c < m->nclasses; c++) {
         const cs_class_summary *k = &s->classes[c];
         json_t *o = json_object();
@@ -128,6 +131,8 @@ static json_t *json_lead_time(jctx *j, const cs_summary *s)
         put(j, o, "p85", jnum(k->p85));
         put(j, o, "p95", jnum(k->p95));
         put(j, o, "count", json_integer((json_int_t)k->n));
+        if (th != NULL && c < th->nclasses)
+            put(j, o, "theory_mean", jnum(th->class_lead[c]));
         put(j, o, "throughput_per_day", jmean_ci(j, &k->throughput));
         put(j, o, "breakdown",
             json_breakdown(j, m, k->breakdown, k->nbreakdown, k->n));
@@ -152,7 +157,23 @@ static json_t *json_lead_time(jctx *j, const cs_summary *s)
     return lt;
 }
 
-static json_t *json_teams(jctx *j, const cs_summary *s)
+/* {"offered_load": .., "queue_wait_mean": .. or null, "status": ..,
+** "why": ..}: what queueing theory expects of a team (theory.h). */
+static json_t *json_team_theory(jctx *j, const cs_theory_team *t)
+{
+    static const char *const status[] = {"ok", "idle", "overloaded",
+                                         "not applicable"};
+    json_t *o = json_object();
+
+    put(j, o, "offered_load", jnum(t->load));
+    put(j, o, "queue_wait_mean", jnum(t->wait));
+    put(j, o, "status", json_string(status[t->status]));
+    if (t->status == CS_THEORY_NA)
+        put(j, o, "why", jstr(t->why));
+    return o;
+}
+
+static json_t *json_teams(jctx *j, const cs_summary *s, const cs_theory *th)
 {
     const cs_model *m = s->model;
     json_t *teams = json_object();
@@ -196,6 +217,8 @@ static json_t *json_teams(jctx *j, const cs_summary *s)
             put(j, o, "failure_demand_share_ci95",
                 jci(&k->failure_demand_share));
         }
+        if (th != NULL && t < th->nteams)
+            put(j, o, "theory", json_team_theory(j, &th->teams[t]));
         put(j, teams, m->teams[t].name, o);
     }
     return teams;
@@ -443,7 +466,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
     put(j, o, "partial", json_boolean(s->partial));
     put(j, o, "warmup", jnum(s->warmup));
     put(j, o, "horizon", jnum(s->horizon));
-    put(j, o, "lead_time", json_lead_time(j, s));
+    put(j, o, "lead_time", json_lead_time(j, s, row->theory));
     put(j, o, "throughput_per_day", jmean_ci(j, &s->throughput));
     put(j, o, "wip", jmean_ci(j, &s->wip));
     put(j, o, "flow_efficiency", jnum(s->flow_efficiency));
@@ -452,7 +475,7 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, o, "failure_demand_share_ci95",
             jci(&s->failure_demand_share));
     }
-    put(j, o, "teams", json_teams(j, s));
+    put(j, o, "teams", json_teams(j, s, row->theory));
     if (s->bottleneck >= 0 && s->bottleneck < m->nteams) {
         json_t *b = json_object();
         put(j, b, "team", jstr(m->teams[s->bottleneck].name));

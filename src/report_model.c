@@ -16,6 +16,7 @@
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/str.h"
+#include "chainsim/theory.h"
 
 /* ---- check ------------------------------------------------------------- */
 
@@ -350,6 +351,79 @@ static void print_promise(FILE *f, const cs_model *m, const cs_promise *k)
                 k->target, w, k->per);
 }
 
+/* ---- the theory check -------------------------------------------------- */
+
+/* A duration for people: "1.23d", "12.3d", "123d". */
+static void print_days(FILE *f, double d)
+{
+    fprintf(f, d < 10 ? "%.2fd" : d < 100 ? "%.1fd" : "%.0fd", d);
+}
+
+/* The load as check's team line shows it. */
+static void print_load(FILE *f, double load)
+{
+    if (load < CS_MODEL_LOAD_SHOWN_MAX)
+        fprintf(f, "%.2f", load);
+    else
+        fprintf(f, ">%.0e", CS_MODEL_LOAD_SHOWN_MAX);
+}
+
+void cs_report_model_theory(FILE *f, const cs_model *m, const char *indent)
+{
+    cs_theory t;
+    cs_error err;
+    int any = 0;
+
+    cs_error_clear(&err);
+    if (cs_theory_init(&t, m, &err) != CS_OK)
+        return;
+    fprintf(f, "%stheory (approximate, before any run: Allen-Cunneen for "
+            "G/G/c in steady state):\n", indent);
+    for (int x = 0; x < t.nteams; x++) {
+        const cs_theory_team *const tt = &t.teams[x];
+
+        fprintf(f, "%s  %-20s ", indent, m->teams[x].name);
+        switch (tt->status) {
+        case CS_THEORY_IDLE:
+            fputs("no work\n", f);
+            break;
+        case CS_THEORY_OVERLOADED:
+            fputs("overloaded (load ", f);
+            print_load(f, tt->load);
+            fputs(")\n", f);
+            break;
+        case CS_THEORY_NA:
+            fputs("load ", f);
+            print_load(f, tt->load);
+            fprintf(f, "  queue wait not given: %s\n", tt->why);
+            break;
+        case CS_THEORY_OK:
+            fputs("load ", f);
+            print_load(f, tt->load);
+            fputs("  queue wait ", f);
+            print_days(f, tt->wait);
+            fprintf(f, "  (c %d, ca2 %.2f, cs2 %.2f)\n", tt->servers,
+                    tt->ca2, tt->cs2);
+            break;
+        }
+    }
+    if (!isnan(t.lead_time)) {
+        fprintf(f, "%s  lead time ", indent);
+        print_days(f, t.lead_time);
+        for (int c = 0; c < t.nclasses; c++) {
+            if (isnan(t.class_lead[c]))
+                continue;
+            fprintf(f, "%s%s ", any++ ? ", " : "  (", m->classes[c].name);
+            print_days(f, t.class_lead[c]);
+        }
+        fputs(any > 0 ? ")\n" : "\n", f);
+    } else {
+        fprintf(f, "%s  lead time not given: some route visits a team above "
+                "(or has no arrivals)\n", indent);
+    }
+    cs_theory_fini(&t);
+}
+
 void cs_report_model_check(FILE *f, const cs_model *m)
 {
     double *util = calloc((size_t)m->nteams + 1, sizeof *util);
@@ -360,6 +434,7 @@ void cs_report_model_check(FILE *f, const cs_model *m)
     fprintf(f, "teams (%d):\n", m->nteams);
     for (int t = 0; t < m->nteams; t++)
         print_team(f, m, &m->teams[t], util != NULL ? &util[t] : NULL);
+    cs_report_model_theory(f, m, "");
     fprintf(f, "work (%d):\n", m->nclasses);
     for (int c = 0; c < m->nclasses; c++)
         print_class(f, m, &m->classes[c]);

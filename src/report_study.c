@@ -20,6 +20,7 @@ cs_status cs_report_study_fill(const cs_study *st, cs_report *rep,
         r[j].summary = cs_study_summary(st, j);
         r[j].vs = cs_study_comparison(st, j);
         r[j].point = cs_study_point_values(st, cs_study_point(st, j));
+        r[j].theory = cs_study_theory(st, j);
     }
     rep->nrows = n;
     rep->scenario_name = cs_study_model(st, 0)->name;

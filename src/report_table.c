@@ -1901,6 +1901,66 @@ static void warn_label(FILE *out, const cs_report *r, const cs_report_row *row)
     fputs(r->nvary > 0 ? "): " : ": ", out);
 }
 
+/* Why the theory gives no lead time for th: the first team visited
+** beyond the formula, into buf. */
+static void theory_why(const cs_model *m, const cs_theory *th, char *buf,
+                       size_t len)
+{
+    snprintf(buf, len, "no arrivals");
+    for (int x = 0; x < th->nteams && x < m->nteams; x++) {
+        const cs_theory_team *const tt = &th->teams[x];
+        if (tt->status == CS_THEORY_OVERLOADED) {
+            snprintf(buf, len, "%s is overloaded (load %.2f)",
+                     m->teams[x].name, tt->load);
+            return;
+        }
+        if (tt->status == CS_THEORY_NA) {
+            snprintf(buf, len, "%s: %s", m->teams[x].name, tt->why);
+            return;
+        }
+    }
+}
+
+/*
+** The approximate mean lead time queueing theory gives (theory.h), a line
+** per row beside the simulated one, or why it is not given; at most 20
+** rows.  Only for run (a compare is read by its differences); nothing
+** for rows without a theory.
+*/
+static void table_theory(FILE *out, const cs_report *r)
+{
+    int lines = 0;
+
+    if (r->command == NULL || strcmp(r->command, "run") != 0)
+        return;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_theory *th = r->rows[i].theory;
+        const cs_summary *s = r->rows[i].summary;
+        char buf[256], name[128];
+
+        if (th == NULL)
+            continue;
+        if (lines++ == 20) {
+            fprintf(out, "(and %zu more)\n", r->nrows - i);
+            break;
+        }
+        fputs(lines == 1 ? "\n" : "", out);
+        warn_label(out, r, &r->rows[i]);
+        if (isnan(th->lead_time)) {
+            theory_why(s->model, th, buf, sizeof buf);
+            fprintf(out, "approximate lead time (queueing theory, not "
+                    "simulated): not given (%s)\n",
+                    cs_str_printable(buf, name, sizeof name));
+            continue;
+        }
+        fprintf(out, "approximate lead time (queueing theory, not "
+                "simulated): %.3gd", th->lead_time);
+        if (cs_report_ci_defined(&s->lead_time))
+            fprintf(out, "; simulated %.3gd", s->lead_time.mean);
+        fputc('\n', out);
+    }
+}
+
 /*
 ** What interruptions cost at each preemptive team, a line per row: the
 ** interruptions per work start and the mean time a visit spent
@@ -2078,6 +2138,7 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
     oom |= table_teams(out, &t, r, &sh);
     oom |= table_fd(out, &t, r, &sh);
     oom |= table_time(out, &t, r, &sh);
+    table_theory(out, r);
     table_interruptions(out, r);
     table_reserved(out, r);
     oom |= table_timeline(out, &t, r);

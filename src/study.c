@@ -17,6 +17,7 @@
 #include "chainsim/dist.h"
 #include "chainsim/str.h"
 #include "chainsim/stream.h"
+#include "chainsim/theory.h"
 
 /* One --vary option: its path and values. */
 typedef struct vary_axis {
@@ -43,6 +44,7 @@ typedef struct job {
     double visits;            /* step visits of all its replications */
     cs_summary *summary;
     cs_comparison *vs;
+    cs_theory theory;         /* what queueing theory expects of it */
 } job;
 
 struct cs_study {
@@ -294,6 +296,7 @@ void cs_study_free(cs_study *st)
         cs_summary_free(st->jobs[j].summary);
         cs_model_free(st->jobs[j].model);
         free(st->jobs[j].unstable);
+        cs_theory_fini(&st->jobs[j].theory);
     }
     free(st->jobs);
     cs_scenario_free(st->base);
@@ -437,7 +440,9 @@ static cs_status build_point(cs_study *st, const cs_scenario *base,
          ++*next) {
         job *const j = &st->jobs[*next];
         if ((rc = job_model(st, j, s, &j->model, err)) == CS_OK &&
-            (rc = note_warnings(j, j->model, err)) == CS_OK && st->lazy)
+            (rc = note_warnings(j, j->model, err)) == CS_OK &&
+            (rc = cs_theory_init(&j->theory, j->model, err)) == CS_OK &&
+            st->lazy)
             cs_model_strip(j->model);
     }
     cs_scenario_free(s);
@@ -828,6 +833,11 @@ const cs_summary *cs_study_summary(const cs_study *st, size_t j)
 const cs_comparison *cs_study_comparison(const cs_study *st, size_t j)
 {
     return st->jobs[j].vs;
+}
+
+const cs_theory *cs_study_theory(const cs_study *st, size_t j)
+{
+    return &st->jobs[j].theory;
 }
 
 cs_study_rollup cs_study_verdicts(const cs_study *st)

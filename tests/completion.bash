@@ -19,6 +19,9 @@ expect() {
 }
 S=scenarios/bi-chain.yaml
 expect "chainsim co" compare
+expect "chainsim sens" sensitivity
+expect "chainsim sensitivity $S --thr" --threads
+expect "chainsim sensitivity $S --" --no-header --variant
 expect "chainsim run scenarios/bi-ch" $S
 expect "chainsim run $S --rep" --report
 expect "chainsim trace $S --rep" --replication --report

@@ -388,17 +388,19 @@ START_TEST(test_not_for_command)
         {{"trace", "a", "-f", "table"},
          "--format: trace writes CSV only (-f csv)"},
         {{"check", "a", "-f", "csv"},
-         "--format is for run, compare and trace; check prints a summary"},
-        {{"check", "a", "-j", "2"}, "--threads is for run and compare"},
+         "--format is for run, compare, trace and sensitivity; check prints a "
+                 "summary"},
+        {{"check", "a", "-j", "2"}, "--threads is for run, compare and sensitivity"},
         {{"check", "a", "--timeline", "4w"},
          "--timeline is for run and compare"},
         {{"trace", "a", "--timeline=4w"}, "--timeline is for run and compare"},
-        {{"trace", "a", "-j", "2"}, "--threads is for run and compare"},
+        {{"trace", "a", "-j", "2"}, "--threads is for run, compare and sensitivity"},
         {{"trace", "a", "-n", "2"},
-         "--replications is for run, compare and check; trace runs one "
+         "--replications is for run, compare, check and sensitivity; trace "
+         "runs one "
          "replication: -r K picks it"},
         {{"check", "a", "--no-header"},
-         "--no-header is for run, compare and trace"},
+         "--no-header is for run, compare, trace and sensitivity"},
         {{"run", "a", "--no-header"},
          "--no-header is for CSV output (-f csv) and trace"},
         {{"compare", "a", "-f", "json", "--no-header"},

@@ -375,8 +375,8 @@ START_TEST(test_variant_step_id_error)
 
     snprintf(text, sizeof text, "%s%s", CHAIN, patch);
     expect_error("ids.yaml", text, 52, 24, "steps has no step with id "
-                 "'biuld' (did you mean 'build'?); a new step needs 'team' "
-                 "or 'parallel' (in variant 'typo')");
+                 "'biuld' (did you mean 'build'?); a new step needs 'team', "
+                 "'teams' or 'parallel' (in variant 'typo')");
 }
 END_TEST
 

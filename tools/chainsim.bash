@@ -102,6 +102,8 @@ _chainsim_opts() {
                   "--vary -f --format --no-header --report --check-promise --independent" ;;
     check) echo "$all -n --replications --variant" ;;
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
+    sensitivity) echo "$all -n --replications -j --threads --max-memory" \
+                      "-f --format --no-header --report" ;;
     *) echo "-h --help --version" ;;
     esac
 }
@@ -213,7 +215,7 @@ _chainsim() {
         return 0
     fi
     if [ -z "$cmd" ]; then
-        mapfile -t COMPREPLY < <(compgen -W "run compare check trace" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "run compare check trace sensitivity" -- "$cur")
         return 0
     fi
     if [ -z "$scen" ]; then

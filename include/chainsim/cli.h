@@ -6,8 +6,8 @@
 ** Invariants: once cs_cli_parse returned CS_OK with about ==
 ** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set
 ** arguments in order, and every option given applies to the command
-** (--variant not with compare, --vary and --threads only with run and
-** compare, --independent only with compare, -r and --max-events only with
+** (--variant not with compare or sensitivity, --vary only with run and
+** compare, --threads only with run, compare and sensitivity, --independent only with compare, -r and --max-events only with
 ** trace, --format not with check and only csv with trace, --no-header only
 ** with csv output or trace, ...).  Every string in the record is borrowed
 ** from argv.
@@ -26,7 +26,8 @@
 #define CS_CLI_MAX_EVENTS_MOST 2000000000L
 
 typedef enum cs_cli_command {
-    CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE
+    CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE,
+    CS_CLI_SENSITIVITY
 } cs_cli_command;
 
 /* --help or --version: the parse stopped there; main prints and exits 0. */

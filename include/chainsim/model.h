@@ -319,6 +319,16 @@ void cs_model_offered_load(const cs_model *m, double *util);
 double cs_model_class_visits(const cs_model *m, int c);
 
 /*
+** The product over the rework loops that repeat top-level route position
+** j of class k of 1 + (passes - 1) f^power, passes = 1 / (1 - rework p x
+** step p) and f the loop's effort factor: power 0 gives the expected
+** passes through j per item, 1 the expected work in first-pass efforts
+** (as the offered load counts it), 2 the factor of an effort's second
+** moment.  Cannot fail.
+*/
+double cs_model_route_work(const cs_class *k, int j, double power);
+
+/*
 ** Expected items of class c in one replication: arrivals over the horizon
 ** plus the backlog.  Cannot fail.
 */

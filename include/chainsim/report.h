@@ -11,6 +11,7 @@
 
 #include "chainsim/error.h"
 #include "chainsim/summary.h"
+#include "chainsim/theory.h"
 
 typedef enum cs_format {
     CS_FORMAT_TABLE = 0,
@@ -24,6 +25,9 @@ typedef struct cs_report_row {
     const cs_comparison *vs;         /* vs the baseline of the same point; NULL
                                         for the baseline or when not compared */
     const char *const *point;        /* values of the varied paths, [nvary] */
+    const cs_theory *theory;         /* what queueing theory expects of the
+                                        model (approximate); NULL: not
+                                        shown */
 } cs_report_row;
 
 typedef struct cs_report {

@@ -22,11 +22,22 @@
 /*
 ** Writes the description of m (borrowed) to f: scenario, variant,
 ** hypothesis, time units, horizon, warm-up, replications and seed, each
-** team with its offered load, each class of work with its route, each
+** team with its offered load, the theory check
+** (cs_report_model_theory), each class of work with its route, each
 ** promise, the cost per day.  Cannot fail (a load too large to compute is
 ** left out).
 */
 void cs_report_model_check(FILE *f, const cs_model *m);
+
+/*
+** Writes the theory check of m (theory.h) to f, each line after indent:
+** per team its offered load and approximate queue wait, or why the
+** formula does not give one ("overloaded (load 1.20)", "queue wait not
+** given: WIP limit"), then the approximate mean lead time over all work
+** and per class, or why it is not given.  Nothing when out of memory.
+** Cannot fail.
+*/
+void cs_report_model_theory(FILE *f, const cs_model *m, const char *indent);
 
 /* One line of check's list of variants: "  NAME" or "  NAME: HYPOTHESIS",
 ** from the variant's model.  Cannot fail. */

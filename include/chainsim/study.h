@@ -29,6 +29,7 @@
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
+#include "chainsim/theory.h"
 
 #define CS_STUDY_MAX_VARY 16
 /* At most this many --set options (each is checked against the scenario). */
@@ -171,6 +172,9 @@ const cs_summary *cs_study_summary(const cs_study *st, size_t j);
 /* j against its point's baseline; NULL when not compared. */
 const cs_comparison *cs_study_comparison(const cs_study *st, size_t j);
 cs_study_rollup cs_study_verdicts(const cs_study *st);
+/* What queueing theory expects of job j's model (theory.h), computed when
+** the model was built; valid from cs_study_build on. */
+const cs_theory *cs_study_theory(const cs_study *st, size_t j);
 
 /* 1 for a compare (variants paired with their baselines), else 0. */
 int cs_study_is_compare(const cs_study *st);

@@ -247,9 +247,9 @@ rm -f "$T/sum.txt"
 
 # ---- options that do not apply to the command are refused
 expect_fail 2 "--format: trace writes CSV only (-f csv)" trace $S -f json
-expect_fail 2 "--format is for run, compare and trace; check prints a summary" check $S -f json
-expect_fail 2 "--threads is for run and compare" check $S -j 2
-expect_fail 2 "--replications is for run, compare and check" trace $S -n 3
+expect_fail 2 "--format is for run, compare, trace and sensitivity; check prints a summary" check $S -f json
+expect_fail 2 "--threads is for run, compare and sensitivity" check $S -j 2
+expect_fail 2 "--replications is for run, compare, check and sensitivity" trace $S -n 3
 expect_fail 2 "--replication is for trace" run $S -r 2
 expect_fail 2 "--check-promise is for run and compare" check $S --check-promise
 expect_fail 2 "--no-header is for CSV output (-f csv) and trace" run $S --no-header
@@ -413,7 +413,14 @@ case $("$JQ" "$T/out" variants.0.warnings.0) in
 esac
 [ "$("$JQ" "$T/out" warnings)" = "#0" ] && ok || bad "json: top-level warnings of a complete run not []"
 expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100
-[ ! -s "$T/err" ] && ok || bad "settled run warned: $(cat "$T/err")"
+! grep -q warning "$T/err" && ok || bad "settled run warned: $(cat "$T/err")"
+# the theory check at the start of run: M/M/1 at load 0.5 waits rho / (mu
+# - lambda) = 1 day, and the lead time is 2 days
+grep -q "^  t  *load 0.50  queue wait 1.00d  (c 1, ca2 1.00, cs2 1.00)$" \
+    "$T/err" && grep -q "^  lead time 2.00d" "$T/err" && ok \
+    || bad "run: no theory check on stderr: $(cat "$T/err")"
+grep -q "^approximate lead time (queueing theory, not simulated): 2d; simulated 2" \
+    "$T/out" && ok || bad "table: no approximate lead time: $(cat "$T/out")"
 grep -q "NOT SETTLED" "$T/out" && bad "settled run: table says not settled" || ok
 expect_ok run "$T/mm1.yaml" --set work.w.arrivals.rate=0.5/d --horizon 2600d --warmup 500d -n 100 -f json
 [ "$("$JQ" "$T/out" variants.0.warnings)" = "#0" ] && ok || bad "settled run: json warnings not []"
@@ -441,7 +448,7 @@ grep -q "Command: <code>chainsim compare scenarios/bi-chain.yaml -n 4 -q --repor
     || bad "--report: the footer lacks the command line"
 has_tmp && bad "--report: a temporary file was left" || ok
 echo keep >"$T/keep.html"
-expect_fail 2 "--report is for run and compare" check scenarios/bi-chain.yaml --report "$T/keep.html"
+expect_fail 2 "--report is for run, compare and sensitivity" check scenarios/bi-chain.yaml --report "$T/keep.html"
 expect_fail 2 "name the same file" run scenarios/bi-chain.yaml -o "$T/keep.html" --report "$T/keep.html"
 expect_fail 2 "cannot write" run scenarios/bi-chain.yaml -n 2 --report "$T/no/such/dir/r.html"
 [ "$(cat "$T/keep.html")" = keep ] && ok || bad "--report: an error harmed the file"
