@@ -4362,6 +4362,56 @@ START_TEST(test_joint_chain)
 }
 END_TEST
 
+/*
+** Common random numbers: a joint step draws its effort from the step's
+** own stream (its id), so a variant that makes the step one team's keeps
+** every item's effort, and the arrivals.
+*/
+START_TEST(test_crn_joint)
+{
+    cs_model *m1 = mk_model(200, 0), *m2 = mk_model(200, 0);
+    int teams[2], c1, c2, s1, s2;
+    tlog l1 = {0}, l2 = {0};
+    cs_rep *r1, *r2;
+    cs_error err;
+    size_t n = 0;
+
+    teams[0] = add_team(m1, "a", 1);
+    teams[1] = add_team(m1, "b", 1);
+    c1 = add_class(m1, "w", 0.3);
+    s1 = add_joint(m1, c1, 2, teams, tl_exp(1.0));
+    m1->classes[c1].steps[s1].id = tl_dup("pair");
+    add_team(m2, "a", 1);
+    add_team(m2, "b", 1);
+    c2 = add_class(m2, "w", 0.3);
+    s2 = add_step(m2, c2, 0, tl_exp(1.0));
+    m2->classes[c2].steps[s2].id = tl_dup("pair");
+    r1 = cs_engine_rep_new(m1);
+    r2 = cs_engine_rep_new(m2);
+    run_traced(m1, 3, &l1, r1, CS_OK, &err);
+    run_traced(m2, 3, &l2, r2, CS_OK, &err);
+    for (uint64_t it = 1; it < 40; it++) {
+        const double a1 = tfind(&l1, it, "arrive", -1, 0);
+        const double a2 = tfind(&l2, it, "arrive", -1, 0);
+        const double f1 = tfind(&l1, it, "finish", 0, 0);
+        const double f2 = tfind(&l2, it, "finish", 0, 0);
+        if (f1 < 0 || f2 < 0)
+            continue;
+        ck_assert_double_eq(a1, a2);
+        ck_assert_double_eq_tol(f1 - tfind(&l1, it, "start", 0, 0),
+                                f2 - tfind(&l2, it, "start", 0, 0), 1e-12);
+        n++;
+    }
+    ck_assert_uint_gt(n, 20);
+    free(l1.v);
+    free(l2.v);
+    cs_engine_rep_free(r1);
+    cs_engine_rep_free(r2);
+    cs_model_free(m1);
+    cs_model_free(m2);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -4416,6 +4466,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_joint_trace);
     tcase_add_test(det, test_joint_chain);
     tcase_add_test(det, test_joint_no_deadlock);
+    tcase_add_test(det, test_crn_joint);
     tcase_set_timeout(det, 120);
     tcase_add_test(ana, test_mm1);
     tcase_add_test(ana, test_mm1_cost_of_delay);
