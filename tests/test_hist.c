@@ -251,6 +251,48 @@ static size_t count_le(const double *s, size_t n, double x)
 ** cdf(x) counts the whole bucket of x: at least the exact share of values
 ** <= x and at most the share <= x (1 + 1/128), the bucket's far edge.
 */
+/* Reset and merge touch only the range in use: a histogram reused after
+** a reset, and merges of far-apart ranges in either order, answer as a
+** fresh one filled with the same values. */
+START_TEST(test_hist_reuse)
+{
+    cs_hist *a = cs_hist_new(), *b = cs_hist_new(), *c = cs_hist_new();
+    cs_hist *d = cs_hist_new();
+    static const double q[] = {0, 0.01, 0.25, 0.5, 0.85, 0.99, 1};
+    double qa[7], qc[7], qd[7];
+
+    ck_assert(a != NULL && b != NULL && c != NULL && d != NULL);
+    for (int i = 1; i <= 500; i++)
+        cs_hist_add(a, 1e6 * i);          /* a far range, then reset */
+    cs_hist_reset(a);
+    ck_assert_uint_eq(cs_hist_count(a), 0);
+    ck_assert(isnan(cs_hist_quantile(a, 0.5)));
+    for (int i = 1; i <= 300; i++) {
+        const double x = 0.01 * i * i;
+        cs_hist_add(a, x);
+        cs_hist_add(c, x);
+        cs_hist_add(i % 2 ? b : d, x);
+    }
+    ck_assert_double_eq(cs_hist_cdf(a, 1e7), 1.0);
+    cs_hist_merge(b, d);                  /* b: both halves */
+    cs_hist_merge(d, b);                  /* d: its half twice, b's once */
+    cs_hist_quantiles(a, q, 7, qa);
+    cs_hist_quantiles(c, q, 7, qc);
+    for (int i = 0; i < 7; i++) {
+        ck_assert_double_eq(qa[i], qc[i]);
+        ck_assert_double_eq(cs_hist_quantile(b, q[i]), qc[i]);
+    }
+    cs_hist_quantiles(d, q, 7, qd);
+    ck_assert_uint_eq(cs_hist_count(d), 450);
+    ck_assert_double_eq(qd[0], qc[0]);
+    ck_assert_double_eq(qd[6], qc[6]);
+    cs_hist_free(a);
+    cs_hist_free(b);
+    cs_hist_free(c);
+    cs_hist_free(d);
+}
+END_TEST
+
 START_TEST(test_hist_cdf)
 {
     double *x = malloc(NHIST * sizeof *x);
@@ -287,6 +329,7 @@ static Suite *hist_suite(void)
     tcase_add_test(hist, test_hist_merge);
     tcase_add_test(hist, test_hist_empty);
     tcase_add_test(hist, test_hist_cdf);
+    tcase_add_test(hist, test_hist_reuse);
     tcase_set_timeout(hist, 60);
     suite_add_tcase(s, hist);
     return s;
