@@ -231,6 +231,9 @@ bench:
 $(BUILD)/bench: tools/bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/floor: tools/floor.c
+	$(CC) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $< -lgsl -lgslcblas -lm
+
 # install: the binary, the man pages, the examples, the documentation and
 # the bash completion; uninstall removes exactly those files, then the
 # directories that only chainsim uses (share/chainsim, share/doc/chainsim)

@@ -11,7 +11,7 @@
 ** one measurement does not inflate the next.  -q: a shorter run (horizon
 ** 2e5 days) for a quick look.
 */
-#define _DEFAULT_SOURCE 1   /* wait4 */
+#define _DEFAULT_SOURCE 1   /* wait4, popen */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,15 @@ static double now(void)
     struct timespec t;
 
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the process so far. */
+static double cpu_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -166,6 +175,62 @@ static void speed(const char *path, const char *variant, const char *horizon)
            "", s->lead_time.mean, s->p50, s->p95, ref,
            100 * (s->lead_time.mean - ref) / ref);
     cs_summary_free(s);
+    cs_model_free(m);
+}
+
+/*
+** tandem5 against the floor (tools/floor.c: the same five M/M/2 stations
+** in one loop, no statistics), in the same run: RUNS pairs, one of each in
+** turn, so a drift of the machine's speed hits both; the ratio of
+** item-visits per second, pair by pair, and its median.  floor is the
+** floor binary (build/floor); nothing is printed when it cannot run.
+** Both are timed in CPU seconds (the floor's loop, chainsim's replication
+** with its summary).
+*/
+static void against_floor(const char *path, const char *horizon,
+                          const char *floor)
+{
+    char set[64], cmd[512];
+    const char *sets[2] = {set, "replications=1"};
+    cs_model *m;
+    double ratio[RUNS], fl[RUNS], cs[RUNS];
+
+    snprintf(set, sizeof set, "horizon=%s", horizon);
+    snprintf(cmd, sizeof cmd, "%s %.0f 1", floor, atof(horizon));
+    m = load(path, NULL, sets, 2);
+    for (int i = 0; i < RUNS; i++) {
+        FILE *f = popen(cmd, "r");
+        double visits = 0, sec = 0, lt = 0, t;
+        cs_summary *s;
+        if (f == NULL || fscanf(f, "visits %lf seconds %lf lead_time_mean %lf",
+                                &visits, &sec, &lt) != 3 || !(sec > 0)) {
+            if (f != NULL)
+                pclose(f);
+            printf("floor      (%s did not run: no ratio)\n", floor);
+            cs_model_free(m);
+            return;
+        }
+        pclose(f);
+        /* CPU time, as the floor reports its own: a loaded machine's
+        ** waits count for neither */
+        {
+            const double c0 = cpu_now();
+            s = simulate(m, 1, 1, &t);
+            t = cpu_now() - c0;
+        }
+        fl[i] = visits / sec;
+        cs[i] = (double)s->visits / t;
+        ratio[i] = cs[i] / fl[i];
+        cs_summary_free(s);
+    }
+    qsort(ratio, RUNS, sizeof *ratio, by_value);
+    qsort(fl, RUNS, sizeof *fl, by_value);
+    qsort(cs, RUNS, sizeof *cs, by_value);
+    printf("floor      tandem5 %.2f M item-visits/s, the floor %.2f M/s "
+           "(medians): chainsim at %.2fx the floor's speed (median of %d "
+           "pairs, %.2f-%.2f)\n",
+           cs[RUNS / 2] / 1e6, fl[RUNS / 2] / 1e6, ratio[RUNS / 2], RUNS,
+           ratio[0], ratio[RUNS - 1]);
     cs_model_free(m);
 }
 
@@ -340,6 +405,7 @@ int main(int argc, char **argv)
     const char *h = quick ? "200000d" : "1000000d";
     printf("chainsim benchmark: %s, %u cores\n", path, cs_runner_cpu_count());
     speed(path, NULL, h);
+    against_floor(path, h, "build/floor");
     speed(path, "rework5", h);
     time_varying(path, h, 50);
     time_varying(path, h, 10);
