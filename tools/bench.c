@@ -23,6 +23,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "chainsim/engine.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/summary.h"
@@ -365,6 +366,134 @@ static long peak_rss(const char *path, const char *horizon)
     return ru.ru_maxrss;
 }
 
+/*
+** Long routes and many teams.  Generated models, written to a temporary
+** file: "chain": one class of nsteps steps, step k at team k % nteams
+** (two workers each), exponential efforts sized for a load of 0.6 (or
+** `load`); "wide": nclasses classes of 10 steps each at teams of their
+** own.  Rate 1 a day over all classes.
+*/
+static int write_model(const char *path, int nclasses, int nsteps, int nteams,
+                       double load)
+{
+    FILE *f = fopen(path, "w");
+    const double visits = (double)nclasses * nsteps / nteams;
+
+    if (f == NULL)
+        return -1;
+    fprintf(f, "chainsim: 1\nname: generated\nhorizon: 1000d\nwarmup: 0\n"
+               "replications: 1\nseed: 1\nteams:\n");
+    for (int t = 0; t < nteams; t++)
+        fprintf(f, "  - {name: t%d, capacity: 2}\n", t);
+    fputs("work:\n", f);
+    for (int c = 0; c < nclasses; c++) {
+        fprintf(f, "  - name: c%d\n    arrivals: {rate: %.17g/d}\n"
+                   "    steps:\n", c, 1.0 / nclasses);
+        for (int k = 0; k < nsteps; k++)
+            fprintf(f, "      - {id: s%d, team: t%d, effort: "
+                       "exponential(%.17gd)}\n",
+                    k, (c * nsteps + k) % nteams, load * 2.0 / visits);
+    }
+    fputs("promise:\n  - {name: p, within: 10000d, percentile: 50}\n", f);
+    return fclose(f);
+}
+
+/* CPU seconds per item-visit of one replication of path at horizon. */
+static double per_visit(const char *path, const char *horizon)
+{
+    char set[64];
+    const char *sets[2] = {set, "replications=1"};
+    double best = INFINITY, t;
+    cs_model *m;
+
+    snprintf(set, sizeof set, "horizon=%s", horizon);
+    m = load(path, NULL, sets, 2);
+    for (int i = 0; i < RUNS; i++) {
+        const double c0 = cpu_now();
+        cs_summary *s = simulate(m, 1, 1, &t);
+        const double v = (cpu_now() - c0) / (double)s->visits;
+        if (v < best)
+            best = v;
+        cs_summary_free(s);
+    }
+    cs_model_free(m);
+    return best;
+}
+
+/* Peak RSS (KiB) and the items left in the chain of one replication of
+** path at horizon, in a child process; -1 on failure. */
+static long items_rss(const char *path, const char *horizon, double *items)
+{
+    int fd[2];
+    pid_t pid;
+    struct rusage ru;
+    int status;
+
+    if (pipe(fd) != 0)
+        return -1;
+    if ((pid = fork()) == 0) {
+        char set[64];
+        const char *sets[2] = {set, "replications=1"};
+        cs_error err;
+        double n = -1;
+        close(fd[0]);
+        snprintf(set, sizeof set, "horizon=%s", horizon);
+        cs_model *m = load(path, NULL, sets, 2);
+        cs_engine *e = cs_engine_new(m);
+        cs_rep *r = cs_engine_rep_new(m);
+        if (e != NULL && r != NULL &&
+            cs_engine_run(e, 0, m->warmup, r, &err) == CS_OK)
+            n = (double)r->in_system_end;
+        if (write(fd[1], &n, sizeof n) != (ssize_t)sizeof n)
+            _exit(1);
+        _exit(0);
+    }
+    close(fd[1]);
+    if (pid < 0 || read(fd[0], items, sizeof *items) != (ssize_t)sizeof *items)
+        *items = -1;
+    close(fd[0]);
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || status != 0 ||
+        *items < 0)
+        return -1;
+    return ru.ru_maxrss;
+}
+
+static void routes(int quick)
+{
+    char chain[] = "/tmp/chainsim-bench-chainXXXXXX";
+    char wide[] = "/tmp/chainsim-bench-wideXXXXXX";
+    char over[] = "/tmp/chainsim-bench-overXXXXXX";
+    const int fc = mkstemp(chain), fw = mkstemp(wide), fo = mkstemp(over);
+    double t5, tc, tw, n1, n2;
+    long r1, r2;
+
+    if (fc < 0 || fw < 0 || fo < 0 || write_model(chain, 1, 200, 200, 0.6) ||
+        write_model(wide, 50, 10, 500, 0.6) ||
+        write_model(over, 1, 200, 200, 1.5)) {
+        printf("routes     (cannot write the generated models)\n");
+        return;
+    }
+    t5 = per_visit("scenarios/bench/tandem5.yaml", quick ? "200000d" : "1000000d");
+    tc = per_visit(chain, quick ? "5000d" : "25000d");
+    tw = per_visit(wide, quick ? "100000d" : "500000d");
+    printf("routes     CPU ns per item-visit (best of %d): tandem5 %.0f, "
+           "200-step chain %.0f (%.2fx), 500 teams %.0f (%.2fx)\n",
+           RUNS, t5 * 1e9, tc * 1e9, tc / t5, tw * 1e9, tw / t5);
+    r1 = items_rss(over, quick ? "3000d" : "10000d", &n1);
+    r2 = items_rss(over, quick ? "6000d" : "20000d", &n2);
+    if (r1 > 0 && r2 > 0 && n2 > n1)
+        printf("memory     overloaded 200-step chain (load 1.5): %.0f then "
+               "%.0f items in the chain, peak RSS %ld then %ld KiB: %.0f "
+               "bytes per item\n",
+               n1, n2, r1, r2, (double)(r2 - r1) * 1024.0 / (n2 - n1));
+    close(fc);
+    close(fw);
+    close(fo);
+    unlink(chain);
+    unlink(wide);
+    unlink(over);
+}
+
 static void startup(int argc, char **argv, int first)
 {
     for (int i = first; i < argc; i++) {
@@ -415,6 +544,7 @@ int main(int argc, char **argv)
     printf("memory    peak RSS, 1 replication: horizon 1e5 d %ld KiB, "
            "1e6 d %ld KiB (ratio %.2f)\n",
            r5, r6, r5 > 0 ? (double)r6 / (double)r5 : 0.0);
+    routes(quick);
     startup(argc, argv, first);
     return 0;
 }
