@@ -734,10 +734,15 @@ static int section_teams(FILE *out, const cs_report *r, size_t n)
         }
     }
     cs_svg_end(out);
-    /* the figures behind it */
-    fputs("<div class=\"wrap\"><table class=\"teams\">\n<tr><th>Team</th>"
-          "<th>Variant</th><th>Utilisation</th><th>Queue wait</th>"
-          "<th>Blocked share</th><th>WIP</th></tr>\n", out);
+    /* the figures behind it (the reserved share with a joint step) */
+    int joint = 0;
+    for (size_t i = 0; i < n; i++)
+        joint |= cs_model_has_joint(r->rows[i].summary->model);
+    fprintf(out, "<div class=\"wrap\"><table class=\"teams\">\n<tr>"
+                 "<th>Team</th><th>Variant</th><th>Utilisation</th>%s"
+                 "<th>Queue wait</th><th>Blocked share</th><th>WIP</th>"
+                 "</tr>\n",
+            joint ? "<th>Reserved (joint work)</th>" : "");
     for (size_t k = 0; k < ns.n; k++)
         for (size_t i = 0; i < n; i++) {
             const cs_summary *s = r->rows[i].summary;
@@ -753,6 +758,12 @@ static int section_teams(FILE *out, const cs_report *r, size_t n)
             esc(out, row_label(r, &r->rows[i], 1, buf, sizeof buf));
             fprintf(out, "</td><td class=\"num\">%.0f%%</td>",
                     cs_report_unsign_zero(ts->utilization.mean * 100));
+            if (joint && cs_model_team_joint(s->model, t))
+                fprintf(out, "<td class=\"num\">%.0f%%</td>",
+                        cs_report_unsign_zero(ts->reserved_fraction.mean *
+                                              100));
+            else if (joint)
+                fputs("<td class=\"num\">-</td>", out);
             fmt_days(buf, sizeof buf, &ts->queue_wait);
             fputs("<td class=\"num\">", out);
             esc(out, buf);
