@@ -473,7 +473,8 @@ static int cmd_trace(const cs_cli_options *o)
 static int make_study(const cs_cli_options *o, cs_study **st)
 {
     const cs_study_opts so = {o->cmd == CS_CLI_COMPARE, o->independent,
-                              (const char *const *)o->vary.v, o->vary.n};
+                              (const char *const *)o->vary.v, o->vary.n,
+                              o->seq};
     cs_scenario *s = NULL;
     cs_error err;
     int rc;
