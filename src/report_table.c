@@ -1689,12 +1689,15 @@ static void table_title(FILE *out, const cs_report *r)
     char name[256];
     const cs_summary *s0 = r->rows[0].summary;
     unsigned done = s0->replications, want = s0->model->replications;
+    unsigned most = done;   /* --select: the variants ran their stages */
     int same_time = 1;
 
     for (size_t i = 1; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
         if (s->replications < done)
             done = s->replications;
+        if (s->replications > most)
+            most = s->replications;
         if (s->model->replications > want)
             want = s->model->replications;
         if (s->horizon != s0->horizon || s->warmup != s0->warmup)
@@ -1708,8 +1711,12 @@ static void table_title(FILE *out, const cs_report *r)
           out);
     if (r->color)
         fputs("\033[0m", out);
-    fprintf(out, "  (%u replication%s, seed %llu", done, done == 1 ? "" : "s",
-            (unsigned long long)r->seed);
+    if (most > done)
+        fprintf(out, "  (%u to %u replications, seed %llu", done, most,
+                (unsigned long long)r->seed);
+    else
+        fprintf(out, "  (%u replication%s, seed %llu", done,
+                done == 1 ? "" : "s", (unsigned long long)r->seed);
     if (same_time)
         fprintf(out, ", horizon %.6gd, warm-up %.6gd%s", s0->horizon,
                 s0->warmup,
