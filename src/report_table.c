@@ -1724,7 +1724,9 @@ static void table_title(FILE *out, const cs_report *r)
                 : cs_report_is_compare(r) ? " auto, chosen on the baseline"
                                           : " auto");
     fputc(')', out);
-    if (cs_report_any_partial(r))
+    if (cs_report_any_partial(r) && r->seq != NULL)
+        fputs("  (partial: interrupted)", out);   /* no count was asked for */
+    else if (cs_report_any_partial(r))
         fprintf(out, "  (partial: %u of %u replications)",
                 done, want > done ? want : done);
     fputc('\n', out);

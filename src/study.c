@@ -1026,13 +1026,13 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
             res->selected = (long)j0 + best;
             res->complete = left <= 1;
             st->jobs[j0 + (size_t)best].seq.selected = 1;
-            for (size_t k = 0; k < n; k++) {
-                const int by = cs_sequential_kn_out_by(kn, (int)k);
-                st->jobs[j0 + k].seq.out_at =
-                    cs_sequential_kn_out_at(kn, (int)k);
-                st->jobs[j0 + k].seq.out_by = by >= 0 ? (long)j0 + by : -1;
-            }
         }
+    }
+    /* the eliminations so far, also when an interrupt cut the rest */
+    for (size_t k = 0; rc == CS_OK && kn != NULL && k < n; k++) {
+        const int by = cs_sequential_kn_out_by(kn, (int)k);
+        st->jobs[j0 + k].seq.out_at = cs_sequential_kn_out_at(kn, (int)k);
+        st->jobs[j0 + k].seq.out_by = by >= 0 ? (long)j0 + by : -1;
     }
     if (!done)
         res->met = 0;
