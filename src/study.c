@@ -938,8 +938,8 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
     while (rc == CS_OK && !done && !*stopped) {
         const unsigned end = at + size;
         for (size_t k = 0; k < n; k++)
-            if (cut[k] == 0)
-                sl[k].want = need > end ? need : end;
+            if (cut[k] == 0)   /* the progress line's total */
+                sl[k].want = need > end && !select ? need : end;
         for (size_t k = 0; rc == CS_OK && !*stopped && k < n; k++) {
             if (cut[k] != 0)
                 continue;
@@ -974,6 +974,7 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
                 }
             }
         } else {
+            need = most;   /* KN cannot tell: rounds of a quarter */
             for (unsigned r = at + 1 > n0 ? at + 1 : n0;
                  r <= end && !done; r++) {
                 left = (unsigned)cs_sequential_kn_stage(
