@@ -123,4 +123,19 @@ expect_ok compare "$S" --select --indifference 0.001 --max-replications 15 -q -f
 "$JQ" "$T/out" selection.statement | grep -q "no probability of correct selection is claimed" && ok ||
     bad "the cap: statement"
 
+# a realistic chain (classes, rework, WIP limits): the eliminated baseline
+# is a fixed run of its stage count, the selection the same on one thread
+R=scenarios/rework-chain.yaml
+run compare "$R" --select -q -f json -o "$T/rw.json" && [ -s "$T/rw.json" ] && ok || bad "rework --select"
+at=$("$JQ" "$T/rw.json" variants.0.selection.eliminated_at)
+case $at in ''|null) bad "rework: baseline not eliminated" ;; *)
+    run run "$R" -n "$at" -q -f json -o "$T/rw-fixed.json" || bad "rework fixed run"
+    for k in lead_time.mean lead_time.p95 promises.0.ci95.0 teams.ingestion.utilization; do
+        [ "$("$JQ" "$T/rw.json" variants.0.$k)" = "$("$JQ" "$T/rw-fixed.json" variants.0.$k)" ] && ok ||
+            bad "rework: the eliminated baseline differs from -n $at in $k"
+    done ;;
+esac
+run compare "$R" --select -q -f json -j 1 -o "$T/rw1.json" && cmp -s "$T/rw.json" "$T/rw1.json" && ok ||
+    bad "rework --select differs on one thread"
+
 finish sequential
