@@ -898,6 +898,97 @@ static void seq_precision_rows(cs_study *st, size_t j0, size_t n,
     }
 }
 
+/* The precision rule over the round at .. end - 1 (x filled to end):
+** 1 with every job's stop in cut when it is met or the cap reached, else
+** 0 with *need the count the projection asks for. */
+static int seq_precision_step(const cs_study *st, size_t n, double *const *x,
+                              cs_sequential_series *ser, unsigned at,
+                              unsigned end, unsigned *cut, unsigned *need)
+{
+    const cs_study_seq_result *const res = &st->seq;
+    const unsigned n0 = res->first_stage;
+    const size_t ns = seq_series(st, n, x, ser);
+    const size_t first = cs_sequential_first_met(
+        ser, ns, at + 1 > n0 ? at + 1 : n0, end, res->precision,
+        res->relative);
+
+    if (first > 0 || end >= res->max_replications) {
+        for (size_t k = 0; k < n; k++)
+            cut[k] = first > 0 ? (unsigned)first : end;
+        return 1;
+    }
+    *need = at;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t w = cs_sequential_need(&ser[k], end, res->precision,
+                                            res->relative,
+                                            res->max_replications);
+        if (w > *need)
+            *need = (unsigned)w;
+    }
+    return 0;
+}
+
+/* KN's stages over the round at .. end - 1: each job eliminated gets its
+** stage in cut; 1 when one is left or the cap is reached (the others'
+** stop the last stage), *left the jobs still in. */
+static int seq_kn_step(cs_sequential_kn *kn, const cs_study_seq_result *res,
+                       size_t n, double *const *x, unsigned at, unsigned end,
+                       unsigned *cut, unsigned *left)
+{
+    const unsigned n0 = res->first_stage;
+
+    for (unsigned r = at + 1 > n0 ? at + 1 : n0; r <= end; r++) {
+        *left = (unsigned)cs_sequential_kn_stage(kn, r,
+                                                 (const double *const *)x);
+        for (size_t k = 0; k < n; k++)
+            if (cut[k] == 0 && !cs_sequential_kn_alive(kn, (int)k))
+                cut[k] = r;
+        if (*left <= 1 || r >= res->max_replications) {
+            for (size_t k = 0; k < n; k++)
+                if (cut[k] == 0)
+                    cut[k] = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What the procedure decided, into the study and its jobs: with done,
+** the counts, the precision rows or the selection; KN's eliminations
+** so far in any case (an interrupt keeps them). */
+static void seq_finish(cs_study *st, slot *sl, size_t j0, size_t n,
+                       double *const *x, const unsigned *have,
+                       const cs_sequential_kn *kn, int done, unsigned left)
+{
+    cs_study_seq_result *const res = &st->seq;
+
+    for (size_t k = 0; done && k < n; k++) {
+        sl[k].want = have[k];
+        if (have[k] > res->replications)
+            res->replications = have[k];
+        res->total += have[k];
+        seq_values(&sl[k], st->jobs[j0 + k].measure, have[k], kn != NULL,
+                   x[k]);
+    }
+    if (done && kn == NULL) {
+        seq_precision_rows(st, j0, n, x, have);
+        for (size_t k = 0; k < n; k++)
+            res->met &= st->jobs[j0 + k].seq.met;
+    } else if (done) {
+        const int best = cs_sequential_kn_best(kn);
+        res->selected = (long)j0 + best;
+        res->complete = left <= 1;
+        st->jobs[j0 + (size_t)best].seq.selected = 1;
+    }
+    for (size_t k = 0; kn != NULL && k < n; k++) {
+        const int by = cs_sequential_kn_out_by(kn, (int)k);
+        st->jobs[j0 + k].seq.out_at = cs_sequential_kn_out_at(kn, (int)k);
+        st->jobs[j0 + k].seq.out_by = by >= 0 ? (long)j0 + by : -1;
+    }
+    if (!done)
+        res->met = 0;
+}
+
 /*
 ** The rounds of a sequential point.  Every job that is still in runs
 ** the same replications have .. have + size - 1; then the rule is
@@ -912,7 +1003,7 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
                                 slot *sl, size_t j0, size_t j1, int *stopped,
                                 cs_error *err)
 {
-    cs_study_seq_result *const res = &st->seq;
+    const cs_study_seq_result *const res = &st->seq;
     const size_t n = j1 - j0;
     const unsigned n0 = res->first_stage, most = res->max_replications;
     const int select = res->mode == CS_STUDY_SELECT;
@@ -956,39 +1047,10 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
                 seq_values(&sl[k], st->jobs[j0 + k].measure, end, select,
                            x[k]);
         if (!select) {
-            const size_t ns = seq_series(st, n, x, ser);
-            const size_t first = cs_sequential_first_met(
-                ser, ns, at + 1 > n0 ? at + 1 : n0, end, res->precision,
-                res->relative);
-            if (first > 0 || end >= most) {
-                done = 1;
-                for (size_t k = 0; k < n; k++)
-                    cut[k] = first > 0 ? (unsigned)first : end;
-            } else {
-                need = at;
-                for (size_t k = 0; k < ns; k++) {
-                    const size_t w = cs_sequential_need(
-                        &ser[k], end, res->precision, res->relative, most);
-                    if (w > need)
-                        need = (unsigned)w;
-                }
-            }
+            done = seq_precision_step(st, n, x, ser, at, end, cut, &need);
         } else {
             need = most;   /* KN cannot tell: rounds of a quarter */
-            for (unsigned r = at + 1 > n0 ? at + 1 : n0;
-                 r <= end && !done; r++) {
-                left = (unsigned)cs_sequential_kn_stage(
-                    kn, r, (const double *const *)x);
-                for (size_t k = 0; k < n; k++)
-                    if (cut[k] == 0 && !cs_sequential_kn_alive(kn, (int)k))
-                        cut[k] = r;
-                if (left <= 1 || r >= most) {
-                    done = 1;
-                    for (size_t k = 0; k < n; k++)
-                        if (cut[k] == 0)
-                            cut[k] = r;
-                }
-            }
+            done = seq_kn_step(kn, &st->seq, n, x, at, end, cut, &left);
         }
         /* the jobs that stopped inside the round run up to their stop */
         for (size_t k = 0; rc == CS_OK && !*stopped && k < n; k++)
@@ -1009,34 +1071,8 @@ static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
     ** completed, else the round is dropped for all (paired results) */
     if (rc == CS_OK && *stopped)
         rc = commit_round(sl, n, n == 1, err);
-    if (rc == CS_OK && done) {
-        for (size_t k = 0; k < n; k++) {
-            sl[k].want = have[k];
-            if (have[k] > res->replications)
-                res->replications = have[k];
-            res->total += have[k];
-            seq_values(&sl[k], st->jobs[j0 + k].measure, have[k], select,
-                       x[k]);
-        }
-        if (!select) {
-            seq_precision_rows(st, j0, n, x, have);
-            for (size_t j = j0; j < j1; j++)
-                res->met &= st->jobs[j].seq.met;
-        } else {
-            const int best = cs_sequential_kn_best(kn);
-            res->selected = (long)j0 + best;
-            res->complete = left <= 1;
-            st->jobs[j0 + (size_t)best].seq.selected = 1;
-        }
-    }
-    /* the eliminations so far, also when an interrupt cut the rest */
-    for (size_t k = 0; rc == CS_OK && kn != NULL && k < n; k++) {
-        const int by = cs_sequential_kn_out_by(kn, (int)k);
-        st->jobs[j0 + k].seq.out_at = cs_sequential_kn_out_at(kn, (int)k);
-        st->jobs[j0 + k].seq.out_by = by >= 0 ? (long)j0 + by : -1;
-    }
-    if (!done)
-        res->met = 0;
+    if (rc == CS_OK)
+        seq_finish(st, sl, j0, n, x, have, kn, done, left);
     for (size_t k = 0; x != NULL && k < n; k++)
         free(x[k]);
     free(x);
