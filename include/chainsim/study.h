@@ -188,7 +188,12 @@ typedef enum cs_study_fault {
 ** "--vary: more than 100000 simulations (points x variants)"
 ** (CS_STUDY_FAULT_USAGE), before any model is built; then, point by
 ** point, the overrides' ("--set PATH=VALUE: error: ...", naming the
-** point's value) and the models'.  On error the study holds every
+** point's value) and the models'; then, with a sequential mode
+** (CS_STUDY_FAULT_USAGE): "--precision: variant 'V' does not have the
+** baseline's promise 'P' ...", "--select: compare needs at least one
+** variant to select from", "--select selects among the variants of one
+** scenario; leave out --vary", "--select: the baseline has no lead-time
+** promise, ... --indifference DAYS ...".  On error the study holds every
 ** planned job, with the models built so far (the others NULL); free it.
 ** Call once.
 */
@@ -199,7 +204,9 @@ cs_status cs_study_build(cs_study *st, const cs_scenario *base,
 cs_study_fault cs_study_build_fault(const cs_study *st);
 
 /*
-** Runs the jobs in order until all are done or *o->stop is set, then
+** Runs the jobs in order until all are done or *o->stop is set (with a
+** sequential mode, as many replications as the procedure asks for, each
+** job's store exactly its replications 0 .. n-1), then
 ** compares each variant with the baseline of its point at the Bonferroni
 ** level for the number of variants.  In a compare whose baseline has
 ** "warmup: auto", every variant of a point uses the warm-up chosen on its
