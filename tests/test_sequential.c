@@ -27,6 +27,14 @@
 #include "testlib.h"
 
 static int g_long;   /* CS_VALIDATE=1 */
+/* Under the sanitizers (and CS_DEBUG's invariants) the statistical cases
+** run a tenth of their runs, for the memory checks; their bounds, which
+** need the full count, are then not asserted. */
+#if defined(__SANITIZE_ADDRESS__) || defined(CS_DEBUG)
+static const int g_smoke = 1;
+#else
+static const int g_smoke = 0;
+#endif
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -247,7 +255,7 @@ END_TEST
 /* Normal systems 0.5 apart, delta 0.5, independent: KN's PCS >= 95%. */
 START_TEST(test_kn_pcs_normal)
 {
-    const int k = 4, macro = 400;
+    const int k = 4, macro = g_smoke ? 40 : 400;
     int right = 0;
 
     for (int m = 0; m < macro; m++) {
@@ -267,7 +275,8 @@ START_TEST(test_kn_pcs_normal)
     }
     fprintf(stderr, "KN on normal systems 0.5 apart, delta 0.5: PCS %d/%d\n",
             right, macro);
-    ck_assert_int_ge(right, (int)ceil(0.95 * macro));
+    if (!g_smoke)
+        ck_assert_int_ge(right, (int)ceil(0.95 * macro));
 }
 END_TEST
 
@@ -280,7 +289,7 @@ END_TEST
 ** [0.92, 0.98] with probability about 0.95 (binomial), and with fixed
 ** seeds the verdict is the same every time.
 */
-#define SEEDS 200
+#define SEEDS (g_smoke ? 20 : 200)
 
 static const char mm1_yaml[] =
     "chainsim: 1\n"
@@ -355,6 +364,8 @@ START_TEST(test_coverage_mm1)
                  h);
     coverage_row("M/M/1 share within 4d, 1 - exp(-(mu - lambda) 4)", pr,
                  reps, h);
+    if (g_smoke)
+        return;
     ck_assert_int_ge(lt, 184);
     ck_assert_int_le(lt, 196);
     ck_assert_int_ge(pr, 184);
@@ -395,6 +406,8 @@ START_TEST(test_coverage_conwip)
     coverage_row("CONWIP 4 tandem throughput, MVA X(4)", th, reps, h);
     coverage_row("CONWIP 4 tandem station 1 queue wait, MVA R_1 - 1/mu_1",
                  wait, reps, h);
+    if (g_smoke)
+        return;
     ck_assert_int_ge(th, 184);
     ck_assert_int_le(th, 196);
     ck_assert_int_ge(wait, 184);
@@ -450,7 +463,7 @@ static size_t formula_count(double sd, double x)
 START_TEST(test_precision_count)
 {
     const double sd = sqrt(inverse_n_mean(100));
-    const int seeds = g_long ? 20 : 4;
+    const int seeds = g_long ? 20 : g_smoke ? 1 : 4;
 
     for (int rel = 0; rel < 2; rel++) {
         const double x = rel ? cs_sequential_relative(0.01) * 1.0 : 0.01;
@@ -594,7 +607,7 @@ static const char five_yaml[] =
 ** streams (_i 1), whose differences vary more. */
 START_TEST(test_select_pcs)
 {
-    const int macro = g_long ? 1000 : 200, ind = _i;
+    const int macro = g_long ? 1000 : g_smoke ? 20 : 200, ind = _i;
     const double share[5] = {0.12, 0.14, 0.10, 0.13, 0.11};
     const cs_study_seq q = {CS_STUDY_SELECT, 0, 0, 0, 0, 0};
     int right = 0, within = 0;
@@ -636,7 +649,8 @@ START_TEST(test_select_pcs)
                                      : "common random numbers",
             right, macro, (double)right / macro, within, macro,
             (double)reps / macro);
-    ck_assert_int_ge(right, (int)ceil(0.95 * macro));
+    if (!g_smoke)
+        ck_assert_int_ge(right, (int)ceil(0.95 * macro));
     ck_assert_int_eq(within, macro);
 }
 END_TEST
