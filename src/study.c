@@ -962,11 +962,17 @@ static void seq_finish(cs_study *st, slot *sl, size_t j0, size_t n,
 {
     cs_study_seq_result *const res = &st->seq;
 
-    for (size_t k = 0; done && k < n; k++) {
+    for (size_t k = 0; k < n; k++) {
+        /* interrupted: what was kept (a point of one job keeps a round
+        ** cut short, so its store may pass have) */
+        const unsigned got = sl[k].store != NULL ? (unsigned)sl[k].store->n
+                                                 : 0;
+        if (got > res->replications)
+            res->replications = got;
+        res->total += got;
+        if (!done)
+            continue;
         sl[k].want = have[k];
-        if (have[k] > res->replications)
-            res->replications = have[k];
-        res->total += have[k];
         seq_values(&sl[k], st->jobs[j0 + k].measure, have[k], kn != NULL,
                    x[k]);
     }
