@@ -138,4 +138,22 @@ esac
 run compare "$R" --select -q -f json -j 1 -o "$T/rw1.json" && cmp -s "$T/rw.json" "$T/rw1.json" && ok ||
     bad "rework --select differs on one thread"
 
+# an interrupt: exit 130, partial, the eliminations so far, no selection
+# (a tiny zone keeps KN going; a run done before the signal is skipped)
+"$BIN" compare "$R" --select --indifference 0.01 -j 2 -f json -o "$T/kint.json" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep $((SLOW * 2))
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then
+    ok
+    [ "$("$JQ" "$T/kint.json" partial)" = true ] && ok || bad "--select interrupted: not partial"
+    [ "$("$JQ" "$T/kint.json" selection.selected)" = null ] && ok || bad "--select interrupted: a selection"
+    [ "$("$JQ" "$T/kint.json" selection.complete)" = false ] && ok || bad "--select interrupted: complete"
+else
+    [ $rc -eq 0 ] && echo "sequential: the interrupt came after the run; skipped" ||
+        bad "--select interrupted: exit $rc"
+fi
+
 finish sequential
