@@ -106,9 +106,11 @@ check: deps
 unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
 
-# The analytic cases of test_engine on horizons 20 times longer than unit's.
-validate: $(BUILD)/tests/test_engine
+# The analytic cases of test_engine on horizons 20 times longer than unit's;
+# the coverage, precision and selection cases of test_sequential, longer.
+validate: $(BUILD)/tests/test_engine $(BUILD)/tests/test_sequential
 	@CS_VALIDATE=1 $(BUILD)/tests/test_engine
+	@CS_VALIDATE=1 $(BUILD)/tests/test_sequential
 
 # Failing allocator: the library's objects and the harness call
 # __wrap_malloc & co. (tests/alloc/alloc.c), which fail on demand.
@@ -167,6 +169,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sensitivity.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/sequential.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)

@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "chainsim/error.h"
 #include "chainsim/report.h"
+#include "chainsim/sequential.h"
 #include "chainsim/study.h"
 
 typedef struct option_def option_def;
@@ -174,6 +176,56 @@ static cs_status opt_list(cs_cli_options *o, const option_def *d,
     return CS_OK;
 }
 
+/* A positive finite number: digits with an optional fraction (no sign,
+** exponent or white space); *end is where it stopped.  -1 when none. */
+static double positive_number(const char *v, const char **end)
+{
+    const char *p = v;
+    char *e;
+    double x;
+
+    while (isdigit((unsigned char)*p) || *p == '.')
+        p++;
+    if (p == v || *p == 'e' || *p == 'E' || !isdigit((unsigned char)
+                                                    (*v == '.' ? v[1] : *v)))
+        return -1;
+    errno = 0;
+    x = strtod(v, &e);
+    *end = e;
+    return errno == 0 && isfinite(x) && x > 0 ? x : -1;
+}
+
+/* --precision X: a half-width in the measure's unit (0.01 for a share,
+** 0.5 for days of lead time), or X% of the mean (0 < X < 100). */
+static cs_status opt_precision(cs_cli_options *o, const option_def *d,
+                               const char *v, cs_error *err)
+{
+    const char *end = v;
+    const double x = positive_number(v, &end);
+    const int rel = x > 0 && *end == '%';
+
+    if (x > 0 && (rel ? end[1] == '\0' && x < 100 : *end == '\0')) {
+        o->seq.mode = CS_STUDY_PRECISION;
+        o->seq.precision = rel ? x / 100.0 : x;
+        o->seq.relative = rel;
+        return CS_OK;
+    }
+    return USAGE(err, "--%s: '%s' is not %s", d->name, v, d->want);
+}
+
+/* --indifference DELTA: a positive number (points of a share, or days). */
+static cs_status opt_positive(cs_cli_options *o, const option_def *d,
+                              const char *v, cs_error *err)
+{
+    const char *end = v;
+    const double x = positive_number(v, &end);
+
+    if (!(x > 0) || *end != '\0')
+        return USAGE(err, "--%s: '%s' is not %s", d->name, v, d->want);
+    *MEMBER(o, d, double) = x;
+    return CS_OK;
+}
+
 static cs_status opt_format(cs_cli_options *o, const option_def *d,
                             const char *v, cs_error *err)
 {
@@ -222,6 +274,17 @@ static const option_def option_table[] = {
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,
+     CMD_COMPARE, NULL},
+    {"precision", '\0', 1, opt_precision, 0, 0,
+     "a positive half-width (e.g. 0.01) or a percentage of the mean "
+     "below 100% (e.g. 2%)", CMD_RUN | CMD_COMPARE, NULL},
+    {"max-replications", '\0', 1, opt_number, FIELD(max_replications),
+     CS_SCENARIO_MAX_REPLICATIONS, "from 1 to 1000000",
+     CMD_RUN | CMD_COMPARE, NULL},
+    {"select", '\0', 0, opt_flag, FIELD(select), 0, NULL, CMD_COMPARE,
+     "run simulates one variant"},
+    {"indifference", '\0', 1, opt_positive, FIELD(seq.indifference), 0,
+     "a positive number (points of the promise's share, or days)",
      CMD_COMPARE, NULL},
     {"replication", 'r', 1, opt_number, FIELD(trace_rep), 100000000, ">= 1",
      CMD_TRACE, NULL},
@@ -398,6 +461,47 @@ static cs_status check_applies(const cs_cli_options *o, unsigned long given,
     return CS_OK;
 }
 
+/* --precision, --select and what goes with them; fills o->seq. */
+static cs_status check_sequential(cs_cli_options *o, unsigned long given,
+                                  cs_error *err)
+{
+    const int prec = o->seq.mode == CS_STUDY_PRECISION;
+    const long n = o->set.replications;
+
+    if (prec && o->select)
+        return USAGE(err, "--precision and --select both decide how many "
+                          "replications to run; give one");
+    if (was_given(given, "indifference") && !o->select)
+        return USAGE(err, "--indifference is for --select");
+    if (o->max_replications > 0 && !prec && !o->select)
+        return USAGE(err, "--max-replications caps --precision and "
+                          "--select");
+    if (o->select && o->vary.n > 0)
+        return USAGE(err, "--select selects among the variants of one "
+                          "scenario; leave out --vary");
+    if (!prec && !o->select)
+        return CS_OK;
+    if (o->select)
+        o->seq.mode = CS_STUDY_SELECT;
+    if (n > 0 && n < (prec ? (long)CS_SEQUENTIAL_MIN_PRECISION
+                           : (long)CS_SEQUENTIAL_MIN_STAGE))
+        return USAGE(err, "-n with %s is the first stage: at least %u "
+                     "replications", prec ? "--precision" : "--select",
+                     prec ? CS_SEQUENTIAL_MIN_PRECISION
+                          : CS_SEQUENTIAL_MIN_STAGE);
+    if (o->max_replications > 0 && n > o->max_replications)
+        return USAGE(err, "-n %ld is above --max-replications %ld", n,
+                     o->max_replications);
+    if (o->max_replications > 0 && n <= 0 &&
+        o->max_replications < (long)CS_SEQUENTIAL_FIRST_STAGE)
+        return USAGE(err, "--max-replications %ld is below the first stage "
+                     "of %u replications (-n sets it)", o->max_replications,
+                     CS_SEQUENTIAL_FIRST_STAGE);
+    o->seq.first_stage = n > 0 ? (unsigned)n : 0;
+    o->seq.max_replications = (unsigned)o->max_replications;
+    return CS_OK;
+}
+
 /* The rules between the command and the options. */
 static cs_status check_combination(const cs_cli_options *o,
                                    unsigned long given, cs_error *err)
@@ -450,7 +554,9 @@ cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
         return st;
     o->set.sets = (const char *const *)o->sets.v;
     o->set.nsets = o->sets.n;
-    return check_combination(o, given, err);
+    if ((st = check_combination(o, given, err)) != CS_OK)
+        return st;
+    return check_sequential(o, given, err);
 }
 
 void cs_cli_fini(cs_cli_options *o)

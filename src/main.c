@@ -87,7 +87,14 @@ static const char usage_text[] =
     "      --per-replication  run, compare: a CSV or JSON record per replication\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
     "      --independent      compare: each variant its own random streams\n"
-    "                         (to measure what common random numbers gain)\n"
+    "                         (to measure what common random numbers gain)\n"    "      --precision X      run, compare: replications until the 95% half-width\n"
+    "                         of the first lead-time promise's share (else the\n"
+    "                         mean lead time) is at most X, or X% of the mean\n"
+    "      --max-replications N  the cap of --precision and --select (10000)\n"
+    "      --select           compare: select the best variant (Kim and Nelson's\n"
+    "                         KN, probability of correct selection 95%)\n"
+    "      --indifference D   --select: the difference that matters, in points\n"
+    "                         of the promise's share (default 1), or days\n"
     "  -r, --replication K    trace: which replication (default 1)\n"
     "      --max-events N     trace: at most N events (default 10000000)\n"
     "  -q, --quiet            no progress, no warnings\n"
@@ -481,7 +488,8 @@ static int cmd_trace(const cs_cli_options *o)
 static int make_study(const cs_cli_options *o, cs_study **st)
 {
     const cs_study_opts so = {o->cmd == CS_CLI_COMPARE, o->independent,
-                              (const char *const *)o->vary.v, o->vary.n};
+                              (const char *const *)o->vary.v, o->vary.n,
+                              o->seq};
     cs_scenario *s = NULL;
     cs_error err;
     int rc;

@@ -429,3 +429,53 @@ cs_status cs_report_write_reps(FILE *out, cs_format fmt, const cs_report *r,
         return cs_error_set(err, CS_EIO, NULL, 0, 0, "write failed");
     return CS_OK;
 }
+
+/* ---- sequential procedures ------------------------------------------ */
+
+/* The name of row k's variant ("?" when out of range). */
+static const char *row_name(const cs_report *r, long k)
+{
+    const cs_model *m;
+
+    if (k < 0 || (size_t)k >= r->nrows)
+        return "?";
+    m = r->rows[k].summary->model;
+    return m->variant != NULL ? m->variant : "baseline";
+}
+
+int cs_report_selection_statement(const cs_report *r, char *buf, size_t len)
+{
+    const cs_study_seq_result *q = r->seq;
+    char what[256], zone[64];
+    size_t left = 0;
+
+    if (q == NULL || q->mode != CS_STUDY_SELECT)
+        return snprintf(buf, len, "%s", "");
+    if (q->selected < 0)
+        return snprintf(buf, len, "interrupted before a variant could be "
+                        "selected");
+    if (q->promise >= 0) {
+        snprintf(what, sizeof what, "the highest share of promise '%s' met",
+                 q->measure);
+        snprintf(zone, sizeof zone, "%g point%s", q->delta * 100,
+                 q->delta * 100 == 1 ? "" : "s");
+    } else {
+        snprintf(what, sizeof what, "the lowest mean lead time");
+        snprintf(zone, sizeof zone, "%g day%s", q->delta,
+                 q->delta == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < r->nrows; i++)
+        left += r->rows[i].seq != NULL && r->rows[i].seq->out_at == 0;
+    if (!q->complete)
+        return snprintf(buf, len, "'%s' has %s of the %zu variants left when "
+                        "the cap of %u replications was reached; no "
+                        "probability of correct selection is claimed (a "
+                        "higher --max-replications or a wider "
+                        "--indifference decides)",
+                        row_name(r, q->selected), what, left,
+                        q->max_replications);
+    return snprintf(buf, len, "'%s' has %s, with probability at least "
+                    "%.0f%% when the best is at least %s ahead of every "
+                    "other (Kim and Nelson's KN)", row_name(r, q->selected),
+                    what, q->confidence * 100, zone);
+}

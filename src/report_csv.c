@@ -582,6 +582,25 @@ static void csv_cost(csvw *w)
     csv_num(w, total, "cost_total_per_day");
 }
 
+/* --precision: the half-widths and whether they met their targets;
+** --select: selected (1/0) and the stage of the elimination. */
+static void csv_seq(csvw *w, const cs_report *r)
+{
+    const cs_study_seq_row *q = w->row != NULL ? w->row->seq : NULL;
+
+    if (r->seq->mode == CS_STUDY_PRECISION) {
+        csv_num(w, q ? q->half_width : NAN, "precision_half_width");
+        csv_num(w, q ? q->target : NAN, "precision_target");
+        csv_num(w, q ? q->diff_half_width : NAN,
+                "precision_difference_half_width");
+        csv_num(w, q ? (double)(q->met != 0) : NAN, "precision_met");
+        return;
+    }
+    csv_num(w, q ? (double)(q->selected != 0) : NAN, "selected");
+    csv_num(w, q && q->out_at > 0 ? (double)q->out_at : NAN,
+            "eliminated_at");
+}
+
 static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
                      const cs_report_names *classes,
                      const cs_report_names *limited, const promise_cols *pc,
@@ -640,6 +659,8 @@ static void csv_line(csvw *w, const cs_report *r, const cs_report_names *teams,
         csv_abandoned(w, classes);
     if (x->fd)
         csv_fd(w, teams);
+    if (r->seq != NULL)
+        csv_seq(w, r);
     fputc('\n', w->out);
 }
 

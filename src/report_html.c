@@ -1187,6 +1187,36 @@ static void page_foot(FILE *out, const cs_report *r)
 
 /* ---- the page ----------------------------------------------------------- */
 
+/* --precision or --select: what the procedure decided, in a sentence. */
+static void page_sequential(FILE *out, const cs_report *r)
+{
+    const cs_study_seq_result *q = r->seq;
+    char buf[1024];
+
+    if (q->mode == CS_STUDY_SELECT) {
+        cs_report_selection_statement(r, buf, sizeof buf);
+        fputs("<p><strong>Selection:</strong> ", out);
+        esc(out, buf);
+        fprintf(out, " (%lu replications in all).</p>\n", q->total);
+        return;
+    }
+    fputs("<p><strong>Precision:</strong> the 95% half-width of ", out);
+    if (q->promise >= 0) {
+        fputs("promise &#39;", out);
+        esc(out, q->measure);
+        fputs("&#39;", out);
+    } else {
+        fputs("the mean lead time", out);
+    }
+    if (q->relative)
+        fprintf(out, " at most %.6g%% of the mean", q->precision * 100);
+    else
+        fprintf(out, " at most %.6g", q->precision);
+    fprintf(out, ": %s after %u replications.</p>\n",
+            q->met && !cs_report_any_partial(r) ? "met" : "not met",
+            q->replications);
+}
+
 cs_status cs_report_html_write(FILE *out, const cs_report *r, cs_error *err)
 {
     const size_t n = first_point_rows(r);
@@ -1213,6 +1243,8 @@ cs_status cs_report_html_write(FILE *out, const cs_report *r, cs_error *err)
     if (cs_report_any_partial(r))
         fputs("<p><strong>Partial results: the run was interrupted."
               "</strong></p>\n", out);
+    if (r->seq != NULL)
+        page_sequential(out, r);
     fputs("</header>\n", out);
     if (section_verdicts(out, r, n) != 0 || section_ranking(out, r, n) != 0 ||
         section_lead_time(out, r, n) != 0 || section_forest(out, r, n) != 0)

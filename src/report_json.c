@@ -445,6 +445,108 @@ static json_t *json_warnings(jctx *j, const cs_summary *s)
     return a;
 }
 
+/* The variant named by row number k, or null. */
+static json_t *json_row_name(const cs_report *r, long k)
+{
+    const cs_model *m;
+
+    if (k < 0 || (size_t)k >= r->nrows)
+        return json_null();
+    m = r->rows[k].summary->model;
+    return jstr(m->variant != NULL ? m->variant : "baseline");
+}
+
+/* The row's "precision" or "selection" object. */
+static void json_seq_row(jctx *j, json_t *o, const cs_report *r,
+                         const cs_study_seq_row *q)
+{
+    json_t *x = json_object();
+
+    if (r->seq->mode == CS_STUDY_PRECISION) {
+        put(j, x, "half_width", jnum(q->half_width));
+        put(j, x, "target", jnum(q->target));
+        if (isfinite(q->diff_half_width)) {
+            put(j, x, "difference_half_width", jnum(q->diff_half_width));
+            put(j, x, "difference_target", jnum(q->diff_target));
+        }
+        put(j, x, "met", json_boolean(q->met));
+        put(j, o, "precision", x);
+        return;
+    }
+    put(j, x, "selected", json_boolean(q->selected));
+    put(j, x, "eliminated_at", q->out_at > 0
+                                   ? json_integer((json_int_t)q->out_at)
+                                   : json_null());
+    put(j, x, "eliminated_by", json_row_name(r, q->out_by));
+    put(j, o, "selection", x);
+}
+
+/* The measure both procedures read. */
+static void json_measure(jctx *j, json_t *o, const cs_study_seq_result *q)
+{
+    put(j, o, "measure", json_string(q->promise >= 0 ? "promise"
+                                                      : "lead_time_mean"));
+    if (q->promise >= 0)
+        put(j, o, "promise", jstr(q->measure));
+}
+
+/* The top-level "precision" or "selection" object. */
+static void json_seq(jctx *j, json_t *root, const cs_report *r)
+{
+    const cs_study_seq_result *q = r->seq;
+    json_t *x;
+
+    if (q == NULL)
+        return;
+    x = json_object();
+    if (q->mode == CS_STUDY_PRECISION) {
+        json_measure(j, x, q);
+        put(j, x, "target", jnum(q->precision));
+        put(j, x, "relative", json_boolean(q->relative));
+        put(j, x, "first_stage", json_integer((json_int_t)q->first_stage));
+        put(j, x, "max_replications",
+            json_integer((json_int_t)q->max_replications));
+        put(j, x, "replications", json_integer((json_int_t)q->replications));
+        put(j, x, "met", json_boolean(q->met && !cs_report_any_partial(r)));
+        put(j, root, "precision", x);
+        return;
+    }
+    {
+        json_t *out = json_array();
+        char buf[1024];
+        put(j, x, "procedure", json_string("KN"));
+        json_measure(j, x, q);
+        put(j, x, "better", json_string(q->promise >= 0 ? "higher"
+                                                         : "lower"));
+        put(j, x, "indifference", jnum(q->delta));
+        put(j, x, "confidence", jnum(q->confidence));
+        put(j, x, "first_stage", json_integer((json_int_t)q->first_stage));
+        put(j, x, "eta", jnum(q->eta));
+        put(j, x, "h2", jnum(q->h2));
+        put(j, x, "max_replications",
+            json_integer((json_int_t)q->max_replications));
+        put(j, x, "selected", json_row_name(r, q->selected));
+        put(j, x, "complete", json_boolean(q->complete && q->selected >= 0));
+        put(j, x, "replications", json_integer((json_int_t)q->total));
+        put(j, x, "stages", json_integer((json_int_t)q->replications));
+        for (size_t i = 0; i < r->nrows; i++) {
+            const cs_study_seq_row *w = r->rows[i].seq;
+            json_t *e;
+            if (w == NULL || w->out_at == 0)
+                continue;
+            e = json_object();
+            put(j, e, "name", json_row_name(r, (long)i));
+            put(j, e, "replication", json_integer((json_int_t)w->out_at));
+            put(j, e, "by", json_row_name(r, w->out_by));
+            append(j, out, e);
+        }
+        put(j, x, "eliminated", out);
+        cs_report_selection_statement(r, buf, sizeof buf);
+        put(j, x, "statement", json_string(buf));
+        put(j, root, "selection", x);
+    }
+}
+
 static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
                         unsigned rank)
 {
@@ -540,6 +642,8 @@ static json_t *json_row(jctx *j, const cs_report *r, const cs_report_row *row,
         put(j, o, "completion", json_completion(j, s));
     if (s->nperiods > 0)
         put(j, o, "timeline", json_timeline(j, s));
+    if (row->seq != NULL && r->seq != NULL)
+        json_seq_row(j, o, r, row->seq);
     put(j, o, "warnings", json_warnings(j, s));
     return o;
 }
@@ -612,6 +716,7 @@ cs_status cs_report_json_write(FILE *out, const cs_report *r, cs_error *err)
         put(&j, root, "common_random_numbers", json_boolean(!r->independent));
     put(&j, root, "partial", json_boolean(cs_report_any_partial(r)));
     json_vary(&j, root, r);
+    json_seq(&j, root, r);
     for (size_t i = 0; i < r->nrows && rank != NULL; i++)
         append(&j, variants, json_row(&j, r, &r->rows[i], rank[i]));
     free(rank);

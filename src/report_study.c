@@ -21,6 +21,7 @@ cs_status cs_report_study_fill(const cs_study *st, cs_report *rep,
         r[j].vs = cs_study_comparison(st, j);
         r[j].point = cs_study_point_values(st, cs_study_point(st, j));
         r[j].theory = cs_study_theory(st, j);
+        r[j].seq = cs_study_seq_job(st, j);
     }
     rep->nrows = n;
     rep->scenario_name = cs_study_model(st, 0)->name;
@@ -30,5 +31,6 @@ cs_status cs_report_study_fill(const cs_study *st, cs_report *rep,
     rep->nvary = cs_study_naxes(st);
     rep->partial = cs_study_verdicts(st).partial;
     rep->independent = cs_study_is_independent(st);
+    rep->seq = cs_study_seq_outcome(st);
     return CS_OK;
 }

@@ -1689,12 +1689,15 @@ static void table_title(FILE *out, const cs_report *r)
     char name[256];
     const cs_summary *s0 = r->rows[0].summary;
     unsigned done = s0->replications, want = s0->model->replications;
+    unsigned most = done;   /* --select: the variants ran their stages */
     int same_time = 1;
 
     for (size_t i = 1; i < r->nrows; i++) {
         const cs_summary *s = r->rows[i].summary;
         if (s->replications < done)
             done = s->replications;
+        if (s->replications > most)
+            most = s->replications;
         if (s->model->replications > want)
             want = s->model->replications;
         if (s->horizon != s0->horizon || s->warmup != s0->warmup)
@@ -1708,8 +1711,12 @@ static void table_title(FILE *out, const cs_report *r)
           out);
     if (r->color)
         fputs("\033[0m", out);
-    fprintf(out, "  (%u replication%s, seed %llu", done, done == 1 ? "" : "s",
-            (unsigned long long)r->seed);
+    if (most > done)
+        fprintf(out, "  (%u to %u replications, seed %llu", done, most,
+                (unsigned long long)r->seed);
+    else
+        fprintf(out, "  (%u replication%s, seed %llu", done,
+                done == 1 ? "" : "s", (unsigned long long)r->seed);
     if (same_time)
         fprintf(out, ", horizon %.6gd, warm-up %.6gd%s", s0->horizon,
                 s0->warmup,
@@ -1717,7 +1724,9 @@ static void table_title(FILE *out, const cs_report *r)
                 : cs_report_is_compare(r) ? " auto, chosen on the baseline"
                                           : " auto");
     fputc(')', out);
-    if (cs_report_any_partial(r))
+    if (cs_report_any_partial(r) && r->seq != NULL)
+        fputs("  (partial: interrupted)", out);   /* no count was asked for */
+    else if (cs_report_any_partial(r))
         fprintf(out, "  (partial: %u of %u replications)",
                 done, want > done ? want : done);
     fputc('\n', out);
@@ -2081,6 +2090,102 @@ static void table_warnings(FILE *out, const cs_report *r)
     }
 }
 
+/* The variant of row k. */
+static const char *seq_name(const cs_report *r, long k)
+{
+    const cs_model *m = k >= 0 && (size_t)k < r->nrows
+                            ? r->rows[k].summary->model
+                            : NULL;
+
+    return m == NULL ? "?" : m->variant != NULL ? m->variant : "baseline";
+}
+
+/* What --precision measured: "promise 'p' achieved" or the lead time. */
+static void seq_measure(char *buf, size_t n, const cs_study_seq_result *q)
+{
+    char name[128];
+
+    if (q->promise >= 0)
+        snprintf(buf, n, "promise '%s' (share met)",
+                 cs_str_printable(q->measure, name, sizeof name));
+    else
+        snprintf(buf, n, "the mean lead time");
+}
+
+/* --precision: the target and whether every row met it. */
+static void table_precision(FILE *out, const cs_report *r)
+{
+    const cs_study_seq_result *q = r->seq;
+    char what[192];
+    double worst = -1;
+    long at = -1;
+
+    seq_measure(what, sizeof what, q);
+    fprintf(out, "precision: 95%% half-width of %s at most ", what);
+    if (q->relative)
+        fprintf(out, "%.6g%% of the mean", q->precision * 100);
+    else
+        fprintf(out, "%.6g", q->precision);
+    fprintf(out, "%s: ", cs_report_is_compare(r)
+                             ? " for every variant and difference"
+                             : "");
+    if (q->met && !cs_report_any_partial(r)) {
+        fprintf(out, "met after %u replications\n", q->replications);
+        return;
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_study_seq_row *w = r->rows[i].seq;
+        if (w != NULL && !w->met && w->half_width > worst) {
+            worst = w->half_width;
+            at = (long)i;
+        }
+    }
+    fprintf(out, "NOT met after %u replications", q->replications);
+    if (at >= 0 && isfinite(worst))
+        fprintf(out, " ('%s': %.4g)", seq_name(r, at), worst);
+    fprintf(out, "%s\n", cs_report_any_partial(r)
+                             ? " (interrupted)"
+                             : q->replications >= q->max_replications
+                                   ? "; the cap (--max-replications) was "
+                                     "reached"
+                                   : "");
+}
+
+/* --select: what KN selected, what it eliminated and when, and its
+** statement of the probability of correct selection. */
+static void table_selection(FILE *out, const cs_report *r)
+{
+    const cs_study_seq_result *q = r->seq;
+    char what[192], buf[1024];
+    int any = 0;
+
+    seq_measure(what, sizeof what, q);
+    fprintf(out, "selection: Kim and Nelson's KN on %s, indifference zone ",
+            what);
+    if (q->promise >= 0)
+        fprintf(out, "%.6g point%s", q->delta * 100,
+                q->delta * 100 == 1 ? "" : "s");
+    else
+        fprintf(out, "%.6g day%s", q->delta, q->delta == 1 ? "" : "s");
+    fprintf(out, ", first stage %u, eta %.4g\n", q->first_stage, q->eta);
+    if (q->selected >= 0)
+        fprintf(out, "  selected: %s, after %lu replications in all (%u "
+                "stages)\n", seq_name(r, q->selected), q->total,
+                q->replications);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const cs_study_seq_row *w = r->rows[i].seq;
+        if (w == NULL || w->out_at == 0)
+            continue;
+        fprintf(out, "%s%s at replication %u (by %s)",
+                any++ ? ", " : "  eliminated: ", seq_name(r, (long)i),
+                w->out_at, seq_name(r, w->out_by));
+    }
+    if (any)
+        fputc('\n', out);
+    cs_report_selection_statement(r, buf, sizeof buf);
+    fprintf(out, "  %s\n", buf);
+}
+
 cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
 {
     char name[256];
@@ -2102,6 +2207,10 @@ cs_status cs_report_table_write(FILE *out, const cs_report *r, cs_error *err)
                             "out of memory while writing the report");
     }
     table_title(out, r);
+    if (r->seq != NULL && r->seq->mode == CS_STUDY_PRECISION)
+        table_precision(out, r);
+    else if (r->seq != NULL)
+        table_selection(out, r);
 
     if (sh.any_vs) {
         oom |= table_glance(out, r, &sh);

@@ -10,11 +10,13 @@
 */
 #include "chainsim/study.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chainsim/dist.h"
+#include "chainsim/sequential.h"
 #include "chainsim/str.h"
 #include "chainsim/stream.h"
 #include "chainsim/theory.h"
@@ -45,6 +47,9 @@ typedef struct job {
     cs_summary *summary;
     cs_comparison *vs;
     cs_theory theory;         /* what queueing theory expects of it */
+    int measure;              /* sequential: its promise read (-1: the
+                                 mean lead time) */
+    cs_study_seq_row seq;     /* sequential: what was decided */
 } job;
 
 struct cs_study {
@@ -60,6 +65,7 @@ struct cs_study {
     cs_scenario *base;           /* lazy: the loaded scenario, a copy */
     size_t ndone;
     cs_study_fault fault;        /* why cs_study_build failed */
+    cs_study_seq_result seq;     /* sequential: the study's decisions */
 };
 
 static cs_status no_memory(cs_error *err)
@@ -449,6 +455,106 @@ static cs_status build_point(cs_study *st, const cs_scenario *base,
     return rc;
 }
 
+/* The baseline's first lead-time promise, or -1. */
+static int first_lead_time_promise(const cs_model *m)
+{
+    for (int p = 0; p < m->npromises; p++)
+        if (m->promises[p].kind == CS_PROMISE_LEAD_TIME)
+            return p;
+    return -1;
+}
+
+/* A usage error of the sequential options (the plan, not a model). */
+#define SEQ_USAGE(st, err, ...)                                            \
+    ((st)->fault = CS_STUDY_FAULT_USAGE,                                   \
+     cs_error_set(err, CS_EINPUT, NULL, 0, 0, __VA_ARGS__))
+
+/* Job j's promise measured: the one named name with the definition of
+** promise p of ref (its point's baseline), or -1. */
+static int job_measure(const cs_model *ref, int p, const cs_model *m)
+{
+    int q = -1;
+
+    for (int k = 0; p >= 0 && k < m->npromises; k++)
+        if (strcmp(m->promises[k].name, ref->promises[p].name) == 0 &&
+            cs_model_promise_same(ref, p, m, k))
+            q = k;
+    return q;
+}
+
+/*
+** The measure of a sequential study, once every model is built: the
+** first lead-time promise of the baseline (or the mean lead time), which
+** every variant must have with the same definition; --select needs a
+** compare of at least two, one point and, for a lead time,
+** --indifference.
+*/
+static cs_status plan_sequential(cs_study *st, cs_error *err)
+{
+    const cs_study_seq *q = &st->opts.seq;
+    cs_study_seq_result *r = &st->seq;
+    const char *opt = q->mode == CS_STUDY_SELECT ? "--select" : "--precision";
+    const cs_model *base;
+
+    r->mode = q->mode;
+    if (q->mode == CS_STUDY_FIXED)
+        return CS_OK;
+    base = st->jobs[0].model;
+    r->promise = first_lead_time_promise(base);
+    r->measure = r->promise >= 0 ? base->promises[r->promise].name : NULL;
+    r->precision = q->precision;
+    r->relative = q->relative;
+    r->first_stage = q->first_stage > 0 ? q->first_stage
+                                        : CS_SEQUENTIAL_FIRST_STAGE;
+    r->max_replications = q->max_replications > 0
+                              ? q->max_replications
+                              : CS_SEQUENTIAL_MAX_REPLICATIONS;
+    if (r->max_replications < r->first_stage)
+        r->max_replications = r->first_stage;
+    r->confidence = 0.95;
+    r->selected = -1;
+    r->met = 1;
+    for (size_t j = 0; j < st->njobs; j++) {
+        const long b = cs_study_baseline_of(st, j);
+        const cs_model *ref = st->jobs[b >= 0 ? (size_t)b : j].model;
+        const cs_model *m = st->jobs[j].model;
+        const int pr = r->promise >= 0 ? first_lead_time_promise(ref) : -1;
+        const int p = job_measure(ref, pr, m);
+        if (r->promise >= 0 && (pr < 0 || p < 0 ||
+                                strcmp(ref->promises[pr].name,
+                                       r->measure) != 0))
+            return SEQ_USAGE(st, err, "%s: variant '%s' does not have the "
+                             "baseline's promise '%s' (the same name and "
+                             "definition), the measure compared", opt,
+                             m->variant, r->measure);
+        st->jobs[j].measure = p;
+        memset(&st->jobs[j].seq, 0, sizeof st->jobs[j].seq);
+        st->jobs[j].seq.diff_half_width = st->jobs[j].seq.diff_target = NAN;
+        st->jobs[j].seq.half_width = st->jobs[j].seq.target = NAN;
+        st->jobs[j].seq.out_by = -1;
+    }
+    if (q->mode != CS_STUDY_SELECT)
+        return CS_OK;
+    if (!st->opts.compare || st->njobs < 2)
+        return SEQ_USAGE(st, err, "%s: compare needs at least one variant "
+                         "to select from", opt);
+    if (st->npoints > 1)
+        return SEQ_USAGE(st, err, "%s selects among the variants of one "
+                         "scenario; leave out --vary", opt);
+    if (r->promise < 0 && !(q->indifference > 0))
+        return SEQ_USAGE(st, err, "%s: the baseline has no lead-time "
+                         "promise, so the mean lead time is compared; "
+                         "--indifference DAYS says what difference matters",
+                         opt);
+    r->delta = r->promise >= 0
+                   ? (q->indifference > 0 ? q->indifference : 1.0) / 100.0
+                   : q->indifference;
+    r->eta = cs_sequential_kn_eta((int)st->njobs, r->first_stage,
+                                  1.0 - r->confidence);
+    r->h2 = 2.0 * r->eta * (double)(r->first_stage - 1);
+    return CS_OK;
+}
+
 cs_status cs_study_build(cs_study *st, const cs_scenario *base,
                          const char *variant, cs_error *err)
 {
@@ -471,6 +577,8 @@ cs_status cs_study_build(cs_study *st, const cs_scenario *base,
         return rc;
     for (size_t pt = 0; pt < st->npoints && rc == CS_OK; pt++)
         rc = build_point(st, base, pt, &next, err);
+    if (rc == CS_OK)
+        rc = plan_sequential(st, err);
     return rc;
 }
 
@@ -557,6 +665,9 @@ typedef struct slot {
     cs_runner_store *pending;  /* the round running, until all its jobs
                                   have run it */
     unsigned want;             /* replications asked for */
+    unsigned planned;          /* sequential: the most it may run (so
+                                  "auto" takes its pilots as a fixed run
+                                  of that many would) */
 } slot;
 
 /* The replications of one round: enough for every thread to be busy and
@@ -617,7 +728,7 @@ static cs_status run_round(cs_study *st, const cs_study_run_opts *o,
     ro.first = first;
     ro.replications = me->want - first < size ? me->want - first : size;
     ro.kept = me->store != NULL ? (unsigned)me->store->n : 0;
-    ro.planned = me->want;
+    ro.planned = me->planned > me->want ? me->planned : me->want;
     ro.per_replication = o->per_replication;
     if (o->progress != NULL) {
         ro.progress = relay_progress;
@@ -689,6 +800,300 @@ static void slots_free(const cs_study *st, slot *sl, size_t n)
     free(sl);
 }
 
+/* ---- sequential procedures ------------------------------------------- */
+
+/*
+** Job k's measure for its first n rows (those of its store, then of its
+** pending round) into x: the promise's achieved share, or the mean lead
+** time.  For KN (kn) as larger-is-better finite values: a share left
+** undefined (no item due) counts as 0, a lead time as minus itself (an
+** undefined one as minus the horizon: nothing was done).
+*/
+static void seq_values(const slot *me, int promise, size_t n, int kn,
+                       double *x)
+{
+    const cs_runner_store *part[2] = {me->store, me->pending};
+    size_t i = 0;
+
+    for (int q = 0; q < 2; q++) {
+        const cs_runner_store *p = part[q];
+        const size_t np = p != NULL ? (size_t)p->model->npromises : 0;
+        for (size_t r = 0; p != NULL && r < p->n && i < n; r++, i++) {
+            double v = promise >= 0 ? p->prom[r * np + (size_t)promise]
+                                    : p->lt_mean[r];
+            if (kn && promise >= 0)
+                v = isfinite(v) ? v : 0.0;
+            else if (kn)
+                v = isfinite(v) ? -v : -p->model->horizon;
+            x[i] = v;
+        }
+    }
+}
+
+/* The series of the precision rule at a point of n jobs: each job's
+** measure, then each variant's difference from the baseline (job 0 of
+** a compare).  Returns their number. */
+static size_t seq_series(const cs_study *st, size_t n, double *const *x,
+                         cs_sequential_series *s)
+{
+    size_t k = 0;
+
+    for (size_t j = 0; j < n; j++)
+        s[k++] = (cs_sequential_series){x[j], NULL};
+    for (size_t j = 1; st->opts.compare && j < n; j++)
+        s[k++] = (cs_sequential_series){x[j], x[0]};
+    return k;
+}
+
+/* The next round's size after have replications: what the projection
+** says is missing (at least a replication per thread), at most a quarter
+** of what was run (or four per thread), so that the replications run
+** past the stop (run again to cut the pending round there) stay few. */
+static unsigned seq_round(unsigned have, unsigned need, unsigned most,
+                          unsigned threads)
+{
+    const unsigned t = threads > 0 ? threads : cs_runner_cpu_count();
+    const unsigned cap = have / 4 > 4 * t ? have / 4 : 4 * t;
+    unsigned r = need > have ? need - have : 1;
+
+    if (r < t)
+        r = t;
+    if (r > cap)
+        r = cap;
+    return r < most - have ? r : most - have;
+}
+
+/* Runs job k's replications have .. cut - 1 again in place of its
+** pending round (which ran past cut), so its store ends at cut. */
+static cs_status seq_cut(cs_study *st, const cs_study_run_opts *o, slot *sl,
+                         size_t j0, size_t k, unsigned have, unsigned cut,
+                         int *stopped, cs_error *err)
+{
+    slot *const me = &sl[k];
+
+    if (me->pending == NULL || have + me->pending->n <= cut)
+        return CS_OK;
+    cs_runner_store_free(me->pending);
+    me->pending = NULL;
+    me->want = cut;
+    return run_round(st, o, sl, j0, j0 + k, have, cut - have, stopped, err);
+}
+
+/* What the precision rule says of each job at the end. */
+static void seq_precision_rows(cs_study *st, size_t j0, size_t n,
+                               double *const *x, const unsigned *have)
+{
+    const cs_study_seq_result *r = &st->seq;
+
+    for (size_t j = 0; j < n; j++) {
+        cs_study_seq_row *const w = &st->jobs[j0 + j].seq;
+        const cs_sequential_series own = {x[j], NULL}, diff = {x[j], x[0]};
+        const cs_sequential_check c =
+            cs_sequential_check_at(&own, have[j], r->precision, r->relative);
+        w->half_width = c.half_width;
+        w->target = c.target;
+        w->met = c.met;
+        if (j > 0 && st->opts.compare) {
+            const cs_sequential_check d = cs_sequential_check_at(
+                &diff, have[j], r->precision, r->relative);
+            w->diff_half_width = d.half_width;
+            w->diff_target = d.target;
+            w->met &= d.met;
+        }
+    }
+}
+
+/* The precision rule over the round at .. end - 1 (x filled to end):
+** 1 with every job's stop in cut when it is met or the cap reached, else
+** 0 with *need the count the projection asks for. */
+static int seq_precision_step(const cs_study *st, size_t n, double *const *x,
+                              cs_sequential_series *ser, unsigned at,
+                              unsigned end, unsigned *cut, unsigned *need)
+{
+    const cs_study_seq_result *const res = &st->seq;
+    const unsigned n0 = res->first_stage;
+    const size_t ns = seq_series(st, n, x, ser);
+    const size_t first = cs_sequential_first_met(
+        ser, ns, at + 1 > n0 ? at + 1 : n0, end, res->precision,
+        res->relative);
+
+    if (first > 0 || end >= res->max_replications) {
+        for (size_t k = 0; k < n; k++)
+            cut[k] = first > 0 ? (unsigned)first : end;
+        return 1;
+    }
+    *need = at;
+    for (size_t k = 0; k < ns; k++) {
+        const size_t w = cs_sequential_need(&ser[k], end, res->precision,
+                                            res->relative,
+                                            res->max_replications);
+        if (w > *need)
+            *need = (unsigned)w;
+    }
+    return 0;
+}
+
+/* KN's stages over the round at .. end - 1: each job eliminated gets its
+** stage in cut; 1 when one is left or the cap is reached (the others'
+** stop the last stage), *left the jobs still in. */
+static int seq_kn_step(cs_sequential_kn *kn, const cs_study_seq_result *res,
+                       size_t n, double *const *x, unsigned at, unsigned end,
+                       unsigned *cut, unsigned *left)
+{
+    const unsigned n0 = res->first_stage;
+
+    for (unsigned r = at + 1 > n0 ? at + 1 : n0; r <= end; r++) {
+        *left = (unsigned)cs_sequential_kn_stage(kn, r,
+                                                 (const double *const *)x);
+        for (size_t k = 0; k < n; k++)
+            if (cut[k] == 0 && !cs_sequential_kn_alive(kn, (int)k))
+                cut[k] = r;
+        if (*left <= 1 || r >= res->max_replications) {
+            for (size_t k = 0; k < n; k++)
+                if (cut[k] == 0)
+                    cut[k] = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What the procedure decided, into the study and its jobs: with done,
+** the counts, the precision rows or the selection; KN's eliminations
+** so far in any case (an interrupt keeps them). */
+static void seq_finish(cs_study *st, slot *sl, size_t j0, size_t n,
+                       double *const *x, const unsigned *have,
+                       const cs_sequential_kn *kn, int done, unsigned left)
+{
+    cs_study_seq_result *const res = &st->seq;
+
+    for (size_t k = 0; k < n; k++) {
+        /* interrupted: what was kept (a point of one job keeps a round
+        ** cut short, so its store may pass have) */
+        const unsigned got = sl[k].store != NULL ? (unsigned)sl[k].store->n
+                                                 : 0;
+        if (got > res->replications)
+            res->replications = got;
+        res->total += got;
+        if (!done)
+            continue;
+        sl[k].want = have[k];
+        seq_values(&sl[k], st->jobs[j0 + k].measure, have[k], kn != NULL,
+                   x[k]);
+    }
+    if (done && kn == NULL) {
+        seq_precision_rows(st, j0, n, x, have);
+        for (size_t k = 0; k < n; k++)
+            res->met &= st->jobs[j0 + k].seq.met;
+    } else if (done) {
+        const int best = cs_sequential_kn_best(kn);
+        res->selected = (long)j0 + best;
+        res->complete = left <= 1;
+        st->jobs[j0 + (size_t)best].seq.selected = 1;
+    }
+    for (size_t k = 0; kn != NULL && k < n; k++) {
+        const int by = cs_sequential_kn_out_by(kn, (int)k);
+        st->jobs[j0 + k].seq.out_at = cs_sequential_kn_out_at(kn, (int)k);
+        st->jobs[j0 + k].seq.out_by = by >= 0 ? (long)j0 + by : -1;
+    }
+    if (!done)
+        res->met = 0;
+}
+
+/*
+** The rounds of a sequential point.  Every job that is still in runs
+** the same replications have .. have + size - 1; then the rule is
+** checked replication by replication over them: the precision rule
+** stops every job at the first n >= n0 where all the half-widths meet
+** the target; KN eliminates a job at its stage r, and stops the last
+** one.  A job whose stop falls inside the round runs its part of the
+** round again up to it (seq_cut), so its store holds exactly its
+** replications 0 .. stop - 1, what a fixed run of that many gives.
+*/
+static cs_status run_sequential(cs_study *st, const cs_study_run_opts *o,
+                                slot *sl, size_t j0, size_t j1, int *stopped,
+                                cs_error *err)
+{
+    const cs_study_seq_result *const res = &st->seq;
+    const size_t n = j1 - j0;
+    const unsigned n0 = res->first_stage, most = res->max_replications;
+    const int select = res->mode == CS_STUDY_SELECT;
+    double **x = calloc(n + 1, sizeof *x);
+    unsigned *have = calloc(n + 1, sizeof *have);
+    unsigned *cut = calloc(n + 1, sizeof *cut);
+    cs_sequential_series *ser = calloc(2 * n + 1, sizeof *ser);
+    cs_sequential_kn *kn = select ? cs_sequential_kn_new((int)n, n0,
+                                                         res->delta, 0.05)
+                                  : NULL;
+    unsigned at = 0, size = n0, need = n0, left = (unsigned)n;
+    cs_status rc = CS_OK;
+    int done = 0;
+
+    if (x == NULL || have == NULL || cut == NULL || ser == NULL ||
+        (select && kn == NULL))
+        rc = no_memory(err);
+    for (size_t k = 0; rc == CS_OK && k < n; k++)
+        if ((x[k] = malloc(((size_t)most + 1) * sizeof **x)) == NULL)
+            rc = no_memory(err);
+    for (size_t k = 0; k < n; k++)
+        sl[k].planned = most;
+    while (rc == CS_OK && !done && !*stopped) {
+        const unsigned end = at + size;
+        for (size_t k = 0; k < n; k++)
+            if (cut[k] == 0)   /* the progress line's total */
+                sl[k].want = need > end && !select ? need : end;
+        for (size_t k = 0; rc == CS_OK && !*stopped && k < n; k++) {
+            if (cut[k] != 0)
+                continue;
+            if (o->stop != NULL && atomic_load(o->stop))
+                *stopped = 1;
+            else
+                rc = run_round(st, o, sl, j0, j0 + k, at, size, stopped,
+                               err);
+        }
+        if (rc != CS_OK || *stopped)
+            break;
+        for (size_t k = 0; k < n; k++)
+            if (cut[k] == 0)
+                seq_values(&sl[k], st->jobs[j0 + k].measure, end, select,
+                           x[k]);
+        if (!select) {
+            done = seq_precision_step(st, n, x, ser, at, end, cut, &need);
+        } else {
+            need = most;   /* KN cannot tell: rounds of a quarter */
+            done = seq_kn_step(kn, &st->seq, n, x, at, end, cut, &left);
+        }
+        /* the jobs that stopped inside the round run up to their stop */
+        for (size_t k = 0; rc == CS_OK && !*stopped && k < n; k++)
+            if (cut[k] != 0 && cut[k] < end && have[k] == at)
+                rc = seq_cut(st, o, sl, j0, k, at, cut[k], stopped, err);
+        if (rc != CS_OK || *stopped)
+            break;
+        if ((rc = commit_round(sl, n, 1, err)) != CS_OK)
+            break;
+        for (size_t k = 0; k < n; k++)
+            if (have[k] == at)
+                have[k] = cut[k] != 0 ? cut[k] : end;
+        at = end;
+        if (!done)
+            size = seq_round(at, need, most, o->threads);
+    }
+    /* a round cut short by an interrupt: a point of one job keeps what it
+    ** completed, else the round is dropped for all (paired results) */
+    if (rc == CS_OK && *stopped)
+        rc = commit_round(sl, n, n == 1, err);
+    if (rc == CS_OK)
+        seq_finish(st, sl, j0, n, x, have, kn, done, left);
+    for (size_t k = 0; x != NULL && k < n; k++)
+        free(x[k]);
+    free(x);
+    free(have);
+    free(cut);
+    free(ser);
+    cs_sequential_kn_free(kn);
+    return rc;
+}
+
 /*
 ** Runs the jobs of one point, j0 .. j1 - 1, in rounds across them: round
 ** r runs replications r * size ... of every job, so an interrupt leaves
@@ -727,6 +1132,10 @@ static cs_status run_point(cs_study *st, const cs_study_run_opts *o,
             want = me->want;
     }
     size = n == 1 ? want : round_size(want, o->threads);
+    if (rc == CS_OK && st->seq.mode != CS_STUDY_FIXED) {
+        rc = run_sequential(st, o, sl, j0, j1, stopped, err);
+        want = 0;   /* done */
+    }
     for (unsigned first = 0; rc == CS_OK && !*stopped && first < want;
          first += size) {
         for (size_t j = j0; rc == CS_OK && !*stopped && j < j1; j++) {
@@ -853,6 +1262,16 @@ cs_study_rollup cs_study_verdicts(const cs_study *st)
         }
     }
     return r;
+}
+
+const cs_study_seq_result *cs_study_seq_outcome(const cs_study *st)
+{
+    return st->seq.mode != CS_STUDY_FIXED ? &st->seq : NULL;
+}
+
+const cs_study_seq_row *cs_study_seq_job(const cs_study *st, size_t j)
+{
+    return st->seq.mode != CS_STUDY_FIXED ? &st->jobs[j].seq : NULL;
 }
 
 int cs_study_is_compare(const cs_study *st)

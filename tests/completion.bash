@@ -27,6 +27,12 @@ expect "chainsim run $S --rep" --report
 expect "chainsim trace $S --rep" --replication --report
 expect "chainsim check $S --" --variant --vary
 expect "chainsim compare $S --ind" --independent
+expect "chainsim compare $S --ind" --indifference
+expect "chainsim compare $S --sel" --select
+expect "chainsim run $S --pre" --precision
+expect "chainsim run $S --max-r" --max-replications
+expect "chainsim run $S --" --precision --select
+expect "chainsim compare $S --precision 2% --" --max-replications
 expect "chainsim run $S -f " json
 expect "chainsim trace $S -f " csv json
 expect "chainsim run $S --variant pl" platform-team

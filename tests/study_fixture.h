@@ -50,7 +50,7 @@ static inline cs_scenario *load(void)
 static inline cs_study *plan(int compare, int independent, const char *const *vary,
                       size_t nvary)
 {
-    const cs_study_opts o = {compare, independent, vary, nvary};
+    const cs_study_opts o = {compare, independent, vary, nvary, {0}};
     cs_study *st = NULL;
     cs_error err;
 

@@ -369,6 +369,55 @@ START_TEST(test_combinations)
 }
 END_TEST
 
+/* --precision, --select and their companions fill the record's seq. */
+START_TEST(test_sequential)
+{
+    static const char *const abs[] = {"run", "a", "--precision", "0.01",
+                                      NULL};
+    static const char *const rel[] = {"compare", "a", "--precision=2.5%",
+                                      "-n", "20", "--max-replications",
+                                      "500", NULL};
+    static const char *const sel[] = {"compare", "a", "--select",
+                                      "--indifference", "2", NULL};
+    static const char *const b1[] = {"run", "a", "--precision", ".5e1",
+                                     NULL};
+    static const char *const b2[] = {"run", "a", "--precision", "100%",
+                                     NULL};
+    static const char *const b3[] = {"compare", "a", "--select", "-n", "1",
+                                     NULL};
+    static const char *const b4[] = {"run", "a", "--precision", "1%",
+                                     "-n", "9", NULL};
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, abs), CS_OK);
+    ck_assert_int_eq(o.seq.mode, CS_STUDY_PRECISION);
+    ck_assert_double_eq(o.seq.precision, 0.01);
+    ck_assert_int_eq(o.seq.relative, 0);
+    ck_assert_uint_eq(o.seq.first_stage, 0);
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, rel), CS_OK);
+    ck_assert_double_eq_tol(o.seq.precision, 0.025, 1e-15);
+    ck_assert_int_eq(o.seq.relative, 1);
+    ck_assert_uint_eq(o.seq.first_stage, 20);
+    ck_assert_uint_eq(o.seq.max_replications, 500);
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, sel), CS_OK);
+    ck_assert_int_eq(o.seq.mode, CS_STUDY_SELECT);
+    ck_assert_double_eq(o.seq.indifference, 2);
+    cs_cli_fini(&o);
+    refused(b1, "--precision: '.5e1' is not a positive half-width (e.g. "
+                "0.01) or a percentage of the mean below 100% (e.g. 2%)");
+    refused(b2, "--precision: '100%' is not a positive half-width (e.g. "
+                "0.01) or a percentage of the mean below 100% (e.g. 2%)");
+    refused(b3, "-n with --select is the first stage: at least 2 "
+                "replications");
+    refused(b4, "-n with --precision is the first stage: at least 10 "
+                "replications");
+}
+END_TEST
+
 /* Every option that does not apply to the command is refused, never
 ** silently ignored. */
 START_TEST(test_not_for_command)
@@ -459,6 +508,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_unknown);
     tcase_add_test(tc, test_help_and_version);
     tcase_add_test(tc, test_combinations);
+    tcase_add_test(tc, test_sequential);
     tcase_add_test(tc, test_not_for_command);
     tcase_add_test(tc, test_end_of_options);
     suite_add_tcase(s, tc);

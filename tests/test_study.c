@@ -67,7 +67,7 @@ END_TEST
 /* cs_study_new fails with msg; *out stays NULL. */
 static void plan_fails(const char *const *vary, size_t nvary, const char *msg)
 {
-    const cs_study_opts o = {0, 0, vary, nvary};
+    const cs_study_opts o = {0, 0, vary, nvary, {0}};
     static char junk;
     cs_study *st = (cs_study *)(void *)&junk;   /* must be reset to NULL */
     cs_error err;

@@ -97,9 +97,11 @@ _chainsim_opts() {
     local all="-s --seed --horizon --warmup --set -o --output -q --quiet -h --help"
     case $1 in
     run) echo "$all -n --replications -j --threads --max-memory --timeline" \
-              "--variant --vary -f --format --no-header --report --check-promise" ;;
+              "--variant --vary -f --format --no-header --report --check-promise" \
+              "--precision --max-replications" ;;
     compare) echo "$all -n --replications -j --threads --max-memory --timeline" \
-                  "--vary -f --format --no-header --report --check-promise --independent" ;;
+                  "--vary -f --format --no-header --report --check-promise --independent" \
+                  "--precision --max-replications --select --indifference" ;;
     check) echo "$all -n --replications --variant" ;;
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
     sensitivity) echo "$all -n --replications -j --threads --max-memory" \
@@ -111,7 +113,8 @@ _chainsim_takes_value() {
     case $1 in
     -n|--replications|-s|--seed|-j|--threads|--max-memory|--horizon|--warmup|\
     --timeline|--variant|--set|--vary|-f|--format|-o|--output|--report|\
-    -r|--replication|--max-events) return 0 ;;
+    -r|--replication|--max-events|--precision|--max-replications|\
+    --indifference) return 0 ;;
     esac
     return 1
 }

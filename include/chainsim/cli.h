@@ -7,7 +7,9 @@
 ** CS_CLI_ABOUT_NONE, scenario is set, set.sets/set.nsets are the --set
 ** arguments in order, and every option given applies to the command
 ** (--variant not with compare or sensitivity, --vary only with run and
-** compare, --threads only with run, compare and sensitivity, --independent only with compare, -r and --max-events only with
+** compare, --threads only with run, compare and sensitivity, --independent
+** and --select only with compare, --precision and --max-replications only
+** with run and compare, -r and --max-events only with
 ** trace, --format not with check and only csv with trace, --no-header only
 ** with csv output or trace, ...).  Every string in the record is borrowed
 ** from argv.
@@ -56,6 +58,11 @@ typedef struct cs_cli_options {
     cs_format format;
     int no_header, check_promise, independent, quiet;
     int per_replication;       /* records per replication (csv, json) */
+    cs_study_seq seq;          /* --precision, --select, --indifference,
+                                  --max-replications; -n is the first
+                                  stage then */
+    long max_replications;     /* 0: not given */
+    int select;
 } cs_cli_options;
 
 /* Sets o to the defaults (the scenario's replications, trace replication

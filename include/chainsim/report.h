@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "chainsim/error.h"
+#include "chainsim/study.h"
 #include "chainsim/summary.h"
 #include "chainsim/theory.h"
 
@@ -28,6 +29,8 @@ typedef struct cs_report_row {
     const cs_theory *theory;         /* what queueing theory expects of the
                                         model (approximate); NULL: not
                                         shown */
+    const cs_study_seq_row *seq;     /* --precision, --select: what was
+                                        decided for it; NULL */
 } cs_report_row;
 
 typedef struct cs_report {
@@ -50,6 +53,10 @@ typedef struct cs_report {
                                         (NULL: not shown) */
     const char *scenario_hash;       /* html footer: the scenario file's
                                         hash, hex (NULL: not shown) */
+    const cs_study_seq_result *seq;  /* --precision, --select: the
+                                        procedure and its decisions (its
+                                        job numbers are row numbers);
+                                        NULL for a fixed number */
 } cs_report;
 
 /*
@@ -88,6 +95,17 @@ cs_status cs_report_html_write(FILE *out, const cs_report *r, cs_error *err);
 ** CS_ENOMEM.  Every writer ranks through this function.
 */
 cs_status cs_report_rank(const cs_report *r, unsigned *rank, cs_error *err);
+
+/*
+** The statement of a --select result into buf (always terminated when
+** len > 0): which variant KN selected and the probability of correct
+** selection it guarantees, e.g. "'more-testers' has the highest share
+** of promise 'p85' (with probability at least 95% when the best is at
+** least 1 point ahead of every other: Kim and Nelson's KN)".  Returns
+** the length the full text needs (as snprintf).  Cannot fail.
+*/
+int cs_report_selection_statement(const cs_report *r, char *buf,
+                                  size_t len);
 
 /* Parses "table" | "csv" | "json"; -1 when unknown (or NULL).  Cannot
 ** fail. */

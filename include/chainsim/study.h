@@ -28,6 +28,7 @@
 #include "chainsim/model.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/sequential.h"
 #include "chainsim/summary.h"
 #include "chainsim/theory.h"
 
@@ -49,12 +50,76 @@ typedef struct cs_study_settings {
                                       the top-level key timeline) */
 } cs_study_settings;
 
+/* How many replications a study runs: the model's, or as many as a
+** sequential procedure needs (sequential.h). */
+typedef enum cs_study_mode {
+    CS_STUDY_FIXED = 0,            /* the model's replications */
+    CS_STUDY_PRECISION,            /* --precision: until the half-widths
+                                      meet the target */
+    CS_STUDY_SELECT                /* compare --select: KN */
+} cs_study_mode;
+
+/*
+** The measure both procedures read is the baseline's first lead-time
+** promise's achieved share per replication, or, when it has none, the
+** mean lead time; every variant must have that promise (same name and
+** definition).
+*/
+typedef struct cs_study_seq {
+    cs_study_mode mode;
+    double precision;              /* PRECISION: > 0, in the measure's
+                                      unit, or a fraction when relative */
+    int relative;                  /* PRECISION: "X%" */
+    double indifference;           /* SELECT: delta, in points of the
+                                      share (2 = 0.02) or in days of
+                                      mean lead time; <= 0: 1 point (no
+                                      default for a lead time) */
+    unsigned first_stage;          /* 0: CS_SEQUENTIAL_FIRST_STAGE */
+    unsigned max_replications;     /* 0: CS_SEQUENTIAL_MAX_REPLICATIONS */
+} cs_study_seq;
+
 typedef struct cs_study_opts {
     int compare;                   /* 1: baseline and every variant */
     int independent;               /* compare: variants' own streams */
     const char *const *vary;       /* "PATH=V1,V2,..." arguments, [nvary] */
     size_t nvary;
+    cs_study_seq seq;              /* zero: the model's replications */
 } cs_study_opts;
+
+/* What a sequential procedure decided for one job. */
+typedef struct cs_study_seq_row {
+    double half_width;             /* PRECISION: of its measure at the end */
+    double target;                 /* the absolute target it met or not */
+    double diff_half_width;        /* a compared variant: of its paired
+                                      difference from the baseline; NaN */
+    double diff_target;
+    int met;                       /* PRECISION: all its half-widths met */
+    unsigned out_at;               /* SELECT: eliminated at this stage
+                                      (its replications); 0: not */
+    long out_by;                   /* SELECT: the job it fell short of
+                                      then; -1 */
+    int selected;                  /* SELECT: the one selected */
+} cs_study_seq_row;
+
+/* What a sequential procedure decided for the study. */
+typedef struct cs_study_seq_result {
+    cs_study_mode mode;
+    int promise;                   /* the baseline's promise measured;
+                                      -1: the mean lead time */
+    const char *measure;           /* its name (borrowed), NULL */
+    double precision;              /* as asked (a fraction if relative) */
+    int relative;
+    unsigned first_stage, max_replications;
+    int met;                       /* PRECISION: every job met its target */
+    unsigned replications;         /* the most replications of a job */
+    /* SELECT */
+    double delta;                  /* in the measure's unit (a fraction) */
+    double confidence;             /* 0.95 */
+    double eta, h2;
+    long selected;                 /* the job selected; -1 (interrupted) */
+    int complete;                  /* one was left (not cut at the cap) */
+    unsigned long total;           /* replications of all the jobs */
+} cs_study_seq_result;
 
 /* Called after each replication of job (from the calling thread only). */
 typedef void (*cs_study_progress_fn)(void *ctx, size_t job, unsigned done,
@@ -124,7 +189,12 @@ typedef enum cs_study_fault {
 ** "--vary: more than 100000 simulations (points x variants)"
 ** (CS_STUDY_FAULT_USAGE), before any model is built; then, point by
 ** point, the overrides' ("--set PATH=VALUE: error: ...", naming the
-** point's value) and the models'.  On error the study holds every
+** point's value) and the models'; then, with a sequential mode
+** (CS_STUDY_FAULT_USAGE): "--precision: variant 'V' does not have the
+** baseline's promise 'P' ...", "--select: compare needs at least one
+** variant to select from", "--select selects among the variants of one
+** scenario; leave out --vary", "--select: the baseline has no lead-time
+** promise, ... --indifference DAYS ...".  On error the study holds every
 ** planned job, with the models built so far (the others NULL); free it.
 ** Call once.
 */
@@ -135,7 +205,9 @@ cs_status cs_study_build(cs_study *st, const cs_scenario *base,
 cs_study_fault cs_study_build_fault(const cs_study *st);
 
 /*
-** Runs the jobs in order until all are done or *o->stop is set, then
+** Runs the jobs in order until all are done or *o->stop is set (with a
+** sequential mode, as many replications as the procedure asks for, each
+** job's store exactly its replications 0 .. n-1), then
 ** compares each variant with the baseline of its point at the Bonferroni
 ** level for the number of variants.  In a compare whose baseline has
 ** "warmup: auto", every variant of a point uses the warm-up chosen on its
@@ -175,6 +247,9 @@ cs_study_rollup cs_study_verdicts(const cs_study *st);
 /* What queueing theory expects of job j's model (theory.h), computed when
 ** the model was built; valid from cs_study_build on. */
 const cs_theory *cs_study_theory(const cs_study *st, size_t j);
+/* The sequential procedure's decisions: NULL for CS_STUDY_FIXED. */
+const cs_study_seq_result *cs_study_seq_outcome(const cs_study *st);
+const cs_study_seq_row *cs_study_seq_job(const cs_study *st, size_t j);
 
 /* 1 for a compare (variants paired with their baselines), else 0. */
 int cs_study_is_compare(const cs_study *st);

@@ -34,6 +34,7 @@
 #include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
+#include "chainsim/study.h"
 
 /* ---- the wrapped allocator ------------------------------------------- */
 
@@ -199,6 +200,7 @@ typedef struct fixture {
     cs_comparison *vs[NMODELS];      /* [0] unused */
     cs_scenario *ovr;                /* the override phase's own */
     cs_model *ovr_models[2];
+    cs_study *seq[2];                /* --precision, --select (of scn) */
 } fixture;
 
 /* What a phase produced, to compare a run that survived a failed
@@ -413,6 +415,42 @@ static void undo_nothing(fixture *f)
     (void)f;
 }
 
+/* A run under --precision (a target met after the first stage, a low
+** cap) and a compare under --select (a short first stage and cap), on
+** one thread so the allocations come in one order. */
+static cs_status ph_sequential(fixture *f, outcome *o, cs_error *err)
+{
+    const cs_study_run_opts ro = {.threads = 1};
+    cs_status st = CS_OK;
+
+    for (int k = 0; k < 2 && st == CS_OK; k++) {
+        cs_study_opts so = {k, 0, NULL, 0, {0}};
+        so.seq.mode = k == 0 ? CS_STUDY_PRECISION : CS_STUDY_SELECT;
+        so.seq.precision = 0.04;
+        so.seq.indifference = 5;
+        so.seq.first_stage = k == 0 ? 10 : 3;
+        so.seq.max_replications = k == 0 ? 12 : 5;
+        if ((st = cs_study_new(&so, &f->seq[k], err)) == CS_OK &&
+            (st = cs_study_build(f->seq[k], f->scn, NULL, err)) ==
+                CS_OK)
+            st = cs_study_run(f->seq[k], &ro, err);
+        for (size_t j = 0; st == CS_OK && j < cs_study_ndone(f->seq[k]); j++)
+            digest_summary(o, cs_study_summary(f->seq[k], j));
+        if (st == CS_OK)
+            append(o, "%g %g", (double)cs_study_seq_outcome(f->seq[k])->met,
+                   (double)cs_study_seq_outcome(f->seq[k])->selected);
+    }
+    return st;
+}
+
+static void undo_sequential(fixture *f)
+{
+    for (int k = 0; k < 2; k++) {
+        cs_study_free(f->seq[k]);
+        f->seq[k] = NULL;
+    }
+}
+
 /* ---- the driver ------------------------------------------------------ */
 
 typedef struct phase {
@@ -428,6 +466,7 @@ static const phase phases[] = {
     {"run", ph_run, undo_run},
     {"compare", ph_compare, undo_compare},
     {"report", ph_report, undo_nothing},
+    {"sequential", ph_sequential, undo_sequential},
 };
 #define NPHASES (sizeof phases / sizeof phases[0])
 
@@ -500,6 +539,7 @@ static int prepare(fixture *f, size_t k)
 
 static void teardown(fixture *f)
 {
+    undo_sequential(f);
     undo_override(f);
     undo_compare(f);
     undo_run(f);

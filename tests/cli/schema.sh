@@ -113,6 +113,17 @@ grep -q '"reserved_fraction"' "$T/mech-reps.json" && ok ||
     bad "mechanics per replication: no reserved_fraction"
 "$BIN" run scenarios/x-as-a-service.yaml -n 2 -q -f json --per-replication \
     -o "$T/xaas-reps.json" || bad "escapes per replication: the run failed"
+# the sequential procedures: --precision (absolute, relative, at the cap,
+# in a sweep) and --select (complete and at the cap)
+"$BIN" compare scenarios/quarter-end.yaml --precision 4% -q -f json \
+    -o "$T/precision.json" || bad "--precision: the run failed"
+"$BIN" run scenarios/kanban-wip.yaml --precision 0.5 --max-replications 12 \
+    --vary teams.review.wip_limit=2,3 -q -f json -o "$T/precision-sweep.json" \
+    || bad "--precision sweep: the run failed"
+"$BIN" compare scenarios/sre-interruptions.yaml --select -q -f json \
+    -o "$T/select.json" || bad "--select: the run failed"
+"$BIN" compare scenarios/bi-chain.yaml --select --max-replications 12 -q \
+    -f json -o "$T/select-cap.json" || bad "--select at the cap: the run failed"
 if validate "$T"/*.json >"$T/errors" 2>&1; then ok; else
     bad "outputs that do not follow the schema:"; cat "$T/errors" >&2
 fi
