@@ -1,0 +1,1168 @@
+/*
+** fit.c - a scenario fitted to a tracker export (fit.h).
+**
+** Each item's entries (in time order) become visits: a run of entries at
+** one team, with the time spent in its work and hand-off states (an entry
+** lasts until the item's next entry, or the export's end).  An item is
+** done when its last entry is a done state.  Per class:
+** - arrivals: an item arrives at its first entry; the rate is the count
+**   over the export's span (first arrival to last entry), with the exact
+**   Poisson 95% interval; when at least 30 intervals have a coefficient of
+**   variation outside [0.7, 1.3], the interval distribution is fitted and
+**   written instead (a renewal process); counts in the two halves of the
+**   span that differ by more than 2.58 standard deviations give a drift
+**   note;
+** - route: the done items' first passes (their visits up to the first
+**   return to a team already visited) ordered by which team comes before
+**   which most often; a team only some done items visit gets p (Wilson
+**   95% interval); a return from team X to an earlier team Y is rework
+**   after X, its probability returns / visits to X, its effort factor the
+**   repeated visits' mean work over the first visits';
+** - effort per team: the work time of first visits that ended (the item
+**   moved on), of done and open items alike;
+** - start items: open items at their last entry's team, with their age,
+**   grouped by team and whole day; open items still in a teamless queue
+**   stage are the backlog.
+** Per team: the hand-off from its hand-off states (all classes); the
+** capacity from the map's people, else the highest number of items in
+** work at once that was held for at least 1% of the span.
+*/
+#include "chainsim/fit.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
+#include <jansson.h>
+
+#include "chainsim/error.h"
+#include "chainsim/tracker.h"
+
+#define MIN_RESOLUTION_DATE 0.5      /* a zero duration, date-only data */
+#define MIN_RESOLUTION_TIME (1.0 / 1440.0)
+
+/* ---- distributions ---------------------------------------------------- */
+
+static const char *const family_names[] = {"lognormal", "gamma", "weibull",
+                                           "empirical", "const", "none"};
+
+const char *cs_fit_family_name(cs_fit_family f)
+{
+    return family_names[f];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double family_cdf(cs_fit_family f, double p1, double p2, double x)
+{
+    switch (f) {
+    case CS_FIT_LOGNORMAL:
+        return gsl_cdf_lognormal_P(x, p1, p2);
+    case CS_FIT_GAMMA:
+        return gsl_cdf_gamma_P(x, p1, p2);
+    default:
+        return gsl_cdf_weibull_P(x, p2, p1);
+    }
+}
+
+/* x sorted. */
+static double ks_distance(const double *x, size_t n, cs_fit_family f,
+                          double p1, double p2)
+{
+    double d = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const double F = family_cdf(f, p1, p2, x[i]);
+        const double a = F - (double)i / (double)n;
+        const double b = (double)(i + 1) / (double)n - F;
+
+        if (a > d)
+            d = a;
+        if (b > d)
+            d = b;
+    }
+    return d;
+}
+
+static void fit_lognormal(const double *x, size_t n, double *mu,
+                          double *sigma, double *ll)
+{
+    double s = 0, ss = 0, sl = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += log(x[i]);
+    *mu = s / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (log(x[i]) - *mu) * (log(x[i]) - *mu);
+    *sigma = sqrt(ss / (double)n);
+    for (size_t i = 0; i < n; i++)
+        sl += log(x[i]);
+    *ll = -sl - (double)n * (log(*sigma) + 0.5 * log(2 * 3.14159265358979323846) + 0.5);
+}
+
+static void fit_gamma(const double *x, size_t n, double *k, double *theta,
+                      double *ll)
+{
+    double m = 0, ml = 0, s, kk;
+
+    for (size_t i = 0; i < n; i++) {
+        m += x[i];
+        ml += log(x[i]);
+    }
+    m /= (double)n;
+    ml /= (double)n;
+    s = log(m) - ml;
+    kk = (3 - s + sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+    for (int it = 0; it < 50; it++) {
+        const double f = log(kk) - gsl_sf_psi(kk) - s;
+        const double fp = 1 / kk - gsl_sf_psi_1(kk);
+        double next = kk - f / fp;
+
+        if (!(next > 0))
+            next = kk / 2;
+        if (fabs(next - kk) < 1e-12 * kk) {
+            kk = next;
+            break;
+        }
+        kk = next;
+    }
+    *k = kk;
+    *theta = m / kk;
+    *ll = (double)n * ((kk - 1) * ml - kk - gsl_sf_lngamma(kk) -
+                       kk * log(*theta));
+}
+
+/* Weibull by Newton on the shape, on values scaled by their mean. */
+static void fit_weibull(const double *x, size_t n, double *k, double *lambda,
+                        double *ll)
+{
+    double m = 0, ml = 0, sd = 0, kk, lam, s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        m += x[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        ml += log(x[i] / m);
+    ml /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        sd += (log(x[i] / m) - ml) * (log(x[i] / m) - ml);
+    sd = sqrt(sd / (double)n);
+    kk = sd > 0 ? 1.2 / sd : 1;
+    for (int it = 0; it < 100; it++) {
+        double a = 0, b = 0, c = 0, g, gp, next;
+
+        for (size_t i = 0; i < n; i++) {
+            const double l = log(x[i] / m), p = exp(kk * l);
+
+            a += p;
+            b += p * l;
+            c += p * l * l;
+        }
+        g = b / a - 1 / kk - ml;
+        gp = (c * a - b * b) / (a * a) + 1 / (kk * kk);
+        next = kk - g / gp;
+        if (!(next > 0))
+            next = kk / 2;
+        if (fabs(next - kk) < 1e-12 * kk) {
+            kk = next;
+            break;
+        }
+        kk = next;
+    }
+    for (size_t i = 0; i < n; i++)
+        s += pow(x[i] / m, kk);
+    lam = pow(s / (double)n, 1 / kk) * m;
+    *k = kk;
+    *lambda = lam;
+    s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (kk - 1) * log(x[i] / lam) - pow(x[i] / lam, kk);
+    *ll = (double)n * (log(kk) - log(lam)) + s;
+}
+
+void cs_fit_dist_mle(double *x, size_t n, cs_fit_dist *out)
+{
+    double p1[3], p2[3], ll[3], best = HUGE_VAL, s = 0, ss = 0;
+    int bi = -1;
+
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->family = CS_FIT_NONE;
+    for (int f = 0; f < 3; f++)
+        out->aic[f] = HUGE_VAL;
+    if (n == 0)
+        return;
+    qsort(x, n, sizeof *x, cmp_double);
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    out->mean = s / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (x[i] - out->mean) * (x[i] - out->mean);
+    out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    if (n < 3 || x[0] == x[n - 1]) {
+        out->family = CS_FIT_CONST;
+        out->p1 = out->mean;
+        return;
+    }
+    fit_lognormal(x, n, &p1[0], &p2[0], &ll[0]);
+    fit_gamma(x, n, &p1[1], &p2[1], &ll[1]);
+    fit_weibull(x, n, &p1[2], &p2[2], &ll[2]);
+    for (int f = 0; f < 3; f++) {
+        if (!isfinite(ll[f]) || !isfinite(p1[f]) || !isfinite(p2[f]) ||
+            !(p1[f] > 0 || f == 0) || !(p2[f] > 0))
+            continue;
+        out->aic[f] = 2 * 2 - 2 * ll[f];
+        if (out->aic[f] < best) {
+            best = out->aic[f];
+            bi = f;
+        }
+    }
+    if (bi < 0) {
+        out->family = CS_FIT_CONST;
+        out->p1 = out->mean;
+        return;
+    }
+    out->family = (cs_fit_family)bi;
+    out->p1 = p1[bi];
+    out->p2 = p2[bi];
+    out->ks = ks_distance(x, n, out->family, out->p1, out->p2);
+    if (n >= 20 && out->ks > 1.63 / sqrt((double)n))
+        out->family = CS_FIT_EMPIRICAL;
+    for (int i = 0; i < CS_FIT_QUANTILES; i++) {
+        const double pos = ((double)i + 0.5) / CS_FIT_QUANTILES *
+                           (double)(n - 1);
+        const size_t lo = (size_t)pos;
+        const double fr = pos - (double)lo;
+
+        out->q[i] = lo + 1 < n ? x[lo] * (1 - fr) + x[lo + 1] * fr : x[lo];
+    }
+}
+
+static double family_mean(const cs_fit_dist *d)
+{
+    switch (d->family) {
+    case CS_FIT_LOGNORMAL:
+        return exp(d->p1 + d->p2 * d->p2 / 2);
+    case CS_FIT_GAMMA:
+        return d->p1 * d->p2;
+    case CS_FIT_WEIBULL:
+        return d->p2 * exp(gsl_sf_lngamma(1 + 1 / d->p1));
+    default:
+        return d->mean;
+    }
+}
+
+void cs_fit_dist_format(const cs_fit_dist *d, char *buf, size_t size)
+{
+    size_t len;
+
+    switch (d->family) {
+    case CS_FIT_LOGNORMAL:
+        snprintf(buf, size, "lognormal(median=%.4gd, p90=%.4gd)", exp(d->p1),
+                 exp(d->p1 + 1.2815515655446004 * d->p2));
+        break;
+    case CS_FIT_GAMMA:
+        snprintf(buf, size, "gamma(shape=%.4g, scale=%.4gd)", d->p1, d->p2);
+        break;
+    case CS_FIT_WEIBULL:
+        snprintf(buf, size, "weibull(shape=%.4g, scale=%.4gd)", d->p1, d->p2);
+        break;
+    case CS_FIT_EMPIRICAL:
+        len = (size_t)snprintf(buf, size, "empirical(");
+        for (int i = 0; i < CS_FIT_QUANTILES && len < size; i++)
+            len += (size_t)snprintf(buf + len, size - len, "%s%.4gd",
+                                    i ? ", " : "", d->q[i]);
+        if (len < size)
+            snprintf(buf + len, size - len, ")");
+        break;
+    default:
+        snprintf(buf, size, "%.4gd", d->family == CS_FIT_CONST ? d->p1 : 0.0);
+        break;
+    }
+}
+
+/* ---- the fit ---------------------------------------------------------- */
+
+typedef struct fstep {
+    int team;
+    long visits;             /* done items that visit it */
+    double p, plo, phi;
+    cs_fit_dist effort;
+    long rework_n, passes;   /* returns after it, visits to it */
+    int rework_to;           /* team index, -1: none */
+    double rwp, rwlo, rwhi, factor;
+    long nrepeat;
+} fstep;
+
+typedef struct fstart {
+    int team;
+    long count;
+    double age;
+} fstart;
+
+typedef struct fclass {
+    const char *name;
+    long items, done;
+    double rate, lo, hi, cv;
+    int renewal, drift;
+    double rate1, rate2;
+    cs_fit_dist interval;
+    fstep *steps;
+    size_t nsteps;
+    fstart *start;
+    size_t nstart;
+    long backlog, unplaced;
+} fclass;
+
+typedef struct fteam {
+    const char *name;
+    int used;
+    long capacity, people;
+    int max_level;
+    double mean_level, over_share;
+    cs_fit_dist handoff;
+} fteam;
+
+struct cs_fit {
+    const char *source;
+    const cs_tracker_data *d;
+    fclass *cls;
+    size_t ncls;
+    fteam *teams;
+    size_t nteams;
+    double t0, end, span, res, lead_p85;
+    long done;
+    char warn[16][200];
+    int nwarn;
+};
+
+/* A visit: a run of an item's entries at one team. */
+typedef struct visit {
+    int team;
+    double work, handoff;
+    int has_work, has_handoff, ended;
+} visit;
+
+/* The visits of item it into v (room for it->n); returns their number. */
+static size_t visits_of(const cs_fit *f, const cs_tracker_item *it, visit *v)
+{
+    const cs_tracker_entry *e = &f->d->entries[it->first];
+    size_t nv = 0;
+
+    for (size_t i = 0; i < it->n; i++) {
+        const double dur = (i + 1 < it->n ? e[i + 1].t : f->end) - e[i].t;
+
+        if (e[i].team < 0)
+            continue;
+        if (nv == 0 || v[nv - 1].team != e[i].team) {
+            memset(&v[nv], 0, sizeof v[nv]);
+            v[nv].team = e[i].team;
+            if (nv > 0)
+                v[nv - 1].ended = 1;
+            nv++;
+        }
+        if (e[i].state == CS_TRACKER_WORK) {
+            v[nv - 1].work += dur;
+            v[nv - 1].has_work = 1;
+        } else if (e[i].state == CS_TRACKER_HANDOFF) {
+            v[nv - 1].handoff += dur;
+            v[nv - 1].has_handoff = 1;
+        }
+        if (i + 1 < it->n && e[i + 1].team < 0)
+            v[nv - 1].ended = 1;
+    }
+    return nv;
+}
+
+static int is_done(const cs_fit *f, const cs_tracker_item *it)
+{
+    return it->n > 0 &&
+           f->d->entries[it->first + it->n - 1].state == CS_TRACKER_DONE;
+}
+
+static void warn(cs_fit *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void warn(cs_fit *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (f->nwarn >= 16)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(f->warn[f->nwarn++], sizeof f->warn[0], fmt, ap);
+    va_end(ap);
+}
+
+static void wilson(long k, long n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054, p = (double)k / (double)n;
+    const double den = 1 + z * z / (double)n;
+    const double c = (p + z * z / (2.0 * (double)n)) / den;
+    const double h = z * sqrt(p * (1 - p) / (double)n +
+                              z * z / (4.0 * (double)n * (double)n)) / den;
+
+    *lo = c - h;
+    *hi = c + h;
+}
+
+static double floor_res(const cs_fit *f, double x)
+{
+    return x < f->res ? f->res : x;
+}
+
+/* Growable array of doubles. */
+typedef struct dvec {
+    double *v;
+    size_t n, cap;
+} dvec;
+
+static int dpush(dvec *a, double x)
+{
+    if (a->n == a->cap) {
+        const size_t cap = a->cap ? 2 * a->cap : 64;
+        double *v = realloc(a->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return -1;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return 0;
+}
+
+static void arrivals(cs_fit *f, fclass *c, size_t ci, dvec *tmp)
+{
+    const cs_tracker_data *d = f->d;
+    double n, s = 0, ss = 0, m;
+    long n1 = 0;
+
+    tmp->n = 0;
+    for (size_t i = 0; i < d->nitems; i++)
+        if ((size_t)d->items[i].cls == ci && d->items[i].n > 0)
+            (void)dpush(tmp, d->entries[d->items[i].first].t);
+    qsort(tmp->v, tmp->n, sizeof *tmp->v, cmp_double);
+    n = (double)tmp->n;
+    c->rate = n / f->span;
+    c->lo = tmp->n > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * n) / 2 / f->span : 0;
+    c->hi = gsl_cdf_chisq_Pinv(0.975, 2 * n + 2) / 2 / f->span;
+    for (size_t i = 0; i < tmp->n; i++)
+        n1 += tmp->v[i] < f->t0 + f->span / 2;
+    c->rate1 = (double)n1 / (f->span / 2);
+    c->rate2 = (n - (double)n1) / (f->span / 2);
+    c->drift = tmp->n >= 20 &&
+               fabs(n - 2.0 * (double)n1) > 2.58 * sqrt(n);
+    if (tmp->n < 3)
+        return;
+    for (size_t i = 1; i < tmp->n; i++)
+        tmp->v[i - 1] = tmp->v[i] - tmp->v[i - 1];
+    tmp->n--;
+    for (size_t i = 0; i < tmp->n; i++)
+        s += tmp->v[i];
+    m = s / (double)tmp->n;
+    for (size_t i = 0; i < tmp->n; i++)
+        ss += (tmp->v[i] - m) * (tmp->v[i] - m);
+    c->cv = m > 0 ? sqrt(ss / (double)(tmp->n - 1)) / m : 0;
+    if (tmp->n >= 30 && (c->cv < 0.7 || c->cv > 1.3)) {
+        for (size_t i = 0; i < tmp->n; i++)
+            tmp->v[i] = floor_res(f, tmp->v[i]);
+        cs_fit_dist_mle(tmp->v, tmp->n, &c->interval);
+        c->renewal = 1;
+    }
+}
+
+/* The route, efforts and rework of class ci. */
+static cs_status route(cs_fit *f, fclass *c, size_t ci, visit *v)
+{
+    const cs_tracker_data *d = f->d;
+    const size_t nt = d->nteams;
+    long *prec = calloc(nt * nt + 1, sizeof *prec);
+    long *seen = calloc(nt + 1, sizeof *seen), *visits = calloc(nt + 1, sizeof *visits);
+    long *back = calloc(nt * nt + 1, sizeof *back), *passes = calloc(nt + 1, sizeof *passes);
+    double *score = calloc(nt + 1, sizeof *score);
+    dvec *first = calloc(nt + 1, sizeof *first), *rep = calloc(nt + 1, sizeof *rep);
+    int *order = calloc(nt + 1, sizeof *order), *pos = calloc(nt + 1, sizeof *pos);
+    cs_status st = CS_OK;
+    size_t no = 0;
+
+    if (!prec || !seen || !visits || !back || !passes || !score || !first ||
+        !rep || !order || !pos) {
+        st = CS_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < d->nitems; i++) {
+        const cs_tracker_item *it = &d->items[i];
+        const int done = is_done(f, it);
+        size_t nv, npass;
+
+        if ((size_t)it->cls != ci)
+            continue;
+        nv = visits_of(f, it, v);
+        memset(seen, 0, nt * sizeof *seen);
+        npass = nv;
+        for (size_t k = 0; k < nv; k++) {
+            const int t = v[k].team;
+
+            if (seen[t]) {
+                if (npass == nv)
+                    npass = k;
+                if (done)
+                    back[(size_t)v[k - 1].team * nt + (size_t)t]++;
+                if (v[k].ended && v[k].has_work &&
+                    dpush(&rep[t], floor_res(f, v[k].work)) != 0)
+                    st = CS_ENOMEM;
+            } else {
+                seen[t] = 1;
+                if (v[k].ended && v[k].has_work &&
+                    dpush(&first[t], floor_res(f, v[k].work)) != 0)
+                    st = CS_ENOMEM;
+                if (done)
+                    visits[t]++;
+            }
+            if (done)
+                passes[t]++;
+        }
+        if (!done)
+            continue;
+        for (size_t a = 0; a < npass; a++)
+            for (size_t b = a + 1; b < npass; b++)
+                prec[(size_t)v[a].team * nt + (size_t)v[b].team]++;
+    }
+    if (st != CS_OK)
+        goto out;
+    for (size_t t = 0; t < nt; t++) {
+        if (visits[t] == 0)
+            continue;
+        for (size_t u = 0; u < nt; u++)
+            score[t] += (double)(prec[t * nt + u] - prec[u * nt + t]);
+        order[no++] = (int)t;
+    }
+    /* insertion sort by score, highest (earliest) first */
+    for (size_t a = 1; a < no; a++)
+        for (size_t b = a; b > 0 && score[order[b]] > score[order[b - 1]]; b--) {
+            const int tmp = order[b];
+
+            order[b] = order[b - 1];
+            order[b - 1] = tmp;
+        }
+    if ((c->steps = calloc(no + 1, sizeof *c->steps)) == NULL) {
+        st = CS_ENOMEM;
+        goto out;
+    }
+    for (size_t k = 0; k < no; k++)
+        pos[order[k]] = (int)k + 1;
+    for (size_t k = 0; k < no; k++) {
+        fstep *s = &c->steps[c->nsteps++];
+        const int t = order[k];
+        long best = 0;
+        double frs = 0, rps = 0;
+
+        s->team = t;
+        f->teams[t].used = 1;
+        s->visits = visits[t];
+        s->p = (double)visits[t] / (double)c->done;
+        wilson(visits[t], c->done, &s->plo, &s->phi);
+        cs_fit_dist_mle(first[t].v, first[t].n, &s->effort);
+        s->rework_to = -1;
+        s->passes = passes[t];
+        for (size_t u = 0; u < nt; u++)
+            if (pos[u] > 0 && pos[u] <= (int)k + 1 &&
+                back[(size_t)t * nt + u] > best) {
+                best = back[(size_t)t * nt + u];
+                s->rework_to = (int)u;
+            }
+        if (s->rework_to < 0)
+            continue;
+        for (size_t u = 0; u < nt; u++)
+            s->rework_n += back[(size_t)t * nt + u];
+        s->rwp = (double)s->rework_n / (double)passes[t];
+        wilson(s->rework_n, passes[t], &s->rwlo, &s->rwhi);
+        /* the effort factor over the repeated steps from rework_to on */
+        for (size_t j = (size_t)pos[s->rework_to] - 1; j <= k; j++) {
+            const int u = order[j];
+
+            for (size_t q = 0; q < rep[u].n; q++)
+                rps += rep[u].v[q];
+            s->nrepeat += (long)rep[u].n;
+            if (first[u].n > 0) {
+                double m = 0;
+
+                for (size_t q = 0; q < first[u].n; q++)
+                    m += first[u].v[q];
+                frs += m / (double)first[u].n * (double)rep[u].n;
+            }
+        }
+        s->factor = frs > 0 && rps > 0 ? rps / frs : 1;
+    }
+out:
+    for (size_t t = 0; first && rep && t < nt; t++) {
+        free(first[t].v);
+        free(rep[t].v);
+    }
+    free(prec);
+    free(seen);
+    free(visits);
+    free(back);
+    free(passes);
+    free(score);
+    free(first);
+    free(rep);
+    free(order);
+    free(pos);
+    return st;
+}
+
+static int in_route(const fclass *c, int team)
+{
+    for (size_t k = 0; k < c->nsteps; k++)
+        if (c->steps[k].team == team)
+            return 1;
+    return 0;
+}
+
+static cs_status starts(cs_fit *f, fclass *c, size_t ci)
+{
+    const cs_tracker_data *d = f->d;
+
+    for (size_t i = 0; i < d->nitems; i++) {
+        const cs_tracker_item *it = &d->items[i];
+        const cs_tracker_entry *last;
+        double age;
+        size_t k;
+
+        if ((size_t)it->cls != ci || it->n == 0 || is_done(f, it))
+            continue;
+        last = &d->entries[it->first + it->n - 1];
+        age = floor(f->end - d->entries[it->first].t + 0.5);
+        if (last->team < 0) {
+            c->backlog++;
+            continue;
+        }
+        if (!in_route(c, last->team)) {
+            c->unplaced++;
+            continue;
+        }
+        for (k = 0; k < c->nstart; k++)
+            if (c->start[k].team == last->team && c->start[k].age == age)
+                break;
+        if (k == c->nstart) {
+            fstart *v = realloc(c->start, (c->nstart + 1) * sizeof *v);
+
+            if (v == NULL)
+                return CS_ENOMEM;
+            c->start = v;
+            c->start[k].team = last->team;
+            c->start[k].count = 0;
+            c->start[k].age = age;
+            c->nstart++;
+        }
+        c->start[k].count++;
+    }
+    return CS_OK;
+}
+
+typedef struct level_ev {
+    double t;
+    int team, delta;
+} level_ev;
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const level_ev *x = a, *y = b;
+
+    if (x->team != y->team)
+        return x->team - y->team;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->delta - y->delta;   /* ends before starts at one time */
+}
+
+/* Capacity and hand-off per team. */
+static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
+{
+    const cs_tracker_data *d = f->d;
+    level_ev *ev = malloc((2 * d->nentries + 1) * sizeof *ev);
+    dvec *hand = calloc(d->nteams + 1, sizeof *hand);
+    double *at = NULL;
+    size_t ne = 0;
+    cs_status st = CS_OK;
+
+    if (ev == NULL || hand == NULL) {
+        st = CS_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < d->nitems; i++) {
+        const cs_tracker_item *it = &d->items[i];
+        const cs_tracker_entry *e = &d->entries[it->first];
+        const size_t nv = visits_of(f, it, v);
+
+        for (size_t k = 0; k < it->n; k++) {
+            if (e[k].state != CS_TRACKER_WORK || e[k].team < 0)
+                continue;
+            ev[ne++] = (level_ev){e[k].t, e[k].team, 1};
+            ev[ne++] = (level_ev){k + 1 < it->n ? e[k + 1].t : f->end,
+                                  e[k].team, -1};
+        }
+        for (size_t k = 0; k < nv; k++)
+            if (v[k].has_handoff && v[k].ended &&
+                dpush(&hand[v[k].team], floor_res(f, v[k].handoff)) != 0)
+                st = CS_ENOMEM;
+    }
+    qsort(ev, ne, sizeof *ev, cmp_ev);
+    for (size_t t = 0; t < d->nteams; t++) {
+        fteam *tm = &f->teams[t];
+
+        tm->name = d->teams[t];
+        for (size_t k = 0; k < m->npeople; k++)
+            if (strcmp(m->people[k].team, tm->name) == 0)
+                tm->people = m->people[k].people;
+        cs_fit_dist_mle(hand[t].v, hand[t].n, &tm->handoff);
+    }
+    for (size_t a = 0; a < ne;) {
+        const int t = ev[a].team;
+        int level = 0, maxl = 0;
+        size_t b = a, cap;
+        double prev = ev[a].t, area = 0, over = 0;
+
+        while (b < ne && ev[b].team == t)
+            b++;
+        cap = 2 * (b - a) + 2;
+        free(at);
+        if ((at = calloc(cap, sizeof *at)) == NULL) {
+            st = CS_ENOMEM;
+            goto out;
+        }
+        for (size_t k = a; k < b; k++) {
+            const double dt = ev[k].t - prev;
+
+            if (level > 0 && (size_t)level < cap)
+                at[level] += dt;
+            area += dt * level;
+            if (f->teams[t].people > 0 && level > f->teams[t].people)
+                over += dt;
+            prev = ev[k].t;
+            level += ev[k].delta;
+            if (level > maxl)
+                maxl = level;
+        }
+        f->teams[t].max_level = maxl;
+        f->teams[t].mean_level = area / f->span;
+        f->teams[t].over_share = over / f->span;
+        f->teams[t].capacity = 1;
+        for (size_t l = (size_t)maxl; l >= 1; l--)
+            if (l < cap && at[l] >= 0.01 * f->span) {
+                f->teams[t].capacity = (long)l;
+                break;
+            }
+        a = b;
+    }
+    for (size_t t = 0; t < d->nteams; t++) {
+        fteam *tm = &f->teams[t];
+
+        if (tm->people > 0) {
+            if (tm->used && tm->over_share > 0.1)
+                warn(f, "team %s had more items in work than its %ld people "
+                     "%.0f%% of the time: its efforts include waiting "
+                     "(multitasking)", tm->name, tm->people,
+                     100 * tm->over_share);
+            tm->capacity = tm->people;
+        }
+    }
+out:
+    for (size_t t = 0; hand && t < d->nteams; t++)
+        free(hand[t].v);
+    free(hand);
+    free(ev);
+    free(at);
+    return st;
+}
+
+void cs_fit_free(cs_fit *f)
+{
+    if (f == NULL)
+        return;
+    for (size_t i = 0; i < f->ncls; i++) {
+        free(f->cls[i].steps);
+        free(f->cls[i].start);
+    }
+    free(f->cls);
+    free(f->teams);
+    free(f);
+}
+
+cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
+                     const char *source, cs_fit **out, cs_error *err)
+{
+    cs_fit *f = calloc(1, sizeof *f);
+    visit *v = NULL;
+    dvec tmp = {0};
+    size_t maxn = 1;
+    cs_status st = CS_OK;
+
+    *out = NULL;
+    if (f == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    f->d = d;
+    f->source = source;
+    f->end = d->end;
+    f->res = d->date_only ? MIN_RESOLUTION_DATE : MIN_RESOLUTION_TIME;
+    f->t0 = HUGE_VAL;
+    for (size_t i = 0; i < d->nitems; i++) {
+        const cs_tracker_item *it = &d->items[i];
+
+        if (it->n > maxn)
+            maxn = it->n;
+        if (it->n > 0 && d->entries[it->first].t < f->t0)
+            f->t0 = d->entries[it->first].t;
+        if (is_done(f, it)) {
+            f->done++;
+            if (dpush(&tmp, d->entries[it->first + it->n - 1].t -
+                                d->entries[it->first].t) != 0)
+                st = CS_ENOMEM;
+        }
+    }
+    if (f->done == 0) {
+        free(tmp.v);
+        free(f);
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "%s: no item is done: nothing to fit a route to",
+                            source);
+    }
+    qsort(tmp.v, tmp.n, sizeof *tmp.v, cmp_double);
+    f->lead_p85 = tmp.v[(size_t)ceil(0.85 * (double)tmp.n) - 1];
+    f->span = f->end - f->t0 > 1 ? f->end - f->t0 : 1;
+    f->ncls = d->nclasses;
+    f->nteams = d->nteams;
+    if (st != CS_OK ||
+        (f->cls = calloc(d->nclasses + 1, sizeof *f->cls)) == NULL ||
+        (f->teams = calloc(d->nteams + 1, sizeof *f->teams)) == NULL ||
+        (v = malloc(maxn * sizeof *v)) == NULL) {
+        st = CS_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < d->nitems; i++) {
+        fclass *c = &f->cls[d->items[i].cls];
+
+        c->items++;
+        c->done += is_done(f, &d->items[i]);
+    }
+    for (size_t ci = 0; ci < f->ncls && st == CS_OK; ci++) {
+        fclass *c = &f->cls[ci];
+
+        c->name = d->classes[ci];
+        arrivals(f, c, ci, &tmp);
+        if (c->done == 0) {
+            warn(f, "class %s: no item done, left out", c->name);
+            continue;
+        }
+        if ((st = route(f, c, ci, v)) == CS_OK)
+            st = starts(f, c, ci);
+        if (c->unplaced > 0)
+            warn(f, "class %s: %ld open items at teams outside its route, "
+                 "left out of start", c->name, c->unplaced);
+        if (c->drift)
+            warn(f, "class %s: the arrival rate drifts over the export "
+                 "(%.3g/d in the first half, %.3g/d in the second)",
+                 c->name, c->rate1, c->rate2);
+    }
+    if (st == CS_OK)
+        st = teams(f, m, v);
+    if (d->warn.out_of_order)
+        warn(f, "%ld items with stage dates out of workflow order (taken in "
+             "time order)", d->warn.out_of_order);
+    if (d->warn.reopened)
+        warn(f, "%ld items re-opened after done (the last done counts)",
+             d->warn.reopened);
+    if (d->warn.no_dates)
+        warn(f, "%ld items without any date, left out", d->warn.no_dates);
+out:
+    free(v);
+    free(tmp.v);
+    if (st != CS_OK) {
+        cs_fit_free(f);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    *out = f;
+    return CS_OK;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static void quality(const cs_fit_dist *d, char *buf, size_t size)
+{
+    if (d->family == CS_FIT_CONST || d->family == CS_FIT_NONE)
+        snprintf(buf, size, "%zu values, mean %.3gd", d->n, d->mean);
+    else
+        snprintf(buf, size, "%zu values, mean %.3gd, %s by AIC, KS %.3f%s",
+                 d->n, d->mean,
+                 family_names[d->family == CS_FIT_EMPIRICAL
+                              ? CS_FIT_LOGNORMAL : d->family],
+                 d->ks, d->family == CS_FIT_EMPIRICAL
+                        ? ": none fits, empirical" : "");
+}
+
+void cs_fit_write_scenario(const cs_fit *f, FILE *out)
+{
+    const cs_tracker_data *d = f->d;
+    char buf[2048], q[256];
+
+    fprintf(out, "# Fitted by chainsim fit from %s: %zu items (%ld done), "
+            "%.0f working days\n# up to the export's end.  Each value's "
+            "comment says what it rests on.\n", f->source, d->nitems,
+            f->done, f->span);
+    for (int i = 0; i < f->nwarn; i++)
+        fprintf(out, "# warning: %s\n", f->warn[i]);
+    fprintf(out, "chainsim: 1\nname: fitted from %s\n", f->source);
+    fprintf(out, "horizon: 130d\nwarmup: 0                  # a forecast "
+            "from the export's end\nreplications: 100\nseed: 1\n\nteams:\n");
+    for (size_t t = 0; t < f->nteams; t++) {
+        const fteam *tm = &f->teams[t];
+
+        if (!tm->used)
+            continue;
+        fprintf(out, "  - name: %s\n    capacity: %ld", tm->name,
+                tm->capacity);
+        if (tm->people > 0)
+            fprintf(out, "          # people in the stage map\n");
+        else
+            fprintf(out, "          # most items in work at once for 1%% of "
+                    "the time (mean %.2f, max %d)\n", tm->mean_level,
+                    tm->max_level);
+        if (tm->handoff.family != CS_FIT_NONE) {
+            cs_fit_dist_format(&tm->handoff, buf, sizeof buf);
+            quality(&tm->handoff, q, sizeof q);
+            fprintf(out, "    handoff: \"%s\"   # %s\n", buf, q);
+        }
+    }
+    fprintf(out, "\nwork:\n");
+    for (size_t ci = 0; ci < f->ncls; ci++) {
+        const fclass *c = &f->cls[ci];
+
+        if (c->done == 0)
+            continue;
+        fprintf(out, "  - name: %s\n    arrivals:\n", c->name);
+        if (c->renewal) {
+            cs_fit_dist_format(&c->interval, buf, sizeof buf);
+            quality(&c->interval, q, sizeof q);
+            fprintf(out, "      interval: \"%s\"   # intervals' cv %.2f: "
+                    "not Poisson; %s\n", buf, c->cv, q);
+        } else {
+            fprintf(out, "      rate: %.4g/d          # %ld arrivals in %.0f "
+                    "days, 95%% CI %.4g..%.4g/d, intervals' cv %.2f\n",
+                    c->rate, c->items, f->span, c->lo, c->hi, c->cv);
+        }
+        if (c->backlog > 0)
+            fprintf(out, "    backlog: %ld             # open, not yet at a "
+                    "team\n", c->backlog);
+        if (c->nstart > 0) {
+            fprintf(out, "    start:                  # open items at the "
+                    "export's end, by team and age\n");
+            for (size_t k = 0; k < c->nstart; k++)
+                fprintf(out, "      - {step: %s, count: %ld, age: %.0fd}\n",
+                        f->teams[c->start[k].team].name, c->start[k].count,
+                        c->start[k].age);
+        }
+        fprintf(out, "    steps:\n");
+        for (size_t k = 0; k < c->nsteps; k++) {
+            const fstep *s = &c->steps[k];
+
+            fprintf(out, "      - team: %s\n", f->teams[s->team].name);
+            cs_fit_dist_format(&s->effort, buf, sizeof buf);
+            quality(&s->effort, q, sizeof q);
+            if (s->effort.family == CS_FIT_NONE)
+                fprintf(out, "        effort: 0.01d   # no work time "
+                        "recorded at this team\n");
+            else
+                fprintf(out, "        effort: \"%s\"   # %s\n", buf, q);
+            if (s->visits < c->done)
+                fprintf(out, "        p: %.3f   # %ld of %ld done items, "
+                        "95%% CI %.3f..%.3f\n", s->p, s->visits, c->done,
+                        s->plo, s->phi);
+            if (s->rework_to >= 0 && s->rwp < 1)
+                fprintf(out, "        rework:   # %ld returns in %ld visits, "
+                        "95%% CI %.3f..%.3f\n          p: %.3f\n          "
+                        "to: %s\n          effort: %.3g   # repeated work "
+                        "over first work, %ld repeats\n", s->rework_n,
+                        s->passes, s->rwlo, s->rwhi, s->rwp,
+                        f->teams[s->rework_to].name,
+                        s->factor > 0 ? s->factor : 1, s->nrepeat);
+        }
+    }
+    fprintf(out, "\npromise:\n  - name: as fast as the export's 85th "
+            "percentile\n    within: %.4gd          # lead time of the %ld "
+            "done items\n    percentile: 85\n", f->lead_p85 > 0 ? f->lead_p85
+            : f->res, f->done);
+}
+
+static json_t *dist_json(const cs_fit_dist *d)
+{
+    char buf[2048];
+    json_t *o = json_object();
+
+    cs_fit_dist_format(d, buf, sizeof buf);
+    json_object_set_new(o, "family", json_string(family_names[d->family]));
+    json_object_set_new(o, "n", json_integer((json_int_t)d->n));
+    json_object_set_new(o, "mean", json_real(d->mean));
+    json_object_set_new(o, "fitted_mean", json_real(family_mean(d)));
+    json_object_set_new(o, "sd", json_real(d->sd));
+    json_object_set_new(o, "ks", json_real(d->ks));
+    for (int k = 0; k < 3; k++)
+        json_object_set_new(o, k == 0 ? "aic_lognormal" : k == 1
+                            ? "aic_gamma" : "aic_weibull",
+                            isfinite(d->aic[k]) ? json_real(d->aic[k])
+                                                : json_null());
+    json_object_set_new(o, "scenario", json_string(buf));
+    return o;
+}
+
+static json_t *report_json(const cs_fit *f)
+{
+    json_t *o = json_object(), *cls = json_object(), *tms = json_object();
+    json_t *w = json_array();
+
+    json_object_set_new(o, "source", json_string(f->source));
+    json_object_set_new(o, "items", json_integer((json_int_t)f->d->nitems));
+    json_object_set_new(o, "done", json_integer(f->done));
+    json_object_set_new(o, "span_days", json_real(f->span));
+    json_object_set_new(o, "lead_time_p85", json_real(f->lead_p85));
+    for (size_t t = 0; t < f->nteams; t++) {
+        const fteam *tm = &f->teams[t];
+        json_t *x = json_object();
+
+        if (!tm->used)
+            continue;
+        json_object_set_new(x, "capacity", json_integer(tm->capacity));
+        json_object_set_new(x, "capacity_from",
+                            json_string(tm->people > 0 ? "people"
+                                                       : "items in work"));
+        json_object_set_new(x, "max_in_work", json_integer(tm->max_level));
+        json_object_set_new(x, "mean_in_work", json_real(tm->mean_level));
+        json_object_set_new(x, "handoff", tm->handoff.family == CS_FIT_NONE
+                            ? json_null() : dist_json(&tm->handoff));
+        json_object_set_new(tms, tm->name, x);
+    }
+    for (size_t ci = 0; ci < f->ncls; ci++) {
+        const fclass *c = &f->cls[ci];
+        json_t *x = json_object(), *a = json_object(), *steps = json_array();
+
+        json_object_set_new(a, "rate", json_real(c->rate));
+        json_object_set_new(a, "rate_ci95", json_pack("[f,f]", c->lo, c->hi));
+        json_object_set_new(a, "interval_cv", json_real(c->cv));
+        json_object_set_new(a, "renewal", json_boolean(c->renewal));
+        json_object_set_new(a, "interval", c->renewal
+                            ? dist_json(&c->interval) : json_null());
+        json_object_set_new(a, "drift", json_boolean(c->drift));
+        json_object_set_new(x, "items", json_integer(c->items));
+        json_object_set_new(x, "done", json_integer(c->done));
+        json_object_set_new(x, "arrivals", a);
+        for (size_t k = 0; k < c->nsteps; k++) {
+            const fstep *s = &c->steps[k];
+            json_t *y = json_object();
+
+            json_object_set_new(y, "team",
+                                json_string(f->teams[s->team].name));
+            json_object_set_new(y, "p", json_real(s->p));
+            json_object_set_new(y, "p_ci95", json_pack("[f,f]", s->plo,
+                                                       s->phi));
+            json_object_set_new(y, "effort", dist_json(&s->effort));
+            if (s->rework_to >= 0) {
+                json_object_set_new(y, "rework", json_pack(
+                    "{s:f,s:[f,f],s:s,s:f,s:I}", "p", s->rwp, "p_ci95",
+                    s->rwlo, s->rwhi, "to", f->teams[s->rework_to].name,
+                    "effort", s->factor, "returns", (json_int_t)s->rework_n));
+            } else {
+                json_object_set_new(y, "rework", json_null());
+            }
+            json_array_append_new(steps, y);
+        }
+        json_object_set_new(x, "steps", steps);
+        {
+            long n = 0;
+
+            for (size_t k = 0; k < c->nstart; k++)
+                n += c->start[k].count;
+            json_object_set_new(x, "start_items", json_integer(n));
+            json_object_set_new(x, "backlog", json_integer(c->backlog));
+        }
+        json_object_set_new(cls, c->name, x);
+    }
+    for (int i = 0; i < f->nwarn; i++)
+        json_array_append_new(w, json_string(f->warn[i]));
+    json_object_set_new(o, "teams", tms);
+    json_object_set_new(o, "classes", cls);
+    json_object_set_new(o, "warnings", w);
+    return o;
+}
+
+cs_status cs_fit_write_report(const cs_fit *f, FILE *out, int json,
+                              cs_error *err)
+{
+    if (json) {
+        json_t *o = report_json(f);
+        char *s = o != NULL ? json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS |
+                                               JSON_REAL_PRECISION(10))
+                            : NULL;
+
+        json_decref(o);
+        if (s == NULL)
+            return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+        fprintf(out, "%s\n", s);
+        free(s);
+        return CS_OK;
+    }
+    fprintf(out, "fit of %s: %zu items, %ld done, %.0f working days\n\n",
+            f->source, f->d->nitems, f->done, f->span);
+    fprintf(out, "%-16s %8s %8s %8s  %s\n", "team", "capacity", "in work",
+            "max", "from");
+    for (size_t t = 0; t < f->nteams; t++) {
+        const fteam *tm = &f->teams[t];
+
+        if (tm->used)
+            fprintf(out, "%-16s %8ld %8.2f %8d  %s\n", tm->name, tm->capacity,
+                    tm->mean_level, tm->max_level,
+                    tm->people > 0 ? "people" : "items in work");
+    }
+    for (size_t ci = 0; ci < f->ncls; ci++) {
+        const fclass *c = &f->cls[ci];
+
+        if (c->done == 0)
+            continue;
+        fprintf(out, "\nclass %s: %ld items, %ld done; arrivals %.4g/d "
+                "(95%% CI %.4g..%.4g), intervals' cv %.2f%s\n", c->name,
+                c->items, c->done, c->rate, c->lo, c->hi, c->cv,
+                c->renewal ? " (renewal)" : "");
+        fprintf(out, "  %-16s %6s %5s %9s %9s %-10s %6s  %s\n", "step", "n",
+                "p", "mean", "fitted", "family", "KS", "rework");
+        for (size_t k = 0; k < c->nsteps; k++) {
+            const fstep *s = &c->steps[k];
+            char rw[128] = "";
+
+            if (s->rework_to >= 0)
+                snprintf(rw, sizeof rw, "%.3f to %s, x%.2g", s->rwp,
+                         f->teams[s->rework_to].name, s->factor);
+            fprintf(out, "  %-16s %6zu %5.3f %8.3gd %8.3gd %-10s %6.3f  %s\n",
+                    f->teams[s->team].name, s->effort.n, s->p, s->effort.mean,
+                    family_mean(&s->effort), family_names[s->effort.family],
+                    s->effort.ks, rw);
+        }
+    }
+    for (int i = 0; i < f->nwarn; i++)
+        fprintf(out, "\nwarning: %s", f->warn[i]);
+    if (f->nwarn)
+        fprintf(out, "\n");
+    return CS_OK;
+}
