@@ -14,7 +14,8 @@
 **   note;
 ** - route: the done items' first passes (their visits up to the first
 **   return to a team already visited) ordered by which team comes before
-**   which most often; a team only some done items visit gets p (Wilson
+**   which in most of the items that visit both (a Copeland ranking: the
+**   teams a team precedes less those that precede it); a team only some done items visit gets p (Wilson
 **   95% interval); a return from team X to an earlier team Y is rework
 **   after X, its probability returns / visits to X, its effort factor the
 **   repeated visits' mean work over the first visits';
@@ -36,6 +37,9 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 #include <jansson.h>
@@ -55,6 +59,9 @@ const char *cs_fit_family_name(cs_fit_family f)
 {
     return family_names[f];
 }
+
+/* Free parameters per parametric family, for the AIC (2p - 2 log L). */
+static const int family_params[3] = {2, 2, 2};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -110,10 +117,27 @@ static void fit_lognormal(const double *x, size_t n, double *mu,
     *ll = -sl - (double)n * (log(*sigma) + 0.5 * log(2 * 3.14159265358979323846) + 0.5);
 }
 
+/* log k - psi(k) - s, in y = log k: decreasing from +inf to -s. */
+static double gamma_eq(double y, void *ctx)
+{
+    const double k = exp(y);
+
+    return log(k) - gsl_sf_psi(k) - *(const double *)ctx;
+}
+
+/*
+** The gamma MLE: the shape k solves log k - psi(k) = log(mean) - mean(log)
+** (= s > 0), found by Brent's method in log k on a bracket grown from
+** Minka's approximation; the scale is mean / k.  The log-likelihood is
+** n((k-1) mean(log) - k - lgamma(k) - k log(scale)).
+*/
 static void fit_gamma(const double *x, size_t n, double *k, double *theta,
                       double *ll)
 {
-    double m = 0, ml = 0, s, kk;
+    double m = 0, ml = 0, s, k0, lo, hi;
+    gsl_function fn;
+    gsl_root_fsolver *solver;
+    int status = GSL_CONTINUE;
 
     for (size_t i = 0; i < n; i++) {
         m += x[i];
@@ -122,24 +146,38 @@ static void fit_gamma(const double *x, size_t n, double *k, double *theta,
     m /= (double)n;
     ml /= (double)n;
     s = log(m) - ml;
-    kk = (3 - s + sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
-    for (int it = 0; it < 50; it++) {
-        const double f = log(kk) - gsl_sf_psi(kk) - s;
-        const double fp = 1 / kk - gsl_sf_psi_1(kk);
-        double next = kk - f / fp;
-
-        if (!(next > 0))
-            next = kk / 2;
-        if (fabs(next - kk) < 1e-12 * kk) {
-            kk = next;
-            break;
-        }
-        kk = next;
+    *k = *theta = *ll = NAN;
+    if (!(s > 0) || !isfinite(s))
+        return;
+    k0 = (3 - s + sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+    fn.function = gamma_eq;
+    fn.params = &s;
+    lo = log(k0) - 1;
+    hi = log(k0) + 1;
+    for (int g = 0; g < 60 && gamma_eq(lo, &s) < 0; g++)
+        lo -= 2;
+    for (int g = 0; g < 60 && gamma_eq(hi, &s) > 0; g++)
+        hi += 2;
+    if (!(gamma_eq(lo, &s) >= 0 && gamma_eq(hi, &s) <= 0))
+        return;
+    if ((solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)) == NULL)
+        return;
+    if (gsl_root_fsolver_set(solver, &fn, lo, hi) != GSL_SUCCESS) {
+        gsl_root_fsolver_free(solver);
+        return;
     }
-    *k = kk;
-    *theta = m / kk;
-    *ll = (double)n * ((kk - 1) * ml - kk - gsl_sf_lngamma(kk) -
-                       kk * log(*theta));
+    for (int it = 0; it < 200 && status == GSL_CONTINUE; it++) {
+        if (gsl_root_fsolver_iterate(solver) != GSL_SUCCESS)
+            break;
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(solver),
+                                        gsl_root_fsolver_x_upper(solver),
+                                        0, 1e-13);
+    }
+    *k = exp(gsl_root_fsolver_root(solver));
+    gsl_root_fsolver_free(solver);
+    *theta = m / *k;
+    *ll = (double)n * ((*k - 1) * ml - *k - gsl_sf_lngamma(*k) -
+                       *k * log(*theta));
 }
 
 /* Weibull by Newton on the shape, on values scaled by their mean. */
@@ -221,7 +259,7 @@ void cs_fit_dist_mle(double *x, size_t n, cs_fit_dist *out)
         if (!isfinite(ll[f]) || !isfinite(p1[f]) || !isfinite(p2[f]) ||
             !(p1[f] > 0 || f == 0) || !(p2[f] > 0))
             continue;
-        out->aic[f] = 2 * 2 - 2 * ll[f];
+        out->aic[f] = 2.0 * family_params[f] - 2 * ll[f];
         if (out->aic[f] < best) {
             best = out->aic[f];
             bi = f;
@@ -302,6 +340,9 @@ typedef struct fstep {
     int rework_to;           /* team index, -1: none */
     double rwp, rwlo, rwhi, factor;
     long nrepeat;
+    int par;                 /* 1: a parallel step with the next; 2: the
+                                second branch of one */
+    long order_ab, order_ba; /* with the next: items that went each way */
 } fstep;
 
 typedef struct fstart {
@@ -331,6 +372,16 @@ typedef struct fteam {
     int max_level;
     double mean_level, over_share;
     cs_fit_dist handoff;
+    /* multitasking (people given, items in work above them for at least
+    ** MT_SHARE of the span): the level step function and the work done
+    ** per item up to each of its times, under switch_loss */
+    int mt;
+    long items_per_person;
+    double switch_loss;
+    long mt_entries, mt_level;
+    double *lt, *lw;         /* [nl]: times, cumulated work per item */
+    int *ll;                 /* [nl]: the level from lt[k] on */
+    size_t nl;
 } fteam;
 
 struct cs_fit {
@@ -341,10 +392,68 @@ struct cs_fit {
     fteam *teams;
     size_t nteams;
     double t0, end, span, res, lead_p85;
+    int days_per_week;
     long done;
     char warn[16][200];
     int nwarn;
 };
+
+#define PAR_MIN 10            /* items visiting both, for a parallel step */
+#define MT_SHARE 0.1          /* items above people this share: multitasking */
+#define MIN_RATE 0.1          /* the engine's floor on a team's speed */
+
+/* An item's speed with n items in work at a team of c people losing
+** loss per extra item per person (the engine's multitasking). */
+static double mt_rate(int n, long c, double loss)
+{
+    const double x = (double)n / (double)c;
+    double tot;
+
+    if (n <= c)
+        return 1;
+    tot = 1 - loss * (x - 1);
+    return (double)c * (tot > MIN_RATE ? tot : MIN_RATE) / (double)n;
+}
+
+/* The work an item at team tm did from time a to b (a <= b). */
+static double mt_work(const fteam *tm, double a, double b)
+{
+    size_t lo = 0, hi = tm->nl;
+    double w[2];
+    const double ts[2] = {a, b};
+
+    for (int j = 0; j < 2; j++) {
+        lo = 0;
+        hi = tm->nl;
+        while (hi - lo > 1) {   /* the last k with lt[k] <= t */
+            const size_t mid = (lo + hi) / 2;
+
+            if (tm->lt[mid] <= ts[j])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (tm->nl == 0 || ts[j] < tm->lt[0])
+            w[j] = ts[j];
+        else
+            w[j] = tm->lw[lo] + mt_rate(tm->ll[lo], tm->people,
+                                        tm->switch_loss) *
+                                (ts[j] - tm->lt[lo]);
+    }
+    return w[1] - w[0];
+}
+
+/* Fills tm->lw for tm->switch_loss. */
+static void mt_cumulate(fteam *tm)
+{
+    if (tm->nl == 0)
+        return;
+    tm->lw[0] = tm->lt[0];
+    for (size_t k = 1; k < tm->nl; k++)
+        tm->lw[k] = tm->lw[k - 1] +
+                    mt_rate(tm->ll[k - 1], tm->people, tm->switch_loss) *
+                    (tm->lt[k] - tm->lt[k - 1]);
+}
 
 /* A visit: a run of an item's entries at one team. */
 typedef struct visit {
@@ -372,7 +481,10 @@ static size_t visits_of(const cs_fit *f, const cs_tracker_item *it, visit *v)
             nv++;
         }
         if (e[i].state == CS_TRACKER_WORK) {
-            v[nv - 1].work += dur;
+            const fteam *tm = &f->teams[e[i].team];
+
+            v[nv - 1].work += tm->mt ? mt_work(tm, e[i].t, e[i].t + dur)
+                                     : dur;
             v[nv - 1].has_work = 1;
         } else if (e[i].state == CS_TRACKER_HANDOFF) {
             v[nv - 1].handoff += dur;
@@ -547,8 +659,16 @@ static cs_status route(cs_fit *f, fclass *c, size_t ci, visit *v)
     for (size_t t = 0; t < nt; t++) {
         if (visits[t] == 0)
             continue;
-        for (size_t u = 0; u < nt; u++)
-            score[t] += (double)(prec[t * nt + u] - prec[u * nt + t]);
+        /* Copeland: the teams it precedes in most of the items that visit
+        ** both, less those that precede it; then, to break ties, the
+        ** balance of the counts (scaled below one) */
+        for (size_t u = 0; u < nt; u++) {
+            const long ab = prec[t * nt + u], ba = prec[u * nt + t];
+
+            score[t] += (double)((ab > ba) - (ab < ba));
+            score[t] += (double)(ab - ba) / (4.0 * (double)c->done *
+                                             (double)nt + 1);
+        }
         order[no++] = (int)t;
     }
     /* insertion sort by score, highest (earliest) first */
@@ -608,6 +728,23 @@ static cs_status route(cs_fit *f, fclass *c, size_t ci, visit *v)
         }
         s->factor = frs > 0 && rps > 0 ? rps / frs : 1;
     }
+    /* two neighbours that done items visit in either order, each way by a
+    ** quarter of them at least: a parallel step */
+    for (size_t k = 0; k + 1 < c->nsteps; k++) {
+        fstep *a = &c->steps[k], *b = &c->steps[k + 1];
+        const long ab = prec[(size_t)a->team * nt + (size_t)b->team];
+        const long ba = prec[(size_t)b->team * nt + (size_t)a->team];
+        const long lo = ab < ba ? ab : ba;
+
+        if (a->par || ab + ba < PAR_MIN || 4 * lo < ab + ba ||
+            a->rework_to >= 0 || b->rework_to >= 0 || a->p < 0.95 ||
+            b->p < 0.95)
+            continue;
+        a->par = 1;
+        b->par = 2;
+        a->order_ab = ab;
+        a->order_ba = ba;
+    }
 out:
     for (size_t t = 0; first && rep && t < nt; t++) {
         free(first[t].v);
@@ -632,6 +769,28 @@ static int in_route(const fclass *c, int team)
         if (c->steps[k].team == team)
             return 1;
     return 0;
+}
+
+/* The top-level step id of team's step in c's route: the team's name, or
+** "A-and-B" for a parallel step of A and B. */
+static void step_id(const cs_fit *f, const fclass *c, int team, char *buf,
+                    size_t size)
+{
+    for (size_t k = 0; k < c->nsteps; k++) {
+        const fstep *s = &c->steps[k];
+
+        if (s->team != team)
+            continue;
+        if (s->par == 1 || s->par == 2) {
+            const size_t a = s->par == 1 ? k : k - 1;
+
+            snprintf(buf, size, "%s-and-%s", f->teams[c->steps[a].team].name,
+                     f->teams[c->steps[a + 1].team].name);
+            return;
+        }
+        break;
+    }
+    snprintf(buf, size, "%s", f->teams[team].name);
 }
 
 static cs_status starts(cs_fit *f, fclass *c, size_t ci)
@@ -691,6 +850,111 @@ static int cmp_ev(const void *a, const void *b)
     return x->delta - y->delta;   /* ends before starts at one time */
 }
 
+/* cov(log work done, mean level / people) over the entries in x (pairs
+** of start and end times) and their mean levels m, under loss. */
+static double mt_cov(fteam *tm, const dvec *x, const double *m, double loss)
+{
+    const size_t n = x->n / 2;
+    double sl = 0, sm = 0, slm = 0;
+
+    tm->switch_loss = loss;
+    mt_cumulate(tm);
+    for (size_t i = 0; i < n; i++) {
+        double w = mt_work(tm, x->v[2 * i], x->v[2 * i + 1]);
+        double l;
+
+        l = log(w > 1e-9 ? w : 1e-9);
+        sl += l;
+        sm += m[i];
+        slm += l * m[i];
+    }
+    return slm / (double)n - sl / (double)n * (sm / (double)n);
+}
+
+/*
+** The switch loss of a multitasking team: the work an item did during an
+** entry into a work state is the integral of its speed (mt_rate of the
+** items in work then); the loss chosen is the one under which that work
+** does not depend on how crowded the team was during the entry (the
+** covariance of its log with the mean level over people is 0), found by
+** bisection on [0, 0.95].  Efforts are drawn independently of the load,
+** so the loss at which the fitted efforts stop growing with the load is
+** the one that explains the stretched times.
+*/
+static cs_status mt_estimate(cs_fit *f, fteam *tm, int team)
+{
+    const cs_tracker_data *d = f->d;
+    dvec x = {0};
+    double *m = NULL, lo = 0, hi = 0.95;
+    size_t n;
+    cs_status st = CS_OK;
+
+    for (size_t i = 0; i < d->nitems && st == CS_OK; i++) {
+        const cs_tracker_item *it = &d->items[i];
+        const cs_tracker_entry *e = &d->entries[it->first];
+
+        for (size_t k = 0; k + 1 < it->n; k++)
+            if (e[k].team == team && e[k].state == CS_TRACKER_WORK &&
+                e[k + 1].t > e[k].t &&
+                (dpush(&x, e[k].t) != 0 || dpush(&x, e[k + 1].t) != 0))
+                st = CS_ENOMEM;
+    }
+    n = x.n / 2;
+    tm->mt_entries = (long)n;
+    if (st != CS_OK || n < 10 ||
+        (m = malloc(n * sizeof *m)) == NULL) {
+        free(x.v);
+        tm->switch_loss = 0;
+        mt_cumulate(tm);
+        return st == CS_OK && n >= 10 ? CS_ENOMEM : st;
+    }
+    /* the mean level: the work done at speed "level" (loss -1 is not
+    ** a loss: mt_area integrates the level itself) */
+    for (size_t i = 0; i < n; i++) {
+        const double a = x.v[2 * i], b = x.v[2 * i + 1];
+        double area = 0;
+        size_t k = 0, hi_k = tm->nl;
+
+        while (hi_k - k > 1) {
+            const size_t mid = (k + hi_k) / 2;
+
+            if (tm->lt[mid] <= a)
+                k = mid;
+            else
+                hi_k = mid;
+        }
+        for (double t = a; t < b; k++) {
+            const double next = k + 1 < tm->nl && tm->lt[k + 1] < b
+                                ? tm->lt[k + 1] : b;
+
+            area += (double)tm->ll[k] * (next - t);
+            t = next;
+            if (k + 1 >= tm->nl)
+                break;
+        }
+        m[i] = area / (b - a) / (double)tm->people;
+    }
+    if (mt_cov(tm, &x, m, 0) <= 0) {
+        hi = 0;
+    } else if (mt_cov(tm, &x, m, hi) >= 0) {
+        lo = hi;
+    } else {
+        for (int it = 0; it < 40; it++) {
+            const double mid = (lo + hi) / 2;
+
+            if (mt_cov(tm, &x, m, mid) > 0)
+                lo = mid;
+            else
+                hi = mid;
+        }
+    }
+    tm->switch_loss = (lo + hi) / 2;
+    mt_cumulate(tm);
+    free(x.v);
+    free(m);
+    return CS_OK;
+}
+
 /* Capacity and hand-off per team. */
 static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
 {
@@ -734,6 +998,7 @@ static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
     }
     for (size_t a = 0; a < ne;) {
         const int t = ev[a].team;
+        fteam *tm = &f->teams[t];
         int level = 0, maxl = 0;
         size_t b = a, cap;
         double prev = ev[a].t, area = 0, over = 0;
@@ -746,26 +1011,39 @@ static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
             st = CS_ENOMEM;
             goto out;
         }
+        if (tm->people > 0 &&
+            ((tm->lt = malloc((b - a) * sizeof *tm->lt)) == NULL ||
+             (tm->lw = malloc((b - a) * sizeof *tm->lw)) == NULL ||
+             (tm->ll = malloc((b - a) * sizeof *tm->ll)) == NULL)) {
+            st = CS_ENOMEM;
+            goto out;
+        }
         for (size_t k = a; k < b; k++) {
             const double dt = ev[k].t - prev;
 
             if (level > 0 && (size_t)level < cap)
                 at[level] += dt;
             area += dt * level;
-            if (f->teams[t].people > 0 && level > f->teams[t].people)
+            if (tm->people > 0 && level > tm->people)
                 over += dt;
             prev = ev[k].t;
             level += ev[k].delta;
             if (level > maxl)
                 maxl = level;
+            if (tm->lt != NULL) {
+                if (tm->nl > 0 && tm->lt[tm->nl - 1] == ev[k].t)
+                    tm->nl--;
+                tm->lt[tm->nl] = ev[k].t;
+                tm->ll[tm->nl++] = level;
+            }
         }
-        f->teams[t].max_level = maxl;
-        f->teams[t].mean_level = area / f->span;
-        f->teams[t].over_share = over / f->span;
-        f->teams[t].capacity = 1;
+        tm->max_level = maxl;
+        tm->mean_level = area / f->span;
+        tm->over_share = over / f->span;
+        tm->capacity = 1;
         for (size_t l = (size_t)maxl; l >= 1; l--)
             if (l < cap && at[l] >= 0.01 * f->span) {
-                f->teams[t].capacity = (long)l;
+                tm->capacity = (long)l;
                 break;
             }
         a = b;
@@ -773,14 +1051,19 @@ static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
     for (size_t t = 0; t < d->nteams; t++) {
         fteam *tm = &f->teams[t];
 
-        if (tm->people > 0) {
-            if (tm->used && tm->over_share > 0.1)
-                warn(f, "team %s had more items in work than its %ld people "
-                     "%.0f%% of the time: its efforts include waiting "
-                     "(multitasking)", tm->name, tm->people,
-                     100 * tm->over_share);
-            tm->capacity = tm->people;
+        if (tm->people <= 0)
+            continue;
+        if (tm->over_share >= MT_SHARE) {
+            tm->mt = 1;
+            tm->mt_level = tm->capacity;
+            tm->items_per_person = (tm->capacity + tm->people - 1) /
+                                   tm->people;
+            if (tm->items_per_person < 2)
+                tm->items_per_person = 2;
+            if ((st = mt_estimate(f, tm, (int)t)) != CS_OK)
+                goto out;
         }
+        tm->capacity = tm->people;
     }
 out:
     for (size_t t = 0; hand && t < d->nteams; t++)
@@ -800,6 +1083,11 @@ void cs_fit_free(cs_fit *f)
         free(f->cls[i].start);
     }
     free(f->cls);
+    for (size_t t = 0; f->teams != NULL && t < f->nteams; t++) {
+        free(f->teams[t].lt);
+        free(f->teams[t].lw);
+        free(f->teams[t].ll);
+    }
     free(f->teams);
     free(f);
 }
@@ -818,6 +1106,7 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     f->d = d;
     f->source = source;
+    f->days_per_week = m->days_per_week;
     f->end = d->end;
     f->res = d->date_only ? MIN_RESOLUTION_DATE : MIN_RESOLUTION_TIME;
     f->t0 = HUGE_VAL;
@@ -860,6 +1149,7 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
         c->items++;
         c->done += is_done(f, &d->items[i]);
     }
+    st = teams(f, m, v);
     for (size_t ci = 0; ci < f->ncls && st == CS_OK; ci++) {
         fclass *c = &f->cls[ci];
 
@@ -879,8 +1169,41 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
                  "(%.3g/d in the first half, %.3g/d in the second)",
                  c->name, c->rate1, c->rate2);
     }
-    if (st == CS_OK)
-        st = teams(f, m, v);
+    for (size_t t = 0; st == CS_OK && t < f->nteams; t++) {
+        const fteam *tm = &f->teams[t];
+
+        if (!tm->used)
+            continue;
+        if (tm->mt)
+            warn(f, "team %s: more items in work than its %ld people %.0f%% "
+                 "of the time: multitasking, switch loss %.2f estimated from "
+                 "%ld work entries", tm->name, tm->people,
+                 100 * tm->over_share, tm->switch_loss, tm->mt_entries);
+        else if (tm->people > 0 && tm->over_share > 0.01)
+            warn(f, "team %s: more items in work than its %ld people %.0f%% "
+                 "of the time: its efforts include that waiting", tm->name,
+                 tm->people, 100 * tm->over_share);
+    }
+    {
+        char names[160] = "";
+        size_t len = 0;
+        int n = 0;
+
+        for (size_t t = 0; t < f->nteams; t++) {
+            const fteam *tm = &f->teams[t];
+
+            if (!tm->used || tm->people > 0)
+                continue;
+            if (len < sizeof names)
+                len += (size_t)snprintf(names + len, sizeof names - len,
+                                        "%s%s", n ? ", " : "", tm->name);
+            n++;
+        }
+        if (n > 0)
+            warn(f, "no people in the map for %s: capacity from the items in "
+                 "work at once; if fewer people work on them, the efforts "
+                 "include waiting (give people: in the map)", names);
+    }
     if (d->warn.out_of_order)
         warn(f, "%ld items with stage dates out of workflow order (taken in "
              "time order)", d->warn.out_of_order);
@@ -915,6 +1238,65 @@ static void quality(const cs_fit_dist *d, char *buf, size_t size)
                         ? ": none fits, empirical" : "");
 }
 
+/* A work step's lines at indentation ind (its "- " included). */
+static void write_work(const cs_fit *f, const fclass *c, const fstep *s,
+                       const char *ind, FILE *out)
+{
+    char buf[2048], q[256];
+
+    fprintf(out, "%s- team: %s\n", ind, f->teams[s->team].name);
+    cs_fit_dist_format(&s->effort, buf, sizeof buf);
+    quality(&s->effort, q, sizeof q);
+    if (s->effort.family == CS_FIT_NONE)
+        fprintf(out, "%s  effort: 0.01d   # no work time recorded at this "
+                "team\n", ind);
+    else
+        fprintf(out, "%s  effort: \"%s\"   # %s\n", ind, buf, q);
+    if (s->visits < c->done)
+        fprintf(out, "%s  p: %.4f   # %ld of %ld done items, 95%% CI "
+                "%.3f..%.3f\n", ind, s->p, s->visits, c->done, s->plo,
+                s->phi);
+}
+
+static void write_step(const cs_fit *f, const fclass *c, const fstep *s,
+                       FILE *out)
+{
+    char id[160];
+
+    if (s->par == 2)
+        return;
+    if (s->par == 1) {
+        step_id(f, c, s->team, id, sizeof id);
+        fprintf(out, "      - id: %s   # %ld items worked here first, %ld "
+                "there: parallel\n        parallel:\n", id, s->order_ab,
+                s->order_ba);
+        write_work(f, c, s, "          ", out);
+        write_work(f, c, s + 1, "          ", out);
+        return;
+    }
+    write_work(f, c, s, "      ", out);
+    if (s->rework_to >= 0 && s->rwp < 1) {
+        step_id(f, c, s->rework_to, id, sizeof id);
+        fprintf(out, "        rework:   # %ld returns in %ld visits, 95%% CI "
+                "%.3f..%.3f\n          p: %.4f\n          to: %s\n"
+                "          effort: %.3g   # repeated work over first work, "
+                "%ld repeats\n", s->rework_n, s->passes, s->rwlo, s->rwhi,
+                s->rwp, id, s->factor > 0 ? s->factor : 1, s->nrepeat);
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s != NULL ? s + 1 : path;
+}
+
+static int m_days(const cs_fit *f)
+{
+    return f->days_per_week;
+}
+
 void cs_fit_write_scenario(const cs_fit *f, FILE *out)
 {
     const cs_tracker_data *d = f->d;
@@ -926,7 +1308,12 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
             f->done, f->span);
     for (int i = 0; i < f->nwarn; i++)
         fprintf(out, "# warning: %s\n", f->warn[i]);
-    fprintf(out, "chainsim: 1\nname: fitted from %s\n", f->source);
+    fprintf(out, "chainsim: 1\nname: \"fitted from ");
+    for (const char *p = base_name(f->source); *p; p++)
+        if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+            fputc(*p, out);
+    fprintf(out, "\"\ntime: {days_per_week: %d}   # the stage map's calendar: "
+            "durations are working days\n", m_days(f));
     fprintf(out, "horizon: 130d\nwarmup: 0                  # a forecast "
             "from the export's end\nreplications: 100\nseed: 1\n\nteams:\n");
     for (size_t t = 0; t < f->nteams; t++) {
@@ -947,6 +1334,14 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
             quality(&tm->handoff, q, sizeof q);
             fprintf(out, "    handoff: \"%s\"   # %s\n", buf, q);
         }
+        if (tm->mt)
+            fprintf(out, "    multitasking:           # items in work above "
+                    "people %.0f%% of the time\n      items_per_person: %ld"
+                    "     # most items in work at once for 1%% of the time: "
+                    "%ld\n      switch_loss: %.3f        # under which the "
+                    "work done does not grow with the load, %ld work "
+                    "entries\n", 100 * tm->over_share, tm->items_per_person,
+                    tm->mt_level, tm->switch_loss, tm->mt_entries);
     }
     fprintf(out, "\nwork:\n");
     for (size_t ci = 0; ci < f->ncls; ci++) {
@@ -961,7 +1356,7 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
             fprintf(out, "      interval: \"%s\"   # intervals' cv %.2f: "
                     "not Poisson; %s\n", buf, c->cv, q);
         } else {
-            fprintf(out, "      rate: %.4g/d          # %ld arrivals in %.0f "
+            fprintf(out, "      rate: %.6g/d          # %ld arrivals in %.0f "
                     "days, 95%% CI %.4g..%.4g/d, intervals' cv %.2f\n",
                     c->rate, c->items, f->span, c->lo, c->hi, c->cv);
         }
@@ -971,36 +1366,15 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
         if (c->nstart > 0) {
             fprintf(out, "    start:                  # open items at the "
                     "export's end, by team and age\n");
-            for (size_t k = 0; k < c->nstart; k++)
+            for (size_t k = 0; k < c->nstart; k++) {
+                step_id(f, c, c->start[k].team, buf, sizeof buf);
                 fprintf(out, "      - {step: %s, count: %ld, age: %.0fd}\n",
-                        f->teams[c->start[k].team].name, c->start[k].count,
-                        c->start[k].age);
+                        buf, c->start[k].count, c->start[k].age);
+            }
         }
         fprintf(out, "    steps:\n");
-        for (size_t k = 0; k < c->nsteps; k++) {
-            const fstep *s = &c->steps[k];
-
-            fprintf(out, "      - team: %s\n", f->teams[s->team].name);
-            cs_fit_dist_format(&s->effort, buf, sizeof buf);
-            quality(&s->effort, q, sizeof q);
-            if (s->effort.family == CS_FIT_NONE)
-                fprintf(out, "        effort: 0.01d   # no work time "
-                        "recorded at this team\n");
-            else
-                fprintf(out, "        effort: \"%s\"   # %s\n", buf, q);
-            if (s->visits < c->done)
-                fprintf(out, "        p: %.3f   # %ld of %ld done items, "
-                        "95%% CI %.3f..%.3f\n", s->p, s->visits, c->done,
-                        s->plo, s->phi);
-            if (s->rework_to >= 0 && s->rwp < 1)
-                fprintf(out, "        rework:   # %ld returns in %ld visits, "
-                        "95%% CI %.3f..%.3f\n          p: %.3f\n          "
-                        "to: %s\n          effort: %.3g   # repeated work "
-                        "over first work, %ld repeats\n", s->rework_n,
-                        s->passes, s->rwlo, s->rwhi, s->rwp,
-                        f->teams[s->rework_to].name,
-                        s->factor > 0 ? s->factor : 1, s->nrepeat);
-        }
+        for (size_t k = 0; k < c->nsteps; k++)
+            write_step(f, c, &c->steps[k], out);
     }
     fprintf(out, "\npromise:\n  - name: as fast as the export's 85th "
             "percentile\n    within: %.4gd          # lead time of the %ld "
@@ -1050,6 +1424,14 @@ static json_t *report_json(const cs_fit *f)
                             json_string(tm->people > 0 ? "people"
                                                        : "items in work"));
         json_object_set_new(x, "max_in_work", json_integer(tm->max_level));
+        json_object_set_new(x, "people", tm->people > 0
+                            ? json_integer(tm->people) : json_null());
+        json_object_set_new(x, "above_people_share",
+                            json_real(tm->over_share));
+        json_object_set_new(x, "multitasking", tm->mt ? json_pack(
+            "{s:I,s:f,s:I}", "items_per_person",
+            (json_int_t)tm->items_per_person, "switch_loss", tm->switch_loss,
+            "entries", (json_int_t)tm->mt_entries) : json_null());
         json_object_set_new(x, "mean_in_work", json_real(tm->mean_level));
         json_object_set_new(x, "handoff", tm->handoff.family == CS_FIT_NONE
                             ? json_null() : dist_json(&tm->handoff));
@@ -1079,6 +1461,10 @@ static json_t *report_json(const cs_fit *f)
             json_object_set_new(y, "p_ci95", json_pack("[f,f]", s->plo,
                                                        s->phi));
             json_object_set_new(y, "effort", dist_json(&s->effort));
+            json_object_set_new(y, "parallel_with", s->par == 0
+                                ? json_null() : json_string(
+                                    f->teams[s[s->par == 1 ? 1 : -1].team]
+                                        .name));
             if (s->rework_to >= 0) {
                 json_object_set_new(y, "rework", json_pack(
                     "{s:f,s:[f,f],s:s,s:f,s:I}", "p", s->rwp, "p_ci95",
@@ -1131,7 +1517,12 @@ cs_status cs_fit_write_report(const cs_fit *f, FILE *out, int json,
     for (size_t t = 0; t < f->nteams; t++) {
         const fteam *tm = &f->teams[t];
 
-        if (tm->used)
+        if (tm->used && tm->mt)
+            fprintf(out, "%-16s %8ld %8.2f %8d  people; multitasking, %ld "
+                    "items a person, switch loss %.2f\n", tm->name,
+                    tm->capacity, tm->mean_level, tm->max_level,
+                    tm->items_per_person, tm->switch_loss);
+        else if (tm->used)
             fprintf(out, "%-16s %8ld %8.2f %8d  %s\n", tm->name, tm->capacity,
                     tm->mean_level, tm->max_level,
                     tm->people > 0 ? "people" : "items in work");
@@ -1154,6 +1545,9 @@ cs_status cs_fit_write_report(const cs_fit *f, FILE *out, int json,
             if (s->rework_to >= 0)
                 snprintf(rw, sizeof rw, "%.3f to %s, x%.2g", s->rwp,
                          f->teams[s->rework_to].name, s->factor);
+            else if (s->par)
+                snprintf(rw, sizeof rw, "parallel with %s",
+                         f->teams[s[s->par == 1 ? 1 : -1].team].name);
             fprintf(out, "  %-16s %6zu %5.3f %8.3gd %8.3gd %-10s %6.3f  %s\n",
                     f->teams[s->team].name, s->effort.n, s->p, s->effort.mean,
                     family_mean(&s->effort), family_names[s->effort.family],

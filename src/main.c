@@ -1,5 +1,6 @@
 /*
-** main.c - the chainsim command line (run, compare, check, trace): signals,
+** main.c - the chainsim command line (run, compare, check, trace, fit,
+** backtest): signals,
 ** progress and every message; the only place that prints or exits.  The
 ** options are parsed by cli.h, output files written by output.h, and the
 ** work is the library's (study.h, report.h, report_model.h).
@@ -23,6 +24,7 @@
 
 #include "chainsim/cli.h"
 #include "chainsim/error.h"
+#include "chainsim/fit.h"
 #include "chainsim/output.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
@@ -30,6 +32,7 @@
 #include "chainsim/scenario.h"
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
+#include "chainsim/tracker.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "1.0.0"
@@ -58,6 +61,10 @@ static const char usage_text[] =
     "  compare   simulate the base and every variant, and compare them\n"
     "  check     validate the scenario and print a normalised summary\n"
     "  trace     the event log of one replication as CSV\n"
+    "  fit       TRACKER.csv --map MAP.yaml: a scenario fitted to a tracker\n"
+    "            export (-o FILE; the fit report on standard output)\n"
+    "  backtest  SCENARIO TRACKER.csv --map MAP.yaml --from DATE [--to DATE]:\n"
+    "            simulated against observed lead times and throughput\n"
     "\n"
     "options:\n"
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
@@ -69,6 +76,9 @@ static const char usage_text[] =
     "      --warmup DUR|auto  statistics start here\n"
     "      --timeline DUR     run, compare: figures per period of DUR from day 0\n"
     "      --variant NAME     run, check, trace: this variant instead of the base\n"
+    "      --map FILE         fit, backtest: the stage map of the export\n"
+    "      --from DATE        backtest: simulate from the board on DATE\n"
+    "      --to DATE          backtest: up to DATE (default: the export's end)\n"
     "      --set PATH=VALUE   override a scenario value (repeatable)\n"
     "      --vary PATH=V1,V2  run, compare: one result per value (repeatable:\n"
     "                         cartesian product)\n"
@@ -469,6 +479,89 @@ static int cmd_trace(const cs_cli_options *o)
     return rc;
 }
 
+/* The stage map and the export of o, or an exit code after printing. */
+static int load_tracker(const cs_cli_options *o, cs_tracker_map **map,
+                        cs_tracker_data **data)
+{
+    cs_error err;
+
+    cs_error_clear(&err);
+    *map = NULL;
+    *data = NULL;
+    if (cs_tracker_map_load(o->map, map, &err) != CS_OK ||
+        cs_tracker_load(o->tracker, *map, data, &err) != CS_OK) {
+        cs_tracker_map_free(*map);
+        *map = NULL;
+        return print_error(&err);
+    }
+    return EXIT_SUCCESS;
+}
+
+/*
+** fit: the scenario, written to memory and loaded back (so a scenario that
+** check would refuse is never written), then to -o or standard output;
+** the report to standard output after -o, to standard error (unless -q)
+** when the scenario took standard output.
+*/
+static int cmd_fit(const cs_cli_options *o)
+{
+    cs_tracker_map *map = NULL;
+    cs_tracker_data *data = NULL;
+    cs_fit *fit = NULL;
+    cs_scenario *sc = NULL;
+    cs_output out;
+    cs_error err;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem;
+    int rc = load_tracker(o, &map, &data);
+
+    cs_error_clear(&err);
+    if (rc == EXIT_SUCCESS &&
+        cs_fit_run(data, map, o->tracker, &fit, &err) != CS_OK)
+        rc = print_error(&err);
+    if (rc == EXIT_SUCCESS) {
+        if ((mem = open_memstream(&text, &len)) == NULL) {
+            rc = cs_error_exit_code(CS_ENOMEM);
+        } else {
+            cs_fit_write_scenario(fit, mem);
+            if (fclose(mem) != 0)
+                rc = cs_error_exit_code(CS_ENOMEM);
+        }
+    }
+    if (rc == EXIT_SUCCESS &&
+        cs_scenario_load_string(o->output != NULL ? o->output : "fitted",
+                                text, &sc, &err) != CS_OK) {
+        fprintf(stderr, "chainsim: error: the fitted scenario does not "
+                "load (a bug):\n");
+        rc = print_error(&err);
+    }
+    cs_scenario_free(sc);
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
+        if (fwrite(text, 1, len, cs_output_file(&out)) != len) {
+            close_output(&out, 0, 0);
+            rc = cannot_write(o->output, strerror(errno));
+        } else {
+            rc = close_output(&out, 1, 0);
+        }
+    }
+    if (rc == EXIT_SUCCESS && (o->output != NULL || !o->quiet)) {
+        FILE *rep = o->output != NULL ? stdout : stderr;
+
+        if (cs_fit_write_report(fit, rep, o->format == CS_FORMAT_JSON,
+                                &err) != CS_OK)
+            rc = print_error(&err);
+        else if (fflush(rep) != 0 || ferror(rep))
+            rc = cannot_write(NULL, strerror(errno));
+    }
+    free(text);
+    cs_fit_free(fit);
+    cs_tracker_free(data);
+    cs_tracker_map_free(map);
+    return rc;
+}
+
 /* Plans and builds the study: every error comes before any simulation. */
 static int make_study(const cs_cli_options *o, cs_study **st)
 {
@@ -724,7 +817,8 @@ int main(int argc, char **argv)
         rc = print_about(&o);
     else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
-             : o.cmd == CS_CLI_TRACE ? cmd_trace(&o) : cmd_run(&o);
+             : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)
+             : o.cmd == CS_CLI_FIT ? cmd_fit(&o) : cmd_run(&o);
     cs_cli_fini(&o);
     return rc;
 }
