@@ -22,6 +22,7 @@
 #include <gsl/gsl_version.h>
 #include <jansson.h>
 
+#include "chainsim/backtest.h"
 #include "chainsim/cli.h"
 #include "chainsim/error.h"
 #include "chainsim/fit.h"
@@ -33,6 +34,7 @@
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
 #include "chainsim/tracker.h"
+#include "chainsim/variant.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "1.0.0"
@@ -562,6 +564,73 @@ static int cmd_fit(const cs_cli_options *o)
     return rc;
 }
 
+/* A --from or --to date as working days through map's calendar; a
+** date without a time of day is its start, or its end when end is 1.
+** Returns 0, or -1 after printing. */
+static int window_day(const char *opt, const char *s,
+                      const cs_tracker_map *map, int end, double *w)
+{
+    double days;
+    int has_time;
+
+    if (cs_tracker_parse_date(s, &days, &has_time) != 0) {
+        usage_error("--%s: '%s' is not a date (YYYY-MM-DD, optionally with "
+                    "a time)", opt, s);
+        return -1;
+    }
+    *w = cs_tracker_working(map, days + (end && !has_time ? 1 : 0));
+    return 0;
+}
+
+/* backtest: the scenario (with -n, --seed, --set), the export, the board
+** on --from, the runs and the report, to -o or standard output. */
+static int cmd_backtest(const cs_cli_options *o)
+{
+    cs_tracker_map *map = NULL;
+    cs_tracker_data *data = NULL;
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_backtest *bt = NULL;
+    cs_output out;
+    cs_error err;
+    double from = 0, to = 0;
+    int rc = load(o, &s);
+
+    cs_error_clear(&err);
+    if (rc == EXIT_SUCCESS && cs_variant_build(s, -1, &m, &err) != CS_OK)
+        rc = print_error(&err);
+    cs_scenario_free(s);
+    if (rc == EXIT_SUCCESS)
+        rc = load_tracker(o, &map, &data);
+    if (rc == EXIT_SUCCESS &&
+        (window_day("from", o->from, map, 0, &from) != 0 ||
+         (o->to != NULL && window_day("to", o->to, map, 1, &to) != 0)))
+        rc = EXIT_USAGE;
+    if (rc == EXIT_SUCCESS && o->to == NULL)
+        to = data->end;
+    if (rc == EXIT_SUCCESS) {
+        const cs_status st = cs_backtest_run(m, data, map, from, to,
+                                             o->scenario, o->tracker, &bt,
+                                             &err);
+        m = NULL;
+        if (st != CS_OK)
+            rc = print_error(&err);
+    }
+    cs_model_free(m);
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
+        if (cs_backtest_write(bt, cs_output_file(&out),
+                              o->format == CS_FORMAT_JSON, &err) != CS_OK)
+            rc = (close_output(&out, 0, 0), print_error(&err));
+        else
+            rc = close_output(&out, 1, 0);
+    }
+    cs_backtest_free(bt);
+    cs_tracker_free(data);
+    cs_tracker_map_free(map);
+    return rc;
+}
+
 /* Plans and builds the study: every error comes before any simulation. */
 static int make_study(const cs_cli_options *o, cs_study **st)
 {
@@ -818,7 +887,8 @@ int main(int argc, char **argv)
     else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
              : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)
-             : o.cmd == CS_CLI_FIT ? cmd_fit(&o) : cmd_run(&o);
+             : o.cmd == CS_CLI_FIT ? cmd_fit(&o)
+             : o.cmd == CS_CLI_BACKTEST ? cmd_backtest(&o) : cmd_run(&o);
     cs_cli_fini(&o);
     return rc;
 }
