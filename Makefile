@@ -230,6 +230,10 @@ bench:
 $(BUILD)/bench: tools/bench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# A simulated chain's history as a tracker export (scenarios/data/).
+$(BUILD)/tracker-export: tools/tracker_export.c $(LIB)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 # install: the binary, the man pages, the examples, the documentation and
 # the bash completion; uninstall removes exactly those files, then the
 # directories that only chainsim uses (share/chainsim, share/doc/chainsim)

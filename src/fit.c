@@ -39,6 +39,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
@@ -286,6 +287,232 @@ void cs_fit_dist_mle(double *x, size_t n, cs_fit_dist *out)
     }
 }
 
+/* ---- whole working days (date-only exports) ----------------------------
+**
+** A date-only export gives a duration as d = the whole working days
+** between two dates.  With the times of day of the two ends uniform and
+** independent, the true duration x lies in (d - 1, d + 1) with a
+** triangular weight, so P(d) = G(d + 1) - 2 G(d) + G(d - 1), where G is
+** the integral of the distribution function F (G(t) = t F(t) - E[X; X <=
+** t], 0 for t <= 0), and P(D <= k) = G(k + 1) - G(k).  Each family is
+** fitted by maximising that likelihood over the distinct values of d
+** (Nelder-Mead in log parameters, from the moments of d less the 1/6 of
+** variance the rounding adds); the KS distance is between the empirical
+** and the fitted distribution of d.
+*/
+
+typedef struct dgroup {
+    const double *v;         /* distinct values */
+    const double *w;         /* their counts */
+    size_t n;
+    int family;
+} dgroup;
+
+/* E[X; X <= t] of family f with parameters a, b, for t > 0. */
+static double partial_mean(int f, double a, double b, double t)
+{
+    switch (f) {
+    case CS_FIT_LOGNORMAL:
+        return exp(a + b * b / 2) *
+               gsl_cdf_ugaussian_P((log(t) - a - b * b) / b);
+    case CS_FIT_GAMMA:
+        return a * b * gsl_sf_gamma_inc_P(a + 1, t / b);
+    default:
+        return b * exp(gsl_sf_lngamma(1 + 1 / a)) *
+               gsl_sf_gamma_inc_P(1 + 1 / a, pow(t / b, a));
+    }
+}
+
+static double big_g(int f, double a, double b, double t)
+{
+    if (t <= 0)
+        return 0;
+    return t * family_cdf((cs_fit_family)f, a, b, t) -
+           partial_mean(f, a, b, t);
+}
+
+/* The parameters from the minimiser's point (logs but lognormal mu). */
+static void unpack(int f, const gsl_vector *x, double *a, double *b)
+{
+    *a = f == CS_FIT_LOGNORMAL ? gsl_vector_get(x, 0)
+                               : exp(gsl_vector_get(x, 0));
+    *b = exp(gsl_vector_get(x, 1));
+}
+
+static double day_nll(const gsl_vector *x, void *ctx)
+{
+    const dgroup *g = ctx;
+    double a, b, s = 0;
+
+    unpack(g->family, x, &a, &b);
+    if (!isfinite(a) || !(b > 0) || !isfinite(b) || b > 1e6 ||
+        (g->family != CS_FIT_LOGNORMAL && (a < 1e-3 || a > 1e4)))
+        return HUGE_VAL;
+    for (size_t i = 0; i < g->n; i++) {
+        const double d = g->v[i];
+        const double p = big_g(g->family, a, b, d + 1) -
+                         2 * big_g(g->family, a, b, d) +
+                         big_g(g->family, a, b, d - 1);
+
+        s -= g->w[i] * log(p > 1e-300 ? p : 1e-300);
+    }
+    return isfinite(s) ? s : HUGE_VAL;
+}
+
+/* Fits family f to the groups; *ll the log-likelihood (HUGE_VAL
+** negated when it fails). */
+static void fit_days(dgroup *g, int f, double m, double var, double *a,
+                     double *b, double *ll)
+{
+    const gsl_multimin_fminimizer_type *T = gsl_multimin_fminimizer_nmsimplex2;
+    gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc(T, 2);
+    gsl_vector *x = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
+    gsl_multimin_function fn;
+    const double cv = sqrt(var) / m;
+    int status = GSL_CONTINUE;
+
+    *ll = -HUGE_VAL;
+    *a = *b = NAN;
+    if (mz == NULL || x == NULL || step == NULL) {
+        gsl_multimin_fminimizer_free(mz);
+        gsl_vector_free(x);
+        gsl_vector_free(step);
+        return;
+    }
+    g->family = f;
+    if (f == CS_FIT_LOGNORMAL) {
+        const double s2 = log(1 + cv * cv);
+
+        gsl_vector_set(x, 0, log(m) - s2 / 2);
+        gsl_vector_set(x, 1, 0.5 * log(s2));
+    } else if (f == CS_FIT_GAMMA) {
+        gsl_vector_set(x, 0, log(1 / (cv * cv)));
+        gsl_vector_set(x, 1, log(m * cv * cv));
+    } else {
+        const double k = pow(cv, -1.086);
+
+        gsl_vector_set(x, 0, log(k));
+        gsl_vector_set(x, 1, log(m / exp(gsl_sf_lngamma(1 + 1 / k))));
+    }
+    gsl_vector_set_all(step, 0.3);
+    fn.n = 2;
+    fn.f = day_nll;
+    fn.params = g;
+    if (gsl_multimin_fminimizer_set(mz, &fn, x, step) == GSL_SUCCESS) {
+        for (int it = 0; it < 400 && status == GSL_CONTINUE; it++) {
+            if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
+                break;
+            status = gsl_multimin_test_size(
+                gsl_multimin_fminimizer_size(mz), 1e-7);
+        }
+        unpack(f, gsl_multimin_fminimizer_x(mz), a, b);
+        *ll = -gsl_multimin_fminimizer_minimum(mz);
+    }
+    gsl_multimin_fminimizer_free(mz);
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+}
+
+void cs_fit_dist_mle_days(double *x, size_t n, cs_fit_dist *out)
+{
+    double *v, *w, m = 0, ss = 0, var, best = HUGE_VAL;
+    double p1[3], p2[3], ll[3];
+    size_t nu = 0;
+    int bi = -1;
+    dgroup g;
+
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->family = CS_FIT_NONE;
+    for (int f = 0; f < 3; f++)
+        out->aic[f] = HUGE_VAL;
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        x[i] = x[i] > 0 ? floor(x[i] + 0.5) : 0;
+    qsort(x, n, sizeof *x, cmp_double);
+    for (size_t i = 0; i < n; i++)
+        m += x[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (x[i] - m) * (x[i] - m);
+    out->mean = m;
+    out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    var = (n > 1 ? ss / (double)(n - 1) : 0) - 1.0 / 6;
+    if (var < 0.01 * m * m)
+        var = 0.01 * m * m;
+    for (int i = 0; i < CS_FIT_QUANTILES; i++) {
+        const double pos = ((double)i + 0.5) / CS_FIT_QUANTILES *
+                           (double)(n - 1);
+        const size_t lo = (size_t)pos;
+        const double fr = pos - (double)lo;
+        const double q = lo + 1 < n ? x[lo] * (1 - fr) + x[lo + 1] * fr
+                                    : x[lo];
+
+        out->q[i] = q > 0.01 ? q : 0.01;
+    }
+    if (n < 3 || m <= 0 || x[0] == x[n - 1]) {
+        out->family = CS_FIT_CONST;
+        out->p1 = m > 0.01 ? m : 0.01;
+        return;
+    }
+    if ((v = malloc(n * sizeof *v)) == NULL ||
+        (w = malloc(n * sizeof *w)) == NULL) {
+        free(v);
+        out->family = CS_FIT_EMPIRICAL;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (nu == 0 || v[nu - 1] != x[i]) {
+            v[nu] = x[i];
+            w[nu++] = 0;
+        }
+        w[nu - 1] += 1;
+    }
+    g.v = v;
+    g.w = w;
+    g.n = nu;
+    for (int f = 0; f < 3; f++) {
+        fit_days(&g, f, m, var, &p1[f], &p2[f], &ll[f]);
+        if (!isfinite(ll[f]) || !isfinite(p1[f]) || !(p2[f] > 0))
+            continue;
+        out->aic[f] = 2.0 * family_params[f] - 2 * ll[f];
+        if (out->aic[f] < best) {
+            best = out->aic[f];
+            bi = f;
+        }
+    }
+    if (bi < 0) {
+        free(v);
+        free(w);
+        out->family = CS_FIT_EMPIRICAL;
+        return;
+    }
+    out->family = (cs_fit_family)bi;
+    out->p1 = p1[bi];
+    out->p2 = p2[bi];
+    {
+        double cum = 0;
+
+        out->ks = 0;
+        for (size_t i = 0; i < nu; i++) {
+            const double F = big_g(bi, p1[bi], p2[bi], v[i] + 1) -
+                             big_g(bi, p1[bi], p2[bi], v[i]);
+            const double below = cum / (double)n;
+
+            cum += w[i];
+            out->ks = fmax(out->ks, fmax(fabs(cum / (double)n - F),
+                                         fabs(below - (i > 0
+                ? big_g(bi, p1[bi], p2[bi], v[i - 1] + 1) -
+                  big_g(bi, p1[bi], p2[bi], v[i - 1]) : 0))));
+        }
+    }
+    if (n >= 20 && out->ks > 1.63 / sqrt((double)n))
+        out->family = CS_FIT_EMPIRICAL;
+    free(v);
+    free(w);
+}
+
 static double family_mean(const cs_fit_dist *d)
 {
     switch (d->family) {
@@ -531,9 +758,21 @@ static void wilson(long k, long n, double *lo, double *hi)
     *hi = c + h;
 }
 
+/* A duration as the fit takes it: whole working days from a date-only
+** export (fitted as such), else at least the resolution. */
 static double floor_res(const cs_fit *f, double x)
 {
+    if (f->d->date_only)
+        return x > 0 ? floor(x + 0.5) : 0;
     return x < f->res ? f->res : x;
+}
+
+static void fit_values(const cs_fit *f, double *x, size_t n, cs_fit_dist *out)
+{
+    if (f->d->date_only)
+        cs_fit_dist_mle_days(x, n, out);
+    else
+        cs_fit_dist_mle(x, n, out);
 }
 
 /* Growable array of doubles. */
@@ -588,11 +827,15 @@ static void arrivals(cs_fit *f, fclass *c, size_t ci, dvec *tmp)
     m = s / (double)tmp->n;
     for (size_t i = 0; i < tmp->n; i++)
         ss += (tmp->v[i] - m) * (tmp->v[i] - m);
-    c->cv = m > 0 ? sqrt(ss / (double)(tmp->n - 1)) / m : 0;
+    /* whole days add about 1/6 to the variance of the intervals */
+    ss /= (double)(tmp->n - 1);
+    if (f->d->date_only)
+        ss = ss > 1.0 / 6 ? ss - 1.0 / 6 : 0;
+    c->cv = m > 0 ? sqrt(ss) / m : 0;
     if (tmp->n >= 30 && (c->cv < 0.7 || c->cv > 1.3)) {
         for (size_t i = 0; i < tmp->n; i++)
             tmp->v[i] = floor_res(f, tmp->v[i]);
-        cs_fit_dist_mle(tmp->v, tmp->n, &c->interval);
+        fit_values(f, tmp->v, tmp->n, &c->interval);
         c->renewal = 1;
     }
 }
@@ -696,7 +939,7 @@ static cs_status route(cs_fit *f, fclass *c, size_t ci, visit *v)
         s->visits = visits[t];
         s->p = (double)visits[t] / (double)c->done;
         wilson(visits[t], c->done, &s->plo, &s->phi);
-        cs_fit_dist_mle(first[t].v, first[t].n, &s->effort);
+        fit_values(f, first[t].v, first[t].n, &s->effort);
         s->rework_to = -1;
         s->passes = passes[t];
         for (size_t u = 0; u < nt; u++)
@@ -994,7 +1237,7 @@ static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
         for (size_t k = 0; k < m->npeople; k++)
             if (strcmp(m->people[k].team, tm->name) == 0)
                 tm->people = m->people[k].people;
-        cs_fit_dist_mle(hand[t].v, hand[t].n, &tm->handoff);
+        fit_values(f, hand[t].v, hand[t].n, &tm->handoff);
     }
     for (size_t a = 0; a < ne;) {
         const int t = ev[a].team;
@@ -1053,7 +1296,7 @@ static cs_status teams(cs_fit *f, const cs_tracker_map *m, visit *v)
 
         if (tm->people <= 0)
             continue;
-        if (tm->over_share >= MT_SHARE) {
+        if (tm->over_share >= MT_SHARE && !d->date_only) {
             tm->mt = 1;
             tm->mt_level = tm->capacity;
             tm->items_per_person = (tm->capacity + tm->people - 1) /

@@ -46,6 +46,11 @@ typedef struct cs_fit cs_fit;
 */
 void cs_fit_dist_mle(double *x, size_t n, cs_fit_dist *out);
 
+/* As cs_fit_dist_mle for whole working days from a date-only export (x
+** rounded; zeros allowed): each value stands for a duration within a day
+** of it (see fit.c), the likelihood is of that. */
+void cs_fit_dist_mle_days(double *x, size_t n, cs_fit_dist *out);
+
 /* The distribution in scenario syntax ("gamma(shape=2.1, scale=1.3d)"). */
 void cs_fit_dist_format(const cs_fit_dist *d, char *buf, size_t size);
 
