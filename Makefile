@@ -166,6 +166,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/calibration.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
