@@ -1549,6 +1549,10 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
             "%.0f working days\n# up to the export's end.  Each value's "
             "comment says what it rests on.\n", f->source, d->nitems,
             f->done, f->span);
+    if (d->date_only)
+        fprintf(out, "# The export has dates only: a duration is whole working "
+                "days, each taken as\n# a time within a day of it (the "
+                "fits' likelihood is of that).\n");
     for (int i = 0; i < f->nwarn; i++)
         fprintf(out, "# warning: %s\n", f->warn[i]);
     fprintf(out, "chainsim: 1\nname: \"fitted from ");
