@@ -608,23 +608,24 @@ static int cmd_backtest(const cs_cli_options *o)
         rc = EXIT_USAGE;
     if (rc == EXIT_SUCCESS && o->to == NULL)
         to = data->end;
-    if (rc == EXIT_SUCCESS) {
+    /* -o is opened before the simulation, so a file that cannot be
+    ** written fails at once */
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
         const cs_status st = cs_backtest_run(m, data, map, from, to,
                                              o->scenario, o->tracker, &bt,
                                              &err);
         m = NULL;
         if (st != CS_OK)
-            rc = print_error(&err);
-    }
-    cs_model_free(m);
-    if (rc == EXIT_SUCCESS &&
-        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
-        if (cs_backtest_write(bt, cs_output_file(&out),
-                              o->format == CS_FORMAT_JSON, &err) != CS_OK)
+            rc = (close_output(&out, 0, 0), print_error(&err));
+        else if (cs_backtest_write(bt, cs_output_file(&out),
+                                   o->format == CS_FORMAT_JSON, &err) !=
+                 CS_OK)
             rc = (close_output(&out, 0, 0), print_error(&err));
         else
             rc = close_output(&out, 1, 0);
     }
+    cs_model_free(m);
     cs_backtest_free(bt);
     cs_tracker_free(data);
     cs_tracker_map_free(map);
