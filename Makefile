@@ -59,7 +59,7 @@ TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
 # Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
 # replay drivers that run saved inputs through them (make check).
-FUZZ_TARGETS := doc dist scenario engine
+FUZZ_TARGETS := doc dist scenario engine tracker
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 

@@ -590,6 +590,7 @@ typedef struct fclass {
     fstart *start;
     size_t nstart;
     long backlog, unplaced;
+    int skip;                /* done items, but no team on their way */
 } fclass;
 
 typedef struct fteam {
@@ -1341,7 +1342,7 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
     cs_fit *f = calloc(1, sizeof *f);
     visit *v = NULL;
     dvec tmp = {0};
-    size_t maxn = 1;
+    size_t maxn = 1, fitted = 0;
     cs_status st = CS_OK;
 
     *out = NULL;
@@ -1402,8 +1403,15 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
             warn(f, "class %s: no item done, left out", c->name);
             continue;
         }
-        if ((st = route(f, c, ci, v)) == CS_OK)
+        if ((st = route(f, c, ci, v)) == CS_OK && c->nsteps == 0) {
+            warn(f, "class %s: its done items visit no team, left out",
+                 c->name);
+            c->skip = 1;
+            continue;
+        }
+        if (st == CS_OK)
             st = starts(f, c, ci);
+        fitted++;
         if (c->unplaced > 0)
             warn(f, "class %s: %ld open items at teams outside its route, "
                  "left out of start", c->name, c->unplaced);
@@ -1455,6 +1463,14 @@ cs_status cs_fit_run(const cs_tracker_data *d, const cs_tracker_map *m,
              d->warn.reopened);
     if (d->warn.no_dates)
         warn(f, "%ld items without any date, left out", d->warn.no_dates);
+    if (st == CS_OK && fitted == 0) {
+        free(v);
+        free(tmp.v);
+        cs_fit_free(f);
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                            "%s: no done item went through a team: nothing "
+                            "to fit a route to", source);
+    }
 out:
     free(v);
     free(tmp.v);
@@ -1594,7 +1610,7 @@ void cs_fit_write_scenario(const cs_fit *f, FILE *out)
     for (size_t ci = 0; ci < f->ncls; ci++) {
         const fclass *c = &f->cls[ci];
 
-        if (c->done == 0)
+        if (c->done == 0 || c->skip)
             continue;
         fprintf(out, "  - name: %s\n    arrivals:\n", c->name);
         if (c->renewal) {
@@ -1777,7 +1793,7 @@ cs_status cs_fit_write_report(const cs_fit *f, FILE *out, int json,
     for (size_t ci = 0; ci < f->ncls; ci++) {
         const fclass *c = &f->cls[ci];
 
-        if (c->done == 0)
+        if (c->done == 0 || c->skip)
             continue;
         fprintf(out, "\nclass %s: %ld items, %ld done; arrivals %.4g/d "
                 "(95%% CI %.4g..%.4g), intervals' cv %.2f%s\n", c->name,
