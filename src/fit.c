@@ -1678,10 +1678,11 @@ static json_t *report_json(const cs_fit *f)
     json_object_set_new(o, "lead_time_p85", json_real(f->lead_p85));
     for (size_t t = 0; t < f->nteams; t++) {
         const fteam *tm = &f->teams[t];
-        json_t *x = json_object();
+        json_t *x;
 
         if (!tm->used)
             continue;
+        x = json_object();
         json_object_set_new(x, "capacity", json_integer(tm->capacity));
         json_object_set_new(x, "capacity_from",
                             json_string(tm->people > 0 ? "people"
