@@ -479,9 +479,10 @@ cs_status cs_backtest_run(cs_model *m, const cs_tracker_data *d,
     day_string(map, from, b->from_s);
     day_string(map, to, b->to_s);
     if (!(to > from)) {
+        cs_error_set(err, CS_EINPUT, NULL, 0, 0,
+                     "--to must come after --from (%s)", b->from_s);
         cs_backtest_free(b);
-        return cs_error_set(err, CS_EINPUT, NULL, 0, 0,
-                            "--to must come after --from (%s)", b->from_s);
+        return CS_EINPUT;
     }
     if (d->nitems == 0 || from >= d->end) {
         cs_backtest_free(b);
