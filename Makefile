@@ -244,16 +244,18 @@ DATADIR ?= $(PREFIX)/share/chainsim
 DOCDIR  ?= $(PREFIX)/share/doc/chainsim
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLES := $(notdir $(wildcard scenarios/*.yaml))
+SAMPLES  := $(notdir $(wildcard scenarios/data/*))
 DOCS     := $(notdir $(wildcard docs/*.md))
 DOCIMGS  := $(notdir $(wildcard docs/img/*.png))
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DOCDIR)/img \
-	    $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
+	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/scenarios/data \
+	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
 	install -m 644 docs/man/chainsim.1 $(DESTDIR)$(MANDIR)/man1/chainsim.1
 	install -m 644 docs/man/chainsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5
 	install -m 644 $(EXAMPLES:%=scenarios/%) $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 $(SAMPLES:%=scenarios/data/%) $(DESTDIR)$(DATADIR)/scenarios/data/
 	install -m 644 README.md $(DOCS:%=docs/%) $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(DOCIMGS:%=docs/img/%) $(DESTDIR)$(DOCDIR)/img/
 	install -m 644 docs/schema/results.schema.json $(DESTDIR)$(DOCDIR)/schema/
@@ -263,10 +265,11 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/chainsim $(DESTDIR)$(MANDIR)/man1/chainsim.1 \
 	    $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5 $(DESTDIR)$(COMPDIR)/chainsim \
 	    $(EXAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/%) \
+	    $(SAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/data/%) \
 	    $(DESTDIR)$(DOCDIR)/README.md $(DOCS:%=$(DESTDIR)$(DOCDIR)/%) \
 	    $(DOCIMGS:%=$(DESTDIR)$(DOCDIR)/img/%) \
 	    $(DESTDIR)$(DOCDIR)/schema/results.schema.json
-	-rmdir $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/scenarios/data $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 install-test: $(BUILD)/chainsim
