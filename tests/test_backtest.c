@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "chainsim/backtest.h"
+#include "chainsim/fit.h"
 #include "chainsim/tracker.h"
 #include "fit_roundtrip.h"
 
@@ -31,7 +32,69 @@ static const char truth[] =
 
 /* The backtest report (JSON) of the scenario with build scale 0.SCALE
 ** against the history drawn with scale 0.4, from day 200 to day 380. */
+static json_t *backtest_text(int scale, long *in_progress, int fit_first);
+
 static json_t *backtest(int scale, long *in_progress)
+{
+    return backtest_text(scale, in_progress, 0);
+}
+
+/* The export's rows up to the date-time cut (ISO strings compare in time
+** order): the history as it was known on that day. */
+static char *cut_export(const char *csv, const char *cut, size_t *len)
+{
+    char *out = NULL;
+    FILE *f = open_memstream(&out, len);
+    const char *line = csv;
+
+    ck_assert_ptr_nonnull(f);
+    while (*line) {
+        const char *nl = strchr(line, '\n'), *comma = NULL;
+        const size_t n = nl ? (size_t)(nl - line) + 1 : strlen(line);
+
+        for (const char *p = line; p < line + n; p++)
+            if (*p == ',')
+                comma = p;
+        if (line == csv || (comma != NULL &&
+                            strncmp(comma + 1, cut, strlen(cut)) < 0))
+            fwrite(line, 1, n, f);
+        line += n;
+    }
+    fclose(f);
+    return out;
+}
+
+/* The scenario fitted to the first 200 days of the history. */
+static char *fit_first_days(const char *csv, const char *mapt)
+{
+    size_t len, slen = 0;
+    char *part = cut_export(csv, "2026-07-24T", &len), *scen = NULL;
+    cs_tracker_map *map = NULL;
+    cs_tracker_data *d = NULL;
+    cs_fit *f = NULL;
+    cs_error err;
+    FILE *out;
+
+    ck_assert_int_eq(cs_tracker_map_load_string("map.yaml", mapt,
+                                                strlen(mapt), &map, &err),
+                     CS_OK);
+    ck_assert_msg(cs_tracker_load_string("part.csv", part, len, map, &d,
+                                         &err) == CS_OK, "%s", err.msg);
+    ck_assert_msg(cs_fit_run(d, map, "part.csv", &f, &err) == CS_OK, "%s",
+                  err.msg);
+    out = open_memstream(&scen, &slen);
+    cs_fit_write_scenario(f, out);
+    fclose(out);
+    cs_fit_free(f);
+    cs_tracker_free(d);
+    cs_tracker_map_free(map);
+    free(part);
+    return scen;
+}
+
+/* As backtest; with fit_first, the scenario is the one fitted to the
+** first 200 days of the history instead. */
+static json_t *backtest_text(int scale, long *in_progress, int fit_first)
 {
     static const char *const teams[] = {"intake", "build", "review", NULL};
     char text[2048], *csv, *mapt = rt_map(teams, "build: 2"), *rep = NULL;
@@ -46,18 +109,24 @@ static json_t *backtest(int scale, long *in_progress)
     json_t *j;
     const double from = 20458 + 200, to = 20458 + 380;   /* calendar days */
 
+    char *fitted = NULL;
+    const char *scen = text;
+
     snprintf(text, sizeof text, truth, 4);
     csv = rt_export(text, &len);
     snprintf(text, sizeof text, truth, scale);
+    if (fit_first)
+        scen = fitted = fit_first_days(csv, mapt);
     ck_assert_int_eq(cs_tracker_map_load_string("map.yaml", mapt,
                                                 strlen(mapt), &map, &err),
                      CS_OK);
     ck_assert_msg(cs_tracker_load_string("rt.csv", csv, len, map, &d, &err)
                   == CS_OK, "%s", err.msg);
-    ck_assert_int_eq(cs_scenario_load_string("s.yaml", text, &s, &err),
-                     CS_OK);
+    ck_assert_msg(cs_scenario_load_string("s.yaml", scen, &s, &err) == CS_OK,
+                  "%s", err.msg);
     ck_assert_int_eq(cs_variant_build(s, -1, &m, &err), CS_OK);
     cs_scenario_free(s);
+    m->replications = 200;   /* a fitted scenario says 100 */
     /* items arrived before day 200 and not done by then */
     *in_progress = 0;
     for (size_t i = 0; i < d->nitems; i++) {
@@ -83,6 +152,7 @@ static json_t *backtest(int scale, long *in_progress)
     cs_tracker_map_free(map);
     free(csv);
     free(mapt);
+    free(fitted);
     return j;
 }
 
@@ -153,6 +223,23 @@ START_TEST(test_wrong_model)
 }
 END_TEST
 
+/* The round trip's last leg: the scenario fitted to the first 200 days
+** back-tests on the held-out days 200 to 380 within the same allowance
+** as the true chain. */
+START_TEST(test_fitted_held_out)
+{
+    long busy;
+    json_t *j = backtest_text(4, &busy, 1);
+    int outside, differs, judged;
+
+    count(j, &outside, &differs, &judged);
+    ck_assert_int_eq(judged, 15);
+    ck_assert_msg(outside <= 3, "%d of 15 outside", outside);
+    ck_assert_msg(differs <= 1, "%d KS tests differ", differs);
+    json_decref(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("backtest");
@@ -162,6 +249,7 @@ int main(void)
 
     tcase_add_test(tc, test_own_history);
     tcase_add_test(tc, test_wrong_model);
+    tcase_add_test(tc, test_fitted_held_out);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
