@@ -1512,7 +1512,7 @@ static void write_work(const cs_fit *f, const fclass *c, const fstep *s,
     else
         fprintf(out, "%s  effort: \"%s\"   # %s\n", ind, buf, q);
     if (s->visits < c->done)
-        fprintf(out, "%s  p: %.4f   # %ld of %ld done items, 95%% CI "
+        fprintf(out, "%s  p: %.6g   # %ld of %ld done items, 95%% CI "
                 "%.3f..%.3f\n", ind, s->p, s->visits, c->done, s->plo,
                 s->phi);
 }
@@ -1534,10 +1534,10 @@ static void write_step(const cs_fit *f, const fclass *c, const fstep *s,
         return;
     }
     write_work(f, c, s, "      ", out);
-    if (s->rework_to >= 0 && s->rwp < 1) {
+    if (s->rework_to >= 0 && s->rwp < 0.999) {
         step_id(f, c, s->rework_to, id, sizeof id);
         fprintf(out, "        rework:   # %ld returns in %ld visits, 95%% CI "
-                "%.3f..%.3f\n          p: %.4f\n          to: %s\n"
+                "%.3f..%.3f\n          p: %.6g\n          to: %s\n"
                 "          effort: %.3g   # repeated work over first work, "
                 "%ld repeats\n", s->rework_n, s->passes, s->rwlo, s->rwhi,
                 s->rwp, id, s->factor > 0 ? s->factor : 1, s->nrepeat);
