@@ -273,6 +273,23 @@ START_TEST(test_roundtrip)
         rt_near("review hand-off", json_real_value(json_object_get(h,
                 "fitted_mean")), 0.5, 0.5 / sqrt(hn));
     }
+    /* today's board: every open item is a start item or in the backlog */
+    {
+        const char *name;
+        json_t *c;
+        long open = 0, placed = 0;
+
+        json_object_foreach(json_object_get(j, "classes"), name, c) {
+            open += (long)(json_integer_value(json_object_get(c, "items")) -
+                           json_integer_value(json_object_get(c, "done")));
+            placed += (long)(json_integer_value(json_object_get(c,
+                                                    "start_items")) +
+                             json_integer_value(json_object_get(c,
+                                                                "backlog")));
+        }
+        ck_assert_int_gt(open, 0);
+        ck_assert_int_eq(placed, open);
+    }
     /* the scenario loads and builds */
     ck_assert_msg(cs_scenario_load_string("fitted.yaml", scen, &sc, &err) ==
                   CS_OK, "%s\n%s", err.msg, scen);
@@ -385,6 +402,60 @@ START_TEST(test_parallel)
 }
 END_TEST
 
+/* Arrivals that are not Poisson and a rate that drifts: a class arriving
+** every gamma(mean 2d, cv 0.3) is fitted as a renewal process with an
+** interval mean within 4.5 standard errors (sd / sqrt(n)); a Poisson class
+** whose rate doubles at day 600 of 1,200 gives the drift warning, and a
+** steady one does not. */
+static const char truth_arrivals[] =
+    "chainsim: 1\nname: arrivals\nhorizon: 1200d\nseed: 5\n"
+    "teams:\n  - {name: a, capacity: 4}\n"
+    "work:\n"
+    "  - name: regular\n    arrivals: {interval: \"gamma(mean=2d, cv=0.3)\"}\n"
+    "    steps:\n      - {team: a, effort: \"exponential(0.2d)\"}\n"
+    "  - name: growing\n    arrivals:\n      rate: 0.3/d\n"
+    "      profile: [{from: 600d, factor: 2}]\n"
+    "    steps:\n      - {team: a, effort: \"exponential(0.2d)\"}\n"
+    "  - name: steady\n    arrivals: {rate: 0.3/d}\n"
+    "    steps:\n      - {team: a, effort: \"exponential(0.2d)\"}\n"
+    "promise:\n  - {name: p, within: 30d, percentile: 85}\n";
+
+START_TEST(test_roundtrip_arrivals)
+{
+    static const char *const teams[] = {"a", NULL};
+    size_t len;
+    char *csv = rt_export(truth_arrivals, &len), *mapt = rt_map(teams, "");
+    char *scen = NULL;
+    json_t *j = rt_fit(csv, len, mapt, &scen), *cls, *a, *iv;
+    cs_scenario *sc = NULL;
+    cs_error err;
+    double n;
+
+    cls = json_object_get(j, "classes");
+    a = json_object_get(json_object_get(cls, "regular"), "arrivals");
+    ck_assert(json_is_true(json_object_get(a, "renewal")));
+    iv = json_object_get(a, "interval");
+    n = (double)json_integer_value(json_object_get(iv, "n"));
+    rt_near("renewal interval mean",
+            json_real_value(json_object_get(iv, "fitted_mean")), 2.0,
+            json_real_value(json_object_get(iv, "sd")) / sqrt(n));
+    ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(
+        cls, "growing"), "arrivals"), "drift")));
+    ck_assert(json_is_false(json_object_get(json_object_get(json_object_get(
+        cls, "steady"), "arrivals"), "drift")));
+    ck_assert(json_is_false(json_object_get(json_object_get(json_object_get(
+        cls, "steady"), "arrivals"), "renewal")));
+    ck_assert_msg(strstr(scen, "interval: ") != NULL, "%s", scen);
+    ck_assert_msg(cs_scenario_load_string("fitted.yaml", scen, &sc, &err) ==
+                  CS_OK, "%s\n%s", err.msg, scen);
+    cs_scenario_free(sc);
+    json_decref(j);
+    free(scen);
+    free(csv);
+    free(mapt);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fit");
@@ -398,6 +469,7 @@ int main(void)
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_roundtrip_multitasking);
     tcase_add_test(tc, test_parallel);
+    tcase_add_test(tc, test_roundtrip_arrivals);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
