@@ -613,15 +613,16 @@ cs_status cs_backtest_write(const cs_backtest *b, FILE *out, int json,
 
     if (json) {
         json_t *o = report_json(b);
-        char *s = o != NULL ? json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS |
-                                               JSON_REAL_PRECISION(10))
-                            : NULL;
+        /* written straight to out: jansson's own buffers never reach our
+        ** free */
+        const int bad = o == NULL ||
+                        json_dumpf(o, out, JSON_INDENT(2) | JSON_SORT_KEYS |
+                                               JSON_REAL_PRECISION(10)) != 0;
 
         json_decref(o);
-        if (s == NULL)
+        if (bad)
             return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-        fprintf(out, "%s\n", s);
-        free(s);
+        fputc('\n', out);
         return CS_OK;
     }
     fprintf(out, "backtest of %s against %s\nfrom %s to %s (%.0f working "

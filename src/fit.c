@@ -302,8 +302,7 @@ void cs_fit_dist_mle(double *x, size_t n, cs_fit_dist *out)
 */
 
 typedef struct dgroup {
-    const double *v;         /* distinct values */
-    const double *w;         /* their counts */
+    const double *x;         /* sorted whole days */
     size_t n;
     int family;
 } dgroup;
@@ -348,13 +347,15 @@ static double day_nll(const gsl_vector *x, void *ctx)
     if (!isfinite(a) || !(b > 0) || !isfinite(b) || b > 1e6 ||
         (g->family != CS_FIT_LOGNORMAL && (a < 1e-3 || a > 1e4)))
         return HUGE_VAL;
-    for (size_t i = 0; i < g->n; i++) {
-        const double d = g->v[i];
-        const double p = big_g(g->family, a, b, d + 1) -
-                         2 * big_g(g->family, a, b, d) +
-                         big_g(g->family, a, b, d - 1);
+    for (size_t i = 0, j; i < g->n; i = j) {
+        const double d = g->x[i];
+        double p;
 
-        s -= g->w[i] * log(p > 1e-300 ? p : 1e-300);
+        for (j = i + 1; j < g->n && g->x[j] == d; j++)
+            ;
+        p = big_g(g->family, a, b, d + 1) - 2 * big_g(g->family, a, b, d) +
+            big_g(g->family, a, b, d - 1);
+        s -= (double)(j - i) * log(p > 1e-300 ? p : 1e-300);
     }
     return isfinite(s) ? s : HUGE_VAL;
 }
@@ -415,9 +416,8 @@ static void fit_days(dgroup *g, int f, double m, double var, double *a,
 
 void cs_fit_dist_mle_days(double *x, size_t n, cs_fit_dist *out)
 {
-    double *v, *w, m = 0, ss = 0, var, best = HUGE_VAL;
+    double m = 0, ss = 0, var, best = HUGE_VAL;
     double p1[3], p2[3], ll[3];
-    size_t nu = 0;
     int bi = -1;
     dgroup g;
 
@@ -456,22 +456,8 @@ void cs_fit_dist_mle_days(double *x, size_t n, cs_fit_dist *out)
         out->p1 = m > 0.01 ? m : 0.01;
         return;
     }
-    if ((v = malloc(n * sizeof *v)) == NULL ||
-        (w = malloc(n * sizeof *w)) == NULL) {
-        free(v);
-        out->family = CS_FIT_EMPIRICAL;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (nu == 0 || v[nu - 1] != x[i]) {
-            v[nu] = x[i];
-            w[nu++] = 0;
-        }
-        w[nu - 1] += 1;
-    }
-    g.v = v;
-    g.w = w;
-    g.n = nu;
+    g.x = x;
+    g.n = n;
     for (int f = 0; f < 3; f++) {
         fit_days(&g, f, m, var, &p1[f], &p2[f], &ll[f]);
         if (!isfinite(ll[f]) || !isfinite(p1[f]) || !(p2[f] > 0))
@@ -483,34 +469,31 @@ void cs_fit_dist_mle_days(double *x, size_t n, cs_fit_dist *out)
         }
     }
     if (bi < 0) {
-        free(v);
-        free(w);
         out->family = CS_FIT_EMPIRICAL;
         return;
     }
     out->family = (cs_fit_family)bi;
     out->p1 = p1[bi];
     out->p2 = p2[bi];
-    {
-        double cum = 0;
+    /* KS between the step functions, at each distinct value: P(D <= d)
+    ** against the share at most d, and the previous value's against the
+    ** share below d */
+    out->ks = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        const double d = x[i];
+        const double F = big_g(bi, p1[bi], p2[bi], d + 1) -
+                         big_g(bi, p1[bi], p2[bi], d);
+        const double Fprev = i > 0 ? big_g(bi, p1[bi], p2[bi], x[i - 1] + 1) -
+                                     big_g(bi, p1[bi], p2[bi], x[i - 1])
+                                   : 0;
 
-        out->ks = 0;
-        for (size_t i = 0; i < nu; i++) {
-            const double F = big_g(bi, p1[bi], p2[bi], v[i] + 1) -
-                             big_g(bi, p1[bi], p2[bi], v[i]);
-            const double below = cum / (double)n;
-
-            cum += w[i];
-            out->ks = fmax(out->ks, fmax(fabs(cum / (double)n - F),
-                                         fabs(below - (i > 0
-                ? big_g(bi, p1[bi], p2[bi], v[i - 1] + 1) -
-                  big_g(bi, p1[bi], p2[bi], v[i - 1]) : 0))));
-        }
+        for (j = i + 1; j < n && x[j] == d; j++)
+            ;
+        out->ks = fmax(out->ks, fmax(fabs((double)j / (double)n - F),
+                                     fabs((double)i / (double)n - Fprev)));
     }
     if (n >= 20 && out->ks > 1.63 / sqrt((double)n))
         out->family = CS_FIT_EMPIRICAL;
-    free(v);
-    free(w);
 }
 
 static double family_mean(const cs_fit_dist *d)
@@ -1322,7 +1305,7 @@ void cs_fit_free(cs_fit *f)
 {
     if (f == NULL)
         return;
-    for (size_t i = 0; i < f->ncls; i++) {
+    for (size_t i = 0; f->cls != NULL && i < f->ncls; i++) {
         free(f->cls[i].steps);
         free(f->cls[i].start);
     }
@@ -1763,15 +1746,16 @@ cs_status cs_fit_write_report(const cs_fit *f, FILE *out, int json,
 {
     if (json) {
         json_t *o = report_json(f);
-        char *s = o != NULL ? json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS |
-                                               JSON_REAL_PRECISION(10))
-                            : NULL;
+        /* written straight to out: jansson's own buffers never reach our
+        ** free */
+        const int bad = o == NULL ||
+                        json_dumpf(o, out, JSON_INDENT(2) | JSON_SORT_KEYS |
+                                               JSON_REAL_PRECISION(10)) != 0;
 
         json_decref(o);
-        if (s == NULL)
+        if (bad)
             return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
-        fprintf(out, "%s\n", s);
-        free(s);
+        fputc('\n', out);
         return CS_OK;
     }
     fprintf(out, "fit of %s: %zu items, %ld done, %.0f working days\n\n",
