@@ -5,7 +5,9 @@
 ** (item,class,stage,time), the stages named "TEAM handoff", "TEAM queue",
 ** "TEAM work", "TEAM finished" (finished, waiting to move on), "Backlog"
 ** and "Done", dates from Monday 2026-01-05 on a seven-day calendar (so
-** working days are simulated days).  rt_map is the matching stage map.
+** working days are simulated days).  rt_export_stages writes the same
+** history as a stage-date CSV with dates only (the first entry into each
+** stage).  rt_map is the matching stage map.
 */
 #ifndef CHAINSIM_TESTS_FIT_ROUNDTRIP_H
 #define CHAINSIM_TESTS_FIT_ROUNDTRIP_H
@@ -37,9 +39,15 @@ typedef struct rt_log {
     FILE *out;
     double *enter;           /* per item serial: pending enter time, or -1 */
     size_t cap;
+    int stages;              /* 1: collect first entries, write no rows */
+    double *first;           /* [item][2 + 4 * team]: Backlog, Done, then
+                                each team's four stages; NAN: none */
+    int *cls;                /* [item], -1: none */
 } rt_log;
 
-static inline void rt_date(FILE *out, double t)
+#define RT_COLS(m) (2 + 4 * (size_t)(m)->nteams)
+
+static inline void rt_date(FILE *out, double t, int date_only)
 {
     /* 2026-01-05 is day 20458 since 1970-01-01 */
     long long s = llround(t * 86400.0);
@@ -54,20 +62,48 @@ static inline void rt_date(FILE *out, double t)
     long long y = yoe + era * 400 + (mo <= 2);
 
     s %= 86400;
-    fprintf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, mo, d,
-            s / 3600, s / 60 % 60, s % 60);
+    if (date_only)
+        fprintf(out, "%04lld-%02lld-%02lld", y, mo, d);
+    else
+        fprintf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, mo, d,
+                s / 3600, s / 60 % 60, s % 60);
+}
+
+/* The column of a stage: 0 Backlog, 1 Done, 2 + 4 team + k for the
+** team's handoff, queue, work, finished. */
+static inline size_t rt_col(const cs_trace_event *ev, const char *stage)
+{
+    static const char *const names[] = {"handoff", "queue", "work",
+                                        "finished"};
+
+    if (strcmp(stage, "Backlog") == 0)
+        return 0;
+    if (strcmp(stage, "Done") == 0)
+        return 1;
+    for (size_t k = 0; k < 4; k++)
+        if (strcmp(stage, names[k]) == 0)
+            return 2 + 4 * (size_t)ev->team + k;
+    return 0;
 }
 
 static inline void rt_row(rt_log *l, const cs_trace_event *ev,
                           const char *team, const char *stage, double t)
 {
+    if (l->stages) {
+        double *v = &l->first[ev->item * RT_COLS(l->m) + rt_col(ev, stage)];
+
+        l->cls[ev->item] = ev->cls;
+        if (isnan(*v))
+            *v = t;
+        return;
+    }
     fprintf(l->out, "%s-%llu,%s,", l->m->classes[ev->cls].name,
             (unsigned long long)ev->item, l->m->classes[ev->cls].name);
     if (team != NULL)
         fprintf(l->out, "%s %s,", team, stage);
     else
         fprintf(l->out, "%s,", stage);
-    rt_date(l->out, t);
+    rt_date(l->out, t, 0);
     fputc('\n', l->out);
 }
 
@@ -84,6 +120,19 @@ static inline void rt_fn(void *ctx, const cs_trace_event *ev)
         for (size_t k = l->cap; k < cap; k++)
             v[k] = -1;
         l->enter = v;
+        if (l->stages) {
+            double *f = realloc(l->first, cap * RT_COLS(l->m) * sizeof *f);
+            int *c = realloc(l->cls, cap * sizeof *c);
+
+            RT_CHECK(f != NULL && c != NULL);
+            for (size_t k = l->cap * RT_COLS(l->m);
+                 k < cap * RT_COLS(l->m); k++)
+                f[k] = NAN;
+            for (size_t k = l->cap; k < cap; k++)
+                c[k] = -1;
+            l->first = f;
+            l->cls = c;
+        }
         l->cap = cap;
     }
     if (strcmp(ev->event, "arrive") == 0) {
@@ -104,9 +153,10 @@ static inline void rt_fn(void *ctx, const cs_trace_event *ev)
     }
 }
 
-/* The event log of replication 0 of scenario text (up to its horizon),
-** malloc'ed, NUL-terminated. */
-static inline char *rt_export(const char *text, size_t *len)
+/* The history of replication 0 of scenario text (up to its horizon):
+** an event log, or with stages a stage-date CSV; malloc'ed,
+** NUL-terminated. */
+static inline char *rt_history(const char *text, size_t *len, int stages)
 {
     cs_scenario *s = NULL;
     cs_model *m = NULL;
@@ -120,21 +170,62 @@ static inline char *rt_export(const char *text, size_t *len)
     RT_CHECK(cs_variant_build(s, -1, &m, &err) == CS_OK);
     cs_scenario_free(s);
     l.m = m;
+    l.stages = stages;
     l.out = open_memstream(&buf, len);
     RT_CHECK(l.out != NULL);
-    fputs("item,class,stage,time\n", l.out);
+    if (!stages)
+        fputs("item,class,stage,time\n", l.out);
     e = cs_engine_new(m);
     r = cs_engine_rep_new(m);
     RT_CHECK(e != NULL);
     RT_CHECK(r != NULL);
     cs_engine_set_trace(e, rt_fn, &l);
     RT_CHECK(cs_engine_run(e, 0, 0, r, &err) == CS_OK);
+    if (stages) {
+        static const char *const st[] = {"handoff", "queue", "work",
+                                         "finished"};
+
+        fputs("ID,Type,Backlog", l.out);
+        for (int t = 0; t < m->nteams; t++)
+            for (int k = 0; k < 4; k++)
+                fprintf(l.out, ",%s %s", m->teams[t].name, st[k]);
+        fputs(",Done\n", l.out);
+        for (size_t i = 0; i < l.cap; i++) {
+            const double *v = &l.first[i * RT_COLS(m)];
+
+            if (l.cls[i] < 0)
+                continue;
+            fprintf(l.out, "%s-%zu,%s", m->classes[l.cls[i]].name, i,
+                    m->classes[l.cls[i]].name);
+            for (size_t k = 0; k < RT_COLS(m); k++) {
+                /* Backlog, the teams' stages, then Done */
+                const size_t c = k == 0 ? 0 : k + 1 < RT_COLS(m) ? k + 1 : 1;
+
+                fputc(',', l.out);
+                if (!isnan(v[c]))
+                    rt_date(l.out, v[c], 1);
+            }
+            fputc('\n', l.out);
+        }
+    }
     fclose(l.out);
     cs_engine_rep_free(r);
     cs_engine_free(e);
     cs_model_free(m);
     free(l.enter);
+    free(l.first);
+    free(l.cls);
     return buf;
+}
+
+static inline char *rt_export(const char *text, size_t *len)
+{
+    return rt_history(text, len, 0);
+}
+
+static inline char *rt_export_stages(const char *text, size_t *len)
+{
+    return rt_history(text, len, 1);
 }
 
 /* The stage map of the teams named in the NULL-terminated list, with

@@ -456,6 +456,68 @@ START_TEST(test_roundtrip_arrivals)
 }
 END_TEST
 
+/* The same kind of chain exported as a stage-date CSV with dates only (no
+** rework: one date per stage cannot show it): rates, effort means (the
+** standard error from the whole-day sample's sd), the step probability
+** and the hand-off mean come back within 4.5 standard errors, through the
+** whole-day (censored) fits. */
+static const char truth_days[] =
+    "chainsim: 1\nname: days\nhorizon: 1500d\nseed: 13\n"
+    "teams:\n"
+    "  - {name: intake, capacity: 1}\n"
+    "  - {name: build, capacity: 3}\n"
+    "  - {name: review, capacity: 1, handoff: \"gamma(mean=1.5d, cv=0.6)\"}\n"
+    "work:\n"
+    "  - name: feature\n    arrivals: {rate: 0.35/d}\n    steps:\n"
+    "      - {team: intake, effort: \"lognormal(median=0.5d, p90=1.5d)\"}\n"
+    "      - {team: build, effort: \"gamma(mean=4d, cv=0.5)\"}\n"
+    "      - {team: review, effort: \"gamma(mean=1d, cv=0.7)\", p: 0.6}\n"
+    "  - name: bug\n    arrivals: {rate: 0.25/d}\n    steps:\n"
+    "      - {team: intake, effort: \"lognormal(median=0.5d, p90=1.5d)\"}\n"
+    "      - {team: build, effort: \"weibull(shape=1.5, scale=2d)\"}\n"
+    "promise:\n  - {name: p, within: 30d, percentile: 85}\n";
+
+START_TEST(test_roundtrip_dates)
+{
+    static const char *const teams[] = {"intake", "build", "review", NULL};
+    const double ln = 0.5 * exp(0.5 * pow(log(3.0) / 1.2815515655446004, 2));
+    size_t len;
+    char *csv = rt_export_stages(truth_days, &len);
+    char *mapt = rt_map(teams, "build: 3"), *scen = NULL;
+    json_t *j = rt_fit(csv, len, mapt, &scen), *s, *h;
+    cs_scenario *sc = NULL;
+    cs_error err;
+    double n;
+
+    ck_assert_msg(strstr(scen, "dates only") != NULL, "%s", scen);
+    rt_rate(j, "feature", 0.35);
+    rt_rate(j, "bug", 0.25);
+    rt_effort(rt_step(j, "feature", 0, "intake"), "feature intake", ln, NULL);
+    rt_effort(rt_step(j, "feature", 1, "build"), "feature build", 4.0, NULL);
+    s = rt_step(j, "feature", 2, "review");
+    rt_effort(s, "feature review", 1.0, NULL);
+    n = (double)json_integer_value(json_object_get(json_object_get(
+        json_object_get(j, "classes"), "feature"), "done"));
+    rt_near("review p", json_real_value(json_object_get(s, "p")), 0.6,
+            sqrt(0.24 / n));
+    rt_effort(rt_step(j, "bug", 0, "intake"), "bug intake", ln, NULL);
+    rt_effort(rt_step(j, "bug", 1, "build"), "bug build",
+              2.0 * 0.9027452929509336, NULL);   /* 2 G(1 + 1/1.5) */
+    h = json_object_get(json_object_get(json_object_get(j, "teams"),
+                                        "review"), "handoff");
+    rt_near("review hand-off", json_real_value(json_object_get(h,
+            "fitted_mean")), 1.5, json_real_value(json_object_get(h, "sd")) /
+            sqrt((double)json_integer_value(json_object_get(h, "n"))));
+    ck_assert_msg(cs_scenario_load_string("fitted.yaml", scen, &sc, &err) ==
+                  CS_OK, "%s\n%s", err.msg, scen);
+    cs_scenario_free(sc);
+    json_decref(j);
+    free(scen);
+    free(csv);
+    free(mapt);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fit");
@@ -470,6 +532,7 @@ int main(void)
     tcase_add_test(tc, test_roundtrip_multitasking);
     tcase_add_test(tc, test_parallel);
     tcase_add_test(tc, test_roundtrip_arrivals);
+    tcase_add_test(tc, test_roundtrip_dates);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
