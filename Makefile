@@ -59,7 +59,7 @@ TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
 # Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
 # replay drivers that run saved inputs through them (make check).
-FUZZ_TARGETS := doc dist scenario engine
+FUZZ_TARGETS := doc dist scenario engine tracker
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
@@ -170,6 +170,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sensitivity.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sequential.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/calibration.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
@@ -236,6 +237,9 @@ $(BUILD)/bench: tools/bench.c $(LIB)
 
 $(BUILD)/floor: tools/floor.c
 	$(CC) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $< -lgsl -lgslcblas -lm
+# A simulated chain's history as a tracker export (scenarios/data/).
+$(BUILD)/tracker-export: tools/tracker_export.c $(LIB)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # install: the binary, the man pages, the examples, the documentation and
 # the bash completion; uninstall removes exactly those files, then the
@@ -246,16 +250,18 @@ DATADIR ?= $(PREFIX)/share/chainsim
 DOCDIR  ?= $(PREFIX)/share/doc/chainsim
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLES := $(notdir $(wildcard scenarios/*.yaml))
+SAMPLES  := $(notdir $(wildcard scenarios/data/*))
 DOCS     := $(notdir $(wildcard docs/*.md))
 DOCIMGS  := $(notdir $(wildcard docs/img/*.png))
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DOCDIR)/img \
-	    $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
+	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/scenarios/data \
+	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
 	install -m 644 docs/man/chainsim.1 $(DESTDIR)$(MANDIR)/man1/chainsim.1
 	install -m 644 docs/man/chainsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5
 	install -m 644 $(EXAMPLES:%=scenarios/%) $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 $(SAMPLES:%=scenarios/data/%) $(DESTDIR)$(DATADIR)/scenarios/data/
 	install -m 644 README.md $(DOCS:%=docs/%) $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(DOCIMGS:%=docs/img/%) $(DESTDIR)$(DOCDIR)/img/
 	install -m 644 docs/schema/results.schema.json $(DESTDIR)$(DOCDIR)/schema/
@@ -265,10 +271,11 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/chainsim $(DESTDIR)$(MANDIR)/man1/chainsim.1 \
 	    $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5 $(DESTDIR)$(COMPDIR)/chainsim \
 	    $(EXAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/%) \
+	    $(SAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/data/%) \
 	    $(DESTDIR)$(DOCDIR)/README.md $(DOCS:%=$(DESTDIR)$(DOCDIR)/%) \
 	    $(DOCIMGS:%=$(DESTDIR)$(DOCDIR)/img/%) \
 	    $(DESTDIR)$(DOCDIR)/schema/results.schema.json
-	-rmdir $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/scenarios/data $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 install-test: $(BUILD)/chainsim

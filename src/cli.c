@@ -47,7 +47,10 @@ struct option_def {
 #define CMD_CHECK (1u << CS_CLI_CHECK)
 #define CMD_TRACE (1u << CS_CLI_TRACE)
 #define CMD_SENS (1u << CS_CLI_SENSITIVITY)
-#define CMD_ALL (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE | CMD_SENS)
+#define CMD_FIT (1u << CS_CLI_FIT)
+#define CMD_BACKTEST (1u << CS_CLI_BACKTEST)
+#define CMD_SIM (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE | CMD_SENS)
+#define CMD_ALL (CMD_SIM | CMD_FIT | CMD_BACKTEST)
 
 #define FIELD(m) offsetof(cs_cli_options, m)
 #define MEMBER(o, d, type) ((type *)(void *)((char *)(o) + (d)->field))
@@ -242,27 +245,30 @@ static cs_status opt_format(cs_cli_options *o, const option_def *d,
 static const option_def option_table[] = {
     {"replications", 'n', 1, opt_number, FIELD(set.replications),
      CS_SCENARIO_MAX_REPLICATIONS, "from 1 to 1000000",
-     CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_SENS,
+     CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_SENS | CMD_BACKTEST,
      "trace runs one replication: -r K picks it"},
-    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL, CMD_ALL, NULL},
+    {"seed", 's', 1, opt_seed, FIELD(set.seed), 0, NULL,
+     CMD_SIM | CMD_BACKTEST, NULL},
     {"threads", 'j', 1, opt_number, FIELD(threads), 1024, "from 1 to 1024",
      CMD_RUN | CMD_COMPARE | CMD_SENS, NULL},
     {"max-memory", '\0', 1, opt_bytes, FIELD(max_memory), 1 << 20,
      "from 1M to 1024T (e.g. 512M, 4G)", CMD_RUN | CMD_COMPARE | CMD_SENS,
      NULL},
     {"horizon", '\0', 1, opt_value, FIELD(set.horizon), 0, "a duration",
-     CMD_ALL, NULL},
+     CMD_SIM, NULL},
     {"warmup", '\0', 1, opt_value, FIELD(set.warmup), 0, "a duration or auto",
-     CMD_ALL, NULL},
+     CMD_SIM, NULL},
     {"timeline", '\0', 1, opt_value, FIELD(set.timeline), 0, "a duration",
      CMD_RUN | CMD_COMPARE, NULL},
     {"variant", '\0', 1, opt_text, FIELD(variant), 0, NULL,
      CMD_RUN | CMD_CHECK | CMD_TRACE, "compare runs every variant"},
-    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE", CMD_ALL, NULL},
+    {"set", '\0', 1, opt_list, FIELD(sets), 0, "PATH=VALUE",
+     CMD_SIM | CMD_BACKTEST, NULL},
     {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
      "PATH=V1,V2,...", CMD_RUN | CMD_COMPARE, NULL},
     {"format", 'f', 1, opt_format, 0, 0, "table, csv, json",
-     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS, "check prints a summary"},
+     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS | CMD_FIT | CMD_BACKTEST,
+     "check prints a summary"},
     {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL,
      CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS, NULL},
     {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
@@ -290,6 +296,11 @@ static const option_def option_table[] = {
      CMD_TRACE, NULL},
     {"max-events", '\0', 1, opt_number, FIELD(max_events),
      CS_CLI_MAX_EVENTS_MOST, "from 1 to 2000000000", CMD_TRACE, NULL},
+    {"map", '\0', 1, opt_text, FIELD(map), 0, "a file name",
+     CMD_FIT | CMD_BACKTEST, NULL},
+    {"from", '\0', 1, opt_text, FIELD(from), 0, "a date", CMD_BACKTEST,
+     NULL},
+    {"to", '\0', 1, opt_text, FIELD(to), 0, "a date", CMD_BACKTEST, NULL},
     {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL, CMD_ALL, NULL},
     {"help", 'h', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
     {"version", '\0', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
@@ -336,7 +347,8 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
                                cs_error *err)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
-                                       "sensitivity", NULL};
+                                       "sensitivity", "fit", "backtest",
+                                       NULL};
     const char *hint;
 
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
@@ -344,7 +356,7 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
         o->about = a[2] == 'v' ? CS_CLI_ABOUT_VERSION : CS_CLI_ABOUT_HELP;
         return CS_OK;
     }
-    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST; c++)
         if (strcmp(a, cmds[c]) == 0) {
             o->cmd = (cs_cli_command)c;
             return CS_OK;
@@ -358,6 +370,20 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
 /* An argument that is not an option: the scenario, given once. */
 static cs_status take_operand(cs_cli_options *o, const char *a, cs_error *err)
 {
+    if (o->cmd == CS_CLI_FIT) {
+        if (o->tracker != NULL)
+            return USAGE(err, "unexpected argument '%s' (the tracker export "
+                         "is '%s')", a, o->tracker);
+        o->tracker = a;
+        return CS_OK;
+    }
+    if (o->cmd == CS_CLI_BACKTEST && o->scenario != NULL) {
+        if (o->tracker != NULL)
+            return USAGE(err, "unexpected argument '%s' (the tracker export "
+                         "is '%s')", a, o->tracker);
+        o->tracker = a;
+        return CS_OK;
+    }
     if (o->scenario != NULL)
         return USAGE(err, "unexpected argument '%s' (the scenario is '%s')",
                      a, o->scenario);
@@ -413,14 +439,14 @@ static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
 static void command_words(unsigned mask, char *buf, size_t size)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
-                                       "sensitivity"};
+                                       "sensitivity", "fit", "backtest"};
     int n = 0, k = 0;
     size_t len = 0;
 
-    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST; c++)
         n += ((mask >> c) & 1u) != 0;
     buf[0] = '\0';
-    for (int c = CS_CLI_RUN; c <= CS_CLI_SENSITIVITY && len < size; c++) {
+    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST && len < size; c++) {
         int w;
 
         if (!((mask >> c) & 1u))
@@ -510,10 +536,27 @@ static cs_status check_combination(const cs_cli_options *o,
                     o->cmd == CS_CLI_SENSITIVITY;
     cs_status st;
 
-    if (o->scenario == NULL)
+    if (o->cmd == CS_CLI_FIT && o->tracker == NULL)
+        return USAGE(err, "missing the TRACKER.csv export");
+    if (o->cmd != CS_CLI_FIT && o->scenario == NULL)
         return USAGE(err, "missing the SCENARIO file");
+    if (o->cmd == CS_CLI_BACKTEST && o->tracker == NULL)
+        return USAGE(err, "missing the TRACKER.csv export (backtest SCENARIO "
+                          "TRACKER.csv)");
     if ((st = check_applies(o, given, err)) != CS_OK)
         return st;
+    if ((o->cmd == CS_CLI_FIT || o->cmd == CS_CLI_BACKTEST) &&
+        o->map == NULL)
+        return USAGE(err, "%s needs the stage map: --map MAP.yaml",
+                     o->cmd == CS_CLI_FIT ? "fit" : "backtest");
+    if (o->cmd == CS_CLI_BACKTEST && o->from == NULL)
+        return USAGE(err, "backtest needs --from DATE: the day the "
+                          "simulation starts from the board");
+    if ((o->cmd == CS_CLI_FIT || o->cmd == CS_CLI_BACKTEST) &&
+        o->format == CS_FORMAT_CSV)
+        return USAGE(err, "--format: %s writes a table or JSON (-f table, "
+                          "-f json)",
+                     o->cmd == CS_CLI_FIT ? "fit" : "backtest");
     if (o->cmd == CS_CLI_TRACE && was_given(given, "format") &&
         o->format != CS_FORMAT_CSV)
         return USAGE(err, "--format: trace writes CSV only (-f csv)");

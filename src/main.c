@@ -1,6 +1,6 @@
 /*
 ** main.c - the chainsim command line (run, compare, check, trace,
-** sensitivity): signals,
+** sensitivity, fit, backtest): signals,
 ** progress and every message; the only place that prints or exits.  The
 ** options are parsed by cli.h, output files written by output.h, and the
 ** work is the library's (study.h, report.h, report_model.h).
@@ -22,8 +22,10 @@
 #include <gsl/gsl_version.h>
 #include <jansson.h>
 
+#include "chainsim/backtest.h"
 #include "chainsim/cli.h"
 #include "chainsim/error.h"
+#include "chainsim/fit.h"
 #include "chainsim/output.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
@@ -33,6 +35,8 @@
 #include "chainsim/sensitivity.h"
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
+#include "chainsim/tracker.h"
+#include "chainsim/variant.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "1.0.0"
@@ -63,6 +67,10 @@ static const char usage_text[] =
     "  trace     the event log of one replication as CSV\n"
     "  sensitivity  what one more person, a WIP limit one lower or higher,\n"
     "            no hand-off or more focus at each team would change\n"
+    "  fit       TRACKER.csv --map MAP.yaml: a scenario fitted to a tracker\n"
+    "            export (-o FILE; the fit report on standard output)\n"
+    "  backtest  SCENARIO TRACKER.csv --map MAP.yaml --from DATE [--to DATE]:\n"
+    "            simulated against observed lead times and throughput\n"
     "\n"
     "options:\n"
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
@@ -75,6 +83,9 @@ static const char usage_text[] =
     "      --warmup DUR|auto  statistics start here\n"
     "      --timeline DUR     run, compare: figures per period of DUR from day 0\n"
     "      --variant NAME     run, check, trace: this variant instead of the base\n"
+    "      --map FILE         fit, backtest: the stage map of the export\n"
+    "      --from DATE        backtest: simulate from the board on DATE\n"
+    "      --to DATE          backtest: up to DATE (default: the export's end)\n"
     "      --set PATH=VALUE   override a scenario value (repeatable)\n"
     "      --vary PATH=V1,V2  run, compare: one result per value (repeatable:\n"
     "                         cartesian product)\n"
@@ -484,6 +495,157 @@ static int cmd_trace(const cs_cli_options *o)
     return rc;
 }
 
+/* The stage map and the export of o, or an exit code after printing. */
+static int load_tracker(const cs_cli_options *o, cs_tracker_map **map,
+                        cs_tracker_data **data)
+{
+    cs_error err;
+
+    cs_error_clear(&err);
+    *map = NULL;
+    *data = NULL;
+    if (cs_tracker_map_load(o->map, map, &err) != CS_OK ||
+        cs_tracker_load(o->tracker, *map, data, &err) != CS_OK) {
+        cs_tracker_map_free(*map);
+        *map = NULL;
+        return print_error(&err);
+    }
+    return EXIT_SUCCESS;
+}
+
+/*
+** fit: the scenario, written to memory and loaded back (so a scenario that
+** check would refuse is never written), then to -o or standard output;
+** the report to standard output after -o, to standard error (unless -q)
+** when the scenario took standard output.
+*/
+static int cmd_fit(const cs_cli_options *o)
+{
+    cs_tracker_map *map = NULL;
+    cs_tracker_data *data = NULL;
+    cs_fit *fit = NULL;
+    cs_scenario *sc = NULL;
+    cs_output out;
+    cs_error err;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem;
+    int rc = load_tracker(o, &map, &data);
+
+    cs_error_clear(&err);
+    if (rc == EXIT_SUCCESS &&
+        cs_fit_run(data, map, o->tracker, &fit, &err) != CS_OK)
+        rc = print_error(&err);
+    if (rc == EXIT_SUCCESS) {
+        if ((mem = open_memstream(&text, &len)) == NULL) {
+            rc = cs_error_exit_code(CS_ENOMEM);
+        } else {
+            cs_fit_write_scenario(fit, mem);
+            if (fclose(mem) != 0)
+                rc = cs_error_exit_code(CS_ENOMEM);
+        }
+    }
+    if (rc == EXIT_SUCCESS &&
+        cs_scenario_load_string(o->output != NULL ? o->output : "fitted",
+                                text, &sc, &err) != CS_OK) {
+        fprintf(stderr, "chainsim: error: the fitted scenario does not "
+                "load (a bug):\n");
+        rc = print_error(&err);
+    }
+    cs_scenario_free(sc);
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
+        if (fwrite(text, 1, len, cs_output_file(&out)) != len) {
+            close_output(&out, 0, 0);
+            rc = cannot_write(o->output, strerror(errno));
+        } else {
+            rc = close_output(&out, 1, 0);
+        }
+    }
+    if (rc == EXIT_SUCCESS && (o->output != NULL || !o->quiet)) {
+        FILE *rep = o->output != NULL ? stdout : stderr;
+
+        if (cs_fit_write_report(fit, rep, o->format == CS_FORMAT_JSON,
+                                &err) != CS_OK)
+            rc = print_error(&err);
+        else if (fflush(rep) != 0 || ferror(rep))
+            rc = cannot_write(NULL, strerror(errno));
+    }
+    free(text);
+    cs_fit_free(fit);
+    cs_tracker_free(data);
+    cs_tracker_map_free(map);
+    return rc;
+}
+
+/* A --from or --to date as working days through map's calendar; a
+** date without a time of day is its start, or its end when end is 1.
+** Returns 0, or -1 after printing. */
+static int window_day(const char *opt, const char *s,
+                      const cs_tracker_map *map, int end, double *w)
+{
+    double days;
+    int has_time;
+
+    if (cs_tracker_parse_date(s, &days, &has_time) != 0) {
+        usage_error("--%s: '%s' is not a date (YYYY-MM-DD, optionally with "
+                    "a time)", opt, s);
+        return -1;
+    }
+    *w = cs_tracker_working(map, days + (end && !has_time ? 1 : 0));
+    return 0;
+}
+
+/* backtest: the scenario (with -n, --seed, --set), the export, the board
+** on --from, the runs and the report, to -o or standard output. */
+static int cmd_backtest(const cs_cli_options *o)
+{
+    cs_tracker_map *map = NULL;
+    cs_tracker_data *data = NULL;
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_backtest *bt = NULL;
+    cs_output out;
+    cs_error err;
+    double from = 0, to = 0;
+    int rc = load(o, &s);
+
+    cs_error_clear(&err);
+    if (rc == EXIT_SUCCESS && cs_variant_build(s, -1, &m, &err) != CS_OK)
+        rc = print_error(&err);
+    cs_scenario_free(s);
+    if (rc == EXIT_SUCCESS)
+        rc = load_tracker(o, &map, &data);
+    if (rc == EXIT_SUCCESS &&
+        (window_day("from", o->from, map, 0, &from) != 0 ||
+         (o->to != NULL && window_day("to", o->to, map, 1, &to) != 0)))
+        rc = EXIT_USAGE;
+    if (rc == EXIT_SUCCESS && o->to == NULL)
+        to = data->end;
+    /* -o is opened before the simulation, so a file that cannot be
+    ** written fails at once */
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS) {
+        const cs_status st = cs_backtest_run(m, data, map, from, to,
+                                             o->scenario, o->tracker, &bt,
+                                             &err);
+        m = NULL;
+        if (st != CS_OK)
+            rc = (close_output(&out, 0, 0), print_error(&err));
+        else if (cs_backtest_write(bt, cs_output_file(&out),
+                                   o->format == CS_FORMAT_JSON, &err) !=
+                 CS_OK)
+            rc = (close_output(&out, 0, 0), print_error(&err));
+        else
+            rc = close_output(&out, 1, 0);
+    }
+    cs_model_free(m);
+    cs_backtest_free(bt);
+    cs_tracker_free(data);
+    cs_tracker_map_free(map);
+    return rc;
+}
+
 /* Plans and builds the study: every error comes before any simulation. */
 static int make_study(const cs_cli_options *o, cs_study **st)
 {
@@ -840,7 +1002,8 @@ int main(int argc, char **argv)
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
              : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)
              : o.cmd == CS_CLI_SENSITIVITY ? cmd_sensitivity(&o)
-                                           : cmd_run(&o);
+             : o.cmd == CS_CLI_FIT ? cmd_fit(&o)
+             : o.cmd == CS_CLI_BACKTEST ? cmd_backtest(&o) : cmd_run(&o);
     cs_cli_fini(&o);
     return rc;
 }

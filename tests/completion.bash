@@ -45,5 +45,13 @@ expect "chainsim run $S --set work.data-product.steps.build-and-review.par" \
 expect "chainsim run $S --set work.data-product.steps." \
     work.data-product.steps.ingestion.effort= work.data-product.steps.modelling.effort=
 expect "chainsim run $S --report REA" README.md
+expect "chainsim fi" fit
+expect "chainsim back" backtest
+expect "chainsim fit scenarios/data/bi-ex" scenarios/data/bi-export.csv scenarios/data/bi-map.yaml
+expect "chainsim fit scenarios/data/bi-export.csv --m" --map --seed
+expect "chainsim fit scenarios/data/bi-export.csv --map scenarios/data/bi-m" scenarios/data/bi-map.yaml
+expect "chainsim fit scenarios/data/bi-export.csv -f " json csv
+expect "chainsim backtest scenarios/data/bi-history.yaml scenarios/data/bi-ev" scenarios/data/bi-events.csv
+expect "chainsim backtest scenarios/data/bi-history.yaml scenarios/data/bi-events.csv --fr" --from --horizon
 [ $fail = 0 ] && echo "completion: ok"
 exit $fail

@@ -10,6 +10,8 @@ make --no-print-directory -s install DESTDIR="$D" PREFIX=/usr >/dev/null
 B=$D/usr/bin/chainsim
 "$B" --version | grep -q '^chainsim ' || fail "--version"
 "$B" check "$D/usr/share/chainsim/scenarios/bi-chain.yaml" >/dev/null || fail "check"
+S=$D/usr/share/chainsim/scenarios/data
+"$B" fit "$S/bi-export.csv" --map "$S/bi-map.yaml" -q >/dev/null || fail "fit of the installed sample"
 for f in "$D/usr/share/man/man1/chainsim.1" "$D/usr/share/man/man5/chainsim-scenario.5" \
          "$D/usr/share/bash-completion/completions/chainsim" \
          "$D/usr/share/doc/chainsim/README.md" "$D/usr/share/doc/chainsim/cli.md"; do

@@ -437,17 +437,34 @@ START_TEST(test_not_for_command)
         {{"trace", "a", "-f", "table"},
          "--format: trace writes CSV only (-f csv)"},
         {{"check", "a", "-f", "csv"},
-         "--format is for run, compare, trace and sensitivity; check prints a "
-                 "summary"},
-        {{"check", "a", "-j", "2"}, "--threads is for run, compare and sensitivity"},
+         "--format is for run, compare, trace, sensitivity, fit and "
+         "backtest; check prints a summary"},
+        {{"fit"}, "missing the TRACKER.csv export"},
+        {{"fit", "x.csv"}, "fit needs the stage map: --map MAP.yaml"},
+        {{"fit", "x.csv", "y.csv"},
+         "unexpected argument 'y.csv' (the tracker export is 'x.csv')"},
+        {{"fit", "x.csv", "--map=m", "-f", "csv"},
+         "--format: fit writes a table or JSON (-f table, -f json)"},
+        {{"fit", "x.csv", "--map=m", "-n", "5"},
+         "--replications is for run, compare, check, sensitivity and "
+         "backtest; trace runs one replication: -r K picks it"},
+        {{"fit", "x.csv", "--map=m", "--from", "2026-01-05"},
+         "--from is for backtest"},
+        {{"run", "a", "--map", "m"}, "--map is for fit and backtest"},
+        {{"backtest", "s.yaml"},
+         "missing the TRACKER.csv export (backtest SCENARIO TRACKER.csv)"},
+        {{"backtest", "s.yaml", "x.csv", "--map", "m"},
+         "backtest needs --from DATE: the day the simulation starts from "
+         "the board"},
+        {{"check", "a", "-j", "2"},
+         "--threads is for run, compare and sensitivity"},
         {{"check", "a", "--timeline", "4w"},
          "--timeline is for run and compare"},
         {{"trace", "a", "--timeline=4w"}, "--timeline is for run and compare"},
         {{"trace", "a", "-j", "2"}, "--threads is for run, compare and sensitivity"},
         {{"trace", "a", "-n", "2"},
-         "--replications is for run, compare, check and sensitivity; trace "
-         "runs one "
-         "replication: -r K picks it"},
+         "--replications is for run, compare, check, sensitivity and "
+         "backtest; trace runs one replication: -r K picks it"},
         {{"check", "a", "--no-header"},
          "--no-header is for run, compare, trace and sensitivity"},
         {{"run", "a", "--no-header"},

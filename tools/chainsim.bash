@@ -3,7 +3,8 @@
 # bash-completion), or sourced:  . tools/chainsim.bash
 #
 # Completes the commands, the options that apply to the command typed,
-# file names for SCENARIO, -o and --report, the formats of -f, and, read
+# file names for SCENARIO, the tracker export (*.csv: fit, backtest),
+# --map, -o and --report, the formats of -f, and, read
 # from the scenario on the command line, the names of --variant and the
 # paths of --set and --vary (horizon=, teams.NAME.capacity=,
 # work.CLASS.arrivals.rate=, work.CLASS.steps.ID.effort=, ...).
@@ -106,6 +107,9 @@ _chainsim_opts() {
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
     sensitivity) echo "$all -n --replications -j --threads --max-memory" \
                       "-f --format --no-header --report" ;;
+    fit) echo "--map -o --output -f --format -q --quiet -h --help" ;;
+    backtest) echo "-s --seed --set -o --output -q --quiet -h --help -n --replications" \
+                   "--map --from --to -f --format" ;;
     *) echo "-h --help --version" ;;
     esac
 }
@@ -114,7 +118,7 @@ _chainsim_takes_value() {
     -n|--replications|-s|--seed|-j|--threads|--max-memory|--horizon|--warmup|\
     --timeline|--variant|--set|--vary|-f|--format|-o|--output|--report|\
     -r|--replication|--max-events|--precision|--max-replications|\
-    --indifference) return 0 ;;
+    --indifference|--map|--from|--to) return 0 ;;
     esac
     return 1
 }
@@ -152,7 +156,7 @@ _chainsim_paths() {
 
 _chainsim() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" opt="" cmd="" scen=""
-    local i w after_dd=0 skip=0
+    local i w after_dd=0 skip=0 trk=""
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
 
@@ -174,6 +178,7 @@ _chainsim() {
         fi
         if [ -z "$cmd" ]; then cmd=$w
         elif [ -z "$scen" ]; then scen=$w
+        elif [ -z "$trk" ]; then trk=$w
         fi
     done
 
@@ -197,8 +202,18 @@ _chainsim() {
     -o|--output|--report)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
+    --map)
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.yaml' -- "$cur"
+                                 compgen -f -X '!*.yml' -- "$cur"
+                                 compgen -d -- "$cur")
+        return 0 ;;
     -f|--format)
-        if [ "$cmd" = trace ]; then w=csv; else w="table csv json"; fi
+        case $cmd in
+        trace) w=csv ;;
+        fit|backtest) w="table json" ;;
+        *) w="table csv json" ;;
+        esac
         mapfile -t COMPREPLY < <(compgen -W "$w" -- "$cur"); return 0 ;;
     --warmup)
         mapfile -t COMPREPLY < <(compgen -W "auto" -- "$cur"); return 0 ;;
@@ -218,7 +233,15 @@ _chainsim() {
         return 0
     fi
     if [ -z "$cmd" ]; then
-        mapfile -t COMPREPLY < <(compgen -W "run compare check trace sensitivity" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "run compare check trace sensitivity fit backtest" -- "$cur")
+        return 0
+    fi
+    # the tracker export: fit's operand, backtest's second
+    if { [ "$cmd" = fit ] && [ -z "$scen" ]; } ||
+       { [ "$cmd" = backtest ] && [ -n "$scen" ] && [ -z "$trk" ]; }; then
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.csv' -- "$cur"
+                                 compgen -d -- "$cur")
         return 0
     fi
     if [ -z "$scen" ]; then

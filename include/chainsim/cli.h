@@ -11,7 +11,9 @@
 ** and --select only with compare, --precision and --max-replications only
 ** with run and compare, -r and --max-events only with
 ** trace, --format not with check and only csv with trace, --no-header only
-** with csv output or trace, ...).  Every string in the record is borrowed
+** with csv output or trace, ...).  fit takes one operand, the tracker
+** export (in tracker; scenario is NULL) and needs --map; backtest takes
+** SCENARIO TRACKER and needs --map and --from; both write table or json.  Every string in the record is borrowed
 ** from argv.
 */
 #ifndef CHAINSIM_CLI_H
@@ -29,7 +31,7 @@
 
 typedef enum cs_cli_command {
     CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE,
-    CS_CLI_SENSITIVITY
+    CS_CLI_SENSITIVITY, CS_CLI_FIT, CS_CLI_BACKTEST
 } cs_cli_command;
 
 /* --help or --version: the parse stopped there; main prints and exits 0. */
@@ -46,6 +48,9 @@ typedef struct cs_cli_options {
     cs_cli_command cmd;
     cs_cli_about about;
     const char *scenario, *variant, *output;
+    const char *tracker;       /* fit: the operand; backtest: the second */
+    const char *map;           /* fit, backtest: --map MAP.yaml */
+    const char *from, *to;     /* backtest: --from DATE, --to DATE */
     const char *report;        /* --report FILE.html, or NULL */
     int argc;                  /* the command line, for the report */
     char **argv;

@@ -5,6 +5,11 @@
 ** message) or succeed with the very same result, and leave no block
 ** behind.
 **
+** The fit phase reads a stage map and two exports (an event log with
+** rework and hand-offs, a date-only stage-date CSV), fits both and writes
+** their scenarios and reports; the backtest phase back-tests a scenario
+** against the event log.
+**
 ** The binary is linked with -Wl,--wrap=malloc,--wrap=calloc,
 ** --wrap=realloc,--wrap=free,--wrap=strdup: the calls in libchainsim.a's
 ** objects and in this file go to the __wrap_ functions below, which count
@@ -29,12 +34,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainsim/backtest.h"
 #include "chainsim/error.h"
+#include "chainsim/fit.h"
 #include "chainsim/model.h"
 #include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
 #include "chainsim/study.h"
+#include "chainsim/tracker.h"
+#include "chainsim/variant.h"
 
 /* ---- the wrapped allocator ------------------------------------------- */
 
@@ -201,6 +210,10 @@ typedef struct fixture {
     cs_scenario *ovr;                /* the override phase's own */
     cs_model *ovr_models[2];
     cs_study *seq[2];                /* --precision, --select (of scn) */
+    cs_tracker_map *map;             /* the fit and backtest phases' */
+    cs_tracker_data *events, *stages;
+    cs_fit *fits[2];
+    cs_backtest *bt;
 } fixture;
 
 /* What a phase produced, to compare a run that survived a failed
@@ -451,6 +464,166 @@ static void undo_sequential(fixture *f)
     }
 }
 
+/* ---- fit and backtest ------------------------------------------------ */
+
+static const char tr_map[] =
+    "calendar: {days_per_week: 5, holidays: [2026-01-19]}\n"
+    "people: {a: 1, b: 2}\n"
+    "stages:\n"
+    "  - {name: Backlog, state: queue}\n"
+    "  - {name: A, team: a, state: work}\n"
+    "  - {name: B requested, team: b, state: handoff}\n"
+    "  - {name: B, team: b, state: work}\n"
+    "  - {name: Done, state: done}\n";
+
+static char tr_events[1 << 14], tr_stages[1 << 13];
+
+/* 30 items over six weeks: a then b (a hand-off before b), every fourth
+** back to a once, the last three open. */
+static void make_exports(void)
+{
+    size_t n = 0, m = 0;
+
+    n += (size_t)snprintf(tr_events + n, sizeof tr_events - n,
+                          "item,class,stage,time\n");
+    m += (size_t)snprintf(tr_stages + m, sizeof tr_stages - m,
+                          "ID,Type,Backlog,A,B requested,B,Done\n");
+    for (int i = 0; i < 30; i++) {
+        const int day = 5 + i, h = 8 + i % 5;
+        const char *cls = i % 3 ? "feature" : "bug";
+        char d0[32], d1[32];
+
+        snprintf(d0, sizeof d0, "2026-%02d-%02d", 1 + day / 28,
+                 1 + day % 28);
+        snprintf(d1, sizeof d1, "2026-%02d-%02d", 1 + (day + 2 + i % 4) / 28,
+                 1 + (day + 2 + i % 4) % 28);
+        n += (size_t)snprintf(tr_events + n, sizeof tr_events - n,
+            "%s-%d,%s,Backlog,%sT%02d:00Z\n%s-%d,%s,A,%sT%02d:30Z\n"
+            "%s-%d,%s,B requested,%sT%02d:15Z\n",
+            cls, i, cls, d0, h, cls, i, cls, d0, h, cls, i, cls, d0, h + 2);
+        if (i < 27)
+            n += (size_t)snprintf(tr_events + n, sizeof tr_events - n,
+                "%s-%d,%s,B,%sT%02d:00Z\n%s-%d,%s,Done,%sT%02d:45Z\n",
+                cls, i, cls, d1, 9 + i % 3, cls, i, cls, d1, 15 + i % 2);
+        if (i % 4 == 0 && i < 27)
+            n += (size_t)snprintf(tr_events + n, sizeof tr_events - n,
+                "%s-%d,%s,A,%sT%02d:00Z\n%s-%d,%s,B,%sT%02d:00Z\n"
+                "%s-%d,%s,Done,%sT%02d:30Z\n",
+                cls, i, cls, d1, 16, cls, i, cls, d1, 17, cls, i, cls, d1,
+                18);
+        m += (size_t)snprintf(tr_stages + m, sizeof tr_stages - m,
+                              "S-%d,%s,%s,%s,%s,%s,%s\n", i, cls, d0, d0,
+                              d0, i < 27 ? d1 : "", i < 27 ? d1 : "");
+    }
+}
+
+static cs_status ph_fit(fixture *f, outcome *o, cs_error *err)
+{
+    FILE *fp;
+    cs_status st;
+
+    if ((st = cs_tracker_map_load_string("map.yaml", tr_map,
+                                         sizeof tr_map - 1, &f->map,
+                                         err)) != CS_OK ||
+        (st = cs_tracker_load_string("events.csv", tr_events,
+                                     strlen(tr_events), f->map, &f->events,
+                                     err)) != CS_OK ||
+        (st = cs_tracker_load_string("stages.csv", tr_stages,
+                                     strlen(tr_stages), f->map, &f->stages,
+                                     err)) != CS_OK ||
+        (st = cs_fit_run(f->events, f->map, "events.csv", &f->fits[0],
+                         err)) != CS_OK ||
+        (st = cs_fit_run(f->stages, f->map, "stages.csv", &f->fits[1],
+                         err)) != CS_OK)
+        return st;
+    if ((fp = tmpfile()) == NULL)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "tmpfile failed");
+    for (int k = 0; k < 2 && st == CS_OK; k++) {
+        cs_fit_write_scenario(f->fits[k], fp);
+        if ((st = cs_fit_write_report(f->fits[k], fp, 0, err)) == CS_OK)
+            st = cs_fit_write_report(f->fits[k], fp, 1, err);
+    }
+    if (st == CS_OK) {
+        rewind(fp);
+        o->len = fread(o->text, 1, sizeof o->text, fp);
+    }
+    fclose(fp);
+    return st;
+}
+
+static void undo_fit(fixture *f)
+{
+    cs_fit_free(f->fits[0]);
+    cs_fit_free(f->fits[1]);
+    cs_tracker_free(f->events);
+    cs_tracker_free(f->stages);
+    cs_tracker_map_free(f->map);
+    f->fits[0] = f->fits[1] = NULL;
+    f->events = f->stages = NULL;
+    f->map = NULL;
+}
+
+/* The alloc scenario's classes are not the export's: a scenario of its
+** own, 5 replications from 2026-01-26 to the export's end. */
+static const char bt_yaml[] =
+    "chainsim: 1\nname: bt\nreplications: 5\n"
+    "teams:\n  - {name: a, capacity: 1}\n"
+    "  - {name: b, capacity: 2, handoff: 0.1d}\n"
+    "work:\n"
+    "  - name: feature\n    arrivals: {rate: 0.7/d}\n    steps:\n"
+    "      - {team: a, effort: \"exponential(0.1d)\"}\n"
+    "      - {team: b, effort: \"exponential(2d)\"}\n"
+    "  - name: bug\n    arrivals: {rate: 0.3/d}\n    steps:\n"
+    "      - {team: a, effort: \"exponential(0.1d)\"}\n"
+    "      - {team: b, effort: \"exponential(2d)\"}\n"
+    "promise:\n  - {name: p, within: 30d, percentile: 85}\n";
+
+static cs_status ph_backtest(fixture *f, outcome *o, cs_error *err)
+{
+    cs_scenario *s = NULL;
+    cs_model *m = NULL;
+    cs_status st;
+    FILE *fp;
+    double day;
+    int has_time;
+
+    if ((st = cs_tracker_map_load_string("map.yaml", tr_map,
+                                         sizeof tr_map - 1, &f->map,
+                                         err)) != CS_OK ||
+        (st = cs_tracker_load_string("events.csv", tr_events,
+                                     strlen(tr_events), f->map, &f->events,
+                                     err)) != CS_OK ||
+        (st = cs_scenario_load_string("bt.yaml", bt_yaml, &s, err)) != CS_OK)
+        return st;
+    st = cs_variant_build(s, -1, &m, err);
+    cs_scenario_free(s);
+    if (st != CS_OK)
+        return st;
+    (void)cs_tracker_parse_date("2026-01-26", &day, &has_time);
+    if ((st = cs_backtest_run(m, f->events, f->map,
+                              cs_tracker_working(f->map, day),
+                              f->events->end, "bt.yaml", "events.csv",
+                              &f->bt, err)) != CS_OK)
+        return st;
+    if ((fp = tmpfile()) == NULL)
+        return cs_error_set(err, CS_EIO, NULL, 0, 0, "tmpfile failed");
+    if ((st = cs_backtest_write(f->bt, fp, 0, err)) == CS_OK)
+        st = cs_backtest_write(f->bt, fp, 1, err);
+    if (st == CS_OK) {
+        rewind(fp);
+        o->len = fread(o->text, 1, sizeof o->text, fp);
+    }
+    fclose(fp);
+    return st;
+}
+
+static void undo_backtest(fixture *f)
+{
+    cs_backtest_free(f->bt);
+    f->bt = NULL;
+    undo_fit(f);
+}
+
 /* ---- the driver ------------------------------------------------------ */
 
 typedef struct phase {
@@ -460,6 +633,8 @@ typedef struct phase {
 } phase;
 
 static const phase phases[] = {
+    {"fit", ph_fit, undo_fit},
+    {"backtest", ph_backtest, undo_backtest},
     {"override", ph_override, undo_override},
     {"load", ph_load, undo_load},
     {"build", ph_build, undo_models},
@@ -525,7 +700,8 @@ static int prepare(fixture *f, size_t k)
     cs_error err;
 
     for (size_t j = 0; j < k; j++) {
-        if (phases[j].run == ph_override)
+        if (phases[j].run == ph_override || phases[j].run == ph_fit ||
+            phases[j].run == ph_backtest)
             continue;
         scratch->len = 0;
         if (phases[j].run(f, scratch, &err) != CS_OK) {
@@ -540,6 +716,7 @@ static int prepare(fixture *f, size_t k)
 static void teardown(fixture *f)
 {
     undo_sequential(f);
+    undo_backtest(f);
     undo_override(f);
     undo_compare(f);
     undo_run(f);
@@ -556,6 +733,7 @@ int main(void)
     long total = 0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);   /* in step with stderr */
+    make_exports();
     memset(&f, 0, sizeof f);
     for (size_t k = 0; k < NPHASES; k++) {
         long n = 0, calls;

@@ -247,9 +247,9 @@ rm -f "$T/sum.txt"
 
 # ---- options that do not apply to the command are refused
 expect_fail 2 "--format: trace writes CSV only (-f csv)" trace $S -f json
-expect_fail 2 "--format is for run, compare, trace and sensitivity; check prints a summary" check $S -f json
+expect_fail 2 "--format is for run, compare, trace, sensitivity, fit and backtest; check prints a summary" check $S -f json
 expect_fail 2 "--threads is for run, compare and sensitivity" check $S -j 2
-expect_fail 2 "--replications is for run, compare, check and sensitivity" trace $S -n 3
+expect_fail 2 "--replications is for run, compare, check, sensitivity and backtest" trace $S -n 3
 expect_fail 2 "--replication is for trace" run $S -r 2
 expect_fail 2 "--check-promise is for run and compare" check $S --check-promise
 expect_fail 2 "--no-header is for CSV output (-f csv) and trace" run $S --no-header

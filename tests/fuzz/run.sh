@@ -2,7 +2,8 @@
 # Runs the libFuzzer targets built in build-fuzz/ for SECONDS each, one
 # after the other (one job at a time), on corpora kept in build-fuzz/corpus/
 # and seeded from scenarios/, tests/bad/ and tests/fuzz/seeds/ (seeds/dist/
-# for the dist target; seeds/scenario/, small attack scenarios, for the
+# for the dist target; seeds/tracker/, exports with and without a stage map
+# before a "----" line, for tracker; seeds/scenario/, small attack scenarios, for the
 # scenario, engine and doc targets).  A crash,
 # leak, timeout or sanitizer report stops with the input saved under
 # build-fuzz/artifacts/; add it to tests/fuzz/regressions/TARGET/ once
@@ -21,6 +22,9 @@ for t in "$@"; do
     dist)
         cp tests/fuzz/seeds/dist/* "$corpus/" 2>/dev/null
         maxlen=512 ;;
+    tracker)
+        cp tests/fuzz/seeds/tracker/* "$corpus/" 2>/dev/null
+        maxlen=16384 ;;
     *)
         for f in scenarios/*.yaml scenarios/*/*.yaml tests/bad/*.yaml \
                  tests/fuzz/seeds/scenario/*; do
