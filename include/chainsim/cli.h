@@ -8,7 +8,9 @@
 ** arguments in order, and every option given applies to the command
 ** (--variant not with compare, --vary and --threads only with run and
 ** compare, --independent only with compare, -r and --max-events only with
-** trace, --format not with check and only csv with trace, --no-header only
+** trace, --shard only with run and compare and without the options of
+** the output (which are merge's), merge with its PART files in parts and
+** scenario the first of them, --format not with check and only csv with trace, --no-header only
 ** with csv output or trace, ...).  Every string in the record is borrowed
 ** from argv.
 */
@@ -26,8 +28,11 @@
 #define CS_CLI_MAX_EVENTS_MOST 2000000000L
 
 typedef enum cs_cli_command {
-    CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE
+    CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE, CS_CLI_MERGE
 } cs_cli_command;
+
+/* --shard K/N: N at most this. */
+#define CS_CLI_MAX_SHARDS 1000000L
 
 /* --help or --version: the parse stopped there; main prints and exits 0. */
 typedef enum cs_cli_about {
@@ -55,6 +60,8 @@ typedef struct cs_cli_options {
     cs_format format;
     int no_header, check_promise, independent, quiet;
     int per_replication;       /* records per replication (csv, json) */
+    long shard_k, shard_n;     /* --shard K/N; 0 when not given */
+    cs_cli_list parts;         /* merge: the PART files (v[i] borrowed) */
 } cs_cli_options;
 
 /* Sets o to the defaults (the scenario's replications, trace replication
