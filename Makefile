@@ -26,9 +26,20 @@
 #   install   PREFIX=/usr/local DESTDIR=;  uninstall: the same, removed;
 #             install-test: both into a temporary DESTDIR (part of check)
 #   clean
+#
+# MPI=1 builds with mpicc into build-mpi/ (-DCS_MPI): mpirun -np N
+# build-mpi/chainsim run|compare ... spreads the replications over the
+# ranks (docs/scaling.md); mpi-check tests it (part of check when Open MPI
+# is installed).
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MPI     ?=
+ifeq ($(MPI),1)
+BUILD   ?= build-mpi
+CC      := mpicc
+MPI_DEF := -DCS_MPI
+endif
 BUILD   ?= build
 CC      ?= cc
 PKGS    := gsl yaml-0.1 jansson
@@ -44,7 +55,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCS_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCS_VERSION='"$(VERSION)"' $(MPI_DEF)
 CFLAGS   ?= $(OPT) -g
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread
@@ -71,7 +82,8 @@ all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema man-db
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema man-db \
+	    libopenmpi-dev openmpi-bin
 
 build: $(BUILD)/chainsim
 
@@ -269,7 +281,7 @@ install-test: $(BUILD)/chainsim
 	@bash tests/completion.bash
 
 clean:
-	rm -rf build build-san build-tsan build-fuzz build-cov
+	rm -rf build build-san build-tsan build-fuzz build-cov build-mpi
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
 .SECONDARY:

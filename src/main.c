@@ -607,8 +607,10 @@ static int write_report(const cs_cli_options *o, const cs_study *st,
     rep.scenario_file = o->scenario;
     rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
+    /* mpirun hands its ranks a terminal whatever it writes to: an MPI
+    ** build writes no colour, so its output is the same under any mpirun */
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
-                getenv("NO_COLOR") == NULL;
+                getenv("NO_COLOR") == NULL && !cs_mpi_built();
     if (html != NULL) {
         scenario_hash(o->scenario, hash, sizeof hash);
         rep.scenario_hash = hash[0] != '\0' ? hash : NULL;
@@ -1123,15 +1125,16 @@ static void loud_stderr(int rank, int saved, FILE *tmp, int show)
 }
 
 /* A rank's run failed: say which rank and why, and end every rank. */
-static void rank_failed(int rank, const cs_error *err)
+static void rank_failed(int rank, cs_error *err)
 {
-    char buf[CS_ERROR_MSG_MAX + CS_ERROR_FILE_MAX + 64];
+    char name[32];
+    int code;
 
-    cs_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "chainsim: rank %d failed: %s\n", rank, buf);
+    snprintf(name, sizeof name, "rank %d", rank);
+    cs_error_prefix(err, name);
+    code = print_error(err);
     fflush(stderr);
-    cs_mpi_abort(cs_error_exit_code(err->status != CS_OK ? err->status
-                                                         : CS_ESIM));
+    cs_mpi_abort(code);
 }
 
 /*
