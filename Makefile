@@ -70,13 +70,14 @@ TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
 # Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
 # replay drivers that run saved inputs through them (make check).
-FUZZ_TARGETS := doc dist scenario engine
+FUZZ_TARGETS := doc dist scenario engine part
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
-        golden golden-update alloc lint includes browser report-shots schema
+        golden golden-update alloc lint includes browser report-shots schema \
+        mpi-check
 
 all: build
 
@@ -111,7 +112,7 @@ $(BUILD)/tests/.dir:
 # ASan+UBSan (short horizons), the threaded runs under TSan, the demo
 # under valgrind.
 check: deps
-	@$(MAKE) --no-print-directory unit cli schema browser install-test
+	@$(MAKE) --no-print-directory unit cli schema browser install-test mpi-check
 	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
@@ -119,6 +120,16 @@ unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
 
 # The analytic cases of test_engine on horizons 20 times longer than unit's.
+# The MPI build under mpirun against one process (tests/cli/mpi.sh);
+# skipped, saying so, without mpicc and mpirun.
+mpi-check: $(BUILD)/chainsim
+	@if command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi -j2 build-mpi/chainsim && \
+	    sh tests/cli/mpi.sh build-mpi/chainsim $(BUILD)/chainsim; \
+	else \
+	    echo "mpi-check: SKIPPED: no mpicc and mpirun (tools/install-deps libopenmpi-dev openmpi-bin)"; \
+	fi
+
 validate: $(BUILD)/tests/test_engine
 	@CS_VALIDATE=1 $(BUILD)/tests/test_engine
 
@@ -178,6 +189,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/scale.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)

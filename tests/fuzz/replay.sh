@@ -1,7 +1,8 @@
 #!/bin/sh
 # Replays saved inputs through each fuzz target, without libFuzzer: the
 # regressions (inputs that once failed), the seeds (tests/fuzz/seeds/dist/
-# for dist, tests/fuzz/seeds/scenario/ for the other targets), the example
+# for dist, tests/fuzz/seeds/part/ for part, tests/fuzz/seeds/scenario/
+# for the other targets), the example
 # scenarios and the broken scenarios of tests/bad/.
 # Usage: tests/fuzz/replay.sh BUILD/tests   (from the repository root)
 set -u
@@ -17,4 +18,5 @@ run doc tests/fuzz/regressions/doc scenarios scenarios/bench tests/bad $seeds
 run scenario tests/fuzz/regressions/scenario scenarios scenarios/bench tests/bad $seeds
 run dist tests/fuzz/regressions/dist tests/fuzz/seeds/dist
 run engine tests/fuzz/regressions/engine scenarios scenarios/bench $seeds
+run part tests/fuzz/regressions/part tests/fuzz/seeds/part
 exit $fail

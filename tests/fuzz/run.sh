@@ -21,6 +21,9 @@ for t in "$@"; do
     dist)
         cp tests/fuzz/seeds/dist/* "$corpus/" 2>/dev/null
         maxlen=512 ;;
+    part)
+        cp tests/fuzz/seeds/part/*.part "$corpus/" 2>/dev/null
+        maxlen=65536 ;;
     *)
         for f in scenarios/*.yaml scenarios/*/*.yaml tests/bad/*.yaml \
                  tests/fuzz/seeds/scenario/*; do
