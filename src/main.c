@@ -1012,11 +1012,13 @@ static int merge_write(const cs_cli_options *po, cs_study *st, size_t nparts,
                        const char *const *names, int sig)
 {
     cs_output out, html;
-    cs_output *ph = po->report != NULL ? &html : NULL;
+    cs_output *ph = NULL;
     cs_error err;
     int rc;
 
     cs_output_init(&html);
+    if (po->report != NULL)
+        ph = &html;
     cs_error_clear(&err);
     if ((rc = open_output(&out, po->output, 0)) != EXIT_SUCCESS)
         return rc;
@@ -1045,7 +1047,7 @@ static int cmd_merge(const cs_cli_options *o)
     cs_cli_options po;
     cs_study *st = NULL;
     cs_error err;
-    char **words = NULL;
+    char **words = NULL, **show = NULL;
     int nwords = 0, rc;
 
     cs_error_clear(&err);
@@ -1054,6 +1056,21 @@ static int cmd_merge(const cs_cli_options *o)
         return print_error(&err);
     rc = merge_options(o, p, o->parts.v[0], &po, &words, &nwords);
     cs_part_free(p);
+    /* the report shows the run's command line: chainsim COMMAND SCENARIO
+    ** and the options that made the results (words: chainsim COMMAND
+    ** OPTIONS... -fjson -- SCENARIO) */
+    if (rc == EXIT_SUCCESS && (show = calloc((size_t)nwords, sizeof *show))
+                                  == NULL)
+        rc = print_error(&(cs_error){CS_ENOMEM, "", 0, 0, "out of memory"});
+    if (rc == EXIT_SUCCESS) {
+        show[0] = words[0];
+        show[1] = words[1];
+        show[2] = words[nwords - 1];
+        for (int i = 2; i < nwords - 3; i++)
+            show[i + 1] = words[i];
+        po.argc = nwords - 2;
+        po.argv = show;
+    }
     if (rc == EXIT_SUCCESS)
         rc = make_study(&po, &st);
     if (rc == EXIT_SUCCESS && !po.quiet)
@@ -1063,6 +1080,7 @@ static int cmd_merge(const cs_cli_options *o)
                          (void *)o->parts.v, o->parts.v, 0);
     cs_study_free(st);
     cs_cli_fini(&po);
+    free(show);
     free_words(words, nwords);
     return rc;
 }

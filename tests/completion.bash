@@ -36,5 +36,13 @@ expect "chainsim run $S --set work.data-product.steps.build-and-review.par" \
 expect "chainsim run $S --set work.data-product.steps." \
     work.data-product.steps.ingestion.effort= work.data-product.steps.modelling.effort=
 expect "chainsim run $S --report REA" README.md
+expect "chainsim me" merge
+expect "chainsim compare $S --sh" --shard
+expect "chainsim run $S --per" --per-replication
+expect "chainsim merge a.part --rep" --report --replications
+expect "chainsim merge a.part -" --check-promise --vary
+expect "chainsim merge tests/fuzz/seeds/part/run-1" tests/fuzz/seeds/part/run-1-of-3.part
+expect "chainsim merge tests/fuzz/seeds/part/run-1-of-3.part tests/fuzz/seeds/part/run-2" \
+    tests/fuzz/seeds/part/run-2-of-3.part
 [ $fail = 0 ] && echo "completion: ok"
 exit $fail

@@ -97,9 +97,13 @@ _chainsim_opts() {
     local all="-s --seed --horizon --warmup --set -o --output -q --quiet -h --help"
     case $1 in
     run) echo "$all -n --replications -j --threads --max-memory --timeline" \
-              "--variant --vary -f --format --no-header --report --check-promise" ;;
+              "--variant --vary -f --format --no-header --report --check-promise" \
+              "--per-replication --shard" ;;
     compare) echo "$all -n --replications -j --threads --max-memory --timeline" \
-                  "--vary -f --format --no-header --report --check-promise --independent" ;;
+                  "--vary -f --format --no-header --report --check-promise --independent" \
+                  "--per-replication --shard" ;;
+    merge) echo "-o --output -q --quiet -h --help -f --format --no-header --report" \
+                "--check-promise" ;;
     check) echo "$all -n --replications --variant" ;;
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
     *) echo "-h --help --version" ;;
@@ -109,7 +113,7 @@ _chainsim_takes_value() {
     case $1 in
     -n|--replications|-s|--seed|-j|--threads|--max-memory|--horizon|--warmup|\
     --timeline|--variant|--set|--vary|-f|--format|-o|--output|--report|\
-    -r|--replication|--max-events) return 0 ;;
+    -r|--replication|--max-events|--shard) return 0 ;;
     esac
     return 1
 }
@@ -213,7 +217,13 @@ _chainsim() {
         return 0
     fi
     if [ -z "$cmd" ]; then
-        mapfile -t COMPREPLY < <(compgen -W "run compare check trace" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "run compare check trace merge" -- "$cur")
+        return 0
+    fi
+    if [ "$cmd" = merge ]; then   # every operand is a part file
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.part' -- "$cur"
+                                 compgen -d -- "$cur")
         return 0
     fi
     if [ -z "$scen" ]; then
