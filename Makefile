@@ -19,7 +19,8 @@
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
-#   valgrind  memcheck on the demo, a trace, a sweep and a refused file
+#   valgrind  memcheck on the demo, a trace, a sweep, a refused file and a
+#             merge of shards
 #   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang);
 #             fuzz-coverage: the sources' coverage by their corpora
 #   bench     tools/bench on the reference tandem model
@@ -235,7 +236,7 @@ tsan:
 	    sh tests/tsan.sh build-tsan
 
 # memcheck: the demo (20 of its replications, two threads), a trace, a broken
-# scenario and --vary; any error or leak fails.
+# scenario, --vary, and two shards merged; any error or leak fails.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all
 valgrind:
@@ -246,6 +247,12 @@ valgrind:
 	    --vary teams.development.capacity=1,2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim check tests/bad/yaml-billion-laughs.yaml \
 	    >/dev/null 2>&1; test $$? -eq 2
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/kanban-wip.yaml -n 3 -j 2 -q \
+	    --shard 1/2 -o $(BUILD)/valgrind-1.part
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/kanban-wip.yaml -n 3 -j 2 -q \
+	    --shard 2/2 -o $(BUILD)/valgrind-2.part
+	$(VALGRIND) $(BUILD)/chainsim merge $(BUILD)/valgrind-1.part $(BUILD)/valgrind-2.part \
+	    -q -f json >/dev/null
 	@echo "valgrind: no errors, no leaks"
 
 bench:
