@@ -1198,6 +1198,9 @@ static int cmd_run_mpi(const cs_cli_options *o)
         cs_output out;
         if ((rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS)
             close_output(&out, 0, 0);
+        if (rc == EXIT_SUCCESS && o->report != NULL &&
+            (rc = open_output(&out, o->report, 1)) == EXIT_SUCCESS)
+            close_output(&out, 0, 1);
     }
     rc0 = cs_mpi_bcast(rc);
     loud_stderr(rank, saved, tmp, rc != EXIT_SUCCESS && rc0 == EXIT_SUCCESS);
@@ -1309,7 +1312,15 @@ int main(int argc, char **argv)
         rc = err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                      : print_error(&err);
     else if (o.about != CS_CLI_ABOUT_NONE)
-        rc = print_about(&o);
+        rc = cs_mpi_rank() == 0 ? print_about(&o) : EXIT_SUCCESS;
+    else if (cs_mpi_size() > 1 &&
+             ((o.cmd != CS_CLI_RUN && o.cmd != CS_CLI_COMPARE) ||
+              o.shard_n > 0))
+        /* every rank would write the same output: one does, or none */
+        rc = cs_mpi_rank() > 0 ? EXIT_USAGE
+             : usage_error("under mpirun only run and compare, without "
+                           "--shard, spread over the ranks; run this as one "
+                           "process");
     else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
              : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)

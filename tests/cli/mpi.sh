@@ -70,5 +70,16 @@ rc=$?
 [ "$rc" -ne 0 ] && [ "$(grep -c "no variant named 'nope'" "$T/err")" -eq 1 ] && ok ||
     bad "an error of every rank: exit $rc, said $(grep -c "no variant" "$T/err") times"
 
+# what every rank would write alike is refused under -np 2: merge, check,
+# trace, --shard
+for args in "merge x.part" "check scenarios/bi-chain.yaml" \
+            "run scenarios/bi-chain.yaml --shard 1/2"; do
+    # shellcheck disable=SC2086 # the words of args
+    $MPIRUN -np 2 "$MPIBIN" $args >"$T/out" 2>"$T/err"
+    rc=$?
+    [ "$rc" -ne 0 ] && [ "$(grep -c "only run and compare" "$T/err")" -eq 1 ] && ok ||
+        bad "-np 2 $args: exit $rc: $(head -2 "$T/err")"
+done
+
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
