@@ -589,7 +589,7 @@ static void pack_hist(const cs_hist *h, cs_bytes *b)
     cs_hist_used(h, &lo, &hi);
     cs_bytes_put_u32(b, (uint32_t)lo);
     cs_bytes_put_u32(b, (uint32_t)hi);
-    for (size_t k = lo; k < hi; k++) {
+    for (size_t k = lo; k < hi;) {
         uint64_t count;
         double bmin, bmax;
         cs_hist_get(h, k, &count, &bmin, &bmax);
@@ -597,6 +597,20 @@ static void pack_hist(const cs_hist *h, cs_bytes *b)
         if (count > 0) {
             cs_bytes_put_f64(b, bmin);
             cs_bytes_put_f64(b, bmax);
+            k++;
+            continue;
+        }
+        /* a run of empty buckets: its length */
+        {
+            size_t run = 1;
+            for (;;) {
+                cs_hist_get(h, k + run, &count, &bmin, &bmax);
+                if (count > 0)
+                    break;
+                run++;
+            }
+            cs_bytes_put_u32(b, (uint32_t)run);
+            k += run;
         }
     }
 }
@@ -664,8 +678,16 @@ static cs_status unpack_hist(cs_bytes_reader *r, cs_hist *h, cs_error *err)
     for (uint32_t k = lo; k < hi; k++) {
         const uint64_t count = cs_bytes_get_u64(r);
         double bmin, bmax;
-        if (count == 0)
+        if (count == 0) {   /* a run of empty buckets, not the last */
+            const uint32_t run = cs_bytes_get_u32(r);
+            if (r->bad)
+                return BAD("truncated");
+            if (run == 0 || run >= hi - k)
+                return BAD("histogram buckets %lu on: a run of %lu empty "
+                           "ones", (unsigned long)k, (unsigned long)run);
+            k += run - 1;
             continue;
+        }
         bmin = cs_bytes_get_f64(r);
         bmax = cs_bytes_get_f64(r);
         if (r->bad)

@@ -230,7 +230,8 @@ int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src);
 /*
 ** A store as bytes, for part files (docs/output.md): the replications
 ** asked for, the warm-ups, each table's element size, width and rows,
-** the histograms (their used buckets only) and the timeline's lead times,
+** the histograms (their used range of buckets, runs of empty ones as
+** their length) and the timeline's lead times,
 ** little-endian.  Appends to b; no effect once b->oom is set.
 */
 void cs_runner_store_pack(const cs_runner_store *s, cs_bytes *b);

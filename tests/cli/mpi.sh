@@ -70,6 +70,23 @@ rc=$?
 [ "$rc" -ne 0 ] && [ "$(grep -c "no variant named 'nope'" "$T/err")" -eq 1 ] && ok ||
     bad "an error of every rank: exit $rc, said $(grep -c "no variant" "$T/err") times"
 
+# SIGINT to mpirun (which sends SIGTERM to the ranks): rank 0 writes the
+# partial result of what the ranks completed
+$MPIRUN -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
+    >"$T/int.csv" 2>"$T/err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -ne 0 ] && ok || bad "SIGINT under mpirun: exit 0"
+grep -q "the results are partial" "$T/err" && ok ||
+    bad "SIGINT under mpirun: no partial result: $(head -3 "$T/err")"
+n=$(sed -n 2p "$T/int.csv" | cut -d, -f8)
+partial=$(sed -n 2p "$T/int.csv" | cut -d, -f9)
+[ "${n:-0}" -gt 0 ] && [ "$n" -lt 100000 ] && [ "$partial" = 1 ] && ok ||
+    bad "SIGINT under mpirun: $n replications, partial '$partial'"
+
 # what every rank would write alike is refused under -np 2: merge, check,
 # trace, --shard
 for args in "merge x.part" "check scenarios/bi-chain.yaml" \
