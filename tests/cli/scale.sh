@@ -44,6 +44,19 @@ same_as_serial perrep 3 csv compare "$K" -n 4 --per-replication
 # more shards than tuples: the empty ones merge too
 same_as_serial many 9 csv run "$K" -n 4
 
+# the warnings on stderr and the exit code of --check-promise are the run's
+run compare "$K" -n 3 --check-promise --vary teams.development.capacity=1,2 \
+    >"$T/w.out" 2>"$T/w.err"
+want=$?
+for k in 1 2; do
+    run compare "$K" -n 3 -q --vary teams.development.capacity=1,2 --shard $k/2 -o "$T/w$k.part"
+done
+run merge "$T/w1.part" "$T/w2.part" --check-promise >"$T/m.out" 2>"$T/m.err"
+got=$?
+[ "$want" -eq 1 ] && [ "$got" -eq "$want" ] && ok || bad "merge --check-promise: exit $got, the run's $want"
+[ -s "$T/w.err" ] && cmp -s "$T/w.err" "$T/m.err" && ok || bad "merge: the warnings differ from the run's"
+cmp -s "$T/w.out" "$T/m.out" && ok || bad "merge --check-promise: the output differs"
+
 # --report from merge is written, and -o too
 for k in 1 2; do run compare "$K" -n 3 -q --shard $k/2 -o "$T/c$k.part"; done
 run merge "$T/c1.part" "$T/c2.part" -q --report "$T/r.html" -o "$T/m.txt" \
