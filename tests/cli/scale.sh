@@ -107,7 +107,7 @@ expect_fail 2 "missing the PART files" merge -q
 # ---- an interrupted shard writes no part
 "$BIN" compare "$S" -n 100000 -j 1 -q --shard 1/2 -o "$T/int.part" 2>"$T/err" &
 pid=$!
-sleep 1
+sleep "$SLOW"   # past the planning, into the simulation
 kill -INT "$pid"
 wait "$pid"
 rc=$?
