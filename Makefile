@@ -19,16 +19,28 @@
 #   demo      build and compare the variants of the BI example
 #   sanitize  the test suite under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
-#   valgrind  memcheck on the demo, a trace, a sweep and a refused file
+#   valgrind  memcheck on the demo, a trace, a sweep, a refused file and a
+#             merge of shards
 #   fuzz      libFuzzer targets, FUZZ_SECONDS each (build-fuzz/, clang);
 #             fuzz-coverage: the sources' coverage by their corpora
 #   bench     tools/bench on the reference tandem model
 #   install   PREFIX=/usr/local DESTDIR=;  uninstall: the same, removed;
 #             install-test: both into a temporary DESTDIR (part of check)
 #   clean
+#
+# MPI=1 builds with mpicc into build-mpi/ (-DCS_MPI): mpirun -np N
+# build-mpi/chainsim run|compare ... spreads the replications over the
+# ranks (docs/scaling.md); mpi-check tests it (part of check when Open MPI
+# is installed).
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MPI     ?=
+ifeq ($(MPI),1)
+BUILD   ?= build-mpi
+CC      := mpicc
+MPI_DEF := -DCS_MPI
+endif
 BUILD   ?= build
 CC      ?= cc
 PKGS    := gsl yaml-0.1 jansson
@@ -44,7 +56,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCS_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -DCS_VERSION='"$(VERSION)"' $(MPI_DEF)
 CFLAGS   ?= $(OPT) -g
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread
@@ -59,19 +71,21 @@ TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
 # Fuzz targets tests/fuzz/fuzz_X.c: libFuzzer binaries (make fuzz) and
 # replay drivers that run saved inputs through them (make check).
-FUZZ_TARGETS := doc dist scenario engine tracker
+FUZZ_TARGETS := doc dist scenario engine tracker part
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
-        golden golden-update alloc lint includes browser report-shots schema
+        golden golden-update alloc lint includes browser report-shots schema \
+        mpi-check
 
 all: build
 
 # Only demo and check install missing Debian packages (tools/install-deps).
 deps:
-	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema man-db
+	@sh tools/install-deps valgrind cppcheck shellcheck time chromium python3 python3-jsonschema man-db \
+	    libopenmpi-dev openmpi-bin
 
 build: $(BUILD)/chainsim
 
@@ -99,12 +113,22 @@ $(BUILD)/tests/.dir:
 # ASan+UBSan (short horizons), the threaded runs under TSan, the demo
 # under valgrind.
 check: deps
-	@$(MAKE) --no-print-directory unit cli schema browser install-test
+	@$(MAKE) --no-print-directory unit cli schema browser install-test mpi-check
 	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
 
 unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)
+
+# The MPI build under mpirun against one process (tests/cli/mpi.sh);
+# skipped, saying so, without mpicc and mpirun.
+mpi-check: $(BUILD)/chainsim
+	@if command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory MPI=1 BUILD=build-mpi -j2 build-mpi/chainsim && \
+	    sh tests/cli/mpi.sh build-mpi/chainsim $(BUILD)/chainsim; \
+	else \
+	    echo "mpi-check: SKIPPED: no mpicc and mpirun (tools/install-deps libopenmpi-dev openmpi-bin)"; \
+	fi
 
 # The analytic cases of test_engine on horizons 20 times longer than unit's;
 # the coverage, precision and selection cases of test_sequential, longer.
@@ -171,6 +195,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sensitivity.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sequential.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/calibration.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/scale.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
@@ -216,7 +241,7 @@ tsan:
 	    sh tests/tsan.sh build-tsan
 
 # memcheck: the demo (20 of its replications, two threads), a trace, a broken
-# scenario and --vary; any error or leak fails.
+# scenario, --vary, and two shards merged; any error or leak fails.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all
 valgrind:
@@ -227,6 +252,12 @@ valgrind:
 	    --vary teams.development.capacity=1,2 >/dev/null
 	$(VALGRIND) $(BUILD)/chainsim check tests/bad/yaml-billion-laughs.yaml \
 	    >/dev/null 2>&1; test $$? -eq 2
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/kanban-wip.yaml -n 3 -j 2 -q \
+	    --shard 1/2 -o $(BUILD)/valgrind-1.part
+	$(VALGRIND) $(BUILD)/chainsim compare scenarios/kanban-wip.yaml -n 3 -j 2 -q \
+	    --shard 2/2 -o $(BUILD)/valgrind-2.part
+	$(VALGRIND) $(BUILD)/chainsim merge $(BUILD)/valgrind-1.part $(BUILD)/valgrind-2.part \
+	    -q -f json >/dev/null
 	@echo "valgrind: no errors, no leaks"
 
 bench:
@@ -283,7 +314,7 @@ install-test: $(BUILD)/chainsim
 	@bash tests/completion.bash
 
 clean:
-	rm -rf build build-san build-tsan build-fuzz build-cov
+	rm -rf build build-san build-tsan build-fuzz build-cov build-mpi
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
 .SECONDARY:

@@ -49,6 +49,7 @@ struct option_def {
 #define CMD_SENS (1u << CS_CLI_SENSITIVITY)
 #define CMD_FIT (1u << CS_CLI_FIT)
 #define CMD_BACKTEST (1u << CS_CLI_BACKTEST)
+#define CMD_MERGE (1u << CS_CLI_MERGE)
 #define CMD_SIM (CMD_RUN | CMD_COMPARE | CMD_CHECK | CMD_TRACE | CMD_SENS)
 #define CMD_ALL (CMD_SIM | CMD_FIT | CMD_BACKTEST)
 
@@ -241,6 +242,32 @@ static cs_status opt_format(cs_cli_options *o, const option_def *d,
     return CS_OK;
 }
 
+/* --shard K/N: whole numbers, 1 <= K <= N <= CS_CLI_MAX_SHARDS. */
+static cs_status opt_shard(cs_cli_options *o, const option_def *d,
+                           const char *v, cs_error *err)
+{
+    const char *slash = strchr(v, '/');
+    char *end;
+    long k, n;
+
+    if (slash == NULL || !isdigit((unsigned char)v[0]) ||
+        !isdigit((unsigned char)slash[1]))
+        return USAGE(err, "--%s: '%s' is not K/N (e.g. 3/8)", d->name, v);
+    errno = 0;
+    k = strtol(v, &end, 10);
+    if (end != slash || errno != 0)
+        return USAGE(err, "--%s: '%s' is not K/N (e.g. 3/8)", d->name, v);
+    n = strtol(slash + 1, &end, 10);
+    if (*end != '\0' || errno != 0)
+        return USAGE(err, "--%s: '%s' is not K/N (e.g. 3/8)", d->name, v);
+    if (n < 1 || n > d->hi || k < 1 || k > n)
+        return USAGE(err, "--%s: '%s': K/N needs 1 <= K <= N <= %ld",
+                     d->name, v, d->hi);
+    o->shard_k = k;
+    o->shard_n = n;
+    return CS_OK;
+}
+
 /* In this order in "did you mean" hints. */
 static const option_def option_table[] = {
     {"replications", 'n', 1, opt_number, FIELD(set.replications),
@@ -267,17 +294,20 @@ static const option_def option_table[] = {
     {"vary", '\0', 1, opt_list, FIELD(vary), CS_STUDY_MAX_VARY,
      "PATH=V1,V2,...", CMD_RUN | CMD_COMPARE, NULL},
     {"format", 'f', 1, opt_format, 0, 0, "table, csv, json",
-     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS | CMD_FIT | CMD_BACKTEST,
+     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS | CMD_FIT | CMD_BACKTEST |
+         CMD_MERGE,
      "check prints a summary"},
     {"no-header", '\0', 0, opt_flag, FIELD(no_header), 0, NULL,
-     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS, NULL},
-    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name", CMD_ALL,
-     NULL},
+     CMD_RUN | CMD_COMPARE | CMD_TRACE | CMD_SENS | CMD_MERGE, NULL},
+    {"output", 'o', 1, opt_text, FIELD(output), 0, "a file name",
+     CMD_ALL | CMD_MERGE, NULL},
     {"per-replication", '\0', 0, opt_flag, FIELD(per_replication), 0, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"report", '\0', 1, opt_text, FIELD(report), 0, "a file name",
-     CMD_RUN | CMD_COMPARE | CMD_SENS, NULL},
+     CMD_RUN | CMD_COMPARE | CMD_SENS | CMD_MERGE, NULL},
     {"check-promise", '\0', 0, opt_flag, FIELD(check_promise), 0, NULL,
+     CMD_RUN | CMD_COMPARE | CMD_MERGE, NULL},
+    {"shard", '\0', 1, opt_shard, 0, CS_CLI_MAX_SHARDS, NULL,
      CMD_RUN | CMD_COMPARE, NULL},
     {"independent", '\0', 0, opt_flag, FIELD(independent), 0, NULL,
      CMD_COMPARE, NULL},
@@ -301,9 +331,10 @@ static const option_def option_table[] = {
     {"from", '\0', 1, opt_text, FIELD(from), 0, "a date", CMD_BACKTEST,
      NULL},
     {"to", '\0', 1, opt_text, FIELD(to), 0, "a date", CMD_BACKTEST, NULL},
-    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL, CMD_ALL, NULL},
-    {"help", 'h', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
-    {"version", '\0', 0, opt_about, 0, 0, NULL, CMD_ALL, NULL},
+    {"quiet", 'q', 0, opt_flag, FIELD(quiet), 0, NULL, CMD_ALL | CMD_MERGE,
+     NULL},
+    {"help", 'h', 0, opt_about, 0, 0, NULL, CMD_ALL | CMD_MERGE, NULL},
+    {"version", '\0', 0, opt_about, 0, 0, NULL, CMD_ALL | CMD_MERGE, NULL},
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 _Static_assert(NOPTIONS <= 32, "a bit per option in an unsigned long");
@@ -348,7 +379,7 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
                                        "sensitivity", "fit", "backtest",
-                                       NULL};
+                                       "merge", NULL};
     const char *hint;
 
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
@@ -356,7 +387,7 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
         o->about = a[2] == 'v' ? CS_CLI_ABOUT_VERSION : CS_CLI_ABOUT_HELP;
         return CS_OK;
     }
-    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_MERGE; c++)
         if (strcmp(a, cmds[c]) == 0) {
             o->cmd = (cs_cli_command)c;
             return CS_OK;
@@ -367,9 +398,21 @@ static cs_status parse_command(cs_cli_options *o, const char *a,
     return USAGE(err, "unknown command '%s'", a);
 }
 
-/* An argument that is not an option: the scenario, given once. */
+/* An argument that is not an option: the scenario, given once; merge's
+** PART files, as many as given. */
 static cs_status take_operand(cs_cli_options *o, const char *a, cs_error *err)
 {
+    if (o->cmd == CS_CLI_MERGE) {
+        const char **grown = realloc(o->parts.v,
+                                     (o->parts.n + 1) * sizeof *grown);
+        if (grown == NULL)
+            return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+        o->parts.v = grown;
+        o->parts.v[o->parts.n++] = a;
+        if (o->scenario == NULL)
+            o->scenario = a;
+        return CS_OK;
+    }
     if (o->cmd == CS_CLI_FIT) {
         if (o->tracker != NULL)
             return USAGE(err, "unexpected argument '%s' (the tracker export "
@@ -439,14 +482,14 @@ static cs_status parse_options(cs_cli_options *o, int argc, char **argv,
 static void command_words(unsigned mask, char *buf, size_t size)
 {
     static const char *const cmds[] = {"run", "compare", "check", "trace",
-                                       "sensitivity", "fit", "backtest"};
+                                       "sensitivity", "fit", "backtest", "merge"};
     int n = 0, k = 0;
     size_t len = 0;
 
-    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST; c++)
+    for (int c = CS_CLI_RUN; c <= CS_CLI_MERGE; c++)
         n += ((mask >> c) & 1u) != 0;
     buf[0] = '\0';
-    for (int c = CS_CLI_RUN; c <= CS_CLI_BACKTEST && len < size; c++) {
+    for (int c = CS_CLI_RUN; c <= CS_CLI_MERGE && len < size; c++) {
         int w;
 
         if (!((mask >> c) & 1u))
@@ -539,7 +582,8 @@ static cs_status check_combination(const cs_cli_options *o,
     if (o->cmd == CS_CLI_FIT && o->tracker == NULL)
         return USAGE(err, "missing the TRACKER.csv export");
     if (o->cmd != CS_CLI_FIT && o->scenario == NULL)
-        return USAGE(err, "missing the SCENARIO file");
+        return USAGE(err, o->cmd == CS_CLI_MERGE ? "missing the PART files"
+                                                 : "missing the SCENARIO file");
     if (o->cmd == CS_CLI_BACKTEST && o->tracker == NULL)
         return USAGE(err, "missing the TRACKER.csv export (backtest SCENARIO "
                           "TRACKER.csv)");
@@ -557,12 +601,24 @@ static cs_status check_combination(const cs_cli_options *o,
         return USAGE(err, "--format: %s writes a table or JSON (-f table, "
                           "-f json)",
                      o->cmd == CS_CLI_FIT ? "fit" : "backtest");
+    if (o->shard_n > 0) {
+        static const char *const out_opts[] = {"format", "no-header",
+                                               "report", "check-promise"};
+        for (size_t k = 0; k < sizeof out_opts / sizeof *out_opts; k++)
+            if (was_given(given, out_opts[k]))
+                return USAGE(err, "--%s is for merge: --shard writes a part "
+                             "file, which merge turns into results",
+                             out_opts[k]);
+    }
+    if (o->cmd == CS_CLI_MERGE && o->no_header && o->format != CS_FORMAT_CSV)
+        return USAGE(err, "--no-header is for CSV output (-f csv) and trace");
     if (o->cmd == CS_CLI_TRACE && was_given(given, "format") &&
         o->format != CS_FORMAT_CSV)
         return USAGE(err, "--format: trace writes CSV only (-f csv)");
     if (run && o->no_header && o->format != CS_FORMAT_CSV)
         return USAGE(err, "--no-header is for CSV output (-f csv) and trace");
-    if (o->per_replication && o->format == CS_FORMAT_TABLE)
+    if (o->per_replication && o->format == CS_FORMAT_TABLE &&
+        o->shard_n == 0)
         return USAGE(err, "--per-replication writes CSV or JSON records "
                           "(-f csv or -f json)");
     if (o->report != NULL && o->output != NULL &&
@@ -597,15 +653,22 @@ cs_status cs_cli_parse(cs_cli_options *o, int argc, char **argv,
         return st;
     o->set.sets = (const char *const *)o->sets.v;
     o->set.nsets = o->sets.n;
-    if ((st = check_combination(o, given, err)) != CS_OK)
+    if ((st = check_combination(o, given, err)) != CS_OK ||
+        (st = check_sequential(o, given, err)) != CS_OK)
         return st;
-    return check_sequential(o, given, err);
+    /* a shard holds a fixed share of a fixed number of replications */
+    if (o->shard_n > 0 && o->seq.mode != CS_STUDY_FIXED)
+        return USAGE(err, "--shard runs a fixed number of replications: not "
+                          "with --%s", o->seq.mode == CS_STUDY_PRECISION
+                                           ? "precision" : "select");
+    return CS_OK;
 }
 
 void cs_cli_fini(cs_cli_options *o)
 {
     free(o->sets.v);
     free(o->vary.v);
-    o->sets.v = o->vary.v = NULL;
-    o->sets.n = o->vary.n = 0;
+    free(o->parts.v);
+    o->sets.v = o->vary.v = o->parts.v = NULL;
+    o->sets.n = o->vary.n = o->parts.n = 0;
 }

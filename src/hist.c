@@ -265,3 +265,52 @@ double cs_hist_cdf(const cs_hist *h, double x)
         cum += h->count[b];
     return (double)cum / (double)h->n;
 }
+
+void cs_hist_used(const cs_hist *h, size_t *lo, size_t *hi)
+{
+    size_t a = range_lo(h), b = range_hi(h);
+
+    *lo = *hi = 0;
+    if (h->n == 0)
+        return;
+    while (a < HIST_N && h->count[a] == 0)
+        a++;
+    while (b > a && h->count[b - 1] == 0)
+        b--;
+    *lo = a;
+    *hi = b;
+}
+
+void cs_hist_get(const cs_hist *h, size_t b, uint64_t *count, double *bmin,
+                 double *bmax)
+{
+    assert(b < HIST_N);
+    *count = h->count[b];
+    *bmin = *count > 0 ? h->bmin[b] : 0.0;
+    *bmax = *count > 0 ? h->bmax[b] : NAN;
+}
+
+int cs_hist_put(cs_hist *h, size_t b, uint64_t count, double bmin,
+                double bmax)
+{
+    if (b >= HIST_N || count == 0 || isnan(bmin) || isnan(bmax) ||
+        bmin > bmax || cs_hist_bucket(bmin) != b ||
+        cs_hist_bucket(bmax) != b || h->n > UINT64_MAX - count)
+        return -1;
+    if (h->count[b] == 0) {
+        h->bmin[b] = bmin;
+        h->bmax[b] = bmax;
+    } else {
+        if (bmin < h->bmin[b])
+            h->bmin[b] = bmin;
+        if (bmax > h->bmax[b])
+            h->bmax[b] = bmax;
+    }
+    h->count[b] += count;
+    h->n += count;
+    if (bmin < h->min)
+        h->min = bmin;
+    if (bmax > h->max)
+        h->max = bmax;
+    return 0;
+}

@@ -23,16 +23,20 @@
 #include <jansson.h>
 
 #include "chainsim/backtest.h"
+#include "chainsim/bytes.h"
 #include "chainsim/cli.h"
 #include "chainsim/error.h"
 #include "chainsim/fit.h"
+#include "chainsim/mpi.h"
 #include "chainsim/output.h"
+#include "chainsim/part.h"
 #include "chainsim/report.h"
 #include "chainsim/report_model.h"
 #include "chainsim/report_sensitivity.h"
 #include "chainsim/report_study.h"
 #include "chainsim/scenario.h"
 #include "chainsim/sensitivity.h"
+#include "chainsim/shard.h"
 #include "chainsim/stream.h"
 #include "chainsim/study.h"
 #include "chainsim/tracker.h"
@@ -56,6 +60,7 @@ static const char version_text[] = "chainsim " CS_VERSION "\n";
 
 static const char usage_text[] =
     "usage: chainsim COMMAND SCENARIO [options] [--]\n"
+    "       chainsim merge PART... [options]\n"
     "\n"
     "Simulates a multi-team delivery chain described in a YAML scenario and\n"
     "tells whether it keeps its delivery promise.\n"
@@ -71,6 +76,7 @@ static const char usage_text[] =
     "            export (-o FILE; the fit report on standard output)\n"
     "  backtest  SCENARIO TRACKER.csv --map MAP.yaml --from DATE [--to DATE]:\n"
     "            simulated against observed lead times and throughput\n"
+    "  merge     the results of the part files of every --shard of a run\n"
     "\n"
     "options:\n"
     "  -n, --replications N   replications (default: the scenario's, else 100)\n"
@@ -97,6 +103,9 @@ static const char usage_text[] =
     "                         with charts\n"
     "      --per-replication  run, compare: a CSV or JSON record per replication\n"
     "      --check-promise    run, compare: exit 1 when a promise is not met\n"
+    "      --shard K/N        run, compare: only the K-th of N parts of the\n"
+    "                         replications, written as a part file (-o PART,\n"
+    "                         default NAME.K-of-N.part) for merge\n"
     "      --independent      compare: each variant its own random streams\n"
     "                         (to measure what common random numbers gain)\n"    "      --precision X      run, compare: replications until the 95% half-width\n"
     "                         of the first lead-time promise's share (else the\n"
@@ -112,7 +121,9 @@ static const char usage_text[] =
     "  -h, --help             this help\n"
     "      --version          the version\n"
     "      --                 the end of the options\n"
-    "An option that does not apply to the command is an error.\n"
+    "An option that does not apply to the command is an error.  merge takes\n"
+    "-f, --no-header, -o, --report, --check-promise and -q.  Under mpirun (a\n"
+    "build with make MPI=1) run and compare spread the work over the ranks.\n"
     "\n"
     "exit codes: 0 success, 1 promise not met (--check-promise),\n"
     "            2 usage or scenario error, 3 simulation error.\n"
@@ -783,8 +794,10 @@ static int write_report(const cs_cli_options *o, const cs_study *st,
     rep.scenario_file = o->scenario;
     rep.wall_seconds = -1;     /* the same output on any machine: no timings */
     rep.no_header = o->no_header;
+    /* mpirun hands its ranks a terminal whatever it writes to: an MPI
+    ** build writes no colour, so its output is the same under any mpirun */
     rep.color = o->output == NULL && isatty(STDOUT_FILENO) &&
-                getenv("NO_COLOR") == NULL;
+                getenv("NO_COLOR") == NULL && !cs_mpi_built();
     if (html != NULL) {
         scenario_hash(o->scenario, hash, sizeof hash);
         rep.scenario_hash = hash[0] != '\0' ? hash : NULL;
@@ -820,20 +833,589 @@ static int write_report(const cs_cli_options *o, const cs_study *st,
 
 /* The end of a run that wrote its results: the exit code of an interrupt
 ** or of the promises' verdicts. */
-static int run_verdict(const cs_cli_options *o, cs_study_rollup ru)
+static int run_verdict(const cs_cli_options *o, cs_study_rollup ru, int sig)
 {
-    if (g_stop) {
+    if (sig) {
         fputs(ru.partial ? "chainsim: interrupted: the results are partial "
                            "(marked so in the output)\n"
                          : "chainsim: interrupted after the last replication: "
                            "the results are complete\n", stderr);
-        return EXIT_SIGNAL_BASE + (int)g_stop;
+        return EXIT_SIGNAL_BASE + sig;
     }
     if (o->check_promise && ru.uncertain && !o->quiet)
         fputs("chainsim: warning: a promise's verdict is uncertain (its "
               "confidence interval spans the target); more replications may "
               "decide it\n", stderr);
     return o->check_promise && ru.not_met ? EXIT_PROMISE : EXIT_SUCCESS;
+}
+
+/* ---- parts: --shard, merge and the ranks of an MPI run (shard.h) ------ */
+
+/* Appends a to b as one word of a part header's options line: '%', space
+** and control characters as %XX. */
+static void put_arg(cs_bytes *b, const char *a)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    if (b->n > 0)
+        cs_bytes_put(b, " ", 1);
+    for (; *a; a++) {
+        const unsigned char c = (unsigned char)*a;
+        if (c <= 0x20 || c == '%' || c == 0x7f) {
+            const char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            cs_bytes_put(b, e, 3);
+        } else {
+            cs_bytes_put(b, a, 1);
+        }
+    }
+}
+
+/* The options of o that change results, as put_arg words; NULL if out
+** of memory.  Caller frees. */
+static char *result_options(const cs_cli_options *o)
+{
+    cs_bytes b;
+    char n[32];
+
+    cs_bytes_init(&b);
+    if (o->set.replications > 0) {
+        snprintf(n, sizeof n, "%ld", o->set.replications);
+        put_arg(&b, "-n");
+        put_arg(&b, n);
+    }
+    if (o->set.seed != NULL)
+        put_arg(&b, "-s"), put_arg(&b, o->set.seed);
+    if (o->set.horizon != NULL)
+        put_arg(&b, "--horizon"), put_arg(&b, o->set.horizon);
+    if (o->set.warmup != NULL)
+        put_arg(&b, "--warmup"), put_arg(&b, o->set.warmup);
+    if (o->set.timeline != NULL)
+        put_arg(&b, "--timeline"), put_arg(&b, o->set.timeline);
+    if (o->variant != NULL)
+        put_arg(&b, "--variant"), put_arg(&b, o->variant);
+    for (size_t i = 0; i < o->sets.n; i++)
+        put_arg(&b, "--set"), put_arg(&b, o->sets.v[i]);
+    for (size_t i = 0; i < o->vary.n; i++)
+        put_arg(&b, "--vary"), put_arg(&b, o->vary.v[i]);
+    if (o->independent)
+        put_arg(&b, "--independent");
+    if (o->per_replication)
+        put_arg(&b, "--per-replication");
+    cs_bytes_put(&b, "", 1);
+    if (b.oom) {
+        cs_bytes_fini(&b);
+        return NULL;
+    }
+    return (char *)b.p;
+}
+
+/* The words of an options line, decoded, into *argv after the first
+** `skip` slots (left NULL); their number in *argc.  -1 when out of memory
+** or malformed.  Caller frees each word and *argv. */
+static int split_options(const char *line, int skip, char ***argv,
+                         int *argc)
+{
+    const size_t len = strlen(line);
+    char **v = calloc(len + (size_t)skip + 4, sizeof *v);
+    int n = skip;
+
+    *argv = v;
+    *argc = 0;
+    if (v == NULL)
+        return -1;
+    for (const char *p = line; *p;) {
+        char *w = malloc(strlen(p) + 1), *q = w;
+        if (w == NULL)
+            return -1;
+        v[n++] = w;
+        while (*p && *p != ' ') {
+            if (*p == '%') {
+                unsigned x = 0;
+                for (int k = 1; k <= 2; k++) {
+                    const char c = p[k];
+                    const char *h = strchr("0123456789ABCDEF", c);
+                    if (c == '\0' || h == NULL)
+                        return -1;
+                    x = x * 16 + (unsigned)(h - "0123456789ABCDEF");
+                }
+                if (x == 0)
+                    return -1;
+                *q++ = (char)x;
+                p += 3;
+            } else {
+                *q++ = *p++;
+            }
+        }
+        *q = '\0';
+        if (*p == ' ')
+            p++;
+    }
+    *argc = n;
+    return 0;
+}
+
+static void free_words(char **v, int n)
+{
+    for (int i = 0; v != NULL && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* What a part's header says of its run (part.h): keys and values. */
+#define HEAD_KEYS 10
+typedef struct part_head {
+    const char *keys[HEAD_KEYS], *values[HEAD_KEYS];
+    char nums[5][64];
+    char hash[24];
+    char *options;
+} part_head;
+
+/* Fills h for the run o of st; 0, or an exit code after printing. */
+static int part_head_fill(part_head *h, const cs_cli_options *o,
+                          const cs_study *st)
+{
+    static const char *const keys[HEAD_KEYS] = {
+        "version", "command", "scenario", "scenario-hash", "seed",
+        "replications", "horizon", "warmup", "jobs", "options"};
+    const cs_model *m = cs_study_model(st, 0);
+
+    memset(h, 0, sizeof *h);
+    scenario_hash(o->scenario, h->hash, sizeof h->hash);
+    if (h->hash[0] == '\0') {
+        fprintf(stderr, "chainsim: error: cannot read '%s' again to hash it "
+                "for the part file\n", o->scenario);
+        return EXIT_USAGE;
+    }
+    if ((h->options = result_options(o)) == NULL)
+        return print_error(&(cs_error){CS_ENOMEM, "", 0, 0,
+                                       "out of memory"});
+    snprintf(h->nums[0], sizeof h->nums[0], "%llu",
+             (unsigned long long)m->seed);
+    snprintf(h->nums[1], sizeof h->nums[1], "%u", m->replications);
+    snprintf(h->nums[2], sizeof h->nums[2], "%.17g", m->horizon);
+    snprintf(h->nums[3], sizeof h->nums[3], "%.17g", m->warmup);
+    snprintf(h->nums[4], sizeof h->nums[4], "%zu", cs_study_njobs(st));
+    memcpy(h->keys, keys, sizeof keys);
+    h->values[0] = CS_VERSION;
+    h->values[1] = o->cmd == CS_CLI_COMPARE ? "compare" : "run";
+    h->values[2] = o->scenario;
+    h->values[3] = h->hash;
+    h->values[4] = h->nums[0];
+    h->values[5] = h->nums[1];
+    h->values[6] = h->nums[2];
+    h->values[7] = m->warmup_auto ? "auto" : h->nums[3];
+    h->values[8] = h->nums[4];
+    h->values[9] = h->options;
+    return EXIT_SUCCESS;
+}
+
+/* Runs shard k of n of st into b, as run_study runs a study (warnings,
+** progress, an interrupt stops it).  *stopped as cs_shard_run sets it. */
+static cs_status run_part(const cs_cli_options *o, cs_study *st,
+                          unsigned long k, unsigned long n,
+                          const cs_shard_head *head, cs_bytes *b,
+                          int *stopped, cs_error *err)
+{
+    progress pr = {!o->quiet && isatty(STDERR_FILENO), st, {0, 0}, -1.0,
+                   NULL, NULL};
+    const cs_study_run_opts ro = {
+        .threads = (unsigned)o->threads, .max_bytes = o->max_memory,
+        .stop = &g_lib_stop, .progress = pr.on ? show_progress : NULL,
+        .progress_ctx = &pr, .per_replication = o->per_replication};
+    cs_status s;
+
+    clock_gettime(CLOCK_MONOTONIC, &pr.start);
+    if (!o->quiet)
+        cs_study_warn(st, stderr);
+    set_graceful(1);
+    s = cs_shard_run(st, &ro, k, n, head, b, stopped, err);
+    clear_progress(&pr);
+    return s;
+}
+
+/* "DIR/name.yaml" -> "name.K-of-N.part" (in the current directory). */
+static void default_part_path(const cs_cli_options *o, char *buf, size_t n)
+{
+    const char *base = strrchr(o->scenario, '/');
+    const char *dot;
+    int len;
+
+    base = base != NULL ? base + 1 : o->scenario;
+    dot = strrchr(base, '.');
+    len = dot != NULL && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(buf, n, "%.*s.%ld-of-%ld.part", len > 200 ? 200 : len, base,
+             o->shard_k, o->shard_n);
+}
+
+/* run or compare --shard K/N: the shard's part file to -o PART (or
+** NAME.K-of-N.part).  An interrupted shard writes nothing: a part holds
+** every replication of its range. */
+static int cmd_shard(const cs_cli_options *o)
+{
+    cs_study *st = NULL;
+    cs_output out;
+    part_head h;
+    cs_bytes b;
+    cs_error err;
+    char path[256];
+    int rc, stopped = 0;
+    cs_shard_head head = {h.keys, h.values, HEAD_KEYS};
+
+    memset(&h, 0, sizeof h);
+    cs_bytes_init(&b);
+    cs_error_clear(&err);
+    if (o->output == NULL)
+        default_part_path(o, path, sizeof path);
+    rc = make_study(o, &st);
+    if (rc == EXIT_SUCCESS)
+        rc = part_head_fill(&h, o, st);
+    if (rc == EXIT_SUCCESS &&
+        (rc = open_output(&out, o->output != NULL ? o->output : path, 0)) ==
+            EXIT_SUCCESS) {
+        if (run_part(o, st, (unsigned long)o->shard_k,
+                     (unsigned long)o->shard_n, &head, &b, &stopped, &err) !=
+            CS_OK) {
+            close_output(&out, 0, 0);
+            rc = print_error(&err);
+        } else if (g_stop || stopped) {
+            close_output(&out, 0, 0);
+            fputs("chainsim: interrupted: no part file written (a part "
+                  "holds every replication of its shard; run it again)\n",
+                  stderr);
+            rc = EXIT_SIGNAL_BASE + (int)(g_stop ? g_stop : SIGINT);
+        } else if (fwrite(b.p, 1, b.n, cs_output_file(&out)) != b.n) {
+            close_output(&out, 0, 0);
+            rc = cannot_write(o->output != NULL ? o->output : path,
+                              strerror(errno));
+        } else {
+            rc = close_output(&out, 1, 0);
+        }
+    }
+    cs_bytes_fini(&b);
+    free(h.options);
+    cs_study_free(st);
+    return rc;
+}
+
+/* The run the part p (read from path) belongs to, as options in *po
+** (cs_cli_fini it; the words it borrows are in *words, [*nwords]: free
+** them after), with o's options of the output.  0, or an exit code after
+** printing. */
+static int merge_options(const cs_cli_options *o, const cs_part *p,
+                         const char *path, cs_cli_options *po,
+                         char ***words, int *nwords)
+{
+    const char *version = cs_part_get(p, "version");
+    const char *cmd = cs_part_get(p, "command");
+    const char *scen = cs_part_get(p, "scenario");
+    const char *opts = cs_part_get(p, "options");
+    const char *want = cs_part_get(p, "scenario-hash");
+    char hash[24];
+    cs_error err;
+    int argc;
+
+    cs_cli_init(po);
+    cs_error_clear(&err);
+    if (version == NULL || cmd == NULL || scen == NULL || opts == NULL ||
+        want == NULL || (strcmp(cmd, "run") != 0 &&
+                         strcmp(cmd, "compare") != 0)) {
+        fprintf(stderr, "chainsim: error: %s: its header does not say which "
+                "run it is of\n", path);
+        return EXIT_USAGE;
+    }
+    if (strcmp(version, CS_VERSION) != 0) {
+        fprintf(stderr, "chainsim: error: %s: made by chainsim %s, this is "
+                "chainsim %s: merge with the version that made the parts\n",
+                path, version, CS_VERSION);
+        return EXIT_USAGE;
+    }
+    if (split_options(opts, 2, words, nwords) != 0) {
+        fprintf(stderr, "chainsim: error: %s: its options line cannot be "
+                "read\n", path);
+        return EXIT_USAGE;
+    }
+    /* -f json: --per-replication wants a format of records; merge's own
+    ** format replaces it */
+    argc = *nwords;
+    (*words)[0] = strdup("chainsim");
+    (*words)[1] = strdup(cmd);
+    (*words)[argc] = strdup("-fjson");
+    (*words)[argc + 1] = strdup("--");
+    (*words)[argc + 2] = strdup(scen);
+    *nwords = argc + 3;
+    for (int i = 0; i < *nwords; i++)
+        if ((*words)[i] == NULL)
+            return print_error(&(cs_error){CS_ENOMEM, "", 0, 0,
+                                           "out of memory"});
+    if (cs_cli_parse(po, *nwords, *words, &err) != CS_OK) {
+        fprintf(stderr, "chainsim: error: %s: its options cannot be used: "
+                "%s\n", path, err.msg);
+        return EXIT_USAGE;
+    }
+    po->format = o->format;
+    po->no_header = o->no_header;
+    po->output = o->output;
+    po->report = o->report;
+    po->check_promise = o->check_promise;
+    po->quiet = o->quiet;
+    if (po->per_replication && po->format == CS_FORMAT_TABLE)
+        return usage_error("the parts hold --per-replication records: merge "
+                           "them with -f csv or -f json");
+    scenario_hash(po->scenario, hash, sizeof hash);
+    if (hash[0] == '\0') {
+        fprintf(stderr, "chainsim: error: cannot read '%s', the scenario the "
+                "parts were made from (merge where that name leads to it)\n",
+                po->scenario);
+        return EXIT_USAGE;
+    }
+    if (strcmp(hash, want) != 0) {
+        fprintf(stderr, "chainsim: error: '%s' has changed since the parts "
+                "were made (its FNV-1a hash is %s, theirs %s)\n",
+                po->scenario, hash, want);
+        return EXIT_USAGE;
+    }
+    return EXIT_SUCCESS;
+}
+
+static cs_status load_part_file(void *ctx, size_t i, cs_part **out,
+                                cs_error *err)
+{
+    const char *const *names = ctx;
+
+    return cs_part_read_file(names[i], out, err);
+}
+
+/* Merges the results into st and writes them as the run would have
+** (its warnings, its output, its verdict). */
+static int merge_write(const cs_cli_options *po, cs_study *st, size_t nparts,
+                       cs_shard_load_fn loader, void *ctx,
+                       const char *const *names, int sig)
+{
+    cs_output out, html;
+    cs_output *ph = NULL;
+    cs_error err;
+    int rc;
+
+    cs_output_init(&html);
+    if (po->report != NULL)
+        ph = &html;
+    cs_error_clear(&err);
+    if ((rc = open_output(&out, po->output, 0)) != EXIT_SUCCESS)
+        return rc;
+    if (ph != NULL && (rc = open_output(ph, po->report, 1)) != EXIT_SUCCESS) {
+        close_output(&out, 0, 0);
+        return rc;
+    }
+    if (cs_shard_merge(st, nparts, loader, ctx, names, sig != 0, &err) !=
+        CS_OK) {
+        if (ph != NULL)
+            close_output(ph, 0, 1);
+        close_output(&out, 0, 0);
+        return print_error(&err);
+    }
+    if (!po->quiet)
+        cs_study_warn_results(st, stderr);
+    rc = write_report(po, st, &out, ph);
+    return rc != EXIT_SUCCESS ? rc : run_verdict(po, cs_study_verdicts(st),
+                                                 sig);
+}
+
+/* merge PART...: the results of the run the parts are of. */
+static int cmd_merge(const cs_cli_options *o)
+{
+    cs_part *p = NULL;
+    cs_cli_options po;
+    cs_study *st = NULL;
+    cs_error err;
+    char **words = NULL, **show = NULL;
+    int nwords = 0, rc;
+
+    cs_error_clear(&err);
+    cs_cli_init(&po);
+    if (cs_part_read_file(o->parts.v[0], &p, &err) != CS_OK)
+        return print_error(&err);
+    rc = merge_options(o, p, o->parts.v[0], &po, &words, &nwords);
+    cs_part_free(p);
+    /* the report shows the run's command line: chainsim COMMAND SCENARIO
+    ** and the options that made the results (words: chainsim COMMAND
+    ** OPTIONS... -fjson -- SCENARIO) */
+    if (rc == EXIT_SUCCESS && (show = calloc((size_t)nwords, sizeof *show))
+                                  == NULL)
+        rc = print_error(&(cs_error){CS_ENOMEM, "", 0, 0, "out of memory"});
+    if (rc == EXIT_SUCCESS) {
+        show[0] = words[0];
+        show[1] = words[1];
+        show[2] = words[nwords - 1];
+        for (int i = 2; i < nwords - 3; i++)
+            show[i + 1] = words[i];
+        po.argc = nwords - 2;
+        po.argv = show;
+    }
+    if (rc == EXIT_SUCCESS)
+        rc = make_study(&po, &st);
+    if (rc == EXIT_SUCCESS && !po.quiet)
+        cs_study_warn(st, stderr);
+    if (rc == EXIT_SUCCESS)
+        rc = merge_write(&po, st, o->parts.n, load_part_file,
+                         (void *)o->parts.v, o->parts.v, 0);
+    cs_study_free(st);
+    cs_cli_fini(&po);
+    free(show);
+    free_words(words, nwords);
+    return rc;
+}
+
+/* ---- MPI: the tuples spread over the ranks ---------------------------- */
+
+/* The bytes each rank gathered, for cs_shard_merge. */
+typedef struct rank_parts {
+    const unsigned char *all;
+    const size_t *off, *len;
+} rank_parts;
+
+static cs_status load_rank_part(void *ctx, size_t i, cs_part **out,
+                                cs_error *err)
+{
+    const rank_parts *rp = ctx;
+    cs_status st = cs_part_parse(rp->all + rp->off[i], rp->len[i], 1, out,
+                                 err);
+    char name[32];
+
+    if (st != CS_OK) {
+        snprintf(name, sizeof name, "rank %zu", i);
+        cs_error_prefix(err, name);
+    }
+    return st;
+}
+
+/*
+** On ranks other than 0, stderr goes to a temporary file while the study
+** is planned (every rank plans the same study, so rank 0's messages
+** stand for all): saved_fd is the real stderr, or -1 when unchanged.
+*/
+static int quiet_stderr(int rank, FILE **tmp)
+{
+    int saved;
+
+    *tmp = NULL;
+    if (rank == 0 || (*tmp = tmpfile()) == NULL)
+        return -1;
+    fflush(stderr);
+    if ((saved = dup(STDERR_FILENO)) < 0 ||
+        dup2(fileno(*tmp), STDERR_FILENO) < 0) {
+        if (saved >= 0)
+            close(saved);
+        fclose(*tmp);
+        *tmp = NULL;
+        return -1;
+    }
+    return saved;
+}
+
+/* Gives stderr back; with show, what went to the temporary file is
+** written to it, each line after "chainsim: rank R: ". */
+static void loud_stderr(int rank, int saved, FILE *tmp, int show)
+{
+    char line[1024];
+
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(tmp);
+    while (show && fgets(line, sizeof line, tmp) != NULL)
+        fprintf(stderr, "chainsim: rank %d: %s", rank, line);
+    fclose(tmp);
+}
+
+/* A rank's run failed: say which rank and why, and end every rank. */
+static void rank_failed(int rank, cs_error *err)
+{
+    char name[32];
+    int code;
+
+    snprintf(name, sizeof name, "rank %d", rank);
+    cs_error_prefix(err, name);
+    code = print_error(err);
+    fflush(stderr);
+    cs_mpi_abort(code);
+}
+
+/*
+** run and compare on several MPI ranks: each rank plans the study and
+** runs the tuples of its shard (rank + 1 of size) on its threads, rank 0
+** gathers the parts, merges them and writes the results.  A rank that
+** fails ends them all (MPI_Abort) after naming itself and the cause.  An
+** interrupt (mpirun sends SIGTERM to every rank on SIGINT) stops every
+** rank that received it; the completed replications are merged into a
+** partial result on rank 0.
+*/
+static int cmd_run_mpi(const cs_cli_options *o)
+{
+    const int rank = cs_mpi_rank(), size = cs_mpi_size();
+    cs_cli_options ro = *o;
+    cs_study *st = NULL;
+    cs_bytes b;
+    cs_error err;
+    FILE *tmp;
+    unsigned char *all = NULL;
+    size_t *off = NULL, *len = NULL;
+    const cs_shard_head none = {NULL, NULL, 0};
+    int rc, rc0, sig, stopped = 0, saved;
+
+    cs_bytes_init(&b);
+    cs_error_clear(&err);
+    if (rank > 0) {
+        ro.quiet = 1;
+        ro.report = NULL;
+        ro.output = NULL;
+    }
+    saved = quiet_stderr(rank, &tmp);
+    rc = make_study(&ro, &st);
+    /* rank 0 checks that the outputs can be written before the run */
+    if (rc == EXIT_SUCCESS && rank == 0) {
+        cs_output out;
+        if ((rc = open_output(&out, o->output, 0)) == EXIT_SUCCESS)
+            close_output(&out, 0, 0);
+        if (rc == EXIT_SUCCESS && o->report != NULL &&
+            (rc = open_output(&out, o->report, 1)) == EXIT_SUCCESS)
+            close_output(&out, 0, 1);
+    }
+    rc0 = cs_mpi_bcast(rc);
+    loud_stderr(rank, saved, tmp, rc != EXIT_SUCCESS && rc0 == EXIT_SUCCESS);
+    if ((rc = cs_mpi_max(rc)) != EXIT_SUCCESS) {
+        cs_study_free(st);
+        return rc0 != EXIT_SUCCESS ? rc0 : rc;
+    }
+    if (run_part(&ro, st, (unsigned long)rank + 1, (unsigned long)size,
+                 &none, &b, &stopped, &err) != CS_OK)
+        rank_failed(rank, &err);
+    sig = cs_mpi_max((int)g_stop);
+    if (cs_mpi_gather(b.p, b.n, &all, &off, &len) != 0) {
+        if (rank == 0)
+            fputs("chainsim: error: the ranks' parts do not fit in one "
+                  "gather (more than 2 GiB): run with --shard and merge\n",
+                  stderr);
+        rc = cs_error_exit_code(CS_ENOMEM);
+    } else if (rank == 0) {
+        const size_t n = (size_t)size;
+        rank_parts rp = {all, off, len};
+        char **names = calloc(n + 1, sizeof *names);
+        for (size_t i = 0; names != NULL && i < n; i++)
+            if ((names[i] = malloc(32)) != NULL)
+                snprintf(names[i], 32, "rank %zu", i);
+        rc = names == NULL ? cs_error_exit_code(CS_ENOMEM)
+                           : merge_write(o, st, n, load_rank_part, &rp,
+                                         (const char *const *)names, sig);
+        free_words(names, size);
+    }
+    free(all);
+    free(off);
+    free(len);
+    cs_bytes_fini(&b);
+    cs_study_free(st);
+    return cs_mpi_bcast(rc);
 }
 
 /* run and compare.  The output is opened (-o FILE created beside its
@@ -847,6 +1429,10 @@ static int cmd_run(const cs_cli_options *o)
     cs_output *ph = NULL;
     int rc;
 
+    if (o->shard_n > 0)
+        return cmd_shard(o);
+    if (cs_mpi_size() > 1)
+        return cmd_run_mpi(o);
     cs_output_init(&html);
     if (o->report != NULL)
         ph = &html;
@@ -867,7 +1453,7 @@ static int cmd_run(const cs_cli_options *o)
         }
     }
     cs_study_free(st);
-    return rc != EXIT_SUCCESS ? rc : run_verdict(o, ru);
+    return rc != EXIT_SUCCESS ? rc : run_verdict(o, ru, (int)g_stop);
 }
 
 /* The progress of a sensitivity run on stderr: runs done of all. */
@@ -987,9 +1573,14 @@ int main(int argc, char **argv)
 
     install_signals();
     gsl_set_error_handler_off();
+    if (cs_mpi_init(&argc, &argv) != 0) {
+        fputs("chainsim: error: MPI cannot start\n", stderr);
+        return EXIT_USAGE;
+    }
     cs_cli_init(&o);
     if (argc < 2) {
         fputs(usage_text, stderr);
+        cs_mpi_finalize();
         return EXIT_USAGE;
     }
     cs_error_clear(&err);
@@ -997,13 +1588,24 @@ int main(int argc, char **argv)
         rc = err.status == CS_EINPUT ? usage_error("%s", err.msg)
                                      : print_error(&err);
     else if (o.about != CS_CLI_ABOUT_NONE)
-        rc = print_about(&o);
+        rc = cs_mpi_rank() == 0 ? print_about(&o) : EXIT_SUCCESS;
+    else if (cs_mpi_size() > 1 &&
+             ((o.cmd != CS_CLI_RUN && o.cmd != CS_CLI_COMPARE) ||
+              o.shard_n > 0 || o.seq.mode != CS_STUDY_FIXED))
+        /* every rank would write the same output: one does, or none (the
+        ** rounds of --precision and --select are decided in one place) */
+        rc = cs_mpi_rank() > 0 ? EXIT_USAGE
+             : usage_error("under mpirun only run and compare, without "
+                           "--shard, --precision or --select, spread over "
+                           "the ranks; run this as one process");
     else
         rc = o.cmd == CS_CLI_CHECK ? cmd_check(&o)
              : o.cmd == CS_CLI_TRACE ? cmd_trace(&o)
              : o.cmd == CS_CLI_SENSITIVITY ? cmd_sensitivity(&o)
              : o.cmd == CS_CLI_FIT ? cmd_fit(&o)
-             : o.cmd == CS_CLI_BACKTEST ? cmd_backtest(&o) : cmd_run(&o);
+             : o.cmd == CS_CLI_BACKTEST ? cmd_backtest(&o)
+             : o.cmd == CS_CLI_MERGE ? cmd_merge(&o) : cmd_run(&o);
     cs_cli_fini(&o);
+    cs_mpi_finalize();
     return rc;
 }

@@ -579,6 +579,273 @@ int cs_runner_store_add(cs_runner_store *s, unsigned rep, const cs_rep *r)
     return 0;
 }
 
+/* ---- a store as bytes (part files) ---------------------------------- */
+
+#define PACK_MAGIC 0x31525453u   /* "STR1" */
+
+static void pack_hist(const cs_hist *h, cs_bytes *b)
+{
+    size_t lo, hi;
+
+    cs_hist_used(h, &lo, &hi);
+    cs_bytes_put_u32(b, (uint32_t)lo);
+    cs_bytes_put_u32(b, (uint32_t)hi);
+    for (size_t k = lo; k < hi;) {
+        uint64_t count;
+        double bmin, bmax;
+        cs_hist_get(h, k, &count, &bmin, &bmax);
+        cs_bytes_put_u64(b, count);
+        if (count > 0) {
+            cs_bytes_put_f64(b, bmin);
+            cs_bytes_put_f64(b, bmax);
+            k++;
+            continue;
+        }
+        /* a run of empty buckets: its length */
+        {
+            size_t run = 1;
+            for (;;) {
+                cs_hist_get(h, k + run, &count, &bmin, &bmax);
+                if (count > 0)
+                    break;
+                run++;
+            }
+            cs_bytes_put_u32(b, (uint32_t)run);
+            k += run;
+        }
+    }
+}
+
+void cs_runner_store_pack(const cs_runner_store *s, cs_bytes *b)
+{
+    cs_runner_store view = *s;   /* store_columns takes the addresses */
+    column c[STORE_COLUMNS];
+    const size_t k = store_columns(&view, c);
+    const int nh = s->model->nclasses + s->nctx;
+
+    cs_bytes_put_u32(b, PACK_MAGIC);
+    cs_bytes_put_u32(b, s->total);
+    cs_bytes_put_u64(b, (uint64_t)s->n);
+    cs_bytes_put_u8(b, s->per_rep ? 1u : 0u);
+    cs_bytes_put_f64(b, s->warmup);
+    cs_bytes_put_f64(b, s->warmup_mser);
+    cs_bytes_put_u32(b, (uint32_t)k);
+    for (size_t i = 0; i < k; i++) {
+        const unsigned char *p = *c[i].p;
+        const size_t count = s->n * c[i].width;
+        cs_bytes_put_u32(b, (uint32_t)c[i].elem);
+        cs_bytes_put_u64(b, (uint64_t)c[i].width);
+        for (size_t j = 0; j < count; j++) {
+            if (c[i].elem == sizeof(uint32_t)) {
+                uint32_t v;
+                memcpy(&v, p + j * sizeof v, sizeof v);
+                cs_bytes_put_u32(b, v);
+            } else {
+                uint64_t v;
+                memcpy(&v, p + j * sizeof v, sizeof v);
+                cs_bytes_put_u64(b, v);
+            }
+        }
+    }
+    cs_bytes_put_u32(b, (uint32_t)nh + 1u);
+    pack_hist(s->hist, b);
+    for (int i = 0; i < nh; i++)
+        pack_hist(s->cls_hist[i], b);
+    cs_bytes_put_u32(b, (uint32_t)s->nperiods);
+    for (int q = 0; q < s->nperiods; q++) {
+        const cs_runner_lts *l = &s->per_lt[q];
+        cs_bytes_put_u8(b, l->h != NULL ? 1u : 0u);
+        if (l->h != NULL) {
+            pack_hist(l->h, b);
+            continue;
+        }
+        cs_bytes_put_u64(b, (uint64_t)l->n);
+        for (size_t i = 0; i < l->n; i++)
+            cs_bytes_put_f64(b, l->v[i]);
+    }
+}
+
+#define BAD(...) cs_error_set(err, CS_EINPUT, NULL, 0, 0, __VA_ARGS__)
+
+static cs_status unpack_hist(cs_bytes_reader *r, cs_hist *h, cs_error *err)
+{
+    const uint32_t lo = cs_bytes_get_u32(r), hi = cs_bytes_get_u32(r);
+
+    if (r->bad)
+        return BAD("truncated");
+    if (lo > hi || hi > cs_hist_nbuckets())
+        return BAD("a histogram of buckets %lu to %lu, out of range",
+                   (unsigned long)lo, (unsigned long)hi);
+    for (uint32_t k = lo; k < hi; k++) {
+        const uint64_t count = cs_bytes_get_u64(r);
+        double bmin, bmax;
+        if (count == 0) {   /* a run of empty buckets, not the last */
+            const uint32_t run = cs_bytes_get_u32(r);
+            if (r->bad)
+                return BAD("truncated");
+            if (run == 0 || run >= hi - k)
+                return BAD("histogram buckets %lu on: a run of %lu empty "
+                           "ones", (unsigned long)k, (unsigned long)run);
+            k += run - 1;
+            continue;
+        }
+        bmin = cs_bytes_get_f64(r);
+        bmax = cs_bytes_get_f64(r);
+        if (r->bad)
+            return BAD("truncated");
+        if (cs_hist_put(h, k, count, bmin, bmax) != 0)
+            return BAD("histogram bucket %lu is not a valid bucket",
+                       (unsigned long)k);
+    }
+    return r->bad ? BAD("truncated") : CS_OK;
+}
+
+/* The tables of s's rows from r; the header was read. */
+static cs_status unpack_columns(cs_runner_store *s, cs_bytes_reader *r,
+                                cs_error *err)
+{
+    column c[STORE_COLUMNS];
+    const size_t k = store_columns(s, c);
+    const uint32_t have = cs_bytes_get_u32(r);
+
+    if (r->bad)
+        return BAD("truncated");
+    if (have != k)
+        return BAD("a store of %lu tables where the model has %lu",
+                   (unsigned long)have, (unsigned long)k);
+    for (size_t i = 0; i < k; i++) {
+        const uint32_t elem = cs_bytes_get_u32(r);
+        const uint64_t width = cs_bytes_get_u64(r);
+        unsigned char *p = *c[i].p;
+        size_t count;
+        if (r->bad)
+            return BAD("truncated");
+        if (elem != c[i].elem || width != c[i].width)
+            return BAD("table %lu has %llu columns of %lu bytes where the "
+                       "model has %lu of %lu", (unsigned long)i + 1,
+                       (unsigned long long)width, (unsigned long)elem,
+                       (unsigned long)c[i].width, (unsigned long)c[i].elem);
+        count = s->n * c[i].width;
+        if (count > 0 && cs_bytes_left(r) / count < elem)
+            return BAD("truncated");
+        for (size_t j = 0; j < count; j++) {
+            if (elem == sizeof(uint32_t)) {
+                const uint32_t v = cs_bytes_get_u32(r);
+                memcpy(p + j * sizeof v, &v, sizeof v);
+            } else {
+                const uint64_t v = cs_bytes_get_u64(r);
+                memcpy(p + j * sizeof v, &v, sizeof v);
+            }
+        }
+    }
+    for (size_t i = 1; i < s->n; i++)
+        if (s->rep[i] <= s->rep[i - 1])
+            return BAD("replication numbers not ascending");
+    return CS_OK;
+}
+
+/* The timeline's lead times of s from r. */
+static cs_status unpack_periods(cs_runner_store *s, cs_bytes_reader *r,
+                                cs_error *err)
+{
+    const uint32_t np = cs_bytes_get_u32(r);
+    cs_status st;
+
+    if (r->bad)
+        return BAD("truncated");
+    if (np != (uint32_t)s->nperiods)
+        return BAD("a timeline of %lu periods where the model has %d",
+                   (unsigned long)np, s->nperiods);
+    for (int q = 0; q < s->nperiods; q++) {
+        cs_runner_lts *l = &s->per_lt[q];
+        const unsigned kind = cs_bytes_get_u8(r);
+        uint64_t n;
+        if (kind == 1) {
+            if ((l->h = cs_hist_new()) == NULL)
+                return cs_error_set(err, CS_ENOMEM, NULL, 0, 0,
+                                    "out of memory");
+            if ((st = unpack_hist(r, l->h, err)) != CS_OK)
+                return st;
+            continue;
+        }
+        n = cs_bytes_get_u64(r);
+        if (r->bad)
+            return BAD("truncated");
+        if (kind != 0 || n > lts_most())
+            return BAD("period %d's lead times are not a list or a "
+                       "histogram", q + 1);
+        if (cs_bytes_left(r) / sizeof(double) < n)
+            return BAD("truncated");
+        if (lts_reserve(l, (size_t)n) != 0)
+            return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+        for (uint64_t i = 0; i < n; i++) {
+            const double x = cs_bytes_get_f64(r);
+            if (isnan(x))
+                return BAD("period %d has a lead time that is not a number",
+                           q + 1);
+            lts_put(l, x);
+        }
+    }
+    return CS_OK;
+}
+
+cs_status cs_runner_store_unpack(const cs_model *m, cs_bytes_reader *r,
+                                 cs_runner_store **out, cs_error *err)
+{
+    cs_runner_store *s;
+    uint32_t total, nh;
+    uint64_t n;
+    unsigned per_rep;
+    double warmup, mser;
+    cs_status st;
+
+    *out = NULL;
+    if (cs_bytes_get_u32(r) != PACK_MAGIC && !r->bad)
+        return BAD("not a store");
+    total = cs_bytes_get_u32(r);
+    n = cs_bytes_get_u64(r);
+    per_rep = cs_bytes_get_u8(r);
+    warmup = cs_bytes_get_f64(r);
+    mser = cs_bytes_get_f64(r);
+    if (r->bad)
+        return BAD("truncated");
+    /* each row takes at least the 4 bytes of its number */
+    if (n > total || n > cs_bytes_left(r) / sizeof(uint32_t))
+        return BAD("%llu rows of %lu replications", (unsigned long long)n,
+                   (unsigned long)total);
+    if (per_rep > 1 || !(warmup >= 0 && warmup < m->horizon) ||
+        !(isnan(mser) || (mser >= 0 && mser < m->horizon)))
+        return BAD("a warm-up outside the horizon");
+    if ((s = store_new(m, (size_t)n, (int)per_rep)) == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    s->total = total;
+    s->n = (size_t)n;
+    s->warmup = warmup;
+    s->warmup_mser = mser;
+    if ((st = unpack_columns(s, r, err)) != CS_OK)
+        goto fail;
+    nh = cs_bytes_get_u32(r);
+    if (!r->bad && nh != (uint32_t)(m->nclasses + s->nctx) + 1u) {
+        st = BAD("%lu histograms where the model has %d", (unsigned long)nh,
+                 m->nclasses + s->nctx + 1);
+        goto fail;
+    }
+    if ((st = unpack_hist(r, s->hist, err)) != CS_OK)
+        goto fail;
+    for (int i = 0; i < m->nclasses + s->nctx; i++)
+        if ((st = unpack_hist(r, s->cls_hist[i], err)) != CS_OK)
+            goto fail;
+    if ((st = unpack_periods(s, r, err)) != CS_OK)
+        goto fail;
+    *out = s;
+    return CS_OK;
+fail:
+    cs_runner_store_free(s);
+    return st;
+}
+
+#undef BAD
+
 
 /* ---- the pool of workers ------------------------------------------- */
 

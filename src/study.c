@@ -1399,3 +1399,50 @@ void cs_study_warn_results(const cs_study *st, FILE *f)
                 "replications (in other variants or sweep points)\n",
                 more[1]);
 }
+
+/* ---- results made elsewhere -------------------------------------------- */
+
+cs_status cs_study_job_model(const cs_study *st, size_t j, cs_model **out,
+                             int *owned, cs_error *err)
+{
+    cs_scenario *s = NULL;
+    cs_status rc;
+
+    *out = NULL;
+    *owned = st->lazy;
+    if (!st->lazy) {
+        *out = st->jobs[j].model;
+        return CS_OK;
+    }
+    rc = point_scenario(st, st->base, st->jobs[j].point, &s, err);
+    if (rc == CS_OK)
+        rc = job_model(st, &st->jobs[j], s, out, err);
+    cs_scenario_free(s);
+    return rc;
+}
+
+cs_status cs_study_set_result(cs_study *st, size_t j,
+                              const cs_runner_store *s, cs_error *err)
+{
+    cs_summary *sum = cs_summary_build(s);
+
+    if (sum == NULL)
+        return no_memory(err);
+    sum->partial = s->n < st->jobs[j].model->replications;
+    if (st->lazy)
+        sum->model = st->jobs[j].model;
+    cs_summary_free(st->jobs[j].summary);
+    st->jobs[j].summary = sum;
+    return CS_OK;
+}
+
+void cs_study_finish(cs_study *st)
+{
+    size_t k = 0;
+
+    while (k < st->njobs && st->jobs[k].summary != NULL &&
+           st->jobs[k].summary->replications > 0)
+        k++;
+    st->ndone = k;
+    compare_jobs(st);
+}

@@ -53,5 +53,13 @@ expect "chainsim fit scenarios/data/bi-export.csv --map scenarios/data/bi-m" sce
 expect "chainsim fit scenarios/data/bi-export.csv -f " json csv
 expect "chainsim backtest scenarios/data/bi-history.yaml scenarios/data/bi-ev" scenarios/data/bi-events.csv
 expect "chainsim backtest scenarios/data/bi-history.yaml scenarios/data/bi-events.csv --fr" --from --horizon
+expect "chainsim me" merge
+expect "chainsim compare $S --sh" --shard
+expect "chainsim run $S --per" --per-replication
+expect "chainsim merge a.part --rep" --report --replications
+expect "chainsim merge a.part -" --check-promise --vary
+expect "chainsim merge tests/fuzz/seeds/part/run-1" tests/fuzz/seeds/part/run-1-of-3.part
+expect "chainsim merge tests/fuzz/seeds/part/run-1-of-3.part tests/fuzz/seeds/part/run-2" \
+    tests/fuzz/seeds/part/run-2-of-3.part
 [ $fail = 0 ] && echo "completion: ok"
 exit $fail

@@ -437,8 +437,8 @@ START_TEST(test_not_for_command)
         {{"trace", "a", "-f", "table"},
          "--format: trace writes CSV only (-f csv)"},
         {{"check", "a", "-f", "csv"},
-         "--format is for run, compare, trace, sensitivity, fit and "
-         "backtest; check prints a summary"},
+         "--format is for run, compare, trace, sensitivity, fit, backtest "
+         "and merge; check prints a summary"},
         {{"fit"}, "missing the TRACKER.csv export"},
         {{"fit", "x.csv"}, "fit needs the stage map: --map MAP.yaml"},
         {{"fit", "x.csv", "y.csv"},
@@ -466,15 +466,15 @@ START_TEST(test_not_for_command)
          "--replications is for run, compare, check, sensitivity and "
          "backtest; trace runs one replication: -r K picks it"},
         {{"check", "a", "--no-header"},
-         "--no-header is for run, compare, trace and sensitivity"},
+         "--no-header is for run, compare, trace, sensitivity and merge"},
         {{"run", "a", "--no-header"},
          "--no-header is for CSV output (-f csv) and trace"},
         {{"compare", "a", "-f", "json", "--no-header"},
          "--no-header is for CSV output (-f csv) and trace"},
         {{"check", "a", "--check-promise"},
-         "--check-promise is for run and compare"},
+         "--check-promise is for run, compare and merge"},
         {{"trace", "a", "--check-promise"},
-         "--check-promise is for run and compare"},
+         "--check-promise is for run, compare and merge"},
         {{"run", "a", "-r", "2"}, "--replication is for trace"},
         {{"check", "a", "--max-events", "9"}, "--max-events is for trace"},
     };
@@ -510,6 +510,63 @@ START_TEST(test_end_of_options)
 }
 END_TEST
 
+/* --shard K/N and merge's PART operands. */
+START_TEST(test_shard_and_merge)
+{
+    static const char *const shard[] = {"compare", "a", "--shard", "3/8",
+                                        "--per-replication", NULL};
+    static const char *const merge[] = {"merge", "p1", "-f", "csv", "p2",
+                                        "--", "-p3", NULL};
+    static const struct {
+        const char *words[6];
+        const char *msg;
+    } bad[] = {
+        {{"run", "a", "--shard", "3"}, "--shard: '3' is not K/N (e.g. 3/8)"},
+        {{"run", "a", "--shard", "x/2"},
+         "--shard: 'x/2' is not K/N (e.g. 3/8)"},
+        {{"run", "a", "--shard", "1/2x"},
+         "--shard: '1/2x' is not K/N (e.g. 3/8)"},
+        {{"run", "a", "--shard", "0/2"},
+         "--shard: '0/2': K/N needs 1 <= K <= N <= 1000000"},
+        {{"run", "a", "--shard", "3/2"},
+         "--shard: '3/2': K/N needs 1 <= K <= N <= 1000000"},
+        {{"run", "a", "--shard", "1/1000001"},
+         "--shard: '1/1000001': K/N needs 1 <= K <= N <= 1000000"},
+        {{"check", "a", "--shard", "1/2"}, "--shard is for run and compare"},
+        {{"run", "a", "--shard", "1/2", "--check-promise"},
+         "--check-promise is for merge: --shard writes a part file, which "
+         "merge turns into results"},
+        {{"merge", "p", "-n", "3"},
+         "--replications is for run, compare, check, sensitivity and "
+         "backtest; trace runs one replication: -r K picks it"},
+        {{"run", "a", "--shard=1/2", "--precision", "1%"},
+         "--shard runs a fixed number of replications: not with "
+         "--precision"},
+        {{"merge", "p", "--vary", "x=1"}, "--vary is for run and compare"},
+        {{"merge"}, "missing the PART files"},
+        {{"merge", "p", "--no-header"},
+         "--no-header is for CSV output (-f csv) and trace"},
+    };
+    args a;
+    cs_cli_options o;
+    cs_error e;
+
+    ck_assert_int_eq(parse(&a, &o, &e, shard), CS_OK);
+    ck_assert_int_eq(o.shard_k, 3);
+    ck_assert_int_eq(o.shard_n, 8);
+    cs_cli_fini(&o);
+    ck_assert_int_eq(parse(&a, &o, &e, merge), CS_OK);
+    ck_assert_int_eq(o.cmd, CS_CLI_MERGE);
+    ck_assert_uint_eq(o.parts.n, 3);
+    ck_assert_str_eq(o.parts.v[0], "p1");
+    ck_assert_str_eq(o.parts.v[2], "-p3");
+    ck_assert_int_eq(o.format, CS_FORMAT_CSV);
+    cs_cli_fini(&o);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        refused(bad[i].words, bad[i].msg);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -528,6 +585,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_sequential);
     tcase_add_test(tc, test_not_for_command);
     tcase_add_test(tc, test_end_of_options);
+    tcase_add_test(tc, test_shard_and_merge);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -317,6 +317,47 @@ START_TEST(test_hist_cdf)
 }
 END_TEST
 
+/* A histogram as data (part files): its used buckets put into an empty
+** one give the same quantiles, count, extremes and cdf; a bucket that
+** cannot be one is refused and changes nothing. */
+START_TEST(test_hist_export)
+{
+    cs_hist *h = cs_hist_new(), *g = cs_hist_new();
+    gsl_rng *r = rng_new(5);
+    size_t lo, hi;
+
+    ck_assert(h && g);
+    cs_hist_used(h, &lo, &hi);
+    ck_assert(lo == 0 && hi == 0);
+    for (int i = 0; i < 5000; i++)
+        cs_hist_add(h, gsl_ran_lognormal(r, 2.0, 0.7));
+    cs_hist_add(h, 0.0);
+    cs_hist_used(h, &lo, &hi);
+    ck_assert(lo == 0 && hi > lo && hi <= cs_hist_nbuckets());
+    for (size_t b = lo; b < hi; b++) {
+        uint64_t n;
+        double a, z;
+        cs_hist_get(h, b, &n, &a, &z);
+        if (n > 0)
+            ck_assert_int_eq(cs_hist_put(g, b, n, a, z), 0);
+    }
+    ck_assert(cs_hist_count(g) == cs_hist_count(h));
+    for (double q = 0.0; q <= 1.0; q += 0.05)
+        ck_assert(cs_hist_quantile(g, q) == cs_hist_quantile(h, q));
+    ck_assert(cs_hist_cdf(g, 7.0) == cs_hist_cdf(h, 7.0));
+    ck_assert_int_eq(cs_hist_put(g, cs_hist_nbuckets(), 1, 1.0, 1.0), -1);
+    ck_assert_int_eq(cs_hist_put(g, cs_hist_bucket(1.0), 0, 1.0, 1.0), -1);
+    ck_assert_int_eq(cs_hist_put(g, cs_hist_bucket(1.0), 1, 2.0, 2.0), -1);
+    ck_assert_int_eq(cs_hist_put(g, cs_hist_bucket(1.0), 1, 1.0, NAN), -1);
+    ck_assert_int_eq(cs_hist_put(g, cs_hist_bucket(1.0), UINT64_MAX, 1.0,
+                                 1.0), -1);
+    ck_assert(cs_hist_count(g) == cs_hist_count(h));
+    gsl_rng_free(r);
+    cs_hist_free(h);
+    cs_hist_free(g);
+}
+END_TEST
+
 static Suite *hist_suite(void)
 {
     Suite *s = suite_create("hist");
@@ -330,6 +371,7 @@ static Suite *hist_suite(void)
     tcase_add_test(hist, test_hist_empty);
     tcase_add_test(hist, test_hist_cdf);
     tcase_add_test(hist, test_hist_reuse);
+    tcase_add_test(hist, test_hist_export);
     tcase_set_timeout(hist, 60);
     suite_add_tcase(s, hist);
     return s;

@@ -27,6 +27,11 @@ check 0 "run -j 4" "$B/chainsim" run scenarios/bi-chain.yaml -n 12 -j 4 -q
 check 0 "compare -j 3" "$B/chainsim" compare scenarios/kanban-wip.yaml -n 6 -j 3 -q
 check 0 "warm-up auto -j 2" "$B/chainsim" run scenarios/bi-chain.yaml -n 4 -j 2 -q --warmup auto
 check 3 "deadlock -j 2" "$B/chainsim" run tests/tsan-deadlock.yaml -n 4 -j 2 -q
+check 0 "shard 1/2 -j 3" "$B/chainsim" compare scenarios/kanban-wip.yaml -n 6 -j 3 -q \
+    --shard 1/2 -o "$B/tsan-1.part"
+check 0 "shard 2/2 -j 3" "$B/chainsim" compare scenarios/kanban-wip.yaml -n 6 -j 3 -q \
+    --shard 2/2 -o "$B/tsan-2.part"
+check 0 "merge" "$B/chainsim" merge "$B/tsan-1.part" "$B/tsan-2.part" -q
 # a signal while four workers run long replications (the engines look at
 # the stop flag as they run)
 "$B/chainsim" run scenarios/bi-chain.yaml --horizon 300000d -n 8 -j 4 -q \

@@ -99,10 +99,13 @@ _chainsim_opts() {
     case $1 in
     run) echo "$all -n --replications -j --threads --max-memory --timeline" \
               "--variant --vary -f --format --no-header --report --check-promise" \
-              "--precision --max-replications" ;;
+              "--precision --max-replications --per-replication --shard" ;;
     compare) echo "$all -n --replications -j --threads --max-memory --timeline" \
                   "--vary -f --format --no-header --report --check-promise --independent" \
-                  "--precision --max-replications --select --indifference" ;;
+                  "--precision --max-replications --select --indifference" \
+                  "--per-replication --shard" ;;
+    merge) echo "-o --output -q --quiet -h --help -f --format --no-header --report" \
+                "--check-promise" ;;
     check) echo "$all -n --replications --variant" ;;
     trace) echo "$all --variant -f --format --no-header -r --replication --max-events" ;;
     sensitivity) echo "$all -n --replications -j --threads --max-memory" \
@@ -118,7 +121,7 @@ _chainsim_takes_value() {
     -n|--replications|-s|--seed|-j|--threads|--max-memory|--horizon|--warmup|\
     --timeline|--variant|--set|--vary|-f|--format|-o|--output|--report|\
     -r|--replication|--max-events|--precision|--max-replications|\
-    --indifference|--map|--from|--to) return 0 ;;
+    --indifference|--map|--from|--to|--shard) return 0 ;;
     esac
     return 1
 }
@@ -233,7 +236,7 @@ _chainsim() {
         return 0
     fi
     if [ -z "$cmd" ]; then
-        mapfile -t COMPREPLY < <(compgen -W "run compare check trace sensitivity fit backtest" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "run compare check trace sensitivity fit backtest merge" -- "$cur")
         return 0
     fi
     # the tracker export: fit's operand, backtest's second
@@ -241,6 +244,12 @@ _chainsim() {
        { [ "$cmd" = backtest ] && [ -n "$scen" ] && [ -z "$trk" ]; }; then
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -X '!*.csv' -- "$cur"
+                                 compgen -d -- "$cur")
+        return 0
+    fi
+    if [ "$cmd" = merge ]; then   # every operand is a part file
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.part' -- "$cur"
                                  compgen -d -- "$cur")
         return 0
     fi

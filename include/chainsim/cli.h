@@ -9,12 +9,14 @@
 ** (--variant not with compare or sensitivity, --vary only with run and
 ** compare, --threads only with run, compare and sensitivity, --independent
 ** and --select only with compare, --precision and --max-replications only
-** with run and compare, -r and --max-events only with
-** trace, --format not with check and only csv with trace, --no-header only
+** with run and compare, -r and --max-events only with trace, --shard only
+** with run and compare and without the options of the output (which are
+** merge's), merge with its PART files in parts and scenario the first of
+** them, --format not with check and only csv with trace, --no-header only
 ** with csv output or trace, ...).  fit takes one operand, the tracker
 ** export (in tracker; scenario is NULL) and needs --map; backtest takes
-** SCENARIO TRACKER and needs --map and --from; both write table or json.  Every string in the record is borrowed
-** from argv.
+** SCENARIO TRACKER and needs --map and --from; both write table or json.
+** Every string in the record is borrowed from argv.
 */
 #ifndef CHAINSIM_CLI_H
 #define CHAINSIM_CLI_H
@@ -31,8 +33,11 @@
 
 typedef enum cs_cli_command {
     CS_CLI_RUN, CS_CLI_COMPARE, CS_CLI_CHECK, CS_CLI_TRACE,
-    CS_CLI_SENSITIVITY, CS_CLI_FIT, CS_CLI_BACKTEST
+    CS_CLI_SENSITIVITY, CS_CLI_FIT, CS_CLI_BACKTEST, CS_CLI_MERGE
 } cs_cli_command;
+
+/* --shard K/N: N at most this. */
+#define CS_CLI_MAX_SHARDS 1000000L
 
 /* --help or --version: the parse stopped there; main prints and exits 0. */
 typedef enum cs_cli_about {
@@ -68,6 +73,8 @@ typedef struct cs_cli_options {
                                   stage then */
     long max_replications;     /* 0: not given */
     int select;
+    long shard_k, shard_n;     /* --shard K/N; 0 when not given */
+    cs_cli_list parts;         /* merge: the PART files (v[i] borrowed) */
 } cs_cli_options;
 
 /* Sets o to the defaults (the scenario's replications, trace replication

@@ -59,4 +59,25 @@ size_t cs_hist_bucket(double x);
 double cs_hist_bucket_value(size_t bucket);
 size_t cs_hist_nbuckets(void);
 
+/*
+** A histogram as data, for part files: bucket b holds count values, the
+** least bmin and the greatest bmax (0 and NaN when empty).  The used
+** range is [*lo, *hi) of the buckets that hold a value (lo == hi == 0
+** when h is empty); the count, the least and the greatest value of h
+** follow from its buckets.  Cannot fail.
+*/
+void cs_hist_used(const cs_hist *h, size_t *lo, size_t *hi);
+void cs_hist_get(const cs_hist *h, size_t b, uint64_t *count, double *bmin,
+                 double *bmax);
+
+/*
+** Adds to h bucket b as cs_hist_get gave it (count > 0), as if those
+** values had been added.  Returns 0, or -1 when the bucket cannot be one
+** of a histogram (b out of range, count 0, bmin or bmax NaN or outside
+** bucket b, bmin > bmax, or h's count would overflow); h is then
+** unchanged.
+*/
+int cs_hist_put(cs_hist *h, size_t b, uint64_t count, double bmin,
+                double bmax);
+
 #endif /* CHAINSIM_HIST_H */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chainsim/bytes.h"
 #include "chainsim/error.h"
 #include "chainsim/hist.h"
 #include "chainsim/model.h"
@@ -226,6 +227,28 @@ double cs_runner_period_quantile(const cs_runner_store *s, int k, double q,
 ** memory (dst then unchanged but for capacity).
 */
 int cs_runner_store_append(cs_runner_store *dst, const cs_runner_store *src);
+
+/*
+** A store as bytes, for part files (docs/output.md): the replications
+** asked for, the warm-ups, each table's element size, width and rows,
+** the histograms (their used range of buckets, runs of empty ones as
+** their length) and the timeline's lead times,
+** little-endian.  Appends to b; no effect once b->oom is set.
+*/
+void cs_runner_store_pack(const cs_runner_store *s, cs_bytes *b);
+
+/*
+** A store of m (borrowed; it must outlive *out) from the bytes at r, as
+** cs_runner_store_pack wrote them for a model of the same shape.  Every
+** value is checked before it is used, so no input makes it read out of
+** bounds or allocate more than the input could hold.  Returns CS_OK;
+** CS_EINPUT (unlocated) when the bytes are not such a store, the message
+** saying what is wrong ("a table of 7 columns where the model has 9",
+** "replication numbers not ascending", "truncated"); CS_ENOMEM.  *out is
+** NULL on error.  Caller frees with cs_runner_store_free.
+*/
+cs_status cs_runner_store_unpack(const cs_model *m, cs_bytes_reader *r,
+                                 cs_runner_store **out, cs_error *err);
 
 /*
 ** Most items in the chain at once in one replication: an unstable chain

@@ -220,6 +220,28 @@ cs_study_fault cs_study_build_fault(const cs_study *st);
 cs_status cs_study_run(cs_study *st, const cs_study_run_opts *o,
                        cs_error *err);
 
+/* ---- results made elsewhere (shard.h: --shard, merge, MPI ranks) ---- */
+
+/*
+** The model job j runs: in a sweep built again from its point's scenario
+** (*owned = 1: caller frees it), else the study's own (*owned = 0,
+** borrowed).  Errors are the build's (CS_EINPUT, CS_ENOMEM).
+*/
+cs_status cs_study_job_model(const cs_study *st, size_t j, cs_model **out,
+                             int *owned, cs_error *err);
+
+/*
+** Job j's result from s (borrowed; its model is job j's full model): its
+** summary, partial when s holds fewer replications than the job's model
+** asks for.  Returns CS_OK or CS_ENOMEM.  Then cs_study_finish.
+*/
+cs_status cs_study_set_result(cs_study *st, size_t j,
+                              const cs_runner_store *s, cs_error *err);
+
+/* Once every result is set: which jobs are done (as cs_study_run counts
+** them) and the comparisons with the baselines.  Cannot fail. */
+void cs_study_finish(cs_study *st);
+
 void cs_study_free(cs_study *st);  /* NULL allowed */
 
 /* ---- the plan (cannot fail) ---- */

@@ -1,6 +1,7 @@
 /*
 ** alloc.c - failing-allocator harness: every allocation the library makes
-** while loading, building, running, comparing and reporting is made to
+** while loading, building, running, comparing, reporting and going
+** through a part file (written, read, its store unpacked) is made to
 ** fail in turn, and each time the call must report CS_ENOMEM (with a
 ** message) or succeed with the very same result, and leave no block
 ** behind.
@@ -35,9 +36,11 @@
 #include <string.h>
 
 #include "chainsim/backtest.h"
+#include "chainsim/bytes.h"
 #include "chainsim/error.h"
 #include "chainsim/fit.h"
 #include "chainsim/model.h"
+#include "chainsim/part.h"
 #include "chainsim/report.h"
 #include "chainsim/runner.h"
 #include "chainsim/scenario.h"
@@ -624,6 +627,66 @@ static void undo_backtest(fixture *f)
     undo_fit(f);
 }
 
+/* Two replications of every model through a part file and back: the store
+** packed into a part, the part read, its store unpacked and summarised. */
+static cs_status part_of(const cs_model *m, outcome *o, cs_error *err)
+{
+    static const char *const keys[] = {"seed"}, *const values[] = {"1"};
+    cs_runner_opts opts;
+    cs_runner_store *s = NULL, *t = NULL;
+    cs_part *p = NULL;
+    cs_bytes b;
+    cs_bytes_reader r;
+    cs_summary *sum;
+    cs_status st;
+
+    memset(&opts, 0, sizeof opts);
+    opts.replications = 2;
+    opts.threads = 1;
+    opts.warmup = -1;
+    if ((st = cs_runner_run(m, &opts, &s, err)) != CS_OK)
+        return st;
+    cs_bytes_init(&b);
+    if (cs_part_begin(&b, keys, values, 1, 1, 1, 2, 0, 2) != 0 && !b.oom) {
+        cs_runner_store_free(s);
+        cs_bytes_fini(&b);
+        return cs_error_set(err, CS_EINPUT, NULL, 0, 0, "part header");
+    }
+    cs_part_add(&b, 0, 0, 2, s);
+    cs_part_end(&b);
+    cs_runner_store_free(s);
+    if (b.oom) {
+        cs_bytes_fini(&b);
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    st = cs_part_parse(b.p, b.n, 1, &p, err);
+    cs_bytes_fini(&b);
+    if (st != CS_OK)
+        return st;
+    cs_bytes_reader_init(&r, p->blocks[0].data, p->blocks[0].len);
+    st = cs_runner_store_unpack(m, &r, &t, err);
+    cs_part_free(p);
+    if (st != CS_OK)
+        return st;
+    sum = cs_summary_build(t);
+    cs_runner_store_free(t);
+    if (sum == NULL)
+        return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
+    digest_summary(o, sum);
+    cs_summary_free(sum);
+    return CS_OK;
+}
+
+static cs_status ph_part(fixture *f, outcome *o, cs_error *err)
+{
+    for (int i = 0; i < NMODELS; i++) {
+        const cs_status st = part_of(f->models[i], o, err);
+        if (st != CS_OK)
+            return st;
+    }
+    return CS_OK;
+}
+
 /* ---- the driver ------------------------------------------------------ */
 
 typedef struct phase {
@@ -642,6 +705,7 @@ static const phase phases[] = {
     {"compare", ph_compare, undo_compare},
     {"report", ph_report, undo_nothing},
     {"sequential", ph_sequential, undo_sequential},
+    {"part", ph_part, undo_nothing},
 };
 #define NPHASES (sizeof phases / sizeof phases[0])
 

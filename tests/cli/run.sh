@@ -247,11 +247,11 @@ rm -f "$T/sum.txt"
 
 # ---- options that do not apply to the command are refused
 expect_fail 2 "--format: trace writes CSV only (-f csv)" trace $S -f json
-expect_fail 2 "--format is for run, compare, trace, sensitivity, fit and backtest; check prints a summary" check $S -f json
+expect_fail 2 "--format is for run, compare, trace, sensitivity, fit, backtest and merge; check prints a summary" check $S -f json
 expect_fail 2 "--threads is for run, compare and sensitivity" check $S -j 2
 expect_fail 2 "--replications is for run, compare, check, sensitivity and backtest" trace $S -n 3
 expect_fail 2 "--replication is for trace" run $S -r 2
-expect_fail 2 "--check-promise is for run and compare" check $S --check-promise
+expect_fail 2 "--check-promise is for run, compare and merge" check $S --check-promise
 expect_fail 2 "--no-header is for CSV output (-f csv) and trace" run $S --no-header
 expect_fail 2 "--max-events is for trace" run $S --max-events 5
 expect_ok trace $S --horizon 60d --warmup 0 -f csv --no-header
@@ -448,7 +448,7 @@ grep -q "Command: <code>chainsim compare scenarios/bi-chain.yaml -n 4 -q --repor
     || bad "--report: the footer lacks the command line"
 has_tmp && bad "--report: a temporary file was left" || ok
 echo keep >"$T/keep.html"
-expect_fail 2 "--report is for run, compare and sensitivity" check scenarios/bi-chain.yaml --report "$T/keep.html"
+expect_fail 2 "--report is for run, compare, sensitivity and merge" check scenarios/bi-chain.yaml --report "$T/keep.html"
 expect_fail 2 "name the same file" run scenarios/bi-chain.yaml -o "$T/keep.html" --report "$T/keep.html"
 expect_fail 2 "cannot write" run scenarios/bi-chain.yaml -n 2 --report "$T/no/such/dir/r.html"
 [ "$(cat "$T/keep.html")" = keep ] && ok || bad "--report: an error harmed the file"

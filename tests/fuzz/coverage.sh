@@ -12,7 +12,7 @@ cflags="-O0 -g -fprofile-instr-generate -fcoverage-mapping -std=c11 \
 libs="$(pkg-config --libs gsl yaml-0.1 jansson) -lm -pthread"
 for t in "$@"; do
     case $t in
-    doc|dist|scenario|engine)
+    doc|dist|scenario|engine|part)
         src=$(for f in src/*.c; do [ "$f" = src/main.c ] || printf '%s ' "$f"; done) ;;
     *) echo "coverage: unknown target $t" >&2; exit 2 ;;
     esac

@@ -25,6 +25,9 @@ for t in "$@"; do
     tracker)
         cp tests/fuzz/seeds/tracker/* "$corpus/" 2>/dev/null
         maxlen=16384 ;;
+    part)
+        cp tests/fuzz/seeds/part/*.part "$corpus/" 2>/dev/null
+        maxlen=65536 ;;
     *)
         for f in scenarios/*.yaml scenarios/*/*.yaml tests/bad/*.yaml \
                  tests/fuzz/seeds/scenario/*; do
