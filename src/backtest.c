@@ -91,6 +91,13 @@ typedef struct bclass {
     const char *ks_verdict;
 } bclass;
 
+/* A team: the visits that finished there in the window. */
+typedef struct bteam {
+    const char *name;
+    fig done;                /* obs NAN: the export does not name it */
+    long rep_done;
+} bteam;
+
 struct cs_backtest {
     cs_model *m;
     const char *scenario, *tracker;
@@ -99,6 +106,7 @@ struct cs_backtest {
     unsigned reps;
     bclass *cls;             /* [m->nclasses + 1]: the last is all */
     size_t ncls;
+    bteam *teams;            /* [m->nteams] */
     long board_start, board_backlog, left_out;
     double *arrival;         /* per item serial in a replication */
     size_t narrival;
@@ -174,7 +182,8 @@ static cs_status board(cs_backtest *b, const cs_tracker_data *d, double from,
     for (size_t i = 0; i < d->nclasses; i++)
         map_cls[i] = cs_model_class_index(m, d->classes[i]);
     for (size_t i = 0; i < d->nteams; i++)
-        map_team[i] = cs_model_team_index(m, d->teams[i]);
+        if ((map_team[i] = cs_model_team_index(m, d->teams[i])) >= 0)
+            b->teams[map_team[i]].done.obs = 0;
     for (int c = 0; c < m->nclasses; c++)
         m->classes[c].backlog = 0;
     for (size_t i = 0; i < d->nitems; i++) {
@@ -188,6 +197,13 @@ static cs_status board(cs_backtest *b, const cs_tracker_data *d, double from,
 
         if (it->n == 0)
             continue;
+        /* a visit finished at a team: its work entry followed by the
+        ** next entry in the window */
+        for (size_t q = 0; q + 1 < it->n; q++)
+            if (e[q].state == CS_TRACKER_WORK && e[q].team >= 0 &&
+                map_team[e[q].team] >= 0 && e[q + 1].t > from &&
+                e[q + 1].t <= to)
+                b->teams[map_team[e[q].team]].done.obs += 1;
         if (mc >= 0 && done && end > from && end <= to) {
             bclass *c = &b->cls[mc], *all = &b->cls[b->ncls - 1];
 
@@ -278,6 +294,8 @@ static void on_event(void *ctx, const cs_trace_event *ev)
     }
     if (strcmp(ev->event, "arrive") == 0) {
         b->arrival[ev->item] = ev->time;
+    } else if (strcmp(ev->event, "finish") == 0 && ev->team >= 0) {
+        b->teams[ev->team].rep_done++;
     } else if (strcmp(ev->event, "done") == 0 && ev->cls >= 0) {
         bclass *c = &b->cls[ev->cls], *all = &b->cls[b->ncls - 1];
         const double a = b->arrival[ev->item];
@@ -391,6 +409,27 @@ static int ks_test(bclass *c)
     return 0;
 }
 
+/* The band of g's replications and its verdict; judged: the observed
+** figure may be compared. */
+static void fig_band(fig *g, unsigned reps, int judged)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < g->sim.n; i++)
+        if (!isnan(g->sim.v[i]))
+            g->sim.v[n++] = g->sim.v[i];
+    g->nsim = n;
+    qsort(g->sim.v, n, sizeof *g->sim.v, cmp_double);
+    g->lo = quantile(g->sim.v, n, 0.025);
+    g->med = quantile(g->sim.v, n, 0.5);
+    g->hi = quantile(g->sim.v, n, 0.975);
+    if (isnan(g->obs) || n == 0 || 2 * n < reps || !judged)
+        g->verdict = "n/a";
+    else
+        g->verdict = g->obs >= g->lo && g->obs <= g->hi ? "inside"
+                                                       : "outside";
+}
+
 static int summarise(bclass *c, unsigned reps)
 {
     qsort(c->obs_lt.v, c->obs_lt.n, sizeof *c->obs_lt.v, cmp_double);
@@ -407,25 +446,8 @@ static int summarise(bclass *c, unsigned reps)
         for (int k = F_MEAN; k < NFIG; k++)
             c->f[k].obs = NAN;
     }
-    for (int k = 0; k < NFIG; k++) {
-        fig *g = &c->f[k];
-        size_t n = 0;
-
-        for (size_t i = 0; i < g->sim.n; i++)
-            if (!isnan(g->sim.v[i]))
-                g->sim.v[n++] = g->sim.v[i];
-        g->nsim = n;
-        qsort(g->sim.v, n, sizeof *g->sim.v, cmp_double);
-        g->lo = quantile(g->sim.v, n, 0.025);
-        g->med = quantile(g->sim.v, n, 0.5);
-        g->hi = quantile(g->sim.v, n, 0.975);
-        if (isnan(g->obs) || n == 0 || 2 * n < reps ||
-            (k != F_DONE && c->obs_lt.n < MIN_OBS))
-            g->verdict = "n/a";
-        else
-            g->verdict = g->obs >= g->lo && g->obs <= g->hi ? "inside"
-                                                           : "outside";
-    }
+    for (int k = 0; k < NFIG; k++)
+        fig_band(&c->f[k], reps, k == F_DONE || c->obs_lt.n >= MIN_OBS);
     c->ks = c->ks_p = NAN;
     c->ks_verdict = "n/a";
     if (c->obs_lt.n >= MIN_OBS && c->sim_lt.n > 0) {
@@ -450,6 +472,10 @@ void cs_backtest_free(cs_backtest *b)
         free(b->cls[i].rep_end.v);
     }
     free(b->cls);
+    for (size_t t = 0; b->teams != NULL && b->m != NULL &&
+                       t < (size_t)b->m->nteams; t++)
+        free(b->teams[t].done.sim.v);
+    free(b->teams);
     free(b->arrival);
     cs_model_free(b->m);
     free(b);
@@ -492,7 +518,13 @@ cs_status cs_backtest_run(cs_model *m, const cs_tracker_data *d,
     for (size_t i = 0; i < d->nclasses; i++)
         common += cs_model_class_index(m, d->classes[i]) >= 0;
     b->ncls = (size_t)m->nclasses + 1;
-    if ((b->cls = calloc(b->ncls, sizeof *b->cls)) == NULL) {
+    b->teams = calloc((size_t)m->nteams + 1, sizeof *b->teams);
+    for (int t = 0; b->teams != NULL && t < m->nteams; t++) {
+        b->teams[t].name = m->teams[t].name;
+        b->teams[t].done.obs = NAN;
+    }
+    if ((b->cls = calloc(b->ncls, sizeof *b->cls)) == NULL ||
+        b->teams == NULL) {
         cs_backtest_free(b);
         return cs_error_set(err, CS_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -528,6 +560,11 @@ cs_status cs_backtest_run(cs_model *m, const cs_tracker_data *d,
         }
         for (size_t i = 0; i < b->ncls; i++)
             b->oom |= rep_figs(&b->cls[i]);
+        for (int t = 0; t < m->nteams; t++) {
+            b->oom |= dpush(&b->teams[t].done.sim,
+                            (double)b->teams[t].rep_done);
+            b->teams[t].rep_done = 0;
+        }
         if (b->oom) {
             st = CS_ENOMEM;
             goto fail;
@@ -538,6 +575,8 @@ cs_status cs_backtest_run(cs_model *m, const cs_tracker_data *d,
             st = CS_ENOMEM;
             goto fail;
         }
+    for (int t = 0; t < m->nteams; t++)
+        fig_band(&b->teams[t].done, b->reps, 1);
     cs_engine_free(e);
     cs_engine_rep_free(r);
     *out = b;
@@ -566,7 +605,7 @@ static json_t *fig_json(const fig *g)
 
 static json_t *report_json(const cs_backtest *b)
 {
-    json_t *o = json_object(), *cls = json_object();
+    json_t *o = json_object(), *cls = json_object(), *teams = json_object();
 
     json_object_set_new(o, "scenario", json_string(b->scenario));
     json_object_set_new(o, "tracker", json_string(b->tracker));
@@ -593,6 +632,11 @@ static json_t *report_json(const cs_backtest *b)
         json_object_set_new(cls, c->name, x);
     }
     json_object_set_new(o, "classes", cls);
+    for (int t = 0; t < b->m->nteams; t++)
+        json_object_set_new(teams, b->teams[t].name,
+                            json_pack("{s:o}", "done",
+                                      fig_json(&b->teams[t].done)));
+    json_object_set_new(o, "teams", teams);
     return o;
 }
 
@@ -662,6 +706,24 @@ cs_status cs_backtest_write(const cs_backtest *b, FILE *out, int json,
                     "KS", c->ks, "", c->ks_p, c->ks_verdict);
         fprintf(out, "%-16s %-10s %9zu lead times\n", "", "(n)",
                 c->obs_lt.n);
+    }
+    fprintf(out, "\n%-16s %-10s %9s %9s  %-19s %s\n", "team", "measure",
+            "observed", "simulated", "95% band", "verdict");
+    for (int t = 0; t < b->m->nteams; t++) {
+        const fig *g = &b->teams[t].done;
+        char o[32], s[32], lo[32], hi[32], band[72];
+
+        cell(o, sizeof o, g->obs, 0);
+        cell(s, sizeof s, g->med, 0);
+        cell(lo, sizeof lo, g->lo, 0);
+        cell(hi, sizeof hi, g->hi, 0);
+        snprintf(band, sizeof band, "[%s, %s]", lo, hi);
+        fprintf(out, "%-16s %-10s %9s %9s  %-19s %s\n", b->teams[t].name,
+                "visits", o, s, band, g->verdict);
+        if (strcmp(g->verdict, "n/a") != 0) {
+            judged++;
+            outside += strcmp(g->verdict, "outside") == 0;
+        }
     }
     fprintf(out, "\n%ld of %ld measures outside the simulated 95%% band", 
             outside, judged);

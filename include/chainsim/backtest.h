@@ -16,6 +16,10 @@
 ** - lead time of the items that arrived in [FROM, TO] and were done by TO
 **   (the board's items are left out of both sides: their arrival is before
 **   the simulation): its mean, p50, p85 and p95.
+** Per team of the scenario: visits, the visits finished there in (FROM,
+** TO] (an item leaving a work stage of the team in the export; a part
+** finished at the team in the simulation; n/a when the export does not
+** name the team).
 ** Each simulated figure is a distribution over replications; its 95% band
 ** runs from its 2.5th to its 97.5th percentile (a prediction band, not a
 ** confidence interval: it is where one history like the observed one

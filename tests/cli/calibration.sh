@@ -61,11 +61,14 @@ expect_fail 2 "fit needs the stage map" fit "$D/bi-export.csv"
 expect_ok backtest "$D/bi-history.yaml" "$D/bi-events.csv" --map "$MAP" --from 2026-09-01 --to 2026-12-18 -n 50
 grep -q '^data-product' "$T/out" && ok || bad "backtest table lacks data-product"
 grep -q 'measures outside the simulated 95% band' "$T/out" && ok || bad "backtest table lacks the summary line"
+grep -q '^modelling  *visits' "$T/out" && ok || bad "backtest table lacks the teams' visits"
 expect_ok backtest "$D/bi-history.yaml" "$D/bi-events.csv" --map "$MAP" --from 2026-09-01 -n 50 -f json
 cp "$T/out" "$T/bt.json"
 "$JQ" "$T/bt.json" classes.all.lead_time.p85.band95.1 >/dev/null && ok || bad "backtest json: no p85 band"
 v=$("$JQ" "$T/bt.json" classes.all.done.verdict)
 [ "$v" = inside ] && ok || bad "backtest of the true chain: done verdict '$v'"
+v=$("$JQ" "$T/bt.json" teams.modelling.done.verdict)
+[ "$v" = inside ] && ok || bad "backtest of the true chain: modelling's visits '$v'"
 # the fitted scenario backtests too
 "$BIN" backtest "$T/fit.yaml" "$D/bi-events.csv" --map "$MAP" --from 2026-09-01 -n 20 >/dev/null 2>&1 && ok || bad "backtest of the fitted scenario failed"
 expect_fail 2 "--from: '2026-02-30x' is not a date" backtest "$D/bi-history.yaml" "$D/bi-events.csv" --map "$MAP" --from 2026-02-30x
