@@ -75,7 +75,21 @@ rc=$?
 $MPIRUN -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
     >"$T/int.csv" 2>"$T/err" &
 pid=$!
-sleep 2
+# interrupt once both ranks are simulating (each has used a second of CPU),
+# not while mpirun still starts them: a loaded machine starts them slowly
+i=0
+while [ "$i" -lt 60 ]; do
+    busy=0
+    for r in $(pgrep -f "$MPIBIN run scenarios/bi-chain.yaml -n 100000" 2>/dev/null); do
+        [ "$r" = "$pid" ] && continue
+        s=$(ps -o times= -p "$r" 2>/dev/null | tr -d ' ')
+        [ "${s:-0}" -ge 1 ] 2>/dev/null && busy=$((busy + 1))
+    done
+    [ "$busy" -ge 2 ] && break
+    sleep 0.5
+    i=$((i + 1))
+done
+sleep 1
 kill -INT "$pid"
 wait "$pid"
 rc=$?
