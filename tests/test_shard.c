@@ -141,6 +141,7 @@ START_TEST(test_shard_merge_is_run)
     cs_study_free(merged);
     /* shard 3 left out: its tuples are named */
     merged = study();
+    cs_bytes_fini(&p.b[2]);
     p.b[2] = p.b[4];
     ck_assert(cs_shard_merge(merged, 4, load, &p, names, 0, &err) ==
               CS_EINPUT);
