@@ -633,6 +633,8 @@ static cs_status absent_entry(merging *m, size_t i)
 
     if ((!keyed && !ids) || (keyed && cs_node_is_null(v) && m->sc.lenient))
         return CS_OK;
+    if (!keyed && is_new_step(v))   /* a new step of the list form */
+        return CS_OK;
     if (!m->nl.built && names_build(&m->nl, &m->f, m->n0) != CS_OK)
         return CS_ENOMEM;
     hint = names_suggest(&m->nl, key);
