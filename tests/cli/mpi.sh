@@ -80,8 +80,10 @@ command -v python3 >/dev/null 2>&1 &&
     set -- python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
+# Open MPI kills the ranks one second after SIGTERM by default: too short
+# for a loaded machine to gather and write
 # shellcheck disable=SC2086 # MPIRUN's words
-"$@" $MPIRUN -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
+OMPI_MCA_odls_base_sigkill_timeout=30 "$@" $MPIRUN -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
     >"$T/int.csv" 2>"$T/err" &
 pid=$!
 # interrupt once both ranks are simulating (each has used a second of CPU),
