@@ -196,6 +196,7 @@ cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/sequential.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/calibration.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/cli/scale.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@sh tests/cli/org-design.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
@@ -272,27 +273,31 @@ $(BUILD)/floor: tools/floor.c
 $(BUILD)/tracker-export: tools/tracker_export.c $(LIB)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# install: the binary, the man pages, the examples, the documentation and
-# the bash completion; uninstall removes exactly those files, then the
-# directories that only chainsim uses (share/chainsim, share/doc/chainsim)
-# when they are empty.  Neither builds as root: install needs a build.
+# install: the binary, the man pages, the examples and the org-design
+# recipes (scenarios/org-design/), the documentation and the bash
+# completion; uninstall removes exactly those files, then the directories
+# that only chainsim uses (share/chainsim, share/doc/chainsim) when they
+# are empty.  Neither builds as root: install needs a build.
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/chainsim
 DOCDIR  ?= $(PREFIX)/share/doc/chainsim
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLES := $(notdir $(wildcard scenarios/*.yaml))
+RECIPES  := $(notdir $(wildcard scenarios/org-design/*.yaml))
 SAMPLES  := $(notdir $(wildcard scenarios/data/*))
 DOCS     := $(notdir $(wildcard docs/*.md))
 DOCIMGS  := $(notdir $(wildcard docs/img/*.png))
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/scenarios/data \
+	    $(DESTDIR)$(DATADIR)/scenarios/org-design \
 	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BUILD)/chainsim $(DESTDIR)$(BINDIR)/chainsim
 	install -m 644 docs/man/chainsim.1 $(DESTDIR)$(MANDIR)/man1/chainsim.1
 	install -m 644 docs/man/chainsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5
 	install -m 644 $(EXAMPLES:%=scenarios/%) $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 644 $(SAMPLES:%=scenarios/data/%) $(DESTDIR)$(DATADIR)/scenarios/data/
+	install -m 644 $(RECIPES:%=scenarios/org-design/%) $(DESTDIR)$(DATADIR)/scenarios/org-design/
 	install -m 644 README.md $(DOCS:%=docs/%) $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(DOCIMGS:%=docs/img/%) $(DESTDIR)$(DOCDIR)/img/
 	install -m 644 docs/schema/results.schema.json $(DESTDIR)$(DOCDIR)/schema/
@@ -303,10 +308,12 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/chainsim-scenario.5 $(DESTDIR)$(COMPDIR)/chainsim \
 	    $(EXAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/%) \
 	    $(SAMPLES:%=$(DESTDIR)$(DATADIR)/scenarios/data/%) \
+	    $(RECIPES:%=$(DESTDIR)$(DATADIR)/scenarios/org-design/%) \
 	    $(DESTDIR)$(DOCDIR)/README.md $(DOCS:%=$(DESTDIR)$(DOCDIR)/%) \
 	    $(DOCIMGS:%=$(DESTDIR)$(DOCDIR)/img/%) \
 	    $(DESTDIR)$(DOCDIR)/schema/results.schema.json
-	-rmdir $(DESTDIR)$(DATADIR)/scenarios/data $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
+	-rmdir $(DESTDIR)$(DATADIR)/scenarios/data $(DESTDIR)$(DATADIR)/scenarios/org-design \
+	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR) \
 	    $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/schema $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 install-test: $(BUILD)/chainsim

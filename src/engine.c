@@ -4945,12 +4945,17 @@ cs_engine *cs_engine_new(const cs_model *m)
         u->slow = u->prod != NULL || u->shared || u->jt;
         if (tm->nschedule > 0)
             e->scheduled[e->nscheduled++] = t;
+        /* a patient class reaches t by a plain step, a choice option
+        ** or a context's team */
         for (int c = 0; c < m->nclasses; c++)
-            for (int s = 0; s < m->classes[c].nsteps; s++)
-                if (m->classes[c].has_patience &&
-                    m->classes[c].steps[s].kind == CS_STEP_WORK &&
-                    m->classes[c].steps[s].team == t)
-                    u->pat = 1;
+            for (int s = 0; s < m->classes[c].nsteps; s++) {
+                const cs_class *const k = &m->classes[c];
+                if (!k->has_patience || k->steps[s].kind != CS_STEP_WORK)
+                    continue;
+                for (int a = 0; a < cs_model_step_alts(k, s); a++)
+                    if (cs_model_alt_team(k, s, a) == t)
+                        u->pat = 1;
+            }
         for (int p = 0; p < m->npromises; p++)
             if (m->promises[p].at_team && m->promises[p].team == t)
                 u->ntp++;

@@ -1940,16 +1940,23 @@ static cs_status check_done_by_mix(const builder *r, const cs_node *n)
                              "both", wi >= 0 ? "within" : "throughput");
 }
 
-/* 1 when some class promise p covers has a step at team t. */
+/*
+** 1 when some class promise p covers has a step that can go to team t:
+** a plain step at t, or a choice option or a context's team there.
+*/
 static int promise_visits_team(const cs_model *m, const cs_promise *p, int t)
 {
     for (int c = 0; c < m->nclasses; c++) {
         const cs_class *const k = &m->classes[c];
         if (!cs_model_promise_covers(p, c))
             continue;
-        for (int s = 0; s < k->nsteps; s++)
-            if (k->steps[s].kind == CS_STEP_WORK && k->steps[s].team == t)
-                return 1;
+        for (int s = 0; s < k->nsteps; s++) {
+            if (k->steps[s].kind != CS_STEP_WORK)
+                continue;
+            for (int a = 0; a < cs_model_step_alts(k, s); a++)
+                if (cs_model_alt_team(k, s, a) == t)
+                    return 1;
+        }
     }
     return 0;
 }

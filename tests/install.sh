@@ -10,11 +10,15 @@ make --no-print-directory -s install DESTDIR="$D" PREFIX=/usr >/dev/null
 B=$D/usr/bin/chainsim
 "$B" --version | grep -q '^chainsim ' || fail "--version"
 "$B" check "$D/usr/share/chainsim/scenarios/bi-chain.yaml" >/dev/null || fail "check"
+for f in scenarios/org-design/*.yaml; do
+    "$B" check "$D/usr/share/chainsim/$f" >/dev/null || fail "check of the installed $f"
+done
 S=$D/usr/share/chainsim/scenarios/data
 "$B" fit "$S/bi-export.csv" --map "$S/bi-map.yaml" -q >/dev/null || fail "fit of the installed sample"
 for f in "$D/usr/share/man/man1/chainsim.1" "$D/usr/share/man/man5/chainsim-scenario.5" \
          "$D/usr/share/bash-completion/completions/chainsim" \
-         "$D/usr/share/doc/chainsim/README.md" "$D/usr/share/doc/chainsim/cli.md"; do
+         "$D/usr/share/doc/chainsim/README.md" "$D/usr/share/doc/chainsim/cli.md" \
+         "$D/usr/share/doc/chainsim/org-design.md"; do
     [ -f "$f" ] || fail "missing $f"
 done
 if command -v man >/dev/null 2>&1; then

@@ -3996,6 +3996,61 @@ START_TEST(test_escape_trace)
 }
 END_TEST
 
+/*
+** The second case of test_abandon_exact with y's step at b made a
+** choice whose option at b is not the first (the first, at c, has p 0)
+** or a context mapped to b that is not the first context (share 0): y
+** still gives up when it joins b's queue at 2.
+*/
+START_TEST(test_abandon_routed)
+{
+    const double p[2] = {0.0, 1.0}, share[2] = {0.0, 1.0};
+    cs_dist eff[2];
+    int teams[2], ctx[2];
+
+    for (int k = 0; k < 2; k++) {
+        cs_model *m = mk_model(50, 0);
+        tlog l = {0};
+        cs_rep *r;
+        cs_error err;
+        int a, b, c, y, z, s;
+
+        a = add_team(m, "a", 2);
+        b = add_team(m, "b", 1);
+        c = add_team(m, "c", 1);
+        y = add_class(m, "y", 0);
+        z = add_class(m, "z", 0);
+        m->classes[y].backlog = 1;
+        m->classes[z].backlog = 1;
+        add_step(m, y, a, tl_const(2));
+        s = add_step(m, y, b, tl_const(1));
+        teams[0] = c;
+        teams[1] = b;
+        if (k == 0) {
+            eff[0] = eff[1] = tl_const(1);
+            set_choice(m, y, s, 2, p, teams, eff);
+        } else {
+            ctx[0] = c;
+            ctx[1] = b;
+            set_contexts(m, y, 2, share);
+            set_ctx_team(m, y, s, ctx);
+        }
+        add_step(m, z, b, tl_const(5));
+        set_patience(m, y, tl_const(1.5));
+        r = cs_engine_rep_new(m);
+        run_traced(m, 0, &l, r, CS_OK, &err);
+        ck_assert_double_eq_tol(tfind(&l, 1, "queue", b, 0), 2, EPS);
+        ck_assert_double_eq_tol(tfind(&l, 1, "abandon", -1, 0), 2, EPS);
+        ck_assert_uint_eq(r->abandoned, 1);
+        ck_assert_uint_eq(r->classes[y].abandoned, 1);
+        ck_assert_double_eq_tol(r->wasted, 2.0, EPS);
+        cs_engine_rep_free(r);
+        cs_model_free(m);
+        free(l.v);
+    }
+}
+END_TEST
+
 /* Class 0's items in arrival order: arrival times and first work
 ** durations per step, whatever serials other classes' items take. */
 typedef struct crn0 {
@@ -4455,6 +4510,7 @@ static Suite *engine_suite(void)
     tcase_add_test(det, test_crn_preempt_multitask);
     tcase_add_test(det, test_deadlock_random_shared);
     tcase_add_test(det, test_abandon_exact);
+    tcase_add_test(det, test_abandon_routed);
     tcase_add_test(det, test_abandon_interrupted);
     tcase_add_test(det, test_conwip_exact);
     tcase_add_test(det, test_team_promise_exact);

@@ -2038,6 +2038,46 @@ START_TEST(test_routes_ok)
 }
 END_TEST
 
+/*
+** A promise on a team that a class reaches only through a choice option
+** or a context's team (not the first one) measures those visits: it is
+** not refused as measuring nothing.
+*/
+START_TEST(test_promise_team_routes)
+{
+    static const char choice[] =
+        "chainsim: 1\nname: t\n"
+        "teams:\n  - {name: a, capacity: 1}\n  - {name: b, capacity: 1}\n"
+        "work:\n"
+        "  - name: w\n    arrivals: {rate: 1/d}\n"
+        "    steps:\n"
+        "      - id: env\n        choice:\n"
+        "          - {p: 0.7, team: a, effort: 2h}\n"
+        "          - {p: 0.3, team: b, effort: 2h}\n"
+        "promise:\n  - {name: p, team: b, within: 2d, percentile: 80}\n";
+    static const char mapped[] =
+        "chainsim: 1\nname: t\n"
+        "teams:\n  - {name: a, capacity: 1}\n  - {name: b, capacity: 1}\n"
+        "work:\n"
+        "  - name: w\n    arrivals: {rate: 1/d}\n"
+        "    contexts: {f: 0.6, s: 0.4}\n"
+        "    steps:\n"
+        "      - {id: build, team: {f: a, s: b}, effort: 2h}\n"
+        "promise:\n  - {name: p, work: w, team: b, within: 2d, percentile: 80}\n";
+    const char *const texts[] = {choice, mapped};
+
+    for (int i = 0; i < 2; i++) {
+        cs_scenario *s = load_ok(texts[i]);
+        cs_model *m = build_ok(s, -1);
+
+        ck_assert_int_eq(m->promises[0].at_team, 1);
+        ck_assert_int_eq(m->promises[0].team, cs_model_team_index(m, "b"));
+        cs_model_free(m);
+        cs_scenario_free(s);
+    }
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -2049,6 +2089,7 @@ static Suite *scenario_suite(void)
     tcase_add_loop_test(bad, test_bad_case, 0, NBAD);
     tcase_add_test(bad, test_bad_files);
     tcase_add_test(model, test_routes_ok);
+    tcase_add_test(model, test_promise_team_routes);
     tcase_add_test(model, test_joint_ok);
     tcase_add_test(model, test_full_settings);
     tcase_add_test(model, test_full_teams);
