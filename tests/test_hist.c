@@ -13,6 +13,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "chainsim/hist.h"
+#include "loopcheck.h"
 
 static gsl_rng *rng_new(unsigned long seed)
 {
@@ -157,16 +158,19 @@ START_TEST(test_hist_buckets)
     ** value; consecutive bucket values grow by at most 1/128. */
     for (double v = 0x1p-30; v < 0x1p40; v *= 1.0007) {
         const size_t b = cs_hist_bucket(v);
-        ck_assert_uint_ge(b, prev);
-        ck_assert(fabs(cs_hist_bucket_value(b) - v) / v <= 0.0039);
+        LOOP_CHECK(b >= prev, "bucket of %g before the previous one", v);
+        LOOP_CHECK(fabs(cs_hist_bucket_value(b) - v) / v <= 0.0039,
+                   "bucket value of %g is %g", v, cs_hist_bucket_value(b));
         prev = b;
     }
     for (size_t b = 0; b + 1 < nb; b++) {
         const double lo = cs_hist_bucket_value(b);
         const double hi = cs_hist_bucket_value(b + 1);
-        ck_assert(hi > lo);
-        ck_assert(hi / lo - 1.0 <= 1.0 / 128 + 1e-12);
-        ck_assert_uint_eq(cs_hist_bucket(lo), b);
+        LOOP_CHECK(hi > lo, "bucket %zu: %g after %g", b, hi, lo);
+        LOOP_CHECK(hi / lo - 1.0 <= 1.0 / 128 + 1e-12, "bucket %zu: step %g",
+                   b, hi / lo - 1.0);
+        LOOP_CHECK(cs_hist_bucket(lo) == b, "bucket of %g is %zu, not %zu", lo,
+                   cs_hist_bucket(lo), b);
     }
 }
 END_TEST

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chainsim/kernel.h"
+#include "loopcheck.h"
 
 /* What the handlers saw, in run order. */
 typedef struct evlog {
@@ -47,7 +48,7 @@ static void record(cs_sim *sim, void *ctx, void *data)
     evlog *l = ctx;
     const uintptr_t tag = (uintptr_t)data;
 
-    ck_assert_uint_lt(l->n, l->cap);
+    LOOP_CHECK(l->n < l->cap, "event log full at %zu", l->n);
     l->time[l->n] = cs_kernel_now(sim);
     l->prio[l->n] = (int32_t)(uint32_t)(tag >> 24);
     l->tag[l->n] = tag & 0xffffff;
@@ -240,13 +241,15 @@ static void check_growth(size_t hint)
     evlog_init(&l, N);
     /* Descending times: every insertion sifts to the root. */
     for (uintptr_t i = 0; i < N; i++)
-        ck_assert_int_eq(cs_kernel_schedule(sim, (double)(N - i), 0, record, &l,
-                                            make_tag(i, 0)), 0);
+        LOOP_CHECK(cs_kernel_schedule(sim, (double)(N - i), 0, record, &l,
+                                      make_tag(i, 0)) == 0,
+                   "schedule %zu failed", (size_t)i);
     ck_assert_uint_eq(cs_kernel_pending(sim), N);
     ck_assert(cs_kernel_next_time(sim) == 1.0);
     ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), N);
     for (size_t i = 0; i < N; i++)
-        ck_assert(l.time[i] == (double)(i + 1));
+        LOOP_CHECK(l.time[i] == (double)(i + 1), "event %zu at %g", i,
+                   l.time[i]);
     evlog_fini(&l);
     cs_kernel_free(sim);
 }
@@ -333,8 +336,9 @@ START_TEST(test_million_in_order)
     for (uintptr_t i = 0; i < N; i++) {
         const double t = (double)(rnd(&s) % 2000) * 0.5;
         const int32_t p = (int32_t)(rnd(&s) % 4) - 1;
-        ck_assert_int_eq(cs_kernel_schedule(sim, t, p, record, &l,
-                                            make_tag(i, p)), 0);
+        LOOP_CHECK(cs_kernel_schedule(sim, t, p, record, &l,
+                                      make_tag(i, p)) == 0,
+                   "schedule %zu failed", (size_t)i);
     }
     ck_assert_uint_eq(cs_kernel_run(sim, INFINITY), N);
     ck_assert_uint_eq(l.n, N);
