@@ -1,10 +1,11 @@
 # chainsim - plain Makefile.  Targets:
 #   all       build build/chainsim (never installs packages: see deps)
 #   check     unit tests (Check), the failing-allocator run, CLI, hardening
-#             and golden-output tests, fuzz regressions; validate, lint,
-#             includes; then sanitize, tsan, valgrind
+#             and golden-output tests, fuzz regressions; lint, includes;
+#             then sanitize, tsan, valgrind
 #   unit cli  the tests alone (quick; unit runs two test binaries at a time)
-#   validate  the engine against queueing theory on long horizons
+#   validate  the engine against queueing theory and the intervals'
+#             coverage on long horizons (unit runs them short)
 #   schema    the JSON of every example against docs/schema (part of check)
 #   browser   the HTML reports of the examples in headless Chromium;
 #             report-shots: docs/img/ screenshots of the BI example's
@@ -75,7 +76,7 @@ FUZZ_TARGETS := doc dist scenario engine tracker part
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build check unit cli demo sanitize tsan valgrind bench fuzz \
+.PHONY: all deps build check check-build unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
         golden golden-update alloc lint includes browser report-shots schema \
         mpi-check
@@ -108,14 +109,19 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
 $(BUILD)/tests/.dir:
 	@mkdir -p $(BUILD)/tests && touch $@
 
-# The whole suite (a few minutes on two cores): the tests, the long
-# validation, lint and the include layers; then the tests again under
-# ASan+UBSan (short horizons), the threaded runs under TSan, the demo
-# under valgrind.
+# The whole suite (about five minutes on two cores): everything built
+# first, two at a time; the tests (the validation at its quick size: unit
+# runs test_engine and test_sequential on short horizons), lint and the
+# include layers; then the tests again under ASan+UBSan (short horizons),
+# the threaded runs under TSan, the demo under valgrind.
 check: deps
+	@$(MAKE) --no-print-directory -j2 check-build
 	@$(MAKE) --no-print-directory unit cli schema browser install-test mpi-check
-	@$(MAKE) --no-print-directory -j2 validate lint includes sanitize
+	@$(MAKE) --no-print-directory -j2 lint includes sanitize
 	@$(MAKE) --no-print-directory -j2 tsan valgrind
+
+check-build: $(BUILD)/chainsim $(BUILD)/tests/jsonq $(TESTBINS) $(REPLAYBINS) \
+             $(BUILD)/tests/alloc
 
 unit: $(TESTBINS) replay alloc
 	@sh tests/run-unit.sh $(BUILD)/tests $(TESTS)

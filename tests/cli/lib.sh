@@ -22,6 +22,12 @@ else
     SANITIZED=0; SLOW=1
 fi
 
+# CS_QUICK=1 (make sanitize): the repetitions that check what a build
+# without the sanitizers already checks (the same result on one thread,
+# long progress runs) are left out or shortened (QUICK=1).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+if [ -n "${CS_QUICK:-}" ]; then QUICK=1; else QUICK=0; fi
+
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
