@@ -67,6 +67,18 @@ LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread
 MODULES := $(sort $(filter-out main,$(patsubst src/%.c,%,$(wildcard src/*.c))))
 LIBOBJ  := $(MODULES:%=$(BUILD)/%.o)
 LIB     := $(BUILD)/libchainsim.a
+ifeq ($(MPI),1)
+# Only main.c and mpi.c see CS_MPI: the MPI build takes the other modules'
+# objects from the plain build (build/), compiled there with cc.
+PLAINOBJ := $(filter-out build/mpi.o,$(MODULES:%=build/%.o))
+LIBOBJ   := $(PLAINOBJ) $(BUILD)/mpi.o
+$(PLAINOBJ): CC := cc
+$(PLAINOBJ): MPI_DEF :=
+build/%.o: src/%.c | build/tests/.dir
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/tests/.dir:
+	@mkdir -p build/tests && touch $@
+endif
 TESTS := $(sort $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c)))
 TESTBINS := $(TESTS:%=$(BUILD)/tests/test_%)
 
@@ -329,5 +341,5 @@ install-test: $(BUILD)/chainsim
 clean:
 	rm -rf build build-san build-tsan build-fuzz build-cov build-mpi
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+-include $(sort $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(if $(PLAINOBJ),build/*.d)))
 .SECONDARY:

@@ -80,10 +80,18 @@ command -v python3 >/dev/null 2>&1 &&
     set -- python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])'
-# Open MPI kills the ranks one second after SIGTERM by default: too short
-# for a loaded machine to gather and write
-# shellcheck disable=SC2086 # MPIRUN's words
-OMPI_MCA_odls_base_sigkill_timeout=30 "$@" $MPIRUN -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
+# On SIGINT Open MPI's mpirun sends the ranks SIGCONT, SIGTERM and SIGKILL,
+# odls_base_sigkill_timeout seconds apart (one by default): three give a
+# loaded machine time to gather and write (and timeout(1) waits longer).
+# A second SIGINT makes mpirun kill the ranks at once: timeout(1) passes
+# the signal on to its process group as well unless --foreground.
+if command -v timeout >/dev/null 2>&1; then
+    MPIRUN_INT="timeout --foreground -k 20 120 mpirun --oversubscribe"
+else
+    MPIRUN_INT="mpirun --oversubscribe"
+fi
+# shellcheck disable=SC2086 # MPIRUN_INT's words
+OMPI_MCA_odls_base_sigkill_timeout=3 "$@" $MPIRUN_INT -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
     >"$T/int.csv" 2>"$T/err" &
 pid=$!
 # interrupt once both ranks are simulating (each has used a second of CPU),
