@@ -18,7 +18,7 @@
 #             (tools/check-includes); function prefixes name their files
 #             (tools/check-names)
 #   demo      build and compare the variants of the BI example
-#   sanitize  the test suite under ASan+UBSan (build-san/)
+#   sanitize  the unit tests and the CLI_SAN suites under ASan+UBSan (build-san/)
 #   tsan      threaded replications under ThreadSanitizer (build-tsan/)
 #   valgrind  memcheck on the demo, a trace, a sweep, a refused file and a
 #             merge of shards
@@ -88,7 +88,7 @@ FUZZ_TARGETS := doc dist scenario engine tracker part
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build check check-build unit cli demo sanitize tsan valgrind bench fuzz \
+.PHONY: all deps build check check-build check-plain check-sanitize unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
         golden golden-update alloc lint includes browser report-shots schema \
         mpi-check
@@ -123,14 +123,21 @@ $(BUILD)/tests/.dir:
 
 # The whole suite (about five minutes on two cores): everything built
 # first, two at a time; the tests (the validation at its quick size: unit
-# runs test_engine and test_sequential on short horizons), lint and the
-# include layers; then the tests again under ASan+UBSan (short horizons),
-# the threaded runs under TSan, the demo under valgrind.
+# runs test_engine and test_sequential on short horizons) and beside them
+# the tests again under ASan+UBSan (short horizons, CLI_SAN); then lint,
+# the include layers, the threaded runs under TSan, the demo under
+# valgrind.
 check: deps
 	@$(MAKE) --no-print-directory -j2 check-build
+	@$(MAKE) --no-print-directory -j2 check-plain check-sanitize
+	@$(MAKE) --no-print-directory -j2 lint includes tsan valgrind
+
+# The plain tests in order (some measure time), and beside them the
+# sanitizer pass at the lowest priority: it takes the cores they leave.
+check-plain:
 	@$(MAKE) --no-print-directory unit cli schema browser install-test mpi-check
-	@$(MAKE) --no-print-directory -j2 lint includes sanitize
-	@$(MAKE) --no-print-directory -j2 tsan valgrind
+check-sanitize:
+	@nice -n 19 $(MAKE) --no-print-directory sanitize
 
 check-build: $(BUILD)/chainsim $(BUILD)/tests/jsonq $(TESTBINS) $(REPLAYBINS) \
              $(BUILD)/tests/alloc
@@ -204,17 +211,19 @@ includes:
 replay: $(REPLAYBINS)
 	@sh tests/fuzz/replay.sh $(BUILD)/tests
 
+# The command-line suites (tests/cli/NAME.sh); CLI_SAN those that run
+# again under the sanitizers: input, output files, signals, the examples
+# and the org-design mechanics (the others' library paths are under the
+# sanitizers in their unit tests).
+CLI     := run hardening semantics memory sensitivity sequential calibration \
+           scale org-design
+CLI_SAN := run hardening calibration org-design
+CLI_RUN ?= $(CLI)
 cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/golden/run.sh $(BUILD)/chainsim
-	@sh tests/cli/run.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/hardening.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/semantics.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/memory.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/sensitivity.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/sequential.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/calibration.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/scale.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
-	@sh tests/cli/org-design.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq
+	@for s in $(CLI_RUN); do \
+	    sh tests/cli/$$s.sh $(BUILD)/chainsim $(BUILD)/tests/jsonq || exit 1; \
+	done
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB) | $(BUILD)/tests/.dir
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
@@ -232,7 +241,7 @@ demo: deps
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DCS_DEBUG" \
-	    CS_QUICK=1 -j2 unit cli
+	    CS_QUICK=1 CLI_RUN="$(CLI_SAN)" -j2 unit cli
 
 # libFuzzer needs clang; each target runs FUZZ_SECONDS on a corpus kept in
 # build-fuzz/corpus/ (seeded from scenarios/ and tests/bad/).
