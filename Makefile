@@ -88,7 +88,7 @@ FUZZ_TARGETS := doc dist scenario engine tracker part
 REPLAYBINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build check check-build check-plain check-sanitize unit cli demo sanitize tsan valgrind bench fuzz \
+.PHONY: all deps build check check-build check-plain check-more unit cli demo sanitize tsan valgrind bench fuzz \
         fuzz-build fuzz-coverage replay install uninstall install-test clean validate \
         golden golden-update alloc lint includes browser report-shots schema \
         mpi-check
@@ -129,15 +129,16 @@ $(BUILD)/tests/.dir:
 # valgrind.
 check: deps
 	@$(MAKE) --no-print-directory -j2 check-build
-	@$(MAKE) --no-print-directory -j2 check-plain check-sanitize
-	@$(MAKE) --no-print-directory -j2 lint includes tsan valgrind
+	@$(MAKE) --no-print-directory -j2 check-plain check-more
 
-# The plain tests in order (some measure time), and beside them the
-# sanitizer pass at the lowest priority: it takes the cores they leave.
+# The plain tests in order (some measure time), and beside them at the
+# lowest priority, taking the cores they leave, the sanitizer pass, lint,
+# the include layers, TSan and valgrind.
 check-plain:
 	@$(MAKE) --no-print-directory unit cli schema browser install-test mpi-check
-check-sanitize:
+check-more:
 	@nice -n 19 $(MAKE) --no-print-directory sanitize
+	@nice -n 19 $(MAKE) --no-print-directory -j2 lint includes tsan valgrind
 
 check-build: $(BUILD)/chainsim $(BUILD)/tests/jsonq $(TESTBINS) $(REPLAYBINS) \
              $(BUILD)/tests/alloc
@@ -212,12 +213,12 @@ replay: $(REPLAYBINS)
 	@sh tests/fuzz/replay.sh $(BUILD)/tests
 
 # The command-line suites (tests/cli/NAME.sh); CLI_SAN those that run
-# again under the sanitizers: input, output files, signals, the examples
-# and the org-design mechanics (the others' library paths are under the
-# sanitizers in their unit tests).
+# again under the sanitizers, with the golden outputs of the examples:
+# input, output files, signals, tracker exports (the others' library
+# paths are under the sanitizers in their unit tests).
 CLI     := run hardening semantics memory sensitivity sequential calibration \
            scale org-design
-CLI_SAN := run hardening calibration org-design
+CLI_SAN := run hardening calibration
 CLI_RUN ?= $(CLI)
 cli: $(BUILD)/chainsim $(BUILD)/tests/jsonq
 	@sh tests/golden/run.sh $(BUILD)/chainsim

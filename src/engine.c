@@ -3452,7 +3452,7 @@ NOINLINE static void check_seeds(cs_engine *e, double now)
 
 #ifdef CS_DEBUG
 
-#define FULL_WORK 65536u      /* item checks a run's first full checks may cost */
+#define FULL_WORK 16384u      /* item checks a run's first full checks may cost */
 #define FULL_BUDGET 2u        /* then amortised items checked per event */
 
 static const char *const inv_names[CS_INV_COUNT] = {
@@ -4071,7 +4071,7 @@ COLD static void invariant_broken(const cs_engine *e, int inv)
 /*
 ** After an event: the full check after each event until a run's full
 ** checks have visited FULL_WORK items (every event of a hand-sized test,
-** about a dozen of a 5,000-item backlog's), then on every dbg_stride-th
+** a few of a 5,000-item backlog's), then on every dbg_stride-th
 ** event, dbg_stride being the power of two that keeps its cost at about
 ** FULL_BUDGET items per event (a live item costing about eight times a
 ** free one, which is skipped on parts_left); the O(teams) check on the
