@@ -43,6 +43,15 @@
 
 static FILE *g_rows;     /* analytic results, shared by the forked tests */
 static double g_scale = 0.2;  /* 4.0 with CS_VALIDATE=1 */
+/* Under the sanitizers (and CS_DEBUG's invariants) the analytic cases run
+** a quarter of the short horizons, for the memory and invariant checks;
+** their tolerances, which need the full horizon's warm-up, are then not
+** asserted (the rows are still printed). */
+#if defined(__SANITIZE_ADDRESS__) || defined(CS_DEBUG)
+static const int g_smoke = 1;
+#else
+static const int g_smoke = 0;
+#endif
 
 #define TOL_SE 4.5
 
@@ -291,9 +300,10 @@ static void check_case(const char *name, const char *formula,
                 se > 0 ? err / se : 0.0, tol, ms->R, m->horizon, m->warmup);
         fflush(g_rows);
     }
-    ck_assert_msg(fabs(err) <= tol, "%s: expected %.5f, measured %.5f +- %.5f "
-                  "(SE %.5f, tolerance %.5f)", name, expected, mean, err, se,
-                  tol);
+    if (!g_smoke)
+        ck_assert_msg(fabs(err) <= tol, "%s: expected %.5f, measured %.5f "
+                      "+- %.5f (SE %.5f, tolerance %.5f)", name, expected,
+                      mean, err, se, tol);
 }
 
 static double H(double h)
@@ -4217,7 +4227,7 @@ START_TEST(test_routes_chain)
     ck_assert_ptr_nonnull(r);
     for (uint64_t i = 0; i < 3; i++) {
         ck_assert_int_eq(cs_engine_run(e, i, m->warmup, r, &err), CS_OK);
-        ck_assert_uint_gt(r->escaped, 10);
+        ck_assert_uint_gt(r->escaped, g_smoke ? 0 : 10);
         ck_assert_uint_eq(r->arrived, r->done + r->in_system_end);
         ck_assert_uint_eq(r->classes[c].ctx_n[0] + r->classes[c].ctx_n[1],
                           r->classes[c].n);
@@ -4566,6 +4576,8 @@ int main(void)
 
     if (tl_env_flag("CS_VALIDATE") && !tl_env_flag("CS_QUICK"))
         g_scale = 4.0;
+    else if (g_smoke)
+        g_scale = 0.05;
     g_rows = tmpfile();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
