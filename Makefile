@@ -67,6 +67,7 @@ LDLIBS_ALL = $(PKG_LIBS) -lcsv -lm -pthread
 MODULES := $(sort $(filter-out main,$(patsubst src/%.c,%,$(wildcard src/*.c))))
 LIBOBJ  := $(MODULES:%=$(BUILD)/%.o)
 LIB     := $(BUILD)/libchainsim.a
+.DEFAULT_GOAL := all
 ifeq ($(MPI),1)
 # Only main.c and mpi.c see CS_MPI: the MPI build takes the other modules'
 # objects from the plain build (build/), compiled there with cc.
