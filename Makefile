@@ -1,8 +1,8 @@
 # chainsim - plain Makefile.  Targets:
 #   all       build build/chainsim (never installs packages: see deps)
 #   check     unit tests (Check), the failing-allocator run, CLI, hardening
-#             and golden-output tests, fuzz regressions; lint, includes;
-#             then sanitize, tsan, valgrind
+#             and golden-output tests, fuzz regressions; beside them, at
+#             the lowest priority, sanitize, lint, includes, tsan, valgrind
 #   unit cli  the tests alone (quick; unit runs two test binaries at a time)
 #   validate  the engine against queueing theory and the intervals'
 #             coverage on long horizons (unit runs them short)

@@ -4947,15 +4947,18 @@ cs_engine *cs_engine_new(const cs_model *m)
             e->scheduled[e->nscheduled++] = t;
         /* a patient class reaches t by a plain step, a choice option
         ** or a context's team */
-        for (int c = 0; c < m->nclasses; c++)
-            for (int s = 0; s < m->classes[c].nsteps; s++) {
-                const cs_class *const k = &m->classes[c];
-                if (!k->has_patience || k->steps[s].kind != CS_STEP_WORK)
+        for (int c = 0; c < m->nclasses; c++) {
+            const cs_class *const k = &m->classes[c];
+            if (!k->has_patience)
+                continue;
+            for (int s = 0; s < k->nsteps; s++) {
+                if (k->steps[s].kind != CS_STEP_WORK)
                     continue;
                 for (int a = 0; a < cs_model_step_alts(k, s); a++)
                     if (cs_model_alt_team(k, s, a) == t)
                         u->pat = 1;
             }
+        }
         for (int p = 0; p < m->npromises; p++)
             if (m->promises[p].at_team && m->promises[p].team == t)
                 u->ntp++;

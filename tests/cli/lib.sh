@@ -25,9 +25,8 @@ fi
 # tests under nice) the machine's other work comes first: limits x 4.
 if [ "$(nice 2>/dev/null || echo 0)" -gt 0 ]; then SLOW=$((SLOW * 4)); fi
 
-# CS_QUICK=1 (make sanitize): the repetitions that check what a build
-# without the sanitizers already checks (the same result on one thread,
-# long progress runs) are left out or shortened (QUICK=1).
+# CS_QUICK=1 (make sanitize): runs that only repeat what a build without
+# the sanitizers checks (long progress runs) are shortened (QUICK=1).
 # shellcheck disable=SC2034 # used by the scripts that source this file
 if [ -n "${CS_QUICK:-}" ]; then QUICK=1; else QUICK=0; fi
 

@@ -25,7 +25,11 @@ if [ "$(id -u)" = 0 ]; then
     export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
 fi
 MPIRUN="mpirun --oversubscribe"
-if command -v timeout >/dev/null 2>&1; then MPIRUN="timeout -k 5 120 $MPIRUN"; fi
+MPIRUN_INT=$MPIRUN   # for the interrupt below
+if command -v timeout >/dev/null 2>&1; then
+    MPIRUN="timeout -k 5 120 $MPIRUN"
+    MPIRUN_INT="timeout --foreground -k 20 120 $MPIRUN_INT"
+fi
 
 # same NAME ARGS...: -np 1, 2, 4 (threads 1, 2, 1) against one process.
 same() {
@@ -85,11 +89,6 @@ os.execvp(sys.argv[1], sys.argv[1:])'
 # loaded machine time to gather and write (and timeout(1) waits longer).
 # A second SIGINT makes mpirun kill the ranks at once: timeout(1) passes
 # the signal on to its process group as well unless --foreground.
-if command -v timeout >/dev/null 2>&1; then
-    MPIRUN_INT="timeout --foreground -k 20 120 mpirun --oversubscribe"
-else
-    MPIRUN_INT="mpirun --oversubscribe"
-fi
 # shellcheck disable=SC2086 # MPIRUN_INT's words
 OMPI_MCA_odls_base_sigkill_timeout=3 "$@" $MPIRUN_INT -np 2 "$MPIBIN" run scenarios/bi-chain.yaml -n 100000 -j 1 -f csv \
     >"$T/int.csv" 2>"$T/err" &

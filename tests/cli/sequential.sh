@@ -75,9 +75,8 @@ for k in lead_time.mean lead_time.p85 promises.1.ci95.0 promises.1.ci95.1 throug
     [ "$("$JQ" "$T/p.json" variants.0.$k)" = "$("$JQ" "$T/f.json" variants.0.$k)" ] && ok ||
         bad "--precision and -n $n differ in $k"
 done
-[ "$QUICK" -eq 1 ] ||
-    { run run "$S" --precision 0.02 -q -f json -j 1 -o "$T/p1.json" && cmp -s "$T/p.json" "$T/p1.json" && ok ||
-          bad "--precision differs on one thread"; }
+run run "$S" --precision 0.02 -q -f json -j 1 -o "$T/p1.json" && cmp -s "$T/p.json" "$T/p1.json" && ok ||
+    bad "--precision differs on one thread"
 # relative, in a compare: every variant and difference
 run compare "$S" --precision 3% -q -f json -o "$T/pc.json" && [ -s "$T/pc.json" ] && ok || bad "no pc.json"
 [ "$("$JQ" "$T/pc.json" precision.relative)" = true ] && ok || bad "precision.relative"
@@ -110,9 +109,8 @@ for i in 0 1 2; do
     reps=$("$JQ" "$T/k.json" variants.$i.replications)
     [ "$at" = null ] || [ "$at" = "$reps" ] && ok || bad "variant $i eliminated at $at ran $reps"
 done
-[ "$QUICK" -eq 1 ] ||
-    { run compare "$S" --select -q -f json -j 1 -o "$T/k1.json" && cmp -s "$T/k.json" "$T/k1.json" && ok ||
-          bad "--select differs on one thread"; }
+run compare "$S" --select -q -f json -j 1 -o "$T/k1.json" && cmp -s "$T/k.json" "$T/k1.json" && ok ||
+    bad "--select differs on one thread"
 expect_ok compare "$S" --select --indifference 5 -n 20 -q
 grep -q "indifference zone 5 points, first stage 20" "$T/out" && ok || bad "table: zone and first stage"
 grep -q "selected: more-a" "$T/out" && ok || bad "table: selected"
@@ -127,21 +125,18 @@ expect_ok compare "$S" --select --indifference 0.001 --max-replications 15 -q -f
 
 # a realistic chain (classes, rework, WIP limits): the eliminated baseline
 # is a fixed run of its stage count, the selection the same on one thread
-# (the library's paths are those of the case above: not under QUICK)
 R=scenarios/rework-chain.yaml
-if [ "$QUICK" -eq 0 ]; then
-    run compare "$R" --select -q -f json -o "$T/rw.json" && [ -s "$T/rw.json" ] && ok || bad "rework --select"
-    at=$("$JQ" "$T/rw.json" variants.0.selection.eliminated_at)
-    case $at in ''|null) bad "rework: baseline not eliminated" ;; *)
-        run run "$R" -n "$at" -q -f json -o "$T/rw-fixed.json" || bad "rework fixed run"
-        for k in lead_time.mean lead_time.p95 promises.0.ci95.0 teams.ingestion.utilization; do
-            [ "$("$JQ" "$T/rw.json" variants.0.$k)" = "$("$JQ" "$T/rw-fixed.json" variants.0.$k)" ] && ok ||
-                bad "rework: the eliminated baseline differs from -n $at in $k"
-        done ;;
-    esac
-    run compare "$R" --select -q -f json -j 1 -o "$T/rw1.json" && cmp -s "$T/rw.json" "$T/rw1.json" && ok ||
-        bad "rework --select differs on one thread"
-fi
+run compare "$R" --select -q -f json -o "$T/rw.json" && [ -s "$T/rw.json" ] && ok || bad "rework --select"
+at=$("$JQ" "$T/rw.json" variants.0.selection.eliminated_at)
+case $at in ''|null) bad "rework: baseline not eliminated" ;; *)
+    run run "$R" -n "$at" -q -f json -o "$T/rw-fixed.json" || bad "rework fixed run"
+    for k in lead_time.mean lead_time.p95 promises.0.ci95.0 teams.ingestion.utilization; do
+        [ "$("$JQ" "$T/rw.json" variants.0.$k)" = "$("$JQ" "$T/rw-fixed.json" variants.0.$k)" ] && ok ||
+            bad "rework: the eliminated baseline differs from -n $at in $k"
+    done ;;
+esac
+run compare "$R" --select -q -f json -j 1 -o "$T/rw1.json" && cmp -s "$T/rw.json" "$T/rw1.json" && ok ||
+    bad "rework --select differs on one thread"
 
 # an interrupt: exit 130, partial, the eliminations so far, no selection
 # (a tiny zone keeps KN going; a run done before the signal is skipped)
